@@ -1,0 +1,151 @@
+import { z } from 'zod'
+import { ConfigurationError } from './errors.js'
+
+/**
+ * Typed action inputs. Each action declares one `defineInputs({...})` whose keys are exactly
+ * the inputs of its action.yml; a unit test compares the two (names, required flags, defaults).
+ *
+ * The runner fills defaults from action.yml, but a bundle started by hand does not, so each
+ * spec carries the same default and applies it to an empty value.
+ */
+export interface InputSpec<T> {
+  readonly required: boolean
+  /** The action.yml default, as the string the runner would pass. */
+  readonly default?: string
+  readonly description?: string
+  readonly parse: (raw: string | undefined, name: string) => T
+}
+
+function fail(name: string, message: string): never {
+  throw new ConfigurationError(`Input '${name}' ${message}`)
+}
+
+function zodParse<T>(schema: z.ZodType<T>, value: unknown, name: string, hint: string): T {
+  const result = schema.safeParse(value)
+  if (result.success) return result.data
+  const issue = result.error.issues[0]
+  return fail(name, `${issue ? issue.message : 'is invalid'}; ${hint}`)
+}
+
+export function requiredString(schema: z.ZodType<string> = z.string()): InputSpec<string> {
+  return {
+    required: true,
+    parse: (raw, name) => {
+      if (raw === undefined || raw.trim() === '') fail(name, 'is required but was not set.')
+      return zodParse(schema, raw.trim(), name, 'fix its value.')
+    }
+  }
+}
+
+export function optionalString(
+  schema: z.ZodType<string> = z.string(),
+  defaultValue?: string
+): InputSpec<string | undefined> {
+  return {
+    required: false,
+    ...(defaultValue === undefined ? {} : { default: defaultValue }),
+    parse: (raw, name) => {
+      const value = raw === undefined || raw.trim() === '' ? defaultValue : raw.trim()
+      return value === undefined ? undefined : zodParse(schema, value, name, 'fix its value.')
+    }
+  }
+}
+
+/** A string with a default: never undefined after parsing. */
+export function stringWithDefault(
+  defaultValue: string,
+  schema: z.ZodType<string> = z.string()
+): InputSpec<string> {
+  return {
+    required: false,
+    default: defaultValue,
+    parse: (raw, name) =>
+      zodParse(schema, raw === undefined || raw.trim() === '' ? defaultValue : raw.trim(), name, 'fix its value.')
+  }
+}
+
+export function choice<const T extends readonly [string, ...string[]]>(
+  values: T,
+  defaultValue?: T[number]
+): InputSpec<T[number]> {
+  return {
+    required: defaultValue === undefined,
+    ...(defaultValue === undefined ? {} : { default: defaultValue }),
+    parse: (raw, name) => {
+      const value = raw === undefined || raw.trim() === '' ? defaultValue : raw.trim()
+      if (value === undefined) fail(name, `is required; use one of: ${values.join(', ')}.`)
+      if (!(values as readonly string[]).includes(value))
+        fail(name, `is '${value}'; use one of: ${values.join(', ')}.`)
+      return value as T[number]
+    }
+  }
+}
+
+const TRUE = ['true', 'True', 'TRUE']
+const FALSE = ['false', 'False', 'FALSE']
+
+/** Booleans always have a default (core.getBooleanInput throws on an empty value). */
+export function boolean(defaultValue: boolean): InputSpec<boolean> {
+  return {
+    required: false,
+    default: String(defaultValue),
+    parse: (raw, name) => {
+      const value = raw?.trim() ?? ''
+      if (value === '') return defaultValue
+      if (TRUE.includes(value)) return true
+      if (FALSE.includes(value)) return false
+      return fail(name, `is '${value}'; use true or false (YAML 1.2 core schema).`)
+    }
+  }
+}
+
+export function integer(
+  defaultValue: number | undefined,
+  bounds: { min?: number; max?: number } = {}
+): InputSpec<number> {
+  return {
+    required: defaultValue === undefined,
+    ...(defaultValue === undefined ? {} : { default: String(defaultValue) }),
+    parse: (raw, name) => {
+      const text = raw?.trim() ?? ''
+      if (text === '') {
+        if (defaultValue === undefined) fail(name, 'is required but was not set.')
+        return defaultValue
+      }
+      if (!/^-?\d+$/.test(text)) fail(name, `is '${text}'; use a whole number.`)
+      const value = Number(text)
+      if (bounds.min !== undefined && value < bounds.min)
+        fail(name, `is ${value}; use a number of at least ${bounds.min}.`)
+      if (bounds.max !== undefined && value > bounds.max)
+        fail(name, `is ${value}; use a number of at most ${bounds.max}.`)
+      return value
+    }
+  }
+}
+
+export type InputSpecs = Record<string, InputSpec<unknown>>
+export type InputValues<S extends InputSpecs> = { [K in keyof S]: ReturnType<S[K]['parse']> }
+
+export interface InputDefinition<S extends InputSpecs> {
+  readonly specs: S
+  parse(get: (name: string) => string | undefined): InputValues<S>
+}
+
+export function defineInputs<S extends InputSpecs>(specs: S): InputDefinition<S> {
+  return {
+    specs,
+    parse(get) {
+      const values: Record<string, unknown> = {}
+      for (const [name, spec] of Object.entries(specs)) values[name] = spec.parse(get(name), name)
+      return values as InputValues<S>
+    }
+  }
+}
+
+/**
+ * Reads an input the way @actions/core does (INPUT_<NAME>, spaces to '_', upper-cased,
+ * hyphens kept) from a given environment, so the CLI and tests can reuse the schemas.
+ */
+export function envInputReader(env: NodeJS.ProcessEnv): (name: string) => string | undefined {
+  return name => env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`]
+}

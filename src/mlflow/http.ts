@@ -1,0 +1,256 @@
+import { Agent, request, type Dispatcher } from 'undici'
+import type { z } from 'zod'
+import type { Logger } from '../core/logger.js'
+import { systemClock, type Clock } from '../core/time.js'
+import type { Connection } from './connection.js'
+import { MlflowApiError, MlflowUnavailableError, type Operation } from './errors.js'
+
+export interface RetryPolicy {
+  /** Retries after the first attempt (MLFLOW_HTTP_REQUEST_MAX_RETRIES). */
+  maxRetries: number
+  /** First backoff delay in ms; doubles each retry (MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR scales it). */
+  baseDelayMs: number
+  maxDelayMs: number
+  /** Bound on the time spent across all attempts and waits of one call. */
+  totalBudgetMs: number
+  /** Per-request timeout (MLFLOW_HTTP_REQUEST_TIMEOUT, seconds). */
+  requestTimeoutMs: number
+}
+
+export const DEFAULT_RETRY: RetryPolicy = {
+  maxRetries: 5,
+  baseDelayMs: 1000,
+  maxDelayMs: 30_000,
+  totalBudgetMs: 120_000,
+  requestTimeoutMs: 30_000
+}
+
+/** The same knobs MLflow's Python client reads, plus a total budget of our own. */
+export function retryPolicyFromEnv(env: NodeJS.ProcessEnv): RetryPolicy {
+  const num = (name: string): number | undefined => {
+    const raw = env[name]?.trim()
+    if (!raw) return undefined
+    const value = Number(raw)
+    return Number.isFinite(value) && value >= 0 ? value : undefined
+  }
+  const retries = num('MLFLOW_HTTP_REQUEST_MAX_RETRIES')
+  const factor = num('MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR')
+  const timeout = num('MLFLOW_HTTP_REQUEST_TIMEOUT')
+  const budget = num('MODEL_GOVERNANCE_HTTP_RETRY_BUDGET_SECONDS')
+  return {
+    maxRetries: retries === undefined ? DEFAULT_RETRY.maxRetries : Math.floor(retries),
+    baseDelayMs: factor === undefined ? DEFAULT_RETRY.baseDelayMs : factor * 1000,
+    maxDelayMs: DEFAULT_RETRY.maxDelayMs,
+    totalBudgetMs: budget === undefined ? DEFAULT_RETRY.totalBudgetMs : budget * 1000,
+    requestTimeoutMs: timeout === undefined ? DEFAULT_RETRY.requestTimeoutMs : timeout * 1000
+  }
+}
+
+const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504])
+/** MLflow answers a fatal archive-stage misuse with 500; retrying cannot help it. */
+const FATAL_500_CODES = new Set(['INVALID_STATE', 'BAD_REQUEST', 'INVALID_PARAMETER_VALUE'])
+
+export interface HttpOptions {
+  logger: Logger
+  retry?: RetryPolicy
+  clock?: Clock
+  random?: () => number
+  dispatcher?: Dispatcher
+}
+
+type Query = Record<string, string | number | boolean | string[] | undefined>
+
+/** Low-level JSON-over-HTTP with MLflow's error model. Registry operations live in registry.ts. */
+export class MlflowHttp {
+  readonly server: string
+  private readonly retry: RetryPolicy
+  private readonly clock: Clock
+  private readonly random: () => number
+  private readonly dispatcher: Dispatcher
+  private readonly headers: Record<string, string>
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly options: HttpOptions
+  ) {
+    this.server = connection.server
+    this.retry = options.retry ?? DEFAULT_RETRY
+    this.clock = options.clock ?? systemClock
+    this.random = options.random ?? Math.random
+    this.dispatcher =
+      options.dispatcher ??
+      new Agent({
+        connect: {
+          rejectUnauthorized: !connection.tls.insecure,
+          ...(connection.tls.ca ? { ca: connection.tls.ca } : {}),
+          ...(connection.tls.clientCert
+            ? { cert: connection.tls.clientCert, key: connection.tls.clientCert }
+            : {})
+        }
+      })
+    this.headers = { accept: 'application/json', 'user-agent': 'model-governance' }
+    const { auth } = connection
+    if (auth.kind === 'basic') {
+      const encoded = Buffer.from(`${auth.username}:${auth.password}`).toString('base64')
+      this.headers.authorization = `Basic ${encoded}`
+    } else if (auth.kind === 'bearer') {
+      this.headers.authorization = `Bearer ${auth.token}`
+    }
+  }
+
+  get<T>(path: string, query: Query, schema: z.ZodType<T>, op: Operation): Promise<T> {
+    return this.call('GET', path, query, undefined, schema, op)
+  }
+
+  post<T>(path: string, body: unknown, schema: z.ZodType<T>, op: Operation): Promise<T> {
+    return this.call('POST', path, {}, body, schema, op)
+  }
+
+  patch<T>(path: string, body: unknown, schema: z.ZodType<T>, op: Operation): Promise<T> {
+    return this.call('PATCH', path, {}, body, schema, op)
+  }
+
+  delete<T>(path: string, body: unknown, schema: z.ZodType<T>, op: Operation): Promise<T> {
+    return this.call('DELETE', path, {}, body, schema, op)
+  }
+
+  async close(): Promise<void> {
+    if (!this.options.dispatcher) await this.dispatcher.close()
+  }
+
+  private url(path: string, query: Query): string {
+    const params = new URLSearchParams()
+    for (const [key, value] of Object.entries(query)) {
+      if (value === undefined) continue
+      if (Array.isArray(value)) for (const item of value) params.append(key, item)
+      else params.append(key, String(value))
+    }
+    const qs = params.toString()
+    return `${this.connection.baseUrl}/api/2.0/mlflow/${path}${qs ? `?${qs}` : ''}`
+  }
+
+  private async call<T>(
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    path: string,
+    query: Query,
+    body: unknown,
+    schema: z.ZodType<T>,
+    op: Operation
+  ): Promise<T> {
+    const started = this.clock.now()
+    const url = this.url(path, query)
+    const headers = { ...this.headers }
+    if (body !== undefined) headers['content-type'] = 'application/json'
+    let lastProblem = ''
+    for (let attempt = 0; ; attempt++) {
+      let retryAfterMs: number | undefined
+      try {
+        const response = await request(url, {
+          method,
+          headers,
+          body: body === undefined ? null : JSON.stringify(body),
+          dispatcher: this.dispatcher,
+          headersTimeout: this.retry.requestTimeoutMs,
+          bodyTimeout: this.retry.requestTimeoutMs,
+          signal: AbortSignal.timeout(this.retry.requestTimeoutMs)
+        })
+        const text = await response.body.text()
+        if (response.statusCode >= 200 && response.statusCode < 300) {
+          return this.validate(text, schema, op)
+        }
+        const { code, message } = parseError(response.statusCode, text)
+        const retryable =
+          RETRYABLE_STATUS.has(response.statusCode) &&
+          !(response.statusCode === 500 && FATAL_500_CODES.has(code))
+        if (!retryable) {
+          throw new MlflowApiError(code, response.statusCode, op, this.server, message)
+        }
+        lastProblem = `${code} (HTTP ${response.statusCode})`
+        retryAfterMs = parseRetryAfter(response.headers['retry-after'], this.clock.now())
+        if (attempt >= this.retry.maxRetries) {
+          throw new MlflowApiError(code, response.statusCode, op, this.server, message)
+        }
+      } catch (error) {
+        if (error instanceof MlflowApiError || error instanceof MlflowUnavailableError) throw error
+        lastProblem = networkProblem(error)
+        if (attempt >= this.retry.maxRetries) break
+      }
+      const backoff = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** attempt)
+      const jittered = backoff / 2 + (this.random() * backoff) / 2
+      const wait = Math.max(retryAfterMs ?? 0, jittered)
+      const elapsed = this.clock.now() - started
+      if (elapsed + wait > this.retry.totalBudgetMs) break
+      this.options.logger.debug(
+        `MLflow ${method} ${path} attempt ${attempt + 1} failed (${lastProblem}); retrying in ${Math.round(wait)} ms`
+      )
+      await this.clock.sleep(wait)
+    }
+    throw new MlflowUnavailableError(
+      `Could not ${op.action} ${op.object}: ${this.server} did not answer successfully (${lastProblem}) ` +
+        `within ${this.retry.maxRetries + 1} attempts / ${Math.round(this.retry.totalBudgetMs / 1000)} s; ` +
+        'check that the tracking server is up and reachable from the runner'
+    )
+  }
+
+  private validate<T>(text: string, schema: z.ZodType<T>, op: Operation): T {
+    let json: unknown
+    try {
+      json = text.trim() === '' ? {} : JSON.parse(text)
+    } catch {
+      throw new MlflowApiError('INVALID_RESPONSE', 200, op, this.server, 'the body is not JSON')
+    }
+    const result = schema.safeParse(json)
+    if (!result.success) {
+      const issue = result.error.issues[0]
+      const where = issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'unexpected shape'
+      throw new MlflowApiError('INVALID_RESPONSE', 200, op, this.server, `unexpected response, ${where}`)
+    }
+    return result.data
+  }
+}
+
+/** MLflow answers JSON errors, except basic-auth, which answers 401/403 in plain text. */
+export function parseError(status: number, text: string): { code: string; message: string } {
+  try {
+    const json = JSON.parse(text) as { error_code?: unknown; message?: unknown }
+    if (typeof json.error_code === 'string') {
+      return { code: json.error_code, message: typeof json.message === 'string' ? json.message : '' }
+    }
+  } catch {
+    // plain text: handled below
+  }
+  const byStatus: Record<number, string> = {
+    400: 'BAD_REQUEST',
+    401: 'UNAUTHENTICATED',
+    403: 'PERMISSION_DENIED',
+    404: 'ENDPOINT_NOT_FOUND',
+    408: 'REQUEST_TIMEOUT',
+    429: 'REQUEST_LIMIT_EXCEEDED',
+    500: 'INTERNAL_ERROR',
+    502: 'BAD_GATEWAY',
+    503: 'TEMPORARILY_UNAVAILABLE',
+    504: 'DEADLINE_EXCEEDED'
+  }
+  return { code: byStatus[status] ?? `HTTP_${status}`, message: text.slice(0, 500) }
+}
+
+export function parseRetryAfter(
+  header: string | string[] | undefined,
+  now: number
+): number | undefined {
+  const value = Array.isArray(header) ? header[0] : header
+  if (!value) return undefined
+  if (/^\d+(\.\d+)?$/.test(value.trim())) return Number(value.trim()) * 1000
+  const date = Date.parse(value)
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now)
+}
+
+function networkProblem(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code
+    const cause = (error as { cause?: { code?: unknown } }).cause
+    const detail = typeof code === 'string' ? code : typeof cause?.code === 'string' ? cause.code : error.name
+    return `network error ${detail}`
+  }
+  return 'network error'
+}

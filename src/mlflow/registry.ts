@@ -1,0 +1,181 @@
+import { z } from 'zod'
+import { MlflowApiError } from './errors.js'
+import type { MlflowHttp } from './http.js'
+import {
+  empty,
+  loggedModelSchema,
+  metricSchema,
+  modelVersionSchema,
+  registeredModelSchema,
+  runSchema,
+  type LoggedModel,
+  type Metric,
+  type ModelVersion,
+  type RegisteredModel,
+  type Run
+} from './schemas.js'
+
+/** The four stages MLflow knows, in its spelling. */
+export const MLFLOW_STAGES = ['None', 'Staging', 'Production', 'Archived'] as const
+export type MlflowStage = (typeof MLFLOW_STAGES)[number]
+
+const versionLabel = (name: string, version: string): string =>
+  `registered model '${name}' version ${version}`
+
+/**
+ * Typed registry and tracking operations over MlflowHttp. Paths and fields follow
+ * shared/reference/mlflow-rest.md; versions are always sent as strings.
+ */
+export class MlflowClient {
+  constructor(readonly http: MlflowHttp) {}
+
+  get server(): string {
+    return this.http.server
+  }
+
+  async getRegisteredModel(name: string): Promise<RegisteredModel> {
+    const res = await this.http.get(
+      'registered-models/get',
+      { name },
+      z.object({ registered_model: registeredModelSchema }),
+      { action: 'get', object: `registered model '${name}'` }
+    )
+    return res.registered_model
+  }
+
+  async getModelVersion(name: string, version: string): Promise<ModelVersion> {
+    const res = await this.http.get(
+      'model-versions/get',
+      { name, version },
+      z.object({ model_version: modelVersionSchema }),
+      { action: 'get', object: versionLabel(name, version) }
+    )
+    return res.model_version
+  }
+
+  /** The version an alias points at, or undefined when the alias is not set (MLflow answers 400). */
+  async getVersionByAlias(name: string, alias: string): Promise<ModelVersion | undefined> {
+    try {
+      const res = await this.http.get(
+        'registered-models/alias',
+        { name, alias },
+        z.object({ model_version: modelVersionSchema }),
+        { action: 'get', object: `alias '${alias}' of registered model '${name}'` }
+      )
+      return res.model_version
+    } catch (error) {
+      if (
+        error instanceof MlflowApiError &&
+        error.errorCode === 'INVALID_PARAMETER_VALUE' &&
+        /alias .* not found/i.test(error.serverMessage)
+      ) {
+        return undefined
+      }
+      throw error
+    }
+  }
+
+  async getLatestVersions(name: string, stages: string[] = []): Promise<ModelVersion[]> {
+    const res = await this.http.post(
+      'registered-models/get-latest-versions',
+      { name, stages },
+      z.object({ model_versions: z.array(modelVersionSchema).optional().default([]) }),
+      { action: 'get latest versions of', object: `registered model '${name}'` }
+    )
+    return res.model_versions
+  }
+
+  /** All versions matching a filter, following page tokens. */
+  async searchModelVersions(filter: string, orderBy: string[] = []): Promise<ModelVersion[]> {
+    const all: ModelVersion[] = []
+    let pageToken: string | undefined
+    do {
+      const res = await this.http.get(
+        'model-versions/search',
+        { filter, max_results: 1000, order_by: orderBy, page_token: pageToken },
+        z.object({
+          model_versions: z.array(modelVersionSchema).optional().default([]),
+          next_page_token: z.string().optional()
+        }),
+        { action: 'search', object: `model versions (${filter})` }
+      )
+      all.push(...res.model_versions)
+      pageToken = res.next_page_token || undefined
+    } while (pageToken)
+    return all
+  }
+
+  async transitionStage(
+    name: string,
+    version: string,
+    stage: MlflowStage,
+    archiveExistingVersions: boolean
+  ): Promise<ModelVersion> {
+    const res = await this.http.post(
+      'model-versions/transition-stage',
+      { name, version, stage, archive_existing_versions: archiveExistingVersions },
+      z.object({ model_version: modelVersionSchema }),
+      { action: `transition to ${stage}`, object: versionLabel(name, version) }
+    )
+    return res.model_version
+  }
+
+  async setAlias(name: string, alias: string, version: string): Promise<void> {
+    await this.http.post('registered-models/alias', { name, alias, version }, empty, {
+      action: `set alias '${alias}' on`,
+      object: versionLabel(name, version)
+    })
+  }
+
+  async deleteAlias(name: string, alias: string): Promise<void> {
+    await this.http.delete('registered-models/alias', { name, alias }, empty, {
+      action: `delete alias '${alias}' of`,
+      object: `registered model '${name}'`
+    })
+  }
+
+  async setModelVersionTag(name: string, version: string, key: string, value: string): Promise<void> {
+    await this.http.post('model-versions/set-tag', { name, version, key, value }, empty, {
+      action: `set tag '${key}' on`,
+      object: versionLabel(name, version)
+    })
+  }
+
+  async getRun(runId: string): Promise<Run> {
+    const res = await this.http.get('runs/get', { run_id: runId }, z.object({ run: runSchema }), {
+      action: 'get',
+      object: `run '${runId}'`
+    })
+    return res.run
+  }
+
+  /** The full history of one metric, following page tokens. */
+  async getMetricHistory(runId: string, key: string): Promise<Metric[]> {
+    const all: Metric[] = []
+    let pageToken: string | undefined
+    do {
+      const res = await this.http.get(
+        'metrics/get-history',
+        { run_id: runId, metric_key: key, max_results: 25000, page_token: pageToken },
+        z.object({
+          metrics: z.array(metricSchema).optional().default([]),
+          next_page_token: z.string().optional()
+        }),
+        { action: `get the history of metric '${key}' of`, object: `run '${runId}'` }
+      )
+      all.push(...res.metrics)
+      pageToken = res.next_page_token || undefined
+    } while (pageToken)
+    return all
+  }
+
+  async getLoggedModel(modelId: string): Promise<LoggedModel> {
+    const res = await this.http.get(
+      `logged-models/${encodeURIComponent(modelId)}`,
+      {},
+      z.object({ model: loggedModelSchema }),
+      { action: 'get', object: `logged model '${modelId}'` }
+    )
+    return res.model
+  }
+}

@@ -1,0 +1,10 @@
+export { loadPolicy, parsePolicy, DEFAULT_POLICY_PATH } from './loader.js'
+export {
+  effectivePolicy,
+  findStage,
+  mlflowStageFor,
+  stageIndex,
+  DEFAULT_STAGES,
+  type Policy
+} from './policy.js'
+export type { StagePolicy, RegistryMode, PolicyFile } from './schema.js'

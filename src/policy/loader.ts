@@ -1,0 +1,121 @@
+import { existsSync, readFileSync } from 'node:fs'
+import path from 'node:path'
+import yaml from 'js-yaml'
+import { ConfigurationError } from '../core/errors.js'
+import type { Logger } from '../core/logger.js'
+import { formatKeyPath, locateKeyPath } from './locate.js'
+import { effectivePolicy, type Policy } from './policy.js'
+import { KNOWN_TOP_LEVEL_KEYS, policyFileSchema, type PolicyFile } from './schema.js'
+
+export const DEFAULT_POLICY_PATH = '.github/model-governance.yml'
+
+/**
+ * Parses and validates policy text. Errors name the file, the line and the key path.
+ * js-yaml's default schema is its safe one: no functions, no custom tags.
+ */
+export function parsePolicy(text: string, file: string, logger: Logger): PolicyFile {
+  let raw: unknown
+  try {
+    raw = yaml.load(text, { filename: file, schema: yaml.DEFAULT_SCHEMA })
+  } catch (error) {
+    if (error instanceof yaml.YAMLException) {
+      const line = error.mark ? error.mark.line + 1 : undefined
+      const column = error.mark ? error.mark.column + 1 : undefined
+      throw new ConfigurationError(
+        `Policy file ${file}${line ? `:${line}` : ''} is not valid YAML: ${error.reason}; fix the syntax there`,
+        { location: { file, ...(line ? { line } : {}), ...(column ? { column } : {}) } }
+      )
+    }
+    throw error
+  }
+  if (raw === undefined || raw === null) raw = {}
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new ConfigurationError(
+      `Policy file ${file}:1 must be a mapping with keys such as 'stages' and 'models'`,
+      { location: { file, line: 1 } }
+    )
+  }
+  for (const key of Object.keys(raw)) {
+    if (!KNOWN_TOP_LEVEL_KEYS.has(key)) {
+      const line = locateKeyPath(text, [key])
+      logger.warning(
+        `Policy file ${file}${line ? `:${line}` : ''}: key '${key}' is not used by model-governance and is ignored`,
+        { file, ...(line ? { line } : {}) }
+      )
+    }
+  }
+  const result = policyFileSchema.safeParse(raw)
+  if (!result.success) {
+    const issue = result.error.issues[0]!
+    const keyPath = issue.path.filter((p): p is string | number => typeof p !== 'symbol')
+    let message = issue.message
+    if (issue.code === 'unrecognized_keys') {
+      const keys = issue.keys
+      keyPath.push(keys[0] ?? '')
+      message = `unknown key${keys.length > 1 ? 's' : ''} ${keys.map(k => `'${k}'`).join(', ')}; check the spelling against docs/policy.md`
+    }
+    const line = locateKeyPath(text, keyPath)
+    throw new ConfigurationError(
+      `Policy file ${file}${line ? `:${line}` : ''}: ${formatKeyPath(keyPath)}: ${message}`,
+      { location: { file, ...(line ? { line } : {}) } }
+    )
+  }
+  const policy = result.data
+  const stages = policy.stages ?? policy.model_registry?.stages
+  if (policy.stages && policy.model_registry?.stages) {
+    throw new ConfigurationError(
+      `Policy file ${file}: both 'stages' and 'model_registry.stages' are set; keep one of them`,
+      { location: { file } }
+    )
+  }
+  if (stages) checkStages(stages.map(s => s.name), text, file)
+  return policy
+}
+
+function checkStages(names: string[], text: string, file: string): void {
+  const seen = new Set<string>()
+  names.forEach((name, index) => {
+    const lower = name.toLowerCase()
+    if (seen.has(lower) || (lower === 'none' && seen.has('development')) || (lower === 'development' && seen.has('none'))) {
+      const line = locateKeyPath(text, ['stages', index]) ?? locateKeyPath(text, ['model_registry', 'stages', index])
+      throw new ConfigurationError(
+        `Policy file ${file}${line ? `:${line}` : ''}: stage '${name}' is listed twice; each stage appears once, in promotion order`,
+        { location: { file, ...(line ? { line } : {}) } }
+      )
+    }
+    if (lower === 'archived') {
+      throw new ConfigurationError(
+        `Policy file ${file}: stage 'Archived' must not be listed; it is always available as the way out of the order`,
+        { location: { file } }
+      )
+    }
+    seen.add(lower)
+  })
+}
+
+/**
+ * Loads the policy for one model. With no explicit path and no default file, actions run from
+ * their inputs alone; an explicit path that does not exist is an error.
+ */
+export function loadPolicy(options: {
+  policyFile?: string | undefined
+  workspace: string
+  model?: string | undefined
+  logger: Logger
+}): Policy {
+  const explicit = options.policyFile?.trim()
+  const relative = explicit || DEFAULT_POLICY_PATH
+  const full = path.resolve(options.workspace, relative)
+  if (!existsSync(full)) {
+    if (explicit) {
+      throw new ConfigurationError(
+        `Input 'policy-file' names '${explicit}', which does not exist in ${options.workspace}; fix the path or remove the input`
+      )
+    }
+    options.logger.debug(`No policy file at ${DEFAULT_POLICY_PATH}; using inputs alone`)
+    return effectivePolicy(undefined, options.model)
+  }
+  const text = readFileSync(full, 'utf8')
+  const file = parsePolicy(text, relative, options.logger)
+  return effectivePolicy(file, options.model, relative)
+}

@@ -1,0 +1,71 @@
+import type { MlflowStage } from '../mlflow/registry.js'
+import type { PolicyFile, RegistryMode, StagePolicy } from './schema.js'
+import { stageSchema } from './schema.js'
+
+/** The policy as the actions use it: one model's effective stages, in order. */
+export interface Policy {
+  /** Where it came from, or undefined when no policy file exists (inputs alone). */
+  source?: string
+  mode: RegistryMode
+  allowSkip: boolean
+  environments?: string[]
+  /** Promotion order, lowest first. Archived is implicit and never listed here. */
+  stages: StagePolicy[]
+}
+
+/** Used when no policy file exists: MLflow's own stages, no approvals, no gates. */
+export const DEFAULT_STAGES: StagePolicy[] = ['Development', 'Staging', 'Production'].map(name =>
+  stageSchema.parse({ name })
+)
+
+const MLFLOW_CANONICAL: Record<string, MlflowStage> = {
+  none: 'None',
+  development: 'None',
+  staging: 'Staging',
+  production: 'Production',
+  archived: 'Archived'
+}
+
+/**
+ * The MLflow stage a policy stage is recorded as. `Development` is MLflow's `None`; a custom
+ * stage name has no MLflow stage and can only be recorded by its alias.
+ */
+export function mlflowStageFor(stageName: string): MlflowStage | undefined {
+  return MLFLOW_CANONICAL[stageName.toLowerCase()]
+}
+
+/** Finds a policy stage by its name or by its MLflow stage (`None` finds `Development`). */
+export function findStage(policy: Policy, name: string): StagePolicy | undefined {
+  const lower = name.toLowerCase()
+  const byName = policy.stages.find(s => s.name.toLowerCase() === lower)
+  if (byName) return byName
+  const mlflow = mlflowStageFor(name)
+  return mlflow ? policy.stages.find(s => mlflowStageFor(s.name) === mlflow) : undefined
+}
+
+/** Index in the promotion order, or -1 (Archived and unknown stages are outside the order). */
+export function stageIndex(policy: Policy, name: string): number {
+  const stage = findStage(policy, name)
+  return stage ? policy.stages.indexOf(stage) : -1
+}
+
+/** Applies `models.<name>` overrides: stages merge by name, later keys win. */
+export function effectivePolicy(file: PolicyFile | undefined, model: string | undefined, source?: string): Policy {
+  const baseStages = file ? (file.stages ?? file.model_registry?.stages ?? DEFAULT_STAGES) : DEFAULT_STAGES
+  const override = model && file ? file.models[model] : undefined
+  const stages = baseStages.map(stage => {
+    const patch = override?.stages.find(s => s.name.toLowerCase() === stage.name.toLowerCase())
+    return patch ? ({ ...stage, ...stripUndefined(patch) } as StagePolicy) : stage
+  })
+  return {
+    ...(source ? { source } : {}),
+    mode: override?.registry?.mode ?? file?.registry.mode ?? 'stages',
+    allowSkip: override?.allow_skip ?? file?.allow_skip ?? false,
+    ...(file?.environments ? { environments: file.environments } : {}),
+    stages
+  }
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>
+}

@@ -1,0 +1,105 @@
+import { z } from 'zod'
+
+/**
+ * The governance policy: one YAML file every action reads (default .github/model-governance.yml).
+ * It accepts the `model_registry:` block of an .mlflow/config.yaml as is and extends each stage
+ * with the keys the suite needs. docs/policy.md documents every key with a complete example.
+ */
+
+/** A relative (`1%`) or absolute (`0.01`) tolerance, as in MLflow's MetricThreshold. */
+export const toleranceSchema = z.union([
+  z.number().nonnegative(),
+  z
+    .string()
+    .trim()
+    .regex(/^\d+(\.\d+)?%$|^\d+(\.\d+)?$/, 'use a number such as 0.01 or a percentage such as 1%')
+])
+
+export const championMetricSchema = z
+  .object({
+    max_regression: toleranceSchema.optional(),
+    min_improvement: toleranceSchema.optional(),
+    greater_is_better: z.boolean().optional()
+  })
+  .strict()
+
+export const championSchema = z
+  .object({
+    /** `stage:Production`, `alias:<name>` or a version number; defaults to the stage's current holder. */
+    compare_to: z.union([z.string(), z.number().transform(String)]).optional(),
+    metrics: z.record(z.string(), championMetricSchema).default({})
+  })
+  .strict()
+
+/** Gates: a list of rule lines, or one multi-line string. */
+const gatesSchema = z
+  .union([z.array(z.string()), z.string().transform(text => text.split('\n'))])
+  .transform(lines => lines.map(l => l.trim()).filter(l => l !== ''))
+
+const approverListSchema = z
+  .union([z.array(z.string()), z.string().transform(s => s.split(','))])
+  .transform(list => list.map(a => a.trim().replace(/^@/, '')).filter(a => a !== ''))
+
+export const stageSchema = z
+  .object({
+    name: z.string().trim().min(1),
+    description: z.string().optional(),
+    requires_approval: z.boolean().default(false),
+    approvers: approverListSchema.default([]),
+    gates: gatesSchema.default([]),
+    champion: championSchema.optional(),
+    lineage: z.enum(['required', 'optional']).default('optional'),
+    environment: z
+      .string()
+      .trim()
+      .regex(/^[\w.-]+$/, 'use a GitHub environment name (letters, digits, . _ -)')
+      .optional(),
+    min_approvals: z.number().int().min(0).max(6).optional(),
+    allow_self_approval: z.boolean().default(false),
+    alias: z
+      .string()
+      .trim()
+      .regex(/^[\w-]+$/, 'use an MLflow alias (letters, digits, _ and -)')
+      .optional()
+  })
+  .strict()
+export type StagePolicyInput = z.input<typeof stageSchema>
+export type StagePolicy = z.output<typeof stageSchema>
+
+/** A per-model override: stages are merged by name onto the global ones. */
+const stageOverrideSchema = stageSchema.partial().extend({ name: z.string().trim().min(1) }).strict()
+
+export const registryModeSchema = z.enum(['stages', 'aliases', 'both'])
+export type RegistryMode = z.infer<typeof registryModeSchema>
+
+const registrySchema = z
+  .object({ mode: registryModeSchema.default('stages') })
+  .strict()
+  .default({ mode: 'stages' })
+
+export const modelOverrideSchema = z
+  .object({
+    registry: z.object({ mode: registryModeSchema }).strict().optional(),
+    allow_skip: z.boolean().optional(),
+    stages: z.array(stageOverrideSchema).default([])
+  })
+  .strict()
+
+export const policyFileSchema = z.object({
+  version: z.literal(1).optional(),
+  registry: registrySchema,
+  /** Allows promotions that skip a stage in the order (also the allow-skip input). */
+  allow_skip: z.boolean().default(false),
+  /** GitHub environments a stage may name; an unknown name would create an unprotected one. */
+  environments: z.array(z.string()).optional(),
+  stages: z.array(stageSchema).optional(),
+  model_registry: z
+    .object({ stages: z.array(stageSchema).optional() })
+    .passthrough()
+    .optional(),
+  models: z.record(z.string(), modelOverrideSchema).default({})
+})
+export type PolicyFile = z.output<typeof policyFileSchema>
+
+/** Top-level keys the suite reads; anything else (backend_store, ...) is warned about, not refused. */
+export const KNOWN_TOP_LEVEL_KEYS = new Set(Object.keys(policyFileSchema.shape))

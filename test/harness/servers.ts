@@ -1,0 +1,183 @@
+import { spawn, spawnSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { mkdirSync, openSync, writeFileSync } from 'node:fs'
+import net from 'node:net'
+import path from 'node:path'
+import { OUTPUT, PYTHON } from './paths.js'
+
+/** What the harness started; written to test-output/harness.json for the test files. */
+export interface ServerInfo {
+  uri: string
+  pid: number
+  backend: 'postgresql' | 'sqlite'
+  backendUri: string
+  log: string
+}
+
+export interface AuthServerInfo extends ServerInfo {
+  admin: { username: string; password: string }
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
+    })
+  })
+}
+
+/**
+ * Creates a fresh PostgreSQL database on the local server (trust auth, user postgres) through
+ * psycopg2 from the venv, so no psql client is needed. Undefined when PostgreSQL is not there.
+ */
+export function createPostgresDatabase(name: string): string | undefined {
+  const host = process.env.MG_TEST_PGHOST ?? '127.0.0.1'
+  const port = process.env.MG_TEST_PGPORT ?? '5432'
+  const user = process.env.MG_TEST_PGUSER ?? 'postgres'
+  const script = [
+    'import sys, psycopg2',
+    `c = psycopg2.connect(host=${JSON.stringify(host)}, port=${port}, user=${JSON.stringify(user)}, dbname="postgres", connect_timeout=5)`,
+    'c.autocommit = True',
+    'cur = c.cursor()',
+    `cur.execute('DROP DATABASE IF EXISTS "${name}"')`,
+    `cur.execute('CREATE DATABASE "${name}"')`
+  ].join('\n')
+  const result = spawnSync(PYTHON, ['-c', script], { encoding: 'utf8', timeout: 30_000 })
+  if (result.status !== 0) return undefined
+  return `postgresql://${user}@${host}:${port}/${name}`
+}
+
+/** Drops the databases of earlier runs that were not torn down (killed sessions). */
+export function dropStaleDatabases(prefix: string): void {
+  const script = [
+    'import psycopg2',
+    'c = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres", connect_timeout=5)',
+    'c.autocommit = True',
+    'cur = c.cursor()',
+    `cur.execute("SELECT datname FROM pg_database WHERE datname LIKE '${prefix}%'")`,
+    'for (n,) in cur.fetchall():',
+    '    try: cur.execute(\'DROP DATABASE "%s" WITH (FORCE)\' % n)',
+    '    except Exception: pass'
+  ].join('\n')
+  spawnSync(PYTHON, ['-c', script], { encoding: 'utf8', timeout: 30_000 })
+}
+
+async function waitForHealth(uri: string, pid: number, log: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    try {
+      process.kill(pid, 0)
+    } catch {
+      throw new Error(`MLflow server exited during start-up; see ${log}`)
+    }
+    try {
+      const response = await fetch(`${uri}/health`, { signal: AbortSignal.timeout(2000) })
+      if (response.ok) return
+    } catch {
+      // not up yet
+    }
+    await new Promise(resolve => setTimeout(resolve, 500))
+  }
+  throw new Error(`MLflow server at ${uri} was not healthy within ${timeoutMs / 1000} s; see ${log}`)
+}
+
+export interface StartOptions {
+  name: string
+  basicAuth?: boolean
+  runId: string
+  /** Reuse a backend (e.g. when restarting a server on the same store). */
+  backendUri?: string
+  port?: number
+}
+
+/**
+ * Starts `mlflow server` in its own process group (uvicorn forks workers) so teardown can stop
+ * exactly what it started. One worker: two servers on a 2-core machine share it with the tests.
+ */
+export async function startMlflowServer(options: StartOptions): Promise<ServerInfo & Partial<AuthServerInfo>> {
+  const dir = path.join(OUTPUT, 'servers', options.name)
+  mkdirSync(dir, { recursive: true })
+  const log = path.join(dir, 'server.log')
+  let backendUri = options.backendUri
+  let backend: 'postgresql' | 'sqlite' = backendUri?.startsWith('postgresql') ? 'postgresql' : 'sqlite'
+  if (!backendUri) {
+    backendUri = createPostgresDatabase(`mg_test_${options.runId}_${options.name.replace(/-/g, '_')}`)
+    backend = 'postgresql'
+    if (!backendUri) {
+      backend = 'sqlite'
+      backendUri = `sqlite:///${path.join(dir, 'mlflow.db')}`
+      console.warn(
+        `[harness] NOTICE: PostgreSQL is not reachable at 127.0.0.1:5432; the ${options.name} MLflow ` +
+          'server uses a SQLite backend instead. Tests still run, but not against PostgreSQL.'
+      )
+    }
+  }
+  const port = options.port ?? (await freePort())
+  const uri = `http://127.0.0.1:${port}`
+  const env: NodeJS.ProcessEnv = { ...process.env, MLFLOW_TRACKING_URI: undefined }
+  const args = [
+    '-m', 'mlflow', 'server',
+    '--backend-store-uri', backendUri,
+    '--artifacts-destination', path.join(dir, 'artifacts'),
+    '--serve-artifacts',
+    '--host', '127.0.0.1',
+    '--port', String(port),
+    '--workers', '1'
+  ]
+  let admin: { username: string; password: string } | undefined
+  if (options.basicAuth) {
+    admin = { username: 'admin', password: `adm-${randomBytes(12).toString('hex')}` }
+    const ini = path.join(dir, 'basic_auth.ini')
+    writeFileSync(
+      ini,
+      [
+        '[mlflow]',
+        'default_permission = READ',
+        `database_uri = sqlite:///${path.join(dir, `basic_auth_${options.runId}.db`)}`,
+        `admin_username = ${admin.username}`,
+        `admin_password = ${admin.password}`,
+        'authorization_function = mlflow.server.auth:authenticate_request_basic_auth',
+        ''
+      ].join('\n')
+    )
+    env.MLFLOW_AUTH_CONFIG_PATH = ini
+    env.MLFLOW_FLASK_SERVER_SECRET_KEY = randomBytes(24).toString('hex')
+    args.push('--app-name', 'basic-auth')
+  }
+  const out = openSync(log, 'a')
+  const child = spawn(PYTHON, args, { env, detached: true, stdio: ['ignore', out, out] })
+  child.unref()
+  const pid = child.pid
+  if (pid === undefined) throw new Error(`could not start the ${options.name} MLflow server`)
+  await waitForHealth(uri, pid, log, 180_000)
+  return { uri, pid, backend, backendUri, log, ...(admin ? { admin } : {}) }
+}
+
+/** Stops a process group the harness started, by pid; never anything else. */
+export async function stopProcessGroup(pid: number): Promise<void> {
+  const alive = (): boolean => {
+    try {
+      process.kill(-pid, 0)
+      return true
+    } catch {
+      return false
+    }
+  }
+  if (!alive()) return
+  try {
+    process.kill(-pid, 'SIGTERM')
+  } catch {
+    return
+  }
+  for (let i = 0; i < 50 && alive(); i++) await new Promise(r => setTimeout(r, 100))
+  if (alive()) {
+    try {
+      process.kill(-pid, 'SIGKILL')
+    } catch {
+      // already gone
+    }
+  }
+}

@@ -1,0 +1,17 @@
+import { existsSync, readFileSync } from 'node:fs'
+import type { AuthServerInfo, ServerInfo } from './servers.js'
+import { STATE_FILE } from './paths.js'
+
+export interface HarnessState {
+  runId: string
+  mlflow: ServerInfo
+  auth: AuthServerInfo
+}
+
+/** What global-setup started, for test files (which run in other processes). */
+export function harness(): HarnessState {
+  if (!existsSync(STATE_FILE)) {
+    throw new Error('test-output/harness.json is missing: run integration tests through `npm test`')
+  }
+  return JSON.parse(readFileSync(STATE_FILE, 'utf8')) as HarnessState
+}

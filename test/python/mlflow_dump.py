@@ -1,0 +1,43 @@
+"""Dumps a registered model's full state with MLflow's Python client, as JSON, for before/after comparisons.
+
+Usage: python mlflow_dump.py <tracking-uri> <model-name>
+"""
+import json
+import sys
+import warnings
+
+warnings.filterwarnings("ignore")
+from mlflow import MlflowClient  # noqa: E402
+
+
+def main() -> None:
+    uri, name = sys.argv[1], sys.argv[2]
+    client = MlflowClient(tracking_uri=uri, registry_uri=uri)
+    model = client.get_registered_model(name)
+    versions = client.search_model_versions(f"name='{name}'")
+    out = {
+        "name": model.name,
+        "aliases": dict(sorted((model.aliases or {}).items())),
+        "tags": dict(sorted((model.tags or {}).items())),
+        "versions": sorted(
+            (
+                {
+                    "version": str(v.version),
+                    "stage": v.current_stage,
+                    "status": v.status,
+                    "run_id": v.run_id,
+                    "source": v.source,
+                    "last_updated_timestamp": v.last_updated_timestamp,
+                    "tags": dict(sorted((client.get_model_version(name, v.version).tags or {}).items())),
+                    "aliases": sorted(client.get_model_version(name, v.version).aliases or []),
+                }
+                for v in versions
+            ),
+            key=lambda v: int(v["version"]),
+        ),
+    }
+    json.dump(out, sys.stdout, sort_keys=True)
+
+
+if __name__ == "__main__":
+    main()
