@@ -1,0 +1,72 @@
+/**
+ * One line of AUDIT.log (format v1, see audit-log/README.md). Readers that only need a few
+ * fields (promote-model's rollback, reconcile) use this type and readAuditEntries; the chain
+ * checks live in the audit room's verify module.
+ */
+export const AUDIT_EVENTS = [
+  'promote',
+  'rollback',
+  'gate-failed',
+  'lineage-failed',
+  'approval-rejected',
+  'error',
+  'drift-detected'
+] as const
+export type AuditEvent = (typeof AUDIT_EVENTS)[number]
+
+export interface AuditApproval {
+  login: string
+  state: string
+  comment: string
+  environments: string[]
+}
+
+export interface AuditEntry {
+  v: 1
+  seq: number
+  prev: string
+  ts: string
+  event: AuditEvent
+  outcome: 'success' | 'failure'
+  model: string
+  version: string
+  from: string
+  to: string
+  previous_version: string
+  actor: string
+  triggered_by: string
+  approvals: AuditApproval[]
+  reason: string
+  repository: string
+  run_id: string
+  run_attempt: string
+  run_url: string
+  workflow_ref: string
+  git_commit: string
+  lineage: { lock_sha256: string; model_md5: string; verified: boolean | null }
+  metrics: unknown
+  gates: unknown
+  registry: string
+  [key: string]: unknown
+}
+
+/**
+ * Parses the lines that are JSON objects, in file order, skipping none silently: a line that is
+ * not JSON is returned as an error entry so callers can decide. Chain validity is not checked here.
+ */
+export function readAuditEntries(text: string): { entries: AuditEntry[]; badLines: number[] } {
+  const entries: AuditEntry[] = []
+  const badLines: number[] = []
+  const lines = text.split('\n')
+  if (lines[lines.length - 1] === '') lines.pop()
+  lines.forEach((line, index) => {
+    try {
+      const value = JSON.parse(line) as unknown
+      if (value && typeof value === 'object' && !Array.isArray(value)) entries.push(value as AuditEntry)
+      else badLines.push(index + 1)
+    } catch {
+      badLines.push(index + 1)
+    }
+  })
+  return { entries, badLines }
+}
