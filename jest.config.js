@@ -1,5 +1,5 @@
 // Three tiers: unit (fakes, no services), integration (real MLflow, DVC and git, started by
-// test/harness/global-setup.ts) and dist (the bundles run as the Actions runner runs them).
+// test/harness/global-setup.mjs) and dist (the bundles run as the Actions runner runs them).
 const tsJest = {
   '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', diagnostics: { ignoreCodes: [151002] } }]
 }
@@ -12,23 +12,23 @@ const common = {
 }
 export default {
   reporters: ['default'],
+  // Real servers answer in milliseconds, but Python seeding and bundles take seconds.
+  testTimeout: 120000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
-      globalSetup: '<rootDir>/test/harness/global-setup.ts',
-      globalTeardown: '<rootDir>/test/harness/global-teardown.ts',
-      testTimeout: 180000
+      globalSetup: '<rootDir>/test/harness/global-setup.mjs',
+      globalTeardown: '<rootDir>/test/harness/global-teardown.mjs'
     },
     {
       ...common,
       displayName: 'dist',
       testMatch: ['<rootDir>/test/dist/**/*.test.ts'],
-      globalSetup: '<rootDir>/test/harness/global-setup.ts',
-      globalTeardown: '<rootDir>/test/harness/global-teardown.ts',
-      testTimeout: 180000
+      globalSetup: '<rootDir>/test/harness/global-setup.mjs',
+      globalTeardown: '<rootDir>/test/harness/global-teardown.mjs'
     }
   ]
 }

@@ -47,7 +47,8 @@ export function createPostgresDatabase(name: string): string | undefined {
   ].join('\n')
   const result = spawnSync(PYTHON, ['-c', script], { encoding: 'utf8', timeout: 30_000 })
   if (result.status !== 0) return undefined
-  return `postgresql://${user}@${host}:${port}/${name}`
+  // SQLAlchemy 2.1 maps plain postgresql:// to psycopg 3; the venv has psycopg2.
+  return `postgresql+psycopg2://${user}@${host}:${port}/${name}`
 }
 
 /** Drops the databases of earlier runs that were not torn down (killed sessions). */

@@ -11,11 +11,13 @@ from mlflow import MlflowClient  # noqa: E402
 
 
 def main() -> None:
+    # MLflow prints run links to stdout; keep stdout for the JSON result alone.
+    out, sys.stdout = sys.stdout, sys.stderr
     uri, name = sys.argv[1], sys.argv[2]
     client = MlflowClient(tracking_uri=uri, registry_uri=uri)
     model = client.get_registered_model(name)
     versions = client.search_model_versions(f"name='{name}'")
-    out = {
+    state = {
         "name": model.name,
         "aliases": dict(sorted((model.aliases or {}).items())),
         "tags": dict(sorted((model.tags or {}).items())),
@@ -36,7 +38,7 @@ def main() -> None:
             key=lambda v: int(v["version"]),
         ),
     }
-    json.dump(out, sys.stdout, sort_keys=True)
+    json.dump(state, out, sort_keys=True)
 
 
 if __name__ == "__main__":

@@ -29,6 +29,8 @@ from mlflow import MlflowClient  # noqa: E402
 
 
 def main() -> None:
+    # MLflow prints run links to stdout; keep stdout for the JSON result alone.
+    out, sys.stdout = sys.stdout, sys.stderr
     uri = sys.argv[1]
     mlflow.set_tracking_uri(uri)
     client = MlflowClient(tracking_uri=uri, registry_uri=uri)
@@ -104,7 +106,7 @@ def main() -> None:
             results.append({})
         else:
             raise SystemExit(f"unknown op {kind}")
-    json.dump(results, sys.stdout)
+    json.dump(results, out)
 
 
 if __name__ == "__main__":
