@@ -1,54 +1,69 @@
 /**
- * Finds the line of a key path (`stages[1].gates`) in block-style YAML text. js-yaml does not keep
+ * Finds the line of a key path (`stages[1].gates`) in block-style YAML text. js-yaml keeps no
  * positions for values, and a best-effort line is far more useful in an error than none.
+ * Returns the deepest line found, so a missing leaf still points at its parent.
  */
 export function locateKeyPath(text: string, path: (string | number)[]): number | undefined {
   const lines = text.split(/\r?\n/)
-  let from = 0
-  let parentIndent = -1
+  const blank = (i: number): boolean => {
+    const t = (lines[i] ?? '').trim()
+    return t === '' || t.startsWith('#')
+  }
+  const indentOf = (i: number): number => {
+    const line = lines[i] ?? ''
+    return line.length - line.trimStart().length
+  }
+  /** Column where the line's key text starts, after indentation and list dashes. */
+  const keyColumn = (i: number): number => {
+    const match = /^(\s*(?:-\s+)*)/.exec(lines[i] ?? '')
+    return match?.[1]?.length ?? 0
+  }
+  /** End (exclusive) of the block that starts at line i and holds lines indented deeper than `col`. */
+  const blockEnd = (i: number, col: number, limit: number): number => {
+    let j = i + 1
+    while (j < limit && (blank(j) || indentOf(j) > col)) j++
+    return j
+  }
+
+  let start = 0
+  let end = lines.length
   let found: number | undefined
   for (const segment of path) {
-    let hit: { line: number; indent: number } | undefined
+    let first = start
+    while (first < end && blank(first)) first++
+    if (first >= end) break
+    let hit: number | undefined
     if (typeof segment === 'number') {
+      const dashIndent = indentOf(first)
       let count = -1
-      let itemIndent: number | undefined
-      for (let i = from; i < lines.length; i++) {
-        const line = lines[i] ?? ''
-        if (line.trim() === '' || line.trim().startsWith('#')) continue
-        const indent = line.length - line.trimStart().length
-        if (indent <= parentIndent && !line.trimStart().startsWith('-')) break
-        if (/^\s*-(\s|$)/.test(line) && (itemIndent === undefined || indent === itemIndent)) {
-          itemIndent = indent
-          count++
-          if (count === segment) {
-            // the item's own keys sit after "- ", two columns deeper
-            hit = { line: i, indent: indent + 1 }
-            break
-          }
-        }
-      }
-    } else {
-      const escaped = segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-      const keyPattern = new RegExp(`^(\\s*)(?:-\\s+)?["']?${escaped}["']?\\s*:`)
-      for (let i = from; i < lines.length; i++) {
-        const line = lines[i] ?? ''
-        if (line.trim() === '' || line.trim().startsWith('#')) continue
-        const indent = line.length - line.trimStart().length
-        if (i > from && indent <= parentIndent && found !== undefined) break
-        const match = keyPattern.exec(line)
-        if (match) {
-          const keyIndent = line.indexOf(segment.charAt(0), indent)
-          hit = { line: i, indent: keyIndent }
+      for (let i = first; i < end; i++) {
+        if (blank(i) || indentOf(i) !== dashIndent || !/^\s*-(\s|$)/.test(lines[i] ?? '')) continue
+        if (++count === segment) {
+          hit = i
           break
         }
       }
+      if (hit === undefined) break
+      found = hit
+      // The item's keys start on the dash line itself, after "- ".
+      start = hit
+      end = blockEnd(hit, indentOf(hit), end)
+      lines[hit] = (lines[hit] ?? '').replace(/-(\s)/, ' $1')
+    } else {
+      const col = keyColumn(first)
+      const escaped = segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+      const pattern = new RegExp(`^\\s*(?:-\\s+)*(["']?)${escaped}\\1\\s*:(\\s|$)`)
+      for (let i = first; i < end; i++) {
+        if (!blank(i) && keyColumn(i) === col && pattern.test(lines[i] ?? '')) {
+          hit = i
+          break
+        }
+      }
+      if (hit === undefined) break
+      found = hit
+      start = hit + 1
+      end = blockEnd(hit, col, end)
     }
-    if (!hit) return found === undefined ? undefined : found + 1
-    found = hit.line
-    from = hit.line
-    parentIndent = hit.indent
-    // a list item's first key is on the same line as its dash
-    if (typeof segment === 'number') from = hit.line
   }
   return found === undefined ? undefined : found + 1
 }

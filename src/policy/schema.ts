@@ -66,8 +66,22 @@ export const stageSchema = z
 export type StagePolicyInput = z.input<typeof stageSchema>
 export type StagePolicy = z.output<typeof stageSchema>
 
-/** A per-model override: stages are merged by name onto the global ones. */
-const stageOverrideSchema = stageSchema.partial().extend({ name: z.string().trim().min(1) }).strict()
+/**
+ * A per-model override: stages are merged by name onto the global ones. Its fields carry no
+ * defaults, or an override that sets one key would reset every other key to its default.
+ */
+const stageOverrideSchema = z
+  .object(
+    Object.fromEntries(
+      Object.entries(stageSchema.shape).map(([key, field]) => [
+        key,
+        key === 'name'
+          ? field
+          : (field instanceof z.ZodDefault ? (field.unwrap() as z.ZodType) : field).optional()
+      ])
+    )
+  )
+  .strict() as unknown as z.ZodType<Partial<z.output<typeof stageSchema>> & { name: string }>
 
 export const registryModeSchema = z.enum(['stages', 'aliases', 'both'])
 export type RegistryMode = z.infer<typeof registryModeSchema>
