@@ -142,7 +142,9 @@ export class MlflowHttp {
     const headers = { ...this.headers }
     if (body !== undefined) headers['content-type'] = 'application/json'
     let lastProblem = ''
+    let attempts = 0
     for (let attempt = 0; ; attempt++) {
+      attempts = attempt + 1
       let retryAfterMs: number | undefined
       try {
         const response = await request(url, {
@@ -167,14 +169,11 @@ export class MlflowHttp {
         }
         lastProblem = `${code} (HTTP ${response.statusCode})`
         retryAfterMs = parseRetryAfter(response.headers['retry-after'], this.clock.now())
-        if (attempt >= this.retry.maxRetries) {
-          throw new MlflowApiError(code, response.statusCode, op, this.server, message)
-        }
       } catch (error) {
         if (error instanceof MlflowApiError || error instanceof MlflowUnavailableError) throw error
         lastProblem = networkProblem(error)
-        if (attempt >= this.retry.maxRetries) break
       }
+      if (attempt >= this.retry.maxRetries) break
       const backoff = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** attempt)
       const jittered = backoff / 2 + (this.random() * backoff) / 2
       const wait = Math.max(retryAfterMs ?? 0, jittered)
@@ -187,7 +186,8 @@ export class MlflowHttp {
     }
     throw new MlflowUnavailableError(
       `Could not ${op.action} ${op.object}: ${this.server} did not answer successfully (${lastProblem}) ` +
-        `within ${this.retry.maxRetries + 1} attempts / ${Math.round(this.retry.totalBudgetMs / 1000)} s; ` +
+        `after ${attempts} attempt${attempts === 1 ? '' : 's'} in ${((this.clock.now() - started) / 1000).toFixed(1)} s ` +
+        `(limits: ${this.retry.maxRetries + 1} attempts, ${Math.round(this.retry.totalBudgetMs / 1000)} s); ` +
         'check that the tracking server is up and reachable from the runner'
     )
   }
