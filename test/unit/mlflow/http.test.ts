@@ -40,7 +40,14 @@ afterAll(async () => {
 function fakeClock(): Clock & { waits: number[] } {
   let now = 0
   const waits: number[] = []
-  return { waits, now: () => now, sleep: async ms => void waits.push(ms) ?? void (now += ms) }
+  return {
+    waits,
+    now: () => now,
+    sleep: async ms => {
+      waits.push(ms)
+      now += ms
+    }
+  }
 }
 
 const retry: RetryPolicy = { maxRetries: 3, baseDelayMs: 100, maxDelayMs: 1000, totalBudgetMs: 60_000, requestTimeoutMs: 2000 }
