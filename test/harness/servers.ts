@@ -54,12 +54,22 @@ export function createPostgresDatabase(name: string): string | undefined {
 /** Drops the databases of earlier runs that were not torn down (killed sessions). */
 export function dropStaleDatabases(prefix: string): void {
   const script = [
-    'import psycopg2',
+    'import os, re, psycopg2',
+    // Names embed the pid of the jest run that made them (mg_test_<time>_<pid>_...). A database
+    // of another run that is still alive is in use (engineers and CI jobs share one PostgreSQL),
+    // so only the databases of dead runs, and this run's own, are dropped.
+    'def alive(n):',
+    '    m = re.match(r"mg_test_[0-9a-z]+_(\\d+)_", n)',
+    '    if not m or int(m.group(1)) == os.getppid(): return False',
+    '    try: os.kill(int(m.group(1)), 0); return True',
+    '    except PermissionError: return True',
+    '    except OSError: return False',
     'c = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres", connect_timeout=5)',
     'c.autocommit = True',
     'cur = c.cursor()',
     `cur.execute("SELECT datname FROM pg_database WHERE datname LIKE '${prefix}%'")`,
     'for (n,) in cur.fetchall():',
+    '    if alive(n): continue',
     '    try: cur.execute(\'DROP DATABASE "%s" WITH (FORCE)\' % n)',
     '    except Exception: pass'
   ].join('\n')

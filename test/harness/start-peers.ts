@@ -27,6 +27,9 @@ export default async function globalSetup(): Promise<void> {
   ])
   const state: HarnessState = { runId, mlflow, auth: auth as HarnessState['auth'] }
   writeFileSync(STATE_FILE, JSON.stringify(state, null, 2))
+  // Test workers inherit this; the file is only for looking at after a run, since several jest
+  // runs on one machine would overwrite each other's file.
+  process.env.MG_HARNESS_STATE = JSON.stringify(state)
   globalThis.__mgHarness = state
   console.log(
     `\n[harness] MLflow ${mlflow.uri} (${mlflow.backend}) and basic-auth ${auth.uri} (${auth.backend}) ` +

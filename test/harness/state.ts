@@ -10,6 +10,7 @@ export interface HarnessState {
 
 /** What global-setup started, for test files (which run in other processes). */
 export function harness(): HarnessState {
+  if (process.env.MG_HARNESS_STATE) return JSON.parse(process.env.MG_HARNESS_STATE) as HarnessState
   if (!existsSync(STATE_FILE)) {
     throw new Error('test-output/harness.json is missing: run integration tests through `npm test`')
   }
