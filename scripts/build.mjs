@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process'
 import { readdirSync, rmSync, statSync, writeFileSync, mkdirSync, existsSync } from 'node:fs'
 import path from 'node:path'
 
-const root = path.resolve(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), '..')
+const root = path.resolve(import.meta.dirname, '..')
 const only = process.argv.slice(2)
 const actions = readdirSync(path.join(root, 'actions')).filter(
   name => existsSync(path.join(root, 'actions', name, 'index.ts')) && (only.length === 0 || only.includes(name))

@@ -76,7 +76,7 @@ export function choice<const T extends readonly [string, ...string[]]>(
       if (value === undefined) fail(name, `is required; use one of: ${values.join(', ')}.`)
       if (!(values as readonly string[]).includes(value))
         fail(name, `is '${value}'; use one of: ${values.join(', ')}.`)
-      return value as T[number]
+      return value
     }
   }
 }

@@ -9,11 +9,16 @@ export interface Logger {
   info(message: string): void
   warning(message: string, location?: SourceLocation): void
   notice(message: string, location?: SourceLocation): void
+  /**
+   * An error annotation that does not end the step by itself (the run wrapper still reports the
+   * failure once); optional, so existing loggers and fakes need not implement it.
+   */
+  error?(message: string, location?: SourceLocation): void
 }
 
 /** Collects messages; for tests and for callers that want to inspect what was said. */
 export class MemoryLogger implements Logger {
-  readonly lines: { level: 'debug' | 'info' | 'warning' | 'notice'; message: string }[] = []
+  readonly lines: { level: 'debug' | 'info' | 'warning' | 'notice' | 'error'; message: string }[] = []
   debug(message: string): void {
     this.lines.push({ level: 'debug', message })
   }
@@ -26,7 +31,10 @@ export class MemoryLogger implements Logger {
   notice(message: string): void {
     this.lines.push({ level: 'notice', message })
   }
-  messages(level?: 'debug' | 'info' | 'warning' | 'notice'): string[] {
+  error(message: string): void {
+    this.lines.push({ level: 'error', message })
+  }
+  messages(level?: 'debug' | 'info' | 'warning' | 'notice' | 'error'): string[] {
     return this.lines.filter(l => level === undefined || l.level === level).map(l => l.message)
   }
 }

@@ -28,7 +28,8 @@ export const actionsLogger: Logger = {
   debug: message => core.debug(message),
   info: message => core.info(message),
   warning: (message, location) => core.warning(message, annotationProperties(location)),
-  notice: (message, location) => core.notice(message, annotationProperties(location))
+  notice: (message, location) => core.notice(message, annotationProperties(location)),
+  error: (message, location) => core.error(message, annotationProperties(location))
 }
 
 /**

@@ -1,7 +1,13 @@
 /** Small markdown builders for job summaries; values are escaped so a metric name cannot break a table. */
 
 export function escapeCell(value: unknown): string {
-  return String(value ?? '')
+  const text =
+    value === undefined || value === null
+      ? ''
+      : typeof value === 'string'
+        ? value
+        : JSON.stringify(value)
+  return text
     .replace(/\\/g, '\\\\')
     .replace(/\|/g, '\\|')
     .replace(/\r?\n/g, '<br>')

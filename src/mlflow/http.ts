@@ -114,6 +114,16 @@ export class MlflowHttp {
     return this.call('DELETE', path, {}, body, schema, op)
   }
 
+  /**
+   * GET a raw body (artifact bytes) through the same auth, TLS, retry and error handling. A path
+   * starting with '/' is taken from the server root (e.g. /api/2.0/mlflow-artifacts/...). The
+   * body is handed to `consume` as a stream, so memory stays bounded whatever its size; a retry
+   * calls `consume` again from the start.
+   */
+  stream<T>(path: string, query: Query, op: Operation, consume: (body: AsyncIterable<Uint8Array>) => Promise<T>): Promise<T> {
+    return this.call('GET', path, query, undefined, undefined, op, consume)
+  }
+
   async close(): Promise<void> {
     if (!this.options.dispatcher) await this.dispatcher.close()
   }
@@ -126,6 +136,7 @@ export class MlflowHttp {
       else params.append(key, String(value))
     }
     const qs = params.toString()
+    if (path.startsWith('/')) return `${this.connection.baseUrl}${path}${qs ? `?${qs}` : ''}`
     return `${this.connection.baseUrl}/api/2.0/mlflow/${path}${qs ? `?${qs}` : ''}`
   }
 
@@ -134,15 +145,16 @@ export class MlflowHttp {
     path: string,
     query: Query,
     body: unknown,
-    schema: z.ZodType<T>,
-    op: Operation
+    schema: z.ZodType<T> | undefined,
+    op: Operation,
+    consume?: (body: AsyncIterable<Uint8Array>) => Promise<T>
   ): Promise<T> {
     const started = this.clock.now()
     const url = this.url(path, query)
     const headers = { ...this.headers }
     if (body !== undefined) headers['content-type'] = 'application/json'
-    let lastProblem = ''
-    let attempts = 0
+    let lastProblem: string
+    let attempts: number
     for (let attempt = 0; ; attempt++) {
       attempts = attempt + 1
       let retryAfterMs: number | undefined
@@ -154,11 +166,15 @@ export class MlflowHttp {
           dispatcher: this.dispatcher,
           headersTimeout: this.retry.requestTimeoutMs,
           bodyTimeout: this.retry.requestTimeoutMs,
-          signal: AbortSignal.timeout(this.retry.requestTimeoutMs)
+          // A download may legitimately take longer than one request timeout; bodyTimeout still bounds stalls.
+          ...(consume ? {} : { signal: AbortSignal.timeout(this.retry.requestTimeoutMs) })
         })
+        if (consume && response.statusCode >= 200 && response.statusCode < 300) {
+          return await consume(response.body)
+        }
         const text = await response.body.text()
         if (response.statusCode >= 200 && response.statusCode < 300) {
-          return this.validate(text, schema, op)
+          return this.validate(text, schema!, op)
         }
         const { code, message } = parseError(response.statusCode, text)
         const retryable =

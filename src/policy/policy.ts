@@ -55,7 +55,7 @@ export function effectivePolicy(file: PolicyFile | undefined, model: string | un
   const override = model && file ? file.models[model] : undefined
   const stages = baseStages.map(stage => {
     const patch = override?.stages.find(s => s.name.toLowerCase() === stage.name.toLowerCase())
-    return patch ? ({ ...stage, ...stripUndefined(patch) } as StagePolicy) : stage
+    return patch ? { ...stage, ...stripUndefined(patch) } : stage
   })
   return {
     ...(source ? { source } : {}),

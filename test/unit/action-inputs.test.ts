@@ -40,7 +40,12 @@ describe.each(ACTIONS)('%s/action.yml', action => {
     for (const [name, spec] of Object.entries(specs)) {
       const declared = yamlInputs[name]!
       expect({ name, required: declared.required === true }).toEqual({ name, required: spec.required })
-      const yamlDefault = declared.default === undefined ? undefined : String(declared.default)
+      const yamlDefault =
+        declared.default === undefined
+          ? undefined
+          : typeof declared.default === 'string'
+            ? declared.default
+            : JSON.stringify(declared.default)
       expect({ name, default: yamlDefault }).toEqual({ name, default: spec.default })
     }
   })

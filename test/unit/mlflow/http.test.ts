@@ -43,9 +43,10 @@ function fakeClock(): Clock & { waits: number[] } {
   return {
     waits,
     now: () => now,
-    sleep: async ms => {
+    sleep: ms => {
       waits.push(ms)
       now += ms
+      return Promise.resolve()
     }
   }
 }
