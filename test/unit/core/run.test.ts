@@ -1,0 +1,77 @@
+import { beforeEach, describe, expect, it, jest } from '@jest/globals'
+import { ActionError, ConfigurationError } from '../../../src/core/errors.js'
+import { defineInputs, requiredString } from '../../../src/core/inputs.js'
+
+const calls: { fn: string; args: unknown[] }[] = []
+const record =
+  (fn: string) =>
+  (...args: unknown[]): void =>
+    void calls.push({ fn, args })
+jest.unstable_mockModule('@actions/core', () => ({
+  setFailed: record('setFailed'),
+  error: record('error'),
+  debug: record('debug'),
+  info: record('info'),
+  warning: record('warning'),
+  notice: record('notice'),
+  setSecret: record('setSecret'),
+  setOutput: record('setOutput'),
+  summary: { addRaw: () => ({ write: () => Promise.resolve() }) }
+}))
+const { runAction } = await import('../../../src/core/run.js')
+
+const inputs = defineInputs({ 'model-name': requiredString() })
+const env = { 'INPUT_MODEL-NAME': 'churn', 'INPUT_TRACKING-PASSWORD': 's3cret' }
+
+beforeEach(() => {
+  calls.length = 0
+  process.exitCode = undefined
+})
+
+describe('runAction', () => {
+  it('masks secret inputs before anything else and passes typed inputs to main', async () => {
+    let seen: unknown
+    await runAction('x', inputs, async ctx => void (seen = ctx.inputs), env)
+    expect(calls[0]).toEqual({ fn: 'setSecret', args: ['s3cret'] })
+    expect(seen).toEqual({ 'model-name': 'churn' })
+    expect(calls.filter(c => c.fn === 'setFailed')).toEqual([])
+  })
+
+  it('reports a user mistake once, as its message, with no stack', async () => {
+    await runAction('x', inputs, () => Promise.reject(new ConfigurationError("Input 'stage' is 'Prod'; use Production")), env)
+    expect(calls.filter(c => ['setFailed', 'error'].includes(c.fn))).toEqual([
+      { fn: 'setFailed', args: ["Input 'stage' is 'Prod'; use Production"] }
+    ])
+    expect(calls.filter(c => c.fn === 'debug')).toEqual([])
+  })
+
+  it('points an error with a location at its file and line, still once', async () => {
+    const error = new ActionError('bad rule', { location: { file: 'p.yml', line: 3, column: 7 } })
+    await runAction('x', inputs, () => Promise.reject(error), env)
+    expect(calls.filter(c => ['setFailed', 'error'].includes(c.fn))).toEqual([
+      { fn: 'error', args: ['bad rule', { file: 'p.yml', startLine: 3, startColumn: 7 }] }
+    ])
+    expect(process.exitCode).toBe(1)
+  })
+
+  it('tells a bug apart: stack at debug level, a message that says it is a bug', async () => {
+    await runAction('x', inputs, () => Promise.reject(new TypeError('x is undefined')), env)
+    const debug = calls.filter(c => c.fn === 'debug')
+    expect(String(debug[0]?.args[0])).toContain('TypeError: x is undefined\n    at ')
+    const failed = calls.filter(c => c.fn === 'setFailed')
+    expect(failed).toHaveLength(1)
+    expect(String(failed[0]?.args[0])).toMatch(/^x failed unexpectedly: x is undefined\. This is a bug in model-governance/)
+  })
+
+  it('fails on a thrown string too (never leaves the step green)', async () => {
+    await runAction('x', inputs, () => Promise.reject('plain string'), env)
+    expect(calls.filter(c => c.fn === 'setFailed')).toHaveLength(1)
+  })
+
+  it('validates inputs inside the wrapper, so a missing one fails the step naming it', async () => {
+    await runAction('x', inputs, () => Promise.resolve(), {})
+    expect(calls.filter(c => c.fn === 'setFailed')).toEqual([
+      { fn: 'setFailed', args: ["Input 'model-name' is required but was not set."] }
+    ])
+  })
+})

@@ -1,0 +1,72 @@
+import { MemoryLogger } from '../../../src/core/logger.js'
+import type { Approval, ApprovalsClient } from '../../../src/github/approvals.js'
+import { effectivePolicy, parsePolicy, type Policy } from '../../../src/policy/index.js'
+import type { PromotionDeps, PromotionRequest } from '../../../src/promotion/index.js'
+import { FakeClock, FakeRegistry } from './fake-registry.js'
+
+export function policyFrom(yaml: string, model = 'churn'): Policy {
+  return effectivePolicy(parsePolicy(yaml, 'policy.yml', new MemoryLogger()), model, 'policy.yml')
+}
+
+export function request(overrides: Partial<PromotionRequest> = {}): PromotionRequest {
+  return {
+    model: 'churn',
+    archiveExisting: true,
+    allowSkip: false,
+    rollback: false,
+    dryRun: false,
+    timeoutMs: 60_000,
+    consistentReads: 2,
+    tagPrefix: 'mg.',
+    ...overrides
+  }
+}
+
+export interface Setup {
+  registry: FakeRegistry
+  clock: FakeClock
+  logger: MemoryLogger
+  deps: PromotionDeps
+  approvalCalls: string[]
+}
+
+export function setup(
+  options: { versions?: number; policy?: Policy; approvals?: Approval[]; audit?: string; actor?: string; model?: string } = {}
+): Setup {
+  const registry = new FakeRegistry(options.model ?? 'churn', options.versions ?? 3)
+  const clock = new FakeClock()
+  const logger = new MemoryLogger()
+  const approvalCalls: string[] = []
+  const client: ApprovalsClient = {
+    listApprovals: async (owner, repo, runId) => {
+      approvalCalls.push(`${owner}/${repo}#${runId}`)
+      return options.approvals ?? []
+    }
+  }
+  const deps: PromotionDeps = {
+    registry,
+    policy: options.policy ?? effectivePolicy(undefined, 'churn'),
+    run: {
+      serverUrl: 'https://github.com',
+      apiUrl: 'https://api.github.com',
+      owner: 'acme',
+      repo: 'models',
+      repository: 'acme/models',
+      runId: '42',
+      runUrl: 'https://github.com/acme/models/actions/runs/42',
+      actor: options.actor ?? 'octocat',
+      triggeringActor: options.actor ?? 'octocat',
+      sha: 'abc123'
+    },
+    approvals: async () => client,
+    readAuditLog: () => options.audit,
+    clock,
+    random: () => 0.5,
+    logger
+  }
+  return { registry, clock, logger, deps, approvalCalls }
+}
+
+export function approval(login: string, state = 'approved', environments: string[] = ['production']): Approval {
+  return { login, state, comment: '', environments }
+}
