@@ -1,9 +1,11 @@
-import { createHash } from 'node:crypto'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, statSync } from 'node:fs'
 import path from 'node:path'
-import { ConfigurationError } from '../../src/core/errors.js'
+import { ActionError, ConfigurationError } from '../../src/core/errors.js'
 import type { ActionContext } from '../../src/core/run.js'
 import { workspaceDir } from '../../src/core/workspace.js'
+import { runLineageCheck } from '../../src/dvc/lineage-check.js'
+import { createGitRunner } from '../../src/git/git.js'
+import { createMlflowClient } from '../../src/mlflow/index.js'
 import { loadPolicy } from '../../src/policy/index.js'
 import type { inputs } from './inputs.js'
 
@@ -12,13 +14,49 @@ type Specs = typeof inputs.specs
 export async function main(ctx: ActionContext<Specs>): Promise<void> {
   const { inputs: input, logger } = ctx
   const workspace = workspaceDir(ctx.env)
-  loadPolicy({ policyFile: input['policy-file'], workspace, logger })
+  loadPolicy({ policyFile: input['policy-file'], workspace, model: input['model-name'], logger })
   const root = path.resolve(workspace, input['working-directory'])
-  const lock = path.join(root, 'dvc.lock')
-  if (!existsSync(lock)) {
-    throw new ConfigurationError(
-      `Input 'working-directory' is '${input['working-directory']}', which has no dvc.lock; point it at the DVC project root`
+  if (!existsSync(root) || !statSync(root).isDirectory()) {
+    throw new ConfigurationError(`Input 'working-directory' is '${input['working-directory']}', which is not a directory in the workspace; point it at the DVC project root`)
+  }
+  if (input.version && !input['model-name']) throw new ConfigurationError("Input 'version' is set without 'model-name'; set both, or use 'run-id'")
+  if (input['model-name'] && !input.version && !input['run-id']) {
+    throw new ConfigurationError("Input 'model-name' needs 'version' (the registered version to check); or use 'run-id'")
+  }
+  const wantsMlflow = Boolean(input['run-id'] || (input['model-name'] && input.version))
+  if (input['verify-mlflow-artifact'] && !wantsMlflow) {
+    throw new ConfigurationError("Input 'verify-mlflow-artifact' is true, but neither 'model-name' + 'version' nor 'run-id' names what to compare; set them or turn it off")
+  }
+  const mlflow = wantsMlflow ? createMlflowClient(input, ctx.env, logger, ctx.setSecret) : undefined
+  const outcome = await runLineageCheck({
+    root,
+    lockDisplay: path.relative(workspace, path.join(root, 'dvc.lock')).split(path.sep).join('/') || 'dvc.lock',
+    missingData: input['missing-data'],
+    allowExternal: input['allow-external'],
+    requireCleanGit: input['require-clean-git'],
+    modelPath: input['model-path'],
+    mlflow: mlflow && {
+      client: mlflow,
+      ...(input['model-name'] ? { modelName: input['model-name'] } : {}),
+      ...(input.version ? { version: input.version } : {}),
+      ...(input['run-id'] ? { runId: input['run-id'] } : {}),
+      verifyArtifact: input['verify-mlflow-artifact']
+    },
+    git: createGitRunner(logger, root),
+    logger
+  })
+  ctx.setOutput('verified', outcome.verified)
+  ctx.setOutput('report', outcome.reportJson)
+  ctx.setOutput('lock-sha256', outcome.lockSha256)
+  ctx.setOutput('git-commit', outcome.gitCommit)
+  ctx.setOutput('model-path', outcome.modelPath)
+  ctx.setOutput('model-md5', outcome.modelMd5)
+  ctx.setOutput('stages-checked', outcome.stagesChecked)
+  ctx.summary.add(outcome.summary)
+  if (!outcome.verified && input['fail-on-mismatch']) {
+    const [first] = outcome.problems
+    throw new ActionError(
+      `Lineage not verified: ${outcome.problems.length} problem(s)${first ? `; first: ${first}` : ''}. See the annotations and the job summary.`
     )
   }
-  ctx.setOutput('lock-sha256', createHash('sha256').update(readFileSync(lock)).digest('hex'))
 }

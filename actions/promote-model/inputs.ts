@@ -1,14 +1,37 @@
 import { z } from 'zod'
 import { connectionInputs, policyInputs } from '../../src/core/common-inputs.js'
-import { boolean, defineInputs, optionalString, requiredString } from '../../src/core/inputs.js'
+import {
+  boolean,
+  defineInputs,
+  integer,
+  optionalString,
+  requiredString,
+  stringWithDefault
+} from '../../src/core/inputs.js'
+import { DEFAULT_TAG_PREFIX } from '../../src/promotion/index.js'
 
-/** Keys are exactly promote-model/action.yml's inputs (checked by test/unit/action-inputs.test.ts). */
+/** Keys are exactly promote-model/action.yml's inputs (checked by test/unit/promotion/action-yml.test.ts). */
 export const inputs = defineInputs({
   'model-name': requiredString(),
-  version: requiredString(),
+  version: optionalString(),
   stage: optionalString(),
-  alias: optionalString(z.string().regex(/^[\w-]+$/, 'an alias holds only letters, digits, _ and -')),
+  alias: optionalString(
+    z.string().regex(/^[\w-]+$/, 'an alias holds only letters, digits, _ and -')
+  ),
+  'archive-existing': boolean(true),
+  'allow-skip': boolean(false),
+  'expected-previous-version': optionalString(
+    z.string().regex(/^(\d+|none)$/i, 'use a version number, or none')
+  ),
+  rollback: boolean(false),
   'dry-run': boolean(false),
+  'timeout-seconds': integer(60, { min: 1, max: 3600 }),
+  'consistent-reads': integer(2, { min: 1, max: 20 }),
   ...connectionInputs,
-  ...policyInputs
+  ...policyInputs,
+  'github-token': optionalString(),
+  'tag-prefix': stringWithDefault(
+    DEFAULT_TAG_PREFIX,
+    z.string().regex(/^[\w./-]*$/, 'use letters, digits, _ . / and -')
+  )
 })

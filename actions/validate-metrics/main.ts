@@ -1,6 +1,12 @@
-import { ConfigurationError } from '../../src/core/errors.js'
+import { existsSync, readFileSync } from 'node:fs'
+import path from 'node:path'
+import { ActionError } from '../../src/core/errors.js'
 import type { ActionContext } from '../../src/core/run.js'
 import { workspaceDir } from '../../src/core/workspace.js'
+import { lineOf } from '../../src/gate/file-sources.js'
+import { runGate } from '../../src/gate/gate.js'
+import type { MetricsClient } from '../../src/gate/mlflow-sources.js'
+import { failuresJson, reportJson, summaryMarkdown } from '../../src/gate/report.js'
 import { createMlflowClient } from '../../src/mlflow/index.js'
 import { loadPolicy } from '../../src/policy/index.js'
 import type { inputs } from './inputs.js'
@@ -9,17 +15,74 @@ type Specs = typeof inputs.specs
 
 export async function main(ctx: ActionContext<Specs>): Promise<void> {
   const { inputs: input, logger } = ctx
-  const model = input['model-name']
-  loadPolicy({ policyFile: input['policy-file'], workspace: workspaceDir(ctx.env), model, logger })
-  if (!input['run-id'] && !(model && input.version)) {
-    throw new ConfigurationError(
-      "Input 'model-name' with 'version', or input 'run-id', is required: it names whose metrics to check"
-    )
+  const workspace = workspaceDir(ctx.env)
+  const policy = loadPolicy({
+    policyFile: input['policy-file'],
+    workspace,
+    model: input['model-name'],
+    logger
+  })
+  const policyPath = policy.source ? path.resolve(workspace, policy.source) : undefined
+  let client: MetricsClient | undefined
+  const lazyClient = (): MetricsClient =>
+    (client ??= createMlflowClient(input, ctx.env, logger, value => ctx.setSecret(value)))
+
+  const run = await runGate(
+    {
+      model: input['model-name'],
+      version: input.version,
+      runId: input['run-id'],
+      thresholds: input.thresholds,
+      stage: input.stage,
+      allowEmpty: input['allow-empty'],
+      metricsFiles: input['metrics-files'],
+      dvcMetrics: input['dvc-metrics'],
+      prefer: input.prefer,
+      aggregate: input.aggregate,
+      missing: input.missing,
+      compareTo: input['compare-to'],
+      maxRegression: input['max-regression'],
+      minImprovement: input['min-improvement'],
+      greaterIsBetter: input['greater-is-better'],
+      policy,
+      policyText:
+        policyPath && existsSync(policyPath) ? readFileSync(policyPath, 'utf8') : undefined,
+      workspace
+    },
+    lazyClient,
+    logger
+  )
+  const { result } = run
+
+  for (const notice of run.notices) logger.notice(notice)
+  for (const row of result.rows.filter(r => r.verdict === 'skipped'))
+    logger.warning(`${row.metric}: ${row.reason ?? 'skipped'}`)
+  // A failing metric read from a file is annotated where it is defined; the step's one failure
+  // message still comes from the run wrapper.
+  for (const row of result.failures.filter(r => r.file)) {
+    const line = lineOf(run.files, row.file!, row.keyPath)
+    logger.error?.(`${row.metric} (${row.rule}): ${row.reason ?? 'failed'}`, {
+      file: row.file!,
+      ...(line ? { line } : {})
+    })
   }
-  const client = createMlflowClient(input, ctx.env, logger, ctx.setSecret)
-  const runId = input['run-id'] ?? (await client.getModelVersion(model!, input.version!)).run_id
-  if (!runId) throw new ConfigurationError(`${model} version ${input.version} has no run_id`)
-  const run = await client.getRun(runId)
-  const metrics = Object.fromEntries(run.data.metrics.map(m => [m.key, m.value]))
-  ctx.setOutput('metrics', JSON.stringify(metrics))
+
+  ctx.setOutput('passed', String(result.passed))
+  ctx.setOutput('failures', failuresJson(result))
+  ctx.setOutput('metrics', JSON.stringify(result.evaluated))
+  ctx.setOutput('champion-version', run.championVersion ?? '')
+  ctx.setOutput('report', reportJson(result))
+  ctx.summary.add(
+    summaryMarkdown(result, { subject: run.subject, champion: run.champion, notices: run.notices })
+  )
+
+  if (result.passed) {
+    logger.info(
+      `validate-metrics passed: ${result.rows.length} check${result.rows.length === 1 ? '' : 's'} on ${run.subject}`
+    )
+    return
+  }
+  const message = `validate-metrics failed ${result.failures.length} of ${result.rows.length} checks on ${run.subject}: ${result.failures.map(f => f.reason ?? f.rule).join(' | ')}`
+  if (input['fail-on-violation']) throw new ActionError(message)
+  logger.warning(`${message} (fail-on-violation is false, so the step succeeds with passed=false)`)
 }

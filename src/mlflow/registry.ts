@@ -169,6 +169,28 @@ export class MlflowClient {
     return all
   }
 
+  /** One level of a directory in the server's artifact proxy (`--serve-artifacts`). */
+  async listProxiedArtifacts(path: string): Promise<{ path: string; is_dir: boolean; file_size?: number }[]> {
+    const res = await this.http.get(
+      '/api/2.0/mlflow-artifacts/artifacts',
+      { path },
+      z.object({
+        files: z
+          .array(z.object({ path: z.string(), is_dir: z.boolean().optional().default(false), file_size: z.union([z.number(), z.string().transform(Number)]).optional() }))
+          .optional()
+          .default([])
+      }),
+      { action: 'list', object: `artifacts under '${path}'` }
+    )
+    return res.files
+  }
+
+  /** Streams one proxied artifact file into `consume` (never buffered whole). */
+  downloadProxiedArtifact<T>(path: string, consume: (body: AsyncIterable<Uint8Array>) => Promise<T>): Promise<T> {
+    const encoded = path.split('/').map(encodeURIComponent).join('/')
+    return this.http.stream(`/api/2.0/mlflow-artifacts/artifacts/${encoded}`, {}, { action: 'download', object: `artifact '${path}'` }, consume)
+  }
+
   async getLoggedModel(modelId: string): Promise<LoggedModel> {
     const res = await this.http.get(
       `logged-models/${encodeURIComponent(modelId)}`,

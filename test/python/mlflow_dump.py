@@ -1,6 +1,7 @@
 """Dumps a registered model's full state with MLflow's Python client, as JSON, for before/after comparisons.
 
-Usage: python mlflow_dump.py <tracking-uri> <model-name>
+Usage: python mlflow_dump.py <tracking-uri> <model-name> [<model-name> ...]
+With several names the output is an object keyed by name (one process instead of one per model).
 """
 import json
 import sys
@@ -13,8 +14,15 @@ from mlflow import MlflowClient  # noqa: E402
 def main() -> None:
     # MLflow prints run links to stdout; keep stdout for the JSON result alone.
     out, sys.stdout = sys.stdout, sys.stderr
-    uri, name = sys.argv[1], sys.argv[2]
+    uri, names = sys.argv[1], sys.argv[2:]
     client = MlflowClient(tracking_uri=uri, registry_uri=uri)
+    if len(names) > 1:
+        json.dump({name: dump(client, name) for name in names}, out, sort_keys=True)
+    else:
+        json.dump(dump(client, names[0]), out, sort_keys=True)
+
+
+def dump(client: MlflowClient, name: str) -> dict:
     model = client.get_registered_model(name)
     versions = client.search_model_versions(f"name='{name}'")
     state = {
@@ -38,7 +46,7 @@ def main() -> None:
             key=lambda v: int(v["version"]),
         ),
     }
-    json.dump(state, out, sort_keys=True)
+    return state
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ Usage: python mlflow_seed.py <tracking-uri>  < plan.json  > result.json
 The plan is a JSON list of operations; each result is appended to the output list in order:
   {"op": "run", "experiment": "e", "metrics": {"acc": [0.8, 0.9]}, "params": {}, "tags": {}}
       -> {"run_id": ...}                 (metric lists are logged as steps 0..n-1)
+      optional "files": {"relpath": "<base64>"} logged under "files_path" (default "model")
   {"op": "register", "name": "m", "run": <index of an earlier run op> | "run_id": "...",
    "path": "model", "artifact": true}    -> {"version": "1", "run_id": ..., "source": ...}
   {"op": "logged_model", "name": "m", "run": <index>, "metrics": {"acc": 0.9}, "register": true}
@@ -59,6 +60,15 @@ def main() -> None:
                     with open(os.path.join(model_dir, "model.bin"), "wb") as fh:
                         fh.write(op.get("content", rid).encode())
                     client.log_artifacts(rid, model_dir, op.get("path", "model"))
+            if op.get("files"):
+                # {"files": {"relpath": "<base64 bytes>"}, "files_path": "model"}: exact bytes
+                import base64
+                with tempfile.TemporaryDirectory() as tmp:
+                    for rel, data in op["files"].items():
+                        os.makedirs(os.path.dirname(os.path.join(tmp, rel)) or tmp, exist_ok=True)
+                        with open(os.path.join(tmp, rel), "wb") as fh:
+                            fh.write(base64.b64decode(data))
+                    client.log_artifacts(rid, tmp, op.get("files_path", "model"))
             client.set_terminated(rid)
             results.append({"run_id": rid})
         elif kind == "create_model":
@@ -81,15 +91,16 @@ def main() -> None:
             for key, value in op.get("metrics", {}).items():
                 client.log_metric(rid, key, float(value), step=0, model_id=lm.model_id) if rid else None
             mlflow.finalize_logged_model(lm.model_id, "READY")
-            out = {"model_id": lm.model_id}
+            # not `out`: that name holds the real stdout the JSON result is written to
+            logged = {"model_id": lm.model_id}
             if op.get("register", True):
                 try:
                     client.get_registered_model(op["name"])
                 except Exception:
                     client.create_registered_model(op["name"])
                 mv = client.create_model_version(op["name"], f"models:/{lm.model_id}", run_id=rid, model_id=lm.model_id)
-                out.update({"version": str(mv.version), "source": mv.source, "run_id": rid})
-            results.append(out)
+                logged.update({"version": str(mv.version), "source": mv.source, "run_id": rid})
+            results.append(logged)
         elif kind == "transition":
             mv = client.transition_model_version_stage(
                 op["name"], op["version"], op["stage"], archive_existing_versions=op.get("archive", False)

@@ -41,7 +41,7 @@ describe('promote with a stage that requires approval', () => {
       actor: 'carol'
     })
     registry.versions.get('1')!.stage = 'Staging'
-    const error = await promote(request({ version: '1', stage: 'Production' }), deps).catch(e => e)
+    const error = await failure(promote(request({ version: '1', stage: 'Production' }), deps))
     expect(approvalCalls).toEqual(['acme/models#42'])
     expect(error.message).toMatch(/requires 2 approvals from its approvers; counted 1 \(alice\)/)
     expect(error.message).toMatch(/not in the stage's approvers: mallory/)

@@ -30,7 +30,7 @@ describe('confirming visibility', () => {
   it('times out with what it saw last', async () => {
     const { registry, deps } = setup()
     registry.lagRounds = 1000
-    const error = await promote(request({ version: '1', stage: 'Staging', timeoutMs: 10_000 }), deps).catch(e => e)
+    const error = await failure(promote(request({ version: '1', stage: 'Staging', timeoutMs: 10_000 }), deps))
     expect(error.message).toMatch(/did not show the promotion of version 1 of 'churn' 2 times in a row within 10 s/)
     expect(error.message).toMatch(/last seen: version 1 in None; stage Staging held by no version/)
     expect(error.message).toMatch(/Registry now shows/)
@@ -44,7 +44,7 @@ describe('confirming visibility', () => {
       if (op.startsWith('alias champion') && ++reads === 2) registry.aliases.set('champion', '3')
     }
     registry.aliases.set('champion', '2')
-    const error = await promote(request({ version: '1', alias: 'champion' }), deps).catch(e => e)
+    const error = await failure(promote(request({ version: '1', alias: 'champion' }), deps))
     expect(error.message).toMatch(/showed a change nobody asked this run for: alias 'champion' → version 3/)
   })
 

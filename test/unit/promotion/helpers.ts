@@ -38,9 +38,9 @@ export function setup(
   const logger = new MemoryLogger()
   const approvalCalls: string[] = []
   const client: ApprovalsClient = {
-    listApprovals: async (owner, repo, runId) => {
+    listApprovals: (owner, repo, runId) => {
       approvalCalls.push(`${owner}/${repo}#${runId}`)
-      return options.approvals ?? []
+      return Promise.resolve(options.approvals ?? [])
     }
   }
   const deps: PromotionDeps = {
@@ -58,13 +58,24 @@ export function setup(
       triggeringActor: options.actor ?? 'octocat',
       sha: 'abc123'
     },
-    approvals: async () => client,
+    approvals: () => Promise.resolve(client),
     readAuditLog: () => options.audit,
     clock,
     random: () => 0.5,
     logger
   }
   return { registry, clock, logger, deps, approvalCalls }
+}
+
+/** The error a promise rejects with; fails the test when it resolves instead. */
+export async function failure(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise
+  } catch (error) {
+    if (error instanceof Error) return error
+    throw error
+  }
+  throw new Error('expected a failure, but the promise resolved')
 }
 
 export function approval(login: string, state = 'approved', environments: string[] = ['production']): Approval {

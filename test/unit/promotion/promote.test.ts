@@ -58,7 +58,7 @@ describe('promote: stage moves', () => {
 
   it('refuses to skip a stage, naming the current stage and the allowed next one', async () => {
     const { registry, deps } = setup()
-    const error = await promote(request({ version: '1', stage: 'Production' }), deps).catch(e => e)
+    const error = await failure(promote(request({ version: '1', stage: 'Production' }), deps))
     expect(error).toBeInstanceOf(ActionError)
     expect(error.message).toMatch(/is in Development; moving it to Production skips Staging/)
     expect(error.message).toMatch(/allowed next stage is Staging/)
@@ -78,7 +78,7 @@ describe('promote: stage moves', () => {
     const { registry, deps } = setup()
     registry.versions.get('3')!.stage = 'Production'
     registry.versions.get('2')!.stage = 'Staging'
-    const error = await promote(request({ version: '2', stage: 'Production', expectedPreviousVersion: '1' }), deps).catch(e => e)
+    const error = await failure(promote(request({ version: '2', stage: 'Production', expectedPreviousVersion: '1' }), deps))
     expect(error.message).toMatch(/expected-previous-version is 1, but stage Production of 'churn' is now held by version 3/)
     expect(registry.writes).toEqual([])
     await promote(request({ version: '2', stage: 'Production', expectedPreviousVersion: '3' }), deps)
@@ -93,7 +93,7 @@ describe('promote: stage moves', () => {
     expect(result).toMatchObject({ changed: false, dryRun: true, previousVersion: '3', archivedVersions: ['3'] })
     expect(registry.writes).toEqual([])
     expect(logger.messages('info').join('\n')).toMatch(/Dry run: would move stage Production to version 1/)
-    const refused = await promote(request({ version: '2', stage: 'Production', dryRun: true }), deps).catch(e => e)
+    const refused = await failure(promote(request({ version: '2', stage: 'Production', dryRun: true }), deps))
     expect(refused.message).toMatch(/skips Staging/)
   })
 
@@ -104,7 +104,7 @@ describe('promote: stage moves', () => {
         throw new MlflowApiError('BAD_REQUEST', 400, { action: 'transition', object: 'x' }, 'http://fake', 'Stage transitions are not supported in Unity Catalog')
       }
     }
-    const error = await promote(request({ model: 'main.ml.churn', version: '1', stage: 'Staging' }), deps).catch(e => e)
+    const error = await failure(promote(request({ model: 'main.ml.churn', version: '1', stage: 'Staging' }), deps))
     expect(error.message).toMatch(/rejected the stage API for 'main.ml.churn'.*set registry.mode: aliases/i)
     expect(error.message).toMatch(/the registry is as it was before this run/)
   })
@@ -116,7 +116,7 @@ describe('promote: stage moves', () => {
         throw new MlflowApiError('PERMISSION_DENIED', 403, { action: 'transition', object: 'x' }, 'http://fake', 'Permission denied')
       }
     }
-    const error = await promote(request({ version: '1', stage: 'Staging' }), deps).catch(e => e)
+    const error = await failure(promote(request({ version: '1', stage: 'Staging' }), deps))
     expect(error.message).toMatch(/needs the EDIT permission on 'churn'/)
   })
 
@@ -125,7 +125,7 @@ describe('promote: stage moves', () => {
     registry.hook = op => {
       if (op.startsWith('tag')) throw new MlflowUnavailableError('Could not set tag: server did not answer')
     }
-    const error = await promote(request({ version: '1', stage: 'Staging' }), deps).catch(e => e)
+    const error = await failure(promote(request({ version: '1', stage: 'Staging' }), deps))
     expect(error.message).toMatch(/Could not set tag.*Registry now shows: stage Staging is held by version 1 \(the promotion of version 1 was applied\)/)
   })
 

@@ -36,7 +36,7 @@ describe('promote-model/README.md', () => {
     const expected = Object.entries(action.inputs).map(([name, input]) => [
       name,
       input.required ? 'yes' : 'no',
-      input.default === undefined ? '' : String(input.default),
+      input.default === undefined ? '' : String(input.default as string | number | boolean),
       input.description
     ])
     expect(rows).toEqual(expected)

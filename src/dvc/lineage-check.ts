@@ -1,0 +1,99 @@
+import path from 'node:path'
+import type { Logger } from '../core/logger.js'
+import type { GitRunner } from '../git/git.js'
+import { checkGit } from './git-checks.js'
+import { checkMlflowLink, type LineageMlflow, type MlflowLinkResult } from './mlflow-link.js'
+import { findModelPath, linkModel, type ModelLink } from './model-link.js'
+import { resolveProjectPath } from './paths.js'
+import { statusKey } from './stage-status.js'
+import { reportJson, summaryMarkdown } from './summary.js'
+import { loadProject, verifyLineage, type MissingData } from './verify.js'
+import { ConfigurationError } from '../core/errors.js'
+import { realpathSync } from 'node:fs'
+
+export interface LineageCheckOptions {
+  root: string
+  /** dvc.lock's path relative to the repository, for annotations. */
+  lockDisplay: string
+  missingData: MissingData
+  allowExternal: boolean
+  requireCleanGit: boolean
+  modelPath?: string | undefined
+  mlflow?: { client: LineageMlflow; modelName?: string; version?: string; runId?: string; verifyArtifact: boolean } | undefined
+  git: GitRunner
+  logger: Logger
+}
+
+export interface LineageCheckOutcome {
+  verified: boolean
+  problems: string[]
+  reportJson: string
+  summary: string
+  lockSha256: string
+  gitCommit: string
+  modelPath: string
+  modelMd5: string
+  stagesChecked: number
+}
+
+/** Everything lineage-check verifies, composed: workspace vs lock, git, model link, MLflow. */
+export async function runLineageCheck(options: LineageCheckOptions): Promise<LineageCheckOutcome> {
+  const { root, logger } = options
+  const loaded = await loadProject(root)
+  if (options.modelPath) {
+    const safe = resolveProjectPath(root, realpathSync(root), '.', options.modelPath, false)
+    if (!safe.ok) throw new ConfigurationError(`Input 'model-path' is '${options.modelPath}', which is outside the DVC project; give a path relative to working-directory`)
+  }
+  const model = findModelPath(loaded.project, options.modelPath)
+  const report = await verifyLineage({ root, missingData: options.missingData, allowExternal: options.allowExternal, logger }, loaded)
+  const link: ModelLink | undefined = model ? linkModel(loaded.project, loaded.lock, report.stages, model) : undefined
+
+  const paramFiles = new Set<string>()
+  const deps = new Set<string>()
+  for (const stage of loaded.project.stages) {
+    for (const p of stage.params) paramFiles.add(statusKey(stage.wdir, p.file))
+    for (const d of stage.deps) {
+      const key = statusKey(stage.wdir, d)
+      if (!key.startsWith('..') && !path.posix.isAbsolute(key)) deps.add(key)
+    }
+  }
+  const git = await checkGit(options.git, root, ['dvc.yaml', 'dvc.lock', ...paramFiles], [...deps], options.requireCleanGit)
+
+  let mlflow: MlflowLinkResult | undefined
+  if (options.mlflow) {
+    mlflow = await checkMlflowLink({
+      client: options.mlflow.client,
+      git: options.git,
+      root,
+      gitPrefix: git.prefix,
+      head: git.head,
+      model: link,
+      ...(options.mlflow.modelName ? { modelName: options.mlflow.modelName } : {}),
+      ...(options.mlflow.version ? { version: options.mlflow.version } : {}),
+      ...(options.mlflow.runId ? { runId: options.mlflow.runId } : {}),
+      verifyArtifact: options.mlflow.verifyArtifact,
+      logger
+    })
+  }
+  for (const p of report.problems) {
+    logger.error?.(p.message, { file: options.lockDisplay, ...(p.line ? { line: p.line } : {}) })
+  }
+  const other = [...(link?.problems ?? []), ...git.problems, ...(mlflow?.problems ?? [])]
+  for (const message of other) logger.error?.(message)
+  for (const warning of report.warnings) logger.warning(warning)
+  for (const r of report.refused) logger.warning(`refused ${r.path}: ${r.reason}`)
+  const problems = [...report.problems.map(p => p.message), ...other]
+  const verified = problems.length === 0
+  const final = { ...report, verified, problems: [...report.problems, ...other.map(message => ({ message }))] }
+  return {
+    verified,
+    problems,
+    reportJson: reportJson(final, link, mlflow),
+    summary: summaryMarkdown(final, link, mlflow),
+    lockSha256: report.lockSha256,
+    gitCommit: git.head,
+    modelPath: link?.path ?? '',
+    modelMd5: link?.md5 ?? '',
+    stagesChecked: report.stages.length
+  }
+}

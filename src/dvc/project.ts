@@ -1,0 +1,208 @@
+import { existsSync } from 'node:fs'
+import path from 'node:path'
+import { ConfigurationError } from '../core/errors.js'
+import { interpolateValue, InterpolationError, isMapping } from './interpolate.js'
+import { loadParamsFile } from './params.js'
+import { dvcYamlSchema, stageSchema } from './schema.js'
+import { dvcToStr } from './interpolate.js'
+
+/** A dvc.yaml stage after foreach/matrix expansion and `${}` resolution. */
+export interface ResolvedStage {
+  name: string
+  cmd: string | string[]
+  /** Relative to the project root, as written ('.' when absent). */
+  wdir: string
+  deps: string[]
+  /** Params files in DVC's merge order; empty keys = the whole file is tracked. */
+  params: { file: string; keys: string[] }[]
+  outs: { path: string; cache: boolean }[]
+  frozen: boolean
+  alwaysChanged: boolean
+  /** 1-based line of the stage's key in dvc.yaml. */
+  line?: number
+}
+
+export interface ModelArtifact {
+  name: string
+  path: string
+  type?: string
+}
+
+export interface DvcProject {
+  stages: ResolvedStage[]
+  artifacts: ModelArtifact[]
+}
+
+/** First line where `key:` appears as a mapping key; good enough to point an annotation at. */
+export function keyLine(text: string, key: string, from = 0): number | undefined {
+  const lines = text.split('\n')
+  const quoted = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  const re = new RegExp(`^\\s*(?:- )?['"]?${quoted}['"]?\\s*:`)
+  for (let i = from; i < lines.length; i++) if (re.test(lines[i]!)) return i + 1
+  return undefined
+}
+
+function mergeInto(target: Record<string, unknown>, source: unknown): void {
+  if (!isMapping(source)) return
+  for (const [k, v] of Object.entries(source)) {
+    if (isMapping(v) && isMapping(target[k])) mergeInto(target[k] as Record<string, unknown>, v)
+    else target[k] = v
+  }
+}
+
+async function loadVars(root: string, dir: string, vars: (string | Record<string, unknown>)[], withDefault: boolean): Promise<Record<string, unknown>> {
+  const context: Record<string, unknown> = {}
+  const defaultFile = path.join(root, dir, 'params.yaml')
+  if (withDefault && existsSync(defaultFile)) mergeInto(context, await loadParamsFile(defaultFile, path.posix.join(dir, 'params.yaml')))
+  for (const item of vars) {
+    if (typeof item !== 'string') {
+      mergeInto(context, item)
+      continue
+    }
+    const [file = item, keyList] = item.split(':')
+    const display = path.posix.join(dir, file)
+    const data = await loadParamsFile(path.join(root, dir, file), display)
+    if (keyList) {
+      for (const key of keyList.split(',')) if (isMapping(data) && key in data) mergeInto(context, { [key]: data[key] })
+    } else mergeInto(context, data)
+  }
+  return context
+}
+
+function fail(message: string, line: number | undefined): never {
+  throw new ConfigurationError(`dvc.yaml${line ? `:${line}` : ''}: ${message}`, {
+    location: { file: 'dvc.yaml', ...(line ? { line } : {}) }
+  })
+}
+
+function mergeParams(list: (string | Record<string, string[] | null>)[]): { file: string; keys: string[] }[] {
+  const whole = new Set<string>()
+  for (const item of list) if (typeof item !== 'string') for (const [k, v] of Object.entries(item)) if (!v || v.length === 0) whole.add(k)
+  const merged = new Map<string, string[]>()
+  const push = (file: string, keys: string[]): void => {
+    if (!merged.has(file)) merged.set(file, [])
+    if (!whole.has(file)) merged.get(file)!.push(...keys)
+  }
+  for (const item of list) {
+    if (typeof item === 'string') push('params.yaml', [item])
+    else for (const [k, v] of Object.entries(item)) push(k, v ?? [])
+  }
+  return [...merged].map(([file, keys]) => ({ file, keys }))
+}
+
+function outsOf(list: unknown[]): { path: string; cache: boolean }[] {
+  return list.map(item => {
+    if (typeof item === 'string') return { path: item, cache: true }
+    const [[p, opts] = ['', null]] = Object.entries(item as Record<string, unknown>)
+    const cache = isMapping(opts) && opts.cache === false ? false : true
+    return { path: p, cache }
+  })
+}
+
+function resolveOne(name: string, body: unknown, context: Record<string, unknown>, line: number | undefined): ResolvedStage {
+  let resolved: unknown
+  try {
+    resolved = interpolateValue(body, context)
+  } catch (error) {
+    if (error instanceof InterpolationError) fail(`stage '${name}': ${error.message}; define it in vars or params.yaml`, line)
+    throw error
+  }
+  const parsed = stageSchema.safeParse(resolved)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!
+    fail(`stage '${name}' ${issue.path.join('.') || ''}: ${issue.message}; fix the stage definition`, line)
+  }
+  const s = parsed.data
+  return {
+    name,
+    cmd: s.cmd,
+    wdir: s.wdir ?? '.',
+    deps: s.deps,
+    params: mergeParams(s.params),
+    outs: [...outsOf(s.outs), ...outsOf(s.metrics), ...outsOf(s.plots)],
+    frozen: s.frozen,
+    alwaysChanged: s.always_changed,
+    ...(line ? { line } : {})
+  }
+}
+
+/** Deep copy that keeps PyFloat (structuredClone would turn it into a plain object). */
+function cloneContext<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(cloneContext) as T
+  if (isMapping(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, cloneContext(v)])) as T
+  return value
+}
+
+function product<T>(lists: T[][]): T[][] {
+  return lists.reduce<T[][]>((acc, list) => acc.flatMap(prefix => list.map(item => [...prefix, item])), [[]])
+}
+
+/** Expands `foreach`/`matrix` and resolves `${}` as dvc/parsing does, for the root dvc.yaml. */
+export async function resolveProject(root: string, data: unknown, text: string): Promise<DvcProject> {
+  const top = dvcYamlSchema.safeParse(data ?? {})
+  if (!top.success) {
+    const issue = top.error.issues[0]!
+    fail(`${issue.path.join('.') || '(top level)'}: ${issue.message}; fix the file`, keyLine(text, String(issue.path[0] ?? 'stages')))
+  }
+  const doc = top.data
+  const globalContext = await loadVars(root, '.', doc.vars, true)
+  const stages: ResolvedStage[] = []
+  const stagesLine = keyLine(text, 'stages') ?? 0
+  for (const [name, raw] of Object.entries(doc.stages)) {
+    const line = keyLine(text, name, stagesLine)
+    const context = cloneContext(globalContext)
+    if (Array.isArray(raw.vars)) mergeInto(context, await loadVars(root, '.', raw.vars as (string | Record<string, unknown>)[], false))
+    const { vars: _vars, ...def } = raw
+    void _vars
+    if ('foreach' in def) {
+      let iterable: unknown
+      try {
+        iterable = interpolateValue(def.foreach, context)
+      } catch (error) {
+        if (error instanceof InterpolationError) fail(`stage '${name}' foreach: ${error.message}`, line)
+        throw error
+      }
+      const entries: [string, unknown, unknown][] = []
+      if (Array.isArray(iterable)) {
+        const composite = iterable.some(v => Array.isArray(v) || isMapping(v))
+        iterable.forEach((v, i) => entries.push([composite ? String(i) : dvcToStr(v), v, undefined]))
+      } else if (isMapping(iterable)) {
+        for (const [k, v] of Object.entries(iterable)) entries.push([k, v, k])
+      } else fail(`stage '${name}': foreach must be a list or a mapping`, line)
+      for (const [key, item, k] of entries) {
+        const local = { ...context, item, ...(k === undefined ? {} : { key: k }) }
+        stages.push(resolveOne(`${name}@${key}`, def.do, local, line))
+      }
+      continue
+    }
+    if ('matrix' in def) {
+      const { matrix, ...body } = def
+      const resolvedMatrix = interpolateValue(matrix, context)
+      if (!isMapping(resolvedMatrix)) fail(`stage '${name}': matrix must be a mapping of lists`, line)
+      const keys = Object.keys(resolvedMatrix)
+      const lists = keys.map(k => {
+        const v = resolvedMatrix[k]
+        if (!Array.isArray(v)) fail(`stage '${name}': matrix.${k} must be a list`, line)
+        return v.map((value, i) => ({ value, i }))
+      })
+      for (const combo of product(lists)) {
+        const item: Record<string, unknown> = {}
+        const fragments: string[] = []
+        combo.forEach(({ value, i }, n) => {
+          const k = keys[n]!
+          item[k] = value
+          fragments.push(Array.isArray(value) || isMapping(value) ? `${k}${i}` : dvcToStr(value))
+        })
+        stages.push(resolveOne(`${name}@${fragments.join('-')}`, body, { ...context, item }, line))
+      }
+      continue
+    }
+    stages.push(resolveOne(name, def, context, line))
+  }
+  const artifacts = Object.entries(doc.artifacts).map(([name, a]) => ({
+    name,
+    path: a.path,
+    ...(a.type ? { type: a.type } : {})
+  }))
+  return { stages, artifacts }
+}

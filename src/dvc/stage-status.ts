@@ -1,0 +1,178 @@
+import { existsSync, statSync } from 'node:fs'
+import path from 'node:path'
+import type { DvcCacheIndex } from './cache.js'
+import type { HashMode } from './hash-file.js'
+import type { LockLines } from './lock-lines.js'
+import { compareParams } from './params.js'
+import { describeRefusal, resolveProjectPath } from './paths.js'
+import type { ResolvedStage } from './project.js'
+import { pyEquals, toPlain } from './pyvalue.js'
+import type { DvcStatusItem, EntryReport, StageReport } from './report-types.js'
+import type { LockEntry, LockStage } from './schema.js'
+import type { TargetHash, TargetHasher } from './targets.js'
+
+export interface StageCheckContext {
+  root: string
+  realRoot: string
+  allowExternal: boolean
+  /** lock-only: no data is read; deps and outs are listed as not checked. */
+  lockOnly: boolean
+  hasher: TargetHasher
+  cache: DvcCacheIndex
+  lines: LockLines
+  /** Params files, parsed once per run. */
+  loadParams: (abs: string, display: string) => Promise<unknown>
+  refused: { path: string; reason: string }[]
+}
+
+/** Path keys as `dvc status` prints them (relative to the project root, normalised). */
+export function statusKey(wdir: string, written: string): string {
+  return path.posix.normalize(path.posix.join(wdir.replace(/\\/g, '/'), written.replace(/\\/g, '/')))
+}
+
+function rel(root: string, abs: string): string {
+  return path.relative(root, abs).split(path.sep).join('/')
+}
+
+function lockValue(entry: LockEntry | undefined): string | undefined {
+  return entry?.md5
+}
+
+async function checkData(
+  ctx: StageCheckContext,
+  stage: ResolvedStage,
+  kind: 'dep' | 'out',
+  written: string,
+  lock: LockEntry | undefined,
+  useCache = false
+): Promise<{ report: EntryReport; dvc?: string; hashed?: TargetHash }> {
+  const mode: HashMode = lock && lock.hash === undefined ? 'legacy' : 'md5'
+  const report: EntryReport = { kind, path: written, status: 'unchanged', hash: mode === 'legacy' ? 'md5-dos2unix' : 'md5' }
+  const expected = lockValue(lock)
+  if (expected !== undefined) report.expected = expected
+  const line = ctx.lines.entry(stage.name, kind === 'dep' ? 'deps' : 'outs', written)
+  if (line !== undefined) report.lockLine = line
+  const safe = resolveProjectPath(ctx.root, ctx.realRoot, stage.wdir, written, ctx.allowExternal)
+  if (!safe.ok) {
+    report.status = 'refused'
+    report.note = `${written} ${describeRefusal(safe.why)}; not read (set allow-external: true to read it)`
+    ctx.refused.push({ path: written, reason: describeRefusal(safe.why) })
+    return { report }
+  }
+  if (safe.external) report.note = `external path (${describeRefusal(safe.why!)}), read because allow-external is true`
+  if (ctx.lockOnly) {
+    report.status = 'not-checked'
+    report.note = 'missing-data: lock-only'
+    return { report }
+  }
+  // DVC asks the cache first for cached outs with a lock hash; "not in cache" then hides the
+  // workspace verdict. We still judge the workspace data ourselves (entry status).
+  let cacheVerdict: string | undefined
+  if (useCache && expected !== undefined) {
+    const cached = ctx.cache.has(expected, mode === 'legacy')
+    for (const p of cached.escaping) ctx.refused.push({ path: `${written} (.dir manifest) ${p}`, reason: 'manifest relpath escapes its directory' })
+    if (!cached.present) cacheVerdict = 'not in cache'
+  }
+  const hashed = await ctx.hasher.hash({ abs: safe.abs, rel: rel(ctx.root, safe.abs), mode })
+  if (hashed.kind === 'missing') {
+    report.status = 'deleted'
+    report.missingData = !hashed.ignored
+    if (hashed.ignored) report.note = 'ignored by .dvcignore'
+    return { report, dvc: cacheVerdict ?? 'deleted', hashed }
+  }
+  if (hashed.kind === 'error') {
+    report.status = 'modified'
+    report.note = `could not be read: ${hashed.message}`
+    return { report, dvc: cacheVerdict ?? 'modified', hashed }
+  }
+  report.actual = hashed.md5
+  if (hashed.kind === 'dir' && hashed.escaped.length > 0) {
+    for (const p of hashed.escaped) ctx.refused.push({ path: `${written}/${p}`, reason: 'resolves through a symlink to outside the project' })
+    report.note = `skipped ${hashed.escaped.length} symlink(s) leading outside the project`
+  }
+  // DVC compares the hash alone: size, nfiles and isexec never make an entry modified.
+  if (expected === hashed.md5) return cacheVerdict ? { report, dvc: cacheVerdict, hashed } : { report, hashed }
+  report.status = 'modified'
+  if (expected !== undefined && hashed.md5Dvc2 === expected) {
+    // Written by DVC 2, whose whole-file text rule differs from DVC 3's per-chunk one for large
+    // mixed files: the data are the same, so we do not call it a mismatch (DVC 3 would).
+    report.status = 'unchanged'
+    report.note = "matches DVC 2's whole-file dos2unix rule (DVC 3's dvc status reports it modified)"
+  }
+  return { report, dvc: cacheVerdict ?? 'modified', hashed }
+}
+
+export async function checkStage(ctx: StageCheckContext, stage: ResolvedStage, lock: LockStage | undefined): Promise<StageReport> {
+  const entries: EntryReport[] = []
+  const changedDeps: Record<string, unknown> = {}
+  const changedOuts: Record<string, unknown> = {}
+  const lockDeps = new Map((lock?.deps ?? []).map(e => [e.path, e]))
+  const lockOuts = new Map((lock?.outs ?? []).map(e => [e.path, e]))
+
+  if (!stage.frozen) {
+    const depResults = await Promise.all(stage.deps.map(d => checkData(ctx, stage, 'dep', d, lockDeps.get(d))))
+    depResults.forEach((r, i) => {
+      entries.push(r.report)
+      if (r.dvc) changedDeps[statusKey(stage.wdir, stage.deps[i]!)] = r.dvc
+    })
+    for (const { file, keys } of stage.params) {
+      const abs = path.resolve(ctx.root, stage.wdir, file)
+      const key = statusKey(stage.wdir, file)
+      const lockValues = lock?.params[file] ?? undefined
+      const line = ctx.lines.stage(stage.name)
+      if (!existsSync(abs) || !statSync(abs).isFile()) {
+        changedDeps[key] = 'deleted'
+        entries.push({ kind: 'param', path: file, status: 'deleted', hash: 'params', note: 'params file is missing', ...(line ? { lockLine: line } : {}) })
+        continue
+      }
+      if (lock?.params[file] === undefined) {
+        changedDeps[key] = 'new'
+        entries.push({ kind: 'param', path: file, status: 'new', hash: 'params', note: 'no params recorded in dvc.lock', ...(line ? { lockLine: line } : {}) })
+        continue
+      }
+      const config = await ctx.loadParams(abs, key)
+      const checks = compareParams(keys, lockValues ?? {}, config)
+      const changed: Record<string, string> = {}
+      for (const c of checks) {
+        const pline = ctx.lines.param(stage.name, file, c.key)
+        entries.push({
+          kind: 'param',
+          path: file,
+          key: c.key,
+          hash: 'params',
+          status: c.status,
+          ...(c.expected === undefined ? {} : { expected: JSON.stringify(toPlain(c.expected)) }),
+          ...(c.actual === undefined ? {} : { actual: JSON.stringify(toPlain(c.actual)) }),
+          ...(pline ? { lockLine: pline } : {})
+        })
+        if (c.status !== 'unchanged') changed[c.key] = c.status
+      }
+      if (Object.keys(changed).length > 0) changedDeps[key] = changed
+    }
+  }
+  const outResults = await Promise.all(stage.outs.map(o => checkData(ctx, stage, 'out', o.path, lockOuts.get(o.path), o.cache)))
+  outResults.forEach((r, i) => {
+    entries.push(r.report)
+    if (r.dvc) changedOuts[statusKey(stage.wdir, stage.outs[i]!.path)] = r.dvc
+  })
+
+  const hasDeps = stage.deps.length > 0 || stage.params.length > 0
+  const alwaysChanged = stage.alwaysChanged || (!hasDeps && stage.outs.length === 0)
+  const cmdChanged = lock !== undefined && !pyEquals(lock.cmd, stage.cmd)
+  const dvcStatus: DvcStatusItem[] = []
+  if (Object.keys(changedDeps).length > 0) dvcStatus.push({ 'changed deps': changedDeps })
+  if (Object.keys(changedOuts).length > 0) dvcStatus.push({ 'changed outs': changedOuts })
+  if (alwaysChanged) dvcStatus.push('always changed')
+  if (cmdChanged) dvcStatus.push('changed command')
+  return {
+    name: stage.name,
+    neverRun: lock === undefined,
+    frozen: stage.frozen,
+    alwaysChanged,
+    cmdChanged,
+    ...(lock ? { expectedCmd: lock.cmd } : {}),
+    actualCmd: stage.cmd,
+    entries,
+    dvcStatus
+  }
+}

@@ -1,0 +1,86 @@
+import { escapeCell, heading, markdownTable } from '../core/summary.js'
+import type { MlflowLinkResult } from './mlflow-link.js'
+import type { ModelLink } from './model-link.js'
+import type { LineageReport, StageReport } from './report-types.js'
+
+function stageState(stage: StageReport): string {
+  if (stage.neverRun) return 'never run'
+  const bad = stage.entries.some(e => e.status !== 'unchanged' && e.status !== 'not-checked')
+  if (stage.cmdChanged) return 'changed command'
+  if (bad) return 'changed'
+  return stage.frozen ? 'ok (frozen: deps not checked)' : 'ok'
+}
+
+/** The `report` output: per stage, per entry, path, expected and actual hash, status. */
+export function reportJson(report: LineageReport, model?: ModelLink, mlflow?: MlflowLinkResult): string {
+  return JSON.stringify({
+    verified: report.verified,
+    lockSha256: report.lockSha256,
+    stages: report.stages.map(s => ({
+      name: s.name,
+      status: stageState(s),
+      frozen: s.frozen,
+      alwaysChanged: s.alwaysChanged,
+      cmdChanged: s.cmdChanged,
+      dvcStatus: s.dvcStatus,
+      entries: s.entries.map(e => ({
+        kind: e.kind,
+        path: e.path,
+        ...(e.key === undefined ? {} : { key: e.key }),
+        expected: e.expected ?? null,
+        actual: e.actual ?? null,
+        hash: e.hash,
+        status: e.status,
+        ...(e.note ? { note: e.note } : {})
+      }))
+    })),
+    crossStage: report.crossStage,
+    refused: report.refused,
+    missing: report.missing,
+    ...(model ? { model: { path: model.path, source: model.source, stage: model.stage ?? null, md5: model.md5 ?? null } } : {}),
+    ...(mlflow ? { mlflow } : {}),
+    problems: report.problems.map(p => p.message)
+  })
+}
+
+export function summaryMarkdown(report: LineageReport, model?: ModelLink, mlflow?: MlflowLinkResult): string {
+  const parts: string[] = [
+    heading(`Lineage check: ${report.verified ? 'verified' : 'NOT verified'}`, 2),
+    `dvc.lock sha256 \`${report.lockSha256}\`, ${report.stages.length} stage(s) checked.`
+  ]
+  for (const stage of report.stages) {
+    parts.push(heading(`${escapeCell(stage.name)}: ${stageState(stage)}${stage.alwaysChanged ? ' (always changed)' : ''}`, 4))
+    const rows: unknown[][] = stage.entries.map(e => [
+      e.kind,
+      e.key ? `${e.path}: ${e.key}` : e.path,
+      e.expected ?? '',
+      e.actual ?? '',
+      e.status + (e.note ? ` (${e.note})` : '')
+    ])
+    if (stage.cmdChanged) rows.unshift(['cmd', '', JSON.stringify(stage.expectedCmd), JSON.stringify(stage.actualCmd), 'changed command'])
+    parts.push(rows.length > 0 ? markdownTable(['kind', 'path', 'dvc.lock', 'workspace', 'status'], rows) : '_no deps or outs_')
+  }
+  if (report.crossStage.length > 0) {
+    parts.push(heading('Cross-stage consistency (not checked by DVC)', 4))
+    parts.push(markdownTable(['stage', 'dep', 'dep md5 in lock', 'producer', 'out md5 in lock'], report.crossStage.map(c => [c.stage, c.dep, c.depMd5 ?? '', c.producer, c.outMd5 ?? ''])))
+  }
+  if (model) {
+    parts.push(heading('Model link', 4))
+    const rows: unknown[][] = [
+      ['model', `${model.path} (${model.source})`],
+      ['stage', model.stage ?? 'none'],
+      ['dvc.lock md5', model.md5 ?? '']
+    ]
+    if (mlflow) {
+      rows.push(['MLflow run', mlflow.runId], ['run commit', `${mlflow.commit ?? 'unknown'}${mlflow.commitCheck ? ` (${mlflow.commitCheck})` : ''}`])
+      if (mlflow.artifactCompared) rows.push(['artifact', `${mlflow.artifactMd5}: compared ${mlflow.artifactCompared}`])
+    }
+    parts.push(markdownTable(['', ''], rows))
+  }
+  if (report.problems.length > 0) {
+    parts.push(heading('Problems', 4))
+    parts.push(report.problems.map(p => `- ${escapeCell(p.message)}`).join('\n'))
+  }
+  if (report.warnings.length > 0) parts.push(report.warnings.map(w => `> ${escapeCell(w)}`).join('\n'))
+  return parts.join('\n\n')
+}

@@ -1,0 +1,87 @@
+import { stat } from 'node:fs/promises'
+import path from 'node:path'
+import type { DvcIgnore } from './dvcignore.js'
+import type { HashMode } from './hash-file.js'
+import type { HashPool } from './hash-pool.js'
+import { manifestHash, type ManifestEntry } from './manifest.js'
+import { walkTrackedDir } from './walk.js'
+
+/** What is on disk at a tracked path, hashed with the mode its lock entry calls for. */
+export type TargetHash =
+  | { kind: 'missing'; ignored: boolean }
+  | { kind: 'file'; md5: string; md5Dvc2?: string; size: number }
+  | { kind: 'dir'; md5: string; md5Dvc2?: string; size: number; nfiles: number; entries: ManifestEntry[]; escaped: string[] }
+  | { kind: 'error'; message: string }
+
+export interface TargetRequest {
+  abs: string
+  /** '/'-separated path relative to the project root, for .dvcignore. */
+  rel: string
+  mode: HashMode
+}
+
+/**
+ * Hashes many tracked paths at once: every file of every directory goes to the pool together,
+ * so the cores stay busy across outputs. Each (path, mode) is hashed once even when it is an
+ * out of one stage and a dep of others.
+ */
+export class TargetHasher {
+  private readonly cache = new Map<string, Promise<TargetHash>>()
+
+  constructor(
+    private readonly pool: HashPool,
+    private readonly ignore: DvcIgnore,
+    private readonly realRoot: string,
+    private readonly allowExternal: boolean
+  ) {}
+
+  hash(request: TargetRequest): Promise<TargetHash> {
+    const key = `${request.mode}\0${request.abs}`
+    let pending = this.cache.get(key)
+    if (!pending) {
+      pending = this.compute(request)
+      this.cache.set(key, pending)
+    }
+    return pending
+  }
+
+  private async compute({ abs, rel, mode }: TargetRequest): Promise<TargetHash> {
+    const inRepo = !rel.startsWith('..') && !path.isAbsolute(rel)
+    let info
+    try {
+      info = await stat(abs)
+    } catch {
+      return { kind: 'missing', ignored: false }
+    }
+    if (inRepo && this.ignore.isIgnored(rel, info.isDirectory())) return { kind: 'missing', ignored: true }
+    if (info.isDirectory()) {
+      const walked = await walkTrackedDir(abs, rel, this.ignore, this.realRoot, this.allowExternal)
+      const hashed = await this.pool.hash(walked.files.map(f => ({ path: f.abs, mode, size: f.size })))
+      const entries: ManifestEntry[] = []
+      const dvc2Entries: ManifestEntry[] = []
+      let dvc2Differs = false
+      let size = 0
+      for (let i = 0; i < walked.files.length; i++) {
+        const result = hashed[i]!
+        if ('error' in result) return { kind: 'error', message: `${walked.files[i]!.relpath}: ${result.error}` }
+        entries.push({ md5: result.md5, relpath: walked.files[i]!.relpath })
+        dvc2Entries.push({ md5: result.md5Dvc2 ?? result.md5, relpath: walked.files[i]!.relpath })
+        if (result.md5Dvc2) dvc2Differs = true
+        size += result.size
+      }
+      const md5 = manifestHash(entries)
+      return {
+        kind: 'dir',
+        md5,
+        ...(dvc2Differs ? { md5Dvc2: manifestHash(dvc2Entries) } : {}),
+        size,
+        nfiles: entries.length,
+        entries,
+        escaped: walked.escaped
+      }
+    }
+    const [result] = await this.pool.hash([{ path: abs, mode, size: info.size }])
+    if (!result || 'error' in result) return { kind: 'error', message: result ? result.error : 'not hashed' }
+    return { kind: 'file', ...result }
+  }
+}

@@ -1,0 +1,123 @@
+import { existsSync, readFileSync, statSync } from 'node:fs'
+import path from 'node:path'
+import yaml from 'js-yaml'
+import { ConfigurationError, errorMessage } from '../core/errors.js'
+import type { Logger } from '../core/logger.js'
+import { locateMetricLine } from './locate-metric.js'
+import { metricsFromText } from './metrics-file.js'
+import type { MetricObservation } from './types.js'
+
+/** A metrics file as read from the workspace, kept for locating a failing key's line. */
+export interface LoadedFile {
+  file: string
+  text: string
+  observations: MetricObservation[]
+}
+
+/** `metrics-files` is one path per line (commas also separate); `#` starts a comment. */
+export function listInputFiles(text: string | undefined): string[] {
+  if (!text) return []
+  return text
+    .split(/\r?\n/)
+    .map(line => line.replace(/#.*$/, ''))
+    .flatMap(line => line.split(','))
+    .map(p => p.trim())
+    .filter(p => p !== '')
+}
+
+function slashes(p: string): string {
+  return p.split(path.sep).join('/')
+}
+
+/**
+ * The metrics files declared in the workspace's dvc.yaml: top-level `metrics:` and each stage's
+ * `metrics:` outputs (relative to its `wdir`), the same set `dvc metrics show` reads.
+ */
+export function dvcDeclaredMetrics(workspace: string, logger: Logger): string[] {
+  const dvcYaml = path.join(workspace, 'dvc.yaml')
+  if (!existsSync(dvcYaml)) {
+    throw new ConfigurationError(
+      "Input 'dvc-metrics' is true but there is no dvc.yaml in the workspace; check out the DVC project first or set dvc-metrics: false"
+    )
+  }
+  let doc: unknown
+  try {
+    doc = yaml.load(readFileSync(dvcYaml, 'utf8'), { filename: 'dvc.yaml' })
+  } catch (error) {
+    const mark = error instanceof yaml.YAMLException ? error.mark : undefined
+    throw new ConfigurationError(
+      `dvc.yaml${mark ? `:${mark.line + 1}` : ''} cannot be parsed: ${error instanceof yaml.YAMLException ? error.reason : errorMessage(error)}; fix the file`,
+      { location: { file: 'dvc.yaml', ...(mark ? { line: mark.line + 1 } : {}) } }
+    )
+  }
+  const root = (doc ?? {}) as { metrics?: unknown; stages?: Record<string, unknown> }
+  const found: string[] = []
+  const add = (entries: unknown, wdir: string, where: string): void => {
+    if (!Array.isArray(entries)) return
+    for (const entry of entries as unknown[]) {
+      const names =
+        typeof entry === 'string'
+          ? [entry]
+          : entry && typeof entry === 'object'
+            ? Object.keys(entry)
+            : []
+      for (const name of names) {
+        if (name.includes('${')) {
+          logger.warning(
+            `dvc.yaml ${where}: metrics path '${name}' uses interpolation, which is not resolved here; list the file in metrics-files instead`
+          )
+          continue
+        }
+        found.push(slashes(path.normalize(path.join(wdir, name))))
+      }
+    }
+  }
+  add(root.metrics, '.', 'metrics')
+  for (const [stageName, stage] of Object.entries(root.stages ?? {})) {
+    if (!stage || typeof stage !== 'object') continue
+    const s = stage as { metrics?: unknown; wdir?: unknown; foreach?: unknown; matrix?: unknown }
+    if (s.foreach !== undefined || s.matrix !== undefined) {
+      logger.warning(
+        `dvc.yaml stage '${stageName}' uses foreach/matrix, whose metrics are not expanded here; list them in metrics-files`
+      )
+      continue
+    }
+    add(s.metrics, typeof s.wdir === 'string' ? s.wdir : '.', `stage '${stageName}'`)
+  }
+  return found
+}
+
+/** Reads and flattens each file once, in order; a missing or unreadable file is a ConfigurationError. */
+export function loadMetricsFiles(workspace: string, files: string[]): LoadedFile[] {
+  const seen = new Set<string>()
+  const loaded: LoadedFile[] = []
+  for (const file of files) {
+    const full = path.resolve(workspace, file)
+    if (seen.has(full)) continue
+    seen.add(full)
+    const shown = slashes(path.relative(workspace, full)) || file
+    if (!existsSync(full) || !statSync(full).isFile()) {
+      throw new ConfigurationError(
+        `Metrics file ${shown} does not exist in ${workspace}; fix the path in metrics-files (or dvc.yaml), or produce the file first (dvc pull / dvc repro)`
+      )
+    }
+    let text: string
+    try {
+      text = readFileSync(full, 'utf8')
+    } catch (error) {
+      throw new ConfigurationError(`Metrics file ${shown} cannot be read: ${errorMessage(error)}`)
+    }
+    loaded.push({ file: shown, text, observations: metricsFromText(text, shown) })
+  }
+  return loaded
+}
+
+/** The line a file metric is defined on, for an annotation. */
+export function lineOf(
+  files: LoadedFile[],
+  file: string,
+  keyPath: string[] | undefined
+): number | undefined {
+  const loaded = files.find(f => f.file === file)
+  return loaded && keyPath ? locateMetricLine(loaded.text, loaded.file, keyPath) : undefined
+}

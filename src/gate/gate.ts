@@ -1,0 +1,215 @@
+import { ConfigurationError } from '../core/errors.js'
+import type { Logger } from '../core/logger.js'
+import { findStage, type Policy, type StagePolicy } from '../policy/index.js'
+import { parseCompareTo, resolveChampion } from './champion.js'
+import { combineSources, parsePrefer } from './combine.js'
+import { buildComparisons } from './comparisons.js'
+import { evaluateGate, type ChampionMetrics, type GateResult } from './evaluate.js'
+import {
+  dvcDeclaredMetrics,
+  listInputFiles,
+  loadMetricsFiles,
+  type LoadedFile
+} from './file-sources.js'
+import {
+  readRunMetrics,
+  readVersionMetrics,
+  type Aggregate,
+  type MetricsClient
+} from './mlflow-sources.js'
+import { parseDirection, parsePerMetric, parseTolerance } from './per-metric.js'
+import { inputRules, policyRules } from './policy-rules.js'
+import type { MetricObservation } from './types.js'
+
+/** The action's inputs as the gate needs them, already typed. */
+export interface GateOptions {
+  model?: string | undefined
+  version?: string | undefined
+  runId?: string | undefined
+  thresholds?: string | undefined
+  stage?: string | undefined
+  allowEmpty: boolean
+  metricsFiles?: string | undefined
+  dvcMetrics: boolean
+  prefer?: string | undefined
+  aggregate: Aggregate
+  missing: 'fail' | 'warn'
+  compareTo?: string | undefined
+  maxRegression?: string | undefined
+  minImprovement?: string | undefined
+  greaterIsBetter?: string | undefined
+  policy: Policy
+  /** The policy file's text, to point errors in its gates at a line. */
+  policyText?: string | undefined
+  workspace: string
+}
+
+export interface GateRun {
+  result: GateResult
+  subject: string
+  champion: string
+  championVersion?: string
+  notices: string[]
+  files: LoadedFile[]
+}
+
+function stageOf(policy: Policy, name: string | undefined): StagePolicy | undefined {
+  if (!name) return undefined
+  const stage = findStage(policy, name)
+  if (!stage) {
+    throw new ConfigurationError(
+      `Input 'stage' is '${name}', which ${policy.source ? `policy file ${policy.source}` : 'the default stage order'} does not list; use one of: ${policy.stages.map(s => s.name).join(', ')}`
+    )
+  }
+  return stage
+}
+
+/**
+ * Reads the rules, gathers the candidate's and the champion's metrics through the injected
+ * client (created only when MLflow is needed, so a files-only gate needs no server), and
+ * evaluates. Nothing here writes to the registry.
+ */
+export async function runGate(
+  options: GateOptions,
+  client: () => MetricsClient,
+  logger: Logger
+): Promise<GateRun> {
+  const notices: string[] = []
+  const stage = stageOf(options.policy, options.stage)
+  const rules = [
+    ...inputRules(options.thresholds),
+    ...(stage ? policyRules(stage, options.policy.source, options.policyText) : [])
+  ]
+  const comparisons = buildComparisons(
+    stage,
+    {
+      maxRegression: parsePerMetric(options.maxRegression, 'max-regression', parseTolerance),
+      minImprovement: parsePerMetric(options.minImprovement, 'min-improvement', parseTolerance),
+      greaterIsBetter: parsePerMetric(options.greaterIsBetter, 'greater-is-better', parseDirection)
+    },
+    rules,
+    options.policy.source
+  )
+  const fromMlflow = Boolean(options.runId || options.model)
+  if (options.model && !options.version && !options.runId) {
+    throw new ConfigurationError(
+      "Input 'model-name' is set without 'version'; set the version whose metrics are checked (or run-id)"
+    )
+  }
+  if (options.version && !options.model)
+    throw new ConfigurationError(
+      "Input 'version' is set without 'model-name'; set the registered model's name"
+    )
+
+  const fileList = [
+    ...listInputFiles(options.metricsFiles),
+    ...(options.dvcMetrics ? dvcDeclaredMetrics(options.workspace, logger) : [])
+  ]
+  const subject = [
+    options.model && options.version
+      ? `${options.model} version ${options.version}`
+      : options.runId
+        ? `run ${options.runId}`
+        : '',
+    fileList.length ? fileList.join(', ') : ''
+  ]
+    .filter(Boolean)
+    .join(' + ')
+
+  if (rules.length === 0 && comparisons.length === 0) {
+    if (!options.allowEmpty) {
+      throw new ConfigurationError(
+        `No rules to check: input 'thresholds' is empty${stage ? ` and policy stage '${stage.name}' has no gates` : " and no 'stage' names policy gates"}, and no max-regression/min-improvement is set. A gate that checks nothing cannot pass; add rules, or set allow-empty: true`
+      )
+    }
+    notices.push('The gate has no rules; it passes because allow-empty is true.')
+    return {
+      result: { passed: true, rows: [], failures: [], evaluated: {} },
+      subject: subject || 'nothing',
+      champion: 'not compared',
+      notices,
+      files: []
+    }
+  }
+  if (!fromMlflow && fileList.length === 0) {
+    throw new ConfigurationError(
+      "No metrics to check: set 'model-name' with 'version', 'run-id', 'metrics-files' or 'dvc-metrics: true'"
+    )
+  }
+
+  const needed = new Set([...rules.map(r => r.metric), ...comparisons.map(c => c.metric)])
+  const files = loadMetricsFiles(options.workspace, fileList)
+  const observations: MetricObservation[] = files.flatMap(f => f.observations)
+  const readOptions = { aggregate: options.aggregate, needed, logger }
+  if (options.runId) {
+    observations.push(...(await readRunMetrics(client(), options.runId, readOptions)))
+  } else if (options.model && options.version) {
+    const version = await client().getModelVersion(options.model, options.version)
+    observations.push(
+      ...(await readVersionMetrics(client(), options.model, version, readOptions)).observations
+    )
+  }
+  const candidate = combineSources(
+    observations,
+    parsePrefer(
+      options.prefer,
+      files.map(f => f.file)
+    ),
+    needed
+  )
+
+  const compareText =
+    options.compareTo ??
+    stage?.champion?.compare_to ??
+    (stage?.champion ? `stage:${stage.name}` : undefined)
+  let champion: ChampionMetrics | undefined
+  let championLabel = 'not compared'
+  if (compareText) {
+    const where = options.compareTo
+      ? "Input 'compare-to'"
+      : `Policy file ${options.policy.source ?? ''}: stage '${stage?.name ?? ''}' champion.compare_to`
+    if (!options.model)
+      throw new ConfigurationError(
+        `${where} needs 'model-name': the champion is a version of the registered model`
+      )
+    const ref = parseCompareTo(compareText, where)
+    const holder = await resolveChampion(client(), options.model, ref)
+    if (!holder) {
+      championLabel = `none (${ref.text} is not set)`
+      notices.push(
+        `No champion: ${ref.text} of '${options.model}' is held by no version, so this is a first deployment and the champion comparison passes.`
+      )
+    } else {
+      if (holder.version === options.version)
+        notices.push(
+          `The candidate, version ${holder.version}, is itself the champion (${ref.text}); it is compared with itself.`
+        )
+      const read = await readVersionMetrics(client(), options.model, holder, readOptions)
+      champion = {
+        version: holder.version,
+        metrics: new Map(read.observations.map(o => [o.name, o]))
+      }
+      championLabel = `version ${holder.version} (${ref.text})`
+    }
+    if (comparisons.length === 0)
+      notices.push(
+        `A champion is named (${ref.text}) but no max-regression or min-improvement is set: its values are shown, not checked.`
+      )
+  }
+
+  const result = evaluateGate({
+    rules,
+    comparisons,
+    candidate,
+    missing: options.missing,
+    ...(champion ? { champion } : {})
+  })
+  return {
+    result,
+    subject,
+    champion: championLabel,
+    ...(champion ? { championVersion: champion.version } : {}),
+    notices,
+    files
+  }
+}

@@ -1,0 +1,77 @@
+import { heading, markdownTable } from '../core/summary.js'
+import { moveLabel, type PromotionResult } from './types.js'
+
+/** The action's outputs, as the strings the runner stores. */
+export function promotionOutputs(result: PromotionResult): Record<string, string> {
+  return {
+    version: result.version,
+    'previous-version': result.previousVersion,
+    stage: result.stage,
+    alias: result.aliases.join(','),
+    'model-uri': result.modelUri,
+    'run-id': result.runId,
+    source: result.source,
+    'archived-versions': JSON.stringify(result.archivedVersions),
+    changed: String(result.changed),
+    'propagation-ms': String(result.propagationMs),
+    result: JSON.stringify(resultJson(result))
+  }
+}
+
+export function resultJson(result: PromotionResult): Record<string, unknown> {
+  return {
+    model: result.model,
+    version: result.version,
+    previous_version: result.previousVersion,
+    stage: result.stage,
+    alias: result.aliases.join(','),
+    model_uri: result.modelUri,
+    run_id: result.runId,
+    source: result.source,
+    archived_versions: result.archivedVersions,
+    changed: result.changed,
+    dry_run: result.dryRun,
+    rollback: result.rollback,
+    propagation_ms: result.propagationMs,
+    approved_by: result.approvedBy,
+    targets: result.moves.map(moveLabel),
+    timings_ms: {
+      resolve: result.timings.resolveMs,
+      checks: result.timings.checksMs,
+      write: result.timings.writeMs,
+      propagation: result.timings.propagationMs,
+      total: result.timings.totalMs
+    }
+  }
+}
+
+/** The job summary: what was asked, and every touched version before and after. */
+export function promotionSummary(result: PromotionResult): string {
+  const what = result.dryRun
+    ? 'Dry run (nothing changed)'
+    : result.changed
+      ? 'Promoted'
+      : 'Already in place (nothing changed)'
+  const lines = [
+    heading(
+      `promote-model: ${result.model} version ${result.version}${result.rollback ? ' (rollback)' : ''}`
+    ),
+    `${what}: ${result.moves.map(moveLabel).join(' and ')}` +
+      (result.previousVersion ? `; previous holder: version ${result.previousVersion}` : '') +
+      (result.changed ? `; visible after ${result.propagationMs} ms` : ''),
+    ''
+  ]
+  const after = new Map(result.after.map(s => [s.version, s]))
+  const rows = result.before.map(b => {
+    const a = after.get(b.version) ?? b
+    return [b.version, b.stage, a.stage, b.aliases.join(', ') || '-', a.aliases.join(', ') || '-']
+  })
+  lines.push(
+    markdownTable(
+      ['version', 'stage before', 'stage after', 'aliases before', 'aliases after'],
+      rows
+    )
+  )
+  if (result.approvedBy.length) lines.push('', `Approved by: ${result.approvedBy.join(', ')}`)
+  return lines.join('\n')
+}

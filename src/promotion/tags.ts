@@ -1,0 +1,43 @@
+import type { RunContext } from '../github/context.js'
+import { moveKey, type Move } from './types.js'
+
+/** The documented default prefix of the model-version tags this action writes. */
+export const DEFAULT_TAG_PREFIX = 'model_governance.'
+
+export interface PromotionRecord {
+  moves: Move[]
+  previousByMove: (string | undefined)[]
+  previousVersion: string
+  approvedBy: string[]
+  rollback: boolean
+  at: Date
+}
+
+/**
+ * The tags recording a promotion on the promoted version. `previous.<target>` is kept per target
+ * (a version can hold Staging and later Production), and is what a rollback reads when there is
+ * no audit log.
+ */
+export function promotionTags(
+  prefix: string,
+  record: PromotionRecord,
+  run: RunContext
+): Record<string, string> {
+  const tags: Record<string, string> = {
+    [`${prefix}promoted_by`]: run.actor ?? '',
+    [`${prefix}approved_by`]: record.approvedBy.join(','),
+    [`${prefix}run_url`]: run.runUrl ?? '',
+    [`${prefix}git_commit`]: run.sha ?? '',
+    [`${prefix}previous_version`]: record.previousVersion,
+    [`${prefix}promoted_at`]: record.at.toISOString(),
+    [`${prefix}rollback`]: String(record.rollback)
+  }
+  record.moves.forEach((move, i) => {
+    tags[previousTagKey(prefix, move)] = record.previousByMove[i] ?? ''
+  })
+  return tags
+}
+
+export function previousTagKey(prefix: string, move: Move): string {
+  return `${prefix}previous.${moveKey(move)}`
+}

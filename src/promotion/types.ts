@@ -1,0 +1,98 @@
+import type { Clock } from '../core/time.js'
+import type { Logger } from '../core/logger.js'
+import type { ApprovalsClient } from '../github/approvals.js'
+import type { RunContext } from '../github/context.js'
+import type { MlflowClient, MlflowStage } from '../mlflow/index.js'
+import type { Policy } from '../policy/index.js'
+
+/** The registry operations a promotion uses; the real MlflowClient satisfies it, unit tests pass a fake. */
+export type Registry = Pick<
+  MlflowClient,
+  | 'server'
+  | 'getModelVersion'
+  | 'getVersionByAlias'
+  | 'searchModelVersions'
+  | 'transitionStage'
+  | 'setAlias'
+  | 'setModelVersionTag'
+>
+
+/** One change to the registry: a stage transition or an alias move. */
+export type Move =
+  { kind: 'stage'; stage: MlflowStage; archiveExisting: boolean } | { kind: 'alias'; alias: string }
+
+export interface PromotionRequest {
+  model: string
+  /** A version spec (number, latest, alias:<a>, stage:<S>, run:<id>); absent only for a rollback. */
+  version?: string | undefined
+  stage?: string | undefined
+  alias?: string | undefined
+  archiveExisting: boolean
+  allowSkip: boolean
+  expectedPreviousVersion?: string | undefined
+  rollback: boolean
+  dryRun: boolean
+  timeoutMs: number
+  consistentReads: number
+  tagPrefix: string
+}
+
+export interface PromotionDeps {
+  registry: Registry
+  policy: Policy
+  run: RunContext
+  /**
+   * Built only when a stage requires approval, so a missing token matters only then (and the
+   * GitHub client, most of the bundle, is loaded only then).
+   */
+  approvals: () => Promise<ApprovalsClient>
+  /** The workspace's audit log text, when there is one (rollback looks there first). */
+  readAuditLog: () => string | undefined
+  clock: Clock
+  random: () => number
+  logger: Logger
+}
+
+/** One version's place in the registry, for the before/after table. */
+export interface VersionSnapshot {
+  version: string
+  stage: string
+  aliases: string[]
+}
+
+export interface PromotionResult {
+  model: string
+  version: string
+  previousVersion: string
+  /** The MLflow stage (or policy stage) moved to, empty when only an alias moved. */
+  stage: string
+  aliases: string[]
+  modelUri: string
+  runId: string
+  source: string
+  archivedVersions: string[]
+  changed: boolean
+  dryRun: boolean
+  rollback: boolean
+  propagationMs: number
+  moves: Move[]
+  approvedBy: string[]
+  before: VersionSnapshot[]
+  after: VersionSnapshot[]
+  timings: {
+    resolveMs: number
+    checksMs: number
+    writeMs: number
+    propagationMs: number
+    totalMs: number
+  }
+}
+
+export function moveLabel(move: Move): string {
+  return move.kind === 'stage' ? `stage ${move.stage}` : `alias '${move.alias}'`
+}
+
+/** The part of a tag key naming the target, e.g. `stage.Production` or `alias.champion`. */
+export function moveKey(move: Move): string {
+  return move.kind === 'stage' ? `stage.${move.stage}` : `alias.${move.alias}`
+}
