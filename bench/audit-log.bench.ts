@@ -17,23 +17,33 @@ async function writeLog(file: string, count: number): Promise<void> {
   const out = createWriteStream(file)
   let prev = GENESIS_PREV
   for (let i = 0; i < count; i++) {
-    const line = formatLine(sampleFields(i, { reason: `bench entry ${i} `.repeat(20) }), i + 1, prev)
+    const line = formatLine(
+      sampleFields(i, { reason: `bench entry ${i} `.repeat(20) }),
+      i + 1,
+      prev
+    )
     prev = sha256Hex(line)
-    if (!out.write(`${line}\n`)) await new Promise<void>(resolve => out.once('drain', () => resolve()))
+    if (!out.write(`${line}\n`))
+      await new Promise<void>(resolve => out.once('drain', () => resolve()))
   }
-  await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())))
+  await new Promise<void>((resolve, reject) =>
+    out.end((error?: Error | null) => (error ? reject(error) : resolve()))
+  )
 }
 
 async function plainRead(file: string): Promise<number> {
   const start = process.hrtime.bigint()
   let bytes = 0
-  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 16 })) bytes += (chunk as Buffer).length
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 16 }))
+    bytes += (chunk as Buffer).length
   void bytes
   return Number(process.hrtime.bigint() - start) / 1e6
 }
 
 /** Peak of heap + array buffers while `run` works, sampled every 5 ms, above the level before it. */
-async function peakMemory<T>(run: () => Promise<T>): Promise<{ result: T; ms: number; peakMiB: number }> {
+async function peakMemory<T>(
+  run: () => Promise<T>
+): Promise<{ result: T; ms: number; peakMiB: number }> {
   global.gc?.()
   const base = process.memoryUsage()
   let peak = 0
@@ -64,7 +74,11 @@ for (const count of sizes) {
   for (let r = 0; r < 3; r++) {
     floors.push(await plainRead(file))
     const measured = await peakMemory(() => verifyFile(file))
-    runs.push({ ms: measured.ms, peakMiB: measured.peakMiB, valid: measured.result.valid && measured.result.entries === count })
+    runs.push({
+      ms: measured.ms,
+      peakMiB: measured.peakMiB,
+      valid: measured.result.valid && measured.result.entries === count
+    })
   }
   if (runs.some(r => !r.valid)) throw new Error(`verify did not accept the ${count}-entry file`)
   const ms = [...runs.map(r => r.ms)].sort((a, b) => a - b)[1]!
@@ -84,14 +98,30 @@ console.log('\n20-way concurrent append (bundled action, real git, one bare remo
 const root = scratch('bench-race')
 const remote = makeRemote(root)
 const single = clone(remote, path.join(root, 'single'))
-const inputs = { event: 'promote', 'model-name': 'bench', version: '1', 'max-attempts': '40', 'backoff-ms': '300' }
+const inputs = {
+  event: 'promote',
+  'model-name': 'bench',
+  version: '1',
+  'max-attempts': '40',
+  'backoff-ms': '300'
+}
 const soloStart = Date.now()
 const solo = await runDist('audit-log', inputs, { workspace: single })
 const soloMs = Date.now() - soloStart
 if (solo.code !== 0) throw new Error(`single append failed: ${solo.stdout.slice(-500)}`)
-const workspaces = Array.from({ length: 20 }, (_, i) => clone(remote, path.join(root, `runner-${i}`)))
+const workspaces = Array.from({ length: 20 }, (_, i) =>
+  clone(remote, path.join(root, `runner-${i}`))
+)
 const start = Date.now()
-const results = await Promise.all(workspaces.map((ws, i) => runDist('audit-log', { ...inputs, version: String(i) }, { workspace: ws, env: { GITHUB_RUN_ID: String(i) } })))
+const results = await Promise.all(
+  workspaces.map((ws, i) =>
+    runDist(
+      'audit-log',
+      { ...inputs, version: String(i) },
+      { workspace: ws, env: { GITHUB_RUN_ID: String(i) } }
+    )
+  )
+)
 const converged = Date.now() - start
 if (results.some(r => r.code !== 0)) throw new Error('a concurrent append failed')
 const attempts = results.map(r => Number(r.outputs.attempts)).sort((a, b) => a - b)

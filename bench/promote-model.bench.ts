@@ -17,10 +17,21 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? 0
 }
 
-function timed(command: string, args: string[], env: NodeJS.ProcessEnv): { ms: number; status: number | null; out: string } {
+function timed(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv
+): { ms: number; status: number | null; out: string } {
   const start = process.hrtime.bigint()
-  const result = spawnSync(command, args, { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, encoding: 'utf8' })
-  return { ms: Number(process.hrtime.bigint() - start) / 1e6, status: result.status, out: `${result.stdout}${result.stderr}` }
+  const result = spawnSync(command, args, {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    encoding: 'utf8'
+  })
+  return {
+    ms: Number(process.hrtime.bigint() - start) / 1e6,
+    status: result.status,
+    out: `${result.stdout}${result.stderr}`
+  }
 }
 
 const runId = `${Date.now().toString(36)}_${process.pid}`
@@ -66,8 +77,17 @@ try {
   const cold = Array.from({ length: 15 }, () => timed(process.execPath, [BUNDLE], {}).ms)
   const floor = Array.from({ length: 15 }, () => timed(process.execPath, ['-e', '0'], {}).ms)
   const figures = {
-    roundTripMs: { action: median(action), python: median(python), ratio: median(action) / median(python), goal: 0.25 },
-    coldStartMs: { bundle: median(cold), nodeE0: median(floor), ratio: median(cold) / median(floor) },
+    roundTripMs: {
+      action: median(action),
+      python: median(python),
+      ratio: median(action) / median(python),
+      goal: 0.25
+    },
+    coldStartMs: {
+      bundle: median(cold),
+      nodeE0: median(floor),
+      ratio: median(cold) / median(floor)
+    },
     runs: RUNS
   }
   console.log(

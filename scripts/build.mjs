@@ -2,7 +2,7 @@
 // ncc compiles to ESM because package.json says "type": "module" (its CJS mode cannot bundle
 // the ESM-only @actions/* packages).
 import { execFileSync } from 'node:child_process'
-import { readdirSync, rmSync, statSync, writeFileSync, mkdirSync, existsSync } from 'node:fs'
+import { chmodSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync, existsSync } from 'node:fs'
 import path from 'node:path'
 
 const root = path.resolve(import.meta.dirname, '..')
@@ -24,6 +24,22 @@ for (const name of actions) {
   writeFileSync(path.join(out, 'package.json'), '{ "type": "module" }\n')
   const bytes = statSync(path.join(out, 'index.js')).size
   rows.push([name, bytes])
+}
+// The model-governance command (package.json "bin") is bundled the same way, with a shebang.
+if (only.length === 0 || only.includes('cli')) {
+  const out = path.join(root, 'dist', 'cli')
+  rmSync(out, { recursive: true, force: true })
+  execFileSync(
+    process.execPath,
+    [ncc, 'build', path.join('cli', 'index.ts'), '-o', out, '--minify', '--no-source-map-register', '--license', 'licenses.txt', '--quiet'],
+    { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] }
+  )
+  writeFileSync(path.join(out, 'package.json'), '{ "type": "module" }\n')
+  const bundle = path.join(out, 'index.js')
+  const code = readFileSync(bundle, 'utf8')
+  if (!code.startsWith('#!')) writeFileSync(bundle, `#!/usr/bin/env node\n${code}`)
+  chmodSync(bundle, 0o755)
+  rows.push(['cli', statSync(bundle).size])
 }
 mkdirSync(path.join(root, 'dist'), { recursive: true })
 const width = Math.max(...rows.map(r => r[0].length))

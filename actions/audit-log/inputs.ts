@@ -1,5 +1,12 @@
 import { z } from 'zod'
-import { boolean, choice, defineInputs, integer, optionalString, stringWithDefault } from '../../src/core/inputs.js'
+import {
+  boolean,
+  choice,
+  defineInputs,
+  integer,
+  optionalString,
+  stringWithDefault
+} from '../../src/core/inputs.js'
 
 const SHA256 = z.string().regex(/^[0-9a-f]{64}$/, 'is not a lowercase hex SHA-256')
 

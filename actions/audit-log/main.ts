@@ -24,7 +24,9 @@ export async function main(ctx: Context): Promise<void> {
   maskUriSecrets(ctx, input['tracking-uri'] || ctx.env.MLFLOW_TRACKING_URI)
   const file = repositoryPath(input.file)
   if (input.mode === 'reconcile') {
-    throw new ConfigurationError("Input 'mode' is 'reconcile', which is not available yet; use append, verify or render")
+    throw new ConfigurationError(
+      "Input 'mode' is 'reconcile', which is not available yet; use append, verify or render"
+    )
   }
   if (input.mode === 'append') return append(ctx, file)
   return inspect(ctx, file)
@@ -46,13 +48,18 @@ async function inspect(ctx: Context, file: string): Promise<void> {
   const full = path.join(workspaceDir(ctx.env), file)
   const keep = input.mode === 'render' ? input['render-limit'] : 0
   const { exists, chain, newest } = await inspectFile(full, keep, input['expected-sha256'])
-  if (!exists) throw new ConfigurationError(`Input 'file' names '${file}', which does not exist in the workspace; check out the branch that holds it`)
+  if (!exists)
+    throw new ConfigurationError(
+      `Input 'file' names '${file}', which does not exist in the workspace; check out the branch that holds it`
+    )
   ctx.setOutput('entries', chain.entries)
   ctx.setOutput('head-sha256', chain.headSha256)
   ctx.setOutput('valid', chain.valid)
   ctx.setOutput('first-bad-line', chain.firstBad?.line ?? '')
   ctx.setOutput('first-bad-reason', chain.firstBad?.reason ?? '')
-  ctx.summary.add(input.mode === 'render' ? renderEntries(file, newest, chain) : chainStatus(file, chain))
+  ctx.summary.add(
+    input.mode === 'render' ? renderEntries(file, newest, chain) : chainStatus(file, chain)
+  )
   if (chain.valid) {
     ctx.logger.info(`${file}: ${chain.entries} entries, chain valid, head ${chain.headSha256}`)
     return
@@ -63,18 +70,30 @@ async function inspect(ctx: Context, file: string): Promise<void> {
   else throw new ActionError(message, { location: { file, line: bad.line } })
 }
 
-async function readApprovals(ctx: Context, context: RunContext, notes: string[]): Promise<AuditApproval[]> {
+async function readApprovals(
+  ctx: Context,
+  context: RunContext,
+  notes: string[]
+): Promise<AuditApproval[]> {
   const token = ctx.inputs.token
   if (!token) {
-    notes.push("No `token` was given, so `approvals` is empty; pass `token: ${{ github.token }}` with `actions: read` to record the run's deployment reviews.")
+    notes.push(
+      "No `token` was given, so `approvals` is empty; pass `token: ${{ github.token }}` with `actions: read` to record the run's deployment reviews."
+    )
     return []
   }
   if (!context.owner || !context.repo || !context.runId) {
-    notes.push('GITHUB_REPOSITORY or GITHUB_RUN_ID is not set, so the approvals of this run cannot be read; `approvals` is empty.')
+    notes.push(
+      'GITHUB_REPOSITORY or GITHUB_RUN_ID is not set, so the approvals of this run cannot be read; `approvals` is empty.'
+    )
     return []
   }
   try {
-    return await createApprovalsClient(token, context.apiUrl).listApprovals(context.owner, context.repo, context.runId)
+    return await createApprovalsClient(token, context.apiUrl).listApprovals(
+      context.owner,
+      context.repo,
+      context.runId
+    )
   } catch (error) {
     // The event is still recorded: losing the entry would be worse than recording it without reviews.
     ctx.logger.warning(errorMessage(error))
@@ -89,7 +108,13 @@ async function gitCommit(git: GitRunner, context: RunContext): Promise<string> {
   return head.code === 0 ? head.stdout.trim() : ''
 }
 
-async function buildStore(ctx: Context, git: GitRunner, context: RunContext, file: string, repoDir: string): Promise<AuditStore> {
+async function buildStore(
+  ctx: Context,
+  git: GitRunner,
+  context: RunContext,
+  file: string,
+  repoDir: string
+): Promise<AuditStore> {
   const { inputs: input } = ctx
   const branch = input.branch || (await currentBranch(git, repoDir, ctx.env))
   if (input['commit-method'] === 'git') {
@@ -105,19 +130,41 @@ async function buildStore(ctx: Context, git: GitRunner, context: RunContext, fil
       ctx.logger
     )
   }
-  if (!input.token) throw new ConfigurationError("Input 'token' is required with commit-method: api; pass a token with contents: write")
-  if (!input.push) throw new ConfigurationError("Input 'push' is false, but commit-method: api always commits on GitHub; use commit-method: git")
-  if (!context.owner || !context.repo) throw new ConfigurationError('commit-method: api needs GITHUB_REPOSITORY (owner/repo); run it inside GitHub Actions')
+  if (!input.token)
+    throw new ConfigurationError(
+      "Input 'token' is required with commit-method: api; pass a token with contents: write"
+    )
+  if (!input.push)
+    throw new ConfigurationError(
+      "Input 'push' is false, but commit-method: api always commits on GitHub; use commit-method: git"
+    )
+  if (!context.owner || !context.repo)
+    throw new ConfigurationError(
+      'commit-method: api needs GITHUB_REPOSITORY (owner/repo); run it inside GitHub Actions'
+    )
   if (input['author-name'] !== 'github-actions[bot]') {
-    ctx.logger.warning("author-name and author-email are ignored with commit-method: api; GitHub sets the author of signed commits")
+    ctx.logger.warning(
+      'author-name and author-email are ignored with commit-method: api; GitHub sets the author of signed commits'
+    )
   }
-  return new GraphqlAuditStore(createGraphqlClient(input.token, context.apiUrl), { owner: context.owner, repo: context.repo, branch, file })
+  return new GraphqlAuditStore(createGraphqlClient(input.token, context.apiUrl), {
+    owner: context.owner,
+    repo: context.repo,
+    branch,
+    file
+  })
 }
 
 async function append(ctx: Context, file: string): Promise<void> {
   const { inputs: input } = ctx
-  if (!input.event) throw new ConfigurationError("Input 'event' is required in append mode; set it to promote, rollback, gate-failed, ...")
-  if (!input['model-name']) throw new ConfigurationError("Input 'model-name' is required in append mode; set it to the registered model's name")
+  if (!input.event)
+    throw new ConfigurationError(
+      "Input 'event' is required in append mode; set it to promote, rollback, gate-failed, ..."
+    )
+  if (!input['model-name'])
+    throw new ConfigurationError(
+      "Input 'model-name' is required in append mode; set it to the registered model's name"
+    )
   const repoDir = workspaceDir(ctx.env)
   const git = createGitRunner(ctx.logger, repoDir)
   const context = runContext(ctx.env)
@@ -149,16 +196,25 @@ async function append(ctx: Context, file: string): Promise<void> {
   ctx.logger.info(`Audit event: ${JSON.stringify(built.fields)}`)
   const store = await buildStore(ctx, git, context, file, repoDir)
   try {
-    const result = await appendEntry(store, built.fields, file, { maxAttempts: input['max-attempts'], backoffMs: input['backoff-ms'] }, { logger: ctx.logger, clock: systemClock })
+    const result = await appendEntry(
+      store,
+      built.fields,
+      file,
+      { maxAttempts: input['max-attempts'], backoffMs: input['backoff-ms'] },
+      { logger: ctx.logger, clock: systemClock }
+    )
     ctx.setOutput('entry', result.line)
     ctx.setOutput('sha256', result.sha256)
     ctx.setOutput('seq', result.seq)
     ctx.setOutput('commit-sha', result.commitSha)
     ctx.setOutput('attempts', result.attempts)
-    ctx.logger.info(`Recorded line ${result.seq} of ${file} in ${result.commitSha} after ${result.attempts} attempt(s)`)
+    ctx.logger.info(
+      `Recorded line ${result.seq} of ${file} in ${result.commitSha} after ${result.attempts} attempt(s)`
+    )
     ctx.summary.add([renderAppended(file, result.line, result), ...notes].join('\n\n'))
   } catch (error) {
-    const line = error instanceof AppendFailedError && error.line ? error.line : JSON.stringify(built.fields)
+    const line =
+      error instanceof AppendFailedError && error.line ? error.line : JSON.stringify(built.fields)
     ctx.summary.add([renderAppended(file, line, undefined), ...notes].join('\n\n'))
     if (error instanceof AppendFailedError) ctx.setOutput('attempts', error.attempts)
     throw error

@@ -31,7 +31,9 @@ function parseJsonInput(name: string, text: string | undefined, hint: string): u
   try {
     return JSON.parse(text) as unknown
   } catch (error) {
-    throw new ConfigurationError(`Input '${name}' is not valid JSON (${(error as Error).message}); ${hint}`)
+    throw new ConfigurationError(
+      `Input '${name}' is not valid JSON (${(error as Error).message}); ${hint}`
+    )
   }
 }
 
@@ -45,17 +47,28 @@ function pick(source: Record<string, unknown>, keys: string[]): unknown {
  * JSON object in whichever spelling they have (kebab, snake or camel case), so all three are read.
  */
 export function normaliseLineage(text: string | undefined): AuditEntry['lineage'] {
-  const value = parseJsonInput('lineage', text, 'pass a JSON object such as {"lock-sha256": "...", "model-md5": "...", "verified": true}')
+  const value = parseJsonInput(
+    'lineage',
+    text,
+    'pass a JSON object such as {"lock-sha256": "...", "model-md5": "...", "verified": true}'
+  )
   if (value === null) return { lock_sha256: '', model_md5: '', verified: null }
   if (typeof value !== 'object' || Array.isArray(value)) {
-    throw new ConfigurationError("Input 'lineage' must be a JSON object with lock-sha256, model-md5 and verified")
+    throw new ConfigurationError(
+      "Input 'lineage' must be a JSON object with lock-sha256, model-md5 and verified"
+    )
   }
   const source = value as Record<string, unknown>
   const verified = pick(source, ['verified'])
   return {
     lock_sha256: String(pick(source, ['lock_sha256', 'lock-sha256', 'lockSha256']) ?? ''),
     model_md5: String(pick(source, ['model_md5', 'model-md5', 'modelMd5']) ?? ''),
-    verified: verified === true || verified === 'true' ? true : verified === false || verified === 'false' ? false : null
+    verified:
+      verified === true || verified === 'true'
+        ? true
+        : verified === false || verified === 'false'
+          ? false
+          : null
   }
 }
 
@@ -65,7 +78,9 @@ export function registryLabel(uri: string | undefined): string {
   try {
     return serverLabel(new URL(uri))
   } catch {
-    throw new ConfigurationError("Input 'tracking-uri' is not a URL; use http(s)://host[:port] of your MLflow tracking server")
+    throw new ConfigurationError(
+      "Input 'tracking-uri' is not a URL; use http(s)://host[:port] of your MLflow tracking server"
+    )
   }
 }
 
@@ -78,15 +93,22 @@ export function buildEntry(
   env: NodeJS.ProcessEnv = {}
 ): BuiltEntry {
   if (!(APPEND_EVENTS as readonly string[]).includes(input.event)) {
-    throw new ConfigurationError(`Input 'event' is '${input.event}'; use one of: ${APPEND_EVENTS.join(', ')}`)
+    throw new ConfigurationError(
+      `Input 'event' is '${input.event}'; use one of: ${APPEND_EVENTS.join(', ')}`
+    )
   }
-  const outcome = input.outcome || (input.event === 'promote' || input.event === 'rollback' ? 'success' : 'failure')
+  const outcome =
+    input.outcome ||
+    (input.event === 'promote' || input.event === 'rollback' ? 'success' : 'failure')
   if (outcome !== 'success' && outcome !== 'failure') {
     throw new ConfigurationError(`Input 'outcome' is '${outcome}'; use success or failure`)
   }
   const notes: string[] = []
   const reason = truncateCodePoints(input.reason ?? '', REASON_LIMIT)
-  if (reason.truncated) notes.push(`The reason was ${reason.length} characters; the first ${REASON_LIMIT} are recorded.`)
+  if (reason.truncated)
+    notes.push(
+      `The reason was ${reason.length} characters; the first ${REASON_LIMIT} are recorded.`
+    )
   const fields: EntryFields = {
     ts: new Date(nowMs).toISOString(),
     event: input.event as EntryFields['event'],
@@ -107,7 +129,11 @@ export function buildEntry(
     workflow_ref: context.workflowRef ?? '',
     git_commit: gitCommit,
     lineage: normaliseLineage(input.lineage),
-    metrics: parseJsonInput('metrics', input.metrics, "pass validate-metrics' metrics output as it is"),
+    metrics: parseJsonInput(
+      'metrics',
+      input.metrics,
+      "pass validate-metrics' metrics output as it is"
+    ),
     gates: parseJsonInput('gates', input.gates, "pass validate-metrics' report output as it is"),
     registry: registryLabel(input.trackingUri || env.MLFLOW_TRACKING_URI)
   }

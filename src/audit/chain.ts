@@ -36,16 +36,21 @@ function parse(bytes: Buffer): Parsed {
   } catch (error) {
     return { ok: false, reason: `is not valid JSON (${(error as Error).message})` }
   }
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return { ok: false, reason: 'is not a JSON object' }
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    return { ok: false, reason: 'is not a JSON object' }
   return { ok: true, value: value as Record<string, unknown> }
 }
 
 function fieldProblem(entry: Record<string, unknown>): string | undefined {
-  if (typeof entry.ts !== 'string' || !TS.test(entry.ts)) return 'has a ts that is not UTC RFC 3339 with milliseconds'
-  if (!(AUDIT_EVENTS as readonly unknown[]).includes(entry.event)) return `has an unknown event ${JSON.stringify(entry.event)}`
-  if (entry.outcome !== 'success' && entry.outcome !== 'failure') return 'has an outcome other than success or failure'
+  if (typeof entry.ts !== 'string' || !TS.test(entry.ts))
+    return 'has a ts that is not UTC RFC 3339 with milliseconds'
+  if (!(AUDIT_EVENTS as readonly unknown[]).includes(entry.event))
+    return `has an unknown event ${JSON.stringify(entry.event)}`
+  if (entry.outcome !== 'success' && entry.outcome !== 'failure')
+    return 'has an outcome other than success or failure'
   if (!Array.isArray(entry.approvals)) return 'has approvals that are not a list'
-  if (!entry.lineage || typeof entry.lineage !== 'object') return 'has a lineage that is not an object'
+  if (!entry.lineage || typeof entry.lineage !== 'object')
+    return 'has a lineage that is not an object'
   return undefined
 }
 
@@ -94,16 +99,24 @@ export class ChainChecker {
       return
     }
     if (!terminated) {
-      this.fail(n, parsed.ok ? 'does not end in a newline' : 'is truncated: incomplete and without its final newline')
+      this.fail(
+        n,
+        parsed.ok
+          ? 'does not end in a newline'
+          : 'is truncated: incomplete and without its final newline'
+      )
       return
     }
     if (!parsed.ok) return this.fail(n, parsed.reason)
     const entry = parsed.value
     const missing = REQUIRED_KEYS.filter(key => !(key in entry))
     if (missing.length > 0) return this.fail(n, `is missing required key(s): ${missing.join(', ')}`)
-    if (entry.v !== FORMAT_VERSION) return this.fail(n, `has v ${JSON.stringify(entry.v)}; this verifier reads format version 1`)
-    if (typeof entry.seq !== 'number' || !Number.isInteger(entry.seq)) return this.fail(n, 'has a seq that is not an integer')
-    if (typeof entry.prev !== 'string' || !HEX64.test(entry.prev)) return this.fail(n, 'has a prev that is not a lowercase hex SHA-256')
+    if (entry.v !== FORMAT_VERSION)
+      return this.fail(n, `has v ${JSON.stringify(entry.v)}; this verifier reads format version 1`)
+    if (typeof entry.seq !== 'number' || !Number.isInteger(entry.seq))
+      return this.fail(n, 'has a seq that is not an integer')
+    if (typeof entry.prev !== 'string' || !HEX64.test(entry.prev))
+      return this.fail(n, 'has a prev that is not a lowercase hex SHA-256')
     if (hash === this.last && n > 1) return this.fail(n, `repeats line ${n - 1} byte for byte`)
     if (entry.seq !== n) {
       this.pending = { line: n, hash, value: entry, kind: 'seq' }
@@ -155,24 +168,44 @@ export class ChainChecker {
     const n = p.line
     const seq = p.value.seq as number
     if (seq === n - 1 && p.value.prev === this.beforeLast) {
-      return this.fail(n - 1, `was inserted: line ${n} has seq ${seq} and chains to line ${n - 2}, not to line ${n - 1}`)
+      return this.fail(
+        n - 1,
+        `was inserted: line ${n} has seq ${seq} and chains to line ${n - 2}, not to line ${n - 1}`
+      )
     }
     if (next?.seq === n && seq > n) {
-      return this.fail(n, `is out of order: it has seq ${seq} and the next line has seq ${n} (lines swapped)`)
+      return this.fail(
+        n,
+        `is out of order: it has seq ${seq} and the next line has seq ${n} (lines swapped)`
+      )
     }
     if (seq > n) {
-      return this.fail(n, `has seq ${seq}, expected ${n}: ${seq - n === 1 ? 'a line was' : `${seq - n} lines were`} deleted before it`)
+      return this.fail(
+        n,
+        `has seq ${seq}, expected ${n}: ${seq - n === 1 ? 'a line was' : `${seq - n} lines were`} deleted before it`
+      )
     }
     return this.fail(n, `has seq ${seq}, expected ${n}`)
   }
 
-  private diagnosePrev(p: Pending, next: Record<string, unknown> | undefined, nextHash: string | undefined): void {
+  private diagnosePrev(
+    p: Pending,
+    next: Record<string, unknown> | undefined,
+    nextHash: string | undefined
+  ): void {
     const n = p.line
     if (next && nextHash !== undefined && next.prev === p.hash) {
       // Line n is exactly what line n+1 recorded, so line n-1 is the one that no longer matches.
-      return this.fail(n - 1, `was changed: its SHA-256 no longer matches the prev recorded in line ${n}`)
+      return this.fail(
+        n - 1,
+        `was changed: its SHA-256 no longer matches the prev recorded in line ${n}`
+      )
     }
-    if (next) return this.fail(n, `was changed: its prev does not match line ${n - 1} and line ${n + 1} does not chain to it`)
+    if (next)
+      return this.fail(
+        n,
+        `was changed: its prev does not match line ${n - 1} and line ${n + 1} does not chain to it`
+      )
     return this.fail(
       n - 1,
       `was changed (or the prev of line ${n} was): the prev recorded in line ${n} does not match line ${n - 1}'s SHA-256`

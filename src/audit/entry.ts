@@ -62,7 +62,8 @@ export function readAuditEntries(text: string): { entries: AuditEntry[]; badLine
   lines.forEach((line, index) => {
     try {
       const value = JSON.parse(line) as unknown
-      if (value && typeof value === 'object' && !Array.isArray(value)) entries.push(value as AuditEntry)
+      if (value && typeof value === 'object' && !Array.isArray(value))
+        entries.push(value as AuditEntry)
       else badLines.push(index + 1)
     } catch {
       badLines.push(index + 1)

@@ -10,7 +10,14 @@ export const GENESIS_PREV = '0'.repeat(64)
 export const REASON_LIMIT = 2000
 
 /** The events append mode records; 'drift-detected' in AUDIT_EVENTS is written by reconcile only. */
-export const APPEND_EVENTS = ['promote', 'rollback', 'gate-failed', 'lineage-failed', 'approval-rejected', 'error'] as const
+export const APPEND_EVENTS = [
+  'promote',
+  'rollback',
+  'gate-failed',
+  'lineage-failed',
+  'approval-rejected',
+  'error'
+] as const
 
 /** Every key a v1 line must carry, in the order this writer emits them. */
 export const REQUIRED_KEYS = [
@@ -55,7 +62,10 @@ export function sha256Hex(bytes: Buffer | string): string {
  * Cuts to `limit` code points (never splitting a surrogate pair), so "2,000 characters" means
  * what a reader counts, not UTF-16 units.
  */
-export function truncateCodePoints(text: string, limit: number): { text: string; truncated: boolean; length: number } {
+export function truncateCodePoints(
+  text: string,
+  limit: number
+): { text: string; truncated: boolean; length: number } {
   const points = Array.from(text)
   if (points.length <= limit) return { text, truncated: false, length: points.length }
   return { text: points.slice(0, limit).join(''), truncated: true, length: points.length }
@@ -67,7 +77,10 @@ export function truncateCodePoints(text: string, limit: number): { text: string;
  * breaks, so an independent verifier could miscount lines. Escaping them keeps one event per line.
  */
 function escapeLineBreakers(json: string): string {
-  return json.replace(/[\u007f-\u009f\u2028\u2029]/g, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+  return json.replace(
+    /[\u007f-\u009f\u2028\u2029]/g,
+    c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`
+  )
 }
 
 /** The canonical line (without '\n'): fixed key order, no whitespace, line breakers escaped. */

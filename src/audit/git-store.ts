@@ -34,18 +34,31 @@ export class GitAuditStore implements AuditStore {
     private readonly logger: Logger
   ) {
     this.remote = options.remote ?? 'origin'
-    for (const [input, value] of [['author-name', options.author.name], ['author-email', options.author.email]] as const) {
-      if (/[<>\n\r\0]/.test(value)) throw new ConfigurationError(`Input '${input}' contains <, > or a line break, which git identities cannot hold; remove them`)
+    for (const [input, value] of [
+      ['author-name', options.author.name],
+      ['author-email', options.author.email]
+    ] as const) {
+      if (/[<>\n\r\0]/.test(value))
+        throw new ConfigurationError(
+          `Input '${input}' contains <, > or a line break, which git identities cannot hold; remove them`
+        )
     }
-    this.description = options.push ? `${this.remote}/${options.branch}` : `the local branch ${options.branch}`
+    this.description = options.push
+      ? `${this.remote}/${options.branch}`
+      : `the local branch ${options.branch}`
   }
 
-  private run(args: string[], extra: { allowFailure?: boolean; input?: string; env?: NodeJS.ProcessEnv } = {}) {
+  private run(
+    args: string[],
+    extra: { allowFailure?: boolean; input?: string; env?: NodeJS.ProcessEnv } = {}
+  ) {
     return this.git.run(args, { cwd: this.options.repoDir, ...extra })
   }
 
   private async revParse(ref: string): Promise<string | null> {
-    const result = await this.run(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { allowFailure: true })
+    const result = await this.run(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], {
+      allowFailure: true
+    })
     return result.code === 0 ? result.stdout.trim() : null
   }
 
@@ -54,11 +67,16 @@ export class GitAuditStore implements AuditStore {
     let head: string | null
     if (push) {
       const tracking = `refs/remotes/${this.remote}/${branch}`
-      const fetch = await this.run(['fetch', '--quiet', '--no-tags', this.remote, `+refs/heads/${branch}:${tracking}`], {
-        allowFailure: true
-      })
+      const fetch = await this.run(
+        ['fetch', '--quiet', '--no-tags', this.remote, `+refs/heads/${branch}:${tracking}`],
+        {
+          allowFailure: true
+        }
+      )
       if (fetch.code !== 0 && !/couldn't find remote ref/i.test(fetch.stderr)) {
-        throw new ActionError(`git fetch ${this.remote} ${branch} failed: ${lastLines(fetch.stderr)}`)
+        throw new ActionError(
+          `git fetch ${this.remote} ${branch} failed: ${lastLines(fetch.stderr)}`
+        )
       }
       head = fetch.code === 0 ? await this.revParse(tracking) : null
     } else {
@@ -66,28 +84,45 @@ export class GitAuditStore implements AuditStore {
     }
     // A branch that does not exist yet starts from the checked-out commit, like `git checkout -b`.
     this.base = head ?? (await this.revParse('HEAD'))
-    if (!head) this.logger.info(`Branch ${branch} does not exist yet; it will be created from ${this.base ?? 'an empty tree'}`)
+    if (!head)
+      this.logger.info(
+        `Branch ${branch} does not exist yet; it will be created from ${this.base ?? 'an empty tree'}`
+      )
     return { head, content: this.base ? await this.readFile(this.base) : Buffer.alloc(0) }
   }
 
   private async readFile(commit: string): Promise<Buffer> {
     const { file } = this.options
     // One cat-file --batch call answers type, size and content together (this runs on every attempt).
-    const out = Buffer.from((await this.run(['cat-file', '--batch'], { input: `${commit}:${file}\n` })).stdout, 'utf8')
+    const out = Buffer.from(
+      (await this.run(['cat-file', '--batch'], { input: `${commit}:${file}\n` })).stdout,
+      'utf8'
+    )
     const headerEnd = out.indexOf(10)
     const header = out.subarray(0, headerEnd).toString('utf8').split(' ')
     if (header[1] === 'missing') return Buffer.alloc(0)
     const [oid, type, size] = header
     if (type !== 'blob') {
-      throw new ConfigurationError(`Input 'file' names '${file}', which is a ${type} in ${commit.slice(0, 12)}; point it at a regular file`)
+      throw new ConfigurationError(
+        `Input 'file' names '${file}', which is a ${type} in ${commit.slice(0, 12)}; point it at a regular file`
+      )
     }
     const content = out.subarray(headerEnd + 1, headerEnd + 1 + Number(size))
     // The runner decodes stdout as UTF-8, so a file that is not UTF-8 comes back altered; appending
     // to altered bytes would rewrite history, so a size mismatch (or a doubtful U+FFFD) is refused.
     const doubtful = content.includes(Buffer.from('\uFFFD', 'utf8'))
-    const sameSize = out.length >= headerEnd + 2 + Number(size) && out[headerEnd + 1 + Number(size)] === 10
-    if (!sameSize || (doubtful && (await this.run(['hash-object', '--stdin'], { input: content.toString('utf8') })).stdout.trim() !== oid)) {
-      throw new ActionError(`Refusing to append: ${file} at ${commit.slice(0, 12)} is not valid UTF-8; run mode 'verify' to find the line`)
+    const sameSize =
+      out.length >= headerEnd + 2 + Number(size) && out[headerEnd + 1 + Number(size)] === 10
+    if (
+      !sameSize ||
+      (doubtful &&
+        (
+          await this.run(['hash-object', '--stdin'], { input: content.toString('utf8') })
+        ).stdout.trim() !== oid)
+    ) {
+      throw new ActionError(
+        `Refusing to append: ${file} at ${commit.slice(0, 12)} is not valid UTF-8; run mode 'verify' to find the line`
+      )
     }
     return Buffer.from(content)
   }
@@ -113,9 +148,14 @@ export class GitAuditStore implements AuditStore {
       'get-mark :1',
       ''
     ].join('\n')
-    const out = await this.run(['fast-import', '--quiet', '--force', '--done'], { input: `${stream}done\n` })
+    const out = await this.run(['fast-import', '--quiet', '--force', '--done'], {
+      input: `${stream}done\n`
+    })
     const commit = out.stdout.trim()
-    if (!/^[0-9a-f]{40,64}$/.test(commit)) throw new ActionError(`git fast-import did not report the audit commit: ${lastLines(out.stderr)}`)
+    if (!/^[0-9a-f]{40,64}$/.test(commit))
+      throw new ActionError(
+        `git fast-import did not report the audit commit: ${lastLines(out.stderr)}`
+      )
     if (push) return this.push(commit)
     return this.updateLocal(commit, tip.head)
   }
@@ -126,7 +166,10 @@ export class GitAuditStore implements AuditStore {
 
   private async push(commit: string): Promise<WriteResult> {
     const { branch } = this.options
-    const result = await this.run(['push', '--porcelain', this.remote, `${commit}:refs/heads/${branch}`], { allowFailure: true })
+    const result = await this.run(
+      ['push', '--porcelain', this.remote, `${commit}:refs/heads/${branch}`],
+      { allowFailure: true }
+    )
     if (result.code === 0) {
       await this.fastForwardCheckout(commit)
       return { kind: 'committed', sha: commit }
@@ -135,8 +178,14 @@ export class GitAuditStore implements AuditStore {
     const refused = /\[remote rejected\][^\n]*\(([^)\n]*)\)/.exec(said)?.[1]
     // Two pushes that pass the fast-forward check together still race for the ref lock; the
     // loser is told "[remote rejected] (failed to update ref)": a race, not a refusal.
-    if (refused !== undefined && /failed to update ref|cannot lock ref|failed to lock|incorrect old value/i.test(refused)) {
-      return { kind: 'conflict', detail: `the branch moved while the push was applied (${refused})` }
+    if (
+      refused !== undefined &&
+      /failed to update ref|cannot lock ref|failed to lock|incorrect old value/i.test(refused)
+    ) {
+      return {
+        kind: 'conflict',
+        detail: `the branch moved while the push was applied (${refused})`
+      }
     }
     if (refused !== undefined) {
       const remoteLines = result.stderr
@@ -149,7 +198,8 @@ export class GitAuditStore implements AuditStore {
           'Nothing was recorded; allow this push (hook, branch protection) or use commit-method: api'
       )
     }
-    if (/\[rejected\]|non-fast-forward|fetch first/.test(said)) return { kind: 'conflict', detail: 'the branch moved (non-fast-forward)' }
+    if (/\[rejected\]|non-fast-forward|fetch first/.test(said))
+      return { kind: 'conflict', detail: 'the branch moved (non-fast-forward)' }
     // Network and transport errors are worth another attempt; the final message keeps the text.
     return { kind: 'conflict', detail: `push failed: ${lastLines(result.stderr)}` }
   }
@@ -157,15 +207,23 @@ export class GitAuditStore implements AuditStore {
   private async updateLocal(commit: string, head: string | null): Promise<WriteResult> {
     const { branch } = this.options
     if (await this.isCheckedOut()) {
-      const merge = await this.run(['merge', '--ff-only', '--quiet', commit], { allowFailure: true })
+      const merge = await this.run(['merge', '--ff-only', '--quiet', commit], {
+        allowFailure: true
+      })
       if (merge.code !== 0) {
-        throw new ActionError(`Could not fast-forward the checked-out branch ${branch} to the audit commit: ${lastLines(merge.stderr)}`)
+        throw new ActionError(
+          `Could not fast-forward the checked-out branch ${branch} to the audit commit: ${lastLines(merge.stderr)}`
+        )
       }
       return { kind: 'committed', sha: commit }
     }
     // update-ref with the old value is git's own compare-and-set.
-    const update = await this.run(['update-ref', `refs/heads/${branch}`, commit, head ?? '0'.repeat(40)], { allowFailure: true })
-    if (update.code !== 0) return { kind: 'conflict', detail: `the local branch moved (${lastLines(update.stderr)})` }
+    const update = await this.run(
+      ['update-ref', `refs/heads/${branch}`, commit, head ?? '0'.repeat(40)],
+      { allowFailure: true }
+    )
+    if (update.code !== 0)
+      return { kind: 'conflict', detail: `the local branch moved (${lastLines(update.stderr)})` }
     return { kind: 'committed', sha: commit }
   }
 
@@ -179,7 +237,9 @@ export class GitAuditStore implements AuditStore {
     if (!(await this.isCheckedOut())) return
     const merge = await this.run(['merge', '--ff-only', '--quiet', commit], { allowFailure: true })
     if (merge.code !== 0) {
-      this.logger.warning(`The audit commit was pushed, but the checked-out branch could not be fast-forwarded: ${lastLines(merge.stderr)}`)
+      this.logger.warning(
+        `The audit commit was pushed, but the checked-out branch could not be fast-forwarded: ${lastLines(merge.stderr)}`
+      )
     }
   }
 }
@@ -194,20 +254,37 @@ function lastLines(text: string): string {
 }
 
 /** The branch to record on when the `branch` input is empty: the checked-out one. */
-export async function currentBranch(git: GitRunner, repoDir: string, env: NodeJS.ProcessEnv): Promise<string> {
-  const head = await git.run(['symbolic-ref', '--quiet', '--short', 'HEAD'], { cwd: repoDir, allowFailure: true })
+export async function currentBranch(
+  git: GitRunner,
+  repoDir: string,
+  env: NodeJS.ProcessEnv
+): Promise<string> {
+  const head = await git.run(['symbolic-ref', '--quiet', '--short', 'HEAD'], {
+    cwd: repoDir,
+    allowFailure: true
+  })
   if (head.code === 0 && head.stdout.trim()) return head.stdout.trim()
   // actions/checkout leaves a detached HEAD for tags and pull requests; GITHUB_REF names the branch on pushes.
   const ref = env.GITHUB_REF?.trim()
   if (ref?.startsWith('refs/heads/')) return ref.slice('refs/heads/'.length)
-  throw new ConfigurationError("Input 'branch' is empty and HEAD is detached; set 'branch' to the branch the audit log lives on")
+  throw new ConfigurationError(
+    "Input 'branch' is empty and HEAD is detached; set 'branch' to the branch the audit log lives on"
+  )
 }
 
 /** Rejects absolute paths and '..', so the audit file stays inside the repository. */
 export function repositoryPath(file: string): string {
   const normal = path.posix.normalize(file.replace(/\\/g, '/'))
-  if (path.posix.isAbsolute(normal) || normal === '..' || normal.startsWith('../') || normal === '.' || normal.endsWith('/')) {
-    throw new ConfigurationError(`Input 'file' is '${file}'; use a path inside the repository, such as AUDIT.log or audit/AUDIT.log`)
+  if (
+    path.posix.isAbsolute(normal) ||
+    normal === '..' ||
+    normal.startsWith('../') ||
+    normal === '.' ||
+    normal.endsWith('/')
+  ) {
+    throw new ConfigurationError(
+      `Input 'file' is '${file}'; use a path inside the repository, such as AUDIT.log or audit/AUDIT.log`
+    )
   }
   return normal
 }

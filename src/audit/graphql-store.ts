@@ -28,7 +28,9 @@ type Shape = Record<string, unknown> | null | undefined
 
 function at(value: unknown, ...keys: string[]): unknown {
   let current = value
-  for (const key of keys) current = current && typeof current === 'object' ? (current as Record<string, unknown>)[key] : undefined
+  for (const key of keys)
+    current =
+      current && typeof current === 'object' ? (current as Record<string, unknown>)[key] : undefined
   return current
 }
 
@@ -53,8 +55,13 @@ export class GraphqlAuditStore implements AuditStore {
 
   async readTip(): Promise<Tip> {
     const { owner, repo, branch, file } = this.options
-    const head = await this.client.request(HEAD_QUERY, { owner, name: repo, ref: `refs/heads/${branch}` })
-    if (head.errors?.length) throw new ActionError(`GitHub refused to read ${owner}/${repo}: ${errorText(head)}`)
+    const head = await this.client.request(HEAD_QUERY, {
+      owner,
+      name: repo,
+      ref: `refs/heads/${branch}`
+    })
+    if (head.errors?.length)
+      throw new ActionError(`GitHub refused to read ${owner}/${repo}: ${errorText(head)}`)
     const oid = at(head.data, 'repository', 'ref', 'target', 'oid')
     if (typeof oid !== 'string') {
       throw new ConfigurationError(
@@ -62,12 +69,19 @@ export class GraphqlAuditStore implements AuditStore {
           'create the branch first or use commit-method: git'
       )
     }
-    const blob = await this.client.request(FILE_QUERY, { owner, name: repo, expression: `${oid}:${file}` })
-    if (blob.errors?.length) throw new ActionError(`GitHub refused to read ${file}: ${errorText(blob)}`)
+    const blob = await this.client.request(FILE_QUERY, {
+      owner,
+      name: repo,
+      expression: `${oid}:${file}`
+    })
+    if (blob.errors?.length)
+      throw new ActionError(`GitHub refused to read ${file}: ${errorText(blob)}`)
     const object = at(blob.data, 'repository', 'object') as Shape
     if (!object) return { head: oid, content: Buffer.alloc(0) }
     if (object.__typename !== 'Blob' || object.isBinary === true) {
-      throw new ConfigurationError(`Input 'file' names '${file}', which is not a text file on ${branch}; point it at AUDIT.log`)
+      throw new ConfigurationError(
+        `Input 'file' names '${file}', which is not a text file on ${branch}; point it at AUDIT.log`
+      )
     }
     if (object.isTruncated === true) {
       throw new ActionError(
@@ -76,7 +90,9 @@ export class GraphqlAuditStore implements AuditStore {
     }
     const content = Buffer.from(String(object.text ?? ''), 'utf8')
     if (content.length !== object.byteSize) {
-      throw new ActionError(`Refusing to append: ${file} on ${branch} is not valid UTF-8; run mode 'verify' to find the line`)
+      throw new ActionError(
+        `Refusing to append: ${file} on ${branch} is not valid UTF-8; run mode 'verify' to find the line`
+      )
     }
     return { head: oid, content }
   }
@@ -91,7 +107,9 @@ export class GraphqlAuditStore implements AuditStore {
         expectedHeadOid: tip.head
       }
     })
-    const stale = (response.errors ?? []).some(e => e.type === 'STALE_DATA' || /expected branch to point to/i.test(e.message))
+    const stale = (response.errors ?? []).some(
+      e => e.type === 'STALE_DATA' || /expected branch to point to/i.test(e.message)
+    )
     if (stale) return { kind: 'conflict', detail: `the branch moved (${errorText(response)})` }
     const oid = at(response.data, 'createCommitOnBranch', 'commit', 'oid')
     if (response.errors?.length || typeof oid !== 'string') {

@@ -13,16 +13,21 @@ export interface Inspection {
  * Verifies a file while keeping only the newest `keep` entries (a ring of parsed lines), so
  * verify and render stream files of any length in bounded memory.
  */
-export async function inspectFile(path: string, keep: number, expectedSha256?: string): Promise<Inspection> {
+export async function inspectFile(
+  path: string,
+  keep: number,
+  expectedSha256?: string
+): Promise<Inspection> {
   const ring: AuditEntry[] = []
   const chain = await verifyFile(path, {
     ...(expectedSha256 ? { expectedSha256 } : {}),
-    onEntry: keep > 0
-      ? line => {
-          ring.push(JSON.parse(line.toString('utf8')) as AuditEntry)
-          if (ring.length > keep) ring.shift()
-        }
-      : undefined
+    onEntry:
+      keep > 0
+        ? line => {
+            ring.push(JSON.parse(line.toString('utf8')) as AuditEntry)
+            if (ring.length > keep) ring.shift()
+          }
+        : undefined
   })
   const { exists, ...result } = chain
   return { exists, chain: result, newest: ring }

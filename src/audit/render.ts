@@ -6,7 +6,12 @@ import { approvedLogins } from './format.js'
 const REASON_SHOWN = 140
 
 function plain(value: unknown): string {
-  const text = typeof value === 'string' ? value : value === undefined || value === null ? '' : JSON.stringify(value)
+  const text =
+    typeof value === 'string'
+      ? value
+      : value === undefined || value === null
+        ? ''
+        : JSON.stringify(value)
   // Summaries render HTML; entry text is data, never markup.
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 }
@@ -34,7 +39,9 @@ export function chainStatus(file: string, chain: ChainResult): string {
 export function renderEntries(file: string, entries: AuditEntry[], chain: ChainResult): string {
   const rows = [...entries].reverse().map(e => [
     e.seq,
-    String(e.ts ?? '').replace('T', ' ').replace('Z', ''),
+    String(e.ts ?? '')
+      .replace('T', ' ')
+      .replace('Z', ''),
     plain(e.event),
     plain(e.outcome),
     plain(e.model),
@@ -50,11 +57,27 @@ export function renderEntries(file: string, entries: AuditEntry[], chain: ChainR
   const table =
     rows.length > 0
       ? markdownTable(
-          ['Seq', 'Time (UTC)', 'Event', 'Outcome', 'Model', 'Version', 'From → To', 'Previous', 'Actor', 'Approved by', 'Reason', 'Commit', 'Run'],
+          [
+            'Seq',
+            'Time (UTC)',
+            'Event',
+            'Outcome',
+            'Model',
+            'Version',
+            'From → To',
+            'Previous',
+            'Actor',
+            'Approved by',
+            'Reason',
+            'Commit',
+            'Run'
+          ],
           rows
         )
       : '_No entries._'
-  return [heading(`Audit log: newest ${entries.length}`), chainStatus(file, chain), table].join('\n\n')
+  return [heading(`Audit log: newest ${entries.length}`), chainStatus(file, chain), table].join(
+    '\n\n'
+  )
 }
 
 /** A code block whose fence is longer than any backtick run in the text, so a reason cannot close it. */
@@ -65,7 +88,11 @@ function fenced(text: string): string {
 }
 
 /** One appended entry, for the job summary of append mode (also printed when the append failed). */
-export function renderAppended(file: string, line: string, result: { seq: number; sha256: string; commitSha: string; attempts: number } | undefined): string {
+export function renderAppended(
+  file: string,
+  line: string,
+  result: { seq: number; sha256: string; commitSha: string; attempts: number } | undefined
+): string {
   const entry = JSON.parse(line) as AuditEntry
   const facts = result
     ? `Recorded as line ${result.seq} of **${file}** in commit \`${result.commitSha}\` after ${result.attempts} attempt(s); SHA-256 \`${result.sha256}\`.`

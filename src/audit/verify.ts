@@ -27,7 +27,10 @@ export async function* splitLines(
   if (carry.length > 0) yield { bytes: Buffer.concat(carry), terminated: false }
 }
 
-async function check(chunks: AsyncIterable<Buffer> | Iterable<Buffer>, options: VerifyOptions): Promise<ChainResult> {
+async function check(
+  chunks: AsyncIterable<Buffer> | Iterable<Buffer>,
+  options: VerifyOptions
+): Promise<ChainResult> {
   const checker = new ChainChecker(options.expectedSha256)
   for await (const { bytes, terminated } of splitLines(chunks)) {
     const before = checker.accepted
@@ -44,7 +47,10 @@ export function verifyBytes(content: Buffer, options: VerifyOptions = {}): Promi
 }
 
 /** Streams a file through the checker; memory stays flat however long the file is. */
-export async function verifyFile(path: string, options: VerifyOptions = {}): Promise<ChainResult & { exists: boolean }> {
+export async function verifyFile(
+  path: string,
+  options: VerifyOptions = {}
+): Promise<ChainResult & { exists: boolean }> {
   if (!existsSync(path)) return { ...(await verifyBytes(Buffer.alloc(0), options)), exists: false }
   const stream = createReadStream(path, { highWaterMark: 1 << 16 })
   try {

@@ -35,7 +35,8 @@ export async function checkGit(
   }
   const status = async (paths: string[]): Promise<string[]> => {
     if (paths.length === 0) return []
-    const out = await git.run(['status', '--porcelain=v1', '-z', '--untracked-files=no', '--', ...paths], { cwd: root })
+    // --no-optional-locks: plain `git status` refreshes .git/index, and we write nothing.
+    const out = await git.run(['--no-optional-locks', 'status', '--porcelain=v1', '-z', '--untracked-files=no', '--', ...paths], { cwd: root })
     return out.stdout.split('\0').filter(Boolean).map(line => line.slice(3))
   }
   for (const changed of await status(pipelineFiles.filter(f => tracked.has(path.posix.normalize(f))))) {

@@ -44,7 +44,8 @@ export class HashPool {
 
   async hash(files: { path: string; mode: HashMode; size: number }[]): Promise<HashOutcome[]> {
     const total = files.reduce((sum, f) => sum + f.size, 0)
-    if (files.length <= 4 && total < BATCH_BYTES) {
+    // Below one batch, starting workers costs more than hashing on this thread.
+    if (files.length <= BATCH_FILES && total < BATCH_BYTES) {
       return hashFilesSync({ fs, crypto }, files, this.mainBuffer)
     }
     const batches: { start: number; jobs: { path: string; mode: HashMode }[] }[] = []

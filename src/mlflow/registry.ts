@@ -191,6 +191,62 @@ export class MlflowClient {
     return this.http.stream(`/api/2.0/mlflow-artifacts/artifacts/${encoded}`, {}, { action: 'download', object: `artifact '${path}'` }, consume)
   }
 
+  /** Creates an empty registered model; RESOURCE_ALREADY_EXISTS (400) when the name is taken. */
+  async createRegisteredModel(name: string, description?: string): Promise<RegisteredModel> {
+    const res = await this.http.post(
+      'registered-models/create',
+      { name, ...(description ? { description } : {}) },
+      z.object({ registered_model: registeredModelSchema }),
+      { action: 'create', object: `registered model '${name}'` }
+    )
+    return res.registered_model
+  }
+
+  /**
+   * Registers a new version. MLflow 3 requires `run_id` for `runs:/` and run-artifact sources and
+   * `model_id` for `models:/m-…` sources, and checks that they match the source.
+   */
+  async createModelVersion(request: {
+    name: string
+    source: string
+    runId?: string | undefined
+    modelId?: string | undefined
+    tags?: Record<string, string>
+    description?: string | undefined
+  }): Promise<ModelVersion> {
+    const body = {
+      name: request.name,
+      source: request.source,
+      ...(request.runId ? { run_id: request.runId } : {}),
+      ...(request.modelId ? { model_id: request.modelId } : {}),
+      ...(request.description ? { description: request.description } : {}),
+      tags: Object.entries(request.tags ?? {}).map(([key, value]) => ({ key, value }))
+    }
+    const res = await this.http.post(
+      'model-versions/create',
+      body,
+      z.object({ model_version: modelVersionSchema }),
+      { action: 'create a version of', object: `registered model '${request.name}'` }
+    )
+    return res.model_version
+  }
+
+  /** One level of a run's artifact tree; a missing path (or a file) lists nothing. */
+  async listRunArtifacts(runId: string, path?: string): Promise<{ path: string; is_dir: boolean; file_size?: number }[]> {
+    const res = await this.http.get(
+      'artifacts/list',
+      { run_id: runId, ...(path ? { path } : {}) },
+      z.object({
+        files: z
+          .array(z.object({ path: z.string(), is_dir: z.boolean().optional().default(false), file_size: z.union([z.number(), z.string().transform(Number)]).optional() }))
+          .optional()
+          .default([])
+      }),
+      { action: 'list the artifacts of', object: `run '${runId}'${path ? ` under '${path}'` : ''}` }
+    )
+    return res.files
+  }
+
   async getLoggedModel(modelId: string): Promise<LoggedModel> {
     const res = await this.http.get(
       `logged-models/${encodeURIComponent(modelId)}`,

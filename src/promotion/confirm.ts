@@ -112,7 +112,7 @@ export async function confirmVisible(
     if (elapsed >= options.timeoutMs) {
       throw new ActionError(
         `The registry did not show the promotion of version ${version} of '${model}' ${options.consistentReads} times in a row ` +
-          `within ${Math.round(options.timeoutMs / 1000)} s (timeout-seconds); last seen: ${lastSeen}`
+          `within ${Math.round(options.timeoutMs / 1000)} s (timeout-seconds); last seen: ${lastSeen ?? 'nothing'}`
       )
     }
     await options.clock.sleep(

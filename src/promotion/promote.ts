@@ -218,7 +218,11 @@ export async function promote(
       deps.run
     )
     // MLflow has no batch tag call for versions; the writes are independent, so they go out together.
-    await Promise.all(Object.entries(tags).map(([key, value]) => registry.setModelVersionTag(req.model, v, key, value)))
+    await Promise.all(
+      Object.entries(tags).map(([key, value]) =>
+        registry.setModelVersionTag(req.model, v, key, value)
+      )
+    )
   } catch (error) {
     if (!written) unchanged(error)
     const Kind = error instanceof ConfigurationError ? ConfigurationError : ActionError

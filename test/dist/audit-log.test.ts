@@ -181,7 +181,8 @@ describe('20 bundled processes appending to one remote at once', () => {
           return runDist(
             'audit-log',
             { event, 'model-name': `m${i}`, version: String(i), reason: `seed ${seed} writer ${i}`, 'max-attempts': '40', 'backoff-ms': '300' },
-            { node, workspace: ws, env: { ...RUN_ENV, GITHUB_RUN_ID: `${seed}${String(i).padStart(3, '0')}` } }
+            // Generous limits: on a loaded 2-core machine twenty processes can take minutes.
+            { node, workspace: ws, timeoutMs: 300_000, env: { ...RUN_ENV, GITHUB_RUN_ID: `${seed}${String(i).padStart(3, '0')}` } }
           )
         })
       )
@@ -209,6 +210,7 @@ describe('20 bundled processes appending to one remote at once', () => {
           `median ${[...attempts].sort((a, b) => a - b)[WRITERS / 2]}, max ${Math.max(...attempts)}, total ${attempts.reduce((a, b) => a + b, 0)}`
       )
       console.log(report.at(-1))
-    }
+    },
+    400_000
   )
 })

@@ -28,6 +28,8 @@ export interface FaultProxy {
   stats: Record<FaultKind | 'ok', number>
   /** Re-seeds the fault sequence (each seeded run starts from its own seed). */
   configure(options: Partial<FaultOptions>): void
+  /** Awaited before a request is passed on (e.g. to hold it until the server is down). */
+  beforeForward?: (request: { method: string; path: string }) => Promise<void> | void
   /** Awaited after the server answered and before the answer is relayed (e.g. to restart the server). */
   afterResponse?: (request: ForwardedRequest) => Promise<void> | void
   close(): Promise<void>
@@ -45,7 +47,8 @@ export function seededRandom(seed: number): () => number {
   }
 }
 
-const json = (code: string, message: string): string => JSON.stringify({ error_code: code, message })
+const json = (code: string, message: string): string =>
+  JSON.stringify({ error_code: code, message })
 
 /**
  * A loopback HTTP proxy in front of a real server that injects 503s, 429s with Retry-After,
@@ -54,7 +57,12 @@ const json = (code: string, message: string): string => JSON.stringify({ error_c
  */
 export async function startFaultProxy(target: string, initial: FaultOptions): Promise<FaultProxy> {
   const upstream = new URL(target)
-  let options: FaultOptions = { kinds: FAULT_KINDS, slowMs: [200, 1500], retryAfter: ['0', '1'], ...initial }
+  let options: FaultOptions = {
+    kinds: FAULT_KINDS,
+    slowMs: [200, 1500],
+    retryAfter: ['0', '1'],
+    ...initial
+  }
   let random = seededRandom(options.seed)
   const stats = Object.fromEntries([...FAULT_KINDS, 'ok'].map(k => [k, 0])) as FaultProxy['stats']
   const agent = new http.Agent({ keepAlive: true })
@@ -75,7 +83,10 @@ export async function startFaultProxy(target: string, initial: FaultOptions): Pr
       })
   }
 
-  const forward = (req: http.IncomingMessage, body: Buffer): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> =>
+  const forward = (
+    req: http.IncomingMessage,
+    body: Buffer
+  ): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> =>
     new Promise((resolve, reject) => {
       const out = http.request(
         {
@@ -89,7 +100,13 @@ export async function startFaultProxy(target: string, initial: FaultOptions): Pr
         res => {
           const chunks: Buffer[] = []
           res.on('data', (c: Buffer) => chunks.push(c))
-          res.on('end', () => resolve({ status: res.statusCode ?? 502, headers: res.headers, body: Buffer.concat(chunks) }))
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 502,
+              headers: res.headers,
+              body: Buffer.concat(chunks)
+            })
+          )
           res.on('error', reject)
         }
       )
@@ -102,20 +119,26 @@ export async function startFaultProxy(target: string, initial: FaultOptions): Pr
     req.on('data', (c: Buffer) => chunks.push(c))
     req.on('end', () => {
       void (async () => {
+        await proxy.beforeForward?.({ method: req.method ?? '', path: req.url ?? '' })
         const kinds = options.kinds ?? FAULT_KINDS
         const roll = random()
         const fault = roll < options.rate ? kinds[Math.floor(random() * kinds.length)] : undefined
         const pick = random()
         if (fault === '503') {
           stats['503']++
-          res.writeHead(503, { 'content-type': 'application/json' }).end(json('TEMPORARILY_UNAVAILABLE', 'injected 503'))
+          res
+            .writeHead(503, { 'content-type': 'application/json' })
+            .end(json('TEMPORARILY_UNAVAILABLE', 'injected 503'))
           return
         }
         if (fault === '429') {
           stats['429']++
           const values = options.retryAfter ?? ['0']
           res
-            .writeHead(429, { 'content-type': 'application/json', 'retry-after': values[Math.floor(pick * values.length)]! })
+            .writeHead(429, {
+              'content-type': 'application/json',
+              'retry-after': values[Math.floor(pick * values.length)]!
+            })
             .end(json('REQUEST_LIMIT_EXCEEDED', 'injected 429'))
           return
         }
@@ -137,7 +160,11 @@ export async function startFaultProxy(target: string, initial: FaultOptions): Pr
           req.socket.destroy()
           return
         }
-        await proxy.afterResponse?.({ method: req.method ?? '', path: req.url ?? '', status: answer.status })
+        await proxy.afterResponse?.({
+          method: req.method ?? '',
+          path: req.url ?? '',
+          status: answer.status
+        })
         if (fault === 'reset-after') {
           stats['reset-after']++
           req.socket.destroy()

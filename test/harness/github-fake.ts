@@ -53,13 +53,21 @@ export async function startGithubFake(): Promise<GithubFake> {
     const url = new URL(req.url ?? '/', 'http://fake')
     requests.push({ path: url.pathname, authorization: req.headers.authorization })
     const send = (status: number, body: unknown): void => {
-      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body))
+      res
+        .writeHead(status, { 'content-type': 'application/json; charset=utf-8' })
+        .end(JSON.stringify(body))
     }
-    if (!req.headers.authorization) return send(401, { message: 'Requires authentication', status: '401' })
+    if (!req.headers.authorization)
+      return send(401, { message: 'Requires authentication', status: '401' })
     const match = /^\/repos\/([^/]+)\/([^/]+)\/actions\/runs\/(\d+)\/approvals$/.exec(url.pathname)
-    const reviews = match && req.method === 'GET' ? runs.get(`${match[1]}/${match[2]}#${match[3]}`) : undefined
+    const reviews =
+      match && req.method === 'GET' ? runs.get(`${match[1]}/${match[2]}#${match[3]}`) : undefined
     if (!reviews) {
-      return send(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' })
+      return send(404, {
+        message: 'Not Found',
+        documentation_url: 'https://docs.github.com/rest',
+        status: '404'
+      })
     }
     send(
       200,

@@ -70,7 +70,11 @@ export async function startGitHubFake(options: {
     return oid
   }
   for (const [branch, files] of Object.entries(options.branches)) {
-    addCommit(branch, new Map(Object.entries(files).map(([p, c]) => [p, Buffer.from(c)])), 'initial')
+    addCommit(
+      branch,
+      new Map(Object.entries(files).map(([p, c]) => [p, Buffer.from(c)])),
+      'initial'
+    )
   }
 
   const fake: GitHubFake = {
@@ -94,10 +98,17 @@ export async function startGitHubFake(options: {
     close: () => new Promise(resolve => server.close(() => resolve()))
   }
 
-  const repositoryMatches = (vars: Record<string, unknown>): boolean => vars.owner === owner && vars.name === repo
+  const repositoryMatches = (vars: Record<string, unknown>): boolean =>
+    vars.owner === owner && vars.name === repo
   const notFound = () => ({
     data: { repository: null },
-    errors: [{ type: 'NOT_FOUND', path: ['repository'], message: `Could not resolve to a Repository with the name '${owner}/${repo}'.` }]
+    errors: [
+      {
+        type: 'NOT_FOUND',
+        path: ['repository'],
+        message: `Could not resolve to a Repository with the name '${owner}/${repo}'.`
+      }
+    ]
   })
 
   function graphql(query: string, variables: Record<string, unknown>): unknown {
@@ -116,12 +127,26 @@ export async function startGitHubFake(options: {
         }
       }
       if (input.branch?.repositoryNameWithOwner !== `${owner}/${repo}`) {
-        return { data: { createCommitOnBranch: null }, errors: [{ type: 'NOT_FOUND', path: ['createCommitOnBranch'], message: 'Repository not found' }] }
+        return {
+          data: { createCommitOnBranch: null },
+          errors: [
+            { type: 'NOT_FOUND', path: ['createCommitOnBranch'], message: 'Repository not found' }
+          ]
+        }
       }
       const branch = String(input.branch?.branchName ?? '')
       const head = refs.get(branch)
       if (!head) {
-        return { data: { createCommitOnBranch: null }, errors: [{ type: 'UNPROCESSABLE', path: ['createCommitOnBranch'], message: `A ref named "refs/heads/${branch}" does not exist.` }] }
+        return {
+          data: { createCommitOnBranch: null },
+          errors: [
+            {
+              type: 'UNPROCESSABLE',
+              path: ['createCommitOnBranch'],
+              message: `A ref named "refs/heads/${branch}" does not exist.`
+            }
+          ]
+        }
       }
       if (input.expectedHeadOid !== head) {
         return {
@@ -139,10 +164,17 @@ export async function startGitHubFake(options: {
       const headline = String(input.message?.headline ?? '')
       if (!headline) return { errors: [{ message: 'message.headline must not be empty' }] }
       const files = new Map(commits.get(head)!.files)
-      for (const addition of input.fileChanges?.additions ?? []) files.set(addition.path, Buffer.from(addition.contents, 'base64'))
+      for (const addition of input.fileChanges?.additions ?? [])
+        files.set(addition.path, Buffer.from(addition.contents, 'base64'))
       for (const deletion of input.fileChanges?.deletions ?? []) files.delete(deletion.path)
       const oid = addCommit(branch, files, headline)
-      return { data: { createCommitOnBranch: { commit: { oid, url: `https://github.com/${owner}/${repo}/commit/${oid}` } } } }
+      return {
+        data: {
+          createCommitOnBranch: {
+            commit: { oid, url: `https://github.com/${owner}/${repo}/commit/${oid}` }
+          }
+        }
+      }
     }
     if (!repositoryMatches(variables)) return notFound()
     if (query.includes('ref(qualifiedName')) {
@@ -153,10 +185,20 @@ export async function startGitHubFake(options: {
     if (query.includes('object(expression')) {
       const [oid, ...rest] = String(variables.expression ?? '').split(':')
       const content = commits.get(oid ?? '')?.files.get(rest.join(':'))
-      const object = content ? { __typename: 'Blob', text: content.toString('utf8'), byteSize: content.length, isBinary: false, isTruncated: false } : null
+      const object = content
+        ? {
+            __typename: 'Blob',
+            text: content.toString('utf8'),
+            byteSize: content.length,
+            isBinary: false,
+            isTruncated: false
+          }
+        : null
       return { data: { repository: { object } } }
     }
-    return { errors: [{ message: `the fake does not implement this query: ${query.slice(0, 80)}` }] }
+    return {
+      errors: [{ message: `the fake does not implement this query: ${query.slice(0, 80)}` }]
+    }
   }
 
   const server: Server = createServer((request, response) => {
@@ -170,14 +212,31 @@ export async function startGitHubFake(options: {
         response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' })
         response.end(JSON.stringify(value))
       }
-      if (authorization !== `token ${token}` && authorization !== `bearer ${token}` && authorization !== `Bearer ${token}`) {
-        return send(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' })
+      if (
+        authorization !== `token ${token}` &&
+        authorization !== `bearer ${token}` &&
+        authorization !== `Bearer ${token}`
+      ) {
+        return send(401, {
+          message: 'Bad credentials',
+          documentation_url: 'https://docs.github.com/rest'
+        })
       }
       if (request.method === 'POST' && path === '/graphql') {
-        return send(200, graphql(String(body?.query ?? ''), (body?.variables ?? {}) as Record<string, unknown>))
+        return send(
+          200,
+          graphql(String(body?.query ?? ''), (body?.variables ?? {}) as Record<string, unknown>)
+        )
       }
-      const approvalsPath = /^\/repos\/([^/]+)\/([^/]+)\/actions\/runs\/(\d+)\/approvals$/.exec(path)
-      if (request.method === 'GET' && approvalsPath && approvalsPath[1] === owner && approvalsPath[2] === repo) {
+      const approvalsPath = /^\/repos\/([^/]+)\/([^/]+)\/actions\/runs\/(\d+)\/approvals$/.exec(
+        path
+      )
+      if (
+        request.method === 'GET' &&
+        approvalsPath &&
+        approvalsPath[1] === owner &&
+        approvalsPath[2] === repo
+      ) {
         return send(200, approvals.get(approvalsPath[3]!) ?? [])
       }
       return send(404, { message: 'Not Found' })

@@ -4,10 +4,22 @@ import path from 'node:path'
 import { OUTPUT } from '../../harness/paths.js'
 
 /** Real git repositories for the audit-log tests: a bare remote and clones standing in for runners. */
-const IDENTITY = ['-c', 'user.name=fixture', '-c', 'user.email=fixture@example.com', '-c', 'init.defaultBranch=main']
+const IDENTITY = [
+  '-c',
+  'user.name=fixture',
+  '-c',
+  'user.email=fixture@example.com',
+  '-c',
+  'init.defaultBranch=main'
+]
 
 export function git(cwd: string, args: string[], input?: string): string {
-  return execFileSync('git', [...IDENTITY, ...args], { cwd, encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'pipe'] })
+  return execFileSync('git', [...IDENTITY, ...args], {
+    cwd,
+    encoding: 'utf8',
+    input,
+    stdio: ['pipe', 'pipe', 'pipe']
+  })
 }
 
 export function scratch(prefix: string): string {
@@ -46,7 +58,13 @@ export function remoteHead(remote: string, branch: string): string {
 }
 
 /** Commits `content` as `file` on the remote's branch directly (another writer, or a tamperer). */
-export function pushFile(remote: string, branch: string, file: string, content: string | Buffer, message = 'edit'): string {
+export function pushFile(
+  remote: string,
+  branch: string,
+  file: string,
+  content: string | Buffer,
+  message = 'edit'
+): string {
   const dir = mkdtempSync(path.join(path.dirname(remote), 'editor-'))
   git(path.dirname(remote), ['clone', '--quiet', '--branch', branch, remote, dir])
   mkdirSync(path.dirname(path.join(dir, file)), { recursive: true })

@@ -13,26 +13,48 @@ const TOKEN = 'ghs_graphql_fake'
 let fake: GitHubFake
 
 beforeAll(async () => {
-  fake = await startGitHubFake({ owner: 'acme', repo: 'models', token: TOKEN, branches: { main: { 'README.md': 'hi' } } })
+  fake = await startGitHubFake({
+    owner: 'acme',
+    repo: 'models',
+    token: TOKEN,
+    branches: { main: { 'README.md': 'hi' } }
+  })
 })
 afterAll(() => fake.close())
 
 function apiStore(branch = 'main'): GraphqlAuditStore {
-  return new GraphqlAuditStore(createGraphqlClient(TOKEN, fake.url), { owner: 'acme', repo: 'models', branch, file: 'AUDIT.log' })
+  return new GraphqlAuditStore(createGraphqlClient(TOKEN, fake.url), {
+    owner: 'acme',
+    repo: 'models',
+    branch,
+    file: 'AUDIT.log'
+  })
 }
 
 describe('GraphqlAuditStore through the real GraphQL client, against the local GitHub fake', () => {
   it('commits with expectedHeadOid set to the head it read, and the file holds exactly our bytes', async () => {
     const head = fake.head('main')
-    const result = await appendEntry(apiStore(), sampleFields(0), 'AUDIT.log', { maxAttempts: 3, backoffMs: 1 }, { logger: new MemoryLogger(), clock: systemClock })
-    const mutation = fake.requests.filter(r => JSON.stringify(r.body).includes('createCommitOnBranch')).at(-1)!
+    const result = await appendEntry(
+      apiStore(),
+      sampleFields(0),
+      'AUDIT.log',
+      { maxAttempts: 3, backoffMs: 1 },
+      { logger: new MemoryLogger(), clock: systemClock }
+    )
+    const mutation = fake.requests
+      .filter(r => JSON.stringify(r.body).includes('createCommitOnBranch'))
+      .at(-1)!
     const input = (mutation.body as { variables: { input: Record<string, any> } }).variables.input
     expect(input).toMatchObject({
       expectedHeadOid: head,
       branch: { repositoryNameWithOwner: 'acme/models', branchName: 'main' },
-      message: { headline: 'Audit: rollback churn-0 v1 Staging→Production by alice (approved by bob)' }
+      message: {
+        headline: 'Audit: rollback churn-0 v1 Staging→Production by alice (approved by bob)'
+      }
     })
-    expect(Buffer.from(input.fileChanges.additions[0].contents, 'base64').toString('utf8')).toBe(`${result.line}\n`)
+    expect(Buffer.from(input.fileChanges.additions[0].contents, 'base64').toString('utf8')).toBe(
+      `${result.line}\n`
+    )
     expect(mutation.authorization).toBe(`token ${TOKEN}`)
     expect(fake.head('main')).toBe(result.commitSha)
   })
@@ -47,18 +69,35 @@ describe('GraphqlAuditStore through the real GraphQL client, against the local G
       fake.commit('main', { 'README.md': 'someone else changed the branch' })
     }
     try {
-      const result = await appendEntry(apiStore(), sampleFields(1), 'AUDIT.log', { maxAttempts: 3, backoffMs: 1 }, { logger, clock: systemClock })
+      const result = await appendEntry(
+        apiStore(),
+        sampleFields(1),
+        'AUDIT.log',
+        { maxAttempts: 3, backoffMs: 1 },
+        { logger, clock: systemClock }
+      )
       expect(result).toMatchObject({ attempts: 2, seq: before + 1 })
-      expect(logger.messages('info').join('\n')).toContain('STALE_DATA: Expected branch to point to')
+      expect(logger.messages('info').join('\n')).toContain(
+        'STALE_DATA: Expected branch to point to'
+      )
       expect(fake.file('main', 'README.md')?.toString()).toBe('someone else changed the branch')
-      expect(await verifyBytes(fake.file('main', 'AUDIT.log')!)).toMatchObject({ valid: true, headSha256: result.sha256 })
+      expect(await verifyBytes(fake.file('main', 'AUDIT.log')!)).toMatchObject({
+        valid: true,
+        headSha256: result.sha256
+      })
     } finally {
       delete fake.beforeMutation
     }
   })
 
   it('names the branch when it does not exist (createCommitOnBranch cannot create one)', async () => {
-    const run = appendEntry(apiStore('nope'), sampleFields(2), 'AUDIT.log', { maxAttempts: 1, backoffMs: 1 }, { logger: new MemoryLogger(), clock: systemClock })
+    const run = appendEntry(
+      apiStore('nope'),
+      sampleFields(2),
+      'AUDIT.log',
+      { maxAttempts: 1, backoffMs: 1 },
+      { logger: new MemoryLogger(), clock: systemClock }
+    )
     await expect(run).rejects.toThrow(ConfigurationError)
     await expect(run).rejects.toThrow("Input 'branch': nope does not exist in acme/models")
   })

@@ -9,13 +9,33 @@ import { scratch } from './fixtures.js'
 
 const lines = buildLines(10)
 const cases: [string, () => Buffer, number, string][] = [
-  ['one byte changed in an old line', () => joinLines(lines.map((l, i) => (i === 3 ? l.replace('release 3', 'release 4') : l))), 4, 'was changed'],
+  [
+    'one byte changed in an old line',
+    () => joinLines(lines.map((l, i) => (i === 3 ? l.replace('release 3', 'release 4') : l))),
+    4,
+    'was changed'
+  ],
   ['a line deleted', () => joinLines(lines.filter((_, i) => i !== 5)), 6, 'deleted'],
-  ['two lines swapped', () => joinLines([...lines.slice(0, 2), lines[3]!, lines[2]!, ...lines.slice(4)]), 3, 'swapped'],
-  ['the last line truncated mid-way', () => joinLines(lines).subarray(0, joinLines(lines).length - 30), 10, 'truncated'],
+  [
+    'two lines swapped',
+    () => joinLines([...lines.slice(0, 2), lines[3]!, lines[2]!, ...lines.slice(4)]),
+    3,
+    'swapped'
+  ],
+  [
+    'the last line truncated mid-way',
+    () => joinLines(lines).subarray(0, joinLines(lines).length - 30),
+    10,
+    'truncated'
+  ],
   [
     'a forged line with a correct-looking seq inserted',
-    () => joinLines([...lines.slice(0, 7), formatLine(sampleFields(70, { reason: 'forged' }), 8, sha256Hex(lines[6]!)), ...lines.slice(7)]),
+    () =>
+      joinLines([
+        ...lines.slice(0, 7),
+        formatLine(sampleFields(70, { reason: 'forged' }), 8, sha256Hex(lines[6]!)),
+        ...lines.slice(7)
+      ]),
     8,
     'was inserted'
   ]

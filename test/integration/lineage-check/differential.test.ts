@@ -19,17 +19,20 @@ async function ourStatus(dir: string): Promise<Record<string, unknown>> {
 }
 
 describe('lineage verdicts agree with dvc status --json', () => {
-  const reference = new DvcReference()
+  // One DVC process per project, and the projects run concurrently: one per core.
+  const references: DvcReference[] = []
   const projects: Project[] = []
   let total = 0
 
   afterAll(() => {
-    reference.close()
+    for (const r of references) r.close()
     for (const p of projects) removeProject(p)
     console.log(`[lineage-check] differential cases compared with dvc status: ${total}`)
   })
 
-  it.each(SEEDS)('project seed $seed (legacy lock: $legacy)', async ({ seed, legacy }) => {
+  it.concurrent.each(SEEDS)('project seed $seed (legacy lock: $legacy)', async ({ seed, legacy }) => {
+    const reference = new DvcReference()
+    references.push(reference)
     const project = await generateProject(seed, { legacy, reference })
     projects.push(project)
     // Freshly reproduced: both sides must see the same, nearly clean, state.
@@ -55,7 +58,7 @@ describe('lineage verdicts agree with dvc status --json', () => {
     expect(failures).toEqual([])
     // The mutations must actually have produced changes DVC reports, not only no-ops.
     expect(changedCases).toBeGreaterThan(CASES_PER_PROJECT / 4)
-  })
+  }, 420_000)
 })
 
 function sortKeys(value: unknown): unknown {

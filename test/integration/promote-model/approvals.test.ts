@@ -3,7 +3,17 @@ import { promote } from '../../../src/promotion/index.js'
 import { startGithubFake, type GithubFake } from '../../harness/github-fake.js'
 import { dumpModels, seed, uniqueName } from '../../harness/python.js'
 import { harness } from '../../harness/state.js'
-import { deps, modelOps, policy, realClient, request, RUN, stages, type DumpedModel } from './helpers.js'
+import {
+  deps,
+  failure,
+  modelOps,
+  policy,
+  realClient,
+  request,
+  RUN,
+  stages,
+  type DumpedModel
+} from './helpers.js'
 
 const POLICY = `stages:
   - name: Staging
@@ -50,10 +60,39 @@ describe('approvals', () => {
   }
 
   it.each([
-    ['rejected', [{ login: 'alice', state: 'approved' }, { login: 'bob', state: 'rejected' }], 'octocat', /Rejected by: bob/],
-    ['self-approval', [{ login: 'alice', state: 'approved' }, { login: 'carol', state: 'approved' }], 'carol', /triggered this run \(carol\)/],
-    ['an approver not on the list', [{ login: 'alice', state: 'approved' }, { login: 'mallory', state: 'approved' }], 'octocat', /not in the stage's approvers: mallory/],
-    ['too few approvers', [{ login: 'alice', state: 'approved' }], 'octocat', /requires 2 approvals from its approvers; counted 1 \(alice\)/]
+    [
+      'rejected',
+      [
+        { login: 'alice', state: 'approved' },
+        { login: 'bob', state: 'rejected' }
+      ],
+      'octocat',
+      /Rejected by: bob/
+    ],
+    [
+      'self-approval',
+      [
+        { login: 'alice', state: 'approved' },
+        { login: 'carol', state: 'approved' }
+      ],
+      'carol',
+      /triggered this run \(carol\)/
+    ],
+    [
+      'an approver not on the list',
+      [
+        { login: 'alice', state: 'approved' },
+        { login: 'mallory', state: 'approved' }
+      ],
+      'octocat',
+      /not in the stage's approvers: mallory/
+    ],
+    [
+      'too few approvers',
+      [{ login: 'alice', state: 'approved' }],
+      'octocat',
+      /requires 2 approvals from its approvers; counted 1 \(alice\)/
+    ]
   ] as const)('refuses %s before touching the registry', async (_case, reviews, actor, message) => {
     const error = await failure(attempt([...reviews], actor))
     expect(error.message).toMatch(message)
@@ -69,7 +108,9 @@ describe('approvals', () => {
     ])
     expect(result.approvedBy).toEqual(['alice', 'bob'])
     expect(github.requests.every(r => r.authorization === 'token ghs_test_token')).toBe(true)
-    expect(github.requests.map(r => r.path)).toContain(`/repos/acme/models/actions/runs/${runId - 1}/approvals`)
+    expect(github.requests.map(r => r.path)).toContain(
+      `/repos/acme/models/actions/runs/${runId - 1}/approvals`
+    )
     const end = (dumpModels(mlflow.uri, [model, model]) as Record<string, DumpedModel>)[model]!
     expect(stages(end)).toEqual({ 1: 'Production', 2: 'None' })
     expect(end.versions[0]!.tags['model_governance.approved_by']).toBe('alice,bob')

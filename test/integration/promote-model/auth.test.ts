@@ -3,12 +3,23 @@ import { randomBytes } from 'node:crypto'
 import { promote } from '../../../src/promotion/index.js'
 import { dumpModels, seed, uniqueName } from '../../harness/python.js'
 import { harness } from '../../harness/state.js'
-import { deps, modelOps, realClient, request, stages, type DumpedModel } from './helpers.js'
+import {
+  deps,
+  failure,
+  modelOps,
+  realClient,
+  request,
+  stages,
+  type DumpedModel
+} from './helpers.js'
 
 /** MLflow's basic-auth app: moving a stage or an alias needs EDIT on the model; READ is refused. */
 describe('promote-model on the basic-auth server', () => {
   const { auth } = harness()
-  const adminEnv = { MLFLOW_TRACKING_USERNAME: auth.admin.username, MLFLOW_TRACKING_PASSWORD: auth.admin.password }
+  const adminEnv = {
+    MLFLOW_TRACKING_USERNAME: auth.admin.username,
+    MLFLOW_TRACKING_PASSWORD: auth.admin.password
+  }
   const name = uniqueName('pm-auth')
   const reader = { username: uniqueName('reader'), password: randomBytes(12).toString('hex') }
   const editor = { username: uniqueName('editor'), password: randomBytes(12).toString('hex') }
@@ -25,7 +36,11 @@ describe('promote-model on the basic-auth server', () => {
   }
 
   beforeAll(async () => {
-    seed(auth.uri, [{ op: 'run', experiment: 'promote-model-auth' }, ...modelOps(name, 2)], adminEnv)
+    seed(
+      auth.uri,
+      [{ op: 'run', experiment: 'promote-model-auth' }, ...modelOps(name, 2)],
+      adminEnv
+    )
     await adminPost('2.0/mlflow/users/create', reader)
     await adminPost('2.0/mlflow/users/create', editor)
     // default_permission is READ, so the reader needs no grant; the editor gets EDIT on this model
@@ -42,11 +57,17 @@ describe('promote-model on the basic-auth server', () => {
     const client = realClient(auth.uri, reader)
     const [dump] = Object.values(dumpModels(auth.uri, [name, name], adminEnv)) as DumpedModel[]
     before = dump!
-    const error = await failure(promote(request(name, { version: '1', stage: 'Staging' }), deps(client)))
+    const error = await failure(
+      promote(request(name, { version: '1', stage: 'Staging' }), deps(client))
+    )
     await client.http.close()
-    expect(error.message).toMatch(/PERMISSION_DENIED: the tracking user may not move stage Staging of registered model '.*'/)
+    expect(error.message).toMatch(
+      /PERMISSION_DENIED: the tracking user may not move stage Staging of registered model '.*'/
+    )
     expect(error.message).toMatch(/needs the EDIT permission/)
-    expect(error.message).toMatch(/Registry now shows: no version is in stage Staging \(the registry is as it was before this run\)/)
+    expect(error.message).toMatch(
+      /Registry now shows: no version is in stage Staging \(the registry is as it was before this run\)/
+    )
   })
 
   it('lets a user with EDIT promote', async () => {
@@ -58,7 +79,9 @@ describe('promote-model on the basic-auth server', () => {
 
   it("shows both outcomes through MLflow's Python client", () => {
     // the READ attempt left the dump identical; only the EDIT run's transition and tags differ
-    const after = (dumpModels(auth.uri, [name, name], adminEnv) as Record<string, DumpedModel>)[name]!
+    const after = (dumpModels(auth.uri, [name, name], adminEnv) as Record<string, DumpedModel>)[
+      name
+    ]!
     expect(stages(before)).toEqual({ 1: 'None', 2: 'None' })
     expect(stages(after)).toEqual({ 1: 'Staging', 2: 'None' })
     expect(after.versions[0]!.tags['model_governance.promoted_by']).toBe('octocat')

@@ -43,12 +43,28 @@ describe('promotion under injected faults', () => {
 
   it(`${RUNS} seeded runs: success with the right end state, or a failure that says the registry state`, async () => {
     const faulty = realClient(proxy.uri, {
-      retry: { maxRetries: 4, baseDelayMs: 20, maxDelayMs: 200, totalBudgetMs: 2500, requestTimeoutMs: 700 },
+      retry: {
+        maxRetries: 4,
+        baseDelayMs: 20,
+        maxDelayMs: 200,
+        totalBudgetMs: 2500,
+        requestTimeoutMs: 700
+      },
       logger: new MemoryLogger()
     })
-    const figures = { success: 0, unchanged: 0, describedState: 0, stateUnreadable: 0, wrongSuccess: 0, unexplained: 0 }
+    const figures = {
+      success: 0,
+      unchanged: 0,
+      describedState: 0,
+      stateUnreadable: 0,
+      wrongSuccess: 0,
+      unexplained: 0
+    }
     const problems: string[] = []
-    const sampled: { seed: number; expected: { stages: Record<string, string>; aliases: Record<string, string> } }[] = []
+    const sampled: {
+      seed: number
+      expected: { stages: Record<string, string>; aliases: Record<string, string> }
+    }[] = []
     const started = Date.now()
     for (let seedNo = 1; seedNo <= RUNS; seedNo++) {
       proxy.configure({ seed: seedNo })
@@ -58,10 +74,18 @@ describe('promotion under injected faults', () => {
         version,
         allowSkip: true,
         timeoutMs: 8000,
-        ...(kind === 0 ? { stage: 'Production' } : kind === 1 ? { alias: 'champion' } : { stage: 'Staging' })
+        ...(kind === 0
+          ? { stage: 'Production' }
+          : kind === 1
+            ? { alias: 'champion' }
+            : { stage: 'Staging' })
       })
       const d = deps(faulty, { policy: modes[kind]! })
-      const moves = planTargets(d.policy, { stage: req.stage, alias: req.alias, archiveExisting: true }).moves
+      const moves = planTargets(d.policy, {
+        stage: req.stage,
+        alias: req.alias,
+        archiveExisting: true
+      }).moves
       const before = describeTargets(await readTargets(direct, model, moves))
       let message: string | undefined
       try {
@@ -80,14 +104,19 @@ describe('promotion under injected faults', () => {
         }
       } else if (message.includes('Nothing was changed in the registry')) {
         figures.unchanged++
-        if (after !== before) problems.push(`seed ${seedNo}: said nothing changed, but ${before} → ${after}: ${message}`)
+        if (after !== before)
+          problems.push(
+            `seed ${seedNo}: said nothing changed, but ${before} → ${after}: ${message}`
+          )
       } else if (message.includes(`Registry now shows: ${after} (`)) {
         figures.describedState++
       } else if (message.includes('The registry state could not be read')) {
         figures.stateUnreadable++
       } else {
         figures.unexplained++
-        problems.push(`seed ${seedNo}: failure without the registry state (now ${after}): ${message}`)
+        problems.push(
+          `seed ${seedNo}: failure without the registry state (now ${after}): ${message}`
+        )
       }
       if (seedNo % 50 === 0) {
         const all = await direct.searchModelVersions(`name='${model}'`)
@@ -103,20 +132,32 @@ describe('promotion under injected faults', () => {
             }
           }
         })
-        const dumped = (dumpModels(mlflow.uri, [model, model]) as Record<string, DumpedModel>)[model]!
-        expect(Object.fromEntries(dumped.versions.map(v => [v.version, v.stage]))).toEqual(sampled.at(-1)!.expected.stages)
+        const dumped = (dumpModels(mlflow.uri, [model, model]) as Record<string, DumpedModel>)[
+          model
+        ]!
+        expect(Object.fromEntries(dumped.versions.map(v => [v.version, v.stage]))).toEqual(
+          sampled.at(-1)!.expected.stages
+        )
         expect(dumped.aliases).toEqual(sampled.at(-1)!.expected.aliases)
       }
     }
     await faulty.http.close()
-    const report = { runs: RUNS, seconds: (Date.now() - started) / 1000, outcomes: figures, faults: proxy.stats, problems }
+    const report = {
+      runs: RUNS,
+      seconds: (Date.now() - started) / 1000,
+      outcomes: figures,
+      faults: proxy.stats,
+      problems
+    }
     mkdirSync(OUTPUT, { recursive: true })
     writeFileSync(path.join(OUTPUT, 'promote-model-faults.json'), JSON.stringify(report, null, 2))
     console.log(`[promote-model faults] ${JSON.stringify(report)}`)
     expect(problems).toEqual([])
     expect(figures.wrongSuccess).toBe(0)
     // the faults really happened, and most runs still got through
-    expect(Object.values(proxy.stats).reduce((a, b) => a + b, 0) - proxy.stats.ok).toBeGreaterThan(RUNS)
+    expect(Object.values(proxy.stats).reduce((a, b) => a + b, 0) - proxy.stats.ok).toBeGreaterThan(
+      RUNS
+    )
     expect(figures.success).toBeGreaterThan(RUNS / 2)
   }, 300_000)
 })

@@ -22,11 +22,18 @@ export function realClient(
   options: { username?: string; password?: string; retry?: RetryPolicy; logger?: MemoryLogger } = {}
 ): MlflowClient {
   const connection = resolveConnection(
-    { 'tracking-uri': uri, 'tracking-username': options.username, 'tracking-password': options.password },
+    {
+      'tracking-uri': uri,
+      'tracking-username': options.username,
+      'tracking-password': options.password
+    },
     {}
   )
   return new MlflowClient(
-    new MlflowHttp(connection, { logger: options.logger ?? new MemoryLogger(), retry: options.retry ?? FAST_RETRY })
+    new MlflowHttp(connection, {
+      logger: options.logger ?? new MemoryLogger(),
+      retry: options.retry ?? FAST_RETRY
+    })
   )
 }
 
@@ -51,13 +58,22 @@ export const RUN: RunContext = {
 
 export function deps(
   client: MlflowClient,
-  options: { policy?: Policy; run?: RunContext; approvals?: ApprovalsClient; githubApi?: string; audit?: string } = {}
+  options: {
+    policy?: Policy
+    run?: RunContext
+    approvals?: ApprovalsClient
+    githubApi?: string
+    audit?: string
+  } = {}
 ): PromotionDeps {
   return {
     registry: client,
     policy: options.policy ?? policy(),
     run: options.run ?? RUN,
-    approvals: () => Promise.resolve(options.approvals ?? createApprovalsClient('ghs_test_token', options.githubApi)),
+    approvals: () =>
+      Promise.resolve(
+        options.approvals ?? createApprovalsClient('ghs_test_token', options.githubApi)
+      ),
     readAuditLog: () => options.audit,
     clock: systemClock,
     random: Math.random,
@@ -65,7 +81,10 @@ export function deps(
   }
 }
 
-export function request(model: string, overrides: Partial<PromotionRequest> = {}): PromotionRequest {
+export function request(
+  model: string,
+  overrides: Partial<PromotionRequest> = {}
+): PromotionRequest {
   return {
     model,
     archiveExisting: true,

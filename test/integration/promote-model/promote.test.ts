@@ -60,19 +60,39 @@ describe('promote-model against a real MLflow server', () => {
   })
 
   it('moves a stage with archiving: one version holds Production afterwards', async () => {
-    const result = await promote(request(names.archive, { version: '3', stage: 'Production' }), deps(client))
-    expect(result).toMatchObject({ version: '3', previousVersion: '2', changed: true, archivedVersions: ['1', '2'] })
-    expect(result.after.map(v => [v.version, v.stage])).toEqual([['1', 'Archived'], ['2', 'Archived'], ['3', 'Production']])
+    const result = await promote(
+      request(names.archive, { version: '3', stage: 'Production' }),
+      deps(client)
+    )
+    expect(result).toMatchObject({
+      version: '3',
+      previousVersion: '2',
+      changed: true,
+      archivedVersions: ['1', '2']
+    })
+    expect(result.after.map(v => [v.version, v.stage])).toEqual([
+      ['1', 'Archived'],
+      ['2', 'Archived'],
+      ['3', 'Production']
+    ])
   })
 
   it('moves an alias', async () => {
-    const result = await promote(request(names.alias, { version: '2', alias: 'champion' }), deps(client))
+    const result = await promote(
+      request(names.alias, { version: '2', alias: 'champion' }),
+      deps(client)
+    )
     expect(result).toMatchObject({ previousVersion: '1', aliases: ['champion'], changed: true })
   })
 
   it("moves the stage and the stage's alias in both mode", async () => {
-    const both = policy('registry: {mode: both}\nstages:\n  - name: Staging\n  - name: Production\n    alias: prod\n')
-    const result = await promote(request(names.both, { version: '2', stage: 'Production' }), deps(client, { policy: both }))
+    const both = policy(
+      'registry: {mode: both}\nstages:\n  - name: Staging\n  - name: Production\n    alias: prod\n'
+    )
+    const result = await promote(
+      request(names.both, { version: '2', stage: 'Production' }),
+      deps(client, { policy: both })
+    )
     expect(result.moves).toEqual([
       { kind: 'stage', stage: 'Production', archiveExisting: true },
       { kind: 'alias', alias: 'prod' }
@@ -81,9 +101,15 @@ describe('promote-model against a real MLflow server', () => {
   })
 
   it('writes nothing on an idempotent rerun', async () => {
-    const first = await promote(request(names.idem, { version: '1', stage: 'Production' }), deps(client))
+    const first = await promote(
+      request(names.idem, { version: '1', stage: 'Production' }),
+      deps(client)
+    )
     const before = await client.getModelVersion(names.idem, '1')
-    const again = await promote(request(names.idem, { version: '1', stage: 'Production' }), deps(client))
+    const again = await promote(
+      request(names.idem, { version: '1', stage: 'Production' }),
+      deps(client)
+    )
     const after = await client.getModelVersion(names.idem, '1')
     expect(first.changed).toBe(true)
     expect(again).toMatchObject({ changed: false, previousVersion: '', propagationMs: 0 })
@@ -92,23 +118,38 @@ describe('promote-model against a real MLflow server', () => {
   })
 
   it('refuses an order violation and changes nothing', async () => {
-    await expect(promote(request(names.order, { version: '1', stage: 'Production' }), deps(client))).rejects.toThrow(
+    await expect(
+      promote(request(names.order, { version: '1', stage: 'Production' }), deps(client))
+    ).rejects.toThrow(
       /is in Development; moving it to Production skips Staging.*allowed next stage is Staging/
     )
   })
 
   it('refuses an expected-previous-version mismatch and changes nothing', async () => {
     await expect(
-      promote(request(names.cas, { version: '2', stage: 'Production', expectedPreviousVersion: '1' }), deps(client))
-    ).rejects.toThrow(/expected-previous-version is 1, but stage Production .* is now held by version 3/)
+      promote(
+        request(names.cas, { version: '2', stage: 'Production', expectedPreviousVersion: '1' }),
+        deps(client)
+      )
+    ).rejects.toThrow(
+      /expected-previous-version is 1, but stage Production .* is now held by version 3/
+    )
   })
 
   it('rolls back after two promotions, from the tags it wrote', async () => {
     const d = deps(client)
     await promote(request(names.rollback, { version: '1', stage: 'Production' }), d)
     await promote(request(names.rollback, { version: '2', stage: 'Production' }), d)
-    const result = await promote(request(names.rollback, { stage: 'Production', rollback: true }), d)
-    expect(result).toMatchObject({ version: '1', previousVersion: '2', rollback: true, changed: true })
+    const result = await promote(
+      request(names.rollback, { stage: 'Production', rollback: true }),
+      d
+    )
+    expect(result).toMatchObject({
+      version: '1',
+      previousVersion: '2',
+      rollback: true,
+      changed: true
+    })
   })
 
   it('dry run checks and plans, and leaves the registry byte-for-byte unchanged', async () => {
@@ -116,14 +157,30 @@ describe('promote-model against a real MLflow server', () => {
       request(names.dry, { version: '2', stage: 'Production', alias: 'champion', dryRun: true }),
       deps(client)
     )
-    expect(result).toMatchObject({ changed: false, dryRun: true, previousVersion: '1', archivedVersions: ['1'] })
+    expect(result).toMatchObject({
+      changed: false,
+      dryRun: true,
+      previousVersion: '1',
+      archivedVersions: ['1']
+    })
     await expect(
-      promote(request(names.dry, { version: '2', stage: 'Production', expectedPreviousVersion: '7', dryRun: true }), deps(client))
+      promote(
+        request(names.dry, {
+          version: '2',
+          stage: 'Production',
+          expectedPreviousVersion: '7',
+          dryRun: true
+        }),
+        deps(client)
+      )
     ).rejects.toThrow(/expected-previous-version is 7/)
   })
 
   it('passes Unity-Catalog-style three-level names through unchanged', async () => {
-    const result = await promote(request(names.uc, { version: '1', alias: 'candidate' }), deps(client))
+    const result = await promote(
+      request(names.uc, { version: '1', alias: 'candidate' }),
+      deps(client)
+    )
     expect(result.modelUri).toBe(`models:/${names.uc}/1`)
   })
 
@@ -143,7 +200,9 @@ describe('promote-model against a real MLflow server', () => {
         'model_governance.run_url': 'https://github.com/acme/models/actions/runs/4242',
         'model_governance.rollback': 'false'
       })
-      expect(Date.parse(tags['model_governance.promoted_at']!)).toBeGreaterThan(Date.now() - 600_000)
+      expect(Date.parse(tags['model_governance.promoted_at']!)).toBeGreaterThan(
+        Date.now() - 600_000
+      )
     })
 
     it('alias move', () => {

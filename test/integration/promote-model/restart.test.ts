@@ -32,16 +32,31 @@ describe('MLflow restart while the action polls', () => {
 
   it('recovers within timeout-seconds', async () => {
     const port = Number(new URL(server.uri).port)
-    proxy.afterResponse = async ({ method, path }) => {
-      if (restarted || method !== 'POST' || !path.includes('transition-stage')) return
-      await stopProcessGroup(server.pid)
-      restarted = startMlflowServer({ name: 'promote-restart', runId, backendUri: server.backendUri, port })
+    // The transition's answer goes back at once; every later request waits until the server is
+    // down, so the action's confirmation reads meet a stopped, then restarting, server.
+    let stopped: Promise<void> | undefined
+    proxy.afterResponse = ({ method, path }) => {
+      if (stopped || method !== 'POST' || !path.includes('transition-stage')) return
+      stopped = stopProcessGroup(server.pid)
+      restarted = stopped.then(() =>
+        startMlflowServer({ name: 'promote-restart', runId, backendUri: server.backendUri, port })
+      )
     }
+    proxy.beforeForward = () => stopped
     const client = realClient(proxy.uri, {
-      retry: { maxRetries: 2, baseDelayMs: 200, maxDelayMs: 1000, totalBudgetMs: 3000, requestTimeoutMs: 5000 }
+      retry: {
+        maxRetries: 2,
+        baseDelayMs: 200,
+        maxDelayMs: 1000,
+        totalBudgetMs: 3000,
+        requestTimeoutMs: 5000
+      }
     })
     const started = Date.now()
-    const result = await promote(request(model, { version: '1', stage: 'Staging', timeoutMs: 120_000 }), deps(client))
+    const result = await promote(
+      request(model, { version: '1', stage: 'Staging', timeoutMs: 120_000 }),
+      deps(client)
+    )
     await client.http.close()
     const again = await restarted!
     expect(again.pid).not.toBe(server.pid)

@@ -32,6 +32,27 @@ function runScripts(doc: unknown): { where: string; script: string }[] {
   return found
 }
 
+/** actionlint's findings: one `file:line:col message [rule]` line each. */
+function actionlintFindings(output: string): string[] {
+  return output.split('\n').filter(line => /^\S+\.ya?ml:\d+:\d+:? /.test(line))
+}
+
+/**
+ * Findings silenced, each with its reason: actionlint 1.7.7 (the newest we can install, see
+ * README) predates two GitHub features the approval workflow relies on on purpose, and reports
+ * them as syntax errors. zizmor, which knows both, still checks these files in full.
+ */
+const ACTIONLINT_UNSUPPORTED: { pattern: RegExp; reason: string }[] = [
+  {
+    pattern: /unexpected key "queue" for "concurrency" section/,
+    reason: 'concurrency.queue: max (changelog 2026-05-07) queues promotions of one model FIFO instead of replacing the pending one'
+  },
+  {
+    pattern: /specifying action "\$\/[\w-]+" in invalid format because ref is missing/,
+    reason: 'uses: $/<action> (changelog 2026-07-30) runs the suite\'s actions at the commit of the workflow itself (docs/workflow.md)'
+  }
+]
+
 describe('shipped workflows', () => {
   it('exist', () => {
     expect(workflows).toEqual(expect.arrayContaining(['.github/workflows/ci.yml', '.github/workflows/check-dist.yml']))
@@ -57,7 +78,21 @@ describe('shipped workflows', () => {
   it.each(workflows)('%s is clean under actionlint', file => {
     const bin = path.join(ROOT, 'node_modules', '@tktco', 'node-actionlint', 'bin', 'node-actionlint.js')
     const result = spawnSync(process.execPath, [bin, file], { cwd: ROOT, encoding: 'utf8' })
-    expect({ file, output: result.stdout + result.stderr, code: result.status }).toMatchObject({ code: 0 })
+    const findings = actionlintFindings(result.stdout + result.stderr)
+    const unexplained = findings.filter(f => !ACTIONLINT_UNSUPPORTED.some(u => u.pattern.test(f)))
+    expect({ file, unexplained }).toEqual({ file, unexplained: [] })
+    // A non-zero exit with no finding at all would be a crash, not a clean lint.
+    if (findings.length === 0) expect({ file, output: result.stdout + result.stderr, code: result.status }).toMatchObject({ code: 0 })
+  })
+
+  it('filters only actionlint findings on syntax newer than its 1.7.7', () => {
+    const text = readFileSync(path.join(ROOT, '.github/workflows/model-approval.yml'), 'utf8')
+    expect(text).toMatch(/^  queue: max$/m)
+    expect(text).toMatch(/uses: \$\/promote-model$/m)
+    for (const sample of ['x.yml:84:3 unexpected key "queue" for "concurrency" section. expected one of "cancel-in-progress", "group" [syntax-check]']) {
+      expect(ACTIONLINT_UNSUPPORTED.some(u => u.pattern.test(sample))).toBe(true)
+    }
+    expect(ACTIONLINT_UNSUPPORTED.some(u => u.pattern.test('x.yml:3:1 unexpected key "queue" for "jobs" section [syntax-check]'))).toBe(false)
   })
 
   it('are clean under zizmor (pedantic persona, offline)', () => {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from '@jest/globals'
-import { appendEntry, AppendFailedError, backoffDelay, type AuditStore, type Tip, type WriteResult } from '../../../src/audit/append.js'
+import {
+  appendEntry,
+  AppendFailedError,
+  backoffDelay,
+  type AuditStore,
+  type Tip,
+  type WriteResult
+} from '../../../src/audit/append.js'
 import { sha256Hex } from '../../../src/audit/format.js'
 import { verifyBytes } from '../../../src/audit/verify.js'
 import { MemoryLogger } from '../../../src/core/logger.js'
@@ -37,23 +44,43 @@ class MemoryStore implements AuditStore {
 
 const deps = () => {
   const sleeps: number[] = []
-  return { sleeps, logger: new MemoryLogger(), clock: { now: () => 0, sleep: async (ms: number) => void sleeps.push(ms) } }
+  return {
+    sleeps,
+    logger: new MemoryLogger(),
+    clock: { now: () => 0, sleep: async (ms: number) => void sleeps.push(ms) }
+  }
 }
 
 describe('appendEntry', () => {
   it('recomputes seq and prev after each lost race and lands after the winners', async () => {
     const store = new MemoryStore(joinLines(buildLines(2)), 3)
     const d = deps()
-    const result = await appendEntry(store, sampleFields(50), 'AUDIT.log', { maxAttempts: 5, backoffMs: 100, random: () => 0.5 }, d)
+    const result = await appendEntry(
+      store,
+      sampleFields(50),
+      'AUDIT.log',
+      { maxAttempts: 5, backoffMs: 100, random: () => 0.5 },
+      d
+    )
     expect(result).toMatchObject({ seq: 6, attempts: 4, commitSha: 'c4' })
     expect(result.sha256).toBe(sha256Hex(result.line))
-    expect(await verifyBytes(store.content)).toMatchObject({ valid: true, entries: 6, headSha256: result.sha256 })
+    expect(await verifyBytes(store.content)).toMatchObject({
+      valid: true,
+      entries: 6,
+      headSha256: result.sha256
+    })
     expect(d.sleeps).toEqual([50, 100, 200])
   })
 
   it('gives up after max-attempts with the entry kept, never writing a partial result', async () => {
     const store = new MemoryStore(Buffer.alloc(0), 10)
-    const error = (await appendEntry(store, sampleFields(1), 'AUDIT.log', { maxAttempts: 3, backoffMs: 0 }, deps()).then(
+    const error = (await appendEntry(
+      store,
+      sampleFields(1),
+      'AUDIT.log',
+      { maxAttempts: 3, backoffMs: 0 },
+      deps()
+    ).then(
       () => undefined,
       (e: unknown) => e
     )) as AppendFailedError
@@ -66,8 +93,16 @@ describe('appendEntry', () => {
   it('refuses to extend a broken chain and names the first bad line', async () => {
     const lines = buildLines(4)
     const store = new MemoryStore(joinLines([lines[0]!, lines[2]!, lines[3]!]), 0)
-    const run = appendEntry(store, sampleFields(9), 'AUDIT.log', { maxAttempts: 3, backoffMs: 0 }, deps())
-    await expect(run).rejects.toThrow('Refusing to append: AUDIT.log at h0 has a broken chain at line 2')
+    const run = appendEntry(
+      store,
+      sampleFields(9),
+      'AUDIT.log',
+      { maxAttempts: 3, backoffMs: 0 },
+      deps()
+    )
+    await expect(run).rejects.toThrow(
+      'Refusing to append: AUDIT.log at h0 has a broken chain at line 2'
+    )
     expect(store.writes).toBe(0)
   })
 

@@ -1,6 +1,12 @@
 import { describe, expect, it } from '@jest/globals'
 import { buildEntry, normaliseLineage, registryLabel } from '../../../src/audit/build-entry.js'
-import { commitMessage, formatLine, GENESIS_PREV, REQUIRED_KEYS, truncateCodePoints } from '../../../src/audit/format.js'
+import {
+  commitMessage,
+  formatLine,
+  GENESIS_PREV,
+  REQUIRED_KEYS,
+  truncateCodePoints
+} from '../../../src/audit/format.js'
 import { ConfigurationError } from '../../../src/core/errors.js'
 import { runContext } from '../../../src/github/context.js'
 import { sampleFields } from './sample.js'
@@ -9,7 +15,9 @@ describe('formatLine', () => {
   it('writes every required key in a fixed order, with v, seq and prev first', () => {
     const line = formatLine(sampleFields(0), 1, GENESIS_PREV)
     expect(Object.keys(JSON.parse(line) as object)).toEqual([...REQUIRED_KEYS])
-    expect(line.startsWith(`{"v":1,"seq":1,"prev":"${GENESIS_PREV}","ts":"2026-11-26T06:00:00.000Z"`)).toBe(true)
+    expect(
+      line.startsWith(`{"v":1,"seq":1,"prev":"${GENESIS_PREV}","ts":"2026-11-26T06:00:00.000Z"`)
+    ).toBe(true)
   })
 
   it('escapes newlines, quotes, control characters and Unicode line separators, so one event stays one line', () => {
@@ -30,10 +38,16 @@ describe('truncateCodePoints', () => {
 
 describe('commitMessage', () => {
   it('is one line naming event, model, version, stages, actor and approvers', () => {
-    expect(commitMessage(sampleFields(1, { model: 'churn\nx' }))).toBe('Audit: promote churn x v2 Staging→Production by alice (approved by bob)')
-    expect(commitMessage(sampleFields(1, { approvals: [{ login: 'eve', state: 'rejected', comment: '', environments: [] }] }))).toContain(
-      '(approved by none)'
+    expect(commitMessage(sampleFields(1, { model: 'churn\nx' }))).toBe(
+      'Audit: promote churn x v2 Staging→Production by alice (approved by bob)'
     )
+    expect(
+      commitMessage(
+        sampleFields(1, {
+          approvals: [{ login: 'eve', state: 'rejected', comment: '', environments: [] }]
+        })
+      )
+    ).toContain('(approved by none)')
   })
 })
 
@@ -49,7 +63,14 @@ describe('buildEntry', () => {
 
   it('fills the run fields from the context and keeps JSON inputs as given', () => {
     const { fields } = buildEntry(
-      { event: 'promote', model: 'm', version: '3', metrics: '{"auc": 0.9}', gates: '[{"ok":true}]', trackingUri: 'https://u:p@mlflow.example.com:8443/secret/path?token=x' },
+      {
+        event: 'promote',
+        model: 'm',
+        version: '3',
+        metrics: '{"auc": 0.9}',
+        gates: '[{"ok":true}]',
+        trackingUri: 'https://u:p@mlflow.example.com:8443/secret/path?token=x'
+      },
       context,
       [],
       'f'.repeat(40),
@@ -69,7 +90,13 @@ describe('buildEntry', () => {
   })
 
   it('cuts a 10,000-character reason to 2,000 and says so', () => {
-    const built = buildEntry({ event: 'error', model: 'm', reason: 'x'.repeat(10_000) }, context, [], '', 0)
+    const built = buildEntry(
+      { event: 'error', model: 'm', reason: 'x'.repeat(10_000) },
+      context,
+      [],
+      '',
+      0
+    )
     expect(built.fields.reason).toHaveLength(2000)
     expect(built.fields.outcome).toBe('failure')
     expect(built.notes[0]).toContain('10000 characters')
@@ -88,8 +115,16 @@ describe('buildEntry', () => {
   })
 
   it('reads lineage-check outputs in kebab, snake or camel case', () => {
-    expect(normaliseLineage('{"lock-sha256":"l","model-md5":"m","verified":"true"}')).toEqual({ lock_sha256: 'l', model_md5: 'm', verified: true })
-    expect(normaliseLineage('{"lockSha256":"l","modelMd5":"m","verified":false}')).toEqual({ lock_sha256: 'l', model_md5: 'm', verified: false })
+    expect(normaliseLineage('{"lock-sha256":"l","model-md5":"m","verified":"true"}')).toEqual({
+      lock_sha256: 'l',
+      model_md5: 'm',
+      verified: true
+    })
+    expect(normaliseLineage('{"lockSha256":"l","modelMd5":"m","verified":false}')).toEqual({
+      lock_sha256: 'l',
+      model_md5: 'm',
+      verified: false
+    })
     expect(registryLabel(undefined)).toBe('')
   })
 })

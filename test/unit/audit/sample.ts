@@ -30,7 +30,10 @@ export function sampleFields(i: number, overrides: Partial<EntryFields> = {}): E
 }
 
 /** A valid chain of `count` lines built with the writer. */
-export function buildLines(count: number, fields: (i: number) => EntryFields = i => sampleFields(i)): string[] {
+export function buildLines(
+  count: number,
+  fields: (i: number) => EntryFields = i => sampleFields(i)
+): string[] {
   const lines: string[] = []
   let prev = GENESIS_PREV
   for (let i = 0; i < count; i++) {

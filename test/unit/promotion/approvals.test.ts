@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import { ConfigurationError } from '../../../src/core/errors.js'
 import { evaluateApprovals } from '../../../src/promotion/approval-check.js'
 import { promote } from '../../../src/promotion/index.js'
-import { approval, policyFrom, request, setup } from './helpers.js'
+import { approval, failure, policyFrom, request, setup } from './helpers.js'
 
 const POLICY = `stages:
   - name: Staging
@@ -18,10 +18,18 @@ describe('approval rule', () => {
   it.each([
     ['two listed approvers', [approval('alice'), approval('bob')], true],
     ['the same approver twice counts once', [approval('alice'), approval('Alice')], false],
-    ['a rejection fails even with enough approvals', [approval('alice'), approval('bob'), approval('carol', 'rejected')], false],
+    [
+      'a rejection fails even with enough approvals',
+      [approval('alice'), approval('bob'), approval('carol', 'rejected')],
+      false
+    ],
     ['an approver not on the list is not counted', [approval('alice'), approval('mallory')], false],
     ['the triggering actor is not counted', [approval('alice'), approval('carol')], false],
-    ['reviews of another environment do not count', [approval('alice'), approval('bob', 'approved', ['staging'])], false],
+    [
+      'reviews of another environment do not count',
+      [approval('alice'), approval('bob', 'approved', ['staging'])],
+      false
+    ],
     ['pending reviews do not count', [approval('alice'), approval('bob', 'pending')], false]
   ])('%s', (_name, approvals, ok) => {
     expect(evaluateApprovals(production, approvals, 'carol').ok).toBe(ok)
@@ -29,7 +37,9 @@ describe('approval rule', () => {
 
   it('counts the actor when allow_self_approval is set', () => {
     const stage = { ...production, allow_self_approval: true }
-    expect(evaluateApprovals(stage, [approval('alice'), approval('carol')], 'carol').counted).toEqual(['alice', 'carol'])
+    expect(
+      evaluateApprovals(stage, [approval('alice'), approval('carol')], 'carol').counted
+    ).toEqual(['alice', 'carol'])
   })
 })
 
@@ -52,7 +62,10 @@ describe('promote with a stage that requires approval', () => {
   })
 
   it('promotes and records the approvers when the rule is met', async () => {
-    const { registry, deps } = setup({ policy: policyFrom(POLICY), approvals: [approval('alice'), approval('bob')] })
+    const { registry, deps } = setup({
+      policy: policyFrom(POLICY),
+      approvals: [approval('alice'), approval('bob')]
+    })
     registry.versions.get('1')!.stage = 'Staging'
     const result = await promote(request({ version: '1', stage: 'Production' }), deps)
     expect(result.approvedBy).toEqual(['alice', 'bob'])
@@ -63,13 +76,17 @@ describe('promote with a stage that requires approval', () => {
     const { registry, deps } = setup({ policy: policyFrom(POLICY) })
     registry.versions.get('1')!.stage = 'Staging'
     deps.run = { serverUrl: 'https://github.com', apiUrl: 'https://api.github.com' }
-    await expect(promote(request({ version: '1', stage: 'Production' }), deps)).rejects.toThrow(ConfigurationError)
+    await expect(promote(request({ version: '1', stage: 'Production' }), deps)).rejects.toThrow(
+      ConfigurationError
+    )
   })
 
   it('checks approvals in a dry run too', async () => {
     const { registry, deps, approvalCalls } = setup({ policy: policyFrom(POLICY), approvals: [] })
     registry.versions.get('1')!.stage = 'Staging'
-    await expect(promote(request({ version: '1', stage: 'Production', dryRun: true }), deps)).rejects.toThrow(/counted 0/)
+    await expect(
+      promote(request({ version: '1', stage: 'Production', dryRun: true }), deps)
+    ).rejects.toThrow(/counted 0/)
     expect(approvalCalls.length).toBe(1)
   })
 })

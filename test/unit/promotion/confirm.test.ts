@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import { backoffDelay, POLL_BACKOFF } from '../../../src/promotion/poll.js'
 import { promote } from '../../../src/promotion/index.js'
 import { MlflowUnavailableError } from '../../../src/mlflow/errors.js'
-import { request, setup } from './helpers.js'
+import { failure, request, setup } from './helpers.js'
 
 describe('confirming visibility', () => {
   it('costs no wait when the first reads are already right', async () => {
@@ -16,7 +16,10 @@ describe('confirming visibility', () => {
   it('polls a lagging registry with exponential backoff and jitter, until consistent-reads in a row', async () => {
     const { registry, clock, deps } = setup()
     registry.lagRounds = 4
-    const result = await promote(request({ version: '1', stage: 'Staging', consistentReads: 3 }), deps)
+    const result = await promote(
+      request({ version: '1', stage: 'Staging', consistentReads: 3 }),
+      deps
+    )
     // random() = 0.5 → each wait is 3/4 of the full step: 250, 500, 1000, 2000 ms
     expect(clock.slept).toEqual([187.5, 375, 750, 1500])
     expect(result.propagationMs).toBe(187.5 + 375 + 750 + 1500)
@@ -30,8 +33,12 @@ describe('confirming visibility', () => {
   it('times out with what it saw last', async () => {
     const { registry, deps } = setup()
     registry.lagRounds = 1000
-    const error = await failure(promote(request({ version: '1', stage: 'Staging', timeoutMs: 10_000 }), deps))
-    expect(error.message).toMatch(/did not show the promotion of version 1 of 'churn' 2 times in a row within 10 s/)
+    const error = await failure(
+      promote(request({ version: '1', stage: 'Staging', timeoutMs: 10_000 }), deps)
+    )
+    expect(error.message).toMatch(
+      /did not show the promotion of version 1 of 'churn' 2 times in a row within 10 s/
+    )
     expect(error.message).toMatch(/last seen: version 1 in None; stage Staging held by no version/)
     expect(error.message).toMatch(/Registry now shows/)
   })
@@ -45,7 +52,9 @@ describe('confirming visibility', () => {
     }
     registry.aliases.set('champion', '2')
     const error = await failure(promote(request({ version: '1', alias: 'champion' }), deps))
-    expect(error.message).toMatch(/showed a change nobody asked this run for: alias 'champion' → version 3/)
+    expect(error.message).toMatch(
+      /showed a change nobody asked this run for: alias 'champion' → version 3/
+    )
   })
 
   it('keeps polling through failed reads (a restarting server) within the timeout', async () => {

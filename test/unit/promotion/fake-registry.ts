@@ -38,14 +38,32 @@ export class FakeRegistry implements Registry {
     count: number
   ) {
     for (let i = 1; i <= count; i++) {
-      this.versions.set(String(i), { version: String(i), stage: 'None', status: 'READY', runId: `run${i}`, tags: new Map() })
+      this.versions.set(String(i), {
+        version: String(i),
+        stage: 'None',
+        status: 'READY',
+        runId: `run${i}`,
+        tags: new Map()
+      })
     }
+  }
+
+  /** Like a request: the operation runs after the caller has moved on, and the hook may fail it. */
+  private async hop(op: string): Promise<void> {
+    await Promise.resolve()
+    this.hook(op)
   }
 
   private get(version: string): Stored {
     const found = this.versions.get(version)
     if (!found) {
-      throw new MlflowApiError('RESOURCE_DOES_NOT_EXIST', 404, { action: 'get', object: `version ${version}` }, this.server, '')
+      throw new MlflowApiError(
+        'RESOURCE_DOES_NOT_EXIST',
+        404,
+        { action: 'get', object: `version ${version}` },
+        this.server,
+        ''
+      )
     }
     return found
   }
@@ -66,46 +84,66 @@ export class FakeRegistry implements Registry {
   }
 
   async getModelVersion(_name: string, version: string): Promise<ModelVersion> {
-    this.hook(`get ${version}`)
+    await this.hop(`get ${version}`)
     const view = this.view(this.get(version))
     if (this.staleLeft > 0 && --this.staleLeft === 0) this.stale = undefined
     return view
   }
 
   async getVersionByAlias(_name: string, alias: string): Promise<ModelVersion | undefined> {
-    this.hook(`alias ${alias}`)
+    await this.hop(`alias ${alias}`)
     const v = (this.staleLeft > 0 && this.stale ? this.stale.aliases : this.aliases).get(alias)
     return v ? this.view(this.get(v)) : undefined
   }
 
   async searchModelVersions(filter: string): Promise<ModelVersion[]> {
-    this.hook(`search ${filter}`)
+    await this.hop(`search ${filter}`)
     const run = /run_id='([^']+)'/.exec(filter)?.[1]
-    return [...this.versions.values()].filter(s => !run || s.runId === run).map(s => ({ ...this.view(s), aliases: [] }))
+    return [...this.versions.values()]
+      .filter(s => !run || s.runId === run)
+      .map(s => ({ ...this.view(s), aliases: [] }))
   }
 
-  async transitionStage(_name: string, version: string, stage: MlflowStage, archive: boolean): Promise<ModelVersion> {
-    this.hook(`transition ${version} ${stage}`)
+  async transitionStage(
+    _name: string,
+    version: string,
+    stage: MlflowStage,
+    archive: boolean
+  ): Promise<ModelVersion> {
+    await this.hop(`transition ${version} ${stage}`)
     if (archive && (stage === 'None' || stage === 'Archived')) {
-      throw new MlflowApiError('INTERNAL_ERROR', 500, { action: 'transition', object: version }, this.server, 'not an Active stage')
+      throw new MlflowApiError(
+        'INTERNAL_ERROR',
+        500,
+        { action: 'transition', object: version },
+        this.server,
+        'not an Active stage'
+      )
     }
     this.capture()
     this.writes.push(`transition ${version} ${stage}${archive ? ' archive' : ''}`)
-    if (archive) for (const s of this.versions.values()) if (s.stage === stage && s.version !== version) s.stage = 'Archived'
+    if (archive)
+      for (const s of this.versions.values())
+        if (s.stage === stage && s.version !== version) s.stage = 'Archived'
     this.get(version).stage = stage
     return this.view(this.get(version))
   }
 
   async setAlias(_name: string, alias: string, version: string): Promise<void> {
-    this.hook(`set-alias ${alias} ${version}`)
+    await this.hop(`set-alias ${alias} ${version}`)
     this.get(version)
     this.capture()
     this.writes.push(`alias ${alias} ${version}`)
     this.aliases.set(alias, version)
   }
 
-  async setModelVersionTag(_name: string, version: string, key: string, value: string): Promise<void> {
-    this.hook(`tag ${version} ${key}`)
+  async setModelVersionTag(
+    _name: string,
+    version: string,
+    key: string,
+    value: string
+  ): Promise<void> {
+    await this.hop(`tag ${version} ${key}`)
     this.writes.push(`tag ${version} ${key}`)
     this.get(version).tags.set(key, value)
   }
@@ -120,8 +158,9 @@ export class FakeClock {
   t = 1_700_000_000_000
   slept: number[] = []
   now = (): number => this.t
-  sleep = async (ms: number): Promise<void> => {
+  sleep = (ms: number): Promise<void> => {
     this.slept.push(ms)
     this.t += ms
+    return Promise.resolve()
   }
 }

@@ -31,7 +31,14 @@ export interface Setup {
 }
 
 export function setup(
-  options: { versions?: number; policy?: Policy; approvals?: Approval[]; audit?: string; actor?: string; model?: string } = {}
+  options: {
+    versions?: number
+    policy?: Policy
+    approvals?: Approval[]
+    audit?: string
+    actor?: string
+    model?: string
+  } = {}
 ): Setup {
   const registry = new FakeRegistry(options.model ?? 'churn', options.versions ?? 3)
   const clock = new FakeClock()
@@ -78,6 +85,10 @@ export async function failure(promise: Promise<unknown>): Promise<Error> {
   throw new Error('expected a failure, but the promise resolved')
 }
 
-export function approval(login: string, state = 'approved', environments: string[] = ['production']): Approval {
+export function approval(
+  login: string,
+  state = 'approved',
+  environments: string[] = ['production']
+): Approval {
   return { login, state, comment: '', environments }
 }

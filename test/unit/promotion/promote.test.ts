@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import { ActionError, ConfigurationError } from '../../../src/core/errors.js'
 import { MlflowApiError, MlflowUnavailableError } from '../../../src/mlflow/errors.js'
 import { promote, promotionOutputs } from '../../../src/promotion/index.js'
-import { policyFrom, request, setup } from './helpers.js'
+import { failure, policyFrom, request, setup } from './helpers.js'
 
 describe('promote: stage moves', () => {
   it('transitions with archiving, records tags, and reports the previous and archived versions', async () => {
@@ -32,9 +32,19 @@ describe('promote: stage moves', () => {
       'mg.run_url': 'https://github.com/acme/models/actions/runs/42',
       'mg.rollback': 'false'
     })
-    expect(JSON.parse(outputs.result!)).toMatchObject({ version: '2', changed: true, timings_ms: expect.any(Object) })
-    expect(result.before.map(b => [b.version, b.stage])).toEqual([['1', 'Production'], ['2', 'Staging']])
-    expect(result.after.map(b => [b.version, b.stage])).toEqual([['1', 'Archived'], ['2', 'Production']])
+    expect(JSON.parse(outputs.result!)).toMatchObject({
+      version: '2',
+      changed: true,
+      timings_ms: expect.any(Object)
+    })
+    expect(result.before.map(b => [b.version, b.stage])).toEqual([
+      ['1', 'Production'],
+      ['2', 'Staging']
+    ])
+    expect(result.after.map(b => [b.version, b.stage])).toEqual([
+      ['1', 'Archived'],
+      ['2', 'Production']
+    ])
   })
 
   it('never sends archive_existing_versions for None and Archived (MLflow answers a fatal 500)', async () => {
@@ -42,7 +52,9 @@ describe('promote: stage moves', () => {
     registry.versions.get('1')!.stage = 'Staging'
     await promote(request({ version: '1', stage: 'Archived' }), deps)
     await promote(request({ version: '2', stage: 'None', allowSkip: true }), deps)
-    expect(registry.writes.filter(w => w.startsWith('transition'))).toEqual(['transition 1 Archived'])
+    expect(registry.writes.filter(w => w.startsWith('transition'))).toEqual([
+      'transition 1 Archived'
+    ])
     expect(registry.stageOf('1')).toBe('Archived')
   })
 
@@ -78,10 +90,17 @@ describe('promote: stage moves', () => {
     const { registry, deps } = setup()
     registry.versions.get('3')!.stage = 'Production'
     registry.versions.get('2')!.stage = 'Staging'
-    const error = await failure(promote(request({ version: '2', stage: 'Production', expectedPreviousVersion: '1' }), deps))
-    expect(error.message).toMatch(/expected-previous-version is 1, but stage Production of 'churn' is now held by version 3/)
+    const error = await failure(
+      promote(request({ version: '2', stage: 'Production', expectedPreviousVersion: '1' }), deps)
+    )
+    expect(error.message).toMatch(
+      /expected-previous-version is 1, but stage Production of 'churn' is now held by version 3/
+    )
     expect(registry.writes).toEqual([])
-    await promote(request({ version: '2', stage: 'Production', expectedPreviousVersion: '3' }), deps)
+    await promote(
+      request({ version: '2', stage: 'Production', expectedPreviousVersion: '3' }),
+      deps
+    )
     expect(registry.stageOf('2')).toBe('Production')
   })
 
@@ -90,10 +109,19 @@ describe('promote: stage moves', () => {
     registry.versions.get('1')!.stage = 'Staging'
     registry.versions.get('3')!.stage = 'Production'
     const result = await promote(request({ version: '1', stage: 'Production', dryRun: true }), deps)
-    expect(result).toMatchObject({ changed: false, dryRun: true, previousVersion: '3', archivedVersions: ['3'] })
+    expect(result).toMatchObject({
+      changed: false,
+      dryRun: true,
+      previousVersion: '3',
+      archivedVersions: ['3']
+    })
     expect(registry.writes).toEqual([])
-    expect(logger.messages('info').join('\n')).toMatch(/Dry run: would move stage Production to version 1/)
-    const refused = await failure(promote(request({ version: '2', stage: 'Production', dryRun: true }), deps))
+    expect(logger.messages('info').join('\n')).toMatch(
+      /Dry run: would move stage Production to version 1/
+    )
+    const refused = await failure(
+      promote(request({ version: '2', stage: 'Production', dryRun: true }), deps)
+    )
     expect(refused.message).toMatch(/skips Staging/)
   })
 
@@ -101,11 +129,21 @@ describe('promote: stage moves', () => {
     const { registry, deps } = setup({ model: 'main.ml.churn' })
     registry.hook = op => {
       if (op.startsWith('transition')) {
-        throw new MlflowApiError('BAD_REQUEST', 400, { action: 'transition', object: 'x' }, 'http://fake', 'Stage transitions are not supported in Unity Catalog')
+        throw new MlflowApiError(
+          'BAD_REQUEST',
+          400,
+          { action: 'transition', object: 'x' },
+          'http://fake',
+          'Stage transitions are not supported in Unity Catalog'
+        )
       }
     }
-    const error = await failure(promote(request({ model: 'main.ml.churn', version: '1', stage: 'Staging' }), deps))
-    expect(error.message).toMatch(/rejected the stage API for 'main.ml.churn'.*set registry.mode: aliases/i)
+    const error = await failure(
+      promote(request({ model: 'main.ml.churn', version: '1', stage: 'Staging' }), deps)
+    )
+    expect(error.message).toMatch(
+      /rejected the stage API for 'main.ml.churn'.*set registry.mode: aliases/i
+    )
     expect(error.message).toMatch(/the registry is as it was before this run/)
   })
 
@@ -113,7 +151,13 @@ describe('promote: stage moves', () => {
     const { registry, deps } = setup()
     registry.hook = op => {
       if (op.startsWith('transition')) {
-        throw new MlflowApiError('PERMISSION_DENIED', 403, { action: 'transition', object: 'x' }, 'http://fake', 'Permission denied')
+        throw new MlflowApiError(
+          'PERMISSION_DENIED',
+          403,
+          { action: 'transition', object: 'x' },
+          'http://fake',
+          'Permission denied'
+        )
       }
     }
     const error = await failure(promote(request({ version: '1', stage: 'Staging' }), deps))
@@ -123,24 +167,31 @@ describe('promote: stage moves', () => {
   it('reports what the registry shows when a write fails after retries', async () => {
     const { registry, deps } = setup()
     registry.hook = op => {
-      if (op.startsWith('tag')) throw new MlflowUnavailableError('Could not set tag: server did not answer')
+      if (op.startsWith('tag'))
+        throw new MlflowUnavailableError('Could not set tag: server did not answer')
     }
     const error = await failure(promote(request({ version: '1', stage: 'Staging' }), deps))
-    expect(error.message).toMatch(/Could not set tag.*Registry now shows: stage Staging is held by version 1 \(the promotion of version 1 was applied\)/)
+    expect(error.message).toMatch(
+      /Could not set tag.*Registry now shows: stage Staging is held by version 1 \(the promotion of version 1 was applied\)/
+    )
   })
 
   it('requires a version unless rolling back, and refuses both', async () => {
     const { deps } = setup()
     await expect(promote(request({ stage: 'Staging' }), deps)).rejects.toThrow(ConfigurationError)
-    await expect(promote(request({ stage: 'Staging', version: '1', rollback: true }), deps)).rejects.toThrow(
-      /Inputs 'version' and 'rollback' are both set/
-    )
+    await expect(
+      promote(request({ stage: 'Staging', version: '1', rollback: true }), deps)
+    ).rejects.toThrow(/Inputs 'version' and 'rollback' are both set/)
   })
 })
 
 describe('promote: registry modes', () => {
   it('aliases mode moves the stage alias and never calls the stage API', async () => {
-    const { registry, deps } = setup({ policy: policyFrom('registry: {mode: aliases}\nstages:\n  - name: Staging\n  - name: Production\n    alias: champion\n') })
+    const { registry, deps } = setup({
+      policy: policyFrom(
+        'registry: {mode: aliases}\nstages:\n  - name: Staging\n  - name: Production\n    alias: champion\n'
+      )
+    })
     registry.aliases.set('staging', '2')
     registry.aliases.set('champion', '1')
     const result = await promote(request({ version: '2', stage: 'Production' }), deps)
@@ -149,8 +200,14 @@ describe('promote: registry modes', () => {
   })
 
   it('aliases mode uses alias positions for the order check', async () => {
-    const { deps } = setup({ policy: policyFrom('registry: {mode: aliases}\nstages:\n  - name: Staging\n  - name: Production\n') })
-    await expect(promote(request({ version: '3', stage: 'Production' }), deps)).rejects.toThrow(/skips Staging/)
+    const { deps } = setup({
+      policy: policyFrom(
+        'registry: {mode: aliases}\nstages:\n  - name: Staging\n  - name: Production\n'
+      )
+    })
+    await expect(promote(request({ version: '3', stage: 'Production' }), deps)).rejects.toThrow(
+      /skips Staging/
+    )
   })
 
   it('both mode transitions the stage first, then moves its alias', async () => {
@@ -166,6 +223,8 @@ describe('promote: registry modes', () => {
 
   it('refuses a custom policy stage in stages mode, pointing at registry.mode', async () => {
     const { deps } = setup({ policy: policyFrom('stages:\n  - name: QA\n  - name: Production\n') })
-    await expect(promote(request({ version: '1', stage: 'QA' }), deps)).rejects.toThrow(/set registry.mode: aliases/)
+    await expect(promote(request({ version: '1', stage: 'QA' }), deps)).rejects.toThrow(
+      /set registry.mode: aliases/
+    )
   })
 })

@@ -15,7 +15,11 @@ function table(markdown: string, first: string): string[][] {
   const start = lines.findIndex(l => l.startsWith(`| ${first} |`))
   const rows: string[][] = []
   for (let i = start + 2; start >= 0 && lines[i]?.startsWith('|'); i++) {
-    rows.push(lines[i]!.slice(2, -2).split(/(?<!\\) \| /).map(c => c.trim().replace(/\\\|/g, '|')))
+    rows.push(
+      lines[i]!.slice(2, -2)
+        .split(/(?<!\\) \| /)
+        .map(c => c.trim().replace(/\\\|/g, '|'))
+    )
   }
   return rows
 }
@@ -23,7 +27,9 @@ function table(markdown: string, first: string): string[][] {
 const unquote = (cell: string): string => cell.replace(/^`(.*)`$/, '$1')
 
 describe('promote-model/README.md', () => {
-  const action = yaml.load(readFileSync(path.join(ROOT, 'promote-model', 'action.yml'), 'utf8')) as ActionYaml
+  const action = yaml.load(
+    readFileSync(path.join(ROOT, 'promote-model', 'action.yml'), 'utf8')
+  ) as ActionYaml
   const readme = readFileSync(path.join(ROOT, 'promote-model', 'README.md'), 'utf8')
 
   it('lists every input of action.yml with its required flag, default and description', () => {
@@ -44,13 +50,20 @@ describe('promote-model/README.md', () => {
 
   it('lists every output of action.yml with its description', () => {
     const rows = table(readme, 'Output').map(([name, description]) => [unquote(name!), description])
-    expect(rows).toEqual(Object.entries(action.outputs).map(([name, output]) => [name, output.description]))
+    expect(rows).toEqual(
+      Object.entries(action.outputs).map(([name, output]) => [name, output.description])
+    )
   })
 
   it('documents the permissions and an example of each mode', () => {
     expect(readme).toMatch(/EDIT/)
     expect(readme).toMatch(/actions: read/)
-    for (const input of ['stage: Production', 'alias: champion', 'rollback: true', 'dry-run: true']) {
+    for (const input of [
+      'stage: Production',
+      'alias: champion',
+      'rollback: true',
+      'dry-run: true'
+    ]) {
       expect(readme).toContain(input)
     }
   })

@@ -43,8 +43,12 @@ describe('resolving the version input', () => {
     expect((await resolveVersion(pending, 'churn', '2', wait(clock))).status).toBe('READY')
     expect(clock.slept).toEqual([187.5])
     pending.versions.get('1')!.status = 'PENDING_REGISTRATION'
-    await expect(resolveVersion(pending, 'churn', '1', wait(new FakeClock(), 5000))).rejects.toThrow(/still PENDING_REGISTRATION after 5 s/)
+    await expect(
+      resolveVersion(pending, 'churn', '1', wait(new FakeClock(), 5000))
+    ).rejects.toThrow(/still PENDING_REGISTRATION after 5 s/)
     pending.versions.get('1')!.status = 'FAILED_REGISTRATION'
-    await expect(resolveVersion(pending, 'churn', '1', wait())).rejects.toThrow(/FAILED_REGISTRATION/)
+    await expect(resolveVersion(pending, 'churn', '1', wait())).rejects.toThrow(
+      /FAILED_REGISTRATION/
+    )
   })
 })

@@ -1,0 +1,33 @@
+export const VERSION = '0.1.0'
+
+export const HELP = `model-governance: which model is running, who put it there, and did anyone bypass the audit trail?
+
+Usage: model-governance <command> [arguments] [options]
+
+Commands:
+  status <model>        each stage and alias: version, since, promoted by, approved by, reason,
+                        run URL, lock_sha256, model md5; flags drift from the audit log
+  history <model>       the model's audit events as a table
+  verify-audit [file]   check an audit log's hash chain (the audit-log action's verify mode)
+  reconcile             compare the registry with the audit log for every model it names
+                        (the audit-log action's reconcile mode)
+
+Options:
+  --json                machine-readable output on stdout
+  --file <path>         the audit log (default: AUDIT.log at the repository root)
+  --policy <path>       the policy file (default: .github/model-governance.yml at the root)
+  --repo <dir>          the repository root (default: the git repository above the cwd)
+  --model <name>        reconcile only this model (repeatable)
+  --limit <n>           history: only the newest n events
+  --expected-sha256 <h> verify-audit: the file must contain a line with this SHA-256
+  --color, --no-color   force colour on or off (default: on a terminal, unless NO_COLOR is set)
+  --verbose             debug messages on stderr
+  -h, --help            this text;  --version  the version
+
+The tracking server comes from MLflow's variables: MLFLOW_TRACKING_URI, MLFLOW_TRACKING_USERNAME,
+MLFLOW_TRACKING_PASSWORD, MLFLOW_TRACKING_TOKEN, MLFLOW_TRACKING_INSECURE_TLS,
+MLFLOW_TRACKING_SERVER_CERT_PATH, MLFLOW_TRACKING_CLIENT_CERT_PATH.
+
+Exit codes: 0 ok; 1 drift found or audit chain broken; 2 usage or configuration error;
+3 tracking server unreachable or refused; 4 internal error (a bug). See docs/cli.md.
+`

@@ -1,0 +1,56 @@
+import { errorMessage } from '../core/errors.js'
+import { parseArgs, type ParsedArgs } from './args.js'
+import { historyCommand } from './commands/history.js'
+import { reconcileCommand } from './commands/reconcile.js'
+import { statusCommand } from './commands/status.js'
+import { verifyAuditCommand } from './commands/verify-audit.js'
+import { repositoryRoot, stderrLogger, type CliIo, type CommandContext } from './context.js'
+import { EXIT, exitCodeFor, type ExitCode } from './exit-codes.js'
+import { HELP, VERSION } from './help.js'
+import { colorWanted, styler } from './table.js'
+
+const COMMANDS = {
+  status: statusCommand,
+  history: historyCommand,
+  'verify-audit': verifyAuditCommand,
+  reconcile: reconcileCommand
+}
+
+/**
+ * Runs one command and returns its exit code; never calls process.exit, so tests run it in
+ * process. Errors are one line on stderr (and, with --json, an {"error"} object on stdout so a
+ * script parsing stdout always gets JSON).
+ */
+export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {
+  const errStyle = styler(colorWanted(undefined, false, io.env))
+  let args: ParsedArgs | undefined
+  try {
+    args = parseArgs(argv)
+    if (args.command === 'help') {
+      io.stdout.write(HELP)
+      return EXIT.ok
+    }
+    if (args.command === 'version') {
+      io.stdout.write(`${VERSION}\n`)
+      return EXIT.ok
+    }
+    const style = styler(!args.json && colorWanted(args.color, io.stdout.isTTY === true, io.env))
+    const ctx: CommandContext = {
+      args,
+      io,
+      style,
+      logger: stderrLogger(io, args.verbose, style),
+      root: args.repo ? repositoryRoot(args.repo) : repositoryRoot(io.cwd),
+      out: text => io.stdout.write(text.endsWith('\n') ? text : `${text}\n`)
+    }
+    return await COMMANDS[args.command](ctx)
+  } catch (error) {
+    const code = exitCodeFor(error)
+    const message = errorMessage(error)
+    io.stderr.write(`${errStyle.paint('error: ', 'red')}${message}\n`)
+    if (code === EXIT.internal && error instanceof Error && error.stack && args?.verbose) io.stderr.write(`${error.stack}\n`)
+    if (code === EXIT.internal) io.stderr.write('This is a bug in model-governance; please report it with the output of --verbose.\n')
+    if (args?.json) io.stdout.write(`${JSON.stringify({ error: { exit_code: code, message } })}\n`)
+    return code
+  }
+}

@@ -1,0 +1,8 @@
+export { reconcile, reconcileModel, toFinding, type Finding, type ReconcileReport, type TargetRow, type ReconcileDeps } from './reconcile.js'
+export { auditedHolders, auditedModels, type AuditedHolder } from './audited.js'
+export { readRegistryHolders, type RegistryReader } from './registry-state.js'
+export { entryMoves, policyTargets, targetKey, type Target } from './targets.js'
+export { driftEntry, describeFinding } from './drift-record.js'
+export { loadVerifiedEntries } from './audit-source.js'
+export { renderReconcile } from './summary.js'
+export { policyResolver } from './policy-source.js'

@@ -1,0 +1,110 @@
+import { ActionError, ConfigurationError } from '../core/errors.js'
+import { MlflowApiError } from '../mlflow/index.js'
+import { findRegistered } from './existing.js'
+import { existingLineage, lineageTags, validateLineage } from './lineage.js'
+import { parseSource } from './source.js'
+import type { RegistrationDeps, RegistrationRegistry, RegistrationRequest, RegistrationResult } from './types.js'
+import { checkSource } from './verify-source.js'
+import { waitUntilReady } from './wait-ready.js'
+
+const isCode = (error: unknown, code: string): boolean => error instanceof MlflowApiError && error.errorCode === code
+
+async function modelExists(registry: RegistrationRegistry, model: string): Promise<boolean> {
+  try {
+    await registry.getRegisteredModel(model)
+    return true
+  } catch (error) {
+    if (isCode(error, 'RESOURCE_DOES_NOT_EXIST')) return false
+    throw error
+  }
+}
+
+/** A refusal names the permission MLflow wants, which its own 403 body does not. */
+function explainRefusal(error: unknown, model: string, server: string): unknown {
+  if (!isCode(error, 'PERMISSION_DENIED')) return error
+  return new ActionError(
+    `PERMISSION_DENIED: ${server} refused to create a version of registered model '${model}'. Registering needs EDIT ` +
+      `(or MANAGE) on the registered model and READ on the source run or logged model; grant it in MLflow or use another account. Nothing was registered.`,
+    { cause: error }
+  )
+}
+
+/**
+ * Registers `source` as a new version of `model`, tagged with its lineage, and waits until it is
+ * READY. Every check (input form, lineage values, the source's existence, the model's existence)
+ * runs before the first write. A rerun with the same run and source finds the earlier version
+ * and writes nothing.
+ */
+export async function registerCandidate(request: RegistrationRequest, deps: RegistrationDeps): Promise<RegistrationResult> {
+  const { registry, logger, clock } = deps
+  const source = parseSource(request.source)
+  const lineage = validateLineage(request.lineage)
+  const checked = await checkSource(registry, source, request.runId, logger)
+  const exists = await modelExists(registry, request.model)
+  if (!exists && !request.createModel) {
+    throw new ConfigurationError(
+      `Input 'model-name': registered model '${request.model}' does not exist at ${registry.server}. ` +
+        'Set create-model: true to create it, or fix the name. Nothing was registered.'
+    )
+  }
+  const base = { model: request.model, source: source.uri, runId: checked.runId ?? '', modelId: checked.modelId ?? '' }
+
+  if (exists) {
+    const earlier = await findRegistered(registry, request.model, source.uri, checked.runId, logger)
+    if (earlier) {
+      logger.info(
+        `Already registered: '${request.model}' version ${earlier.version} comes from ${source.uri}` +
+          `${checked.runId ? ` (run ${checked.runId})` : ''}; no new version created.`
+      )
+      const { version, waitedMs } = await waitUntilReady(registry, earlier, request.timeoutMs, clock, logger, earlier)
+      return {
+        ...base,
+        version: version.version,
+        registered: false,
+        createdModel: false,
+        tags: existingLineage(request.tagPrefix, version.tags),
+        status: version.status,
+        waitedMs,
+        modelVersion: version
+      }
+    }
+  }
+
+  let createdModel = false
+  if (!exists) {
+    try {
+      await registry.createRegisteredModel(request.model)
+      createdModel = true
+      logger.info(`Created registered model '${request.model}' (create-model: true).`)
+    } catch (error) {
+      // Another job created it between our read and this write: the model is there, carry on.
+      if (!isCode(error, 'RESOURCE_ALREADY_EXISTS')) throw explainRefusal(error, request.model, registry.server)
+    }
+  }
+
+  const tags = lineageTags(request.tagPrefix, lineage, deps.run, new Date(clock.now()))
+  let created
+  try {
+    created = await registry.createModelVersion({
+      name: request.model,
+      source: source.uri,
+      runId: checked.runId,
+      modelId: checked.modelId,
+      tags
+    })
+  } catch (error) {
+    throw explainRefusal(error, request.model, registry.server)
+  }
+  logger.info(`Registered ${source.uri} as '${request.model}' version ${created.version} (${created.status}).`)
+  const { version, waitedMs } = await waitUntilReady(registry, created, request.timeoutMs, clock, logger)
+  return {
+    ...base,
+    version: version.version,
+    registered: true,
+    createdModel,
+    tags,
+    status: version.status,
+    waitedMs,
+    modelVersion: version
+  }
+}

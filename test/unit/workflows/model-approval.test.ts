@@ -1,0 +1,188 @@
+import { describe, expect, it } from '@jest/globals'
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { APPROVAL_WORKFLOW, EXAMPLES, loadWorkflow, needsOf, workflowText, type Step } from './workflow-files.js'
+
+const workflow = loadWorkflow(APPROVAL_WORKFLOW)
+const call = workflow.on.workflow_call!
+const step = (job: string, id: string): Step => {
+  const found = workflow.jobs[job]!.steps!.find(s => s.id === id)
+  if (!found) throw new Error(`no step ${id} in job ${job}`)
+  return found
+}
+
+describe('model-approval.yml: interface', () => {
+  it('is a reusable workflow with the inputs the issue names, and the MLflow secrets', () => {
+    expect(Object.keys(workflow.on)).toEqual(['workflow_call'])
+    expect(Object.keys(call.inputs!)).toEqual(
+      expect.arrayContaining([
+        'model-name',
+        'version',
+        'target-stage',
+        'justification',
+        'policy-file',
+        'tracking-uri',
+        'audit-branch',
+        'working-directory'
+      ])
+    )
+    expect(Object.keys(call.secrets!).sort()).toEqual(['tracking-password', 'tracking-token', 'tracking-username'])
+    for (const [name, spec] of Object.entries(call.inputs!)) {
+      expect({ name, described: Boolean(spec.description) }).toEqual({ name, described: true })
+      // workflow_call accepts only these types.
+      expect(['string', 'boolean', 'number']).toContain(spec.type)
+    }
+  })
+})
+
+describe('model-approval.yml: job graph', () => {
+  it('runs validate, then promote, then audit, which always runs', () => {
+    expect(Object.keys(workflow.jobs)).toEqual(['validate', 'promote', 'audit'])
+    expect(needsOf(workflow.jobs.validate!)).toEqual([])
+    expect(needsOf(workflow.jobs.promote!)).toEqual(['validate'])
+    expect(needsOf(workflow.jobs.audit!).sort()).toEqual(['promote', 'validate'])
+    expect(workflow.jobs.audit!.if).toBe('${{ always() }}')
+    expect(workflow.jobs.promote!.if).toBeUndefined()
+  })
+
+  it('validate checks out the promoted commit and runs lineage-check then validate-metrics, exposing their outputs', () => {
+    const steps = workflow.jobs.validate!.steps!
+    expect(steps[0]!.uses).toMatch(/^actions\/checkout@/)
+    expect(steps[0]!.with).toMatchObject({ ref: '${{ github.sha }}', 'persist-credentials': false })
+    const uses = steps.map(s => s.uses).filter(Boolean)
+    expect(uses.indexOf('$/lineage-check')).toBeLessThan(uses.indexOf('$/validate-metrics'))
+    const outputs = workflow.jobs.validate!.outputs!
+    for (const name of ['verified', 'lock-sha256', 'model-md5', 'git-commit']) {
+      expect(outputs[name]).toBe(`\${{ steps.lineage.outputs.${name} }}`)
+    }
+    for (const name of ['passed', 'failures', 'metrics', 'champion-version']) {
+      expect(outputs[name]).toBe(`\${{ steps.gate.outputs.${name} }}`)
+    }
+    // Both report instead of failing, so the audit job still receives their outputs.
+    expect(step('validate', 'lineage').with!['fail-on-mismatch']).toBe('false')
+    expect(step('validate', 'gate').with!['fail-on-violation']).toBe('false')
+  })
+
+  it('promote runs promote-model in the environment that the policy names for the stage', () => {
+    const promote = workflow.jobs.promote!
+    expect(promote.environment).toEqual({ name: '${{ needs.validate.outputs.environment }}' })
+    expect(workflow.jobs.validate!.outputs!.environment).toBe('${{ steps.resolve.outputs.environment }}')
+    expect(step('validate', 'resolve').run).toMatch(/not in the environments: allowlist/)
+    const promotions = promote.steps!.filter(s => s.uses === '$/promote-model')
+    expect(promotions.map(s => s.with!['dry-run'])).toEqual(['true', undefined])
+    for (const s of promotions) {
+      expect(s.with).toMatchObject({
+        'github-token': '${{ github.token }}',
+        stage: '${{ needs.validate.outputs.stage }}',
+        'model-name': '${{ inputs.model-name }}'
+      })
+    }
+  })
+
+  it('audit calls audit-log with the event and outcome the workflow decided', () => {
+    const append = workflow.jobs.audit!.steps!.find(s => s.uses === '$/audit-log')!
+    expect(append.with).toMatchObject({
+      event: '${{ steps.event.outputs.event }}',
+      outcome: '${{ steps.event.outputs.outcome }}',
+      reason: '${{ inputs.justification }}',
+      branch: '${{ inputs.audit-branch }}'
+    })
+  })
+})
+
+describe('model-approval.yml: permissions, concurrency, pins', () => {
+  it('starts from permissions: {} and grants each job only what it needs; only audit writes', () => {
+    expect(workflow.permissions).toEqual({})
+    expect(workflow.jobs.validate!.permissions).toEqual({ contents: 'read' })
+    expect(workflow.jobs.promote!.permissions).toEqual({ contents: 'read', actions: 'read' })
+    expect(workflow.jobs.audit!.permissions).toEqual({ contents: 'write', actions: 'read' })
+    const writers = Object.entries(workflow.jobs).filter(([, job]) => Object.values(job.permissions ?? {}).includes('write'))
+    expect(writers.map(([name]) => name)).toEqual(['audit'])
+  })
+
+  it('serialises promotions per model, queueing instead of cancelling', () => {
+    expect(workflow.concurrency).toEqual({
+      group: 'model-governance-${{ inputs.model-name }}',
+      'cancel-in-progress': false,
+      queue: 'max'
+    })
+  })
+
+  it.each([APPROVAL_WORKFLOW, ...EXAMPLES])('%s: no ${{ }} inside run:, every uses: SHA-pinned with a comment or local', file => {
+    const doc = loadWorkflow(file)
+    for (const [name, job] of Object.entries(doc.jobs)) {
+      for (const s of job.steps ?? []) {
+        if (s.run !== undefined) expect({ job: name, step: s.name, run: s.run.includes('${{') }).toEqual({ job: name, step: s.name, run: false })
+      }
+    }
+    for (const line of workflowText(file).split('\n')) {
+      const match = /^\s*(?:- )?uses:\s*(\S+)(.*)$/.exec(line)
+      if (!match) continue
+      const [, ref, rest] = match
+      const local = ref!.startsWith('$/') || ref!.startsWith('./')
+      expect({ ref, ok: local || (/@[0-9a-f]{40}$/.test(ref!) && /^\s+#\s*\S/.test(rest!)) }).toEqual({ ref, ok: true })
+    }
+  })
+})
+
+describe('examples/workflows', () => {
+  const approvalInputs = call.inputs!
+
+  it('promote.yml is dispatched with model_version, a choice of the policy stages, and justification', () => {
+    const example = loadWorkflow('examples/workflows/promote.yml')
+    const inputs = example.on.workflow_dispatch!.inputs!
+    expect(inputs.model_version).toMatchObject({ type: 'string', required: true })
+    expect(inputs.target_stage).toMatchObject({ type: 'choice', options: ['Staging', 'Production'] })
+    expect(inputs.justification).toMatchObject({ type: 'string' })
+    // The documented policy example's stages that name an environment.
+    const policyDoc = readFileSync(path.join(path.dirname(APPROVAL_WORKFLOW), '..', '..', 'docs', 'policy.md'), 'utf8')
+    for (const option of inputs.target_stage!.options!) expect(policyDoc).toContain(`- name: ${option}`)
+  })
+
+  it.each(EXAMPLES)('%s calls model-approval.yml with its inputs, its secrets and the permissions its jobs need', file => {
+    const example = loadWorkflow(file)
+    expect(example.permissions).toEqual({})
+    const [job] = Object.values(example.jobs)
+    expect(job!.uses).toMatch(/\/model-governance\/\.github\/workflows\/model-approval\.yml@[0-9a-f]{40}$/)
+    for (const key of Object.keys(job!.with!)) expect(Object.keys(approvalInputs)).toContain(key)
+    for (const [name, spec] of Object.entries(approvalInputs)) {
+      if (spec.required) expect({ name, given: name in job!.with! }).toEqual({ name, given: true })
+    }
+    expect(job!.secrets).not.toBe('inherit')
+    expect(job!.permissions).toEqual({ contents: 'write', actions: 'read' })
+  })
+
+  it('rollback.yml asks for a rollback, with no version', () => {
+    const [job] = Object.values(loadWorkflow('examples/workflows/rollback.yml').jobs)
+    expect(job!.with).toMatchObject({ rollback: true })
+    expect(job!.with!.version).toBeUndefined()
+  })
+})
+
+describe('model-approval.yml: the audit event decision', () => {
+  const script = workflow.jobs.audit!.steps!.find(s => s.id === 'event')!.run!
+  const decide = (env: Record<string, string>): Record<string, string> => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'audit-event-'))
+    const output = path.join(dir, 'output')
+    writeFileSync(output, '')
+    const base = { ROLLBACK: 'false', VALIDATE_RESULT: 'success', VERIFIED: 'true', PASSED: 'true', PROMOTE_RESULT: 'success', STARTED: 'true', APPROVAL_OUTCOME: 'success' }
+    const result = spawnSync('bash', ['-e', '-c', script], { env: { PATH: process.env.PATH, GITHUB_OUTPUT: output, ...base, ...env }, encoding: 'utf8' })
+    expect(result.status).toBe(0)
+    return Object.fromEntries(readFileSync(output, 'utf8').trim().split('\n').map(l => l.split('=') as [string, string]))
+  }
+
+  it.each([
+    ['a promotion', {}, 'promote', 'success'],
+    ['a rollback', { ROLLBACK: 'true', VERIFIED: '', PASSED: '' }, 'rollback', 'success'],
+    ['a lineage failure', { VALIDATE_RESULT: 'failure', VERIFIED: 'false', PASSED: 'true', PROMOTE_RESULT: 'skipped', STARTED: '' }, 'lineage-failed', 'failure'],
+    ['a gate failure', { VALIDATE_RESULT: 'failure', PASSED: 'false', PROMOTE_RESULT: 'skipped', STARTED: '' }, 'gate-failed', 'failure'],
+    ['a refused input', { VALIDATE_RESULT: 'failure', VERIFIED: '', PASSED: '', PROMOTE_RESULT: 'skipped', STARTED: '' }, 'error', 'failure'],
+    ['a rejection in the environment', { PROMOTE_RESULT: 'failure', STARTED: '', APPROVAL_OUTCOME: '' }, 'approval-rejected', 'failure'],
+    ['a failed approval rule', { PROMOTE_RESULT: 'failure', APPROVAL_OUTCOME: 'failure' }, 'approval-rejected', 'failure'],
+    ['a registry failure', { PROMOTE_RESULT: 'failure', APPROVAL_OUTCOME: 'success' }, 'promote', 'failure']
+  ])('records %s', (_what, env, event, outcome) => {
+    expect(decide(env)).toEqual({ event, outcome })
+  })
+})
