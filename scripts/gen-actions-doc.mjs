@@ -10,8 +10,14 @@ const ACTIONS = ['validate-metrics', 'lineage-check', 'promote-model', 'audit-lo
 const WORKFLOW = '.github/workflows/model-approval.yml'
 const TARGET = path.join(root, 'docs', 'actions.md')
 
-/** Table cells: one line, pipes escaped, so a description never breaks the table. */
-const cell = value => String(value ?? '').replace(/\r?\n/g, ' ').replace(/\|/g, '\\|').trim()
+/** Table cells: one line, pipes and angle brackets escaped, so a description never breaks the table. */
+const cell = value =>
+  String(value ?? '')
+    .replace(/\r?\n/g, ' ')
+    .replace(/\|/g, '\\|')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .trim()
 const code = value => (value === undefined || value === '' ? '' : `\`${cell(value)}\``)
 
 function actionSection(name) {

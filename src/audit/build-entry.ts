@@ -42,6 +42,11 @@ function pick(source: Record<string, unknown>, keys: string[]): unknown {
   return undefined
 }
 
+function asText(value: unknown): string {
+  if (value === undefined || value === null) return ''
+  return typeof value === 'string' ? value : JSON.stringify(value)
+}
+
 /**
  * lineage-check's outputs are named lock-sha256, model-md5 and verified; users pass them as one
  * JSON object in whichever spelling they have (kebab, snake or camel case), so all three are read.
@@ -61,8 +66,8 @@ export function normaliseLineage(text: string | undefined): AuditEntry['lineage'
   const source = value as Record<string, unknown>
   const verified = pick(source, ['verified'])
   return {
-    lock_sha256: String(pick(source, ['lock_sha256', 'lock-sha256', 'lockSha256']) ?? ''),
-    model_md5: String(pick(source, ['model_md5', 'model-md5', 'modelMd5']) ?? ''),
+    lock_sha256: asText(pick(source, ['lock_sha256', 'lock-sha256', 'lockSha256'])),
+    model_md5: asText(pick(source, ['model_md5', 'model-md5', 'modelMd5'])),
     verified:
       verified === true || verified === 'true'
         ? true

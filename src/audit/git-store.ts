@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import path from 'node:path'
 import { ActionError, ConfigurationError } from '../core/errors.js'
 import type { Logger } from '../core/logger.js'
-import type { GitRunner } from '../git/git.js'
+import type { GitResult, GitRunner } from '../git/git.js'
 import type { AuditStore, Tip, WriteResult } from './append.js'
 
 export interface GitStoreOptions {
@@ -51,7 +51,7 @@ export class GitAuditStore implements AuditStore {
   private run(
     args: string[],
     extra: { allowFailure?: boolean; input?: string; env?: NodeJS.ProcessEnv } = {}
-  ) {
+  ): Promise<GitResult> {
     return this.git.run(args, { cwd: this.options.repoDir, ...extra })
   }
 

@@ -88,7 +88,7 @@ export class GraphqlAuditStore implements AuditStore {
         `${file} is larger than GitHub's GraphQL blob limit, so its chain cannot be checked through the API; use commit-method: git`
       )
     }
-    const content = Buffer.from(String(object.text ?? ''), 'utf8')
+    const content = Buffer.from(typeof object.text === 'string' ? object.text : '', 'utf8')
     if (content.length !== object.byteSize) {
       throw new ActionError(
         `Refusing to append: ${file} on ${branch} is not valid UTF-8; run mode 'verify' to find the line`

@@ -17,9 +17,24 @@ export const lineageKeys = (prefix: string) => ({
 })
 
 const CHECKS: [keyof Lineage, string, RegExp, string][] = [
-  ['gitCommit', 'git-commit', /^([0-9a-f]{40}|[0-9a-f]{64})$/, 'a full 40- or 64-character commit SHA'],
-  ['lockSha256', 'lock-sha256', /^[0-9a-f]{64}$/, "64 hex characters (lineage-check's lock-sha256 output)"],
-  ['modelMd5', 'model-md5', /^[0-9a-f]{32}(\.dir)?$/, "32 hex characters, optionally with .dir (lineage-check's model-md5 output)"]
+  [
+    'gitCommit',
+    'git-commit',
+    /^([0-9a-f]{40}|[0-9a-f]{64})$/,
+    'a full 40- or 64-character commit SHA'
+  ],
+  [
+    'lockSha256',
+    'lock-sha256',
+    /^[0-9a-f]{64}$/,
+    "64 hex characters (lineage-check's lock-sha256 output)"
+  ],
+  [
+    'modelMd5',
+    'model-md5',
+    /^[0-9a-f]{32}(\.dir)?$/,
+    "32 hex characters, optionally with .dir (lineage-check's model-md5 output)"
+  ]
 ]
 
 /** Lineage values are evidence: a malformed one is refused rather than recorded. */
@@ -29,7 +44,9 @@ export function validateLineage(lineage: Lineage): Lineage {
     const value = lineage[field]?.trim().toLowerCase()
     if (!value) continue
     if (!pattern.test(value)) {
-      throw new ConfigurationError(`Input '${input}' is '${lineage[field]}'; expected ${expected}. Pass the value unchanged, or leave it empty.`)
+      throw new ConfigurationError(
+        `Input '${input}' is '${lineage[field]}'; expected ${expected}. Pass the value unchanged, or leave it empty.`
+      )
     }
     clean[field] = value
   }
@@ -37,7 +54,12 @@ export function validateLineage(lineage: Lineage): Lineage {
 }
 
 /** The tags a new version carries from its first moment; empty values are left out. */
-export function lineageTags(prefix: string, lineage: Lineage, run: RunContext, at: Date): Record<string, string> {
+export function lineageTags(
+  prefix: string,
+  lineage: Lineage,
+  run: RunContext,
+  at: Date
+): Record<string, string> {
   const keys = lineageKeys(prefix)
   const values: [string, string | undefined][] = [
     [keys.gitCommit, lineage.gitCommit ?? run.sha],
@@ -51,7 +73,12 @@ export function lineageTags(prefix: string, lineage: Lineage, run: RunContext, a
 }
 
 /** The lineage tags an existing version carries, for the report of an idempotent rerun. */
-export function existingLineage(prefix: string, tags: { key: string; value: string }[]): Record<string, string> {
+export function existingLineage(
+  prefix: string,
+  tags: { key: string; value: string }[]
+): Record<string, string> {
   const wanted = new Set(Object.values(lineageKeys(prefix)))
-  return Object.fromEntries(tags.filter(tag => wanted.has(tag.key)).map(tag => [tag.key, tag.value]))
+  return Object.fromEntries(
+    tags.filter(tag => wanted.has(tag.key)).map(tag => [tag.key, tag.value])
+  )
 }

@@ -3,11 +3,17 @@ import { MlflowApiError } from '../mlflow/index.js'
 import { findRegistered } from './existing.js'
 import { existingLineage, lineageTags, validateLineage } from './lineage.js'
 import { parseSource } from './source.js'
-import type { RegistrationDeps, RegistrationRegistry, RegistrationRequest, RegistrationResult } from './types.js'
+import type {
+  RegistrationDeps,
+  RegistrationRegistry,
+  RegistrationRequest,
+  RegistrationResult
+} from './types.js'
 import { checkSource } from './verify-source.js'
 import { waitUntilReady } from './wait-ready.js'
 
-const isCode = (error: unknown, code: string): boolean => error instanceof MlflowApiError && error.errorCode === code
+const isCode = (error: unknown, code: string): boolean =>
+  error instanceof MlflowApiError && error.errorCode === code
 
 async function modelExists(registry: RegistrationRegistry, model: string): Promise<boolean> {
   try {
@@ -35,7 +41,10 @@ function explainRefusal(error: unknown, model: string, server: string): unknown 
  * runs before the first write. A rerun with the same run and source finds the earlier version
  * and writes nothing.
  */
-export async function registerCandidate(request: RegistrationRequest, deps: RegistrationDeps): Promise<RegistrationResult> {
+export async function registerCandidate(
+  request: RegistrationRequest,
+  deps: RegistrationDeps
+): Promise<RegistrationResult> {
   const { registry, logger, clock } = deps
   const source = parseSource(request.source)
   const lineage = validateLineage(request.lineage)
@@ -47,7 +56,12 @@ export async function registerCandidate(request: RegistrationRequest, deps: Regi
         'Set create-model: true to create it, or fix the name. Nothing was registered.'
     )
   }
-  const base = { model: request.model, source: source.uri, runId: checked.runId ?? '', modelId: checked.modelId ?? '' }
+  const base = {
+    model: request.model,
+    source: source.uri,
+    runId: checked.runId ?? '',
+    modelId: checked.modelId ?? ''
+  }
 
   if (exists) {
     const earlier = await findRegistered(registry, request.model, source.uri, checked.runId, logger)
@@ -56,7 +70,14 @@ export async function registerCandidate(request: RegistrationRequest, deps: Regi
         `Already registered: '${request.model}' version ${earlier.version} comes from ${source.uri}` +
           `${checked.runId ? ` (run ${checked.runId})` : ''}; no new version created.`
       )
-      const { version, waitedMs } = await waitUntilReady(registry, earlier, request.timeoutMs, clock, logger, earlier)
+      const { version, waitedMs } = await waitUntilReady(
+        registry,
+        earlier,
+        request.timeoutMs,
+        clock,
+        logger,
+        earlier
+      )
       return {
         ...base,
         version: version.version,
@@ -78,7 +99,8 @@ export async function registerCandidate(request: RegistrationRequest, deps: Regi
       logger.info(`Created registered model '${request.model}' (create-model: true).`)
     } catch (error) {
       // Another job created it between our read and this write: the model is there, carry on.
-      if (!isCode(error, 'RESOURCE_ALREADY_EXISTS')) throw explainRefusal(error, request.model, registry.server)
+      if (!isCode(error, 'RESOURCE_ALREADY_EXISTS'))
+        throw explainRefusal(error, request.model, registry.server)
     }
   }
 
@@ -95,8 +117,16 @@ export async function registerCandidate(request: RegistrationRequest, deps: Regi
   } catch (error) {
     throw explainRefusal(error, request.model, registry.server)
   }
-  logger.info(`Registered ${source.uri} as '${request.model}' version ${created.version} (${created.status}).`)
-  const { version, waitedMs } = await waitUntilReady(registry, created, request.timeoutMs, clock, logger)
+  logger.info(
+    `Registered ${source.uri} as '${request.model}' version ${created.version} (${created.status}).`
+  )
+  const { version, waitedMs } = await waitUntilReady(
+    registry,
+    created,
+    request.timeoutMs,
+    clock,
+    logger
+  )
   return {
     ...base,
     version: version.version,

@@ -10,7 +10,8 @@ const RUNS = /^runs:\/([^/\s]+)(?:\/(.*))?$/
 const LOGGED_MODEL = /^models:\/(m-[0-9a-f]+)\/?$/
 const SCHEME = /^([a-z][a-z0-9+.-]*):/i
 /** The layout MLflow gives a run's artifacts under --serve-artifacts: <experiment>/<run>/artifacts/... */
-const PROXIED_RUN_ARTIFACT = /^mlflow-artifacts:\/(?:\/[^/]*)?\/?[^/]+\/([0-9a-f]{32})\/artifacts(?:\/|$)/
+const PROXIED_RUN_ARTIFACT =
+  /^mlflow-artifacts:\/(?:\/[^/]*)?\/?[^/]+\/([0-9a-f]{32})\/artifacts(?:\/|$)/
 
 function refuse(value: string, what: string): never {
   throw new ConfigurationError(
@@ -36,14 +37,20 @@ export function parseSource(raw: string): ModelSource {
   if (uri.startsWith('models:')) {
     const logged = LOGGED_MODEL.exec(uri)
     if (!logged) {
-      refuse(uri, 'only a logged model (models:/m-<id>) is accepted among models: URIs; a registered version is already registered')
+      refuse(
+        uri,
+        'only a logged model (models:/m-<id>) is accepted among models: URIs; a registered version is already registered'
+      )
     }
     return { kind: 'logged-model', uri: `models:/${logged[1]}`, modelId: logged[1]! }
   }
   const scheme = SCHEME.exec(uri)
   if (!scheme || scheme[1]!.length === 1) {
     // One letter is a Windows drive; MLflow refuses local paths from a remote client anyway.
-    refuse(uri, 'a local path cannot be registered from a workflow runner; log the model to MLflow first')
+    refuse(
+      uri,
+      'a local path cannot be registered from a workflow runner; log the model to MLflow first'
+    )
   }
   if (/(^|\/)\.\.(\/|$)/.test(uri)) refuse(uri, "the URI may not contain '..'")
   const runId = PROXIED_RUN_ARTIFACT.exec(uri)?.[1]

@@ -15,6 +15,10 @@ export function registrationSummary(result: RegistrationResult): string {
     ['registered model created', result.createdModel ? 'yes' : 'no'],
     ...Object.entries(result.tags)
   ]
-  const table = ['| | |', '| --- | --- |', ...rows.map(([k, v]) => `| ${cell(k)} | \`${cell(v)}\` |`)].join('\n')
+  const table = [
+    '| | |',
+    '| --- | --- |',
+    ...rows.map(([k, v]) => `| ${cell(k)} | \`${cell(v)}\` |`)
+  ].join('\n')
   return `${heading}\n\n${table}\n`
 }

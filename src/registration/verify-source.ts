@@ -16,10 +16,16 @@ const notFound = (error: unknown): boolean =>
   error instanceof MlflowApiError && error.errorCode === 'RESOURCE_DOES_NOT_EXIST'
 
 function missing(source: ModelSource, what: string): never {
-  throw new ConfigurationError(`Input 'source' (${source.uri}): ${what}; check the source and the tracking server. Nothing was registered.`)
+  throw new ConfigurationError(
+    `Input 'source' (${source.uri}): ${what}; check the source and the tracking server. Nothing was registered.`
+  )
 }
 
-async function getRun(registry: RegistrationRegistry, source: ModelSource, runId: string): Promise<Run> {
+async function getRun(
+  registry: RegistrationRegistry,
+  source: ModelSource,
+  runId: string
+): Promise<Run> {
   let run: Run
   try {
     run = await registry.getRun(runId)
@@ -31,10 +37,16 @@ async function getRun(registry: RegistrationRegistry, source: ModelSource, runId
   return run
 }
 
-const parentOf = (path: string): string => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '')
+const parentOf = (path: string): string =>
+  path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : ''
 
 /** A path inside a run's artifact tree exists when its parent's listing names it. */
-async function requireRunArtifact(registry: RegistrationRegistry, source: ModelSource, runId: string, path: string): Promise<void> {
+async function requireRunArtifact(
+  registry: RegistrationRegistry,
+  source: ModelSource,
+  runId: string,
+  path: string
+): Promise<void> {
   const parent = parentOf(path)
   const entries = await registry.listRunArtifacts(runId, parent || undefined)
   const found = path === '' ? entries.length > 0 : entries.some(entry => entry.path === path)
@@ -43,7 +55,9 @@ async function requireRunArtifact(registry: RegistrationRegistry, source: ModelS
     missing(
       source,
       `run '${runId}' has no artifact at '${path || '(root)'}'` +
-        (seen.length ? ` (under '${parent || '(root)'}' it has: ${seen.join(', ')})` : ' (the run has no artifacts there)')
+        (seen.length
+          ? ` (under '${parent || '(root)'}' it has: ${seen.join(', ')})`
+          : ' (the run has no artifacts there)')
     )
   }
 }
@@ -67,7 +81,10 @@ export async function checkSource(
   switch (source.kind) {
     case 'run': {
       if (runIdInput && runIdInput !== source.runId) {
-        missing(source, `it names run '${source.runId}' but input 'run-id' is '${runIdInput}'; leave run-id empty for a runs:/ source`)
+        missing(
+          source,
+          `it names run '${source.runId}' but input 'run-id' is '${runIdInput}'; leave run-id empty for a runs:/ source`
+        )
       }
       await getRun(registry, source, source.runId)
       await requireRunArtifact(registry, source, source.runId, source.path)
@@ -78,17 +95,28 @@ export async function checkSource(
       try {
         model = await registry.getLoggedModel(source.modelId)
       } catch (error) {
-        if (notFound(error)) missing(source, `logged model '${source.modelId}' does not exist at ${registry.server}`)
+        if (notFound(error))
+          missing(source, `logged model '${source.modelId}' does not exist at ${registry.server}`)
         throw error
       }
       const status = model.info.status ?? ''
       if (/FAILED/i.test(status)) missing(source, `logged model '${source.modelId}' is ${status}`)
-      if (status && !/READY/i.test(status)) logger.warning(`Logged model '${source.modelId}' is ${status}, not READY; registering it anyway.`)
+      if (status && !/READY/i.test(status))
+        logger.warning(
+          `Logged model '${source.modelId}' is ${status}, not READY; registering it anyway.`
+        )
       const runId = model.info.source_run_id
       if (runIdInput && runId && runIdInput !== runId) {
-        missing(source, `the logged model comes from run '${runId}' but input 'run-id' is '${runIdInput}'`)
+        missing(
+          source,
+          `the logged model comes from run '${runId}' but input 'run-id' is '${runIdInput}'`
+        )
       }
-      return { modelId: source.modelId, ...(runId || runIdInput ? { runId: (runId || runIdInput)! } : {}), verified: true }
+      return {
+        modelId: source.modelId,
+        ...(runId || runIdInput ? { runId: (runId || runIdInput)! } : {}),
+        verified: true
+      }
     }
     case 'artifact': {
       const runId = runIdInput ?? source.runId
@@ -96,9 +124,17 @@ export async function checkSource(
         const run = await getRun(registry, source, runId)
         const root = (run.info.artifact_uri ?? '').replace(/\/+$/, '')
         if (!root || (source.uri !== root && !source.uri.startsWith(`${root}/`))) {
-          missing(source, `it is not inside the artifacts of run '${runId}' (${root || 'no artifact URI'}); give the run that logged it in input 'run-id', or leave run-id empty`)
+          missing(
+            source,
+            `it is not inside the artifacts of run '${runId}' (${root || 'no artifact URI'}); give the run that logged it in input 'run-id', or leave run-id empty`
+          )
         }
-        await requireRunArtifact(registry, source, runId, source.uri.slice(root.length).replace(/^\/+|\/+$/g, ''))
+        await requireRunArtifact(
+          registry,
+          source,
+          runId,
+          source.uri.slice(root.length).replace(/^\/+|\/+$/g, '')
+        )
         return { runId, verified: true }
       }
       const proxied = proxiedPath(source.uri)

@@ -45,7 +45,9 @@ export async function waitUntilReady(
       )
     }
     const wait = Math.min(delay, timeoutMs - elapsed)
-    logger.info(`Version ${current.version} of '${current.name}' is ${current.status}; reading again in ${wait} ms.`)
+    logger.info(
+      `Version ${current.version} of '${current.name}' is ${current.status}; reading again in ${wait} ms.`
+    )
     await clock.sleep(wait)
     delay = Math.min(READY_POLL.capMs, delay * READY_POLL.factor)
     current = await registry.getModelVersion(current.name, current.version)

@@ -39,6 +39,18 @@ export interface GitHubFake {
   close(): Promise<void>
 }
 
+/** createCommitOnBranch's input, as far as the fake reads it. */
+interface CommitInput {
+  expectedHeadOid?: unknown
+  branch?: { repositoryNameWithOwner?: string; branchName?: string }
+  message?: { headline?: string }
+  fileChanges?: { additions?: { path: string; contents: string }[]; deletions?: { path: string }[] }
+}
+
+function asString(value: unknown): string {
+  return typeof value === 'string' ? value : ''
+}
+
 function oidOf(parts: string[]): string {
   return createHash('sha1').update(parts.join('\0')).update(randomBytes(8)).digest('hex')
 }
@@ -115,7 +127,7 @@ export async function startGitHubFake(options: {
     if (query.includes('createCommitOnBranch')) {
       mutations++
       fake.beforeMutation?.(mutations)
-      const input = (variables.input ?? {}) as Record<string, any>
+      const input = (variables.input ?? {}) as CommitInput
       if (typeof input.expectedHeadOid !== 'string') {
         return {
           errors: [
@@ -178,12 +190,12 @@ export async function startGitHubFake(options: {
     }
     if (!repositoryMatches(variables)) return notFound()
     if (query.includes('ref(qualifiedName')) {
-      const name = String(variables.ref ?? '').replace(/^refs\/heads\//, '')
+      const name = asString(variables.ref).replace(/^refs\/heads\//, '')
       const oid = refs.get(name)
       return { data: { repository: { ref: oid ? { target: { oid } } : null } } }
     }
     if (query.includes('object(expression')) {
-      const [oid, ...rest] = String(variables.expression ?? '').split(':')
+      const [oid, ...rest] = asString(variables.expression).split(':')
       const content = commits.get(oid ?? '')?.files.get(rest.join(':'))
       const object = content
         ? {
@@ -225,7 +237,7 @@ export async function startGitHubFake(options: {
       if (request.method === 'POST' && path === '/graphql') {
         return send(
           200,
-          graphql(String(body?.query ?? ''), (body?.variables ?? {}) as Record<string, unknown>)
+          graphql(asString(body?.query), (body?.variables ?? {}) as Record<string, unknown>)
         )
       }
       const approvalsPath = /^\/repos\/([^/]+)\/([^/]+)\/actions\/runs\/(\d+)\/approvals$/.exec(

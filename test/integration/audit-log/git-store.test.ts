@@ -130,6 +130,7 @@ describe('GitAuditStore against real git', () => {
     const stored = JSON.parse(first.line) as { reason: string }
     expect(Array.from(stored.reason)).toHaveLength(2000)
     expect(hostile.startsWith(stored.reason)).toBe(true)
+    // eslint-disable-next-line no-control-regex
     expect(first.line).not.toMatch(/[\u0000-\u001f\u0085\u2028\u2029]/)
     expect(await verifyFile(file)).toMatchObject({
       valid: true,

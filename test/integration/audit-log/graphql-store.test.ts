@@ -44,7 +44,11 @@ describe('GraphqlAuditStore through the real GraphQL client, against the local G
     const mutation = fake.requests
       .filter(r => JSON.stringify(r.body).includes('createCommitOnBranch'))
       .at(-1)!
-    const input = (mutation.body as { variables: { input: Record<string, any> } }).variables.input
+    const input = (
+      mutation.body as {
+        variables: { input: { fileChanges: { additions: { path: string; contents: string }[] } } }
+      }
+    ).variables.input
     expect(input).toMatchObject({
       expectedHeadOid: head,
       branch: { repositoryNameWithOwner: 'acme/models', branchName: 'main' },
@@ -52,7 +56,7 @@ describe('GraphqlAuditStore through the real GraphQL client, against the local G
         headline: 'Audit: rollback churn-0 v1 Staging→Production by alice (approved by bob)'
       }
     })
-    expect(Buffer.from(input.fileChanges.additions[0].contents, 'base64').toString('utf8')).toBe(
+    expect(Buffer.from(input.fileChanges.additions[0]!.contents, 'base64').toString('utf8')).toBe(
       `${result.line}\n`
     )
     expect(mutation.authorization).toBe(`token ${TOKEN}`)

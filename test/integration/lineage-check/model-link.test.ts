@@ -22,26 +22,42 @@ function options(extra: Partial<LineageCheckOptions>): LineageCheckOptions {
   return { root: dir, lockDisplay: 'dvc.lock', missingData: 'fail', allowExternal: false, requireCleanGit: true, git: createGitRunner(logger, dir), logger, ...extra }
 }
 
-/** Logs a run with the given commit tag and model files, registers it, returns name/version. */
-function register(files: Record<string, string>, commit: string | undefined, uri = harness().mlflow.uri, env: NodeJS.ProcessEnv = {}): { name: string; version: string; runId: string } {
-  const name = uniqueName('lineage')
-  const [r, v] = seed(uri, [
-    { op: 'run', artifact: false, tags: commit ? { 'mlflow.source.git.commit': commit } : {}, files },
-    { op: 'register', name, run: 0, path: 'model' }
-  ], env)
-  return { name, version: v!.version!, runId: r!.run_id! }
+type Registered = { name: string; version: string; runId: string }
+
+/** Logs runs with the given commit tags and model files and registers each, in one Python call. */
+function registerMany(specs: { files: Record<string, string>; commit: string | undefined }[], uri = harness().mlflow.uri, env: NodeJS.ProcessEnv = {}): Registered[] {
+  const names = specs.map(() => uniqueName('lineage'))
+  const plan = specs.flatMap((spec, i) => [
+    { op: 'run', artifact: false, tags: spec.commit ? { 'mlflow.source.git.commit': spec.commit } : {}, files: spec.files },
+    { op: 'register', name: names[i]!, run: 2 * i, path: 'model' }
+  ])
+  const results = seed(uri, plan, env)
+  return specs.map((_, i) => ({ name: names[i]!, version: results[2 * i + 1]!.version!, runId: results[2 * i]!.run_id! }))
 }
+
+let seeded: Record<'file' | 'dir' | 'dirExtra' | 'differs' | 'earlier' | 'untagged' | 'unknown', Registered>
 
 beforeAll(() => {
   dir = smallProject('link')
   head = run('git', ['rev-parse', 'HEAD'], dir).trim()
   client = createMlflowClient({ 'tracking-uri': harness().mlflow.uri }, {}, new MemoryLogger(), () => undefined)
+  const x = 'eA=='
+  const [file, dir_, dirExtra, differs, earlier, untagged, unknown] = registerMany([
+    { files: { 'model.pkl': b64('model.pkl'), MLmodel: Buffer.from('flavors: {}\n').toString('base64') }, commit: head },
+    { files: { 'model.bin': b64('model/model.bin'), 'data.txt': b64('model/data.txt') }, commit: head },
+    { files: { 'model.bin': b64('model/model.bin'), 'data.txt': b64('model/data.txt'), 'x.txt': x }, commit: head },
+    { files: { 'model.pkl': Buffer.from('other bytes').toString('base64') }, commit: head },
+    { files: { 'model.pkl': b64('model.pkl') }, commit: head },
+    { files: { 'model.pkl': x }, commit: undefined },
+    { files: { 'model.pkl': x }, commit: 'f'.repeat(40) }
+  ])
+  seeded = { file: file!, dir: dir_!, dirExtra: dirExtra!, differs: differs!, earlier: earlier!, untagged: untagged!, unknown: unknown! }
 })
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 describe('model link against a real MLflow server and git', () => {
   it('verifies a file model registered at HEAD, naming the file compared inside the artifact directory', async () => {
-    const mv = register({ 'model.pkl': b64('model.pkl'), MLmodel: Buffer.from('flavors: {}\n').toString('base64') }, head)
+    const mv = seeded.file
     const outcome = await runLineageCheck(options({ mlflow: { client, modelName: mv.name, version: mv.version, verifyArtifact: true } }))
     expect(outcome.problems).toEqual([])
     expect(outcome.verified).toBe(true)
@@ -53,27 +69,27 @@ describe('model link against a real MLflow server and git', () => {
   })
 
   it('compares a directory model through its .dir manifest', async () => {
-    const mv = register({ 'model.bin': b64('model/model.bin'), 'data.txt': b64('model/data.txt') }, head)
+    const mv = seeded.dir
     const ok = await runLineageCheck(options({ modelPath: 'model', mlflow: { client, runId: mv.runId, modelName: mv.name, version: mv.version, verifyArtifact: true } }))
     expect(ok.problems).toEqual([])
     expect(ok.modelMd5).toMatch(/\.dir$/)
     expect(ok.summary).toContain('.dir manifest of all 2 files')
 
-    const extra = register({ 'model.bin': b64('model/model.bin'), 'data.txt': b64('model/data.txt'), 'x.txt': 'eA==' }, head)
+    const extra = seeded.dirExtra
     const bad = await runLineageCheck(options({ modelPath: 'model', mlflow: { client, modelName: extra.name, version: extra.version, verifyArtifact: true } }))
     expect(bad.verified).toBe(false)
     expect(bad.problems.join('\n')).toContain('.dir manifest of all 3 files')
   })
 
   it('fails when the registered bytes differ from dvc.lock, saying what was compared', async () => {
-    const mv = register({ 'model.pkl': Buffer.from('other bytes').toString('base64') }, head)
+    const mv = seeded.differs
     const outcome = await runLineageCheck(options({ mlflow: { client, modelName: mv.name, version: mv.version, verifyArtifact: true } }))
     expect(outcome.verified).toBe(false)
     expect(outcome.problems).toEqual([expect.stringMatching(/MLflow artifact does not match dvc\.lock: compared file 'model\.pkl'.*MLflow [0-9a-f]{32}, dvc\.lock [0-9a-f]{32}/)])
   })
 
   it('accepts a run from an earlier commit with byte-identical dvc.yaml and dvc.lock, not one whose lock differs', async () => {
-    const mv = register({ 'model.pkl': b64('model.pkl') }, head)
+    const mv = seeded.earlier
     writeFileSync(path.join(dir, 'README.md'), 'docs only\n')
     const docsHead = commitAll(dir, 'docs')
     const same = await runLineageCheck(options({ mlflow: { client, modelName: mv.name, version: mv.version, verifyArtifact: false } }))
@@ -93,10 +109,10 @@ describe('model link against a real MLflow server and git', () => {
   })
 
   it('reports a missing tag, an unknown commit, and a model that is no stage output', async () => {
-    const untagged = register({ 'model.pkl': 'eA==' }, undefined)
+    const untagged = seeded.untagged
     const a = await runLineageCheck(options({ mlflow: { client, runId: untagged.runId, verifyArtifact: false } }))
     expect(a.problems).toEqual([expect.stringContaining('has no mlflow.source.git.commit tag')])
-    const unknown = register({ 'model.pkl': 'eA==' }, 'f'.repeat(40))
+    const unknown = seeded.unknown
     const b = await runLineageCheck(options({ mlflow: { client, runId: unknown.runId, verifyArtifact: false } }))
     expect(b.problems).toEqual([expect.stringContaining('fetch-depth: 0')])
     const c = await runLineageCheck(options({ modelPath: 'data.txt' }))
@@ -106,9 +122,9 @@ describe('model link against a real MLflow server and git', () => {
   it('downloads through a basic-auth server with the shared client credentials', async () => {
     const { auth } = harness()
     const env = { MLFLOW_TRACKING_USERNAME: auth.admin.username, MLFLOW_TRACKING_PASSWORD: auth.admin.password }
-    const mv = register({ 'model.pkl': b64('model.pkl') }, run('git', ['rev-parse', 'HEAD'], dir).trim(), auth.uri, env)
+    const [mv] = registerMany([{ files: { 'model.pkl': b64('model.pkl') }, commit: run('git', ['rev-parse', 'HEAD'], dir).trim() }], auth.uri, env)
     const authed = createMlflowClient({ 'tracking-uri': auth.uri, 'tracking-username': auth.admin.username, 'tracking-password': auth.admin.password }, {}, new MemoryLogger(), () => undefined)
-    const outcome = await runLineageCheck(options({ mlflow: { client: authed, modelName: mv.name, version: mv.version, verifyArtifact: true } }))
+    const outcome = await runLineageCheck(options({ mlflow: { client: authed, modelName: mv!.name, version: mv!.version, verifyArtifact: true } }))
     expect(outcome.problems).toEqual([])
   })
 

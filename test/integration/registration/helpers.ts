@@ -21,21 +21,38 @@ export const RUN: RunContext = {
   sha: '0123456789abcdef0123456789abcdef01234567'
 }
 
-/** The real client, with few quick retries: these servers are local. */
-export function realClient(uri: string, user?: { username: string; password: string }): MlflowClient {
+/** The real client, with short backoff (local servers) but room for a loaded machine. */
+export function realClient(
+  uri: string,
+  user?: { username: string; password: string }
+): MlflowClient {
   const connection = resolveConnection(
-    { 'tracking-uri': uri, 'tracking-username': user?.username, 'tracking-password': user?.password },
+    {
+      'tracking-uri': uri,
+      'tracking-username': user?.username,
+      'tracking-password': user?.password
+    },
     {}
   )
   return new MlflowClient(
     new MlflowHttp(connection, {
       logger: new MemoryLogger(),
-      retry: { maxRetries: 2, baseDelayMs: 100, maxDelayMs: 500, totalBudgetMs: 10_000, requestTimeoutMs: 30_000 }
+      retry: {
+        maxRetries: 3,
+        baseDelayMs: 200,
+        maxDelayMs: 2000,
+        totalBudgetMs: 90_000,
+        requestTimeoutMs: 30_000
+      }
     })
   )
 }
 
-export function request(model: string, source: string, extra: Partial<RegistrationRequest> = {}): RegistrationRequest {
+export function request(
+  model: string,
+  source: string,
+  extra: Partial<RegistrationRequest> = {}
+): RegistrationRequest {
   return {
     model,
     source,
@@ -47,7 +64,10 @@ export function request(model: string, source: string, extra: Partial<Registrati
   }
 }
 
-export function deps(client: MlflowClient, clock: Clock = systemClock): RegistrationDeps & { logger: MemoryLogger } {
+export function deps(
+  client: MlflowClient,
+  clock: Clock = systemClock
+): RegistrationDeps & { logger: MemoryLogger } {
   return { registry: client, run: RUN, clock, logger: new MemoryLogger() }
 }
 
@@ -63,5 +83,12 @@ export async function failure(promise: Promise<unknown>): Promise<Error> {
 /** What test/python/mlflow_dump.py reports of a model, as far as these tests read it. */
 export interface DumpedModel {
   name: string
-  versions: { version: string; stage: string; status: string; run_id: string; source: string; tags: Record<string, string> }[]
+  versions: {
+    version: string
+    stage: string
+    status: string
+    run_id: string
+    source: string
+    tags: Record<string, string>
+  }[]
 }

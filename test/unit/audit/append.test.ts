@@ -24,10 +24,10 @@ class MemoryStore implements AuditStore {
   ) {
     this.content = initial
   }
-  async readTip(): Promise<Tip> {
-    return { head: this.head, content: this.content }
+  readTip(): Promise<Tip> {
+    return Promise.resolve({ head: this.head, content: this.content })
   }
-  async write(tip: Tip, content: Buffer): Promise<WriteResult> {
+  write(tip: Tip, content: Buffer): Promise<WriteResult> {
     this.writes++
     if (this.interlopers > 0) {
       this.interlopers--
@@ -35,10 +35,10 @@ class MemoryStore implements AuditStore {
       this.content = joinLines(buildLines(lines.length + 1))
       this.head = `h${this.writes}`
     }
-    if (tip.head !== this.head) return { kind: 'conflict', detail: 'moved' }
+    if (tip.head !== this.head) return Promise.resolve({ kind: 'conflict', detail: 'moved' })
     this.content = content
     this.head = `c${this.writes}`
-    return { kind: 'committed', sha: this.head }
+    return Promise.resolve({ kind: 'committed', sha: this.head })
   }
 }
 
@@ -47,7 +47,7 @@ const deps = () => {
   return {
     sleeps,
     logger: new MemoryLogger(),
-    clock: { now: () => 0, sleep: async (ms: number) => void sleeps.push(ms) }
+    clock: { now: () => 0, sleep: (ms: number) => Promise.resolve(void sleeps.push(ms)) }
   }
 }
 

@@ -23,6 +23,7 @@ describe('formatLine', () => {
   it('escapes newlines, quotes, control characters and Unicode line separators, so one event stays one line', () => {
     const reason = 'a\nb\r"c"\u0000\u001b\u0085\u2028\u2029\t\\'
     const line = formatLine(sampleFields(0, { reason }), 1, GENESIS_PREV)
+    // eslint-disable-next-line no-control-regex
     expect(line).not.toMatch(/[\u0000-\u001f\u0085\u2028\u2029]/)
     expect((JSON.parse(line) as { reason: string }).reason).toBe(reason)
   })

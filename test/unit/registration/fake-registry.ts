@@ -3,7 +3,13 @@ import type { LoggedModel, ModelVersion, Run } from '../../../src/mlflow/index.j
 import type { RegistrationRegistry } from '../../../src/registration/index.js'
 
 const notFound = (object: string): MlflowApiError =>
-  new MlflowApiError('RESOURCE_DOES_NOT_EXIST', 404, { action: 'get', object }, 'http://fake:5000', `${object} not found`)
+  new MlflowApiError(
+    'RESOURCE_DOES_NOT_EXIST',
+    404,
+    { action: 'get', object },
+    'http://fake:5000',
+    `${object} not found`
+  )
 
 /**
  * An in-memory registry with MLflow's answers for the operations registration uses: runs with
@@ -36,9 +42,23 @@ export class FakeRegistry implements RegistrationRegistry {
     return Promise.resolve({ name, latest_versions: [], tags: [], aliases: [] })
   }
 
-  createModelVersion(request: { name: string; source: string; runId?: string | undefined; modelId?: string | undefined; tags?: Record<string, string> }) {
+  createModelVersion(request: {
+    name: string
+    source: string
+    runId?: string | undefined
+    modelId?: string | undefined
+    tags?: Record<string, string>
+  }) {
     if (this.denyCreateVersion) {
-      return Promise.reject(new MlflowApiError('PERMISSION_DENIED', 403, { action: 'create a version of', object: 'x' }, this.server, 'Permission denied'))
+      return Promise.reject(
+        new MlflowApiError(
+          'PERMISSION_DENIED',
+          403,
+          { action: 'create a version of', object: 'x' },
+          this.server,
+          'Permission denied'
+        )
+      )
     }
     const versions = this.models.get(request.name)
     if (!versions) return Promise.reject(notFound(`registered model '${request.name}'`))
@@ -75,7 +95,11 @@ export class FakeRegistry implements RegistrationRegistry {
     const runId = /run_id='([^']*)'/.exec(filter)?.[1]
     const source = /source_path='([^']*)'/.exec(filter)?.[1]
     return Promise.resolve(
-      (this.models.get(name ?? '') ?? []).filter(v => (runId === undefined || v.run_id === runId) && (source === undefined || v.source === source))
+      (this.models.get(name ?? '') ?? []).filter(
+        v =>
+          (runId === undefined || v.run_id === runId) &&
+          (source === undefined || v.source === source)
+      )
     )
   }
 
@@ -83,7 +107,11 @@ export class FakeRegistry implements RegistrationRegistry {
     const run = this.runs.get(runId)
     if (!run) return Promise.reject(notFound(`run '${runId}'`))
     return Promise.resolve({
-      info: { run_id: runId, artifact_uri: run.artifactUri, lifecycle_stage: run.deleted ? 'deleted' : 'active' },
+      info: {
+        run_id: runId,
+        artifact_uri: run.artifactUri,
+        lifecycle_stage: run.deleted ? 'deleted' : 'active'
+      },
       data: { metrics: [], params: [], tags: [] }
     })
   }
@@ -92,7 +120,12 @@ export class FakeRegistry implements RegistrationRegistry {
     const model = this.loggedModels.get(modelId)
     if (!model) return Promise.reject(notFound(`logged model '${modelId}'`))
     return Promise.resolve({
-      info: { model_id: modelId, status: model.status, tags: [], ...(model.runId ? { source_run_id: model.runId } : {}) },
+      info: {
+        model_id: modelId,
+        status: model.status,
+        tags: [],
+        ...(model.runId ? { source_run_id: model.runId } : {})
+      },
       data: { params: [], metrics: [] }
     })
   }
@@ -101,13 +134,17 @@ export class FakeRegistry implements RegistrationRegistry {
   listRunArtifacts(runId: string, path?: string) {
     const run = this.runs.get(runId)
     if (!run) return Promise.reject(notFound(`run '${runId}'`))
-    return Promise.resolve(children(run.files, path ?? '').map(p => ({ path: p, is_dir: !run.files.includes(p) })))
+    return Promise.resolve(
+      children(run.files, path ?? '').map(p => ({ path: p, is_dir: !run.files.includes(p) }))
+    )
   }
 
   /** Like the artifact proxy: the direct children of `path`, named relative to it. */
   listProxiedArtifacts(path: string) {
     const under = children([...this.proxied], path)
-    return Promise.resolve(under.map(p => ({ path: path ? p.slice(path.length + 1) : p, is_dir: !this.proxied.has(p) })))
+    return Promise.resolve(
+      under.map(p => ({ path: path ? p.slice(path.length + 1) : p, is_dir: !this.proxied.has(p) }))
+    )
   }
 }
 

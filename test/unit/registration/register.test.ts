@@ -3,7 +3,11 @@ import { ActionError, ConfigurationError } from '../../../src/core/errors.js'
 import { MemoryLogger } from '../../../src/core/logger.js'
 import type { Clock } from '../../../src/core/time.js'
 import type { RunContext } from '../../../src/github/context.js'
-import { registerCandidate, RegistrationFailedError, type RegistrationRequest } from '../../../src/registration/index.js'
+import {
+  registerCandidate,
+  RegistrationFailedError,
+  type RegistrationRequest
+} from '../../../src/registration/index.js'
 import { FakeRegistry } from './fake-registry.js'
 
 const RUN_ID = 'a'.repeat(32)
@@ -22,7 +26,15 @@ const RUN: RunContext = {
 function fakeClock(): Clock & { slept: number[] } {
   let now = 1_800_000_000_000
   const slept: number[] = []
-  return { slept, now: () => now, sleep: ms => { slept.push(ms); now += ms; return Promise.resolve() } }
+  return {
+    slept,
+    now: () => now,
+    sleep: ms => {
+      slept.push(ms)
+      now += ms
+      return Promise.resolve()
+    }
+  }
 }
 
 function setup(request: Partial<RegistrationRequest> = {}) {
@@ -48,7 +60,13 @@ describe('registerCandidate', () => {
     const { registry, run } = setup()
     registry.models.set('churn', [])
     const result = await run()
-    expect(result).toMatchObject({ version: '1', registered: true, createdModel: false, runId: RUN_ID, status: 'READY' })
+    expect(result).toMatchObject({
+      version: '1',
+      registered: true,
+      createdModel: false,
+      runId: RUN_ID,
+      status: 'READY'
+    })
     const mv = registry.models.get('churn')![0]!
     expect(mv.run_id).toBe(RUN_ID)
     expect(Object.fromEntries(mv.tags.map(t => [t.key, t.value]))).toEqual({
@@ -63,13 +81,18 @@ describe('registerCandidate', () => {
 
   it('refuses a missing registered model unless create-model is true, and then creates it', async () => {
     const refused = setup()
-    await expect(refused.run()).rejects.toThrow(/Input 'model-name'.*does not exist.*create-model: true/)
+    await expect(refused.run()).rejects.toThrow(
+      /Input 'model-name'.*does not exist.*create-model: true/
+    )
     expect(refused.registry.writes).toEqual([])
 
     const allowed = setup({ createModel: true })
     const result = await allowed.run()
     expect(result.createdModel).toBe(true)
-    expect(allowed.registry.writes).toEqual(['create-model churn', `create-version churn runs:/${RUN_ID}/model`])
+    expect(allowed.registry.writes).toEqual([
+      'create-model churn',
+      `create-version churn runs:/${RUN_ID}/model`
+    ])
   })
 
   it('is idempotent: a rerun finds the version by run id and source and writes nothing', async () => {
@@ -78,7 +101,9 @@ describe('registerCandidate', () => {
     const second = await run()
     expect(second).toMatchObject({ version: first.version, registered: false })
     expect(registry.writes.filter(w => w.startsWith('create-version'))).toHaveLength(1)
-    expect(logger.messages('info').join('\n')).toMatch(/Already registered: 'churn' version 1 .*no new version created/)
+    expect(logger.messages('info').join('\n')).toMatch(
+      /Already registered: 'churn' version 1 .*no new version created/
+    )
     expect(second.tags['model_governance.registration.dvc_lock_sha256']).toBe(LOCK)
   })
 
@@ -87,7 +112,14 @@ describe('registerCandidate', () => {
     registry.addRun(RUN_ID, ['model/MLmodel', 'other/MLmodel'])
     await run()
     const other = await registerCandidate(
-      { model: 'churn', source: `runs:/${RUN_ID}/other`, createModel: false, lineage: {}, tagPrefix: 'p.', timeoutMs: 1000 },
+      {
+        model: 'churn',
+        source: `runs:/${RUN_ID}/other`,
+        createModel: false,
+        lineage: {},
+        tagPrefix: 'p.',
+        timeoutMs: 1000
+      },
       { registry, run: RUN, clock: fakeClock(), logger: new MemoryLogger() }
     )
     expect(other).toMatchObject({ version: '2', registered: true })
@@ -124,16 +156,25 @@ describe('registerCandidate', () => {
 
   it('trusts the stored status over a create response that said READY', async () => {
     const { registry, run } = setup({ createModel: true })
-    registry.statuses = [{ status: 'READY' }, { status: 'FAILED_REGISTRATION', message: 'late failure' }]
+    registry.statuses = [
+      { status: 'READY' },
+      { status: 'FAILED_REGISTRATION', message: 'late failure' }
+    ]
     await expect(run()).rejects.toThrow(/late failure/)
   })
 
   it('turns FAILED_REGISTRATION into an error carrying MLflow status message', async () => {
     const { registry, run } = setup({ createModel: true })
-    registry.statuses = [{ status: 'PENDING_REGISTRATION' }, { status: 'PENDING_REGISTRATION' }, { status: 'FAILED_REGISTRATION', message: 'copy to s3 failed: AccessDenied' }]
+    registry.statuses = [
+      { status: 'PENDING_REGISTRATION' },
+      { status: 'PENDING_REGISTRATION' },
+      { status: 'FAILED_REGISTRATION', message: 'copy to s3 failed: AccessDenied' }
+    ]
     const error = await run().catch((e: unknown) => e)
     expect(error).toBeInstanceOf(RegistrationFailedError)
-    expect((error as Error).message).toMatch(/version 1: FAILED_REGISTRATION \(MLflow said: copy to s3 failed: AccessDenied\)/)
+    expect((error as Error).message).toMatch(
+      /version 1: FAILED_REGISTRATION \(MLflow said: copy to s3 failed: AccessDenied\)/
+    )
   })
 
   it('gives up on a version still pending at the timeout, saying the version exists', async () => {
@@ -141,20 +182,30 @@ describe('registerCandidate', () => {
     registry.statuses = Array.from({ length: 50 }, () => ({ status: 'PENDING_REGISTRATION' }))
     const error = await run().catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ActionError)
-    expect((error as Error).message).toMatch(/version 1 is still PENDING_REGISTRATION after 3 s .*rerun/)
+    expect((error as Error).message).toMatch(
+      /version 1 is still PENDING_REGISTRATION after 3 s .*rerun/
+    )
     expect(clock.slept.reduce((a, b) => a + b, 0)).toBe(3000)
   })
 
   it('does not reuse a FAILED_REGISTRATION version on a rerun', async () => {
     const { registry, run } = setup({ createModel: true })
-    registry.statuses = [{ status: 'PENDING_REGISTRATION' }, { status: 'FAILED_REGISTRATION', message: 'boom' }]
+    registry.statuses = [
+      { status: 'PENDING_REGISTRATION' },
+      { status: 'FAILED_REGISTRATION', message: 'boom' }
+    ]
     await expect(run()).rejects.toThrow(/boom/)
     const again = await run()
     expect(again).toMatchObject({ version: '2', registered: true })
   })
 
   it('fails before any write when the run, the artifact path or the logged model is missing', async () => {
-    for (const source of [`runs:/${'f'.repeat(32)}/model`, `runs:/${RUN_ID}/nope`, 'models:/m-0123abcd', `mlflow-artifacts:/1/${RUN_ID}/artifacts/nope`]) {
+    for (const source of [
+      `runs:/${'f'.repeat(32)}/model`,
+      `runs:/${RUN_ID}/nope`,
+      'models:/m-0123abcd',
+      `mlflow-artifacts:/1/${RUN_ID}/artifacts/nope`
+    ]) {
       const { registry, run } = setup({ createModel: true, source })
       const error = await run().catch((e: unknown) => e)
       expect(error).toBeInstanceOf(ConfigurationError)
@@ -165,7 +216,9 @@ describe('registerCandidate', () => {
 
   it('lists what the run does have when the artifact path is wrong', async () => {
     const { run } = setup({ createModel: true, source: `runs:/${RUN_ID}/model/weights` })
-    await expect(run()).rejects.toThrow(/no artifact at 'model\/weights' \(under 'model' it has: model\/MLmodel, model\/model.pkl\)/)
+    await expect(run()).rejects.toThrow(
+      /no artifact at 'model\/weights' \(under 'model' it has: model\/MLmodel, model\/model.pkl\)/
+    )
   })
 
   it('registers a logged model with its model id and the run it came from', async () => {
@@ -190,13 +243,20 @@ describe('registerCandidate', () => {
   })
 
   it('refuses an artifact URI outside the run given in run-id', async () => {
-    const { registry, run } = setup({ createModel: true, source: 's3://bucket/models/churn', runId: RUN_ID })
+    const { registry, run } = setup({
+      createModel: true,
+      source: 's3://bucket/models/churn',
+      runId: RUN_ID
+    })
     await expect(run()).rejects.toThrow(/not inside the artifacts of run/)
     expect(registry.writes).toEqual([])
   })
 
   it('registers a storage URI it cannot see, with a warning, and finds it again by source alone', async () => {
-    const { registry, run, logger } = setup({ createModel: true, source: 's3://bucket/models/churn' })
+    const { registry, run, logger } = setup({
+      createModel: true,
+      source: 's3://bucket/models/churn'
+    })
     expect(await run()).toMatchObject({ registered: true, runId: '' })
     expect(logger.messages('warning').join()).toMatch(/cannot see s3: storage/)
     expect((await run()).registered).toBe(false)
@@ -219,7 +279,10 @@ describe('registerCandidate', () => {
 
   it('prefers the git-commit input over GITHUB_SHA and accepts a .dir model md5', async () => {
     const commit = 'e'.repeat(40)
-    const { run } = setup({ createModel: true, lineage: { gitCommit: commit, modelMd5: `${MD5}.dir` } })
+    const { run } = setup({
+      createModel: true,
+      lineage: { gitCommit: commit, modelMd5: `${MD5}.dir` }
+    })
     const result = await run()
     expect(result.tags['model_governance.registration.git_commit']).toBe(commit)
     expect(result.tags['model_governance.registration.model_md5']).toBe(`${MD5}.dir`)

@@ -10,7 +10,10 @@ describe('parseSource', () => {
     [`runs:/${RUN_ID}/a/./b/`, { kind: 'run', runId: RUN_ID, path: 'a/b' }],
     [`runs:/${RUN_ID}`, { kind: 'run', runId: RUN_ID, path: '' }],
     ['models:/m-0a1b2c', { kind: 'logged-model', modelId: 'm-0a1b2c', uri: 'models:/m-0a1b2c' }],
-    [`mlflow-artifacts:/3/${RUN_ID}/artifacts/model`, { kind: 'artifact', scheme: 'mlflow-artifacts', runId: RUN_ID }],
+    [
+      `mlflow-artifacts:/3/${RUN_ID}/artifacts/model`,
+      { kind: 'artifact', scheme: 'mlflow-artifacts', runId: RUN_ID }
+    ],
     ['s3://bucket/path/model', { kind: 'artifact', scheme: 's3' }]
   ])('reads %s', (raw, expected) => {
     expect(parseSource(raw)).toMatchObject(expected)
@@ -29,7 +32,13 @@ describe('parseSource', () => {
     [`runs:/${RUN_ID}/../other`, /'\.\.'/],
     ['s3://bucket/a/../b', /'\.\.'/]
   ])('refuses %s, naming the input and the accepted forms', (raw, reason) => {
-    const error = (() => { try { parseSource(raw) } catch (e) { return e } })()
+    const error = (() => {
+      try {
+        parseSource(raw)
+      } catch (e) {
+        return e
+      }
+    })()
     expect(error).toBeInstanceOf(ConfigurationError)
     expect((error as Error).message).toMatch(/^Input 'source' is /)
     expect((error as Error).message).toMatch(reason)

@@ -1,0 +1,186 @@
+// `npm run demo`: the suite's whole job on this machine, with real components. It provisions the
+// venv, starts MLflow, builds a DVC project that trains a scikit-learn model, and runs the reusable
+// approval workflow (.github/workflows/model-approval.yml) step by step with the bundled actions:
+// promotions to Staging and Production (with a SIMULATED approval), a challenger the champion
+// gate rejects, a rollback, and finally `audit-log verify` over the trail. Stopping it (Ctrl-C)
+// stops the servers it started.
+import { execFileSync } from 'node:child_process'
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { startSimulatedApprovals } from './approvals.mjs'
+import { bundleRunner, yamlLoader } from './bundles.mjs'
+import { startMlflow } from './mlflow-server.mjs'
+import { runWorkflow } from './workflow-runner.mjs'
+
+const root = path.resolve(import.meta.dirname, '..', '..')
+const dir = path.join(root, 'test-output', 'demo')
+const venvBin = path.join(root, '.venv', 'bin')
+const python = path.join(venvBin, 'python')
+const project = path.join(dir, 'churn-model')
+const remote = path.join(dir, 'churn-model.git')
+const MODEL = 'churn-classifier'
+const started = Date.now()
+
+const bold = s => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s)
+const dim = s => (process.stdout.isTTY ? `\x1b[2m${s}\x1b[0m` : s)
+const seconds = () => `${((Date.now() - started) / 1000).toFixed(0)} s`
+const indent = (text, by = '      ') => text.trimEnd().split('\n').map(l => by + l).join('\n')
+function heading(text) {
+  console.log(`\n${bold(`━━ ${text}`)} ${dim(`(${seconds()})`)}`)
+}
+
+const cleanups = []
+async function cleanup() {
+  while (cleanups.length) await cleanups.pop()()
+}
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    console.log(`\n${signal}: stopping the demo's servers`)
+    void cleanup().then(() => process.exit(130))
+  })
+}
+
+const env = { ...process.env, PATH: `${venvBin}${path.delimiter}${process.env.PATH}`, DVC_NO_ANALYTICS: '1', GIT_TERMINAL_PROMPT: '0' }
+const sh = (cmd, args, options = {}) => execFileSync(cmd, args, { cwd: project, env, encoding: 'utf8', ...options }).trim()
+const git = (...args) => sh('git', args)
+
+function train(version, params, note) {
+  heading(`Train model v${version}: ${note}`)
+  const file = path.join(project, 'params.yaml')
+  let text = readFileSync(file, 'utf8')
+  for (const [key, value] of Object.entries(params)) text = text.replace(new RegExp(`(  ${key}: ).*`), `$1${value}`)
+  writeFileSync(file, text)
+  git('checkout', '-q', 'main')
+  git('pull', '-q', '--ff-only', 'origin', 'main')
+  sh(path.join(venvBin, 'dvc'), ['repro', '-q'])
+  console.log(indent(`dvc repro: ${JSON.stringify(params)} -> validation.json ${readFileSync(path.join(project, 'validation.json'), 'utf8').replace(/\s+/g, ' ')}`))
+  git('add', '-A')
+  git('commit', '-q', '-m', `Train v${version}: ${note}`)
+  git('push', '-q', 'origin', 'main')
+  const out = sh(python, ['src/register.py', MODEL, 'churn-demo'], { env: { ...env, MLFLOW_TRACKING_URI: tracking.uri }, stdio: ['ignore', 'pipe', 'ignore'] })
+  const registered = out.split('\n').pop()
+  console.log(indent(`logged to MLflow and registered as ${MODEL} v${registered} (run tagged with commit ${git('rev-parse', '--short', 'HEAD')})`))
+  if (registered !== String(version)) throw new Error(`expected version ${version}, MLflow registered ${registered}`)
+}
+
+let runId = 9000
+async function approvalWorkflow(title, inputs, expected) {
+  runId += 1
+  heading(`Workflow run ${runId}: ${title}`)
+  git('fetch', '-q', 'origin')
+  const sha = git('rev-parse', 'origin/main')
+  const github = {
+    sha, ref: 'refs/heads/main', ref_name: 'main', repository: 'demo/churn-model', actor: 'dana', triggering_actor: 'dana',
+    run_id: String(runId), run_attempt: '1', token: 'demo-token', event_name: 'workflow_dispatch',
+    server_url: 'https://github.com', api_url: approvals.uri, workflow_ref: 'demo/churn-model/.github/workflows/promote.yml@refs/heads/main'
+  }
+  const stepEnv = {
+    ...env, GITHUB_SHA: sha, GITHUB_REF: github.ref, GITHUB_REF_NAME: 'main', GITHUB_REPOSITORY: github.repository,
+    GITHUB_RUN_ID: github.run_id, GITHUB_RUN_ATTEMPT: '1', GITHUB_ACTOR: 'dana', GITHUB_TRIGGERING_ACTOR: 'dana',
+    GITHUB_API_URL: approvals.uri, GITHUB_SERVER_URL: github.server_url, GITHUB_WORKFLOW_REF: github.workflow_ref,
+    GITHUB_EVENT_NAME: 'workflow_dispatch', GITHUB_WORKSPACE: project
+  }
+  const result = await runWorkflow({
+    workflow,
+    actionSpec: name => loadYaml(path.join(root, name, 'action.yml')),
+    inputs: { 'model-name': MODEL, 'tracking-uri': tracking.uri, 'audit-commit-method': 'git', ...inputs },
+    github,
+    env: stepEnv,
+    workspace: project,
+    runAction: bundleRunner(root),
+    checkout: async ({ ref }) => {
+      git('fetch', '-q', 'origin')
+      git('checkout', '-q', '--detach', ref || sha)
+    },
+    environmentGate: async name => {
+      if (name === 'production') {
+        approvals.approve(runId, 'alice', name)
+        console.log(`    ${bold('SIMULATED APPROVAL')}: alice approves the '${name}' environment (on GitHub a required reviewer clicks "Review deployments")`)
+      } else console.log(`    environment '${name}': no required reviewers in this demo`)
+      return 'approved'
+    },
+    onStep: ({ job, step, outcome, result: r }) => {
+      const mark = outcome === 'success' ? '✓' : outcome === 'failure' ? '✗' : '–'
+      console.log(`  ${mark} ${job} › ${step.name}${outcome === 'skipped' ? dim(' (skipped)') : ''}`)
+      if (r?.summary?.trim()) console.log(indent(r.summary.replace(/\n{3,}/g, '\n\n')))
+      else if (outcome === 'failure' && r?.stdout) console.log(indent(r.stdout.split('\n').filter(l => l.startsWith('::error')).join('\n') || r.stdout.slice(-800)))
+    }
+  })
+  const audit = result.jobs.audit.steps.find(s => s.id === 'event')?.outputs ?? {}
+  console.log(`  → jobs: ${Object.entries(result.jobs).map(([n, j]) => `${n} ${j.result}`).join(', ')}; audited as ${bold(`${audit.event} (${audit.outcome})`)}`)
+  if (audit.event !== expected.event || result.jobs.audit.result !== 'success') {
+    throw new Error(`expected the run to be audited as ${expected.event}, got ${audit.event} (audit job ${result.jobs.audit.result})`)
+  }
+  return result
+}
+
+let tracking
+let approvals
+let workflow
+let loadYaml
+try {
+  console.log(bold('model-governance demo: experiment → register → validate → approve → promote → audit, all local'))
+  heading('Python peers (.venv: MLflow, DVC, scikit-learn; the first run downloads them)')
+  execFileSync(process.execPath, [path.join(root, 'test', 'harness', 'provision.mjs')], { stdio: 'inherit', cwd: root })
+  loadYaml = yamlLoader(python)
+  workflow = loadYaml(path.join(root, '.github', 'workflows', 'model-approval.yml'))
+
+  heading('MLflow tracking server')
+  rmSync(dir, { recursive: true, force: true })
+  mkdirSync(dir, { recursive: true })
+  tracking = await startMlflow({ python, dir })
+  cleanups.push(async () => tracking.stop())
+  console.log(indent(`${tracking.uri} (${tracking.backend} backend, files in ${path.relative(root, dir)})`))
+  approvals = await startSimulatedApprovals()
+  cleanups.push(() => approvals.close())
+
+  heading('Sample DVC project (prepare → train → validate) in a git repository with a bare remote')
+  buildProject()
+
+  train(1, { n_estimators: 60, max_depth: 8 }, 'random forest, 60 trees')
+  await approvalWorkflow('promote v1 to Staging', { version: '1', 'target-stage': 'Staging' }, { event: 'promote' })
+  await approvalWorkflow('promote v1 to Production', { version: '1', 'target-stage': 'Production', justification: 'First production model: beats the rules-based baseline in shadow traffic' }, { event: 'promote' })
+
+  train(2, { n_estimators: 200, max_depth: 12 }, 'bigger forest')
+  await approvalWorkflow('promote v2 to Staging', { version: '2', 'target-stage': 'Staging' }, { event: 'promote' })
+  await approvalWorkflow('promote v2 to Production', { version: '2', 'target-stage': 'Production', justification: 'v2 is 3 points more accurate than v1 in shadow traffic' }, { event: 'promote' })
+
+  train(3, { n_estimators: 25, max_depth: 8 }, 'a cheaper forest that passes the thresholds but is worse than the champion')
+  await approvalWorkflow('promote v3 to Production (the champion gate rejects it)', { version: '3', 'target-stage': 'Production', justification: 'cheaper to serve' }, { event: 'gate-failed' })
+
+  await approvalWorkflow('roll Production back', { 'target-stage': 'Production', rollback: true, justification: 'Incident drill: v2 misbehaves on new traffic, restore v1' }, { event: 'rollback' })
+
+  heading('audit-log verify: the whole trail, as an auditor would check it')
+  git('checkout', '-q', 'main')
+  git('pull', '-q', '--ff-only', 'origin', 'main')
+  const verify = await bundleRunner(root)('audit-log', { mode: 'verify', file: 'AUDIT.log' }, { env: { ...env, GITHUB_WORKSPACE: project }, workspace: project })
+  console.log(indent(verify.summary))
+  if (verify.code !== 0 || verify.outputs.valid !== 'true') throw new Error(`audit-log verify failed:\n${verify.stdout}`)
+  const rendered = await bundleRunner(root)('audit-log', { mode: 'render', file: 'AUDIT.log', 'render-limit': '20' }, { env: { ...env, GITHUB_WORKSPACE: project }, workspace: project })
+  heading('The audit trail (AUDIT.log, newest first)')
+  console.log(indent(rendered.summary))
+  console.log(indent(`git log of the audit commits:\n${git('log', '--format=%h %s', '-8', 'origin/main')}`))
+  heading(`Done in ${seconds()}: ${verify.outputs.entries} audited events, chain valid; project in ${path.relative(root, project)}`)
+} catch (error) {
+  console.error(`\ndemo failed: ${error instanceof Error ? error.message : String(error)}`)
+  process.exitCode = 1
+} finally {
+  await cleanup()
+}
+
+/** The data scientist's repository (which the local runner also uses as its workspace) and its remote. */
+function buildProject() {
+  execFileSync('git', ['init', '-q', '--bare', '-b', 'main', remote])
+  cpSync(path.join(import.meta.dirname, 'project'), project, { recursive: true })
+  mkdirSync(path.join(project, '.github'), { recursive: true })
+  cpSync(path.join(project, 'model-governance.yml'), path.join(project, '.github', 'model-governance.yml'))
+  rmSync(path.join(project, 'model-governance.yml'))
+  git('init', '-q', '-b', 'main')
+  git('config', 'user.name', 'Dana Scientist')
+  git('config', 'user.email', 'dana@example.com')
+  git('remote', 'add', 'origin', remote)
+  sh(path.join(venvBin, 'dvc'), ['init', '-q'])
+  git('add', '-A')
+  git('commit', '-q', '-m', 'Sample churn project: DVC pipeline and governance policy')
+  git('push', '-q', 'origin', 'main')
+}

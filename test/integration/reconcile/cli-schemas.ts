@@ -1,0 +1,99 @@
+import { z } from 'zod'
+
+/** The --json documents of docs/cli.md, written independently of the code that prints them. */
+const version = z.string().regex(/^\d+$/).nullable()
+
+export const findingSchema = z
+  .object({
+    model: z.string(),
+    kind: z.enum(['stage', 'alias']),
+    target: z.string(),
+    registry_version: version,
+    audited_version: version,
+    last_updated_timestamp: z.number().int().positive().nullable(),
+    last_updated: z.string().datetime().nullable(),
+    user_id: z.string().nullable(),
+    audit_seq: z.number().int().positive().nullable()
+  })
+  .strict()
+
+export const reconcileSchema = z
+  .object({
+    in_sync: z.boolean(),
+    registry: z.string().regex(/^https?:\/\/[^/]+$/),
+    audit_file: z.string(),
+    models: z.array(z.string()),
+    findings: z.array(findingSchema),
+    targets: z.array(
+      z.object({ model: z.string(), kind: z.enum(['stage', 'alias']), target: z.string(), registry_version: version, audited_version: version, in_sync: z.boolean() }).strict()
+    )
+  })
+  .strict()
+
+export const statusSchema = z
+  .object({
+    model: z.string(),
+    registry: z.string(),
+    audit_file: z.string(),
+    in_sync: z.boolean(),
+    targets: z.array(
+      z
+        .object({
+          kind: z.enum(['stage', 'alias']),
+          target: z.string(),
+          version,
+          audited_version: version,
+          drift: z.boolean(),
+          since: z.string().datetime().nullable(),
+          promoted_by: z.string().nullable(),
+          approved_by: z.array(z.string()),
+          reason: z.string().nullable(),
+          run_url: z.string().url().nullable(),
+          lock_sha256: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
+          model_md5: z.string().regex(/^[0-9a-f]{32}$/).nullable(),
+          source: z.enum(['audit-log', 'tags', 'none']),
+          audit_seq: z.number().int().positive().nullable(),
+          registry_last_updated: z.string().datetime().nullable(),
+          registry_user: z.string().nullable()
+        })
+        .strict()
+    )
+  })
+  .strict()
+
+export const historySchema = z
+  .object({
+    model: z.string(),
+    audit_file: z.string(),
+    chain: z.object({ valid: z.boolean(), entries: z.number().int(), head_sha256: z.string().regex(/^[0-9a-f]{64}$/), first_bad_line: z.number().nullable() }).strict(),
+    events: z.array(
+      z
+        .object({
+          v: z.literal(1),
+          seq: z.number().int().positive(),
+          ts: z.string().datetime(),
+          event: z.string(),
+          outcome: z.enum(['success', 'failure']),
+          model: z.string(),
+          version: z.string(),
+          from: z.string(),
+          to: z.string(),
+          actor: z.string()
+        })
+        .passthrough()
+    )
+  })
+  .strict()
+
+export const verifySchema = z
+  .object({
+    file: z.string(),
+    valid: z.boolean(),
+    entries: z.number().int().nonnegative(),
+    head_sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    first_bad_line: z.number().int().positive().nullable(),
+    first_bad_reason: z.string().nullable()
+  })
+  .strict()
+
+export const errorSchema = z.object({ error: z.object({ exit_code: z.number().int(), message: z.string() }).strict() }).strict()

@@ -1,0 +1,49 @@
+import { describe, expect, it } from '@jest/globals'
+import { parseArgs, positionals } from '../../../src/cli/args.js'
+import { EXIT, exitCodeFor, UsageError } from '../../../src/cli/exit-codes.js'
+import { ActionError, ConfigurationError } from '../../../src/core/errors.js'
+import { MlflowApiError, MlflowUnavailableError } from '../../../src/mlflow/errors.js'
+
+describe('parseArgs', () => {
+  it('reads the command, its arguments and options in any order', () => {
+    expect(parseArgs(['--json', 'status', 'churn', '--file=logs/AUDIT.log', '--policy', 'p.yml'])).toMatchObject({
+      command: 'status',
+      positionals: ['churn'],
+      json: true,
+      file: 'logs/AUDIT.log',
+      policy: 'p.yml'
+    })
+    expect(parseArgs(['reconcile', '--model', 'a', '--model=b', '--no-color'])).toMatchObject({ models: ['a', 'b'], color: false })
+  })
+
+  it('treats no command, help and -h as help', () => {
+    expect(parseArgs([]).command).toBe('help')
+    expect(parseArgs(['status', '-h']).command).toBe('help')
+    expect(parseArgs(['--version']).command).toBe('version')
+  })
+
+  it('refuses unknown commands and options, naming them', () => {
+    expect(() => parseArgs(['stauts'])).toThrow("Unknown command 'stauts'; use one of: status, history, verify-audit, reconcile")
+    expect(() => parseArgs(['status', '--jsn'])).toThrow('Unknown option --jsn')
+    expect(() => parseArgs(['status', '--json=yes'])).toThrow('Option --json takes no value')
+    expect(() => parseArgs(['history', 'm', '--limit', '0'])).toThrow("Option --limit is '0'")
+    expect(() => parseArgs(['verify-audit', '--file'])).toThrow('Option --file needs a value')
+    expect(() => parseArgs(['verify-audit', '--expected-sha256', 'abc'])).toThrow(UsageError)
+  })
+
+  it('checks the number of arguments per command', () => {
+    expect(() => positionals(parseArgs(['status']), ['model'], 1)).toThrow("'status' needs <model>")
+    expect(() => positionals(parseArgs(['reconcile', 'extra']), [], 0)).toThrow("'reconcile' takes no arguments; got 'extra'")
+    expect(positionals(parseArgs(['verify-audit', 'x.log']), ['file'], 0)).toEqual(['x.log'])
+  })
+})
+
+it('maps errors to the documented exit codes', () => {
+  const op = { action: 'get', object: 'x' }
+  expect(exitCodeFor(new UsageError('x'))).toBe(EXIT.usage)
+  expect(exitCodeFor(new ConfigurationError('x'))).toBe(2)
+  expect(exitCodeFor(new MlflowApiError('PERMISSION_DENIED', 403, op, 'http://h', ''))).toBe(3)
+  expect(exitCodeFor(new MlflowUnavailableError('down'))).toBe(3)
+  expect(exitCodeFor(new ActionError('chain broken'))).toBe(1)
+  expect(exitCodeFor(new TypeError('bug'))).toBe(4)
+})
