@@ -128,7 +128,13 @@ export async function startMlflowServer(options: StartOptions): Promise<ServerIn
   }
   const port = options.port ?? (await freePort())
   const uri = `http://127.0.0.1:${port}`
-  const env: NodeJS.ProcessEnv = { ...process.env, MLFLOW_TRACKING_URI: undefined }
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    MLFLOW_TRACKING_URI: undefined,
+    // MLflow 3.17 starts a job runner with several ~190 MB consumers per server; the suite
+    // runs no server-side jobs, and two servers on a 2-core test machine cannot afford them.
+    MLFLOW_SERVER_ENABLE_JOB_EXECUTION: 'false'
+  }
   const args = [
     '-m', 'mlflow', 'server',
     '--backend-store-uri', backendUri,
