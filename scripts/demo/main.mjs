@@ -41,7 +41,13 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 }
 
 const env = { ...process.env, PATH: `${venvBin}${path.delimiter}${process.env.PATH}`, DVC_NO_ANALYTICS: '1', GIT_TERMINAL_PROMPT: '0' }
-const sh = (cmd, args, options = {}) => execFileSync(cmd, args, { cwd: project, env, encoding: 'utf8', ...options }).trim()
+function sh(cmd, args, options = {}) {
+  try {
+    return execFileSync(cmd, args, { cwd: project, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...options }).trim()
+  } catch (error) {
+    throw new Error(`${path.basename(cmd)} ${args.join(' ')} failed:\n${String(error.stderr ?? '').trim().split('\n').slice(-15).join('\n')}`)
+  }
+}
 const git = (...args) => sh('git', args)
 
 function train(version, params, note) {
@@ -57,7 +63,7 @@ function train(version, params, note) {
   git('add', '-A')
   git('commit', '-q', '-m', `Train v${version}: ${note}`)
   git('push', '-q', 'origin', 'main')
-  const out = sh(python, ['src/register.py', MODEL, 'churn-demo'], { env: { ...env, MLFLOW_TRACKING_URI: tracking.uri }, stdio: ['ignore', 'pipe', 'ignore'] })
+  const out = sh(python, ['src/register.py', MODEL, 'churn-demo'], { env: { ...env, MLFLOW_TRACKING_URI: tracking.uri } })
   const registered = out.split('\n').pop()
   console.log(indent(`logged to MLflow and registered as ${MODEL} v${registered} (run tagged with commit ${git('rev-parse', '--short', 'HEAD')})`))
   if (registered !== String(version)) throw new Error(`expected version ${version}, MLflow registered ${registered}`)

@@ -17,11 +17,25 @@ export interface ParsedArgs {
   expectedSha256?: string
 }
 
-const VALUE_OPTIONS = new Set(['--file', '--policy', '--repo', '--model', '--limit', '--expected-sha256'])
+const VALUE_OPTIONS = new Set([
+  '--file',
+  '--policy',
+  '--repo',
+  '--model',
+  '--limit',
+  '--expected-sha256'
+])
 
 /** A small, strict parser: unknown options are errors (a misspelt --jsn must not print a table to a script). */
 export function parseArgs(argv: string[]): ParsedArgs {
-  const parsed: ParsedArgs = { command: 'help', positionals: [], json: false, color: undefined, verbose: false, models: [] }
+  const parsed: ParsedArgs = {
+    command: 'help',
+    positionals: [],
+    json: false,
+    color: undefined,
+    verbose: false,
+    models: []
+  }
   const words: string[] = []
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!
@@ -37,11 +51,13 @@ export function parseArgs(argv: string[]): ParsedArgs {
     const name = eq > 0 ? arg.slice(0, eq) : arg
     if (VALUE_OPTIONS.has(name)) {
       const value = eq > 0 ? arg.slice(eq + 1) : argv[++i]
-      if (value === undefined || value === '') throw new UsageError(`Option ${name} needs a value, e.g. ${name}=<value>`)
+      if (value === undefined || value === '')
+        throw new UsageError(`Option ${name} needs a value, e.g. ${name}=<value>`)
       setValue(parsed, name, value)
       continue
     }
-    if (eq > 0) throw new UsageError(`Option ${name} takes no value; remove '=${arg.slice(eq + 1)}'`)
+    if (eq > 0)
+      throw new UsageError(`Option ${name} takes no value; remove '=${arg.slice(eq + 1)}'`)
     switch (name) {
       case '--json':
         parsed.json = true
@@ -64,7 +80,9 @@ export function parseArgs(argv: string[]): ParsedArgs {
         words.unshift('version')
         break
       default:
-        throw new UsageError(`Unknown option ${name}; run 'model-governance help' for the options of each command`)
+        throw new UsageError(
+          `Unknown option ${name}; run 'model-governance help' for the options of each command`
+        )
     }
   }
   const [command, ...rest] = words
@@ -95,12 +113,16 @@ function setValue(parsed: ParsedArgs, name: string, value: string): void {
       parsed.models.push(value)
       break
     case '--expected-sha256':
-      if (!/^[0-9a-f]{64}$/.test(value)) throw new UsageError('Option --expected-sha256 must be a lowercase hex SHA-256 (64 characters)')
+      if (!/^[0-9a-f]{64}$/.test(value))
+        throw new UsageError(
+          'Option --expected-sha256 must be a lowercase hex SHA-256 (64 characters)'
+        )
       parsed.expectedSha256 = value
       break
     case '--limit': {
       const n = Number(value)
-      if (!Number.isInteger(n) || n < 1) throw new UsageError(`Option --limit is '${value}'; use a whole number of at least 1`)
+      if (!Number.isInteger(n) || n < 1)
+        throw new UsageError(`Option --limit is '${value}'; use a whole number of at least 1`)
       parsed.limit = n
       break
     }
@@ -110,10 +132,17 @@ function setValue(parsed: ParsedArgs, name: string, value: string): void {
 /** Checks a command's positional arguments: `need` required, at most `max`. */
 export function positionals(args: ParsedArgs, names: string[], need: number): string[] {
   if (args.positionals.length < need) {
-    throw new UsageError(`'${args.command}' needs ${names.slice(0, need).map(n => `<${n}>`).join(' ')}; e.g. model-governance ${args.command} ${names.map(n => `<${n}>`).join(' ')}`)
+    throw new UsageError(
+      `'${args.command}' needs ${names
+        .slice(0, need)
+        .map(n => `<${n}>`)
+        .join(' ')}; e.g. model-governance ${args.command} ${names.map(n => `<${n}>`).join(' ')}`
+    )
   }
   if (args.positionals.length > names.length) {
-    throw new UsageError(`'${args.command}' takes ${names.length === 0 ? 'no arguments' : `at most: ${names.map(n => `[${n}]`).join(' ')}`}; got '${args.positionals.join(' ')}'`)
+    throw new UsageError(
+      `'${args.command}' takes ${names.length === 0 ? 'no arguments' : `at most: ${names.map(n => `[${n}]`).join(' ')}`}; got '${args.positionals.join(' ')}'`
+    )
   }
   return args.positionals
 }

@@ -70,7 +70,9 @@ export function policyFor(ctx: CommandContext): (model: string) => Policy {
  */
 export function mlflowClient(ctx: CommandContext): MlflowClient {
   if (!ctx.io.env.MLFLOW_TRACKING_URI?.trim()) {
-    throw new ConfigurationError('MLFLOW_TRACKING_URI is not set; export it as for MLflow\'s client, e.g. MLFLOW_TRACKING_URI=https://mlflow.example.com')
+    throw new ConfigurationError(
+      "MLFLOW_TRACKING_URI is not set; export it as for MLflow's client, e.g. MLFLOW_TRACKING_URI=https://mlflow.example.com"
+    )
   }
   return createMlflowClient({}, ctx.io.env, ctx.logger, () => undefined)
 }

@@ -21,7 +21,8 @@ export class UsageError extends ConfigurationError {}
 
 export function exitCodeFor(error: unknown): ExitCode {
   if (error instanceof ConfigurationError) return EXIT.usage
-  if (error instanceof MlflowApiError || error instanceof MlflowUnavailableError) return EXIT.registry
+  if (error instanceof MlflowApiError || error instanceof MlflowUnavailableError)
+    return EXIT.registry
   if (error instanceof ActionError) return EXIT.problem
   return EXIT.internal
 }

@@ -48,8 +48,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {
     const code = exitCodeFor(error)
     const message = errorMessage(error)
     io.stderr.write(`${errStyle.paint('error: ', 'red')}${message}\n`)
-    if (code === EXIT.internal && error instanceof Error && error.stack && args?.verbose) io.stderr.write(`${error.stack}\n`)
-    if (code === EXIT.internal) io.stderr.write('This is a bug in model-governance; please report it with the output of --verbose.\n')
+    if (code === EXIT.internal && error instanceof Error && error.stack && args?.verbose)
+      io.stderr.write(`${error.stack}\n`)
+    if (code === EXIT.internal)
+      io.stderr.write(
+        'This is a bug in model-governance; please report it with the output of --verbose.\n'
+      )
     if (args?.json) io.stdout.write(`${JSON.stringify({ error: { exit_code: code, message } })}\n`)
     return code
   }

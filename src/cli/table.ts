@@ -18,7 +18,10 @@ export interface Styler {
 export function styler(enabled: boolean): Styler {
   return {
     enabled,
-    paint: (text, tone) => (enabled && tone && text !== '' ? `\u001b[${CODES[tone][0]}m${text}\u001b[${CODES[tone][1]}m` : text)
+    paint: (text, tone) =>
+      enabled && tone && text !== ''
+        ? `\u001b[${CODES[tone][0]}m${text}\u001b[${CODES[tone][1]}m`
+        : text
   }
 }
 
@@ -26,7 +29,11 @@ export function styler(enabled: boolean): Styler {
  * Colour follows the usual conventions: --color / --no-color win; otherwise only on a TTY, and
  * never when NO_COLOR is set to anything (https://no-color.org) or TERM is dumb.
  */
-export function colorWanted(flag: boolean | undefined, isTty: boolean, env: NodeJS.ProcessEnv): boolean {
+export function colorWanted(
+  flag: boolean | undefined,
+  isTty: boolean,
+  env: NodeJS.ProcessEnv
+): boolean {
   if (flag !== undefined) return flag
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false
   if (env.TERM === 'dumb') return false
@@ -53,16 +60,21 @@ export function shorten(text: string, limit: number): string {
 }
 
 export function renderTable(headers: string[], rows: Cell[][], style: Styler): string {
-  const clean = rows.map(row => row.map(cell => ({ text: oneLine(textOf(cell)), tone: toneOf(cell) })))
-  const widths = headers.map((h, i) => Math.max(width(h), ...clean.map(r => width(r[i]?.text ?? ''))))
+  const clean = rows.map(row =>
+    row.map(cell => ({ text: oneLine(textOf(cell)), tone: toneOf(cell) }))
+  )
+  const widths = headers.map((h, i) =>
+    Math.max(width(h), ...clean.map(r => width(r[i]?.text ?? '')))
+  )
   const line = (cells: { text: string; tone: Tone | undefined }[]): string =>
     cells
       .map((c, i) => {
-        const padded = i === cells.length - 1 ? c.text : c.text + ' '.repeat(widths[i]! - width(c.text))
+        const padded =
+          i === cells.length - 1 ? c.text : c.text + ' '.repeat(widths[i]! - width(c.text))
         return style.paint(padded, c.tone)
       })
       .join('  ')
       .trimEnd()
-  const head = line(headers.map(h => ({ text: h, tone: 'bold' as Tone })))
+  const head = line(headers.map(h => ({ text: h, tone: 'bold' })))
   return [head, ...clean.map(line)].join('\n')
 }

@@ -36,7 +36,7 @@ export const actionsLogger: Logger = {
  * Names of inputs that hold secrets in any action; they are masked before anything else runs,
  * even before validation, so a bad value can never be echoed back in an error.
  */
-const SECRET_INPUTS = ['tracking-token', 'tracking-password', 'github-token']
+const SECRET_INPUTS = ['tracking-token', 'tracking-password', 'github-token', 'token']
 
 /**
  * The one place that calls setFailed. A user's mistake (ActionError, ConfigurationError) is

@@ -33,7 +33,11 @@ function pyJsonString(text: string): string {
 
 /** The exact bytes of `json.dumps(sorted_entries, sort_keys=True)`. */
 export function manifestBytes(entries: ManifestEntry[]): string {
-  const sorted = [...entries].sort((a, b) => compareCodePoints(a.relpath, b.relpath))
+  // UTF-8 byte order is code-point order; encode each relpath once, not per comparison.
+  const sorted = entries
+    .map(e => ({ e, key: Buffer.from(e.relpath, 'utf8') }))
+    .sort((a, b) => Buffer.compare(a.key, b.key))
+    .map(x => x.e)
   return `[${sorted.map(e => `{"md5": ${pyJsonString(e.md5)}, "relpath": ${pyJsonString(e.relpath)}}`).join(', ')}]`
 }
 

@@ -116,8 +116,14 @@ export async function checkStage(ctx: StageCheckContext, stage: ResolvedStage, l
       if (r.dvc) changedDeps[statusKey(stage.wdir, stage.deps[i]!)] = r.dvc
     })
     for (const { file, keys } of stage.params) {
-      const abs = path.resolve(ctx.root, stage.wdir, file)
       const key = statusKey(stage.wdir, file)
+      const safe = resolveProjectPath(ctx.root, ctx.realRoot, stage.wdir, file, ctx.allowExternal)
+      if (!safe.ok) {
+        ctx.refused.push({ path: file, reason: describeRefusal(safe.why) })
+        entries.push({ kind: 'param', path: file, status: 'refused', hash: 'params', note: `${file} ${describeRefusal(safe.why)}; not read (set allow-external: true to read it)` })
+        continue
+      }
+      const abs = safe.abs
       const lockValues = lock?.params[file] ?? undefined
       const line = ctx.lines.stage(stage.name)
       if (!existsSync(abs) || !statSync(abs).isFile()) {

@@ -29,6 +29,7 @@ export async function walkTrackedDir(
   const files: WalkedFile[] = []
   const escaped: string[] = []
   const pending: string[] = ['']
+  const regular: WalkedFile[] = []
   while (pending.length > 0) {
     const sub = pending.pop()!
     const entries = await readdir(path.join(dirAbs, sub), { withFileTypes: true })
@@ -60,8 +61,12 @@ export async function walkTrackedDir(
       }
       if (!entry.isFile()) continue
       if (ignore.isEntryIgnored(relToRoot, false)) continue
-      files.push({ relpath, abs, size: (await lstat(abs)).size })
+      regular.push({ relpath, abs, size: 0 })
     }
+    // Sizes only balance the hashing batches; stat them concurrently, not one await per file.
+    await Promise.all(regular.map(async f => (f.size = (await lstat(f.abs)).size)))
+    files.push(...regular)
+    regular.length = 0
   }
   return { files, escaped }
 }

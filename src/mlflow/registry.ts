@@ -232,13 +232,22 @@ export class MlflowClient {
   }
 
   /** One level of a run's artifact tree; a missing path (or a file) lists nothing. */
-  async listRunArtifacts(runId: string, path?: string): Promise<{ path: string; is_dir: boolean; file_size?: number }[]> {
+  async listRunArtifacts(
+    runId: string,
+    path?: string
+  ): Promise<{ path: string; is_dir: boolean; file_size?: number }[]> {
     const res = await this.http.get(
       'artifacts/list',
       { run_id: runId, ...(path ? { path } : {}) },
       z.object({
         files: z
-          .array(z.object({ path: z.string(), is_dir: z.boolean().optional().default(false), file_size: z.union([z.number(), z.string().transform(Number)]).optional() }))
+          .array(
+            z.object({
+              path: z.string(),
+              is_dir: z.boolean().optional().default(false),
+              file_size: z.union([z.number(), z.string().transform(Number)]).optional()
+            })
+          )
           .optional()
           .default([])
       }),

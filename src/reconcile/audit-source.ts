@@ -10,7 +10,9 @@ import { verifyFile } from '../audit/verify.js'
 export async function loadVerifiedEntries(fullPath: string, label: string): Promise<AuditEntry[]> {
   const chain = await verifyFile(fullPath)
   if (!chain.exists) {
-    throw new ConfigurationError(`The audit log '${label}' does not exist; check the path (or check out the branch that holds it)`)
+    throw new ConfigurationError(
+      `The audit log '${label}' does not exist; check the path (or check out the branch that holds it)`
+    )
   }
   if (!chain.valid && chain.firstBad) {
     throw new ActionError(

@@ -25,7 +25,11 @@ const byNumber = (a: string, b: string): number => Number(a) - Number(b) || a.lo
  * `drift-detected` entries are skipped on purpose: recording a finding must not make the
  * out-of-band state look audited.
  */
-export function auditedHolders(entries: AuditEntry[], model: string, policy: Policy): {
+export function auditedHolders(
+  entries: AuditEntry[],
+  model: string,
+  policy: Policy
+): {
   holders: Map<string, AuditedHolder>
   /** Every target some entry of this model moved, in first-seen order. */
   touched: Target[]
@@ -34,7 +38,12 @@ export function auditedHolders(entries: AuditEntry[], model: string, policy: Pol
   const aliasOf = new Map<string, { version: string; entry: AuditEntry }>()
   const touched = new Map<string, Target>()
   for (const entry of entries) {
-    if (entry.model !== model || entry.outcome !== 'success' || !MOVING_EVENTS.has(String(entry.event))) continue
+    if (
+      entry.model !== model ||
+      entry.outcome !== 'success' ||
+      !MOVING_EVENTS.has(String(entry.event))
+    )
+      continue
     const version = String(entry.version ?? '').trim()
     if (version === '') continue
     for (const move of entryMoves(String(entry.to ?? ''), policy)) {
@@ -45,7 +54,8 @@ export function auditedHolders(entries: AuditEntry[], model: string, policy: Pol
       }
       if (ACTIVE_STAGES.has(move.name)) {
         for (const [other, held] of stageOf) {
-          if (other !== version && held.stage === move.name) stageOf.set(other, { stage: 'Archived', entry })
+          if (other !== version && held.stage === move.name)
+            stageOf.set(other, { stage: 'Archived', entry })
         }
       }
       stageOf.set(version, { stage: move.name, entry })
@@ -59,7 +69,10 @@ export function auditedHolders(entries: AuditEntry[], model: string, policy: Pol
       continue
     }
     // get-latest-versions answers the highest version in a stage, so that is what is compared.
-    const inStage = [...stageOf].filter(([, held]) => held.stage === target.name).map(([v]) => v).sort(byNumber)
+    const inStage = [...stageOf]
+      .filter(([, held]) => held.stage === target.name)
+      .map(([v]) => v)
+      .sort(byNumber)
     const top = inStage[inStage.length - 1]
     holders.set(key, top ? { version: top, entry: stageOf.get(top)!.entry } : { version: null })
   }

@@ -1,4 +1,12 @@
-export { reconcile, reconcileModel, toFinding, type Finding, type ReconcileReport, type TargetRow, type ReconcileDeps } from './reconcile.js'
+export {
+  reconcile,
+  reconcileModel,
+  toFinding,
+  type Finding,
+  type ReconcileReport,
+  type TargetRow,
+  type ReconcileDeps
+} from './reconcile.js'
 export { auditedHolders, auditedModels, type AuditedHolder } from './audited.js'
 export { readRegistryHolders, type RegistryReader } from './registry-state.js'
 export { entryMoves, policyTargets, targetKey, type Target } from './targets.js'

@@ -36,13 +36,21 @@ export interface ReconcileModeDeps {
  * audit-log's `mode: reconcile`: compare, report (outputs and summary), optionally record each
  * finding as a drift-detected event, then fail on drift when asked. The registry is only read.
  */
-export async function runReconcileMode(options: ReconcileModeOptions, deps: ReconcileModeDeps): Promise<ReconcileReport> {
+export async function runReconcileMode(
+  options: ReconcileModeOptions,
+  deps: ReconcileModeDeps
+): Promise<ReconcileReport> {
   const entries = await loadVerifiedEntries(options.file.full, options.file.label)
-  const report = await reconcile(entries, { registry: deps.registry, policyFor: deps.policyFor }, options.models)
+  const report = await reconcile(
+    entries,
+    { registry: deps.registry, policyFor: deps.policyFor },
+    options.models
+  )
   deps.setOutput('in-sync', report.inSync)
   deps.setOutput('findings', JSON.stringify(report.findings))
   const parts = [renderReconcile(report, options.file.label)]
-  for (const finding of report.findings) deps.logger.warning(describeFinding(finding), { file: options.file.label })
+  for (const finding of report.findings)
+    deps.logger.warning(describeFinding(finding), { file: options.file.label })
   if (options.recordDrift && report.findings.length > 0) {
     const commit = await deps.gitCommit()
     const recorded: string[] = []
@@ -62,13 +70,21 @@ export async function runReconcileMode(options: ReconcileModeOptions, deps: Reco
       deps.summary.add(parts.join('\n\n'))
     }
   } else {
-    if (report.findings.length > 0) parts.push('Set `record-drift: true` to append each finding to the audit log as a `drift-detected` event.')
+    if (report.findings.length > 0)
+      parts.push(
+        'Set `record-drift: true` to append each finding to the audit log as a `drift-detected` event.'
+      )
     deps.summary.add(parts.join('\n\n'))
   }
   if (!report.inSync && options.failOnDrift) {
     throw new ActionError(
       `${report.findings.length} registry target(s) changed outside the audit trail: ` +
-        report.findings.map(f => `${f.model} ${f.kind} ${f.target} (registry ${f.registry_version ?? 'none'}, audited ${f.audited_version ?? 'none'})`).join('; ') +
+        report.findings
+          .map(
+            f =>
+              `${f.model} ${f.kind} ${f.target} (registry ${f.registry_version ?? 'none'}, audited ${f.audited_version ?? 'none'})`
+          )
+          .join('; ') +
         '. Promote the intended version through promote-model, or set fail-on-drift: false to report without failing'
     )
   }

@@ -9,7 +9,12 @@ import { DEFAULT_POLICY_PATH, effectivePolicy, parsePolicy, type Policy } from '
  * loadPolicy would re-read and re-validate the file for each). Same rules as loadPolicy: no
  * file at the default path means the default stages; an explicit path must exist.
  */
-export function policyResolver(options: { policyFile?: string | undefined; workspace: string; logger: Logger; inputName?: string }): (model: string) => Policy {
+export function policyResolver(options: {
+  policyFile?: string | undefined
+  workspace: string
+  logger: Logger
+  inputName?: string
+}): (model: string) => Policy {
   const explicit = options.policyFile?.trim()
   const relative = explicit || DEFAULT_POLICY_PATH
   const full = path.resolve(options.workspace, relative)

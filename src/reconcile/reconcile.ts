@@ -49,7 +49,11 @@ export interface ReconcileDeps {
 }
 
 /** Compares one model's targets; the policy's targets and every target its audit entries moved. */
-export async function reconcileModel(model: string, entries: AuditEntry[], deps: ReconcileDeps): Promise<TargetRow[]> {
+export async function reconcileModel(
+  model: string,
+  entries: AuditEntry[],
+  deps: ReconcileDeps
+): Promise<TargetRow[]> {
   const policy = deps.policyFor(model)
   const { holders, touched } = auditedHolders(entries, model, policy)
   const targets = mergeTargets(policyTargets(policy), touched)
@@ -83,7 +87,8 @@ export function toFinding(row: TargetRow): Finding {
     registry_version: row.registryVersion,
     audited_version: row.auditedVersion,
     last_updated_timestamp: row.lastUpdatedTimestamp,
-    last_updated: row.lastUpdatedTimestamp === null ? null : new Date(row.lastUpdatedTimestamp).toISOString(),
+    last_updated:
+      row.lastUpdatedTimestamp === null ? null : new Date(row.lastUpdatedTimestamp).toISOString(),
     user_id: row.userId,
     audit_seq: typeof seq === 'number' ? seq : null
   }
@@ -94,7 +99,11 @@ export function toFinding(row: TargetRow): Finding {
  * never mentions is compared against "nobody should hold any target"). Models are read one
  * after another so a large registry is not hit with every request at once.
  */
-export async function reconcile(entries: AuditEntry[], deps: ReconcileDeps, onlyModels: string[] = []): Promise<ReconcileReport> {
+export async function reconcile(
+  entries: AuditEntry[],
+  deps: ReconcileDeps,
+  onlyModels: string[] = []
+): Promise<ReconcileReport> {
   const models = onlyModels.length > 0 ? [...new Set(onlyModels)] : auditedModels(entries)
   const rows: TargetRow[] = []
   for (const model of models) rows.push(...(await reconcileModel(model, entries, deps)))

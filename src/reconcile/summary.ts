@@ -22,7 +22,19 @@ export function renderReconcile(report: ReconcileReport, file: string): string {
     ])
   const table =
     rows.length > 0
-      ? markdownTable(['Status', 'Model', 'Target', 'Registry', 'Audited', 'Registry last updated (UTC)', 'Registry user', 'Audit seq'], rows)
+      ? markdownTable(
+          [
+            'Status',
+            'Model',
+            'Target',
+            'Registry',
+            'Audited',
+            'Registry last updated (UTC)',
+            'Registry user',
+            'Audit seq'
+          ],
+          rows
+        )
       : '_No models to compare: the audit log names none._'
   return [heading('Reconcile: registry against the audit log'), verdict, table].join('\n\n')
 }

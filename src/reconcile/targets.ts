@@ -36,10 +36,12 @@ export function entryMoves(to: string, policy: Policy): Target[] {
   const text = to.trim()
   if (text === '') return []
   const lower = text.toLowerCase()
-  if (lower.startsWith('alias:')) return [{ kind: 'alias', name: text.slice('alias:'.length).trim() }]
+  if (lower.startsWith('alias:'))
+    return [{ kind: 'alias', name: text.slice('alias:'.length).trim() }]
   const stageName = lower.startsWith('stage:') ? text.slice('stage:'.length).trim() : text
   const policyStage: StagePolicy | undefined = findStage(policy, stageName)
-  const mlflow = mlflowStageFor(stageName) ?? (policyStage ? mlflowStageFor(policyStage.name) : undefined)
+  const mlflow =
+    mlflowStageFor(stageName) ?? (policyStage ? mlflowStageFor(policyStage.name) : undefined)
   if (!policyStage && !mlflow) {
     return lower.startsWith('stage:') ? [] : [{ kind: 'alias', name: text }]
   }
@@ -54,6 +56,7 @@ export function entryMoves(to: string, policy: Policy): Target[] {
 /** Adds targets not yet listed (by key), keeping the first occurrence's order. */
 export function mergeTargets(...lists: Target[][]): Target[] {
   const seen = new Map<string, Target>()
-  for (const list of lists) for (const t of list) if (!seen.has(targetKey(t))) seen.set(targetKey(t), t)
+  for (const list of lists)
+    for (const t of list) if (!seen.has(targetKey(t))) seen.set(targetKey(t), t)
   return [...seen.values()]
 }

@@ -7,7 +7,9 @@ import type { Lineage } from './types.js'
  * (`<prefix>git_commit`, `<prefix>run_url` of the promoting run) never overwrite the lineage of
  * the run that produced the version.
  */
-export const lineageKeys = (prefix: string) => ({
+export const lineageKeys = (
+  prefix: string
+): Record<'gitCommit' | 'lockSha256' | 'modelMd5' | 'runUrl' | 'actor' | 'at', string> => ({
   gitCommit: `${prefix}registration.git_commit`,
   lockSha256: `${prefix}registration.dvc_lock_sha256`,
   modelMd5: `${prefix}registration.model_md5`,

@@ -60,7 +60,8 @@ export async function registerCandidate(
     model: request.model,
     source: source.uri,
     runId: checked.runId ?? '',
-    modelId: checked.modelId ?? ''
+    modelId: checked.modelId ?? '',
+    dryRun: request.dryRun === true
   }
 
   if (exists) {
@@ -91,6 +92,23 @@ export async function registerCandidate(
     }
   }
 
+  const tags = lineageTags(request.tagPrefix, lineage, deps.run, new Date(clock.now()))
+  if (request.dryRun) {
+    logger.info(
+      `Dry run: would register ${source.uri} as a new version of '${request.model}'` +
+        `${exists ? '' : ' (creating the registered model)'}, tagged with its lineage; nothing was written.`
+    )
+    return {
+      ...base,
+      version: '',
+      registered: false,
+      createdModel: false,
+      tags,
+      status: '',
+      waitedMs: 0
+    }
+  }
+
   let createdModel = false
   if (!exists) {
     try {
@@ -104,7 +122,6 @@ export async function registerCandidate(
     }
   }
 
-  const tags = lineageTags(request.tagPrefix, lineage, deps.run, new Date(clock.now()))
   let created
   try {
     created = await registry.createModelVersion({

@@ -6,12 +6,14 @@ const cell = (value: string): string => value.replace(/\|/g, '\\|').replace(/\n/
 export function registrationSummary(result: RegistrationResult): string {
   const heading = result.registered
     ? `### Registered '${cell(result.model)}' version ${result.version}`
-    : `### '${cell(result.model)}' version ${result.version} was already registered from this source`
+    : result.version
+      ? `### '${cell(result.model)}' version ${result.version} was already registered from this source`
+      : `### Dry run: would register a new version of '${cell(result.model)}'`
   const rows: [string, string][] = [
     ['source', result.source],
     ['run', result.runId || '(none)'],
     ...(result.modelId ? [['logged model', result.modelId] as [string, string]] : []),
-    ['status', result.status],
+    ['status', result.status || '(not registered)'],
     ['registered model created', result.createdModel ? 'yes' : 'no'],
     ...Object.entries(result.tags)
   ]
@@ -21,4 +23,19 @@ export function registrationSummary(result: RegistrationResult): string {
     ...rows.map(([k, v]) => `| ${cell(k)} | \`${cell(v)}\` |`)
   ].join('\n')
   return `${heading}\n\n${table}\n`
+}
+
+/**
+ * The action outputs registration sets. With a later promotion, the promotion's own outputs
+ * (version, changed, ...) are set after these and win; `registered` is registration's alone.
+ */
+export function registrationOutputs(result: RegistrationResult): Record<string, string> {
+  return {
+    version: result.version,
+    registered: String(result.registered),
+    'model-uri': result.version ? `models:/${result.model}/${result.version}` : '',
+    'run-id': result.runId,
+    source: result.source,
+    changed: String(result.registered)
+  }
 }

@@ -37,6 +37,8 @@ export interface RegistrationRequest {
   tagPrefix: string
   /** How long a PENDING_REGISTRATION version is waited for. */
   timeoutMs: number
+  /** Check everything and say what would be registered; write nothing. */
+  dryRun?: boolean
 }
 
 export interface RegistrationDeps {
@@ -48,9 +50,11 @@ export interface RegistrationDeps {
 
 export interface RegistrationResult {
   model: string
+  /** Empty for a dry run that found no earlier version. */
   version: string
-  /** False when an earlier run had already registered this source (idempotent rerun). */
+  /** False when an earlier run had already registered this source (idempotent rerun), or on a dry run. */
   registered: boolean
+  dryRun: boolean
   createdModel: boolean
   source: string
   runId: string
@@ -59,6 +63,6 @@ export interface RegistrationResult {
   tags: Record<string, string>
   status: string
   waitedMs: number
-  /** The version as the registry last showed it. */
-  modelVersion: ModelVersion
+  /** The version as the registry last showed it (none on a dry run that would register). */
+  modelVersion?: ModelVersion
 }

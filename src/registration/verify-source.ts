@@ -83,7 +83,7 @@ export async function checkSource(
       if (runIdInput && runIdInput !== source.runId) {
         missing(
           source,
-          `it names run '${source.runId}' but input 'run-id' is '${runIdInput}'; leave run-id empty for a runs:/ source`
+          `it names run '${source.runId}' but input 'source-run-id' is '${runIdInput}'; leave source-run-id empty for a runs:/ source`
         )
       }
       await getRun(registry, source, source.runId)
@@ -109,7 +109,7 @@ export async function checkSource(
       if (runIdInput && runId && runIdInput !== runId) {
         missing(
           source,
-          `the logged model comes from run '${runId}' but input 'run-id' is '${runIdInput}'`
+          `the logged model comes from run '${runId}' but input 'source-run-id' is '${runIdInput}'`
         )
       }
       return {
@@ -126,7 +126,7 @@ export async function checkSource(
         if (!root || (source.uri !== root && !source.uri.startsWith(`${root}/`))) {
           missing(
             source,
-            `it is not inside the artifacts of run '${runId}' (${root || 'no artifact URI'}); give the run that logged it in input 'run-id', or leave run-id empty`
+            `it is not inside the artifacts of run '${runId}' (${root || 'no artifact URI'}); give the run that logged it in input 'source-run-id', or leave source-run-id empty`
           )
         }
         await requireRunArtifact(

@@ -22,12 +22,17 @@ export async function historyCommand(ctx: CommandContext): Promise<ExitCode> {
   const [model] = positionals(ctx.args, ['model'], 1) as [string]
   const file = auditPath(ctx)
   const chain = await verifyFile(file.full)
-  if (!chain.exists) throw new ConfigurationError(`The audit log '${file.label}' does not exist; pass --file or --repo`)
+  if (!chain.exists)
+    throw new ConfigurationError(
+      `The audit log '${file.label}' does not exist; pass --file or --repo`
+    )
   const { entries: all } = readAuditEntries(await readFile(file.full, 'utf8'))
   let entries = all.filter(e => e.model === model)
   if (ctx.args.limit) entries = entries.slice(-ctx.args.limit)
   if (!chain.valid) {
-    ctx.logger.warning(`${file.label} line ${chain.firstBad!.line} ${chain.firstBad!.reason}; entries from there on are not trustworthy`)
+    ctx.logger.warning(
+      `${file.label} line ${chain.firstBad!.line} ${chain.firstBad!.reason}; entries from there on are not trustworthy`
+    )
   }
   if (ctx.args.json) {
     ctx.out(
@@ -35,7 +40,12 @@ export async function historyCommand(ctx: CommandContext): Promise<ExitCode> {
         {
           model,
           audit_file: file.label,
-          chain: { valid: chain.valid, entries: chain.entries, head_sha256: chain.headSha256, first_bad_line: chain.firstBad?.line ?? null },
+          chain: {
+            valid: chain.valid,
+            entries: chain.entries,
+            head_sha256: chain.headSha256,
+            first_bad_line: chain.firstBad?.line ?? null
+          },
           events: entries
         },
         null,
@@ -47,7 +57,9 @@ export async function historyCommand(ctx: CommandContext): Promise<ExitCode> {
   } else {
     const rows = entries.map(e => [
       String(e.seq),
-      String(e.ts ?? '').replace('T', ' ').replace('Z', ''),
+      String(e.ts ?? '')
+        .replace('T', ' ')
+        .replace('Z', ''),
       eventCell(e),
       String(e.version ?? ''),
       `${String(e.from ?? '') || '-'} → ${String(e.to ?? '') || '-'}`,
@@ -56,7 +68,23 @@ export async function historyCommand(ctx: CommandContext): Promise<ExitCode> {
       Array.isArray(e.approvals) ? approvedLogins(e.approvals).join(',') : '',
       shorten(String(e.reason ?? ''), 60)
     ])
-    ctx.out(renderTable(['SEQ', 'TIME (UTC)', 'EVENT', 'VERSION', 'FROM → TO', 'PREVIOUS', 'ACTOR', 'APPROVED BY', 'REASON'], rows, ctx.style))
+    ctx.out(
+      renderTable(
+        [
+          'SEQ',
+          'TIME (UTC)',
+          'EVENT',
+          'VERSION',
+          'FROM → TO',
+          'PREVIOUS',
+          'ACTOR',
+          'APPROVED BY',
+          'REASON'
+        ],
+        rows,
+        ctx.style
+      )
+    )
   }
   return chain.valid ? EXIT.ok : EXIT.problem
 }

@@ -49,11 +49,30 @@ export async function reconcileCommand(ctx: CommandContext): Promise<ExitCode> {
   } else {
     const rows = [...report.rows].sort((a, b) => Number(a.inSync) - Number(b.inSync))
     const headline = report.inSync
-      ? ctx.style.paint(`In sync: ${report.rows.length} target(s) of ${report.models.length} model(s) hold what ${file.label} says.`, 'green')
-      : ctx.style.paint(`Drift: ${report.findings.length} target(s) changed outside the audit trail (${registry.server} against ${file.label}).`, 'red')
-    const table = rows.length > 0
-      ? renderTable(['STATUS', 'MODEL', 'TARGET', 'REGISTRY', 'AUDITED', 'REGISTRY LAST UPDATED', 'REGISTRY USER'], rows.map(reconcileRowCells), ctx.style)
-      : `${file.label} names no models.`
+      ? ctx.style.paint(
+          `In sync: ${report.rows.length} target(s) of ${report.models.length} model(s) hold what ${file.label} says.`,
+          'green'
+        )
+      : ctx.style.paint(
+          `Drift: ${report.findings.length} target(s) changed outside the audit trail (${registry.server} against ${file.label}).`,
+          'red'
+        )
+    const table =
+      rows.length > 0
+        ? renderTable(
+            [
+              'STATUS',
+              'MODEL',
+              'TARGET',
+              'REGISTRY',
+              'AUDITED',
+              'REGISTRY LAST UPDATED',
+              'REGISTRY USER'
+            ],
+            rows.map(reconcileRowCells),
+            ctx.style
+          )
+        : `${file.label} names no models.`
     ctx.out(`${table}\n\n${headline}`)
   }
   return report.inSync ? EXIT.ok : EXIT.problem

@@ -29,7 +29,8 @@ export interface StatusTarget {
   registry_user: string | null
 }
 
-const orNull = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null)
+const orNull = (value: unknown): string | null =>
+  typeof value === 'string' && value !== '' ? value : null
 
 /**
  * The facts come from the audit entry that put the version there when the registry agrees with
@@ -37,7 +38,8 @@ const orNull = (value: unknown): string | null => (typeof value === 'string' && 
  * promote-model wrote on the version, if any) can say anything.
  */
 export function statusTarget(row: TargetRow): StatusTarget {
-  const registryUpdated = row.lastUpdatedTimestamp === null ? null : new Date(row.lastUpdatedTimestamp).toISOString()
+  const registryUpdated =
+    row.lastUpdatedTimestamp === null ? null : new Date(row.lastUpdatedTimestamp).toISOString()
   const base = {
     kind: row.target.kind,
     target: row.target.name,
@@ -107,16 +109,37 @@ export async function statusCommand(ctx: CommandContext): Promise<ExitCode> {
   const targets = rows.map(statusTarget)
   const drift = targets.filter(t => t.drift).length
   if (ctx.args.json) {
-    ctx.out(JSON.stringify({ model, registry: registry.server, audit_file: file.label, in_sync: drift === 0, targets }, null, 2))
+    ctx.out(
+      JSON.stringify(
+        { model, registry: registry.server, audit_file: file.label, in_sync: drift === 0, targets },
+        null,
+        2
+      )
+    )
   } else {
     const table = renderTable(
-      ['TARGET', 'VERSION', 'SINCE', 'PROMOTED BY', 'APPROVED BY', 'REASON', 'RUN', 'LOCK SHA256', 'MODEL MD5', 'AUDIT'],
+      [
+        'TARGET',
+        'VERSION',
+        'SINCE',
+        'PROMOTED BY',
+        'APPROVED BY',
+        'REASON',
+        'RUN',
+        'LOCK SHA256',
+        'MODEL MD5',
+        'AUDIT'
+      ],
       targets.map(cells),
       ctx.style
     )
-    const headline = drift === 0
-      ? ctx.style.paint(`${model}: every stage and alias holds what ${file.label} says.`, 'green')
-      : ctx.style.paint(`${model}: ${drift} target(s) changed outside the audit trail; run 'model-governance reconcile' for details.`, 'red')
+    const headline =
+      drift === 0
+        ? ctx.style.paint(`${model}: every stage and alias holds what ${file.label} says.`, 'green')
+        : ctx.style.paint(
+            `${model}: ${drift} target(s) changed outside the audit trail; run 'model-governance reconcile' for details.`,
+            'red'
+          )
     ctx.out(`${table}\n\n${headline}`)
   }
   return drift === 0 ? EXIT.ok : EXIT.problem

@@ -9,8 +9,14 @@ import { renderTable } from '../table.js'
 export async function verifyAuditCommand(ctx: CommandContext): Promise<ExitCode> {
   const [given] = positionals(ctx.args, ['file'], 0)
   const file = auditPath(ctx, given)
-  const result = await verifyFile(file.full, ctx.args.expectedSha256 ? { expectedSha256: ctx.args.expectedSha256 } : {})
-  if (!result.exists) throw new ConfigurationError(`The audit log '${file.label}' does not exist; pass the path of an AUDIT.log`)
+  const result = await verifyFile(
+    file.full,
+    ctx.args.expectedSha256 ? { expectedSha256: ctx.args.expectedSha256 } : {}
+  )
+  if (!result.exists)
+    throw new ConfigurationError(
+      `The audit log '${file.label}' does not exist; pass the path of an AUDIT.log`
+    )
   if (ctx.args.json) {
     ctx.out(
       JSON.stringify(
@@ -32,9 +38,16 @@ export async function verifyAuditCommand(ctx: CommandContext): Promise<ExitCode>
       ['entries verified', String(result.entries)],
       ['head sha256', result.headSha256]
     ]
-    if (result.firstBad) rows.push(['first bad line', String(result.firstBad.line)], ['reason', result.firstBad.reason])
+    if (result.firstBad)
+      rows.push(
+        ['first bad line', String(result.firstBad.line)],
+        ['reason', result.firstBad.reason]
+      )
     const verdict = result.valid
-      ? ctx.style.paint(`Valid: the chain of ${result.entries} entr${result.entries === 1 ? 'y' : 'ies'} verifies.`, 'green')
+      ? ctx.style.paint(
+          `Valid: the chain of ${result.entries} entr${result.entries === 1 ? 'y' : 'ies'} verifies.`,
+          'green'
+        )
       : ctx.style.paint(`Broken: line ${result.firstBad!.line} ${result.firstBad!.reason}.`, 'red')
     ctx.out(`${renderTable(['CHECK', 'RESULT'], rows, ctx.style)}\n\n${verdict}`)
   }

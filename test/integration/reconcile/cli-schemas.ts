@@ -25,7 +25,16 @@ export const reconcileSchema = z
     models: z.array(z.string()),
     findings: z.array(findingSchema),
     targets: z.array(
-      z.object({ model: z.string(), kind: z.enum(['stage', 'alias']), target: z.string(), registry_version: version, audited_version: version, in_sync: z.boolean() }).strict()
+      z
+        .object({
+          model: z.string(),
+          kind: z.enum(['stage', 'alias']),
+          target: z.string(),
+          registry_version: version,
+          audited_version: version,
+          in_sync: z.boolean()
+        })
+        .strict()
     )
   })
   .strict()
@@ -49,8 +58,14 @@ export const statusSchema = z
           approved_by: z.array(z.string()),
           reason: z.string().nullable(),
           run_url: z.string().url().nullable(),
-          lock_sha256: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
-          model_md5: z.string().regex(/^[0-9a-f]{32}$/).nullable(),
+          lock_sha256: z
+            .string()
+            .regex(/^[0-9a-f]{64}$/)
+            .nullable(),
+          model_md5: z
+            .string()
+            .regex(/^[0-9a-f]{32}$/)
+            .nullable(),
           source: z.enum(['audit-log', 'tags', 'none']),
           audit_seq: z.number().int().positive().nullable(),
           registry_last_updated: z.string().datetime().nullable(),
@@ -65,7 +80,14 @@ export const historySchema = z
   .object({
     model: z.string(),
     audit_file: z.string(),
-    chain: z.object({ valid: z.boolean(), entries: z.number().int(), head_sha256: z.string().regex(/^[0-9a-f]{64}$/), first_bad_line: z.number().nullable() }).strict(),
+    chain: z
+      .object({
+        valid: z.boolean(),
+        entries: z.number().int(),
+        head_sha256: z.string().regex(/^[0-9a-f]{64}$/),
+        first_bad_line: z.number().nullable()
+      })
+      .strict(),
     events: z.array(
       z
         .object({
@@ -96,4 +118,6 @@ export const verifySchema = z
   })
   .strict()
 
-export const errorSchema = z.object({ error: z.object({ exit_code: z.number().int(), message: z.string() }).strict() }).strict()
+export const errorSchema = z
+  .object({ error: z.object({ exit_code: z.number().int(), message: z.string() }).strict() })
+  .strict()

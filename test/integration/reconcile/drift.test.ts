@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals'
 import path from 'node:path'
 import { readAuditEntries } from '../../../src/audit/entry.js'
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { silentLogger } from '../../../src/core/logger.js'
 import { createMlflowClient } from '../../../src/mlflow/index.js'
 import { loadVerifiedEntries } from '../../../src/reconcile/audit-source.js'
@@ -9,7 +9,13 @@ import { policyResolver } from '../../../src/reconcile/policy-source.js'
 import { reconcile } from '../../../src/reconcile/reconcile.js'
 import { dumpModels, seed, uniqueName } from '../../harness/python.js'
 import { harness } from '../../harness/state.js'
-import { errorSchema, historySchema, reconcileSchema, statusSchema, verifySchema } from './cli-schemas.js'
+import {
+  errorSchema,
+  historySchema,
+  reconcileSchema,
+  statusSchema,
+  verifySchema
+} from './cli-schemas.js'
 import { cli, LINEAGE, promoteAndAudit, workspace } from './fixtures.js'
 
 interface Dumped {
@@ -34,8 +40,16 @@ describe('reconcile against the real registry and a real audit log', () => {
 
   const domainReconcile = async () => {
     const entries = await loadVerifiedEntries(path.join(ws, 'AUDIT.log'), 'AUDIT.log')
-    const registry = createMlflowClient({ 'tracking-uri': mlflow.uri }, {}, silentLogger, () => undefined)
-    return reconcile(entries, { registry, policyFor: policyResolver({ workspace: ws, logger: silentLogger }) })
+    const registry = createMlflowClient(
+      { 'tracking-uri': mlflow.uri },
+      {},
+      silentLogger,
+      () => undefined
+    )
+    return reconcile(entries, {
+      registry,
+      policyFor: policyResolver({ workspace: ws, logger: silentLogger })
+    })
   }
 
   beforeAll(async () => {
@@ -61,7 +75,9 @@ describe('reconcile against the real registry and a real audit log', () => {
     expect(report.findings).toEqual([])
     expect(report.inSync).toBe(true)
     expect(report.models).toEqual([clean, stageMoved, aliasMoved])
-    const cleanRows = report.rows.filter(r => r.model === clean).map(r => [`${r.target.kind}:${r.target.name}`, r.registryVersion, r.auditedVersion])
+    const cleanRows = report.rows
+      .filter(r => r.model === clean)
+      .map(r => [`${r.target.kind}:${r.target.name}`, r.registryVersion, r.auditedVersion])
     expect(cleanRows).toEqual([
       ['alias:development', null, null],
       ['stage:Staging', '2', '2'],
@@ -71,10 +87,13 @@ describe('reconcile against the real registry and a real audit log', () => {
     ])
     const run = await cli(['reconcile', '--json'], { cwd: ws, env })
     expect(run.code).toBe(0)
-    expect(reconcileSchema.parse(JSON.parse(run.stdout))).toMatchObject({ in_sync: true, findings: [] })
+    expect(reconcileSchema.parse(JSON.parse(run.stdout))).toMatchObject({
+      in_sync: true,
+      findings: []
+    })
   })
 
-  describe('after a stage and an alias are moved through MLflow\'s Python client', () => {
+  describe("after a stage and an alias are moved through MLflow's Python client", () => {
     beforeAll(() => {
       seed(mlflow.uri, [
         { op: 'transition', name: stageMoved, version: '2', stage: 'Production', archive: true },
@@ -83,9 +102,10 @@ describe('reconcile against the real registry and a real audit log', () => {
       dumped = dumpModels(mlflow.uri, [stageMoved, aliasMoved]) as Record<string, Dumped>
     })
 
-    it('finds exactly those two, with the registry\'s timestamp', async () => {
+    it("finds exactly those two, with the registry's timestamp", async () => {
       const report = await domainReconcile()
-      const lastUpdated = (model: string, version: string) => dumped[model]!.versions.find(v => v.version === version)!.last_updated_timestamp
+      const lastUpdated = (model: string, version: string) =>
+        dumped[model]!.versions.find(v => v.version === version)!.last_updated_timestamp
       expect(report.findings).toEqual([
         {
           model: stageMoved,
@@ -116,10 +136,15 @@ describe('reconcile against the real registry and a real audit log', () => {
     })
 
     it('CLI reconcile: exit 1, the same findings as JSON, and an aligned table without colour off a terminal', async () => {
-      const [json, table] = await Promise.all([cli(['reconcile', '--json'], { cwd: ws, env }), cli(['reconcile'], { cwd: ws, env })])
+      const [json, table] = await Promise.all([
+        cli(['reconcile', '--json'], { cwd: ws, env }),
+        cli(['reconcile'], { cwd: ws, env })
+      ])
       expect(json.code).toBe(1)
       const doc = reconcileSchema.parse(JSON.parse(json.stdout))
-      expect(doc.findings.map(f => [f.model, f.kind, f.target, f.registry_version, f.audited_version])).toEqual([
+      expect(
+        doc.findings.map(f => [f.model, f.kind, f.target, f.registry_version, f.audited_version])
+      ).toEqual([
         [stageMoved, 'stage', 'Production', '2', '1'],
         [aliasMoved, 'alias', 'champion', '2', '1']
       ])
@@ -127,13 +152,16 @@ describe('reconcile against the real registry and a real audit log', () => {
       expect(table.code).toBe(1)
       expect(table.stdout).not.toContain('\u001b[')
       const lines = table.stdout.split('\n')
-      expect(lines[0]).toMatch(/^STATUS +MODEL +TARGET +REGISTRY +AUDITED +REGISTRY LAST UPDATED +REGISTRY USER$/)
+      expect(lines[0]).toMatch(
+        /^STATUS +MODEL +TARGET +REGISTRY +AUDITED +REGISTRY LAST UPDATED +REGISTRY USER$/
+      )
       const drift = lines.filter(l => l.startsWith('DRIFT'))
       expect(drift).toHaveLength(2)
       expect(drift[0]).toMatch(new RegExp(`^DRIFT +${stageMoved} +stage Production +2 +1 +\\d{4}-`))
       // Aligned: every row's MODEL column starts where the header's does.
       const column = lines[0]!.indexOf('MODEL')
-      for (const line of lines.filter(l => /^(DRIFT|in sync) /.test(l))) expect([line[column - 1], line[column] !== ' ']).toEqual([' ', true])
+      for (const line of lines.filter(l => /^(DRIFT|in sync) /.test(l)))
+        expect([line[column - 1], line[column] !== ' ']).toEqual([' ', true])
       expect(table.stdout).toContain('Drift: 2 target(s) changed outside the audit trail')
     })
 
@@ -142,7 +170,13 @@ describe('reconcile against the real registry and a real audit log', () => {
       expect(run.code).toBe(1)
       const doc = statusSchema.parse(JSON.parse(run.stdout))
       const byTarget = Object.fromEntries(doc.targets.map(t => [`${t.kind}:${t.target}`, t]))
-      expect(byTarget['stage:Production']).toMatchObject({ version: '2', audited_version: '1', drift: true, source: 'none', promoted_by: null })
+      expect(byTarget['stage:Production']).toMatchObject({
+        version: '2',
+        audited_version: '1',
+        drift: true,
+        source: 'none',
+        promoted_by: null
+      })
       expect(byTarget['alias:champion']).toMatchObject({
         version: '1',
         drift: false,
@@ -157,7 +191,9 @@ describe('reconcile against the real registry and a real audit log', () => {
       })
       const human = await cli(['status', clean], { cwd: ws, env })
       expect(human.code).toBe(0)
-      expect(human.stdout).toMatch(/^stage Production +1 +\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ +octocat +release /m)
+      expect(human.stdout).toMatch(
+        /^stage Production +1 +\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ +octocat +release /m
+      )
       expect(human.stdout).toContain('every stage and alias holds what AUDIT.log says')
     })
 
@@ -168,29 +204,54 @@ describe('reconcile against the real registry and a real audit log', () => {
       ])
       expect(history.code).toBe(0)
       const doc = historySchema.parse(JSON.parse(history.stdout))
-      expect(doc.events.map(e => [e.seq, e.version, e.to])).toEqual([[1, '1', 'Staging'], [4, '1', 'Production'], [5, '2', 'Staging']])
+      expect(doc.events.map(e => [e.seq, e.version, e.to])).toEqual([
+        [1, '1', 'Staging'],
+        [4, '1', 'Production'],
+        [5, '2', 'Staging']
+      ])
       const onDisk = readAuditEntries(readFileSync(path.join(ws, 'AUDIT.log'), 'utf8')).entries
       expect(verify.code).toBe(0)
-      expect(verifySchema.parse(JSON.parse(verify.stdout))).toMatchObject({ valid: true, entries: onDisk.length, first_bad_line: null })
+      expect(verifySchema.parse(JSON.parse(verify.stdout))).toMatchObject({
+        valid: true,
+        entries: onDisk.length,
+        first_bad_line: null
+      })
     })
   })
 })
 
-describe('the CLI on the basic-auth server reads MLflow\'s credential variables', () => {
+describe("the CLI on the basic-auth server reads MLflow's credential variables", () => {
   const { auth } = harness()
   const model = uniqueName('rc-auth')
   const uri = { MLFLOW_TRACKING_URI: auth.uri }
 
   it('answers with the admin credentials from the environment, and exits 3 on a wrong password without printing it', async () => {
     const ws = workspace('auth')
+    writeFileSync(path.join(ws, 'AUDIT.log'), '')
     const [ok, denied] = await Promise.all([
-      cli(['status', model, '--json'], { cwd: ws, env: { ...uri, MLFLOW_TRACKING_USERNAME: auth.admin.username, MLFLOW_TRACKING_PASSWORD: auth.admin.password } }),
-      cli(['status', model, '--json'], { cwd: ws, env: { ...uri, MLFLOW_TRACKING_USERNAME: auth.admin.username, MLFLOW_TRACKING_PASSWORD: 'wrong-password' } })
+      cli(['status', model, '--json'], {
+        cwd: ws,
+        env: {
+          ...uri,
+          MLFLOW_TRACKING_USERNAME: auth.admin.username,
+          MLFLOW_TRACKING_PASSWORD: auth.admin.password
+        }
+      }),
+      cli(['status', model, '--json'], {
+        cwd: ws,
+        env: {
+          ...uri,
+          MLFLOW_TRACKING_USERNAME: auth.admin.username,
+          MLFLOW_TRACKING_PASSWORD: 'wrong-password'
+        }
+      })
     ])
     // A model nobody registered holds nothing, and the (empty) audit log agrees.
     expect(ok.stderr).toBe('')
     expect(ok.code).toBe(0)
-    expect(statusSchema.parse(JSON.parse(ok.stdout)).targets.map(t => [t.target, t.version, t.drift])).toEqual([
+    expect(
+      statusSchema.parse(JSON.parse(ok.stdout)).targets.map(t => [t.target, t.version, t.drift])
+    ).toEqual([
       ['development', null, false],
       ['Staging', null, false],
       ['challenger', null, false],

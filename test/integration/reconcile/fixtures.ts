@@ -24,11 +24,23 @@ stages:
 `
 
 export function git(cwd: string, args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=fixture', '-c', 'user.email=fixture@example.com', '-c', 'init.defaultBranch=main', ...args], {
-    cwd,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
+  return execFileSync(
+    'git',
+    [
+      '-c',
+      'user.name=fixture',
+      '-c',
+      'user.email=fixture@example.com',
+      '-c',
+      'init.defaultBranch=main',
+      ...args
+    ],
+    {
+      cwd,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe']
+    }
+  )
 }
 
 /** A real git repository with the policy committed, standing in for the checkout of a workflow. */
@@ -43,19 +55,37 @@ export function workspace(prefix: string, policy = BOTH_POLICY): string {
   return dir
 }
 
-export const LINEAGE = { 'lock-sha256': 'd'.repeat(64), 'model-md5': 'e'.repeat(32), verified: true }
+export const LINEAGE = {
+  'lock-sha256': 'd'.repeat(64),
+  'model-md5': 'e'.repeat(32),
+  verified: true
+}
 
-export type Promotion = [model: string, version: string, stage: string, from: string, extra?: Record<string, string>]
+export type Promotion = [
+  model: string,
+  version: string,
+  stage: string,
+  from: string,
+  extra?: Record<string, string>
+]
 
 /**
  * Governed promotions as the reusable workflow does them: the promote-model bundle moves each
  * version (the given promotions are of different models, so they run at once), then the
  * audit-log bundle appends each one's outputs in order (committed locally: push false).
  */
-export async function promoteAndAudit(ws: string, uri: string, promotions: Promotion[]): Promise<void> {
+export async function promoteAndAudit(
+  ws: string,
+  uri: string,
+  promotions: Promotion[]
+): Promise<void> {
   const promoted = await Promise.all(
     promotions.map(([model, version, stage, , extra]) =>
-      runDist('promote-model', { 'model-name': model, version, stage, 'tracking-uri': uri, ...extra }, { workspace: ws, env: RUN_ENV })
+      runDist(
+        'promote-model',
+        { 'model-name': model, version, stage, 'tracking-uri': uri, ...extra },
+        { workspace: ws, env: RUN_ENV }
+      )
     )
   )
   for (const [i, [model, version, stage, from]] of promotions.entries()) {
@@ -88,12 +118,20 @@ export interface CliRun {
 }
 
 /** Runs the bundled command as a user would, with only the environment given (no inherited MLflow vars). */
-export function cli(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<CliRun> {
+export function cli(
+  args: string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv }
+): Promise<CliRun> {
   return new Promise(resolve => {
     execFile(
       process.execPath,
       [path.join(ROOT, 'dist', 'cli', 'index.js'), ...args],
-      { cwd: options.cwd, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...options.env }, encoding: 'utf8', timeout: 60_000 },
+      {
+        cwd: options.cwd,
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, ...options.env },
+        encoding: 'utf8',
+        timeout: 60_000
+      },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0
         resolve({ code, stdout, stderr })

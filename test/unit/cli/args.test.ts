@@ -6,14 +6,19 @@ import { MlflowApiError, MlflowUnavailableError } from '../../../src/mlflow/erro
 
 describe('parseArgs', () => {
   it('reads the command, its arguments and options in any order', () => {
-    expect(parseArgs(['--json', 'status', 'churn', '--file=logs/AUDIT.log', '--policy', 'p.yml'])).toMatchObject({
+    expect(
+      parseArgs(['--json', 'status', 'churn', '--file=logs/AUDIT.log', '--policy', 'p.yml'])
+    ).toMatchObject({
       command: 'status',
       positionals: ['churn'],
       json: true,
       file: 'logs/AUDIT.log',
       policy: 'p.yml'
     })
-    expect(parseArgs(['reconcile', '--model', 'a', '--model=b', '--no-color'])).toMatchObject({ models: ['a', 'b'], color: false })
+    expect(parseArgs(['reconcile', '--model', 'a', '--model=b', '--no-color'])).toMatchObject({
+      models: ['a', 'b'],
+      color: false
+    })
   })
 
   it('treats no command, help and -h as help', () => {
@@ -23,7 +28,9 @@ describe('parseArgs', () => {
   })
 
   it('refuses unknown commands and options, naming them', () => {
-    expect(() => parseArgs(['stauts'])).toThrow("Unknown command 'stauts'; use one of: status, history, verify-audit, reconcile")
+    expect(() => parseArgs(['stauts'])).toThrow(
+      "Unknown command 'stauts'; use one of: status, history, verify-audit, reconcile"
+    )
     expect(() => parseArgs(['status', '--jsn'])).toThrow('Unknown option --jsn')
     expect(() => parseArgs(['status', '--json=yes'])).toThrow('Option --json takes no value')
     expect(() => parseArgs(['history', 'm', '--limit', '0'])).toThrow("Option --limit is '0'")
@@ -33,7 +40,9 @@ describe('parseArgs', () => {
 
   it('checks the number of arguments per command', () => {
     expect(() => positionals(parseArgs(['status']), ['model'], 1)).toThrow("'status' needs <model>")
-    expect(() => positionals(parseArgs(['reconcile', 'extra']), [], 0)).toThrow("'reconcile' takes no arguments; got 'extra'")
+    expect(() => positionals(parseArgs(['reconcile', 'extra']), [], 0)).toThrow(
+      "'reconcile' takes no arguments; got 'extra'"
+    )
     expect(positionals(parseArgs(['verify-audit', 'x.log']), ['file'], 0)).toEqual(['x.log'])
   })
 })

@@ -9,7 +9,12 @@ function capture(cwd: string, env: NodeJS.ProcessEnv = {}, isTTY = false) {
   const out: string[] = []
   const err: string[] = []
   return {
-    io: { env, cwd, stdout: { write: (t: string) => void out.push(t), isTTY }, stderr: { write: (t: string) => void err.push(t) } },
+    io: {
+      env,
+      cwd,
+      stdout: { write: (t: string) => void out.push(t), isTTY },
+      stderr: { write: (t: string) => void err.push(t) }
+    },
     stdout: () => out.join(''),
     stderr: () => err.join('')
   }
@@ -23,14 +28,23 @@ function repo(text: string): string {
   return dir
 }
 
-const LOG = chain([event('churn', '1', 'Staging'), event('other', '4', 'Production'), event('churn', '1', 'Production', { reason: 'ship\nit' })])
+const LOG = chain([
+  event('churn', '1', 'Staging'),
+  event('other', '4', 'Production'),
+  event('churn', '1', 'Production', { reason: 'ship\nit' })
+])
 
 describe('runCli (in process, no registry needed)', () => {
   it('verify-audit finds AUDIT.log at the repository root from a subdirectory', async () => {
     const dir = repo(LOG.text)
     const c = capture(path.join(dir, 'sub'))
     expect(await runCli(['verify-audit', '--json'], c.io)).toBe(0)
-    expect(JSON.parse(c.stdout())).toMatchObject({ file: 'AUDIT.log', valid: true, entries: 3, first_bad_line: null })
+    expect(JSON.parse(c.stdout())).toMatchObject({
+      file: 'AUDIT.log',
+      valid: true,
+      entries: 3,
+      first_bad_line: null
+    })
   })
 
   it('verify-audit exits 1 and names the first bad line of a tampered file', async () => {
@@ -56,7 +70,10 @@ describe('runCli (in process, no registry needed)', () => {
     const dir = repo(LOG.text)
     const c = capture(dir)
     expect(await runCli(['history', 'churn', '--json', '--limit', '1'], c.io)).toBe(0)
-    const doc = JSON.parse(c.stdout()) as { events: { seq: number; reason: string }[]; chain: { valid: boolean } }
+    const doc = JSON.parse(c.stdout()) as {
+      events: { seq: number; reason: string }[]
+      chain: { valid: boolean }
+    }
     expect(doc.chain.valid).toBe(true)
     expect(doc.events.map(e => [e.seq, e.reason])).toEqual([[3, 'ship\nit']])
   })
@@ -76,7 +93,9 @@ describe('runCli (in process, no registry needed)', () => {
     const c = capture(dir)
     expect(await runCli(['status', '--json'], c.io)).toBe(2)
     expect(c.stderr()).toContain("error: 'status' needs <model>")
-    expect(JSON.parse(c.stdout())).toEqual({ error: { exit_code: 2, message: expect.stringContaining("'status' needs <model>") } })
+    expect(JSON.parse(c.stdout())).toEqual({
+      error: { exit_code: 2, message: expect.stringContaining("'status' needs <model>") }
+    })
   })
 
   it('reconcile without MLFLOW_TRACKING_URI says which variable to set (exit 2)', async () => {
@@ -87,10 +106,17 @@ describe('runCli (in process, no registry needed)', () => {
   })
 
   it('status refuses a broken chain (exit 1) before asking the registry anything', async () => {
-    const dir = repo(LOG.text.split('\n').filter((_, i) => i !== 1).join('\n'))
+    const dir = repo(
+      LOG.text
+        .split('\n')
+        .filter((_, i) => i !== 1)
+        .join('\n')
+    )
     const c = capture(dir, { MLFLOW_TRACKING_URI: 'http://127.0.0.1:9' })
     expect(await runCli(['status', 'churn'], c.io)).toBe(1)
-    expect(c.stderr()).toMatch(/AUDIT\.log line 2 .*the chain is broken, so the audited state cannot be trusted/)
+    expect(c.stderr()).toMatch(
+      /AUDIT\.log line 2 .*the chain is broken, so the audited state cannot be trusted/
+    )
   })
 
   it('help and version exit 0', async () => {

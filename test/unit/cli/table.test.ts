@@ -8,7 +8,11 @@ describe('renderTable', () => {
       ['ok', 'fraud-détecteur', '10']
     ]
     const plain = renderTable(['STATUS', 'MODEL', 'V'], rows, styler(false))
-    expect(plain.split('\n')).toEqual(['STATUS  MODEL            V', 'DRIFT   churn            2', 'ok      fraud-détecteur  10'])
+    expect(plain.split('\n')).toEqual([
+      'STATUS  MODEL            V',
+      'DRIFT   churn            2',
+      'ok      fraud-détecteur  10'
+    ])
     const coloured = renderTable(['STATUS', 'MODEL', 'V'], rows, styler(true))
     expect(coloured).toContain('\u001b[31mDRIFT \u001b[39m')
     // eslint-disable-next-line no-control-regex
@@ -16,7 +20,9 @@ describe('renderTable', () => {
   })
 
   it('prints control characters in data as spaces, so a row stays one line', () => {
-    expect(renderTable(['REASON'], [['line one\nline two\u0007']], styler(false))).toBe('REASON\nline one line two')
+    expect(renderTable(['REASON'], [['line one\nline two\u0007']], styler(false))).toBe(
+      'REASON\nline one line two'
+    )
   })
 
   it('shortens long text with an ellipsis', () => {

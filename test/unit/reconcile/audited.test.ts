@@ -2,14 +2,20 @@ import { describe, expect, it } from '@jest/globals'
 import { auditedHolders, auditedModels } from '../../../src/reconcile/audited.js'
 import { BOTH_POLICY, chain, event, STAGES_POLICY } from './helpers.js'
 
-function expected(fields: Parameters<typeof chain>[0], policy = STAGES_POLICY, model = 'churn'): Record<string, string | null> {
+function expected(
+  fields: Parameters<typeof chain>[0],
+  policy = STAGES_POLICY,
+  model = 'churn'
+): Record<string, string | null> {
   const { holders } = auditedHolders(chain(fields).entries, model, policy)
   return Object.fromEntries([...holders].map(([k, h]) => [k, h.version]))
 }
 
 describe('auditedHolders replays the log as the registry applies it', () => {
   it('the newest successful promotion of a stage holds it', () => {
-    expect(expected([event('churn', '1', 'Production'), event('churn', '2', 'Production')])).toEqual({ 'stage:Production': '2' })
+    expect(
+      expected([event('churn', '1', 'Production'), event('churn', '2', 'Production')])
+    ).toEqual({ 'stage:Production': '2' })
   })
 
   it('a version promoted from Staging to Production leaves Staging empty', () => {
@@ -20,7 +26,11 @@ describe('auditedHolders replays the log as the registry applies it', () => {
   })
 
   it('a rollback gives the stage back to the older version (the newer one is archived)', () => {
-    const log = [event('churn', '1', 'Production'), event('churn', '2', 'Production'), event('churn', '1', 'Production', { event: 'rollback' })]
+    const log = [
+      event('churn', '1', 'Production'),
+      event('churn', '2', 'Production'),
+      event('churn', '1', 'Production', { event: 'rollback' })
+    ]
     expect(expected(log)).toEqual({ 'stage:Production': '1' })
   })
 
@@ -40,7 +50,11 @@ describe('auditedHolders replays the log as the registry applies it', () => {
   })
 
   it('keeps models apart and keeps the entry that set each target', () => {
-    const { entries } = chain([event('a', '1', 'Production'), event('b', '7', 'Production'), event('a', '2', 'Staging')])
+    const { entries } = chain([
+      event('a', '1', 'Production'),
+      event('b', '7', 'Production'),
+      event('a', '2', 'Staging')
+    ])
     const { holders } = auditedHolders(entries, 'a', STAGES_POLICY)
     expect(holders.get('stage:Production')).toMatchObject({ version: '1', entry: { seq: 1 } })
     expect(holders.get('stage:Staging')).toMatchObject({ version: '2', entry: { seq: 3 } })

@@ -18,8 +18,19 @@ const finding: Finding = {
 }
 
 describe('driftEntry', () => {
-  const context = runContext({ GITHUB_REPOSITORY: 'acme/models', GITHUB_RUN_ID: '9', GITHUB_RUN_ATTEMPT: '1', GITHUB_ACTOR: 'cron-bot' })
-  const fields = driftEntry(finding, context, 'f'.repeat(40), 'http://mlflow:5000', Date.UTC(2026, 10, 26, 7))
+  const context = runContext({
+    GITHUB_REPOSITORY: 'acme/models',
+    GITHUB_RUN_ID: '9',
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_ACTOR: 'cron-bot'
+  })
+  const fields = driftEntry(
+    finding,
+    context,
+    'f'.repeat(40),
+    'http://mlflow:5000',
+    Date.UTC(2026, 10, 26, 7)
+  )
 
   it('records the finding as a failure: registry version as version, audited version as previous', () => {
     expect(fields).toMatchObject({
@@ -35,7 +46,7 @@ describe('driftEntry', () => {
       finding
     })
     expect(fields.reason).toBe(describeFinding(finding))
-    expect(fields.reason).toContain("is held by v5 in the registry, but the audit log says v3")
+    expect(fields.reason).toContain('is held by v5 in the registry, but the audit log says v3')
   })
 
   it('is a valid audit line that the chain verifier accepts', () => {
@@ -45,6 +56,8 @@ describe('driftEntry', () => {
   })
 
   it('says none for a target nobody holds', () => {
-    expect(describeFinding({ ...finding, registry_version: null, user_id: 'mallory' })).toMatch(/held by none in the registry, .* by mallory$/)
+    expect(describeFinding({ ...finding, registry_version: null, user_id: 'mallory' })).toMatch(
+      /held by none in the registry, .* by mallory$/
+    )
   })
 })

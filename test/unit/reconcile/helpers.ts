@@ -11,7 +11,9 @@ export function policyFrom(text: string, model = 'churn'): Policy {
   return effectivePolicy(policyFileSchema.parse(yaml.load(text) ?? {}), model)
 }
 
-export const STAGES_POLICY = policyFrom('stages: [{name: Development}, {name: Staging}, {name: Production}]')
+export const STAGES_POLICY = policyFrom(
+  'stages: [{name: Development}, {name: Staging}, {name: Production}]'
+)
 export const BOTH_POLICY = policyFrom(
   'registry: {mode: both}\nstages: [{name: Development}, {name: Staging, alias: challenger}, {name: Production, alias: champion}]'
 )
@@ -58,10 +60,18 @@ export function chain(fields: EntryFields[]): { text: string; entries: AuditEntr
     prev = sha256Hex(line)
     return line
   })
-  return { text: lines.map(l => `${l}\n`).join(''), entries: lines.map(l => JSON.parse(l) as AuditEntry) }
+  return {
+    text: lines.map(l => `${l}\n`).join(''),
+    entries: lines.map(l => JSON.parse(l) as AuditEntry)
+  }
 }
 
-export function version(name: string, v: string, stage = 'None', extra: Partial<ModelVersion> = {}): ModelVersion {
+export function version(
+  name: string,
+  v: string,
+  stage = 'None',
+  extra: Partial<ModelVersion> = {}
+): ModelVersion {
   return {
     name,
     version: v,
@@ -85,17 +95,26 @@ export class FakeReader implements RegistryReader {
   private model(name: string): { versions: ModelVersion[]; aliases?: Record<string, string> } {
     const m = this.models[name]
     if (!m) {
-      throw new MlflowApiError('RESOURCE_DOES_NOT_EXIST', 404, { action: 'get', object: `registered model '${name}'` }, this.server, '')
+      throw new MlflowApiError(
+        'RESOURCE_DOES_NOT_EXIST',
+        404,
+        { action: 'get', object: `registered model '${name}'` },
+        this.server,
+        ''
+      )
     }
     return m
   }
 
   async getLatestVersions(name: string, stages: string[] = []): Promise<ModelVersion[]> {
+    await Promise.resolve()
     this.calls.push(`latest ${name} ${stages.join(',')}`)
     const m = this.model(name)
     const out: ModelVersion[] = []
     for (const stage of stages) {
-      const inStage = m.versions.filter(v => v.current_stage === stage).sort((a, b) => Number(a.version) - Number(b.version))
+      const inStage = m.versions
+        .filter(v => v.current_stage === stage)
+        .sort((a, b) => Number(a.version) - Number(b.version))
       const top = inStage[inStage.length - 1]
       if (top) out.push(top)
     }
@@ -103,6 +122,7 @@ export class FakeReader implements RegistryReader {
   }
 
   async getVersionByAlias(name: string, alias: string): Promise<ModelVersion | undefined> {
+    await Promise.resolve()
     this.calls.push(`alias ${name} ${alias}`)
     const m = this.model(name)
     const v = m.aliases?.[alias]

@@ -9,7 +9,10 @@ import { runContext } from '../../../src/github/context.js'
 import { runReconcileMode } from '../../../src/reconcile/mode.js'
 import { chain, event, FakeReader, STAGES_POLICY, version } from './helpers.js'
 
-function setup(registryProduction: string, options: { failOnDrift: boolean; recordDrift: boolean }) {
+function setup(
+  registryProduction: string,
+  options: { failOnDrift: boolean; recordDrift: boolean }
+) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'mg-mode-'))
   const full = path.join(dir, 'AUDIT.log')
   writeFileSync(full, chain([event('churn', '1', 'Production')]).text)
@@ -21,15 +24,17 @@ function setup(registryProduction: string, options: { failOnDrift: boolean; reco
     runReconcileMode(
       { file: { full, label: 'AUDIT.log' }, models: [], ...options },
       {
-        registry: new FakeReader({ churn: { versions: [version('churn', registryProduction, 'Production')] } }),
+        registry: new FakeReader({
+          churn: { versions: [version('churn', registryProduction, 'Production')] }
+        }),
         policyFor: () => STAGES_POLICY,
         logger,
-        clock: { now: () => Date.UTC(2026, 10, 26, 7), sleep: async () => undefined },
+        clock: { now: () => Date.UTC(2026, 10, 26, 7), sleep: () => Promise.resolve() },
         run: runContext({ GITHUB_ACTOR: 'cron' }),
-        gitCommit: async () => 'c'.repeat(40),
-        record: async fields => {
+        gitCommit: () => Promise.resolve('c'.repeat(40)),
+        record: fields => {
           recorded.push(fields)
-          return { seq: 1 + recorded.length, commitSha: 'd'.repeat(40) }
+          return Promise.resolve({ seq: 1 + recorded.length, commitSha: 'd'.repeat(40) })
         },
         setOutput: (name, value) => void (outputs[name] = value),
         summary: { add: md => void summary.push(md) }
@@ -51,12 +56,29 @@ describe('runReconcileMode', () => {
     const s = setup('2', { failOnDrift: true, recordDrift: true })
     const error = await s.run().catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ActionError)
-    expect((error as Error).message).toMatch(/^1 registry target\(s\) changed outside the audit trail: churn stage Production \(registry 2, audited 1\)/)
+    expect((error as Error).message).toMatch(
+      /^1 registry target\(s\) changed outside the audit trail: churn stage Production \(registry 2, audited 1\)/
+    )
     expect(s.outputs['in-sync']).toBe(false)
-    expect(JSON.parse(String(s.outputs.findings))).toMatchObject([{ model: 'churn', target: 'Production', registry_version: '2', audited_version: '1' }])
-    expect(s.recorded).toMatchObject([{ event: 'drift-detected', outcome: 'failure', version: '2', previous_version: '1', actor: 'cron', git_commit: 'c'.repeat(40) }])
-    expect(s.summary.join('')).toContain('Recorded 1 drift-detected event(s) in AUDIT.log: line 2 (dddddddddddd)')
-    expect(s.logger.messages('warning')[0]).toContain("stage 'Production' of 'churn' is held by v2 in the registry")
+    expect(JSON.parse(String(s.outputs.findings))).toMatchObject([
+      { model: 'churn', target: 'Production', registry_version: '2', audited_version: '1' }
+    ])
+    expect(s.recorded).toMatchObject([
+      {
+        event: 'drift-detected',
+        outcome: 'failure',
+        version: '2',
+        previous_version: '1',
+        actor: 'cron',
+        git_commit: 'c'.repeat(40)
+      }
+    ])
+    expect(s.summary.join('')).toContain(
+      'Recorded 1 drift-detected event(s) in AUDIT.log: line 2 (dddddddddddd)'
+    )
+    expect(s.logger.messages('warning')[0]).toContain(
+      "stage 'Production' of 'churn' is held by v2 in the registry"
+    )
   })
 
   it('drift with fail-on-drift false and no record-drift: reports only', async () => {

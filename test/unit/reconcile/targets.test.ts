@@ -1,8 +1,14 @@
 import { describe, expect, it } from '@jest/globals'
-import { entryMoves, mergeTargets, policyTargets, targetKey } from '../../../src/reconcile/targets.js'
+import {
+  entryMoves,
+  mergeTargets,
+  policyTargets,
+  targetKey
+} from '../../../src/reconcile/targets.js'
 import { BOTH_POLICY, policyFrom, STAGES_POLICY } from './helpers.js'
 
-const keys = (list: { kind: string; name: string }[]): string[] => list.map(t => `${t.kind}:${t.name}`)
+const keys = (list: { kind: string; name: string }[]): string[] =>
+  list.map(t => `${t.kind}:${t.name}`)
 
 describe('policyTargets', () => {
   it('compares Staging and Production in stages mode, never the None stage every registration lands in', () => {
@@ -20,7 +26,9 @@ describe('policyTargets', () => {
   })
 
   it('compares aliases only in aliases mode, including custom stages MLflow has no stage for', () => {
-    const policy = policyFrom('registry: {mode: aliases}\nstages: [{name: Canary}, {name: Production, alias: champion}]')
+    const policy = policyFrom(
+      'registry: {mode: aliases}\nstages: [{name: Canary}, {name: Production, alias: champion}]'
+    )
     expect(keys(policyTargets(policy))).toEqual(['alias:canary', 'alias:champion'])
   })
 })
@@ -33,7 +41,10 @@ describe('entryMoves', () => {
   })
 
   it('moves the stage and its alias in both mode, as promote-model does', () => {
-    expect(keys(entryMoves('Production', BOTH_POLICY))).toEqual(['stage:Production', 'alias:champion'])
+    expect(keys(entryMoves('Production', BOTH_POLICY))).toEqual([
+      'stage:Production',
+      'alias:champion'
+    ])
     expect(keys(entryMoves('Archived', BOTH_POLICY))).toEqual(['stage:Archived'])
   })
 
@@ -49,6 +60,12 @@ describe('entryMoves', () => {
 })
 
 it('mergeTargets keeps the first of each key in order', () => {
-  const merged = mergeTargets([{ kind: 'stage', name: 'Production' }], [{ kind: 'alias', name: 'x' }, { kind: 'stage', name: 'Production' }])
+  const merged = mergeTargets(
+    [{ kind: 'stage', name: 'Production' }],
+    [
+      { kind: 'alias', name: 'x' },
+      { kind: 'stage', name: 'Production' }
+    ]
+  )
   expect(merged.map(targetKey)).toEqual(['stage:Production', 'alias:x'])
 })

@@ -6,6 +6,8 @@ import type { RunContext } from '../../../src/github/context.js'
 import {
   registerCandidate,
   RegistrationFailedError,
+  registrationOutputs,
+  registrationSummary,
   type RegistrationRequest
 } from '../../../src/registration/index.js'
 import { FakeRegistry } from './fake-registry.js'
@@ -242,7 +244,7 @@ describe('registerCandidate', () => {
     expect(await run()).toMatchObject({ registered: true, runId: RUN_ID, source })
   })
 
-  it('refuses an artifact URI outside the run given in run-id', async () => {
+  it('refuses an artifact URI outside the run given in source-run-id', async () => {
     const { registry, run } = setup({
       createModel: true,
       source: 's3://bucket/models/churn',
@@ -287,5 +289,81 @@ describe('registerCandidate', () => {
     expect(result.tags['model_governance.registration.git_commit']).toBe(commit)
     expect(result.tags['model_governance.registration.model_md5']).toBe(`${MD5}.dir`)
     expect(result.tags).not.toHaveProperty('model_governance.registration.dvc_lock_sha256')
+  })
+})
+
+describe('registerCandidate dry run', () => {
+  it('checks everything, says what it would register, and writes nothing', async () => {
+    const { registry, run, logger } = setup({ createModel: true, dryRun: true })
+    const result = await run()
+    expect(result).toMatchObject({
+      dryRun: true,
+      registered: false,
+      version: '',
+      createdModel: false
+    })
+    expect(result.tags['model_governance.registration.dvc_lock_sha256']).toBe(LOCK)
+    expect(registry.writes).toEqual([])
+    expect(logger.messages('info').join()).toMatch(
+      /Dry run: would register .* \(creating the registered model\)/
+    )
+  })
+
+  it('still fails on a missing source', async () => {
+    const { registry, run } = setup({
+      createModel: true,
+      dryRun: true,
+      source: `runs:/${RUN_ID}/nope`
+    })
+    await expect(run()).rejects.toThrow(ConfigurationError)
+    expect(registry.writes).toEqual([])
+  })
+
+  it('reports the version an earlier run registered', async () => {
+    const { registry, run } = setup({ createModel: true })
+    await run()
+    const dry = await registerCandidate(
+      {
+        model: 'churn',
+        source: `runs:/${RUN_ID}/model`,
+        createModel: false,
+        lineage: {},
+        tagPrefix: 'p.',
+        timeoutMs: 1000,
+        dryRun: true
+      },
+      { registry, run: RUN, clock: fakeClock(), logger: new MemoryLogger() }
+    )
+    expect(dry).toMatchObject({ version: '1', registered: false })
+    expect(registry.writes.filter(w => w.startsWith('create-version'))).toHaveLength(1)
+  })
+})
+
+describe('registration outputs and summary', () => {
+  it('sets version, registered, model-uri, run-id, source and changed', async () => {
+    const { run } = setup({ createModel: true })
+    const first = registrationOutputs(await run())
+    expect(first).toEqual({
+      version: '1',
+      registered: 'true',
+      'model-uri': 'models:/churn/1',
+      'run-id': RUN_ID,
+      source: `runs:/${RUN_ID}/model`,
+      changed: 'true'
+    })
+    const second = await run()
+    expect(registrationOutputs(second)).toMatchObject({
+      version: '1',
+      registered: 'false',
+      changed: 'false'
+    })
+    expect(registrationSummary(second)).toMatch(/version 1 was already registered from this source/)
+  })
+
+  it('lists the lineage tags in the summary', async () => {
+    const { run } = setup({ createModel: true })
+    const summary = registrationSummary(await run())
+    expect(summary).toMatch(/^### Registered 'churn' version 1/)
+    expect(summary).toContain(`| model_governance.registration.dvc_lock_sha256 | \`${LOCK}\` |`)
   })
 })
