@@ -25,6 +25,14 @@ export const inputs = defineInputs({
   ),
   rollback: boolean(false),
   'dry-run': boolean(false),
+  source: optionalString(),
+  'create-model': boolean(false),
+  'source-run-id': optionalString(
+    z.string().regex(/^[\w-]+$/, 'a run id holds only letters, digits, _ and -')
+  ),
+  'git-commit': optionalString(),
+  'lock-sha256': optionalString(),
+  'model-md5': optionalString(),
   'timeout-seconds': integer(60, { min: 1, max: 3600 }),
   'consistent-reads': integer(2, { min: 1, max: 20 }),
   ...connectionInputs,

@@ -8,6 +8,12 @@ import { runContext } from '../../src/github/context.js'
 import { createMlflowClient } from '../../src/mlflow/index.js'
 import { loadPolicy } from '../../src/policy/index.js'
 import { promote, promotionOutputs, promotionSummary } from '../../src/promotion/index.js'
+import {
+  registerCandidate,
+  registrationOutputs,
+  registrationSummary,
+  type RegistrationResult
+} from '../../src/registration/index.js'
 import type { inputs } from './inputs.js'
 
 type Specs = typeof inputs.specs
@@ -22,12 +28,43 @@ export async function main(ctx: ActionContext<Specs>): Promise<void> {
   const policy = loadPolicy({ policyFile: input['policy-file'], workspace, model, logger })
   const client = createMlflowClient(input, env, logger, value => ctx.setSecret(value))
   const run = runContext(env)
+  if (input.source && (input.version || input.rollback)) {
+    throw new ConfigurationError(
+      "Input 'source' registers a new version and promotes that one; leave version empty and rollback false with it."
+    )
+  }
+  let registration: RegistrationResult | undefined
   let result
   try {
+    if (input.source) {
+      registration = await registerCandidate(
+        {
+          model,
+          source: input.source,
+          runId: input['source-run-id'],
+          createModel: input['create-model'],
+          lineage: {
+            gitCommit: input['git-commit'],
+            lockSha256: input['lock-sha256'],
+            modelMd5: input['model-md5']
+          },
+          tagPrefix: input['tag-prefix'],
+          timeoutMs: input['timeout-seconds'] * 1000,
+          dryRun: input['dry-run']
+        },
+        { registry: client, run, clock: systemClock, logger }
+      )
+    }
+    // Registration alone leaves the candidate in None; a dry run that would register has no version to promote yet.
+    if (registration && (!registration.version || !(input.stage || input.alias))) {
+      setOutputs(ctx, registrationOutputs(registration))
+      ctx.summary.add(registrationSummary(registration))
+      return
+    }
     result = await promote(
       {
         model,
-        version: input.version,
+        version: registration?.version ?? input.version,
         stage: input.stage,
         alias: input.alias,
         archiveExisting: input['archive-existing'],
@@ -68,6 +105,16 @@ export async function main(ctx: ActionContext<Specs>): Promise<void> {
     // undici keeps idle sockets open; closing lets the process exit as soon as the work is done.
     await client.http.close()
   }
-  for (const [name, value] of Object.entries(promotionOutputs(result))) ctx.setOutput(name, value)
+  setOutputs(ctx, {
+    ...promotionOutputs(result),
+    registered: String(registration?.registered ?? false),
+    // a registration followed by a no-op promotion still changed the registry
+    changed: String(result.changed || registration?.registered === true)
+  })
+  if (registration) ctx.summary.add(registrationSummary(registration))
   ctx.summary.add(promotionSummary(result))
+}
+
+function setOutputs(ctx: ActionContext<Specs>, outputs: Record<string, string>): void {
+  for (const [name, value] of Object.entries(outputs)) ctx.setOutput(name, value)
 }

@@ -8,10 +8,21 @@ export async function startSimulatedApprovals() {
   const reviews = new Map()
   const server = http.createServer((req, res) => {
     const match = /^\/repos\/[^/]+\/[^/]+\/actions\/runs\/(\d+)\/approvals/.exec(req.url ?? '')
-    if (!req.headers.authorization) return res.writeHead(401).end('{"message":"Requires authentication"}')
+    if (!req.headers.authorization)
+      return res.writeHead(401).end('{"message":"Requires authentication"}')
     if (!match) return res.writeHead(404).end('{"message":"Not Found"}')
     const list = (reviews.get(match[1]) ?? []).map((r, i) => ({
-      environments: [{ id: 10 + i, node_id: `EN_${i}`, name: r.environment, url: '', html_url: '', created_at: '', updated_at: '' }],
+      environments: [
+        {
+          id: 10 + i,
+          node_id: `EN_${i}`,
+          name: r.environment,
+          url: '',
+          html_url: '',
+          created_at: '',
+          updated_at: ''
+        }
+      ],
       state: r.state,
       user: { login: r.login, id: 1000 + i, type: 'User' },
       comment: r.comment
@@ -22,7 +33,14 @@ export async function startSimulatedApprovals() {
   return {
     uri: `http://127.0.0.1:${server.address().port}`,
     approve: (runId, login, environment) =>
-      reviews.set(String(runId), [{ login, environment, state: 'approved', comment: `SIMULATED approval by ${login} (npm run demo)` }]),
+      reviews.set(String(runId), [
+        {
+          login,
+          environment,
+          state: 'approved',
+          comment: `SIMULATED approval by ${login} (npm run demo)`
+        }
+      ]),
     close: () => new Promise(resolve => server.close(() => resolve()))
   }
 }

@@ -3,7 +3,8 @@
 // case-insensitively, null interpolates as ''. It exists so the demo and the workflow-level test
 // wire each step exactly as model-approval.yml does, instead of repeating the wiring by hand.
 
-const TOKEN = /\s*(?:(\d+(?:\.\d+)?)|'((?:[^']|'')*)'|(==|!=|&&|\|\||[!().,<>]=?)|([A-Za-z_][\w-]*))/y
+const TOKEN =
+  /\s*(?:(\d+(?:\.\d+)?)|'((?:[^']|'')*)'|(==|!=|&&|\|\||[!().,<>]=?)|([A-Za-z_][\w-]*))/y
 
 function tokenize(text) {
   const tokens = []
@@ -21,12 +22,25 @@ function tokenize(text) {
   return tokens
 }
 
-const truthy = v => !(v === null || v === undefined || v === false || v === 0 || v === '' || Number.isNaN(v))
+const truthy = v =>
+  !(v === null || v === undefined || v === false || v === 0 || v === '' || Number.isNaN(v))
 
 function looseEqual(a, b) {
   if (typeof a === 'string' && typeof b === 'string') return a.toLowerCase() === b.toLowerCase()
-  if (typeof a === 'boolean' || typeof b === 'boolean' || typeof a === 'number' || typeof b === 'number') {
-    const num = v => (v === null || v === undefined ? 0 : typeof v === 'boolean' ? Number(v) : v === '' ? 0 : Number(v))
+  if (
+    typeof a === 'boolean' ||
+    typeof b === 'boolean' ||
+    typeof a === 'number' ||
+    typeof b === 'number'
+  ) {
+    const num = v =>
+      v === null || v === undefined
+        ? 0
+        : typeof v === 'boolean'
+          ? Number(v)
+          : v === ''
+            ? 0
+            : Number(v)
     return num(a) === num(b)
   }
   return (a ?? null) === (b ?? null)
@@ -39,7 +53,8 @@ export function evaluate(text, context, functions = {}) {
   const peek = () => tokens[i]
   const take = value => {
     const t = tokens[i]
-    if (!t || (value !== undefined && t.value !== value)) throw new Error(`Expected '${value}' in expression '${text}'`)
+    if (!t || (value !== undefined && t.value !== value))
+      throw new Error(`Expected '${value}' in expression '${text}'`)
     i++
     return t
   }
@@ -103,18 +118,22 @@ export function evaluate(text, context, functions = {}) {
     return left
   }
   const value = or()
-  if (i !== tokens.length) throw new Error(`Unexpected '${tokens[i].value}' in expression '${text}'`)
+  if (i !== tokens.length)
+    throw new Error(`Unexpected '${tokens[i].value}' in expression '${text}'`)
   return value
 }
 
-const asString = v => (v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v))
+const asString = v =>
+  v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v)
 
 /** Replaces every `${{ }}` in a with:/env: value; a value that is one whole expression keeps its type. */
 export function interpolate(value, context, functions = {}) {
   if (typeof value !== 'string') return value
   const whole = /^\s*\$\{\{(.*?)\}\}\s*$/s.exec(value)
   if (whole) return evaluate(whole[1], context, functions)
-  return value.replace(/\$\{\{(.*?)\}\}/gs, (_, expr) => asString(evaluate(expr, context, functions)))
+  return value.replace(/\$\{\{(.*?)\}\}/gs, (_, expr) =>
+    asString(evaluate(expr, context, functions))
+  )
 }
 
 /** A step's or job's `if:`, with or without the `${{ }}` around it. */

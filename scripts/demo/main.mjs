@@ -24,7 +24,12 @@ const started = Date.now()
 const bold = s => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s)
 const dim = s => (process.stdout.isTTY ? `\x1b[2m${s}\x1b[0m` : s)
 const seconds = () => `${((Date.now() - started) / 1000).toFixed(0)} s`
-const indent = (text, by = '      ') => text.trimEnd().split('\n').map(l => by + l).join('\n')
+const indent = (text, by = '      ') =>
+  text
+    .trimEnd()
+    .split('\n')
+    .map(l => by + l)
+    .join('\n')
 function heading(text) {
   console.log(`\n${bold(`━━ ${text}`)} ${dim(`(${seconds()})`)}`)
 }
@@ -40,12 +45,30 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
   })
 }
 
-const env = { ...process.env, PATH: `${venvBin}${path.delimiter}${process.env.PATH}`, DVC_NO_ANALYTICS: '1', GIT_TERMINAL_PROMPT: '0' }
+const env = {
+  ...process.env,
+  PATH: `${venvBin}${path.delimiter}${process.env.PATH}`,
+  DVC_NO_ANALYTICS: '1',
+  GIT_TERMINAL_PROMPT: '0'
+}
 function sh(cmd, args, options = {}) {
   try {
-    return execFileSync(cmd, args, { cwd: project, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...options }).trim()
+    return execFileSync(cmd, args, {
+      cwd: project,
+      env,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...options
+    }).trim()
   } catch (error) {
-    throw new Error(`${path.basename(cmd)} ${args.join(' ')} failed:\n${String(error.stderr ?? '').trim().split('\n').slice(-15).join('\n')}`)
+    throw new Error(
+      `${path.basename(cmd)} ${args.join(' ')} failed:\n${String(error.stderr ?? '')
+        .trim()
+        .split('\n')
+        .slice(-15)
+        .join('\n')}`,
+      { cause: error }
+    )
   }
 }
 const git = (...args) => sh('git', args)
@@ -54,19 +77,31 @@ function train(version, params, note) {
   heading(`Train model v${version}: ${note}`)
   const file = path.join(project, 'params.yaml')
   let text = readFileSync(file, 'utf8')
-  for (const [key, value] of Object.entries(params)) text = text.replace(new RegExp(`(  ${key}: ).*`), `$1${value}`)
+  for (const [key, value] of Object.entries(params))
+    text = text.replace(new RegExp(`(  ${key}: ).*`), `$1${value}`)
   writeFileSync(file, text)
   git('checkout', '-q', 'main')
   git('pull', '-q', '--ff-only', 'origin', 'main')
   sh(path.join(venvBin, 'dvc'), ['repro', '-q'])
-  console.log(indent(`dvc repro: ${JSON.stringify(params)} -> validation.json ${readFileSync(path.join(project, 'validation.json'), 'utf8').replace(/\s+/g, ' ')}`))
+  console.log(
+    indent(
+      `dvc repro: ${JSON.stringify(params)} -> validation.json ${readFileSync(path.join(project, 'validation.json'), 'utf8').replace(/\s+/g, ' ')}`
+    )
+  )
   git('add', '-A')
   git('commit', '-q', '-m', `Train v${version}: ${note}`)
   git('push', '-q', 'origin', 'main')
-  const out = sh(python, ['src/register.py', MODEL, 'churn-demo'], { env: { ...env, MLFLOW_TRACKING_URI: tracking.uri } })
+  const out = sh(python, ['src/register.py', MODEL, 'churn-demo'], {
+    env: { ...env, MLFLOW_TRACKING_URI: tracking.uri }
+  })
   const registered = out.split('\n').pop()
-  console.log(indent(`logged to MLflow and registered as ${MODEL} v${registered} (run tagged with commit ${git('rev-parse', '--short', 'HEAD')})`))
-  if (registered !== String(version)) throw new Error(`expected version ${version}, MLflow registered ${registered}`)
+  console.log(
+    indent(
+      `logged to MLflow and registered as ${MODEL} v${registered} (run tagged with commit ${git('rev-parse', '--short', 'HEAD')})`
+    )
+  )
+  if (registered !== String(version))
+    throw new Error(`expected version ${version}, MLflow registered ${registered}`)
 }
 
 let runId = 9000
@@ -76,20 +111,45 @@ async function approvalWorkflow(title, inputs, expected) {
   git('fetch', '-q', 'origin')
   const sha = git('rev-parse', 'origin/main')
   const github = {
-    sha, ref: 'refs/heads/main', ref_name: 'main', repository: 'demo/churn-model', actor: 'dana', triggering_actor: 'dana',
-    run_id: String(runId), run_attempt: '1', token: 'demo-token', event_name: 'workflow_dispatch',
-    server_url: 'https://github.com', api_url: approvals.uri, workflow_ref: 'demo/churn-model/.github/workflows/promote.yml@refs/heads/main'
+    sha,
+    ref: 'refs/heads/main',
+    ref_name: 'main',
+    repository: 'demo/churn-model',
+    actor: 'dana',
+    triggering_actor: 'dana',
+    run_id: String(runId),
+    run_attempt: '1',
+    token: 'demo-token',
+    event_name: 'workflow_dispatch',
+    server_url: 'https://github.com',
+    api_url: approvals.uri,
+    workflow_ref: 'demo/churn-model/.github/workflows/promote.yml@refs/heads/main'
   }
   const stepEnv = {
-    ...env, GITHUB_SHA: sha, GITHUB_REF: github.ref, GITHUB_REF_NAME: 'main', GITHUB_REPOSITORY: github.repository,
-    GITHUB_RUN_ID: github.run_id, GITHUB_RUN_ATTEMPT: '1', GITHUB_ACTOR: 'dana', GITHUB_TRIGGERING_ACTOR: 'dana',
-    GITHUB_API_URL: approvals.uri, GITHUB_SERVER_URL: github.server_url, GITHUB_WORKFLOW_REF: github.workflow_ref,
-    GITHUB_EVENT_NAME: 'workflow_dispatch', GITHUB_WORKSPACE: project
+    ...env,
+    GITHUB_SHA: sha,
+    GITHUB_REF: github.ref,
+    GITHUB_REF_NAME: 'main',
+    GITHUB_REPOSITORY: github.repository,
+    GITHUB_RUN_ID: github.run_id,
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_ACTOR: 'dana',
+    GITHUB_TRIGGERING_ACTOR: 'dana',
+    GITHUB_API_URL: approvals.uri,
+    GITHUB_SERVER_URL: github.server_url,
+    GITHUB_WORKFLOW_REF: github.workflow_ref,
+    GITHUB_EVENT_NAME: 'workflow_dispatch',
+    GITHUB_WORKSPACE: project
   }
   const result = await runWorkflow({
     workflow,
     actionSpec: name => loadYaml(path.join(root, name, 'action.yml')),
-    inputs: { 'model-name': MODEL, 'tracking-uri': tracking.uri, 'audit-commit-method': 'git', ...inputs },
+    inputs: {
+      'model-name': MODEL,
+      'tracking-uri': tracking.uri,
+      'audit-commit-method': 'git',
+      ...inputs
+    },
     github,
     env: stepEnv,
     workspace: project,
@@ -101,21 +161,39 @@ async function approvalWorkflow(title, inputs, expected) {
     environmentGate: async name => {
       if (name === 'production') {
         approvals.approve(runId, 'alice', name)
-        console.log(`    ${bold('SIMULATED APPROVAL')}: alice approves the '${name}' environment (on GitHub a required reviewer clicks "Review deployments")`)
+        console.log(
+          `    ${bold('SIMULATED APPROVAL')}: alice approves the '${name}' environment (on GitHub a required reviewer clicks "Review deployments")`
+        )
       } else console.log(`    environment '${name}': no required reviewers in this demo`)
       return 'approved'
     },
     onStep: ({ job, step, outcome, result: r }) => {
       const mark = outcome === 'success' ? '✓' : outcome === 'failure' ? '✗' : '–'
-      console.log(`  ${mark} ${job} › ${step.name}${outcome === 'skipped' ? dim(' (skipped)') : ''}`)
+      console.log(
+        `  ${mark} ${job} › ${step.name}${outcome === 'skipped' ? dim(' (skipped)') : ''}`
+      )
       if (r?.summary?.trim()) console.log(indent(r.summary.replace(/\n{3,}/g, '\n\n')))
-      else if (outcome === 'failure' && r?.stdout) console.log(indent(r.stdout.split('\n').filter(l => l.startsWith('::error')).join('\n') || r.stdout.slice(-800)))
+      else if (outcome === 'failure' && r?.stdout)
+        console.log(
+          indent(
+            r.stdout
+              .split('\n')
+              .filter(l => l.startsWith('::error'))
+              .join('\n') || r.stdout.slice(-800)
+          )
+        )
     }
   })
   const audit = result.jobs.audit.steps.find(s => s.id === 'event')?.outputs ?? {}
-  console.log(`  → jobs: ${Object.entries(result.jobs).map(([n, j]) => `${n} ${j.result}`).join(', ')}; audited as ${bold(`${audit.event} (${audit.outcome})`)}`)
+  console.log(
+    `  → jobs: ${Object.entries(result.jobs)
+      .map(([n, j]) => `${n} ${j.result}`)
+      .join(', ')}; audited as ${bold(`${audit.event} (${audit.outcome})`)}`
+  )
   if (audit.event !== expected.event || result.jobs.audit.result !== 'success') {
-    throw new Error(`expected the run to be audited as ${expected.event}, got ${audit.event} (audit job ${result.jobs.audit.result})`)
+    throw new Error(
+      `expected the run to be audited as ${expected.event}, got ${audit.event} (audit job ${result.jobs.audit.result})`
+    )
   }
   return result
 }
@@ -125,9 +203,16 @@ let approvals
 let workflow
 let loadYaml
 try {
-  console.log(bold('model-governance demo: experiment → register → validate → approve → promote → audit, all local'))
+  console.log(
+    bold(
+      'model-governance demo: experiment → register → validate → approve → promote → audit, all local'
+    )
+  )
   heading('Python peers (.venv: MLflow, DVC, scikit-learn; the first run downloads them)')
-  execFileSync(process.execPath, [path.join(root, 'test', 'harness', 'provision.mjs')], { stdio: 'inherit', cwd: root })
+  execFileSync(process.execPath, [path.join(root, 'test', 'harness', 'provision.mjs')], {
+    stdio: 'inherit',
+    cwd: root
+  })
   loadYaml = yamlLoader(python)
   workflow = loadYaml(path.join(root, '.github', 'workflows', 'model-approval.yml'))
 
@@ -136,7 +221,9 @@ try {
   mkdirSync(dir, { recursive: true })
   tracking = await startMlflow({ python, dir })
   cleanups.push(async () => tracking.stop())
-  console.log(indent(`${tracking.uri} (${tracking.backend} backend, files in ${path.relative(root, dir)})`))
+  console.log(
+    indent(`${tracking.uri} (${tracking.backend} backend, files in ${path.relative(root, dir)})`)
+  )
   approvals = await startSimulatedApprovals()
   cleanups.push(() => approvals.close())
 
@@ -144,29 +231,82 @@ try {
   buildProject()
 
   train(1, { n_estimators: 60, max_depth: 8 }, 'random forest, 60 trees')
-  await approvalWorkflow('promote v1 to Staging', { version: '1', 'target-stage': 'Staging' }, { event: 'promote' })
-  await approvalWorkflow('promote v1 to Production', { version: '1', 'target-stage': 'Production', justification: 'First production model: beats the rules-based baseline in shadow traffic' }, { event: 'promote' })
+  await approvalWorkflow(
+    'promote v1 to Staging',
+    { version: '1', 'target-stage': 'Staging' },
+    { event: 'promote' }
+  )
+  await approvalWorkflow(
+    'promote v1 to Production',
+    {
+      version: '1',
+      'target-stage': 'Production',
+      justification: 'First production model: beats the rules-based baseline in shadow traffic'
+    },
+    { event: 'promote' }
+  )
 
   train(2, { n_estimators: 200, max_depth: 12 }, 'bigger forest')
-  await approvalWorkflow('promote v2 to Staging', { version: '2', 'target-stage': 'Staging' }, { event: 'promote' })
-  await approvalWorkflow('promote v2 to Production', { version: '2', 'target-stage': 'Production', justification: 'v2 is 3 points more accurate than v1 in shadow traffic' }, { event: 'promote' })
+  await approvalWorkflow(
+    'promote v2 to Staging',
+    { version: '2', 'target-stage': 'Staging' },
+    { event: 'promote' }
+  )
+  await approvalWorkflow(
+    'promote v2 to Production',
+    {
+      version: '2',
+      'target-stage': 'Production',
+      justification: 'v2 is 3 points more accurate than v1 in shadow traffic'
+    },
+    { event: 'promote' }
+  )
 
-  train(3, { n_estimators: 25, max_depth: 8 }, 'a cheaper forest that passes the thresholds but is worse than the champion')
-  await approvalWorkflow('promote v3 to Production (the champion gate rejects it)', { version: '3', 'target-stage': 'Production', justification: 'cheaper to serve' }, { event: 'gate-failed' })
+  train(
+    3,
+    { n_estimators: 25, max_depth: 8 },
+    'a cheaper forest that passes the thresholds but is worse than the champion'
+  )
+  await approvalWorkflow(
+    'promote v3 to Production (the champion gate rejects it)',
+    { version: '3', 'target-stage': 'Production', justification: 'cheaper to serve' },
+    { event: 'gate-failed' }
+  )
 
-  await approvalWorkflow('roll Production back', { 'target-stage': 'Production', rollback: true, justification: 'Incident drill: v2 misbehaves on new traffic, restore v1' }, { event: 'rollback' })
+  await approvalWorkflow(
+    'roll Production back',
+    {
+      'target-stage': 'Production',
+      rollback: true,
+      justification: 'Incident drill: v2 misbehaves on new traffic, restore v1'
+    },
+    { event: 'rollback' }
+  )
 
   heading('audit-log verify: the whole trail, as an auditor would check it')
   git('checkout', '-q', 'main')
   git('pull', '-q', '--ff-only', 'origin', 'main')
-  const verify = await bundleRunner(root)('audit-log', { mode: 'verify', file: 'AUDIT.log' }, { env: { ...env, GITHUB_WORKSPACE: project }, workspace: project })
+  const verify = await bundleRunner(root)(
+    'audit-log',
+    { mode: 'verify', file: 'AUDIT.log' },
+    { env: { ...env, GITHUB_WORKSPACE: project }, workspace: project }
+  )
   console.log(indent(verify.summary))
-  if (verify.code !== 0 || verify.outputs.valid !== 'true') throw new Error(`audit-log verify failed:\n${verify.stdout}`)
-  const rendered = await bundleRunner(root)('audit-log', { mode: 'render', file: 'AUDIT.log', 'render-limit': '20' }, { env: { ...env, GITHUB_WORKSPACE: project }, workspace: project })
+  if (verify.code !== 0 || verify.outputs.valid !== 'true')
+    throw new Error(`audit-log verify failed:\n${verify.stdout}`)
+  const rendered = await bundleRunner(root)(
+    'audit-log',
+    { mode: 'render', file: 'AUDIT.log', 'render-limit': '20' },
+    { env: { ...env, GITHUB_WORKSPACE: project }, workspace: project }
+  )
   heading('The audit trail (AUDIT.log, newest first)')
   console.log(indent(rendered.summary))
-  console.log(indent(`git log of the audit commits:\n${git('log', '--format=%h %s', '-8', 'origin/main')}`))
-  heading(`Done in ${seconds()}: ${verify.outputs.entries} audited events, chain valid; project in ${path.relative(root, project)}`)
+  console.log(
+    indent(`git log of the audit commits:\n${git('log', '--format=%h %s', '-8', 'origin/main')}`)
+  )
+  heading(
+    `Done in ${seconds()}: ${verify.outputs.entries} audited events, chain valid; project in ${path.relative(root, project)}`
+  )
 } catch (error) {
   console.error(`\ndemo failed: ${error instanceof Error ? error.message : String(error)}`)
   process.exitCode = 1
@@ -179,7 +319,10 @@ function buildProject() {
   execFileSync('git', ['init', '-q', '--bare', '-b', 'main', remote])
   cpSync(path.join(import.meta.dirname, 'project'), project, { recursive: true })
   mkdirSync(path.join(project, '.github'), { recursive: true })
-  cpSync(path.join(project, 'model-governance.yml'), path.join(project, '.github', 'model-governance.yml'))
+  cpSync(
+    path.join(project, 'model-governance.yml'),
+    path.join(project, '.github', 'model-governance.yml')
+  )
   rmSync(path.join(project, 'model-governance.yml'))
   git('init', '-q', '-b', 'main')
   git('config', 'user.name', 'Dana Scientist')

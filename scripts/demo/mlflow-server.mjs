@@ -1,5 +1,6 @@
 // Starts the demo's MLflow tracking server (SQLite in the demo folder, or the database named by
 // MLFLOW_BACKEND_STORE_URI) in its own process group, so stopping the demo stops all of it.
+/* global fetch, setTimeout */
 import { spawn } from 'node:child_process'
 import { openSync } from 'node:fs'
 import net from 'node:net'
@@ -23,9 +24,27 @@ export async function startMlflow({ python, dir, timeoutMs = 180_000 }) {
   const fd = openSync(log, 'a')
   const child = spawn(
     python,
-    ['-m', 'mlflow', 'server', '--backend-store-uri', backend, '--artifacts-destination', path.join(dir, 'artifacts'),
-      '--serve-artifacts', '--host', '127.0.0.1', '--port', String(port), '--workers', '1'],
-    { detached: true, stdio: ['ignore', fd, fd], env: { ...process.env, MLFLOW_SERVER_ENABLE_JOB_EXECUTION: 'false' } }
+    [
+      '-m',
+      'mlflow',
+      'server',
+      '--backend-store-uri',
+      backend,
+      '--artifacts-destination',
+      path.join(dir, 'artifacts'),
+      '--serve-artifacts',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--workers',
+      '1'
+    ],
+    {
+      detached: true,
+      stdio: ['ignore', fd, fd],
+      env: { ...process.env, MLFLOW_SERVER_ENABLE_JOB_EXECUTION: 'false' }
+    }
   )
   const uri = `http://127.0.0.1:${port}`
   const stop = () => {
@@ -37,7 +56,8 @@ export async function startMlflow({ python, dir, timeoutMs = 180_000 }) {
   }
   const deadline = Date.now() + timeoutMs
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`the MLflow server exited (code ${child.exitCode}); see ${log}`)
+    if (child.exitCode !== null)
+      throw new Error(`the MLflow server exited (code ${child.exitCode}); see ${log}`)
     try {
       const res = await fetch(`${uri}/health`)
       if (res.ok) break

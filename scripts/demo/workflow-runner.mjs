@@ -22,7 +22,8 @@ export function parseOutputFile(text) {
       const value = []
       for (i++; i < lines.length && lines[i] !== heredoc[2]; i++) value.push(lines[i])
       out[heredoc[1]] = value.join('\n')
-    } else if (line.includes('=')) out[line.slice(0, line.indexOf('='))] = line.slice(line.indexOf('=') + 1)
+    } else if (line.includes('='))
+      out[line.slice(0, line.indexOf('='))] = line.slice(line.indexOf('=') + 1)
   }
   return out
 }
@@ -44,7 +45,12 @@ function runScript(script, { env, cwd }) {
     child.stderr.on('data', d => (stdout += d))
     child.on('error', reject)
     child.on('close', code =>
-      resolve({ code: code ?? -1, stdout, outputs: parseOutputFile(readFileSync(output, 'utf8')), summary: readFileSync(summary, 'utf8') })
+      resolve({
+        code: code ?? -1,
+        stdout,
+        outputs: parseOutputFile(readFileSync(output, 'utf8')),
+        summary: readFileSync(summary, 'utf8')
+      })
     )
   })
 }
@@ -72,12 +78,17 @@ export function callInputs(workflow, given) {
   const specs = workflow.on?.workflow_call?.inputs ?? {}
   const inputs = {}
   for (const [name, spec] of Object.entries(specs)) {
-    let value = given[name] ?? spec.default ?? (spec.type === 'boolean' ? false : spec.type === 'number' ? 0 : '')
+    let value =
+      given[name] ??
+      spec.default ??
+      (spec.type === 'boolean' ? false : spec.type === 'number' ? 0 : '')
     if (spec.type === 'boolean' && typeof value === 'string') value = value === 'true'
-    if (spec.required && (value === '' || value === undefined)) throw new Error(`Input '${name}' is required by the workflow`)
+    if (spec.required && (value === '' || value === undefined))
+      throw new Error(`Input '${name}' is required by the workflow`)
     inputs[name] = value
   }
-  for (const name of Object.keys(given)) if (!(name in specs)) throw new Error(`Input '${name}' is not defined by the workflow`)
+  for (const name of Object.keys(given))
+    if (!(name in specs)) throw new Error(`Input '${name}' is not defined by the workflow`)
   return inputs
 }
 
@@ -116,13 +127,26 @@ export async function runWorkflow(options) {
     needs[name] = { result: 'skipped', outputs: {} }
     if (!run) continue
     if (job.environment) {
-      const envName = asString(interpolate(typeof job.environment === 'string' ? job.environment : job.environment.name, base, jobFunctions))
+      const envName = asString(
+        interpolate(
+          typeof job.environment === 'string' ? job.environment : job.environment.name,
+          base,
+          jobFunctions
+        )
+      )
       record.environment = envName
-      const decision = options.environmentGate ? await options.environmentGate(envName, name) : 'approved'
+      const decision = options.environmentGate
+        ? await options.environmentGate(envName, name)
+        : 'approved'
       if (decision !== 'approved') {
         record.result = 'failure'
         needs[name] = { result: 'failure', outputs: {} }
-        options.onStep?.({ job: name, step: { name: `environment ${envName}` }, outcome: 'failure', result: { stdout: `Deployment to ${envName} was ${decision}` } })
+        options.onStep?.({
+          job: name,
+          step: { name: `environment ${envName}` },
+          outcome: 'failure',
+          result: { stdout: `Deployment to ${envName} was ${decision}` }
+        })
         continue
       }
     }
@@ -130,25 +154,56 @@ export async function runWorkflow(options) {
     let failed = false
     for (const step of job.steps ?? []) {
       const context = { ...base, steps, job: { status: failed ? 'failure' : 'success' } }
-      const stepFunctions = { always: () => true, success: () => !failed, failure: () => failed, cancelled: () => false }
+      const stepFunctions = {
+        always: () => true,
+        success: () => !failed,
+        failure: () => failed,
+        cancelled: () => false
+      }
       const go = condition(step.if, context, stepFunctions) ?? !failed
-      const entry = { id: step.id, name: step.name ?? step.uses ?? 'run', outcome: 'skipped', outputs: {}, summary: '' }
+      const entry = {
+        id: step.id,
+        name: step.name ?? step.uses ?? 'run',
+        outcome: 'skipped',
+        outputs: {},
+        summary: ''
+      }
       record.steps.push(entry)
       if (step.id) steps[step.id] = { outcome: 'skipped', conclusion: 'skipped', outputs: {} }
       if (!go) {
         options.onStep?.({ job: name, step: entry, outcome: 'skipped' })
         continue
       }
-      const stepEnv = Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, asString(interpolate(v, context, stepFunctions))]))
-      const withValues = Object.fromEntries(Object.entries(step.with ?? {}).map(([k, v]) => [k, asString(interpolate(v, context, stepFunctions))]))
+      const stepEnv = Object.fromEntries(
+        Object.entries(step.env ?? {}).map(([k, v]) => [
+          k,
+          asString(interpolate(v, context, stepFunctions))
+        ])
+      )
+      const withValues = Object.fromEntries(
+        Object.entries(step.with ?? {}).map(([k, v]) => [
+          k,
+          asString(interpolate(v, context, stepFunctions))
+        ])
+      )
       let result
       if (step.run !== undefined) {
         result = await runScript(step.run, { env: { ...env, ...stepEnv }, cwd: workspace })
       } else if (step.uses?.startsWith('actions/checkout@')) {
         await options.checkout(withValues)
-        result = { code: 0, outputs: {}, summary: '', stdout: `checked out ${withValues.ref || github.ref}` }
+        result = {
+          code: 0,
+          outputs: {},
+          summary: '',
+          stdout: `checked out ${withValues.ref || github.ref}`
+        }
       } else if (step.uses?.startsWith('actions/setup-')) {
-        result = { code: 0, outputs: {}, summary: '', stdout: 'skipped locally: the machine provides the runtime' }
+        result = {
+          code: 0,
+          outputs: {},
+          summary: '',
+          stdout: 'skipped locally: the machine provides the runtime'
+        }
       } else if (step.uses?.startsWith('$/')) {
         const action = step.uses.slice(2)
         const spec = options.actionSpec(action)
@@ -156,11 +211,17 @@ export async function runWorkflow(options) {
         for (const [input, s] of Object.entries(spec.inputs ?? {})) {
           // The runner fills an input the step leaves out from action.yml's default; an
           // expression that evaluates to '' is passed as ''.
-          const value = input in withValues ? withValues[input] : s.default !== undefined ? String(s.default) : undefined
+          const value =
+            input in withValues
+              ? withValues[input]
+              : s.default !== undefined
+                ? String(s.default)
+                : undefined
           if (value !== undefined) given[input] = value
         }
         for (const input of Object.keys(withValues)) {
-          if (!(input in (spec.inputs ?? {}))) throw new Error(`${name}/${entry.name}: ${action} has no input '${input}'`)
+          if (!(input in (spec.inputs ?? {})))
+            throw new Error(`${name}/${entry.name}: ${action} has no input '${input}'`)
         }
         result = await options.runAction(action, given, { env: { ...env, ...stepEnv }, workspace })
       } else {
@@ -170,12 +231,22 @@ export async function runWorkflow(options) {
       entry.outputs = result.outputs
       entry.summary = result.summary
       entry.stdout = result.stdout
-      if (step.id) steps[step.id] = { outcome: entry.outcome, conclusion: entry.outcome, outputs: result.outputs }
+      if (step.id)
+        steps[step.id] = {
+          outcome: entry.outcome,
+          conclusion: entry.outcome,
+          outputs: result.outputs
+        }
       if (entry.outcome === 'failure' && !step['continue-on-error']) failed = true
       options.onStep?.({ job: name, step: entry, outcome: entry.outcome, result })
     }
     const endContext = { ...base, steps }
-    record.outputs = Object.fromEntries(Object.entries(job.outputs ?? {}).map(([k, v]) => [k, asString(interpolate(v, endContext, jobFunctions))]))
+    record.outputs = Object.fromEntries(
+      Object.entries(job.outputs ?? {}).map(([k, v]) => [
+        k,
+        asString(interpolate(v, endContext, jobFunctions))
+      ])
+    )
     record.result = failed ? 'failure' : 'success'
     needs[name] = { result: record.result, outputs: record.outputs }
   }

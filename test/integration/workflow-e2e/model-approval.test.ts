@@ -3,12 +3,12 @@ import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import yaml from 'js-yaml'
-import { runWorkflow, type JobRecord } from '../../../scripts/demo/workflow-runner.mjs'
 import { runDist } from '../../harness/dist-runner.js'
 import { startGithubFake, type FakeReview, type GithubFake } from '../../harness/github-fake.js'
 import { ROOT } from '../../harness/paths.js'
 import { dumpModel, seed, uniqueName } from '../../harness/python.js'
 import { harness } from '../../harness/state.js'
+import { loadRunner, type JobRecord } from './local-runner.js'
 import { sampleProject, stepPath, type SampleProject } from './project.js'
 
 /**
@@ -18,16 +18,23 @@ import { sampleProject, stepPath, type SampleProject } from './project.js'
  * MLflow server, a real DVC project and a real bare git remote; only GitHub's approvals API is a
  * local fake.
  */
-const workflow = yaml.load(readFileSync(path.join(ROOT, '.github/workflows/model-approval.yml'), 'utf8'))
+const workflow = yaml.load(
+  readFileSync(path.join(ROOT, '.github/workflows/model-approval.yml'), 'utf8')
+)
 const actionSpec = (name: string): { inputs?: Record<string, { default?: unknown }> } =>
-  yaml.load(readFileSync(path.join(ROOT, name, 'action.yml'), 'utf8')) as { inputs?: Record<string, { default?: unknown }> }
+  yaml.load(readFileSync(path.join(ROOT, name, 'action.yml'), 'utf8')) as {
+    inputs?: Record<string, { default?: unknown }>
+  }
 
 interface Stage {
   version: string
   stage: string
 }
 const stages = (dump: unknown): Stage[] =>
-  (dump as { versions: { version: string; stage: string }[] }).versions.map(v => ({ version: v.version, stage: v.stage }))
+  (dump as { versions: { version: string; stage: string }[] }).versions.map(v => ({
+    version: v.version,
+    stage: v.stage
+  }))
 
 let fake: GithubFake
 let project: SampleProject
@@ -64,16 +71,32 @@ async function approvalRun(inputs: Record<string, string | boolean>, reviews: Fa
   const sha = project.git('rev-parse', 'origin/main')
   fake.setApprovals('acme/models', String(runId), reviews)
   const github = {
-    sha, ref: 'refs/heads/main', repository: 'acme/models', actor: 'dana', run_id: String(runId), token: 'ghs_e2e-token',
+    sha,
+    ref: 'refs/heads/main',
+    repository: 'acme/models',
+    actor: 'dana',
+    run_id: String(runId),
+    token: 'ghs_e2e-token',
     event_name: 'workflow_dispatch'
   }
   const env = {
-    PATH: stepPath, HOME: process.env.HOME, GITHUB_SHA: sha, GITHUB_REF: github.ref, GITHUB_REF_NAME: 'main',
-    GITHUB_REPOSITORY: github.repository, GITHUB_RUN_ID: github.run_id, GITHUB_RUN_ATTEMPT: '1', GITHUB_ACTOR: 'dana',
-    GITHUB_TRIGGERING_ACTOR: 'dana', GITHUB_API_URL: fake.uri, GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_WORKFLOW_REF: 'acme/models/.github/workflows/promote.yml@refs/heads/main', GITHUB_EVENT_NAME: 'workflow_dispatch'
+    PATH: stepPath,
+    HOME: process.env.HOME,
+    GITHUB_SHA: sha,
+    GITHUB_REF: github.ref,
+    GITHUB_REF_NAME: 'main',
+    GITHUB_REPOSITORY: github.repository,
+    GITHUB_RUN_ID: github.run_id,
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_ACTOR: 'dana',
+    GITHUB_TRIGGERING_ACTOR: 'dana',
+    GITHUB_API_URL: fake.uri,
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_WORKFLOW_REF: 'acme/models/.github/workflows/promote.yml@refs/heads/main',
+    GITHUB_EVENT_NAME: 'workflow_dispatch'
   }
   const environments: string[] = []
+  const { runWorkflow } = await loadRunner()
   const result = await runWorkflow({
     workflow,
     actionSpec,
@@ -81,14 +104,16 @@ async function approvalRun(inputs: Record<string, string | boolean>, reviews: Fa
     github,
     env,
     workspace: project.workspace,
-    runAction: (action, given, options) => runDist(action, given, { env: options.env, workspace: options.workspace }),
-    checkout: async ({ ref }) => {
+    runAction: (action, given, options) =>
+      runDist(action, given, { env: options.env, workspace: options.workspace }),
+    checkout: ({ ref }) => {
       project.git('fetch', '-q', 'origin')
       project.git('checkout', '-q', '--detach', ref || sha)
+      return Promise.resolve()
     },
-    environmentGate: async name => {
+    environmentGate: name => {
       environments.push(name)
-      return 'approved'
+      return Promise.resolve('approved' as const)
     }
   })
   return { ...result, environments }
@@ -106,9 +131,10 @@ function auditOutcome(jobs: Record<string, JobRecord>): Record<string, string> {
 
 describe('model-approval.yml end to end', () => {
   it('promotes to Production after the gate, the lineage check and an approval, and audits it', async () => {
-    const run = await approvalRun({ version: '1', 'target-stage': 'Production', justification: 'First production model' }, [
-      { login: 'alice', state: 'approved', comment: 'looks good', environment: 'production' }
-    ])
+    const run = await approvalRun(
+      { version: '1', 'target-stage': 'Production', justification: 'First production model' },
+      [{ login: 'alice', state: 'approved', comment: 'looks good', environment: 'production' }]
+    )
     expect(Object.fromEntries(Object.entries(run.jobs).map(([n, j]) => [n, j.result]))).toEqual({
       validate: 'success',
       promote: 'success',
@@ -131,7 +157,9 @@ describe('model-approval.yml end to end', () => {
       to: 'Production',
       reason: 'First production model',
       run_id: String(runId),
-      approvals: [{ login: 'alice', state: 'approved', comment: 'looks good', environments: ['production'] }],
+      approvals: [
+        { login: 'alice', state: 'approved', comment: 'looks good', environments: ['production'] }
+      ],
       lineage: { lock_sha256: createHash('sha256').update(lock).digest('hex'), verified: true },
       metrics: { accuracy: 0.9 }
     })
@@ -139,22 +167,40 @@ describe('model-approval.yml end to end', () => {
 
   it('audits a gate failure and leaves the registry untouched', async () => {
     const before = dumpModel(uri, model)
-    const run = await approvalRun({ version: '3', 'target-stage': 'Production', justification: 'try v3' }, [
-      { login: 'alice', state: 'approved', environment: 'production' }
+    const run = await approvalRun(
+      { version: '3', 'target-stage': 'Production', justification: 'try v3' },
+      [{ login: 'alice', state: 'approved', environment: 'production' }]
+    )
+    expect([run.jobs.validate!.result, run.jobs.promote!.result, run.jobs.audit!.result]).toEqual([
+      'failure',
+      'skipped',
+      'success'
     ])
-    expect([run.jobs.validate!.result, run.jobs.promote!.result, run.jobs.audit!.result]).toEqual(['failure', 'skipped', 'success'])
     expect(auditOutcome(run.jobs)).toEqual({ event: 'gate-failed', outcome: 'failure' })
     expect(dumpModel(uri, model)).toEqual(before)
     const entry = lastAuditEntry()
-    expect(entry).toMatchObject({ event: 'gate-failed', outcome: 'failure', version: '3', to: 'Production' })
+    expect(entry).toMatchObject({
+      event: 'gate-failed',
+      outcome: 'failure',
+      version: '3',
+      to: 'Production'
+    })
     expect(JSON.stringify(entry.gates)).toMatch(/"verdict":"fail"/)
   })
 
   it('audits a rejected approval and leaves the registry untouched', async () => {
     const before = dumpModel(uri, model)
-    const run = await approvalRun({ version: '2', 'target-stage': 'Production', justification: 'v2 is better' }, [
-      { login: 'bob', state: 'rejected', comment: 'not during the freeze', environment: 'production' }
-    ])
+    const run = await approvalRun(
+      { version: '2', 'target-stage': 'Production', justification: 'v2 is better' },
+      [
+        {
+          login: 'bob',
+          state: 'rejected',
+          comment: 'not during the freeze',
+          environment: 'production'
+        }
+      ]
+    )
     expect([run.jobs.validate!.result, run.jobs.promote!.result]).toEqual(['success', 'failure'])
     expect(run.jobs.promote!.steps.find(s => s.id === 'approval')!.outcome).toBe('failure')
     expect(run.jobs.promote!.steps.find(s => s.id === 'promote')!.outcome).toBe('skipped')
@@ -169,30 +215,48 @@ describe('model-approval.yml end to end', () => {
   })
 
   it('rolls Production back to the version that held it before, through the same approval', async () => {
-    const promoted = await approvalRun({ version: '2', 'target-stage': 'Production', justification: 'v2 is better' }, [
-      { login: 'bob', state: 'approved', environment: 'production' }
-    ])
+    const promoted = await approvalRun(
+      { version: '2', 'target-stage': 'Production', justification: 'v2 is better' },
+      [{ login: 'bob', state: 'approved', environment: 'production' }]
+    )
     expect(auditOutcome(promoted.jobs)).toEqual({ event: 'promote', outcome: 'success' })
     expect(stages(dumpModel(uri, model)).find(v => v.version === '2')!.stage).toBe('Production')
 
-    const rollback = await approvalRun({ 'target-stage': 'Production', rollback: true, justification: 'v2 misbehaves' }, [
-      { login: 'alice', state: 'approved', environment: 'production' }
-    ])
+    const rollback = await approvalRun(
+      { 'target-stage': 'Production', rollback: true, justification: 'v2 misbehaves' },
+      [{ login: 'alice', state: 'approved', environment: 'production' }]
+    )
     // The version given back already passed its checks; only the approval applies.
-    expect(rollback.jobs.validate!.steps.filter(s => s.outcome !== 'skipped').map(s => s.id ?? s.name)).not.toContain('lineage')
-    expect(rollback.jobs.promote!.outputs).toMatchObject({ version: '1', 'previous-version': '2', changed: 'true' })
+    expect(
+      rollback.jobs.validate!.steps.filter(s => s.outcome !== 'skipped').map(s => s.id ?? s.name)
+    ).not.toContain('lineage')
+    expect(rollback.jobs.promote!.outputs).toMatchObject({
+      version: '1',
+      'previous-version': '2',
+      changed: 'true'
+    })
     expect(stages(dumpModel(uri, model))).toEqual([
       { version: '1', stage: 'Production' },
       { version: '2', stage: 'Archived' },
       { version: '3', stage: 'None' }
     ])
-    expect(lastAuditEntry()).toMatchObject({ event: 'rollback', outcome: 'success', version: '1', previous_version: '2', to: 'Production' })
+    expect(lastAuditEntry()).toMatchObject({
+      event: 'rollback',
+      outcome: 'success',
+      version: '1',
+      previous_version: '2',
+      to: 'Production'
+    })
 
     // The whole trail, as the workflow left it on the remote, verifies.
     project.git('checkout', '-q', '--detach', 'origin/main')
     project.git('fetch', '-q', 'origin')
     project.git('checkout', '-q', '--detach', 'origin/main')
-    const verify = await runDist('audit-log', { mode: 'verify', file: 'AUDIT.log' }, { workspace: project.workspace })
+    const verify = await runDist(
+      'audit-log',
+      { mode: 'verify', file: 'AUDIT.log' },
+      { workspace: project.workspace }
+    )
     expect(verify.outputs).toMatchObject({ valid: 'true', entries: '5' })
   })
 })

@@ -49,7 +49,8 @@ export function sampleProject(): SampleProject {
   execFileSync('git', ['init', '-q', '--bare', '-b', 'main', remote])
   mkdirSync(path.join(workspace, 'data'), { recursive: true })
   mkdirSync(path.join(workspace, '.github'), { recursive: true })
-  const git = (...args: string[]): string => execFileSync('git', args, { cwd: workspace, env, encoding: 'utf8' }).trim()
+  const git = (...args: string[]): string =>
+    execFileSync('git', args, { cwd: workspace, env, encoding: 'utf8' }).trim()
   git('init', '-q', '-b', 'main')
   git('config', 'user.name', 'Dana Scientist')
   git('config', 'user.email', 'dana@example.com')
@@ -62,7 +63,7 @@ export function sampleProject(): SampleProject {
     [
       'stages:',
       '  train:',
-      '    cmd: python -c "import shutil, os; os.makedirs(\'model\', exist_ok=True); shutil.copy(\'data/train.csv\', \'model/model.bin\')"',
+      "    cmd: python -c \"import shutil, os; os.makedirs('model', exist_ok=True); shutil.copy('data/train.csv', 'model/model.bin')\"",
       '    deps: [data/train.csv]',
       '    params: [train.depth]',
       '    outs: [model/model.bin]',

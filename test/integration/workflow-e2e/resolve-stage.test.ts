@@ -15,19 +15,40 @@ interface Step {
   id?: string
   run?: string
 }
-const workflow = yaml.load(readFileSync(path.join(ROOT, '.github/workflows/model-approval.yml'), 'utf8')) as {
+const workflow = yaml.load(
+  readFileSync(path.join(ROOT, '.github/workflows/model-approval.yml'), 'utf8')
+) as {
   jobs: { validate: { steps: Step[] } }
 }
 const script = workflow.jobs.validate.steps.find(s => s.id === 'resolve')!.run!
 
-function resolve(policy: string | undefined, inputs: Record<string, string>): { code: number | null; outputs: string; stdout: string } {
+function resolve(
+  policy: string | undefined,
+  inputs: Record<string, string>
+): { code: number | null; outputs: string; stdout: string } {
   const dir = mkdtempSync(path.join(OUTPUT, 'resolve-stage-'))
   if (policy !== undefined) writeFileSync(path.join(dir, 'policy.yml'), policy)
   const output = path.join(dir, 'output')
   writeFileSync(output, '')
-  const env = { MODEL_NAME: 'churn', VERSION: '3', TARGET_STAGE: 'Production', JUSTIFICATION: 'better', POLICY_FILE: 'policy.yml', ROLLBACK: 'false', ...inputs }
-  const result = spawnSync('bash', ['-e', '-c', script], { cwd: dir, env: { PATH: stepPath, GITHUB_OUTPUT: output, ...env }, encoding: 'utf8' })
-  return { code: result.status, outputs: readFileSync(output, 'utf8'), stdout: result.stdout + result.stderr }
+  const env = {
+    MODEL_NAME: 'churn',
+    VERSION: '3',
+    TARGET_STAGE: 'Production',
+    JUSTIFICATION: 'better',
+    POLICY_FILE: 'policy.yml',
+    ROLLBACK: 'false',
+    ...inputs
+  }
+  const result = spawnSync('bash', ['-e', '-c', script], {
+    cwd: dir,
+    env: { PATH: stepPath, GITHUB_OUTPUT: output, ...env },
+    encoding: 'utf8'
+  })
+  return {
+    code: result.status,
+    outputs: readFileSync(output, 'utf8'),
+    stdout: result.stdout + result.stderr
+  }
 }
 
 describe('model-approval.yml: resolving the stage and its environment', () => {
@@ -42,19 +63,66 @@ describe('model-approval.yml: resolving the stage and its environment', () => {
     const policy = `${POLICY}models:\n  churn:\n    stages:\n      - name: Production\n        environment: prod-eu\n`
     const refused = resolve(policy, {})
     expect(refused.code).toBe(1)
-    expect(refused.stdout).toContain("names the environment 'prod-eu', which is not in the environments: allowlist")
+    expect(refused.stdout).toContain(
+      "names the environment 'prod-eu', which is not in the environments: allowlist"
+    )
     expect(refused.outputs).toBe('')
-    const allowed = resolve(policy.replace('environments: [staging, production]', 'environments: [staging, production, prod-eu]'), {})
-    expect(allowed).toMatchObject({ code: 0, outputs: expect.stringContaining('environment=prod-eu\n') })
+    const allowed = resolve(
+      policy.replace(
+        'environments: [staging, production]',
+        'environments: [staging, production, prod-eu]'
+      ),
+      {}
+    )
+    expect(allowed).toMatchObject({
+      code: 0,
+      outputs: expect.stringContaining('environment=prod-eu\n')
+    })
   })
 
   it.each([
-    ['a stage the policy does not have', {}, POLICY, "Input 'target-stage' is 'Canary', which is not a stage", { TARGET_STAGE: 'Canary' }],
-    ['a stage without an environment', {}, POLICY, 'Stage Development in policy.yml names no environment', { TARGET_STAGE: 'None' }],
-    ['Production without a justification', {}, POLICY, "Input 'justification' is empty", { JUSTIFICATION: '  ' }],
-    ['a version that is not a number', {}, POLICY, "Input 'version' is 'latest'", { VERSION: 'latest' }],
-    ['a version with rollback', {}, POLICY, "Input 'version' must be empty with rollback", { ROLLBACK: 'true' }],
-    ['no policy file (the default stages name no environment)', {}, undefined, 'Stage Production in policy.yml names no environment', {}]
+    [
+      'a stage the policy does not have',
+      {},
+      POLICY,
+      "Input 'target-stage' is 'Canary', which is not a stage",
+      { TARGET_STAGE: 'Canary' }
+    ],
+    [
+      'a stage without an environment',
+      {},
+      POLICY,
+      'Stage Development in policy.yml names no environment',
+      { TARGET_STAGE: 'None' }
+    ],
+    [
+      'Production without a justification',
+      {},
+      POLICY,
+      "Input 'justification' is empty",
+      { JUSTIFICATION: '  ' }
+    ],
+    [
+      'a version that is not a number',
+      {},
+      POLICY,
+      "Input 'version' is 'latest'",
+      { VERSION: 'latest' }
+    ],
+    [
+      'a version with rollback',
+      {},
+      POLICY,
+      "Input 'version' must be empty with rollback",
+      { ROLLBACK: 'true' }
+    ],
+    [
+      'no policy file (the default stages name no environment)',
+      {},
+      undefined,
+      'Stage Production in policy.yml names no environment',
+      {}
+    ]
   ])('refuses %s', (_what, _unused, policy, message, inputs) => {
     const result = resolve(policy, inputs)
     expect(result.code).toBe(1)

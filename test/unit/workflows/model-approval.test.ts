@@ -3,7 +3,14 @@ import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { APPROVAL_WORKFLOW, EXAMPLES, loadWorkflow, needsOf, workflowText, type Step } from './workflow-files.js'
+import {
+  APPROVAL_WORKFLOW,
+  EXAMPLES,
+  loadWorkflow,
+  needsOf,
+  workflowText,
+  type Step
+} from './workflow-files.js'
 
 const workflow = loadWorkflow(APPROVAL_WORKFLOW)
 const call = workflow.on.workflow_call!
@@ -28,7 +35,11 @@ describe('model-approval.yml: interface', () => {
         'working-directory'
       ])
     )
-    expect(Object.keys(call.secrets!).sort()).toEqual(['tracking-password', 'tracking-token', 'tracking-username'])
+    expect(Object.keys(call.secrets!).sort()).toEqual([
+      'tracking-password',
+      'tracking-token',
+      'tracking-username'
+    ])
     for (const [name, spec] of Object.entries(call.inputs!)) {
       expect({ name, described: Boolean(spec.description) }).toEqual({ name, described: true })
       // workflow_call accepts only these types.
@@ -68,7 +79,9 @@ describe('model-approval.yml: job graph', () => {
   it('promote runs promote-model in the environment that the policy names for the stage', () => {
     const promote = workflow.jobs.promote!
     expect(promote.environment).toEqual({ name: '${{ needs.validate.outputs.environment }}' })
-    expect(workflow.jobs.validate!.outputs!.environment).toBe('${{ steps.resolve.outputs.environment }}')
+    expect(workflow.jobs.validate!.outputs!.environment).toBe(
+      '${{ steps.resolve.outputs.environment }}'
+    )
     expect(step('validate', 'resolve').run).toMatch(/not in the environments: allowlist/)
     const promotions = promote.steps!.filter(s => s.uses === '$/promote-model')
     expect(promotions.map(s => s.with!['dry-run'])).toEqual(['true', undefined])
@@ -98,7 +111,9 @@ describe('model-approval.yml: permissions, concurrency, pins', () => {
     expect(workflow.jobs.validate!.permissions).toEqual({ contents: 'read' })
     expect(workflow.jobs.promote!.permissions).toEqual({ contents: 'read', actions: 'read' })
     expect(workflow.jobs.audit!.permissions).toEqual({ contents: 'write', actions: 'read' })
-    const writers = Object.entries(workflow.jobs).filter(([, job]) => Object.values(job.permissions ?? {}).includes('write'))
+    const writers = Object.entries(workflow.jobs).filter(([, job]) =>
+      Object.values(job.permissions ?? {}).includes('write')
+    )
     expect(writers.map(([name]) => name)).toEqual(['audit'])
   })
 
@@ -110,21 +125,32 @@ describe('model-approval.yml: permissions, concurrency, pins', () => {
     })
   })
 
-  it.each([APPROVAL_WORKFLOW, ...EXAMPLES])('%s: no ${{ }} inside run:, every uses: SHA-pinned with a comment or local', file => {
-    const doc = loadWorkflow(file)
-    for (const [name, job] of Object.entries(doc.jobs)) {
-      for (const s of job.steps ?? []) {
-        if (s.run !== undefined) expect({ job: name, step: s.name, run: s.run.includes('${{') }).toEqual({ job: name, step: s.name, run: false })
+  it.each([APPROVAL_WORKFLOW, ...EXAMPLES])(
+    '%s: no ${{ }} inside run:, every uses: SHA-pinned with a comment or local',
+    file => {
+      const doc = loadWorkflow(file)
+      for (const [name, job] of Object.entries(doc.jobs)) {
+        for (const s of job.steps ?? []) {
+          if (s.run !== undefined)
+            expect({ job: name, step: s.name, run: s.run.includes('${{') }).toEqual({
+              job: name,
+              step: s.name,
+              run: false
+            })
+        }
+      }
+      for (const line of workflowText(file).split('\n')) {
+        const match = /^\s*(?:- )?uses:\s*(\S+)(.*)$/.exec(line)
+        if (!match) continue
+        const [, ref, rest] = match
+        const local = ref!.startsWith('$/') || ref!.startsWith('./')
+        expect({
+          ref,
+          ok: local || (/@[0-9a-f]{40}$/.test(ref!) && /^\s+#\s*\S/.test(rest!))
+        }).toEqual({ ref, ok: true })
       }
     }
-    for (const line of workflowText(file).split('\n')) {
-      const match = /^\s*(?:- )?uses:\s*(\S+)(.*)$/.exec(line)
-      if (!match) continue
-      const [, ref, rest] = match
-      const local = ref!.startsWith('$/') || ref!.startsWith('./')
-      expect({ ref, ok: local || (/@[0-9a-f]{40}$/.test(ref!) && /^\s+#\s*\S/.test(rest!)) }).toEqual({ ref, ok: true })
-    }
-  })
+  )
 })
 
 describe('examples/workflows', () => {
@@ -134,25 +160,38 @@ describe('examples/workflows', () => {
     const example = loadWorkflow('examples/workflows/promote.yml')
     const inputs = example.on.workflow_dispatch!.inputs!
     expect(inputs.model_version).toMatchObject({ type: 'string', required: true })
-    expect(inputs.target_stage).toMatchObject({ type: 'choice', options: ['Staging', 'Production'] })
+    expect(inputs.target_stage).toMatchObject({
+      type: 'choice',
+      options: ['Staging', 'Production']
+    })
     expect(inputs.justification).toMatchObject({ type: 'string' })
     // The documented policy example's stages that name an environment.
-    const policyDoc = readFileSync(path.join(path.dirname(APPROVAL_WORKFLOW), '..', '..', 'docs', 'policy.md'), 'utf8')
-    for (const option of inputs.target_stage!.options!) expect(policyDoc).toContain(`- name: ${option}`)
+    const policyDoc = readFileSync(
+      path.join(path.dirname(APPROVAL_WORKFLOW), '..', '..', 'docs', 'policy.md'),
+      'utf8'
+    )
+    for (const option of inputs.target_stage!.options!)
+      expect(policyDoc).toContain(`- name: ${option}`)
   })
 
-  it.each(EXAMPLES)('%s calls model-approval.yml with its inputs, its secrets and the permissions its jobs need', file => {
-    const example = loadWorkflow(file)
-    expect(example.permissions).toEqual({})
-    const [job] = Object.values(example.jobs)
-    expect(job!.uses).toMatch(/\/model-governance\/\.github\/workflows\/model-approval\.yml@[0-9a-f]{40}$/)
-    for (const key of Object.keys(job!.with!)) expect(Object.keys(approvalInputs)).toContain(key)
-    for (const [name, spec] of Object.entries(approvalInputs)) {
-      if (spec.required) expect({ name, given: name in job!.with! }).toEqual({ name, given: true })
+  it.each(EXAMPLES)(
+    '%s calls model-approval.yml with its inputs, its secrets and the permissions its jobs need',
+    file => {
+      const example = loadWorkflow(file)
+      expect(example.permissions).toEqual({})
+      const [job] = Object.values(example.jobs)
+      expect(job!.uses).toMatch(
+        /\/model-governance\/\.github\/workflows\/model-approval\.yml@[0-9a-f]{40}$/
+      )
+      for (const key of Object.keys(job!.with!)) expect(Object.keys(approvalInputs)).toContain(key)
+      for (const [name, spec] of Object.entries(approvalInputs)) {
+        if (spec.required)
+          expect({ name, given: name in job!.with! }).toEqual({ name, given: true })
+      }
+      expect(job!.secrets).not.toBe('inherit')
+      expect(job!.permissions).toEqual({ contents: 'write', actions: 'read' })
     }
-    expect(job!.secrets).not.toBe('inherit')
-    expect(job!.permissions).toEqual({ contents: 'write', actions: 'read' })
-  })
+  )
 
   it('rollback.yml asks for a rollback, with no version', () => {
     const [job] = Object.values(loadWorkflow('examples/workflows/rollback.yml').jobs)
@@ -167,21 +206,79 @@ describe('model-approval.yml: the audit event decision', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'audit-event-'))
     const output = path.join(dir, 'output')
     writeFileSync(output, '')
-    const base = { ROLLBACK: 'false', VALIDATE_RESULT: 'success', VERIFIED: 'true', PASSED: 'true', PROMOTE_RESULT: 'success', STARTED: 'true', APPROVAL_OUTCOME: 'success' }
-    const result = spawnSync('bash', ['-e', '-c', script], { env: { PATH: process.env.PATH, GITHUB_OUTPUT: output, ...base, ...env }, encoding: 'utf8' })
+    const base = {
+      ROLLBACK: 'false',
+      VALIDATE_RESULT: 'success',
+      VERIFIED: 'true',
+      PASSED: 'true',
+      PROMOTE_RESULT: 'success',
+      STARTED: 'true',
+      APPROVAL_OUTCOME: 'success'
+    }
+    const result = spawnSync('bash', ['-e', '-c', script], {
+      env: { PATH: process.env.PATH, GITHUB_OUTPUT: output, ...base, ...env },
+      encoding: 'utf8'
+    })
     expect(result.status).toBe(0)
-    return Object.fromEntries(readFileSync(output, 'utf8').trim().split('\n').map(l => l.split('=') as [string, string]))
+    return Object.fromEntries(
+      readFileSync(output, 'utf8')
+        .trim()
+        .split('\n')
+        .map(l => l.split('=') as [string, string])
+    )
   }
 
   it.each([
     ['a promotion', {}, 'promote', 'success'],
     ['a rollback', { ROLLBACK: 'true', VERIFIED: '', PASSED: '' }, 'rollback', 'success'],
-    ['a lineage failure', { VALIDATE_RESULT: 'failure', VERIFIED: 'false', PASSED: 'true', PROMOTE_RESULT: 'skipped', STARTED: '' }, 'lineage-failed', 'failure'],
-    ['a gate failure', { VALIDATE_RESULT: 'failure', PASSED: 'false', PROMOTE_RESULT: 'skipped', STARTED: '' }, 'gate-failed', 'failure'],
-    ['a refused input', { VALIDATE_RESULT: 'failure', VERIFIED: '', PASSED: '', PROMOTE_RESULT: 'skipped', STARTED: '' }, 'error', 'failure'],
-    ['a rejection in the environment', { PROMOTE_RESULT: 'failure', STARTED: '', APPROVAL_OUTCOME: '' }, 'approval-rejected', 'failure'],
-    ['a failed approval rule', { PROMOTE_RESULT: 'failure', APPROVAL_OUTCOME: 'failure' }, 'approval-rejected', 'failure'],
-    ['a registry failure', { PROMOTE_RESULT: 'failure', APPROVAL_OUTCOME: 'success' }, 'promote', 'failure']
+    [
+      'a lineage failure',
+      {
+        VALIDATE_RESULT: 'failure',
+        VERIFIED: 'false',
+        PASSED: 'true',
+        PROMOTE_RESULT: 'skipped',
+        STARTED: ''
+      },
+      'lineage-failed',
+      'failure'
+    ],
+    [
+      'a gate failure',
+      { VALIDATE_RESULT: 'failure', PASSED: 'false', PROMOTE_RESULT: 'skipped', STARTED: '' },
+      'gate-failed',
+      'failure'
+    ],
+    [
+      'a refused input',
+      {
+        VALIDATE_RESULT: 'failure',
+        VERIFIED: '',
+        PASSED: '',
+        PROMOTE_RESULT: 'skipped',
+        STARTED: ''
+      },
+      'error',
+      'failure'
+    ],
+    [
+      'a rejection in the environment',
+      { PROMOTE_RESULT: 'failure', STARTED: '', APPROVAL_OUTCOME: '' },
+      'approval-rejected',
+      'failure'
+    ],
+    [
+      'a failed approval rule',
+      { PROMOTE_RESULT: 'failure', APPROVAL_OUTCOME: 'failure' },
+      'approval-rejected',
+      'failure'
+    ],
+    [
+      'a registry failure',
+      { PROMOTE_RESULT: 'failure', APPROVAL_OUTCOME: 'success' },
+      'promote',
+      'failure'
+    ]
   ])('records %s', (_what, env, event, outcome) => {
     expect(decide(env)).toEqual({ event, outcome })
   })

@@ -34,7 +34,10 @@ export interface InputSpec {
 }
 export interface Workflow {
   name: string
-  on: Record<string, { inputs?: Record<string, InputSpec>; secrets?: Record<string, { required?: boolean }> } | null>
+  on: Record<
+    string,
+    { inputs?: Record<string, InputSpec>; secrets?: Record<string, { required?: boolean }> } | null
+  >
   permissions: unknown
   concurrency?: { group: string; 'cancel-in-progress'?: boolean; queue?: string }
   jobs: Record<string, Job>

@@ -1,4 +1,12 @@
-// Types for workflow-runner.mjs, so the TypeScript end-to-end test can import it.
+import path from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { ROOT } from '../../harness/paths.js'
+
+/**
+ * Types of scripts/demo/workflow-runner.mjs, the local runner that `npm run demo` and this test
+ * share. The demo is plain JavaScript so that it runs without node_modules; the test loads it by
+ * URL and types it here.
+ */
 export interface StepRecord {
   id?: string
   name: string
@@ -27,12 +35,21 @@ export interface RunWorkflowOptions {
   github: Record<string, string>
   env?: Record<string, string | undefined>
   workspace: string
-  runAction: (name: string, inputs: Record<string, string>, options: { env: Record<string, string | undefined>; workspace: string }) => Promise<ActionRun>
+  runAction: (
+    name: string,
+    inputs: Record<string, string>,
+    options: { env: Record<string, string | undefined>; workspace: string }
+  ) => Promise<ActionRun>
   checkout: (withValues: Record<string, string>) => Promise<void>
   environmentGate?: (name: string, job: string) => Promise<'approved' | 'rejected'>
-  onStep?: (event: { job: string; step: StepRecord | { name: string }; outcome: string; result?: Partial<ActionRun> }) => void
 }
-export function runWorkflow(options: RunWorkflowOptions): Promise<{ inputs: Record<string, unknown>; jobs: Record<string, JobRecord> }>
-export function jobOrder(jobs: Record<string, unknown>): string[]
-export function callInputs(workflow: unknown, given: Record<string, unknown>): Record<string, unknown>
-export function parseOutputFile(text: string): Record<string, string>
+interface RunnerModule {
+  runWorkflow(
+    options: RunWorkflowOptions
+  ): Promise<{ inputs: Record<string, unknown>; jobs: Record<string, JobRecord> }>
+}
+
+export async function loadRunner(): Promise<RunnerModule> {
+  const url = pathToFileURL(path.join(ROOT, 'scripts', 'demo', 'workflow-runner.mjs')).href
+  return (await import(url)) as RunnerModule
+}
