@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { connectionInputs, policyInputs } from '../../src/core/common-inputs.js'
 import {
   boolean,
   choice,
@@ -26,7 +27,10 @@ export const inputs = defineInputs({
   metrics: optionalString(),
   gates: optionalString(),
   lineage: optionalString(),
-  'tracking-uri': optionalString(),
+  ...connectionInputs,
+  ...policyInputs,
+  'fail-on-drift': boolean(true),
+  'record-drift': boolean(false),
   token: optionalString(),
   push: boolean(true),
   branch: optionalString(),

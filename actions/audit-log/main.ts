@@ -15,6 +15,7 @@ import { createApprovalsClient } from '../../src/github/approvals.js'
 import { runContext, type RunContext } from '../../src/github/context.js'
 import { createGraphqlClient } from '../../src/github/graphql.js'
 import type { inputs } from './inputs.js'
+import { reconcileMode } from './reconcile.js'
 
 type Context = ActionContext<typeof inputs.specs>
 
@@ -24,8 +25,8 @@ export async function main(ctx: Context): Promise<void> {
   maskUriSecrets(ctx, input['tracking-uri'] || ctx.env.MLFLOW_TRACKING_URI)
   const file = repositoryPath(input.file)
   if (input.mode === 'reconcile') {
-    throw new ConfigurationError(
-      "Input 'mode' is 'reconcile', which is not available yet; use append, verify or render"
+    return reconcileMode(ctx, file, (git, context, repoDir) =>
+      buildStore(ctx, git, context, file, repoDir)
     )
   }
   if (input.mode === 'append') return append(ctx, file)

@@ -4,7 +4,7 @@
 // promotions to Staging and Production (with a SIMULATED approval), a challenger the champion
 // gate rejects, a rollback, and finally `audit-log verify` over the trail. Stopping it (Ctrl-C)
 // stops the servers it started.
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { startSimulatedApprovals } from './approvals.mjs'
@@ -35,12 +35,15 @@ function heading(text) {
 }
 
 const cleanups = []
+let stopping = false
 async function cleanup() {
   while (cleanups.length) await cleanups.pop()()
 }
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
+    stopping = true
     console.log(`\n${signal}: stopping the demo's servers`)
+    current?.kill('SIGTERM')
     void cleanup().then(() => process.exit(130))
   })
 }
@@ -73,7 +76,39 @@ function sh(cmd, args, options = {}) {
 }
 const git = (...args) => sh('git', args)
 
-function train(version, params, note) {
+/**
+ * The long steps (training, logging to MLflow) run asynchronously, so Ctrl-C or SIGTERM is
+ * handled at once: the child is stopped and the servers are shut down.
+ */
+let current
+function shAsync(cmd, args, options = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, {
+      cwd: project,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...options
+    })
+    current = child
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', d => (stdout += d))
+    child.stderr.on('data', d => (stderr += d))
+    child.on('error', reject)
+    child.on('close', code => {
+      current = undefined
+      if (code === 0) resolve(stdout.trim())
+      else
+        reject(
+          new Error(
+            `${path.basename(cmd)} ${args.join(' ')} failed:\n${stderr.trim().split('\n').slice(-15).join('\n')}`
+          )
+        )
+    })
+  })
+}
+
+async function train(version, params, note) {
   heading(`Train model v${version}: ${note}`)
   const file = path.join(project, 'params.yaml')
   let text = readFileSync(file, 'utf8')
@@ -82,7 +117,7 @@ function train(version, params, note) {
   writeFileSync(file, text)
   git('checkout', '-q', 'main')
   git('pull', '-q', '--ff-only', 'origin', 'main')
-  sh(path.join(venvBin, 'dvc'), ['repro', '-q'])
+  await shAsync(path.join(venvBin, 'dvc'), ['repro', '-q'])
   console.log(
     indent(
       `dvc repro: ${JSON.stringify(params)} -> validation.json ${readFileSync(path.join(project, 'validation.json'), 'utf8').replace(/\s+/g, ' ')}`
@@ -91,7 +126,7 @@ function train(version, params, note) {
   git('add', '-A')
   git('commit', '-q', '-m', `Train v${version}: ${note}`)
   git('push', '-q', 'origin', 'main')
-  const out = sh(python, ['src/register.py', MODEL, 'churn-demo'], {
+  const out = await shAsync(python, ['src/register.py', MODEL, 'churn-demo'], {
     env: { ...env, MLFLOW_TRACKING_URI: tracking.uri }
   })
   const registered = out.split('\n').pop()
@@ -220,7 +255,7 @@ try {
   rmSync(dir, { recursive: true, force: true })
   mkdirSync(dir, { recursive: true })
   tracking = await startMlflow({ python, dir })
-  cleanups.push(async () => tracking.stop())
+  cleanups.push(() => tracking.stop())
   console.log(
     indent(`${tracking.uri} (${tracking.backend} backend, files in ${path.relative(root, dir)})`)
   )
@@ -230,7 +265,7 @@ try {
   heading('Sample DVC project (prepare → train → validate) in a git repository with a bare remote')
   buildProject()
 
-  train(1, { n_estimators: 60, max_depth: 8 }, 'random forest, 60 trees')
+  await train(1, { n_estimators: 60, max_depth: 8 }, 'random forest, 60 trees')
   await approvalWorkflow(
     'promote v1 to Staging',
     { version: '1', 'target-stage': 'Staging' },
@@ -246,7 +281,7 @@ try {
     { event: 'promote' }
   )
 
-  train(2, { n_estimators: 200, max_depth: 12 }, 'bigger forest')
+  await train(2, { n_estimators: 200, max_depth: 12 }, 'bigger forest')
   await approvalWorkflow(
     'promote v2 to Staging',
     { version: '2', 'target-stage': 'Staging' },
@@ -262,7 +297,7 @@ try {
     { event: 'promote' }
   )
 
-  train(
+  await train(
     3,
     { n_estimators: 25, max_depth: 8 },
     'a cheaper forest that passes the thresholds but is worse than the champion'
@@ -308,7 +343,9 @@ try {
     `Done in ${seconds()}: ${verify.outputs.entries} audited events, chain valid; project in ${path.relative(root, project)}`
   )
 } catch (error) {
-  console.error(`\ndemo failed: ${error instanceof Error ? error.message : String(error)}`)
+  // After Ctrl-C the interrupted step fails too; that is not worth reporting.
+  if (!stopping)
+    console.error(`\ndemo failed: ${error instanceof Error ? error.message : String(error)}`)
   process.exitCode = 1
 } finally {
   await cleanup()

@@ -47,12 +47,22 @@ export async function startMlflow({ python, dir, timeoutMs = 180_000 }) {
     }
   )
   const uri = `http://127.0.0.1:${port}`
-  const stop = () => {
+  const exited = new Promise(resolve => child.once('exit', resolve))
+  const signalGroup = signal => {
     try {
-      process.kill(-child.pid, 'SIGTERM')
+      process.kill(-child.pid, signal)
     } catch {
       // already gone
     }
+  }
+  // The server is a process group (gunicorn/uvicorn workers); it is stopped as one, and killed
+  // when it has not exited 10 s after SIGTERM, so the demo never leaves it running.
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return
+    signalGroup('SIGTERM')
+    const timer = new Promise(resolve => setTimeout(() => resolve('timeout'), 10_000))
+    if ((await Promise.race([exited, timer])) === 'timeout') signalGroup('SIGKILL')
+    else signalGroup('SIGKILL') // workers that outlived the server process
   }
   const deadline = Date.now() + timeoutMs
   for (;;) {
@@ -65,7 +75,7 @@ export async function startMlflow({ python, dir, timeoutMs = 180_000 }) {
       // not up yet
     }
     if (Date.now() > deadline) {
-      stop()
+      await stop()
       throw new Error(`the MLflow server did not answer within ${timeoutMs / 1000} s; see ${log}`)
     }
     await new Promise(r => setTimeout(r, 500))

@@ -1,9 +1,11 @@
 import { ActionError, ConfigurationError } from '../core/errors.js'
+import type { Logger } from '../core/logger.js'
 import { MlflowApiError } from '../mlflow/index.js'
 import { findRegistered } from './existing.js'
-import { existingLineage, lineageTags, validateLineage } from './lineage.js'
+import { existingLineage, lineageKeys, lineageTags, validateLineage } from './lineage.js'
 import { parseSource } from './source.js'
 import type {
+  Lineage,
   RegistrationDeps,
   RegistrationRegistry,
   RegistrationRequest,
@@ -22,6 +24,29 @@ async function modelExists(registry: RegistrationRegistry, model: string): Promi
   } catch (error) {
     if (isCode(error, 'RESOURCE_DOES_NOT_EXIST')) return false
     throw error
+  }
+}
+
+/**
+ * A rerun that passes other lineage than the version carries is not the same candidate in all
+ * but name: the version is still reused (its source is what it is), but the mismatch is shown.
+ */
+function warnOnLineageDrift(
+  prefix: string,
+  lineage: Lineage,
+  recorded: Record<string, string>,
+  version: string,
+  logger: Logger
+): void {
+  const keys = lineageKeys(prefix)
+  for (const field of ['gitCommit', 'lockSha256', 'modelMd5'] as const) {
+    const passed = lineage[field]
+    const had = recorded[keys[field]]
+    if (passed && had !== passed) {
+      logger.warning(
+        `Version ${version} was registered with ${keys[field]}=${had ?? '(none)'}, but this run passed ${passed}; the version was reused and its tags left as they were.`
+      )
+    }
   }
 }
 
@@ -79,12 +104,14 @@ export async function registerCandidate(
         logger,
         earlier
       )
+      const recorded = existingLineage(request.tagPrefix, version.tags)
+      warnOnLineageDrift(request.tagPrefix, lineage, recorded, version.version, logger)
       return {
         ...base,
         version: version.version,
         registered: false,
         createdModel: false,
-        tags: existingLineage(request.tagPrefix, version.tags),
+        tags: recorded,
         status: version.status,
         waitedMs,
         modelVersion: version

@@ -84,6 +84,26 @@ describe('dist/promote-model: registering candidates', () => {
     expect(lookup.status).toBe(404)
   })
 
+  it('dry run with a source checks it and registers nothing', async () => {
+    const model = uniqueName('reg-dist-dry')
+    const res = await runDist('promote-model', inputs(model, { 'dry-run': 'true', stage: 'Staging' }), {
+      env: GITHUB_ENV
+    })
+    expect(res.code).toBe(0)
+    expect(res.outputs).toMatchObject({ version: '', registered: 'false', changed: 'false' })
+    expect(res.summary).toMatch(/Dry run: would register a new version of/)
+    const lookup = await fetch(`${mlflow.uri}/api/2.0/mlflow/registered-models/get?name=${model}`)
+    expect(lookup.status).toBe(404)
+  })
+
+  it('refuses source together with version, naming the inputs', async () => {
+    const res = await runDist('promote-model', inputs(onlyModel, { version: '1' }), { env: GITHUB_ENV })
+    expect(res.code).toBe(1)
+    expect(res.commands.filter(c => c.command === 'error').map(c => c.message)).toEqual([
+      "Input 'source' registers a new version and promotes that one; leave version empty and rollback false with it."
+    ])
+  })
+
   it("shows the end state through MLflow's Python client: one version each, in the stage asked for, with its lineage", () => {
     const dumps = dumpModels(mlflow.uri, [...Object.values(models), onlyModel]) as Record<string, Dumped>
     for (const node of NODE_VERSIONS) {

@@ -109,6 +109,28 @@ describe('registerCandidate', () => {
     expect(second.tags['model_governance.registration.dvc_lock_sha256']).toBe(LOCK)
   })
 
+  it('warns when a rerun passes lineage other than the version carries, and still reuses it', async () => {
+    const { registry, run } = setup({ createModel: true })
+    await run()
+    const logger = new MemoryLogger()
+    const other = 'f'.repeat(64)
+    const again = await registerCandidate(
+      {
+        model: 'churn',
+        source: `runs:/${RUN_ID}/model`,
+        createModel: false,
+        lineage: { lockSha256: other, modelMd5: MD5 },
+        tagPrefix: 'model_governance.',
+        timeoutMs: 1000
+      },
+      { registry, run: RUN, clock: fakeClock(), logger }
+    )
+    expect(again).toMatchObject({ version: '1', registered: false })
+    expect(logger.messages('warning')).toEqual([
+      `Version 1 was registered with model_governance.registration.dvc_lock_sha256=${LOCK}, but this run passed ${other}; the version was reused and its tags left as they were.`
+    ])
+  })
+
   it('registers again from the same run when the source differs', async () => {
     const { registry, run } = setup({ createModel: true })
     registry.addRun(RUN_ID, ['model/MLmodel', 'other/MLmodel'])

@@ -3,6 +3,8 @@ import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import yaml from 'js-yaml'
+import { ROOT } from '../../harness/paths.js'
 import {
   APPROVAL_WORKFLOW,
   EXAMPLES,
@@ -281,5 +283,58 @@ describe('model-approval.yml: the audit event decision', () => {
     ]
   ])('records %s', (_what, env, event, outcome) => {
     expect(decide(env)).toEqual({ event, outcome })
+  })
+})
+
+describe("model-approval.yml: wiring against the actions' action.yml", () => {
+  const spec = (
+    name: string
+  ): { inputs: Record<string, unknown>; outputs: Record<string, unknown> } =>
+    yaml.load(readFileSync(path.join(ROOT, name, 'action.yml'), 'utf8')) as {
+      inputs: Record<string, unknown>
+      outputs: Record<string, unknown>
+    }
+
+  it('gives each $/ step only inputs its action declares, and reads only outputs it declares', () => {
+    for (const [jobName, job] of Object.entries(workflow.jobs)) {
+      const actionOf = new Map<string, string>()
+      for (const s of job.steps ?? []) {
+        if (!s.uses?.startsWith('$/')) continue
+        const action = s.uses.slice(2)
+        if (s.id) actionOf.set(s.id, action)
+        for (const input of Object.keys(s.with ?? {})) {
+          expect({ job: jobName, action, input, declared: input in spec(action).inputs }).toEqual({
+            job: jobName,
+            action,
+            input,
+            declared: true
+          })
+        }
+      }
+      const text = JSON.stringify(job)
+      for (const [, id, output] of text.matchAll(/steps\.([\w-]+)\.outputs\.([\w-]+)/g)) {
+        const action = actionOf.get(id!)
+        if (!action) continue
+        expect({ job: jobName, id, output, declared: output! in spec(action).outputs }).toEqual({
+          job: jobName,
+          id,
+          output,
+          declared: true
+        })
+      }
+    }
+  })
+
+  it('passes the MLflow secrets to every action that talks to MLflow', () => {
+    for (const job of Object.values(workflow.jobs)) {
+      for (const s of job.steps ?? []) {
+        if (!s.with?.['tracking-uri'] || s.uses === '$/audit-log') continue
+        expect(s.with).toMatchObject({
+          'tracking-token': '${{ secrets.tracking-token }}',
+          'tracking-username': '${{ secrets.tracking-username }}',
+          'tracking-password': '${{ secrets.tracking-password }}'
+        })
+      }
+    }
   })
 })
