@@ -109,7 +109,8 @@ export interface StartOptions {
  * exactly what it started. One worker: two servers on a 2-core machine share it with the tests.
  */
 export async function startMlflowServer(options: StartOptions): Promise<ServerInfo & Partial<AuthServerInfo>> {
-  const dir = path.join(OUTPUT, 'servers', options.name)
+  // One folder per jest run: two runs starting together must not share an auth ini or store.
+  const dir = path.join(OUTPUT, 'servers', options.runId, options.name)
   mkdirSync(dir, { recursive: true })
   const log = path.join(dir, 'server.log')
   let backendUri = options.backendUri
