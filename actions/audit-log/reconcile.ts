@@ -22,7 +22,7 @@ export async function reconcileMode(
   const repoDir = workspaceDir(ctx.env)
   const git = createGitRunner(ctx.logger, repoDir)
   const context = runContext(ctx.env)
-  const registry = createMlflowClient(input, ctx.env, ctx.logger, ctx.setSecret)
+  const registry = createMlflowClient(input, ctx.env, ctx.logger, value => ctx.setSecret(value))
   const models = (input['model-name'] ?? '')
     .split(',')
     .map(m => m.trim())
@@ -61,7 +61,7 @@ export async function reconcileMode(
         ctx.setOutput('commit-sha', result.commitSha)
         return result
       },
-      setOutput: ctx.setOutput,
+      setOutput: (name, value) => ctx.setOutput(name, value),
       summary: ctx.summary
     }
   )

@@ -139,10 +139,11 @@ describe.each(NODE_VERSIONS)('audit-log bundle on %s', (node: NodeVersion) => {
     }
   })
 
-  it('rejects mode reconcile as not available yet', async () => {
+  // Reconcile itself is tested in test/dist/audit-log-reconcile.test.ts (issue 8).
+  it('mode reconcile without a tracking server names the input to set', async () => {
     const result = await runDist('audit-log', { mode: 'reconcile' }, { node })
     expect(result.code).toBe(1)
-    expect(result.commands.find(c => c.command === 'error')?.message).toContain("Input 'mode' is 'reconcile', which is not available yet")
+    expect(result.commands.find(c => c.command === 'error')?.message).toContain("Input 'tracking-uri' is not set and MLFLOW_TRACKING_URI is empty")
   })
 })
 

@@ -87,6 +87,10 @@ describe('model-approval.yml: job graph', () => {
     expect(step('validate', 'resolve').run).toMatch(/not in the environments: allowlist/)
     const promotions = promote.steps!.filter(s => s.uses === '$/promote-model')
     expect(promotions.map(s => s.with!['dry-run'])).toEqual(['true', undefined])
+    // The write is a compare-and-set against the holder the approved dry run saw.
+    expect(promotions[1]!.with!['expected-previous-version']).toBe(
+      '${{ steps.approval.outputs.previous-version }}'
+    )
     for (const s of promotions) {
       expect(s.with).toMatchObject({
         'github-token': '${{ github.token }}',
