@@ -7,7 +7,7 @@ import { createGitRunner, type GitRunner } from '../../src/git/git.js'
 import { runContext, type RunContext } from '../../src/github/context.js'
 import { createMlflowClient } from '../../src/mlflow/index.js'
 import { runReconcileMode } from '../../src/reconcile/mode.js'
-import { policyResolver } from '../../src/reconcile/policy-source.js'
+import { policyResolver } from '../../src/policy/index.js'
 import type { inputs } from './inputs.js'
 
 type Context = ActionContext<typeof inputs.specs>

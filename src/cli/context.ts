@@ -4,7 +4,7 @@ import { ConfigurationError } from '../core/errors.js'
 import type { Logger } from '../core/logger.js'
 import { createMlflowClient, type MlflowClient } from '../mlflow/index.js'
 import type { Policy } from '../policy/index.js'
-import { policyResolver } from '../reconcile/policy-source.js'
+import { policyResolver } from '../policy/index.js'
 import type { ParsedArgs } from './args.js'
 import { styler, type Styler } from './table.js'
 

@@ -1,4 +1,4 @@
-export { loadPolicy, parsePolicy, DEFAULT_POLICY_PATH } from './loader.js'
+export { loadPolicy, parsePolicy, policyResolver, DEFAULT_POLICY_PATH } from './loader.js'
 export {
   effectivePolicy,
   findStage,

@@ -94,28 +94,44 @@ function checkStages(names: string[], text: string, file: string): void {
 }
 
 /**
- * Loads the policy for one model. With no explicit path and no default file, actions run from
- * their inputs alone; an explicit path that does not exist is an error.
+ * The policy of each model, from one read of the policy file (reconcile and the CLI cover many
+ * models). With no explicit path and no default file, actions run from their inputs alone, with
+ * the default stages; an explicit path that does not exist is an error.
  */
-export function loadPolicy(options: {
+export function policyResolver(options: {
   policyFile?: string | undefined
   workspace: string
-  model?: string | undefined
   logger: Logger
-}): Policy {
+  /** How the path was given, for the error message; defaults to the policy-file input. */
+  inputName?: string
+}): (model: string | undefined) => Policy {
   const explicit = options.policyFile?.trim()
   const relative = explicit || DEFAULT_POLICY_PATH
   const full = path.resolve(options.workspace, relative)
   if (!existsSync(full)) {
     if (explicit) {
       throw new ConfigurationError(
-        `Input 'policy-file' names '${explicit}', which does not exist in ${options.workspace}; fix the path or remove the input`
+        `${options.inputName ?? "Input 'policy-file'"} names '${explicit}', which does not exist in ${options.workspace}; fix the path or remove it`
       )
     }
-    options.logger.debug(`No policy file at ${DEFAULT_POLICY_PATH}; using inputs alone`)
-    return effectivePolicy(undefined, options.model)
+    options.logger.debug(`No policy file at ${DEFAULT_POLICY_PATH}; using inputs alone and the default stages`)
+    return model => effectivePolicy(undefined, model)
   }
-  const text = readFileSync(full, 'utf8')
-  const file = parsePolicy(text, relative, options.logger)
-  return effectivePolicy(file, options.model, relative)
+  const file = parsePolicy(readFileSync(full, 'utf8'), relative, options.logger)
+  const cache = new Map<string | undefined, Policy>()
+  return model => {
+    let policy = cache.get(model)
+    if (!policy) cache.set(model, (policy = effectivePolicy(file, model, relative)))
+    return policy
+  }
+}
+
+/** Loads the policy for one model (see policyResolver). */
+export function loadPolicy(options: {
+  policyFile?: string | undefined
+  workspace: string
+  model?: string | undefined
+  logger: Logger
+}): Policy {
+  return policyResolver(options)(options.model)
 }
