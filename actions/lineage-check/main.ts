@@ -27,7 +27,7 @@ export async function main(ctx: ActionContext<Specs>): Promise<void> {
   if (input['verify-mlflow-artifact'] && !wantsMlflow) {
     throw new ConfigurationError("Input 'verify-mlflow-artifact' is true, but neither 'model-name' + 'version' nor 'run-id' names what to compare; set them or turn it off")
   }
-  const mlflow = wantsMlflow ? createMlflowClient(input, ctx.env, logger, ctx.setSecret) : undefined
+  const mlflow = wantsMlflow ? createMlflowClient(input, ctx.env, logger, value => ctx.setSecret(value)) : undefined
   const outcome = await runLineageCheck({
     root,
     lockDisplay: path.relative(workspace, path.join(root, 'dvc.lock')).split(path.sep).join('/') || 'dvc.lock',

@@ -45,7 +45,7 @@ export function keyLine(text: string, key: string, from = 0): number | undefined
 function mergeInto(target: Record<string, unknown>, source: unknown): void {
   if (!isMapping(source)) return
   for (const [k, v] of Object.entries(source)) {
-    if (isMapping(v) && isMapping(target[k])) mergeInto(target[k] as Record<string, unknown>, v)
+    if (isMapping(v) && isMapping(target[k])) mergeInto(target[k], v)
     else target[k] = v
   }
 }
@@ -183,7 +183,7 @@ export async function resolveProject(root: string, data: unknown, text: string):
       const lists = keys.map(k => {
         const v = resolvedMatrix[k]
         if (!Array.isArray(v)) fail(`stage '${name}': matrix.${k} must be a list`, line)
-        return v.map((value, i) => ({ value, i }))
+        return (v as unknown[]).map((value, i) => ({ value, i }))
       })
       for (const combo of product(lists)) {
         const item: Record<string, unknown> = {}

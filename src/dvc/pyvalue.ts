@@ -84,7 +84,8 @@ export function pyStr(value: unknown): string {
   if (typeof value === 'object') {
     return `{${Object.entries(value as Record<string, unknown>).map(([k, v]) => `${pyRepr(k)}: ${pyRepr(v)}`).join(', ')}}`
   }
-  return String(value)
+  // Only functions and symbols are left, which no params file can hold.
+  return typeof value === 'symbol' ? value.toString() : '<unrepresentable>'
 }
 
 function pyRepr(value: unknown): string {

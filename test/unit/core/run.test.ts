@@ -31,7 +31,15 @@ beforeEach(() => {
 describe('runAction', () => {
   it('masks secret inputs before anything else and passes typed inputs to main', async () => {
     let seen: unknown
-    await runAction('x', inputs, async ctx => void (seen = ctx.inputs), env)
+    await runAction(
+      'x',
+      inputs,
+      ctx => {
+        seen = ctx.inputs
+        return Promise.resolve()
+      },
+      env
+    )
     expect(calls[0]).toEqual({ fn: 'setSecret', args: ['s3cret'] })
     expect(seen).toEqual({ 'model-name': 'churn' })
     expect(calls.filter(c => c.fn === 'setFailed')).toEqual([])
@@ -64,6 +72,7 @@ describe('runAction', () => {
   })
 
   it('fails on a thrown string too (never leaves the step green)', async () => {
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the case under test
     await runAction('x', inputs, () => Promise.reject('plain string'), env)
     expect(calls.filter(c => c.fn === 'setFailed')).toHaveLength(1)
   })

@@ -50,7 +50,8 @@ describe('file hashes (vectors from shared/reference/dvc-lineage.md)', () => {
         const file = path.join(dir, `pool-${i}`)
         const bytes = crypto.randomBytes(i * 997 + (i % 3 === 0 ? 3 * MiB : 0))
         fs.writeFileSync(file, bytes)
-        return { path: file, mode: (i % 2 ? 'md5' : 'legacy') as HashMode, size: bytes.length, bytes }
+        const mode: HashMode = i % 2 ? 'md5' : 'legacy'
+        return { path: file, mode, size: bytes.length, bytes }
       })
       const results = await pool.hash(files)
       results.forEach((r, i) => {
