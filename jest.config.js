@@ -1,7 +1,10 @@
 // Three tiers: unit (fakes, no services), integration (real MLflow, DVC and git, started by
 // test/harness/global-setup.mjs) and dist (the bundles run as the Actions runner runs them).
 const tsJest = {
-  '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', diagnostics: { ignoreCodes: [151002] } }]
+  '^.+\\.ts$': [
+    'ts-jest',
+    { useESM: true, tsconfig: 'tsconfig.json', diagnostics: { ignoreCodes: [151002] } }
+  ]
 }
 const common = {
   preset: 'ts-jest/presets/default-esm',

@@ -20,7 +20,12 @@ function median(values: number[]): number {
 }
 
 function sh(cmd: string, args: string[], cwd: string): string {
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, DVC_NO_ANALYTICS: '1' }, maxBuffer: 256 * MiB })
+  const r = spawnSync(cmd, args, {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, DVC_NO_ANALYTICS: '1' },
+    maxBuffer: 256 * MiB
+  })
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${r.stderr}`)
   return r.stdout
 }
@@ -33,7 +38,10 @@ function project(name: string, write: (dir: string) => { deps: string[] }): stri
   sh('git', ['init', '-q'], dir)
   sh(DVC, ['init', '-q'], dir)
   writeFileSync(path.join(dir, '.gitignore'), deps.map(d => `/${d}`).join('\n') + '\n')
-  writeFileSync(path.join(dir, 'dvc.yaml'), `stages:\n  use:\n    cmd: 'true'\n    deps:\n${deps.map(d => `    - ${d}`).join('\n')}\n`)
+  writeFileSync(
+    path.join(dir, 'dvc.yaml'),
+    `stages:\n  use:\n    cmd: 'true'\n    deps:\n${deps.map(d => `    - ${d}`).join('\n')}\n`
+  )
   // `dvc commit` writes the lock with DVC's own hashes (deps are not copied into the cache).
   sh(DVC, ['commit', '-q', '-f'], dir)
   sh('git', ['add', '-A'], dir)
@@ -42,9 +50,19 @@ function project(name: string, write: (dir: string) => { deps: string[] }): stri
 }
 
 /** Wall time and peak RSS (KiB) of a command, via GNU time. */
-function timed(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): { ms: number; rssKiB: number; out: string } {
+function timed(
+  cmd: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = {}
+): { ms: number; rssKiB: number; out: string } {
   const start = process.hrtime.bigint()
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], { cwd, encoding: 'utf8', env: { ...process.env, DVC_NO_ANALYTICS: '1', ...env }, maxBuffer: 64 * MiB })
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, DVC_NO_ANALYTICS: '1', ...env },
+    maxBuffer: 64 * MiB
+  })
   const ms = Number(process.hrtime.bigint() - start) / 1e6
   const lines = r.stderr.trim().split('\n')
   return { ms, rssKiB: Number(lines[lines.length - 1]), out: r.stdout }
@@ -69,7 +87,8 @@ function ours(dir: string): { ms: number; rssKiB: number } {
     GITHUB_OUTPUT: outFile,
     'INPUT_REQUIRE-CLEAN-GIT': 'false'
   })
-  if (!/verified<<[^\n]*\ntrue/.test(sh('cat', [outFile], dir))) throw new Error(`lineage-check did not verify ${dir}: ${t.out.slice(-2000)}`)
+  if (!/verified<<[^\n]*\ntrue/.test(sh('cat', [outFile], dir)))
+    throw new Error(`lineage-check did not verify ${dir}: ${t.out.slice(-2000)}`)
   return t
 }
 
@@ -78,10 +97,15 @@ function md5sumParallel(files: string[]): Promise<number> {
   files.forEach((f, i) => groups[i % CORES]!.push(f))
   const start = process.hrtime.bigint()
   return Promise.all(
-    groups.filter(g => g.length > 0).map(g => new Promise<void>((resolve, reject) => {
-      const child = spawn('md5sum', g, { stdio: 'ignore' })
-      child.on('close', code => (code === 0 ? resolve() : reject(new Error('md5sum failed'))))
-    }))
+    groups
+      .filter(g => g.length > 0)
+      .map(
+        g =>
+          new Promise<void>((resolve, reject) => {
+            const child = spawn('md5sum', g, { stdio: 'ignore' })
+            child.on('close', code => (code === 0 ? resolve() : reject(new Error('md5sum failed'))))
+          })
+      )
   ).then(() => Number(process.hrtime.bigint() - start) / 1e6)
 }
 
@@ -90,7 +114,12 @@ function manyFiles(count: number) {
     for (let i = 0; i < count; i++) {
       const sub = path.join(dir, 'files', `d${i % 100}`)
       if (i < 100) mkdirSync(sub, { recursive: true })
-      writeFileSync(path.join(sub, `f${i}.txt`), randomBytes(1024 + ((i * 7919) % 9216)).toString('hex').slice(0, 1024 + ((i * 7919) % 9216)))
+      writeFileSync(
+        path.join(sub, `f${i}.txt`),
+        randomBytes(1024 + ((i * 7919) % 9216))
+          .toString('hex')
+          .slice(0, 1024 + ((i * 7919) % 9216))
+      )
     }
     return { deps: ['files'] }
   }
@@ -119,11 +148,15 @@ function compare(label: string, dir: string): { ours: number; dvc: number; rss: 
     d.push(dvcStatusCold(dir))
   }
   const result = { ours: median(o), dvc: median(d), rss }
-  console.log(`${label}: lineage-check ${result.ours.toFixed(0)} ms, dvc status (cold) ${result.dvc.toFixed(0)} ms, speed-up ${(result.dvc / result.ours).toFixed(2)}x, lineage-check peak RSS ${(rss / 1024).toFixed(0)} MiB`)
+  console.log(
+    `${label}: lineage-check ${result.ours.toFixed(0)} ms, dvc status (cold) ${result.dvc.toFixed(0)} ms, speed-up ${(result.dvc / result.ours).toFixed(2)}x, lineage-check peak RSS ${(rss / 1024).toFixed(0)} MiB`
+  )
   return result
 }
 
-console.log(`cores: ${CORES}, scale: ${SCALE}, runs per point: ${RUNS} (medians), load average ${os.loadavg()[0]!.toFixed(1)}`)
+console.log(
+  `cores: ${CORES}, scale: ${SCALE}, runs per point: ${RUNS} (medians), load average ${os.loadavg()[0]!.toFixed(1)}`
+)
 
 // (a) many small files
 const fileCount = Math.round(20_000 * SCALE)
@@ -136,9 +169,12 @@ const bigBytes = Math.max(1, Math.round(512 * SCALE)) * MiB
 const b = project('big', bigFiles(4, bigBytes))
 const rb = compare(`(b) 4 x ${bigBytes / MiB} MiB`, b)
 const limitSamples: number[] = []
-for (let i = 0; i < RUNS; i++) limitSamples.push(await md5sumParallel([0, 1, 2, 3].map(n => path.join(b, `big${n}.bin`))))
+for (let i = 0; i < RUNS; i++)
+  limitSamples.push(await md5sumParallel([0, 1, 2, 3].map(n => path.join(b, `big${n}.bin`))))
 const limit = median(limitSamples)
-console.log(`(b) md5sum x ${CORES} processes: ${limit.toFixed(0)} ms; lineage-check / limit = ${(rb.ours / limit).toFixed(2)} (goal <= 1.15), dvc / lineage-check = ${(rb.dvc / rb.ours).toFixed(2)} (goal >= 1)`)
+console.log(
+  `(b) md5sum x ${CORES} processes: ${limit.toFixed(0)} ms; lineage-check / limit = ${(rb.ours / limit).toFixed(2)} (goal <= 1.15), dvc / lineage-check = ${(rb.dvc / rb.ours).toFixed(2)} (goal >= 1)`
+)
 rmSync(b, { recursive: true, force: true })
 
 // Linearity: our cost at three sizes of bytes and of file counts. The bundle's fixed start-up
@@ -150,7 +186,9 @@ for (const mult of [1, 2, 4]) {
   const runs = Array.from({ length: RUNS }, () => ours(dir))
   const r = median(runs.map(x => x.ms))
   byteTimes.push([(4 * bytes) / MiB, r])
-  console.log(`linearity bytes: 4 x ${bytes / MiB} MiB: ${r.toFixed(0)} ms, peak RSS ${(Math.max(...runs.map(x => x.rssKiB)) / 1024).toFixed(0)} MiB`)
+  console.log(
+    `linearity bytes: 4 x ${bytes / MiB} MiB: ${r.toFixed(0)} ms, peak RSS ${(Math.max(...runs.map(x => x.rssKiB)) / 1024).toFixed(0)} MiB`
+  )
   rmSync(dir, { recursive: true, force: true })
 }
 for (let i = 1; i < byteTimes.length; i++) {
@@ -168,5 +206,7 @@ for (const mult of [1, 2, 4]) {
 }
 for (let i = 1; i < fileTimes.length; i++) {
   const [[c0, t0], [c1, t1]] = [fileTimes[i - 1]!, fileTimes[i]!]
-  console.log(`  marginal ${c0} -> ${c1} files: ${(((t1 - t0) / (c1 - c0)) * 1000).toFixed(1)} ms per 1000 files`)
+  console.log(
+    `  marginal ${c0} -> ${c1} files: ${(((t1 - t0) / (c1 - c0)) * 1000).toFixed(1)} ms per 1000 files`
+  )
 }

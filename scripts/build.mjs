@@ -4,7 +4,17 @@
 // Each bundle is built into a temporary folder and swapped in only when the build succeeds, so a
 // failed or concurrent build never leaves a dist/<name> missing.
 import { execFileSync } from 'node:child_process'
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync
+} from 'node:fs'
 import path from 'node:path'
 
 const root = path.resolve(import.meta.dirname, '..')
@@ -21,14 +31,27 @@ if (existsSync(path.join(root, 'cli', 'index.ts'))) {
 
 const rows = []
 mkdirSync(path.join(root, 'dist'), { recursive: true })
-for (const { name, entry, bin } of entries.filter(e => only.length === 0 || only.includes(e.name))) {
+for (const { name, entry, bin } of entries.filter(
+  e => only.length === 0 || only.includes(e.name)
+)) {
   const out = path.join(root, 'dist', name)
   const temp = path.join(root, 'dist', `.building-${name}-${process.pid}`)
   rmSync(temp, { recursive: true, force: true })
   try {
     execFileSync(
       process.execPath,
-      [ncc, 'build', entry, '-o', temp, '--minify', '--no-source-map-register', '--license', 'licenses.txt', '--quiet'],
+      [
+        ncc,
+        'build',
+        entry,
+        '-o',
+        temp,
+        '--minify',
+        '--no-source-map-register',
+        '--license',
+        'licenses.txt',
+        '--quiet'
+      ],
       { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] }
     )
   } catch {
@@ -50,5 +73,7 @@ for (const { name, entry, bin } of entries.filter(e => only.length === 0 || only
 }
 const width = Math.max(...rows.map(r => r[0].length))
 for (const [name, bytes] of rows) {
-  console.log(`${name.padEnd(width)}  dist/${name}/index.js  ${(bytes / 1024).toFixed(1).padStart(8)} KiB`)
+  console.log(
+    `${name.padEnd(width)}  dist/${name}/index.js  ${(bytes / 1024).toFixed(1).padStart(8)} KiB`
+  )
 }

@@ -1,5 +1,11 @@
 import { connectionInputs, policyInputs } from '../../src/core/common-inputs.js'
-import { boolean, choice, defineInputs, optionalString, stringWithDefault } from '../../src/core/inputs.js'
+import {
+  boolean,
+  choice,
+  defineInputs,
+  optionalString,
+  stringWithDefault
+} from '../../src/core/inputs.js'
 
 /** Keys are exactly lineage-check/action.yml's inputs (checked by test/unit/lineage-check/inputs.test.ts). */
 export const inputs = defineInputs({

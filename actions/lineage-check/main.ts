@@ -17,20 +17,32 @@ export async function main(ctx: ActionContext<Specs>): Promise<void> {
   loadPolicy({ policyFile: input['policy-file'], workspace, model: input['model-name'], logger })
   const root = path.resolve(workspace, input['working-directory'])
   if (!existsSync(root) || !statSync(root).isDirectory()) {
-    throw new ConfigurationError(`Input 'working-directory' is '${input['working-directory']}', which is not a directory in the workspace; point it at the DVC project root`)
+    throw new ConfigurationError(
+      `Input 'working-directory' is '${input['working-directory']}', which is not a directory in the workspace; point it at the DVC project root`
+    )
   }
-  if (input.version && !input['model-name']) throw new ConfigurationError("Input 'version' is set without 'model-name'; set both, or use 'run-id'")
+  if (input.version && !input['model-name'])
+    throw new ConfigurationError(
+      "Input 'version' is set without 'model-name'; set both, or use 'run-id'"
+    )
   if (input['model-name'] && !input.version && !input['run-id']) {
-    throw new ConfigurationError("Input 'model-name' needs 'version' (the registered version to check); or use 'run-id'")
+    throw new ConfigurationError(
+      "Input 'model-name' needs 'version' (the registered version to check); or use 'run-id'"
+    )
   }
   const wantsMlflow = Boolean(input['run-id'] || (input['model-name'] && input.version))
   if (input['verify-mlflow-artifact'] && !wantsMlflow) {
-    throw new ConfigurationError("Input 'verify-mlflow-artifact' is true, but neither 'model-name' + 'version' nor 'run-id' names what to compare; set them or turn it off")
+    throw new ConfigurationError(
+      "Input 'verify-mlflow-artifact' is true, but neither 'model-name' + 'version' nor 'run-id' names what to compare; set them or turn it off"
+    )
   }
-  const mlflow = wantsMlflow ? createMlflowClient(input, ctx.env, logger, value => ctx.setSecret(value)) : undefined
+  const mlflow = wantsMlflow
+    ? createMlflowClient(input, ctx.env, logger, value => ctx.setSecret(value))
+    : undefined
   const outcome = await runLineageCheck({
     root,
-    lockDisplay: path.relative(workspace, path.join(root, 'dvc.lock')).split(path.sep).join('/') || 'dvc.lock',
+    lockDisplay:
+      path.relative(workspace, path.join(root, 'dvc.lock')).split(path.sep).join('/') || 'dvc.lock',
     missingData: input['missing-data'],
     allowExternal: input['allow-external'],
     requireCleanGit: input['require-clean-git'],

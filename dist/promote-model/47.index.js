@@ -18,7 +18,9 @@ const approvalsSchema = zod__WEBPACK_IMPORTED_MODULE_2__/* .array */ .YOg(zod__W
     state: zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP(),
     comment: zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP().nullable().optional(),
     user: zod__WEBPACK_IMPORTED_MODULE_2__/* .object */ .Ikc({ login: zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP() }).nullable().optional(),
-    environments: zod__WEBPACK_IMPORTED_MODULE_2__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_2__/* .object */ .Ikc({ name: zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP().optional() }).passthrough()).optional().default([])
+    environments: zod__WEBPACK_IMPORTED_MODULE_2__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_2__/* .object */ .Ikc({ name: zod__WEBPACK_IMPORTED_MODULE_2__/* .string */ .YjP().optional() }).passthrough())
+        .optional()
+        .default([])
 }));
 /**
  * The approvals client on @actions/github's Octokit. `apiUrl` defaults to GITHUB_API_URL (what

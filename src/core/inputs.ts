@@ -60,7 +60,12 @@ export function stringWithDefault(
     required: false,
     default: defaultValue,
     parse: (raw, name) =>
-      zodParse(schema, raw === undefined || raw.trim() === '' ? defaultValue : raw.trim(), name, 'fix its value.')
+      zodParse(
+        schema,
+        raw === undefined || raw.trim() === '' ? defaultValue : raw.trim(),
+        name,
+        'fix its value.'
+      )
   }
 }
 

@@ -18,7 +18,8 @@ export interface Logger {
 
 /** Collects messages; for tests and for callers that want to inspect what was said. */
 export class MemoryLogger implements Logger {
-  readonly lines: { level: 'debug' | 'info' | 'warning' | 'notice' | 'error'; message: string }[] = []
+  readonly lines: { level: 'debug' | 'info' | 'warning' | 'notice' | 'error'; message: string }[] =
+    []
   debug(message: string): void {
     this.lines.push({ level: 'debug', message })
   }

@@ -1,7 +1,12 @@
 import * as core from '@actions/core'
 import { ActionError, errorMessage, type SourceLocation } from './errors.js'
 import type { Logger } from './logger.js'
-import { envInputReader, type InputDefinition, type InputSpecs, type InputValues } from './inputs.js'
+import {
+  envInputReader,
+  type InputDefinition,
+  type InputSpecs,
+  type InputValues
+} from './inputs.js'
 
 /** What an action's main receives: typed inputs, a logger, and the output/summary sinks. */
 export interface ActionContext<S extends InputSpecs> {

@@ -7,10 +7,7 @@ export function escapeCell(value: unknown): string {
       : typeof value === 'string'
         ? value
         : JSON.stringify(value)
-  return text
-    .replace(/\\/g, '\\\\')
-    .replace(/\|/g, '\\|')
-    .replace(/\r?\n/g, '<br>')
+  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>')
 }
 
 export function markdownTable(headers: string[], rows: unknown[][]): string {

@@ -38,12 +38,20 @@ export class DvcCacheIndex {
 
   /** Whether the object a lock entry names is fully in the cache (for a `.dir`, every file too). */
   has(md5: string, legacy: boolean): { present: boolean; escaping: string[] } {
-    if (!md5.endsWith('.dir')) return { present: existsSync(this.objectPath(md5, legacy)), escaping: [] }
+    if (!md5.endsWith('.dir'))
+      return { present: existsSync(this.objectPath(md5, legacy)), escaping: [] }
     const entries = this.manifest(md5, legacy)
     if (!entries) return { present: false, escaping: [] }
     // A crafted manifest could name ../../x; such entries are refused, never resolved.
-    const escaping = entries.filter(e => typeof e.relpath !== 'string' || manifestRelpathEscapes(e.relpath)).map(e => String(e.relpath))
-    const present = entries.every(e => typeof e.md5 === 'string' && /^[0-9a-f]{32}$/.test(e.md5) && existsSync(this.objectPath(e.md5, legacy)))
+    const escaping = entries
+      .filter(e => typeof e.relpath !== 'string' || manifestRelpathEscapes(e.relpath))
+      .map(e => String(e.relpath))
+    const present = entries.every(
+      e =>
+        typeof e.md5 === 'string' &&
+        /^[0-9a-f]{32}$/.test(e.md5) &&
+        existsSync(this.objectPath(e.md5, legacy))
+    )
     return { present: present && escaping.length === 0, escaping }
   }
 }

@@ -7,11 +7,17 @@ import type { LockFile } from './schema.js'
  * A dep's lock md5 must equal what its producing stage's out recorded. DVC never checks this
  * (a hand-edited lock or a partial `dvc commit` passes `dvc status`), so it is reported apart.
  */
-export function crossStageMismatches(stages: ResolvedStage[], lock: LockFile): CrossStageMismatch[] {
+export function crossStageMismatches(
+  stages: ResolvedStage[],
+  lock: LockFile
+): CrossStageMismatch[] {
   const producers = new Map<string, { stage: string; md5?: string }>()
   for (const stage of stages) {
     for (const out of lock.stages[stage.name]?.outs ?? []) {
-      producers.set(path.posix.normalize(path.posix.join(stage.wdir, out.path)), { stage: stage.name, ...(out.md5 ? { md5: out.md5 } : {}) })
+      producers.set(path.posix.normalize(path.posix.join(stage.wdir, out.path)), {
+        stage: stage.name,
+        ...(out.md5 ? { md5: out.md5 } : {})
+      })
     }
   }
   const mismatches: CrossStageMismatch[] = []
@@ -22,7 +28,10 @@ export function crossStageMismatches(stages: ResolvedStage[], lock: LockFile): C
       // Different algorithms (a legacy dep of a DVC 3 out) legitimately differ; compare like with like.
       const depLegacy = dep.hash === undefined
       const outEntry = lock.stages[producer.stage]?.outs.find(
-        o => path.posix.normalize(path.posix.join(stages.find(s => s.name === producer.stage)!.wdir, o.path)) === path.posix.normalize(path.posix.join(stage.wdir, dep.path))
+        o =>
+          path.posix.normalize(
+            path.posix.join(stages.find(s => s.name === producer.stage)!.wdir, o.path)
+          ) === path.posix.normalize(path.posix.join(stage.wdir, dep.path))
       )
       if (outEntry && (outEntry.hash === undefined) !== depLegacy) continue
       if (dep.md5 !== producer.md5) {

@@ -84,7 +84,10 @@ export class DvcIgnore {
     if (!rules) {
       const file = path.join(this.root, dirRel, '.dvcignore')
       rules = existsSync(file)
-        ? readFileSync(file, 'utf8').split(/\r?\n/).map(compileRule).filter((r): r is Rule => r !== undefined)
+        ? readFileSync(file, 'utf8')
+            .split(/\r?\n/)
+            .map(compileRule)
+            .filter((r): r is Rule => r !== undefined)
         : []
       this.cache.set(dirRel, rules)
     }

@@ -37,7 +37,8 @@ export function hashFilesSync(
     for (let i = 0; i < block.length; i++) {
       const b = block[i] as number
       if (b === 0) return false
-      if (!((b >= 32 && b <= 126) || b === 10 || b === 13 || b === 9 || b === 12 || b === 8)) nonText++
+      if (!((b >= 32 && b <= 126) || b === 10 || b === 13 || b === 9 || b === 12 || b === 8))
+        nonText++
     }
     return nonText / block.length <= 0.3
   }

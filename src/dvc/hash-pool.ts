@@ -28,7 +28,10 @@ parentPort.on('message', jobs => parentPort.postMessage(hashFilesSync(deps, jobs
 `
 
 export function defaultConcurrency(): number {
-  return Math.max(1, typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length)
+  return Math.max(
+    1,
+    typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length
+  )
 }
 
 /**

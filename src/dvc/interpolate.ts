@@ -10,7 +10,13 @@ const KEY = /(?<!\\)\$\{(.*?)\}/g
 export class InterpolationError extends Error {}
 
 function isMapping(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof PyFloat) && !(value instanceof Date)
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    !(value instanceof PyFloat) &&
+    !(value instanceof Date)
+  )
 }
 
 export function lookup(context: Record<string, unknown>, expr: string): unknown {
@@ -52,7 +58,8 @@ export function dvcToStr(value: unknown): string {
       } else if (typeof v === 'string') result += `--${k} ${shellQuote(v)} `
       else if (Array.isArray(v)) {
         v.forEach((item, n) => {
-          if (Array.isArray(item) || isMapping(item)) throw new InterpolationError(`Cannot interpolate nested iterable in '${k}'`)
+          if (Array.isArray(item) || isMapping(item))
+            throw new InterpolationError(`Cannot interpolate nested iterable in '${k}'`)
           const text = typeof item === 'string' ? shellQuote(item) : pyStr(item)
           result += n > 0 ? `${text} ` : `--${k} ${text} `
         })
@@ -69,7 +76,8 @@ export function interpolateString(template: string, context: Record<string, unkn
   if (matches.length === 1 && matches[0]![0] === template) return lookup(context, matches[0]![1]!)
   const text = template.replace(KEY, (_, expr: string) => {
     const value = lookup(context, expr)
-    if (Array.isArray(value)) throw new InterpolationError(`Cannot interpolate data of type 'list' in '${template}'`)
+    if (Array.isArray(value))
+      throw new InterpolationError(`Cannot interpolate data of type 'list' in '${template}'`)
     return dvcToStr(value)
   })
   return text.replace(/\\\$\{/g, '${')
@@ -80,7 +88,9 @@ export function interpolateValue(value: unknown, context: Record<string, unknown
   if (typeof value === 'string') return interpolateString(value, context)
   if (Array.isArray(value)) return value.map(item => interpolateValue(item, context))
   if (isMapping(value)) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolateValue(v, context)]))
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, interpolateValue(v, context)])
+    )
   }
   return value
 }

@@ -19,7 +19,15 @@ export interface LineageCheckOptions {
   allowExternal: boolean
   requireCleanGit: boolean
   modelPath?: string | undefined
-  mlflow?: { client: LineageMlflow; modelName?: string; version?: string; runId?: string; verifyArtifact: boolean } | undefined
+  mlflow?:
+    | {
+        client: LineageMlflow
+        modelName?: string
+        version?: string
+        runId?: string
+        verifyArtifact: boolean
+      }
+    | undefined
   git: GitRunner
   logger: Logger
 }
@@ -42,11 +50,19 @@ export async function runLineageCheck(options: LineageCheckOptions): Promise<Lin
   const loaded = await loadProject(root)
   if (options.modelPath) {
     const safe = resolveProjectPath(root, realpathSync(root), '.', options.modelPath, false)
-    if (!safe.ok) throw new ConfigurationError(`Input 'model-path' is '${options.modelPath}', which is outside the DVC project; give a path relative to working-directory`)
+    if (!safe.ok)
+      throw new ConfigurationError(
+        `Input 'model-path' is '${options.modelPath}', which is outside the DVC project; give a path relative to working-directory`
+      )
   }
   const model = findModelPath(loaded.project, options.modelPath)
-  const report = await verifyLineage({ root, missingData: options.missingData, allowExternal: options.allowExternal, logger }, loaded)
-  const link: ModelLink | undefined = model ? linkModel(loaded.project, loaded.lock, report.stages, model) : undefined
+  const report = await verifyLineage(
+    { root, missingData: options.missingData, allowExternal: options.allowExternal, logger },
+    loaded
+  )
+  const link: ModelLink | undefined = model
+    ? linkModel(loaded.project, loaded.lock, report.stages, model)
+    : undefined
 
   const paramFiles = new Set<string>()
   const deps = new Set<string>()
@@ -57,7 +73,13 @@ export async function runLineageCheck(options: LineageCheckOptions): Promise<Lin
       if (!key.startsWith('..') && !path.posix.isAbsolute(key)) deps.add(key)
     }
   }
-  const git = await checkGit(options.git, root, ['dvc.yaml', 'dvc.lock', ...paramFiles], [...deps], options.requireCleanGit)
+  const git = await checkGit(
+    options.git,
+    root,
+    ['dvc.yaml', 'dvc.lock', ...paramFiles],
+    [...deps],
+    options.requireCleanGit
+  )
 
   let mlflow: MlflowLinkResult | undefined
   if (options.mlflow) {
@@ -84,7 +106,11 @@ export async function runLineageCheck(options: LineageCheckOptions): Promise<Lin
   for (const r of report.refused) logger.warning(`refused ${r.path}: ${r.reason}`)
   const problems = [...report.problems.map(p => p.message), ...other]
   const verified = problems.length === 0
-  const final = { ...report, verified, problems: [...report.problems, ...other.map(message => ({ message }))] }
+  const final = {
+    ...report,
+    verified,
+    problems: [...report.problems, ...other.map(message => ({ message }))]
+  }
   return {
     verified,
     problems,

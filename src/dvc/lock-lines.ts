@@ -11,7 +11,8 @@ export interface LockLines {
 
 function unquote(text: string): string {
   const t = text.trim()
-  if ((t.startsWith("'") && t.endsWith("'")) || (t.startsWith('"') && t.endsWith('"'))) return t.slice(1, -1).replace(/''/g, "'")
+  if ((t.startsWith("'") && t.endsWith("'")) || (t.startsWith('"') && t.endsWith('"')))
+    return t.slice(1, -1).replace(/''/g, "'")
   return t
 }
 

@@ -19,7 +19,10 @@ export interface LineageMlflow {
   getRun(runId: string): Promise<Run>
   getLoggedModel(modelId: string): Promise<LoggedModel>
   listProxiedArtifacts(path: string): Promise<{ path: string; is_dir: boolean }[]>
-  downloadProxiedArtifact<T>(path: string, consume: (body: AsyncIterable<Uint8Array>) => Promise<T>): Promise<T>
+  downloadProxiedArtifact<T>(
+    path: string,
+    consume: (body: AsyncIterable<Uint8Array>) => Promise<T>
+  ): Promise<T>
 }
 
 export interface MlflowLinkResult {
@@ -34,10 +37,15 @@ export interface MlflowLinkResult {
 const PROXY_SCHEME = /^mlflow-artifacts:(?:\/\/[^/]*)?\/?(.*)$/
 
 /** Where the registered model's files are, as a path inside the server's artifact proxy. */
-async function artifactProxyPath(client: LineageMlflow, version: ModelVersion | undefined, run: Run): Promise<string> {
+async function artifactProxyPath(
+  client: LineageMlflow,
+  version: ModelVersion | undefined,
+  run: Run
+): Promise<string> {
   let uri = version?.source ?? ''
   const runsUri = /^runs:\/([^/]+)\/?(.*)$/.exec(uri)
-  if (runsUri) uri = `${(await client.getRun(runsUri[1]!)).info.artifact_uri ?? ''}/${runsUri[2] ?? ''}`
+  if (runsUri)
+    uri = `${(await client.getRun(runsUri[1]!)).info.artifact_uri ?? ''}/${runsUri[2] ?? ''}`
   const modelsUri = /^models:\/(m-[^/]+)\/?$/.exec(uri)
   if (modelsUri) uri = (await client.getLoggedModel(modelsUri[1]!)).info.artifact_uri ?? ''
   if (!version) uri = run.info.artifact_uri ?? ''
@@ -63,11 +71,19 @@ async function digestLegacy(client: LineageMlflow, artifact: string): Promise<st
     const file = path.join(dir, 'artifact')
     await client.downloadProxiedArtifact(artifact, async body => {
       const out = fs.createWriteStream(file)
-      for await (const chunk of body) if (!out.write(chunk)) await new Promise<void>(r => out.once('drain', () => r()))
-      await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())))
+      for await (const chunk of body)
+        if (!out.write(chunk)) await new Promise<void>(r => out.once('drain', () => r()))
+      await new Promise<void>((resolve, reject) =>
+        out.end((err?: Error | null) => (err ? reject(err) : resolve()))
+      )
     })
-    const [result] = hashFilesSync({ fs, crypto }, [{ path: file, mode: 'legacy' }], Buffer.allocUnsafe(1024 * 1024))
-    if (!result || 'error' in result) throw new Error(`could not hash the downloaded artifact ${artifact}`)
+    const [result] = hashFilesSync(
+      { fs, crypto },
+      [{ path: file, mode: 'legacy' }],
+      Buffer.allocUnsafe(1024 * 1024)
+    )
+    if (!result || 'error' in result)
+      throw new Error(`could not hash the downloaded artifact ${artifact}`)
     return result.md5
   } finally {
     rmSync(dir, { recursive: true, force: true })
@@ -104,7 +120,10 @@ export async function checkMlflowLink(options: {
   logger: Logger
 }): Promise<MlflowLinkResult> {
   const { client } = options
-  const version = options.modelName && options.version ? await client.getModelVersion(options.modelName, options.version) : undefined
+  const version =
+    options.modelName && options.version
+      ? await client.getModelVersion(options.modelName, options.version)
+      : undefined
   const runId = options.runId ?? version?.run_id
   if (!runId) {
     throw new ConfigurationError(
@@ -115,35 +134,57 @@ export async function checkMlflowLink(options: {
   const result: MlflowLinkResult = { runId, problems: [] }
   const commit = run.data.tags.find(t => t.key === 'mlflow.source.git.commit')?.value
   if (!commit) {
-    result.problems.push(`run ${runId} has no mlflow.source.git.commit tag, so it cannot be tied to this commit; log the run from a git checkout (MLflow sets the tag) or set it explicitly`)
+    result.problems.push(
+      `run ${runId} has no mlflow.source.git.commit tag, so it cannot be tied to this commit; log the run from a git checkout (MLflow sets the tag) or set it explicitly`
+    )
   } else if (!options.head) {
-    result.problems.push(`run ${runId} was logged at ${commit}, but the workspace has no git HEAD to compare with`)
+    result.problems.push(
+      `run ${runId} was logged at ${commit}, but the workspace has no git HEAD to compare with`
+    )
   } else {
     result.commit = commit
-    const match = await commitMatches(options.git, options.root, options.gitPrefix, options.head, commit)
+    const match = await commitMatches(
+      options.git,
+      options.root,
+      options.gitPrefix,
+      options.head,
+      commit
+    )
     result.commitCheck = match.reason
-    if (!match.ok) result.problems.push(`run ${runId} was logged at commit ${commit}, not this pipeline's commit: ${match.reason}`)
+    if (!match.ok)
+      result.problems.push(
+        `run ${runId} was logged at commit ${commit}, not this pipeline's commit: ${match.reason}`
+      )
   }
   if (options.verifyArtifact) {
     const model = options.model
     if (!model?.md5) {
-      result.problems.push('verify-mlflow-artifact is true, but no model with a dvc.lock hash was found; set model-path or add a dvc.yaml artifact of type model')
+      result.problems.push(
+        'verify-mlflow-artifact is true, but no model with a dvc.lock hash was found; set model-path or add a dvc.yaml artifact of type model'
+      )
       return result
     }
     const artifact = await artifactProxyPath(client, version, run)
     const tree = await listTree(client, artifact)
     if (model.md5.endsWith('.dir')) {
       if (model.legacy) {
-        result.problems.push(`model ${model.path} has a legacy (DVC 2) .dir entry; re-run \`dvc repro\` (or \`dvc cache migrate --dvc-files\`) before comparing it with MLflow`)
+        result.problems.push(
+          `model ${model.path} has a legacy (DVC 2) .dir entry; re-run \`dvc repro\` (or \`dvc cache migrate --dvc-files\`) before comparing it with MLflow`
+        )
         return result
       }
       const entries: ManifestEntry[] = []
-      for (const rel of tree) entries.push({ relpath: rel, md5: await client.downloadProxiedArtifact(`${artifact}/${rel}`, digestStream) })
+      for (const rel of tree)
+        entries.push({
+          relpath: rel,
+          md5: await client.downloadProxiedArtifact(`${artifact}/${rel}`, digestStream)
+        })
       result.artifactMd5 = manifestHash(entries)
       result.artifactCompared = `the .dir manifest of all ${entries.length} files under the registered artifact '${artifact}' (relpath + md5 of each) against dvc.lock's ${model.md5} for directory ${model.path}`
     } else {
       const base = path.posix.basename(model.path)
-      const candidates = tree.length === 0 ? [''] : tree.filter(rel => path.posix.basename(rel) === base)
+      const candidates =
+        tree.length === 0 ? [''] : tree.filter(rel => path.posix.basename(rel) === base)
       if (candidates.length !== 1) {
         result.problems.push(
           candidates.length === 0
@@ -153,13 +194,17 @@ export async function checkMlflowLink(options: {
         return result
       }
       const target = candidates[0] ? `${artifact}/${candidates[0]}` : artifact
-      result.artifactMd5 = model.legacy ? await digestLegacy(client, target) : await client.downloadProxiedArtifact(target, digestStream)
+      result.artifactMd5 = model.legacy
+        ? await digestLegacy(client, target)
+        : await client.downloadProxiedArtifact(target, digestStream)
       result.artifactCompared = candidates[0]
         ? `file '${candidates[0]}' inside the registered artifact directory '${artifact}' against dvc.lock's md5 of ${model.path}`
         : `the registered artifact file '${artifact}' against dvc.lock's md5 of ${model.path}`
     }
     if (result.artifactMd5 !== model.md5) {
-      result.problems.push(`the MLflow artifact does not match dvc.lock: compared ${result.artifactCompared}; MLflow ${result.artifactMd5}, dvc.lock ${model.md5}`)
+      result.problems.push(
+        `the MLflow artifact does not match dvc.lock: compared ${result.artifactCompared}; MLflow ${result.artifactMd5}, dvc.lock ${model.md5}`
+      )
     }
   }
   return result

@@ -19,8 +19,15 @@ export interface ModelLink {
 }
 
 /** The model artifact: `model-path`, else the single `artifacts:` entry with `type: model`. */
-export function findModelPath(project: DvcProject, modelPath: string | undefined): { path: string; source: string } | undefined {
-  if (modelPath) return { path: path.posix.normalize(modelPath.replace(/\\/g, '/')), source: "input 'model-path'" }
+export function findModelPath(
+  project: DvcProject,
+  modelPath: string | undefined
+): { path: string; source: string } | undefined {
+  if (modelPath)
+    return {
+      path: path.posix.normalize(modelPath.replace(/\\/g, '/')),
+      source: "input 'model-path'"
+    }
   const models = project.artifacts.filter(a => a.type === 'model')
   if (models.length > 1) {
     throw new ConfigurationError(
@@ -28,7 +35,9 @@ export function findModelPath(project: DvcProject, modelPath: string | undefined
     )
   }
   const [model] = models
-  return model ? { path: path.posix.normalize(model.path), source: `dvc.yaml artifact '${model.name}'` } : undefined
+  return model
+    ? { path: path.posix.normalize(model.path), source: `dvc.yaml artifact '${model.name}'` }
+    : undefined
 }
 
 /** The model must be an out of a stage, recorded in dvc.lock, and (when data are present) match it. */
@@ -45,18 +54,26 @@ export function linkModel(
     link.stage = stage.name
     const entry = lock.stages[stage.name]?.outs.find(e => e.path === out.path)
     if (!entry?.md5) {
-      link.problems.push(`model ${model.path} (${model.source}) is an out of stage '${stage.name}', but dvc.lock records no hash for it; run \`dvc repro ${stage.name}\``)
+      link.problems.push(
+        `model ${model.path} (${model.source}) is an out of stage '${stage.name}', but dvc.lock records no hash for it; run \`dvc repro ${stage.name}\``
+      )
       return link
     }
     link.md5 = entry.md5
     link.legacy = entry.hash === undefined
-    const report = stages.find(s => s.name === stage.name)?.entries.find(e => e.kind === 'out' && e.path === out.path)
+    const report = stages
+      .find(s => s.name === stage.name)
+      ?.entries.find(e => e.kind === 'out' && e.path === out.path)
     if (report) link.entry = report
     if (report && report.status !== 'unchanged' && report.status !== 'not-checked') {
-      link.problems.push(`model ${model.path} does not match dvc.lock (${report.status}; lock ${entry.md5}, workspace ${report.actual ?? '-'})`)
+      link.problems.push(
+        `model ${model.path} does not match dvc.lock (${report.status}; lock ${entry.md5}, workspace ${report.actual ?? '-'})`
+      )
     }
     return link
   }
-  link.problems.push(`model ${model.path} (${model.source}) is not an out of any stage in dvc.yaml, so DVC cannot say how it was produced; point model-path at a stage output`)
+  link.problems.push(
+    `model ${model.path} (${model.source}) is not an out of any stage in dvc.yaml, so DVC cannot say how it was produced; point model-path at a stage output`
+  )
   return link
 }

@@ -13,9 +13,12 @@ export async function loadParamsFile(abs: string, display: string): Promise<unkn
     try {
       return JSON.parse(text) as unknown
     } catch (error) {
-      throw new ConfigurationError(`${display} is not valid JSON (${(error as Error).message}); fix the file`, {
-        location: { file: display }
-      })
+      throw new ConfigurationError(
+        `${display} is not valid JSON (${(error as Error).message}); fix the file`,
+        {
+          location: { file: display }
+        }
+      )
     }
   }
   if (lower.endsWith('.toml')) {
@@ -23,15 +26,21 @@ export async function loadParamsFile(abs: string, display: string): Promise<unkn
       return parseToml(text)
     } catch (error) {
       const line = (error as { line?: number }).line
-      throw new ConfigurationError(`${display}${line ? `:${line}` : ''} is not valid TOML; fix the file`, {
-        location: { file: display, ...(line ? { line } : {}) }
-      })
+      throw new ConfigurationError(
+        `${display}${line ? `:${line}` : ''} is not valid TOML; fix the file`,
+        {
+          location: { file: display, ...(line ? { line } : {}) }
+        }
+      )
     }
   }
   if (lower.endsWith('.py')) {
-    throw new ConfigurationError(`${display}: Python params files are not supported by lineage-check; use YAML, JSON or TOML`, {
-      location: { file: display }
-    })
+    throw new ConfigurationError(
+      `${display}: Python params files are not supported by lineage-check; use YAML, JSON or TOML`,
+      {
+        location: { file: display }
+      }
+    )
   }
   return parseYaml(text, display) ?? {}
 }
@@ -40,7 +49,8 @@ export async function loadParamsFile(abs: string, display: string): Promise<unkn
 export function getParam(config: unknown, key: string): { found: boolean; value?: unknown } {
   let current = config
   for (const part of key.split('.')) {
-    if (Array.isArray(current) && /^\d+$/.test(part) && Number(part) < current.length) current = current[Number(part)]
+    if (Array.isArray(current) && /^\d+$/.test(part) && Number(part) < current.length)
+      current = current[Number(part)]
     else if (isMapping(current) && Object.hasOwn(current, part)) current = current[part]
     else return { found: false }
   }
@@ -75,7 +85,8 @@ export function compareParams(
     }
   }
   const info = lockValues ?? {}
-  const order = keys.length > 0 ? keys : [...new Set([...Object.keys(actual), ...Object.keys(info)])]
+  const order =
+    keys.length > 0 ? keys : [...new Set([...Object.keys(actual), ...Object.keys(info)])]
   return order.map(key => {
     const has = Object.hasOwn(actual, key)
     const locked = Object.hasOwn(info, key)

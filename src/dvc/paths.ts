@@ -35,10 +35,17 @@ function landing(abs: string): string {
  * project are refused unless allow-external is on: a lock is user input, and reading
  * /etc/shadow or ~/.ssh because a lock named it would leak through hashes and timings.
  */
-export function resolveProjectPath(root: string, realRoot: string, wdir: string, written: string, allowExternal: boolean): SafePath {
+export function resolveProjectPath(
+  root: string,
+  realRoot: string,
+  wdir: string,
+  written: string,
+  allowExternal: boolean
+): SafePath {
   const segments = written.split(/[\\/]/)
   let why: Refusal | undefined
-  if (path.isAbsolute(written) || /^[a-zA-Z]:[\\/]/.test(written) || written.startsWith('\\')) why = 'absolute'
+  if (path.isAbsolute(written) || /^[a-zA-Z]:[\\/]/.test(written) || written.startsWith('\\'))
+    why = 'absolute'
   else if (segments.includes('..') || wdir.split(/[\\/]/).includes('..')) why = 'parent-reference'
   const abs = path.resolve(root, wdir, written.replace(/\\/g, '/'))
   if (!why && !inside(realRoot, landing(abs))) why = 'symlink-escape'
@@ -48,7 +55,12 @@ export function resolveProjectPath(root: string, realRoot: string, wdir: string,
 
 /** A `.dir` manifest relpath must stay below its directory: no absolute path, no `..`. */
 export function manifestRelpathEscapes(relpath: string): boolean {
-  return relpath.startsWith('/') || relpath.split('/').some(part => part === '..') || /^[a-zA-Z]:/.test(relpath) || relpath.includes('\\')
+  return (
+    relpath.startsWith('/') ||
+    relpath.split('/').some(part => part === '..') ||
+    /^[a-zA-Z]:/.test(relpath) ||
+    relpath.includes('\\')
+  )
 }
 
 export function describeRefusal(why: Refusal): string {

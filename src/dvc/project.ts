@@ -50,10 +50,16 @@ function mergeInto(target: Record<string, unknown>, source: unknown): void {
   }
 }
 
-async function loadVars(root: string, dir: string, vars: (string | Record<string, unknown>)[], withDefault: boolean): Promise<Record<string, unknown>> {
+async function loadVars(
+  root: string,
+  dir: string,
+  vars: (string | Record<string, unknown>)[],
+  withDefault: boolean
+): Promise<Record<string, unknown>> {
   const context: Record<string, unknown> = {}
   const defaultFile = path.join(root, dir, 'params.yaml')
-  if (withDefault && existsSync(defaultFile)) mergeInto(context, await loadParamsFile(defaultFile, path.posix.join(dir, 'params.yaml')))
+  if (withDefault && existsSync(defaultFile))
+    mergeInto(context, await loadParamsFile(defaultFile, path.posix.join(dir, 'params.yaml')))
   for (const item of vars) {
     if (typeof item !== 'string') {
       mergeInto(context, item)
@@ -63,7 +69,8 @@ async function loadVars(root: string, dir: string, vars: (string | Record<string
     const display = path.posix.join(dir, file)
     const data = await loadParamsFile(path.join(root, dir, file), display)
     if (keyList) {
-      for (const key of keyList.split(',')) if (isMapping(data) && key in data) mergeInto(context, { [key]: data[key] })
+      for (const key of keyList.split(','))
+        if (isMapping(data) && key in data) mergeInto(context, { [key]: data[key] })
     } else mergeInto(context, data)
   }
   return context
@@ -75,9 +82,13 @@ function fail(message: string, line: number | undefined): never {
   })
 }
 
-function mergeParams(list: (string | Record<string, string[] | null>)[]): { file: string; keys: string[] }[] {
+function mergeParams(
+  list: (string | Record<string, string[] | null>)[]
+): { file: string; keys: string[] }[] {
   const whole = new Set<string>()
-  for (const item of list) if (typeof item !== 'string') for (const [k, v] of Object.entries(item)) if (!v || v.length === 0) whole.add(k)
+  for (const item of list)
+    if (typeof item !== 'string')
+      for (const [k, v] of Object.entries(item)) if (!v || v.length === 0) whole.add(k)
   const merged = new Map<string, string[]>()
   const push = (file: string, keys: string[]): void => {
     if (!merged.has(file)) merged.set(file, [])
@@ -99,18 +110,27 @@ function outsOf(list: unknown[]): { path: string; cache: boolean }[] {
   })
 }
 
-function resolveOne(name: string, body: unknown, context: Record<string, unknown>, line: number | undefined): ResolvedStage {
+function resolveOne(
+  name: string,
+  body: unknown,
+  context: Record<string, unknown>,
+  line: number | undefined
+): ResolvedStage {
   let resolved: unknown
   try {
     resolved = interpolateValue(body, context)
   } catch (error) {
-    if (error instanceof InterpolationError) fail(`stage '${name}': ${error.message}; define it in vars or params.yaml`, line)
+    if (error instanceof InterpolationError)
+      fail(`stage '${name}': ${error.message}; define it in vars or params.yaml`, line)
     throw error
   }
   const parsed = stageSchema.safeParse(resolved)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!
-    fail(`stage '${name}' ${issue.path.join('.') || ''}: ${issue.message}; fix the stage definition`, line)
+    fail(
+      `stage '${name}' ${issue.path.join('.') || ''}: ${issue.message}; fix the stage definition`,
+      line
+    )
   }
   const s = parsed.data
   return {
@@ -129,20 +149,31 @@ function resolveOne(name: string, body: unknown, context: Record<string, unknown
 /** Deep copy that keeps PyFloat (structuredClone would turn it into a plain object). */
 function cloneContext<T>(value: T): T {
   if (Array.isArray(value)) return value.map(cloneContext) as T
-  if (isMapping(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, cloneContext(v)])) as T
+  if (isMapping(value))
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, cloneContext(v)])) as T
   return value
 }
 
 function product<T>(lists: T[][]): T[][] {
-  return lists.reduce<T[][]>((acc, list) => acc.flatMap(prefix => list.map(item => [...prefix, item])), [[]])
+  return lists.reduce<T[][]>(
+    (acc, list) => acc.flatMap(prefix => list.map(item => [...prefix, item])),
+    [[]]
+  )
 }
 
 /** Expands `foreach`/`matrix` and resolves `${}` as dvc/parsing does, for the root dvc.yaml. */
-export async function resolveProject(root: string, data: unknown, text: string): Promise<DvcProject> {
+export async function resolveProject(
+  root: string,
+  data: unknown,
+  text: string
+): Promise<DvcProject> {
   const top = dvcYamlSchema.safeParse(data ?? {})
   if (!top.success) {
     const issue = top.error.issues[0]!
-    fail(`${issue.path.join('.') || '(top level)'}: ${issue.message}; fix the file`, keyLine(text, String(issue.path[0] ?? 'stages')))
+    fail(
+      `${issue.path.join('.') || '(top level)'}: ${issue.message}; fix the file`,
+      keyLine(text, String(issue.path[0] ?? 'stages'))
+    )
   }
   const doc = top.data
   const globalContext = await loadVars(root, '.', doc.vars, true)
@@ -151,7 +182,11 @@ export async function resolveProject(root: string, data: unknown, text: string):
   for (const [name, raw] of Object.entries(doc.stages)) {
     const line = keyLine(text, name, stagesLine)
     const context = cloneContext(globalContext)
-    if (Array.isArray(raw.vars)) mergeInto(context, await loadVars(root, '.', raw.vars as (string | Record<string, unknown>)[], false))
+    if (Array.isArray(raw.vars))
+      mergeInto(
+        context,
+        await loadVars(root, '.', raw.vars as (string | Record<string, unknown>)[], false)
+      )
     const { vars: _vars, ...def } = raw
     void _vars
     if ('foreach' in def) {
@@ -159,13 +194,16 @@ export async function resolveProject(root: string, data: unknown, text: string):
       try {
         iterable = interpolateValue(def.foreach, context)
       } catch (error) {
-        if (error instanceof InterpolationError) fail(`stage '${name}' foreach: ${error.message}`, line)
+        if (error instanceof InterpolationError)
+          fail(`stage '${name}' foreach: ${error.message}`, line)
         throw error
       }
       const entries: [string, unknown, unknown][] = []
       if (Array.isArray(iterable)) {
         const composite = iterable.some(v => Array.isArray(v) || isMapping(v))
-        iterable.forEach((v, i) => entries.push([composite ? String(i) : dvcToStr(v), v, undefined]))
+        iterable.forEach((v, i) =>
+          entries.push([composite ? String(i) : dvcToStr(v), v, undefined])
+        )
       } else if (isMapping(iterable)) {
         for (const [k, v] of Object.entries(iterable)) entries.push([k, v, k])
       } else fail(`stage '${name}': foreach must be a list or a mapping`, line)
@@ -178,7 +216,8 @@ export async function resolveProject(root: string, data: unknown, text: string):
     if ('matrix' in def) {
       const { matrix, ...body } = def
       const resolvedMatrix = interpolateValue(matrix, context)
-      if (!isMapping(resolvedMatrix)) fail(`stage '${name}': matrix must be a mapping of lists`, line)
+      if (!isMapping(resolvedMatrix))
+        fail(`stage '${name}': matrix must be a mapping of lists`, line)
       const keys = Object.keys(resolvedMatrix)
       const lists = keys.map(k => {
         const v = resolvedMatrix[k]

@@ -17,7 +17,13 @@ function numeric(value: unknown): number | bigint | undefined {
 }
 
 function isMapping(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof PyFloat) && !(value instanceof Date)
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    !(value instanceof PyFloat) &&
+    !(value instanceof Date)
+  )
 }
 
 export function pyEquals(a: unknown, b: unknown): boolean {
@@ -76,13 +82,16 @@ export function pyStr(value: unknown): string {
   if (value instanceof PyFloat) return pythonFloatRepr(value.value)
   if (typeof value === 'boolean') return value ? 'True' : 'False'
   if (value === null || value === undefined) return 'None'
-  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : pythonFloatRepr(value)
+  if (typeof value === 'number')
+    return Number.isInteger(value) ? String(value) : pythonFloatRepr(value)
   if (typeof value === 'bigint') return value.toString()
   if (typeof value === 'string') return value
   if (Array.isArray(value)) return `[${value.map(pyRepr).join(', ')}]`
   if (value instanceof Date) return value.toISOString().slice(0, 10)
   if (typeof value === 'object') {
-    return `{${Object.entries(value as Record<string, unknown>).map(([k, v]) => `${pyRepr(k)}: ${pyRepr(v)}`).join(', ')}}`
+    return `{${Object.entries(value as Record<string, unknown>)
+      .map(([k, v]) => `${pyRepr(k)}: ${pyRepr(v)}`)
+      .join(', ')}}`
   }
   // Only functions and symbols are left, which no params file can hold.
   return typeof value === 'symbol' ? value.toString() : '<unrepresentable>'

@@ -21,7 +21,8 @@ export interface EntryReport {
 }
 
 /** One element of a stage's `dvc status --json` list. */
-export type DvcStatusItem = string | { 'changed deps': Record<string, unknown> } | { 'changed outs': Record<string, unknown> }
+export type DvcStatusItem =
+  string | { 'changed deps': Record<string, unknown> } | { 'changed outs': Record<string, unknown> }
 
 export interface StageReport {
   name: string

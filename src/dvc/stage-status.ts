@@ -27,7 +27,9 @@ export interface StageCheckContext {
 
 /** Path keys as `dvc status` prints them (relative to the project root, normalised). */
 export function statusKey(wdir: string, written: string): string {
-  return path.posix.normalize(path.posix.join(wdir.replace(/\\/g, '/'), written.replace(/\\/g, '/')))
+  return path.posix.normalize(
+    path.posix.join(wdir.replace(/\\/g, '/'), written.replace(/\\/g, '/'))
+  )
 }
 
 function rel(root: string, abs: string): string {
@@ -47,7 +49,12 @@ async function checkData(
   useCache = false
 ): Promise<{ report: EntryReport; dvc?: string; hashed?: TargetHash }> {
   const mode: HashMode = lock && lock.hash === undefined ? 'legacy' : 'md5'
-  const report: EntryReport = { kind, path: written, status: 'unchanged', hash: mode === 'legacy' ? 'md5-dos2unix' : 'md5' }
+  const report: EntryReport = {
+    kind,
+    path: written,
+    status: 'unchanged',
+    hash: mode === 'legacy' ? 'md5-dos2unix' : 'md5'
+  }
   const expected = lockValue(lock)
   if (expected !== undefined) report.expected = expected
   const line = ctx.lines.entry(stage.name, kind === 'dep' ? 'deps' : 'outs', written)
@@ -59,7 +66,8 @@ async function checkData(
     ctx.refused.push({ path: written, reason: describeRefusal(safe.why) })
     return { report }
   }
-  if (safe.external) report.note = `external path (${describeRefusal(safe.why!)}), read because allow-external is true`
+  if (safe.external)
+    report.note = `external path (${describeRefusal(safe.why!)}), read because allow-external is true`
   if (ctx.lockOnly) {
     report.status = 'not-checked'
     report.note = 'missing-data: lock-only'
@@ -70,7 +78,11 @@ async function checkData(
   let cacheVerdict: string | undefined
   if (useCache && expected !== undefined) {
     const cached = ctx.cache.has(expected, mode === 'legacy')
-    for (const p of cached.escaping) ctx.refused.push({ path: `${written} (.dir manifest) ${p}`, reason: 'manifest relpath escapes its directory' })
+    for (const p of cached.escaping)
+      ctx.refused.push({
+        path: `${written} (.dir manifest) ${p}`,
+        reason: 'manifest relpath escapes its directory'
+      })
     if (!cached.present) cacheVerdict = 'not in cache'
   }
   const hashed = await ctx.hasher.hash({ abs: safe.abs, rel: rel(ctx.root, safe.abs), mode })
@@ -87,22 +99,32 @@ async function checkData(
   }
   report.actual = hashed.md5
   if (hashed.kind === 'dir' && hashed.escaped.length > 0) {
-    for (const p of hashed.escaped) ctx.refused.push({ path: `${written}/${p}`, reason: 'resolves through a symlink to outside the project' })
+    for (const p of hashed.escaped)
+      ctx.refused.push({
+        path: `${written}/${p}`,
+        reason: 'resolves through a symlink to outside the project'
+      })
     report.note = `skipped ${hashed.escaped.length} symlink(s) leading outside the project`
   }
   // DVC compares the hash alone: size, nfiles and isexec never make an entry modified.
-  if (expected === hashed.md5) return cacheVerdict ? { report, dvc: cacheVerdict, hashed } : { report, hashed }
+  if (expected === hashed.md5)
+    return cacheVerdict ? { report, dvc: cacheVerdict, hashed } : { report, hashed }
   report.status = 'modified'
   if (expected !== undefined && hashed.md5Dvc2 === expected) {
     // Written by DVC 2, whose whole-file text rule differs from DVC 3's per-chunk one for large
     // mixed files: the data are the same, so we do not call it a mismatch (DVC 3 would).
     report.status = 'unchanged'
-    report.note = "matches DVC 2's whole-file dos2unix rule (DVC 3's dvc status reports it modified)"
+    report.note =
+      "matches DVC 2's whole-file dos2unix rule (DVC 3's dvc status reports it modified)"
   }
   return { report, dvc: cacheVerdict ?? 'modified', hashed }
 }
 
-export async function checkStage(ctx: StageCheckContext, stage: ResolvedStage, lock: LockStage | undefined): Promise<StageReport> {
+export async function checkStage(
+  ctx: StageCheckContext,
+  stage: ResolvedStage,
+  lock: LockStage | undefined
+): Promise<StageReport> {
   const entries: EntryReport[] = []
   const changedDeps: Record<string, unknown> = {}
   const changedOuts: Record<string, unknown> = {}
@@ -110,7 +132,9 @@ export async function checkStage(ctx: StageCheckContext, stage: ResolvedStage, l
   const lockOuts = new Map((lock?.outs ?? []).map(e => [e.path, e]))
 
   if (!stage.frozen) {
-    const depResults = await Promise.all(stage.deps.map(d => checkData(ctx, stage, 'dep', d, lockDeps.get(d))))
+    const depResults = await Promise.all(
+      stage.deps.map(d => checkData(ctx, stage, 'dep', d, lockDeps.get(d)))
+    )
     depResults.forEach((r, i) => {
       entries.push(r.report)
       if (r.dvc) changedDeps[statusKey(stage.wdir, stage.deps[i]!)] = r.dvc
@@ -120,7 +144,13 @@ export async function checkStage(ctx: StageCheckContext, stage: ResolvedStage, l
       const safe = resolveProjectPath(ctx.root, ctx.realRoot, stage.wdir, file, ctx.allowExternal)
       if (!safe.ok) {
         ctx.refused.push({ path: file, reason: describeRefusal(safe.why) })
-        entries.push({ kind: 'param', path: file, status: 'refused', hash: 'params', note: `${file} ${describeRefusal(safe.why)}; not read (set allow-external: true to read it)` })
+        entries.push({
+          kind: 'param',
+          path: file,
+          status: 'refused',
+          hash: 'params',
+          note: `${file} ${describeRefusal(safe.why)}; not read (set allow-external: true to read it)`
+        })
         continue
       }
       const abs = safe.abs
@@ -128,12 +158,26 @@ export async function checkStage(ctx: StageCheckContext, stage: ResolvedStage, l
       const line = ctx.lines.stage(stage.name)
       if (!existsSync(abs) || !statSync(abs).isFile()) {
         changedDeps[key] = 'deleted'
-        entries.push({ kind: 'param', path: file, status: 'deleted', hash: 'params', note: 'params file is missing', ...(line ? { lockLine: line } : {}) })
+        entries.push({
+          kind: 'param',
+          path: file,
+          status: 'deleted',
+          hash: 'params',
+          note: 'params file is missing',
+          ...(line ? { lockLine: line } : {})
+        })
         continue
       }
       if (lock?.params[file] === undefined) {
         changedDeps[key] = 'new'
-        entries.push({ kind: 'param', path: file, status: 'new', hash: 'params', note: 'no params recorded in dvc.lock', ...(line ? { lockLine: line } : {}) })
+        entries.push({
+          kind: 'param',
+          path: file,
+          status: 'new',
+          hash: 'params',
+          note: 'no params recorded in dvc.lock',
+          ...(line ? { lockLine: line } : {})
+        })
         continue
       }
       const config = await ctx.loadParams(abs, key)
@@ -156,7 +200,9 @@ export async function checkStage(ctx: StageCheckContext, stage: ResolvedStage, l
       if (Object.keys(changed).length > 0) changedDeps[key] = changed
     }
   }
-  const outResults = await Promise.all(stage.outs.map(o => checkData(ctx, stage, 'out', o.path, lockOuts.get(o.path), o.cache)))
+  const outResults = await Promise.all(
+    stage.outs.map(o => checkData(ctx, stage, 'out', o.path, lockOuts.get(o.path), o.cache))
+  )
   outResults.forEach((r, i) => {
     entries.push(r.report)
     if (r.dvc) changedOuts[statusKey(stage.wdir, stage.outs[i]!.path)] = r.dvc

@@ -12,7 +12,11 @@ function stageState(stage: StageReport): string {
 }
 
 /** The `report` output: per stage, per entry, path, expected and actual hash, status. */
-export function reportJson(report: LineageReport, model?: ModelLink, mlflow?: MlflowLinkResult): string {
+export function reportJson(
+  report: LineageReport,
+  model?: ModelLink,
+  mlflow?: MlflowLinkResult
+): string {
   return JSON.stringify({
     verified: report.verified,
     lockSha256: report.lockSha256,
@@ -37,19 +41,37 @@ export function reportJson(report: LineageReport, model?: ModelLink, mlflow?: Ml
     crossStage: report.crossStage,
     refused: report.refused,
     missing: report.missing,
-    ...(model ? { model: { path: model.path, source: model.source, stage: model.stage ?? null, md5: model.md5 ?? null } } : {}),
+    ...(model
+      ? {
+          model: {
+            path: model.path,
+            source: model.source,
+            stage: model.stage ?? null,
+            md5: model.md5 ?? null
+          }
+        }
+      : {}),
     ...(mlflow ? { mlflow } : {}),
     problems: report.problems.map(p => p.message)
   })
 }
 
-export function summaryMarkdown(report: LineageReport, model?: ModelLink, mlflow?: MlflowLinkResult): string {
+export function summaryMarkdown(
+  report: LineageReport,
+  model?: ModelLink,
+  mlflow?: MlflowLinkResult
+): string {
   const parts: string[] = [
     heading(`Lineage check: ${report.verified ? 'verified' : 'NOT verified'}`, 2),
     `dvc.lock sha256 \`${report.lockSha256}\`, ${report.stages.length} stage(s) checked.`
   ]
   for (const stage of report.stages) {
-    parts.push(heading(`${escapeCell(stage.name)}: ${stageState(stage)}${stage.alwaysChanged ? ' (always changed)' : ''}`, 4))
+    parts.push(
+      heading(
+        `${escapeCell(stage.name)}: ${stageState(stage)}${stage.alwaysChanged ? ' (always changed)' : ''}`,
+        4
+      )
+    )
     const rows: unknown[][] = stage.entries.map(e => [
       e.kind,
       e.key ? `${e.path}: ${e.key}` : e.path,
@@ -57,12 +79,28 @@ export function summaryMarkdown(report: LineageReport, model?: ModelLink, mlflow
       e.actual ?? '',
       e.status + (e.note ? ` (${e.note})` : '')
     ])
-    if (stage.cmdChanged) rows.unshift(['cmd', '', JSON.stringify(stage.expectedCmd), JSON.stringify(stage.actualCmd), 'changed command'])
-    parts.push(rows.length > 0 ? markdownTable(['kind', 'path', 'dvc.lock', 'workspace', 'status'], rows) : '_no deps or outs_')
+    if (stage.cmdChanged)
+      rows.unshift([
+        'cmd',
+        '',
+        JSON.stringify(stage.expectedCmd),
+        JSON.stringify(stage.actualCmd),
+        'changed command'
+      ])
+    parts.push(
+      rows.length > 0
+        ? markdownTable(['kind', 'path', 'dvc.lock', 'workspace', 'status'], rows)
+        : '_no deps or outs_'
+    )
   }
   if (report.crossStage.length > 0) {
     parts.push(heading('Cross-stage consistency (not checked by DVC)', 4))
-    parts.push(markdownTable(['stage', 'dep', 'dep md5 in lock', 'producer', 'out md5 in lock'], report.crossStage.map(c => [c.stage, c.dep, c.depMd5 ?? '', c.producer, c.outMd5 ?? ''])))
+    parts.push(
+      markdownTable(
+        ['stage', 'dep', 'dep md5 in lock', 'producer', 'out md5 in lock'],
+        report.crossStage.map(c => [c.stage, c.dep, c.depMd5 ?? '', c.producer, c.outMd5 ?? ''])
+      )
+    )
   }
   if (model) {
     parts.push(heading('Model link', 4))
@@ -72,8 +110,15 @@ export function summaryMarkdown(report: LineageReport, model?: ModelLink, mlflow
       ['dvc.lock md5', model.md5 ?? '']
     ]
     if (mlflow) {
-      rows.push(['MLflow run', mlflow.runId], ['run commit', `${mlflow.commit ?? 'unknown'}${mlflow.commitCheck ? ` (${mlflow.commitCheck})` : ''}`])
-      if (mlflow.artifactCompared) rows.push(['artifact', `${mlflow.artifactMd5}: compared ${mlflow.artifactCompared}`])
+      rows.push(
+        ['MLflow run', mlflow.runId],
+        [
+          'run commit',
+          `${mlflow.commit ?? 'unknown'}${mlflow.commitCheck ? ` (${mlflow.commitCheck})` : ''}`
+        ]
+      )
+      if (mlflow.artifactCompared)
+        rows.push(['artifact', `${mlflow.artifactMd5}: compared ${mlflow.artifactCompared}`])
     }
     parts.push(markdownTable(['', ''], rows))
   }
@@ -81,6 +126,7 @@ export function summaryMarkdown(report: LineageReport, model?: ModelLink, mlflow
     parts.push(heading('Problems', 4))
     parts.push(report.problems.map(p => `- ${escapeCell(p.message)}`).join('\n'))
   }
-  if (report.warnings.length > 0) parts.push(report.warnings.map(w => `> ${escapeCell(w)}`).join('\n'))
+  if (report.warnings.length > 0)
+    parts.push(report.warnings.map(w => `> ${escapeCell(w)}`).join('\n'))
   return parts.join('\n\n')
 }

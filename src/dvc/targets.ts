@@ -10,7 +10,15 @@ import { walkTrackedDir } from './walk.js'
 export type TargetHash =
   | { kind: 'missing'; ignored: boolean }
   | { kind: 'file'; md5: string; md5Dvc2?: string; size: number }
-  | { kind: 'dir'; md5: string; md5Dvc2?: string; size: number; nfiles: number; entries: ManifestEntry[]; escaped: string[] }
+  | {
+      kind: 'dir'
+      md5: string
+      md5Dvc2?: string
+      size: number
+      nfiles: number
+      entries: ManifestEntry[]
+      escaped: string[]
+    }
   | { kind: 'error'; message: string }
 
 export interface TargetRequest {
@@ -53,17 +61,21 @@ export class TargetHasher {
     } catch {
       return { kind: 'missing', ignored: false }
     }
-    if (inRepo && this.ignore.isIgnored(rel, info.isDirectory())) return { kind: 'missing', ignored: true }
+    if (inRepo && this.ignore.isIgnored(rel, info.isDirectory()))
+      return { kind: 'missing', ignored: true }
     if (info.isDirectory()) {
       const walked = await walkTrackedDir(abs, rel, this.ignore, this.realRoot, this.allowExternal)
-      const hashed = await this.pool.hash(walked.files.map(f => ({ path: f.abs, mode, size: f.size })))
+      const hashed = await this.pool.hash(
+        walked.files.map(f => ({ path: f.abs, mode, size: f.size }))
+      )
       const entries: ManifestEntry[] = []
       const dvc2Entries: ManifestEntry[] = []
       let dvc2Differs = false
       let size = 0
       for (let i = 0; i < walked.files.length; i++) {
         const result = hashed[i]!
-        if ('error' in result) return { kind: 'error', message: `${walked.files[i]!.relpath}: ${result.error}` }
+        if ('error' in result)
+          return { kind: 'error', message: `${walked.files[i]!.relpath}: ${result.error}` }
         entries.push({ md5: result.md5, relpath: walked.files[i]!.relpath })
         dvc2Entries.push({ md5: result.md5Dvc2 ?? result.md5, relpath: walked.files[i]!.relpath })
         if (result.md5Dvc2) dvc2Differs = true
@@ -81,7 +93,8 @@ export class TargetHasher {
       }
     }
     const [result] = await this.pool.hash([{ path: abs, mode, size: info.size }])
-    if (!result || 'error' in result) return { kind: 'error', message: result ? result.error : 'not hashed' }
+    if (!result || 'error' in result)
+      return { kind: 'error', message: result ? result.error : 'not hashed' }
     return { kind: 'file', ...result }
   }
 }

@@ -38,7 +38,10 @@ export interface LoadedProject {
 export async function loadProject(root: string): Promise<LoadedProject> {
   const yamlPath = path.join(root, 'dvc.yaml')
   const lockPath = path.join(root, 'dvc.lock')
-  for (const [file, display] of [[yamlPath, 'dvc.yaml'], [lockPath, 'dvc.lock']] as const) {
+  for (const [file, display] of [
+    [yamlPath, 'dvc.yaml'],
+    [lockPath, 'dvc.lock']
+  ] as const) {
     if (!existsSync(file)) {
       throw new ConfigurationError(
         `Input 'working-directory' points at ${root}, which has no ${display}; point it at the DVC project root (run \`dvc repro\` and commit dvc.lock)`
@@ -53,9 +56,12 @@ export async function loadProject(root: string): Promise<LoadedProject> {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!
     const where = issue.path.join('.')
-    throw new ConfigurationError(`dvc.lock: ${where ? `${where}: ` : ''}${issue.message}; regenerate it with \`dvc repro\``, {
-      location: { file: 'dvc.lock' }
-    })
+    throw new ConfigurationError(
+      `dvc.lock: ${where ? `${where}: ` : ''}${issue.message}; regenerate it with \`dvc repro\``,
+      {
+        location: { file: 'dvc.lock' }
+      }
+    )
   }
   return {
     project,
@@ -66,17 +72,30 @@ export async function loadProject(root: string): Promise<LoadedProject> {
   }
 }
 
-function stageProblems(stage: StageReport, missingData: MissingData): { message: string; line?: number }[] {
+function stageProblems(
+  stage: StageReport,
+  missingData: MissingData
+): { message: string; line?: number }[] {
   const problems: { message: string; line?: number }[] = []
-  if (stage.neverRun) problems.push({ message: `stage '${stage.name}' has no entry in dvc.lock: it was never run; run \`dvc repro ${stage.name}\`` })
-  if (stage.cmdChanged) problems.push({ message: `stage '${stage.name}': changed command (dvc.lock has ${JSON.stringify(stage.expectedCmd)}, dvc.yaml resolves to ${JSON.stringify(stage.actualCmd)})` })
+  if (stage.neverRun)
+    problems.push({
+      message: `stage '${stage.name}' has no entry in dvc.lock: it was never run; run \`dvc repro ${stage.name}\``
+    })
+  if (stage.cmdChanged)
+    problems.push({
+      message: `stage '${stage.name}': changed command (dvc.lock has ${JSON.stringify(stage.expectedCmd)}, dvc.yaml resolves to ${JSON.stringify(stage.actualCmd)})`
+    })
   for (const e of stage.entries) {
     if (e.status === 'unchanged' || e.status === 'not-checked') continue
     if (e.status === 'deleted' && e.missingData && missingData !== 'fail') continue
-    const what = e.kind === 'param' ? `param ${e.path}${e.key ? `:${e.key}` : ''}` : `${e.kind} ${e.path}`
+    const what =
+      e.kind === 'param' ? `param ${e.path}${e.key ? `:${e.key}` : ''}` : `${e.kind} ${e.path}`
     let message = `stage '${stage.name}': ${what} is ${e.status}`
-    if (e.expected !== undefined || e.actual !== undefined) message += ` (lock ${e.expected ?? '-'}, workspace ${e.actual ?? '-'})`
-    if (e.status === 'deleted' && e.missingData) message += '; the data are not in the workspace: run `dvc pull` first, or set missing-data: warn or lock-only'
+    if (e.expected !== undefined || e.actual !== undefined)
+      message += ` (lock ${e.expected ?? '-'}, workspace ${e.actual ?? '-'})`
+    if (e.status === 'deleted' && e.missingData)
+      message +=
+        '; the data are not in the workspace: run `dvc pull` first, or set missing-data: warn or lock-only'
     if (e.note) message += `; ${e.note}`
     problems.push({ message, ...(e.lockLine ? { line: e.lockLine } : {}) })
   }
@@ -84,7 +103,10 @@ function stageProblems(stage: StageReport, missingData: MissingData): { message:
 }
 
 /** Verifies the workspace against dvc.lock; pure of @actions/core, reads only, writes nothing. */
-export async function verifyLineage(options: VerifyOptions, loaded?: LoadedProject): Promise<LineageReport & { loaded: LoadedProject }> {
+export async function verifyLineage(
+  options: VerifyOptions,
+  loaded?: LoadedProject
+): Promise<LineageReport & { loaded: LoadedProject }> {
   const root = path.resolve(options.root)
   const data = loaded ?? (await loadProject(root))
   const realRoot = realpathSync(root)
@@ -108,19 +130,25 @@ export async function verifyLineage(options: VerifyOptions, loaded?: LoadedProje
         return p
       }
     }
-    const stages = await Promise.all(data.project.stages.map(s => checkStage(ctx, s, data.lock.stages[s.name])))
+    const stages = await Promise.all(
+      data.project.stages.map(s => checkStage(ctx, s, data.lock.stages[s.name]))
+    )
     const problems: LineageReport['problems'] = []
     const warnings: string[] = []
     const missing: string[] = []
     for (const stage of stages) {
-      for (const p of stageProblems(stage, options.missingData)) problems.push({ ...p, file: 'dvc.lock' })
+      for (const p of stageProblems(stage, options.missingData))
+        problems.push({ ...p, file: 'dvc.lock' })
       for (const e of stage.entries) {
         if (e.status === 'deleted' && e.missingData) missing.push(e.path)
-        if (e.note && e.status === 'unchanged') warnings.push(`stage '${stage.name}': ${e.path}: ${e.note}`)
+        if (e.note && e.status === 'unchanged')
+          warnings.push(`stage '${stage.name}': ${e.path}: ${e.note}`)
       }
     }
     if (options.missingData === 'warn' && missing.length > 0) {
-      warnings.push(`${missing.length} tracked path(s) are not in the workspace: ${[...new Set(missing)].join(', ')}; run \`dvc pull\` to verify them`)
+      warnings.push(
+        `${missing.length} tracked path(s) are not in the workspace: ${[...new Set(missing)].join(', ')}; run \`dvc pull\` to verify them`
+      )
     }
     const crossStage = crossStageMismatches(data.project.stages, data.lock)
     for (const c of crossStage) {

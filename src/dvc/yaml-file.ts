@@ -9,7 +9,11 @@ export const MAX_PROJECT_FILE_BYTES = 16 * 1024 * 1024
 // YAML 1.2 core schema (DVC reads with ruamel in YAML 1.2 mode: `yes`/`on` stay strings), with
 // floats kept distinguishable from ints so `${}` prints `1.0` and `1e-05` the way Python does.
 // @types/js-yaml does not declare the built-in types; js-yaml 4 exports them at runtime.
-const builtinFloat = (yaml as unknown as { types: { float: { resolve(d: string): boolean; construct(d: string): number } } }).types.float
+const builtinFloat = (
+  yaml as unknown as {
+    types: { float: { resolve(d: string): boolean; construct(d: string): number } }
+  }
+).types.float
 const pyFloat = new yaml.Type('tag:yaml.org,2002:float', {
   kind: 'scalar',
   resolve: (data: string) => builtinFloat.resolve(data),
@@ -19,7 +23,11 @@ const pyFloat = new yaml.Type('tag:yaml.org,2002:float', {
 const SCHEMA = yaml.CORE_SCHEMA.extend({ implicit: [pyFloat] })
 
 /** Reads at most `limit` bytes; a larger file is a ConfigurationError naming it. */
-export async function readLimited(absPath: string, display: string, limit = MAX_PROJECT_FILE_BYTES): Promise<Buffer> {
+export async function readLimited(
+  absPath: string,
+  display: string,
+  limit = MAX_PROJECT_FILE_BYTES
+): Promise<Buffer> {
   const handle = await open(absPath, 'r')
   try {
     const { size } = await handle.stat()
@@ -49,9 +57,12 @@ export function parseYaml(text: string, display: string): unknown {
   } catch (error) {
     if (error instanceof yaml.YAMLException) {
       const line = error.mark ? error.mark.line + 1 : undefined
-      throw new ConfigurationError(`${display}${line ? `:${line}` : ''} is not valid YAML: ${error.reason}; fix the file`, {
-        location: { file: display, ...(line ? { line } : {}) }
-      })
+      throw new ConfigurationError(
+        `${display}${line ? `:${line}` : ''} is not valid YAML: ${error.reason}; fix the file`,
+        {
+          location: { file: display, ...(line ? { line } : {}) }
+        }
+      )
     }
     throw error
   }

@@ -9,7 +9,10 @@ export interface GitResult {
 
 /** Runs git; injected so domain code is testable and every command is debug-logged in one place. */
 export interface GitRunner {
-  run(args: string[], options?: { cwd?: string; allowFailure?: boolean; input?: string; env?: NodeJS.ProcessEnv }): Promise<GitResult>
+  run(
+    args: string[],
+    options?: { cwd?: string; allowFailure?: boolean; input?: string; env?: NodeJS.ProcessEnv }
+  ): Promise<GitResult>
 }
 
 export class GitCommandError extends Error {
@@ -17,7 +20,9 @@ export class GitCommandError extends Error {
     readonly args: string[],
     readonly result: GitResult
   ) {
-    super(`git ${args.join(' ')} failed (exit ${result.code}): ${result.stderr.trim().split('\n').slice(-3).join(' ')}`)
+    super(
+      `git ${args.join(' ')} failed (exit ${result.code}): ${result.stderr.trim().split('\n').slice(-3).join(' ')}`
+    )
   }
 }
 
@@ -32,7 +37,14 @@ export function createGitRunner(logger: Logger, defaultCwd?: string): GitRunner 
         silent: true,
         ignoreReturnCode: true,
         ...(options.input !== undefined ? { input: Buffer.from(options.input) } : {}),
-        ...(options.env ? { env: { ...(process.env as Record<string, string>), ...(options.env as Record<string, string>) } } : {})
+        ...(options.env
+          ? {
+              env: {
+                ...(process.env as Record<string, string>),
+                ...(options.env as Record<string, string>)
+              }
+            }
+          : {})
       })
       const out = { code: result.exitCode, stdout: result.stdout, stderr: result.stderr }
       if (out.code !== 0 && !options.allowFailure) throw new GitCommandError(args, out)

@@ -20,7 +20,10 @@ const approvalsSchema = z.array(
     state: z.string(),
     comment: z.string().nullable().optional(),
     user: z.object({ login: z.string() }).nullable().optional(),
-    environments: z.array(z.object({ name: z.string().optional() }).passthrough()).optional().default([])
+    environments: z
+      .array(z.object({ name: z.string().optional() }).passthrough())
+      .optional()
+      .default([])
   })
 )
 
@@ -34,11 +37,14 @@ export function createApprovalsClient(token: string, apiUrl?: string): Approvals
     async listApprovals(owner, repo, runId) {
       let data: unknown
       try {
-        const response = await octokit.request('GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals', {
-          owner,
-          repo,
-          run_id: Number(runId)
-        })
+        const response = await octokit.request(
+          'GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals',
+          {
+            owner,
+            repo,
+            run_id: Number(runId)
+          }
+        )
         data = response.data
       } catch (error) {
         const status = (error as { status?: number }).status
@@ -54,7 +60,9 @@ export function createApprovalsClient(token: string, apiUrl?: string): Approvals
       }
       const parsed = approvalsSchema.safeParse(data)
       if (!parsed.success) {
-        throw new ActionError(`GitHub answered the approvals request of run ${runId} with an unexpected shape`)
+        throw new ActionError(
+          `GitHub answered the approvals request of run ${runId} with an unexpected shape`
+        )
       }
       return parsed.data.map(a => ({
         login: a.user?.login ?? '(unknown)',

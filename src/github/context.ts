@@ -45,7 +45,10 @@ export function runContext(env: NodeJS.ProcessEnv): RunContext {
   set('runId', runId)
   set('runAttempt', runAttempt)
   if (repository && runId) {
-    set('runUrl', `${serverUrl}/${repository}/actions/runs/${runId}${runAttempt ? `/attempts/${runAttempt}` : ''}`)
+    set(
+      'runUrl',
+      `${serverUrl}/${repository}/actions/runs/${runId}${runAttempt ? `/attempts/${runAttempt}` : ''}`
+    )
   }
   set('actor', value(env, 'GITHUB_ACTOR'))
   set('triggeringActor', value(env, 'GITHUB_TRIGGERING_ACTOR') ?? value(env, 'GITHUB_ACTOR'))

@@ -112,7 +112,9 @@ function readCert(readFile: (path: string) => string, path: string, input: strin
   try {
     return readFile(path)
   } catch {
-    throw new ConfigurationError(`Input '${input}' names '${path}', which cannot be read; check the path`)
+    throw new ConfigurationError(
+      `Input '${input}' names '${path}', which cannot be read; check the path`
+    )
   }
 }
 

@@ -120,7 +120,12 @@ export class MlflowHttp {
    * body is handed to `consume` as a stream, so memory stays bounded whatever its size; a retry
    * calls `consume` again from the start.
    */
-  stream<T>(path: string, query: Query, op: Operation, consume: (body: AsyncIterable<Uint8Array>) => Promise<T>): Promise<T> {
+  stream<T>(
+    path: string,
+    query: Query,
+    op: Operation,
+    consume: (body: AsyncIterable<Uint8Array>) => Promise<T>
+  ): Promise<T> {
     return this.call('GET', path, query, undefined, undefined, op, consume)
   }
 
@@ -218,8 +223,16 @@ export class MlflowHttp {
     const result = schema.safeParse(json)
     if (!result.success) {
       const issue = result.error.issues[0]
-      const where = issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'unexpected shape'
-      throw new MlflowApiError('INVALID_RESPONSE', 200, op, this.server, `unexpected response, ${where}`)
+      const where = issue
+        ? `${issue.path.join('.') || '(root)'}: ${issue.message}`
+        : 'unexpected shape'
+      throw new MlflowApiError(
+        'INVALID_RESPONSE',
+        200,
+        op,
+        this.server,
+        `unexpected response, ${where}`
+      )
     }
     return result.data
   }
@@ -230,7 +243,10 @@ export function parseError(status: number, text: string): { code: string; messag
   try {
     const json = JSON.parse(text) as { error_code?: unknown; message?: unknown }
     if (typeof json.error_code === 'string') {
-      return { code: json.error_code, message: typeof json.message === 'string' ? json.message : '' }
+      return {
+        code: json.error_code,
+        message: typeof json.message === 'string' ? json.message : ''
+      }
     }
   } catch {
     // plain text: handled below
@@ -265,7 +281,8 @@ function networkProblem(error: unknown): string {
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code
     const cause = (error as { cause?: { code?: unknown } }).cause
-    const detail = typeof code === 'string' ? code : typeof cause?.code === 'string' ? cause.code : error.name
+    const detail =
+      typeof code === 'string' ? code : typeof cause?.code === 'string' ? cause.code : error.name
     return `network error ${detail}`
   }
   return 'network error'

@@ -134,7 +134,12 @@ export class MlflowClient {
     })
   }
 
-  async setModelVersionTag(name: string, version: string, key: string, value: string): Promise<void> {
+  async setModelVersionTag(
+    name: string,
+    version: string,
+    key: string,
+    value: string
+  ): Promise<void> {
     await this.http.post('model-versions/set-tag', { name, version, key, value }, empty, {
       action: `set tag '${key}' on`,
       object: versionLabel(name, version)
@@ -170,13 +175,21 @@ export class MlflowClient {
   }
 
   /** One level of a directory in the server's artifact proxy (`--serve-artifacts`). */
-  async listProxiedArtifacts(path: string): Promise<{ path: string; is_dir: boolean; file_size?: number }[]> {
+  async listProxiedArtifacts(
+    path: string
+  ): Promise<{ path: string; is_dir: boolean; file_size?: number }[]> {
     const res = await this.http.get(
       '/api/2.0/mlflow-artifacts/artifacts',
       { path },
       z.object({
         files: z
-          .array(z.object({ path: z.string(), is_dir: z.boolean().optional().default(false), file_size: z.union([z.number(), z.string().transform(Number)]).optional() }))
+          .array(
+            z.object({
+              path: z.string(),
+              is_dir: z.boolean().optional().default(false),
+              file_size: z.union([z.number(), z.string().transform(Number)]).optional()
+            })
+          )
           .optional()
           .default([])
       }),
@@ -186,9 +199,17 @@ export class MlflowClient {
   }
 
   /** Streams one proxied artifact file into `consume` (never buffered whole). */
-  downloadProxiedArtifact<T>(path: string, consume: (body: AsyncIterable<Uint8Array>) => Promise<T>): Promise<T> {
+  downloadProxiedArtifact<T>(
+    path: string,
+    consume: (body: AsyncIterable<Uint8Array>) => Promise<T>
+  ): Promise<T> {
     const encoded = path.split('/').map(encodeURIComponent).join('/')
-    return this.http.stream(`/api/2.0/mlflow-artifacts/artifacts/${encoded}`, {}, { action: 'download', object: `artifact '${path}'` }, consume)
+    return this.http.stream(
+      `/api/2.0/mlflow-artifacts/artifacts/${encoded}`,
+      {},
+      { action: 'download', object: `artifact '${path}'` },
+      consume
+    )
   }
 
   /** Creates an empty registered model; RESOURCE_ALREADY_EXISTS (400) when the name is taken. */

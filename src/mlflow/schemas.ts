@@ -7,7 +7,13 @@ import { z } from 'zod'
 
 const tag = z.object({ key: z.string(), value: z.string().optional().default('') })
 /** int64 values arrive as numbers, or as strings through some proxies. */
-const int64 = z.union([z.number(), z.string().regex(/^-?\d+$/).transform(Number)])
+const int64 = z.union([
+  z.number(),
+  z
+    .string()
+    .regex(/^-?\d+$/)
+    .transform(Number)
+])
 /** Protobuf JSON writes NaN and Infinity as strings. */
 const metricValue = z.union([
   z.number(),
@@ -42,7 +48,9 @@ export const registeredModelSchema = z.object({
   latest_versions: z.array(modelVersionSchema).optional().default([]),
   tags: z.array(tag).optional().default([]),
   aliases: z
-    .array(z.object({ alias: z.string(), version: z.union([z.string(), z.number().transform(String)]) }))
+    .array(
+      z.object({ alias: z.string(), version: z.union([z.string(), z.number().transform(String)]) })
+    )
     .optional()
     .default([])
 })

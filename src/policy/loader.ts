@@ -68,7 +68,12 @@ export function parsePolicy(text: string, file: string, logger: Logger): PolicyF
       { location: { file } }
     )
   }
-  if (stages) checkStages(stages.map(s => s.name), text, file)
+  if (stages)
+    checkStages(
+      stages.map(s => s.name),
+      text,
+      file
+    )
   return policy
 }
 
@@ -76,8 +81,14 @@ function checkStages(names: string[], text: string, file: string): void {
   const seen = new Set<string>()
   names.forEach((name, index) => {
     const lower = name.toLowerCase()
-    if (seen.has(lower) || (lower === 'none' && seen.has('development')) || (lower === 'development' && seen.has('none'))) {
-      const line = locateKeyPath(text, ['stages', index]) ?? locateKeyPath(text, ['model_registry', 'stages', index])
+    if (
+      seen.has(lower) ||
+      (lower === 'none' && seen.has('development')) ||
+      (lower === 'development' && seen.has('none'))
+    ) {
+      const line =
+        locateKeyPath(text, ['stages', index]) ??
+        locateKeyPath(text, ['model_registry', 'stages', index])
       throw new ConfigurationError(
         `Policy file ${file}${line ? `:${line}` : ''}: stage '${name}' is listed twice; each stage appears once, in promotion order`,
         { location: { file, ...(line ? { line } : {}) } }
@@ -114,7 +125,9 @@ export function policyResolver(options: {
         `${options.inputName ?? "Input 'policy-file'"} names '${explicit}', which does not exist in ${options.workspace}; fix the path or remove it`
       )
     }
-    options.logger.debug(`No policy file at ${DEFAULT_POLICY_PATH}; using inputs alone and the default stages`)
+    options.logger.debug(
+      `No policy file at ${DEFAULT_POLICY_PATH}; using inputs alone and the default stages`
+    )
     return model => effectivePolicy(undefined, model)
   }
   const file = parsePolicy(readFileSync(full, 'utf8'), relative, options.logger)

@@ -50,8 +50,14 @@ export function stageIndex(policy: Policy, name: string): number {
 }
 
 /** Applies `models.<name>` overrides: stages merge by name, later keys win. */
-export function effectivePolicy(file: PolicyFile | undefined, model: string | undefined, source?: string): Policy {
-  const baseStages = file ? (file.stages ?? file.model_registry?.stages ?? DEFAULT_STAGES) : DEFAULT_STAGES
+export function effectivePolicy(
+  file: PolicyFile | undefined,
+  model: string | undefined,
+  source?: string
+): Policy {
+  const baseStages = file
+    ? (file.stages ?? file.model_registry?.stages ?? DEFAULT_STAGES)
+    : DEFAULT_STAGES
   const override = model && file ? file.models[model] : undefined
   const stages = baseStages.map(stage => {
     const patch = override?.stages.find(s => s.name.toLowerCase() === stage.name.toLowerCase())

@@ -25,7 +25,12 @@ async function call(uri: string, admin: Admin, path: string, body: unknown): Pro
   return text ? (JSON.parse(text) as unknown) : {}
 }
 
-export async function createUser(uri: string, admin: Admin, username: string, password: string): Promise<void> {
+export async function createUser(
+  uri: string,
+  admin: Admin,
+  username: string,
+  password: string
+): Promise<void> {
   await call(uri, admin, '/api/2.0/mlflow/users/create', { username, password })
 }
 

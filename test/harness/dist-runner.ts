@@ -10,7 +10,8 @@ export const NODE_VERSIONS: NodeVersion[] = ['node20', 'node24']
 
 export function nodeBinary(version: NodeVersion): string {
   if (version === 'node24') {
-    if (!existsSync(NODE24)) throw new Error('Node 24 is not provisioned: run `npm test` (provision.mjs)')
+    if (!existsSync(NODE24))
+      throw new Error('Node 24 is not provisioned: run `npm test` (provision.mjs)')
     return NODE24
   }
   return process.execPath
@@ -111,7 +112,9 @@ export function runDist(
       }))
       const outputs = parseFileCommands(readFileSync(files.GITHUB_OUTPUT, 'utf8'))
       const summary = readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8')
-      const extra = [files.GITHUB_STATE, files.GITHUB_ENV].map(f => readFileSync(f, 'utf8')).join('\n')
+      const extra = [files.GITHUB_STATE, files.GITHUB_ENV]
+        .map(f => readFileSync(f, 'utf8'))
+        .join('\n')
       resolve({
         code: code ?? -1,
         stdout,

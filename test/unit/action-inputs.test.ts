@@ -20,7 +20,9 @@ function actionYaml(action: string): ActionYaml {
 }
 
 async function definition(action: string): Promise<InputDefinition<InputSpecs>> {
-  const mod = (await import(`../../actions/${action}/inputs.js`)) as { inputs: InputDefinition<InputSpecs> }
+  const mod = (await import(`../../actions/${action}/inputs.js`)) as {
+    inputs: InputDefinition<InputSpecs>
+  }
   return mod.inputs
 }
 
@@ -39,7 +41,10 @@ describe.each(ACTIONS)('%s/action.yml', action => {
     expect(Object.keys(yamlInputs).sort()).toEqual(Object.keys(specs).sort())
     for (const [name, spec] of Object.entries(specs)) {
       const declared = yamlInputs[name]!
-      expect({ name, required: declared.required === true }).toEqual({ name, required: spec.required })
+      expect({ name, required: declared.required === true }).toEqual({
+        name,
+        required: spec.required
+      })
       const yamlDefault =
         declared.default === undefined
           ? undefined
@@ -55,14 +60,20 @@ describe.each(ACTIONS)('%s/action.yml', action => {
     const specs = (await definition(action)).specs
     for (const [name, input] of Object.entries(meta.inputs ?? {})) {
       expect(name).toMatch(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/)
-      expect({ name, described: Boolean(input.description?.trim()) }).toEqual({ name, described: true })
+      expect({ name, described: Boolean(input.description?.trim()) }).toEqual({
+        name,
+        described: true
+      })
       if (specs[name]?.default === 'true' || specs[name]?.default === 'false') {
         expect(['true', 'false']).toContain(String(input.default))
       }
     }
     for (const [name, output] of Object.entries(meta.outputs ?? {})) {
       expect(name).toMatch(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/)
-      expect({ name, described: Boolean(output.description?.trim()) }).toEqual({ name, described: true })
+      expect({ name, described: Boolean(output.description?.trim()) }).toEqual({
+        name,
+        described: true
+      })
     }
   })
 })

@@ -13,7 +13,13 @@ function client(uri: string, env: NodeJS.ProcessEnv = {}): MlflowClient {
   return new MlflowClient(
     new MlflowHttp(connection, {
       logger: new MemoryLogger(),
-      retry: { maxRetries: 1, baseDelayMs: 10, maxDelayMs: 10, totalBudgetMs: 5000, requestTimeoutMs: 10000 }
+      retry: {
+        maxRetries: 1,
+        baseDelayMs: 10,
+        maxDelayMs: 10,
+        totalBudgetMs: 5000,
+        requestTimeoutMs: 10000
+      }
     })
   )
 }
@@ -21,7 +27,7 @@ function client(uri: string, env: NodeJS.ProcessEnv = {}): MlflowClient {
 describe('MLflow client against a real tracking server', () => {
   const { mlflow } = harness()
 
-  it('reads back exactly what MLflow\'s Python client wrote', async () => {
+  it("reads back exactly what MLflow's Python client wrote", async () => {
     const name = uniqueName('churn')
     const [run, registered] = seed(mlflow.uri, [
       { op: 'run', metrics: { accuracy: [0.7, 0.91, 0.88], loss: 0.25 }, params: { depth: '6' } },
@@ -77,7 +83,9 @@ describe('MLflow client against the basic-auth server', () => {
   it('gives a clear UNAUTHENTICATED error for a wrong password, without the password', async () => {
     const password = 'wrong-password-s3cr3t'
     const c = client(auth.uri, basicAuthEnv(auth.admin.username, password))
-    const error = (await c.getRegisteredModel('anything').catch((e: unknown) => e)) as MlflowApiError
+    const error = (await c
+      .getRegisteredModel('anything')
+      .catch((e: unknown) => e)) as MlflowApiError
     expect(error).toBeInstanceOf(MlflowApiError)
     expect(error.errorCode).toBe('UNAUTHENTICATED')
     expect(error.status).toBe(401)

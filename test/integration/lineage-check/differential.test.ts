@@ -11,11 +11,21 @@ import { generateProject, prng, removeProject, type Project } from './project-ge
  * 2 projects x 150 mutations = 300 cases (the issue's minimum for CI).
  */
 const CASES_PER_PROJECT = 150
-const SEEDS = [{ seed: 5001, legacy: false }, { seed: 5002, legacy: true }]
+const SEEDS = [
+  { seed: 5001, legacy: false },
+  { seed: 5002, legacy: true }
+]
 
 async function ourStatus(dir: string): Promise<Record<string, unknown>> {
-  const report = await verifyLineage({ root: dir, missingData: 'fail', allowExternal: false, logger: silentLogger })
-  return Object.fromEntries(report.stages.filter(s => s.dvcStatus.length > 0).map(s => [s.name, s.dvcStatus]))
+  const report = await verifyLineage({
+    root: dir,
+    missingData: 'fail',
+    allowExternal: false,
+    logger: silentLogger
+  })
+  return Object.fromEntries(
+    report.stages.filter(s => s.dvcStatus.length > 0).map(s => [s.name, s.dvcStatus])
+  )
 }
 
 describe('lineage verdicts agree with dvc status --json', () => {
@@ -30,41 +40,51 @@ describe('lineage verdicts agree with dvc status --json', () => {
     console.log(`[lineage-check] differential cases compared with dvc status: ${total}`)
   })
 
-  it.concurrent.each(SEEDS)('project seed $seed (legacy lock: $legacy)', async ({ seed, legacy }) => {
-    const reference = new DvcReference()
-    references.push(reference)
-    const project = await generateProject(seed, { legacy, reference })
-    projects.push(project)
-    // Freshly reproduced: both sides must see the same, nearly clean, state.
-    const baseline = await reference.status(project.dir)
-    expect(await ourStatus(project.dir)).toEqual(baseline)
-    const baselineText = JSON.stringify(sortKeys(baseline))
-    const rand = prng(seed * 7919)
-    const failures: string[] = []
-    let changedCases = 0
-    for (let i = 0; i < CASES_PER_PROJECT; i++) {
-      const mutation = mutate(project, rand)
-      try {
-        const [ours, theirs] = [await ourStatus(project.dir), await reference.status(project.dir)]
-        total++
-        if (JSON.stringify(sortKeys(theirs)) !== baselineText) changedCases++
-        if (JSON.stringify(sortKeys(ours)) !== JSON.stringify(sortKeys(theirs))) {
-          failures.push(`case ${i} (${mutation.description}):\n  ours:  ${JSON.stringify(ours)}\n  dvc:   ${JSON.stringify(theirs)}`)
+  it.concurrent.each(SEEDS)(
+    'project seed $seed (legacy lock: $legacy)',
+    async ({ seed, legacy }) => {
+      const reference = new DvcReference()
+      references.push(reference)
+      const project = await generateProject(seed, { legacy, reference })
+      projects.push(project)
+      // Freshly reproduced: both sides must see the same, nearly clean, state.
+      const baseline = await reference.status(project.dir)
+      expect(await ourStatus(project.dir)).toEqual(baseline)
+      const baselineText = JSON.stringify(sortKeys(baseline))
+      const rand = prng(seed * 7919)
+      const failures: string[] = []
+      let changedCases = 0
+      for (let i = 0; i < CASES_PER_PROJECT; i++) {
+        const mutation = mutate(project, rand)
+        try {
+          const [ours, theirs] = [await ourStatus(project.dir), await reference.status(project.dir)]
+          total++
+          if (JSON.stringify(sortKeys(theirs)) !== baselineText) changedCases++
+          if (JSON.stringify(sortKeys(ours)) !== JSON.stringify(sortKeys(theirs))) {
+            failures.push(
+              `case ${i} (${mutation.description}):\n  ours:  ${JSON.stringify(ours)}\n  dvc:   ${JSON.stringify(theirs)}`
+            )
+          }
+        } finally {
+          mutation.restore()
         }
-      } finally {
-        mutation.restore()
       }
-    }
-    expect(failures).toEqual([])
-    // The mutations must actually have produced changes DVC reports, not only no-ops.
-    expect(changedCases).toBeGreaterThan(CASES_PER_PROJECT / 4)
-  }, 420_000)
+      expect(failures).toEqual([])
+      // The mutations must actually have produced changes DVC reports, not only no-ops.
+      expect(changedCases).toBeGreaterThan(CASES_PER_PROJECT / 4)
+    },
+    420_000
+  )
 })
 
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys)
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, sortKeys(v)]))
+    return Object.fromEntries(
+      Object.entries(value)
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([k, v]) => [k, sortKeys(v)])
+    )
   }
   return value
 }

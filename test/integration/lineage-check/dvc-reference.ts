@@ -15,7 +15,10 @@ export class DvcReference {
       env: { ...process.env, DVC_NO_ANALYTICS: '1', ...env },
       stdio: ['pipe', 'pipe', 'pipe']
     })
-    this.child.stderr.on('data', (d: Buffer) => (this.stderr = (this.stderr + d.toString()).slice(-4000)))
+    this.child.stderr.on(
+      'data',
+      (d: Buffer) => (this.stderr = (this.stderr + d.toString()).slice(-4000))
+    )
     this.lines = createInterface({ input: this.child.stdout })
     this.lines.on('line', line => this.waiting.shift()?.(line))
   }

@@ -1,4 +1,13 @@
-import { chmodSync, existsSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync, mkdirSync } from 'node:fs'
+import {
+  chmodSync,
+  existsSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+  mkdirSync
+} from 'node:fs'
 import path from 'node:path'
 import type { Project } from './project-generator.js'
 
@@ -32,29 +41,104 @@ function pick<T>(rand: () => number, items: readonly T[]): T {
 type Edit = { file: string; from: string | RegExp; to: string; what: string }
 
 const PARAM_EDITS: Edit[] = [
-  { file: 'params.yaml', from: 'seed: 20170428', to: 'seed: 20170429', what: 'prepare.seed changed' },
-  { file: 'params.yaml', from: 'split: 0.2', to: 'split: 2.0e-1', what: 'prepare.split rewritten, same value' },
-  { file: 'params.yaml', from: 'depth: 3', to: 'depth: 3.0', what: 'train.flags.depth 3 -> 3.0 (equal)' },
-  { file: 'params.yaml', from: 'augment: true', to: 'augment: 1', what: 'train.flags.augment true -> 1 (equal)' },
-  { file: 'params.yaml', from: 'augment: true', to: 'augment: yes', what: "train.flags.augment true -> 'yes' (a string in YAML 1.2)" },
-  { file: 'params.yaml', from: 'lr: 0.001', to: 'lr: 0.002', what: 'train.lr changed (also in a ${} command)' },
+  {
+    file: 'params.yaml',
+    from: 'seed: 20170428',
+    to: 'seed: 20170429',
+    what: 'prepare.seed changed'
+  },
+  {
+    file: 'params.yaml',
+    from: 'split: 0.2',
+    to: 'split: 2.0e-1',
+    what: 'prepare.split rewritten, same value'
+  },
+  {
+    file: 'params.yaml',
+    from: 'depth: 3',
+    to: 'depth: 3.0',
+    what: 'train.flags.depth 3 -> 3.0 (equal)'
+  },
+  {
+    file: 'params.yaml',
+    from: 'augment: true',
+    to: 'augment: 1',
+    what: 'train.flags.augment true -> 1 (equal)'
+  },
+  {
+    file: 'params.yaml',
+    from: 'augment: true',
+    to: 'augment: yes',
+    what: "train.flags.augment true -> 'yes' (a string in YAML 1.2)"
+  },
+  {
+    file: 'params.yaml',
+    from: 'lr: 0.001',
+    to: 'lr: 0.002',
+    what: 'train.lr changed (also in a ${} command)'
+  },
   { file: 'params.yaml', from: '  split: 0.2\n', to: '', what: 'prepare.split deleted' },
-  { file: 'params.yaml', from: 'prepare:\n', to: 'prepare:\n  extra: 1\n', what: 'new key inside the tracked prepare group' },
-  { file: 'params.json', from: '"threshold": 0.5', to: '"threshold": 0.6', what: 'eval.threshold changed' },
-  { file: 'params.json', from: '"other": "x"', to: '"other": "y"', what: 'untracked-by-key value in a wholly tracked file' },
-  { file: 'params.json', from: '"other": "x"', to: '"other": "x", "added": true', what: 'new top-level key in a wholly tracked file' },
+  {
+    file: 'params.yaml',
+    from: 'prepare:\n',
+    to: 'prepare:\n  extra: 1\n',
+    what: 'new key inside the tracked prepare group'
+  },
+  {
+    file: 'params.json',
+    from: '"threshold": 0.5',
+    to: '"threshold": 0.6',
+    what: 'eval.threshold changed'
+  },
+  {
+    file: 'params.json',
+    from: '"other": "x"',
+    to: '"other": "y"',
+    what: 'untracked-by-key value in a wholly tracked file'
+  },
+  {
+    file: 'params.json',
+    from: '"other": "x"',
+    to: '"other": "x", "added": true',
+    what: 'new top-level key in a wholly tracked file'
+  },
   { file: 'params.json', from: /\[\s*1,\s*2\s*\]/, to: '[2, 1]', what: 'list order changed' },
   { file: 'config.toml', from: 'batch = 32', to: 'batch = 64', what: 'toml train.batch changed' },
-  { file: 'config.toml', from: 'momentum = 0.9', to: 'momentum = 9e-1', what: 'toml momentum rewritten, same value' },
-  { file: 'config.toml', from: 'name = "sgd"', to: 'name = "adam"', what: 'toml nested group value changed' }
+  {
+    file: 'config.toml',
+    from: 'momentum = 0.9',
+    to: 'momentum = 9e-1',
+    what: 'toml momentum rewritten, same value'
+  },
+  {
+    file: 'config.toml',
+    from: 'name = "sgd"',
+    to: 'name = "adam"',
+    what: 'toml nested group value changed'
+  }
 ]
 
 const CMD_EDITS: Edit[] = [
-  { file: 'dvc.yaml', from: 'cp data/mixed.bin out/mixed-copy.bin', to: 'cp  data/mixed.bin out/mixed-copy.bin', what: 'big: whitespace in cmd' },
-  { file: 'dvc.yaml', from: 'cp data/raw.csv out/frozen.csv', to: 'cp -p data/raw.csv out/frozen.csv', what: 'frozen stage cmd' },
+  {
+    file: 'dvc.yaml',
+    from: 'cp data/mixed.bin out/mixed-copy.bin',
+    to: 'cp  data/mixed.bin out/mixed-copy.bin',
+    what: 'big: whitespace in cmd'
+  },
+  {
+    file: 'dvc.yaml',
+    from: 'cp data/raw.csv out/frozen.csv',
+    to: 'cp -p data/raw.csv out/frozen.csv',
+    what: 'frozen stage cmd'
+  },
   { file: 'dvc.yaml', from: '# ${tag}', to: '# ${tag}!', what: 'foreach do.cmd' },
   { file: 'dvc.yaml', from: '- tag: v1', to: '- tag: v2', what: 'vars value used in ${} of a cmd' },
-  { file: 'dvc.yaml', from: 'mkdir -p out/emptydir', to: 'mkdir -p out/emptydir ', what: 'trailing space in cmd' }
+  {
+    file: 'dvc.yaml',
+    from: 'mkdir -p out/emptydir',
+    to: 'mkdir -p out/emptydir ',
+    what: 'trailing space in cmd'
+  }
 ]
 
 export function mutate(project: Project, rand: () => number): AppliedMutation {
@@ -63,7 +147,9 @@ export function mutate(project: Project, rand: () => number): AppliedMutation {
   const save = (rel: string): void => {
     if (saved.some(s => s.rel === rel)) return
     const a = abs(rel)
-    saved.push(existsSync(a) ? { rel, bytes: readFileSync(a), mode: statSync(a).mode & 0o777 } : { rel })
+    saved.push(
+      existsSync(a) ? { rel, bytes: readFileSync(a), mode: statSync(a).mode & 0o777 } : { rel }
+    )
   }
   const restore = (): void => {
     for (const s of saved) {
@@ -84,7 +170,18 @@ export function mutate(project: Project, rand: () => number): AppliedMutation {
     bumpMtime(abs(e.file))
     return `${e.file}: ${e.what}`
   }
-  const kind = pick(rand, ['edit', 'edit', 'delete', 'add', 'param', 'param', 'cmd', 'touch', 'chmod', 'crlf'] as const)
+  const kind = pick(rand, [
+    'edit',
+    'edit',
+    'delete',
+    'add',
+    'param',
+    'param',
+    'cmd',
+    'touch',
+    'chmod',
+    'crlf'
+  ] as const)
   let description: string
   switch (kind) {
     case 'edit': {
@@ -145,7 +242,12 @@ export function mutate(project: Project, rand: () => number): AppliedMutation {
       break
     }
     case 'crlf': {
-      const rel = pick(rand, ['data/crlf.txt', 'out/crlf-copy.txt', 'data/images/a.txt', 'data/raw.csv'])
+      const rel = pick(rand, [
+        'data/crlf.txt',
+        'out/crlf-copy.txt',
+        'data/images/a.txt',
+        'data/raw.csv'
+      ])
       save(rel)
       const text = readFileSync(abs(rel), 'latin1')
       const next = text.includes('\r\n') ? text.replace(/\r\n/g, '\n') : text.replace(/\n/g, '\r\n')

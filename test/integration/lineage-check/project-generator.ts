@@ -21,10 +21,19 @@ export function run(cmd: string, args: string[], cwd: string, env: NodeJS.Proces
   const result = spawnSync(cmd, args, {
     cwd,
     encoding: 'utf8',
-    env: { ...process.env, DVC_NO_ANALYTICS: '1', GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e', ...env },
+    env: {
+      ...process.env,
+      DVC_NO_ANALYTICS: '1',
+      GIT_AUTHOR_NAME: 't',
+      GIT_AUTHOR_EMAIL: 't@e',
+      GIT_COMMITTER_NAME: 't',
+      GIT_COMMITTER_EMAIL: 't@e',
+      ...env
+    },
     timeout: 120_000
   })
-  if (result.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed in ${cwd}: ${result.stderr}${result.stdout}`)
+  if (result.status !== 0)
+    throw new Error(`${cmd} ${args.join(' ')} failed in ${cwd}: ${result.stderr}${result.stdout}`)
   return result.stdout
 }
 
@@ -67,7 +76,10 @@ const DVC_YAML = {
       matrix: { opt: ['sgd', 'adam'], scale: '${scales}' },
       cmd: 'cat out/feat-a.txt data/blob.bin > out/model-${item.opt}-${item.scale}.bin',
       deps: ['out/feat-a.txt', 'data/blob.bin'],
-      params: [{ 'params.json': ['eval.threshold', 'eval.k'] }, { 'config.toml': ['train.batch', 'train.opt'] }],
+      params: [
+        { 'params.json': ['eval.threshold', 'eval.k'] },
+        { 'config.toml': ['train.batch', 'train.opt'] }
+      ],
       outs: ['out/model-${item.opt}-${item.scale}.bin']
     },
     big: {
@@ -82,8 +94,17 @@ const DVC_YAML = {
       outs: ['out/eval.bin'],
       metrics: [{ 'out/metrics.json': { cache: false } }]
     },
-    frozen_copy: { cmd: 'cp data/raw.csv out/frozen.csv', deps: ['data/raw.csv'], outs: ['out/frozen.csv'] },
-    always: { cmd: 'cp data/blob.bin out/always.bin', always_changed: true, deps: ['data/blob.bin'], outs: ['out/always.bin'] },
+    frozen_copy: {
+      cmd: 'cp data/raw.csv out/frozen.csv',
+      deps: ['data/raw.csv'],
+      outs: ['out/frozen.csv']
+    },
+    always: {
+      cmd: 'cp data/blob.bin out/always.bin',
+      always_changed: true,
+      deps: ['data/blob.bin'],
+      outs: ['out/always.bin']
+    },
     empty_out: { cmd: 'mkdir -p out/emptydir', outs: ['out/emptydir'] },
     callback: { cmd: 'echo callback' }
   },
@@ -103,7 +124,10 @@ scales: [1.0, 1e-05]
 `
 
 /** Builds a real DVC project (git + dvc init + dvc repro) under test-output. */
-export async function generateProject(seed: number, options: { legacy: boolean; reference?: DvcReference }): Promise<Project> {
+export async function generateProject(
+  seed: number,
+  options: { legacy: boolean; reference?: DvcReference }
+): Promise<Project> {
   const rand = prng(seed)
   mkdirSync(path.join(OUTPUT, 'lineage'), { recursive: true })
   const dir = mkdtempSync(path.join(OUTPUT, 'lineage', `p${seed}-`))
@@ -111,7 +135,10 @@ export async function generateProject(seed: number, options: { legacy: boolean; 
     mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true })
     writeFileSync(path.join(dir, rel), data)
   }
-  w('data/raw.csv', Array.from({ length: 50 }, (_, i) => `${i},${Math.floor(rand() * 1000)}`).join('\n') + '\n')
+  w(
+    'data/raw.csv',
+    Array.from({ length: 50 }, (_, i) => `${i},${Math.floor(rand() * 1000)}`).join('\n') + '\n'
+  )
   w('data/crlf.txt', 'line1\r\nline2\r\nthird line\r\n')
   const blob = Buffer.alloc(4096)
   for (let i = 0; i < blob.length; i++) blob[i] = Math.floor(rand() * 256)
@@ -127,7 +154,10 @@ export async function generateProject(seed: number, options: { legacy: boolean; 
   mkdirSync(path.join(dir, 'data/images/empty'), { recursive: true })
   w('.dvcignore', '*.tmp\n')
   w('params.yaml', PARAMS_YAML)
-  w('params.json', JSON.stringify({ eval: { threshold: 0.5, k: [1, 2] }, other: 'x' }, null, 2) + '\n')
+  w(
+    'params.json',
+    JSON.stringify({ eval: { threshold: 0.5, k: [1, 2] }, other: 'x' }, null, 2) + '\n'
+  )
   w('config.toml', '[train]\nbatch = 32\n\n[train.opt]\nname = "sgd"\nmomentum = 0.9\n')
   w('dvc.yaml', yaml.dump(DVC_YAML, { lineWidth: 200 }))
   w('.gitignore', '/out\n')
@@ -145,10 +175,23 @@ export async function generateProject(seed: number, options: { legacy: boolean; 
     dir,
     legacy: options.legacy,
     files: [
-      'data/raw.csv', 'data/crlf.txt', 'data/blob.bin', 'data/mixed.bin', 'data/images/a.txt',
-      'data/images/sub/b.txt', 'data/images/données/é.txt', 'data/images/😀.txt', 'out/feat-a.txt',
-      'out/mixed-copy.bin', 'out/crlf-copy.txt', 'out/metrics.json', 'out/eval.bin', 'out/frozen.csv',
-      'out/always.bin', 'out/prepared/raw.csv', 'out/model-adam-1e-05.bin'
+      'data/raw.csv',
+      'data/crlf.txt',
+      'data/blob.bin',
+      'data/mixed.bin',
+      'data/images/a.txt',
+      'data/images/sub/b.txt',
+      'data/images/données/é.txt',
+      'data/images/😀.txt',
+      'out/feat-a.txt',
+      'out/mixed-copy.bin',
+      'out/crlf-copy.txt',
+      'out/metrics.json',
+      'out/eval.bin',
+      'out/frozen.csv',
+      'out/always.bin',
+      'out/prepared/raw.csv',
+      'out/model-adam-1e-05.bin'
     ],
     dirs: ['data/images', 'data/images/sub', 'out/prepared', 'out/emptydir']
   }
@@ -160,11 +203,14 @@ export async function generateProject(seed: number, options: { legacy: boolean; 
  */
 async function makeLegacy(dir: string, reference: DvcReference): Promise<void> {
   const lockPath = path.join(dir, 'dvc.lock')
-  const lock = yaml.load(readFileSync(lockPath, 'utf8')) as { stages: Record<string, { deps?: Entry[]; outs?: Entry[] }> }
+  const lock = yaml.load(readFileSync(lockPath, 'utf8')) as {
+    stages: Record<string, { deps?: Entry[]; outs?: Entry[] }>
+  }
   type Entry = { path: string; hash?: string; md5: string }
   const entries: Entry[] = []
   for (const stage of Object.values(lock.stages)) {
-    for (const e of [...(stage.deps ?? []), ...(stage.outs ?? [])]) if (!e.md5.endsWith('.dir')) entries.push(e)
+    for (const e of [...(stage.deps ?? []), ...(stage.outs ?? [])])
+      if (!e.md5.endsWith('.dir')) entries.push(e)
   }
   const md5s = await reference.legacyMd5(entries.map(e => path.join(dir, e.path)))
   for (const e of entries) {
@@ -175,7 +221,10 @@ async function makeLegacy(dir: string, reference: DvcReference): Promise<void> {
     mkdirSync(path.dirname(object), { recursive: true })
     copyFileSync(path.join(dir, e.path), object)
   }
-  writeFileSync(lockPath, yaml.dump(lock, { lineWidth: 200 }).replace(/^schema: 2\.0|^schema: '2\.0'/m, "schema: '2.0'"))
+  writeFileSync(
+    lockPath,
+    yaml.dump(lock, { lineWidth: 200 }).replace(/^schema: 2\.0|^schema: '2\.0'/m, "schema: '2.0'")
+  )
 }
 
 export function removeProject(project: Project): void {

@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { createHash } from 'node:crypto'
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
+import {
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync
+} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { ConfigurationError } from '../../../src/core/errors.js'
@@ -48,7 +56,15 @@ function withStage(stage: Record<string, unknown>, lockStage: string): () => voi
   const yamlPath = path.join(dir, 'dvc.yaml')
   const lockPath = path.join(dir, 'dvc.lock')
   const [y, l] = [readFileSync(yamlPath, 'utf8'), readFileSync(lockPath, 'utf8')]
-  writeFileSync(yamlPath, `${y.replace('stages:\n', `stages:\n  evil:\n${Object.entries(stage).map(([k, v]) => `    ${k}: ${JSON.stringify(v)}`).join('\n')}\n`)}`)
+  writeFileSync(
+    yamlPath,
+    `${y.replace(
+      'stages:\n',
+      `stages:\n  evil:\n${Object.entries(stage)
+        .map(([k, v]) => `    ${k}: ${JSON.stringify(v)}`)
+        .join('\n')}\n`
+    )}`
+  )
   writeFileSync(lockPath, l.replace('stages:\n', `stages:\n${lockStage}`))
   return () => {
     writeFileSync(yamlPath, y)
@@ -60,24 +76,50 @@ const md5 = (text: string): string => createHash('md5').update(text).digest('hex
 
 describe('bad input is refused, never read', () => {
   it.each([
-    ['a path with ..', () => path.relative(dir, path.join(outside, 'secret.txt')), 'parent-reference'],
+    [
+      'a path with ..',
+      () => path.relative(dir, path.join(outside, 'secret.txt')),
+      'parent-reference'
+    ],
     ['an absolute path', () => path.join(outside, 'secret.txt'), 'absolute'],
     ['a symlink to outside the project', () => 'link/secret.txt', 'symlink-escape']
   ])('%s in dvc.yaml/dvc.lock', async (_name, depOf, why) => {
     rmSync(path.join(dir, 'link'), { force: true })
     symlinkSync(outside, path.join(dir, 'link'))
     const dep = depOf()
-    const restore = withStage({ cmd: 'true', deps: [dep] }, `  evil:\n    cmd: 'true'\n    deps:\n    - path: ${dep}\n      hash: md5\n      md5: ${md5(SECRET)}\n      size: 15\n`)
+    const restore = withStage(
+      { cmd: 'true', deps: [dep] },
+      `  evil:\n    cmd: 'true'\n    deps:\n    - path: ${dep}\n      hash: md5\n      md5: ${md5(SECRET)}\n      size: 15\n`
+    )
     try {
-      const refused = await verifyLineage({ root: dir, missingData: 'fail', allowExternal: false, logger: silentLogger })
+      const refused = await verifyLineage({
+        root: dir,
+        missingData: 'fail',
+        allowExternal: false,
+        logger: silentLogger
+      })
       const entry = refused.stages.find(s => s.name === 'evil')!.entries[0]!
       expect(entry).toMatchObject({ status: 'refused', path: dep })
       expect(entry.actual).toBeUndefined()
       expect(refused.verified).toBe(false)
-      expect(refused.refused.map(r => r.reason)).toContain(why === 'absolute' ? 'is an absolute path' : why === 'parent-reference' ? "contains '..'" : 'resolves through a symlink to outside the project')
+      expect(refused.refused.map(r => r.reason)).toContain(
+        why === 'absolute'
+          ? 'is an absolute path'
+          : why === 'parent-reference'
+            ? "contains '..'"
+            : 'resolves through a symlink to outside the project'
+      )
       // With allow-external the same file is read, and its hash matches what the lock says.
-      const allowed = await verifyLineage({ root: dir, missingData: 'fail', allowExternal: true, logger: silentLogger })
-      expect(allowed.stages.find(s => s.name === 'evil')!.entries[0]).toMatchObject({ status: 'unchanged', actual: md5(SECRET) })
+      const allowed = await verifyLineage({
+        root: dir,
+        missingData: 'fail',
+        allowExternal: true,
+        logger: silentLogger
+      })
+      expect(allowed.stages.find(s => s.name === 'evil')!.entries[0]).toMatchObject({
+        status: 'unchanged',
+        actual: md5(SECRET)
+      })
     } finally {
       restore()
       rmSync(path.join(dir, 'link'), { force: true })
@@ -88,16 +130,36 @@ describe('bad input is refused, never read', () => {
     symlinkSync(path.join(outside, 'secret.txt'), path.join(dir, 'model', 'leak.txt'))
     const lock = readFileSync(path.join(dir, 'dvc.lock'), 'utf8')
     const dirMd5 = /path: model\n\s+hash: md5\n\s+md5: ([0-9a-f]{32})\.dir/.exec(lock)![1]!
-    const manifestPath = path.join(dir, '.dvc', 'cache', 'files', 'md5', dirMd5.slice(0, 2), `${dirMd5.slice(2)}.dir`)
+    const manifestPath = path.join(
+      dir,
+      '.dvc',
+      'cache',
+      'files',
+      'md5',
+      dirMd5.slice(0, 2),
+      `${dirMd5.slice(2)}.dir`
+    )
     const manifest = readFileSync(manifestPath)
     try {
-      writeFileSync(manifestPath, JSON.stringify([{ md5: md5(SECRET), relpath: '../../../../etc/passwd' }]))
-      const report = await verifyLineage({ root: dir, missingData: 'fail', allowExternal: false, logger: silentLogger })
+      writeFileSync(
+        manifestPath,
+        JSON.stringify([{ md5: md5(SECRET), relpath: '../../../../etc/passwd' }])
+      )
+      const report = await verifyLineage({
+        root: dir,
+        missingData: 'fail',
+        allowExternal: false,
+        logger: silentLogger
+      })
       const reasons = report.refused.map(r => `${r.path}: ${r.reason}`)
       expect(reasons).toContain('model/leak.txt: resolves through a symlink to outside the project')
-      expect(reasons).toContain('model (.dir manifest) ../../../../etc/passwd: manifest relpath escapes its directory')
+      expect(reasons).toContain(
+        'model (.dir manifest) ../../../../etc/passwd: manifest relpath escapes its directory'
+      )
       // The leak was not hashed into the directory: the workspace .dir still equals the lock.
-      expect(report.stages.find(s => s.name === 'train')!.entries.find(e => e.path === 'model')).toMatchObject({ actual: `${dirMd5}.dir` })
+      expect(
+        report.stages.find(s => s.name === 'train')!.entries.find(e => e.path === 'model')
+      ).toMatchObject({ actual: `${dirMd5}.dir` })
     } finally {
       writeFileSync(manifestPath, manifest)
       rmSync(path.join(dir, 'model', 'leak.txt'))
@@ -107,7 +169,15 @@ describe('bad input is refused, never read', () => {
   it('writes nothing into the workspace', async () => {
     const before = snapshot(dir)
     const logger = new MemoryLogger()
-    await runLineageCheck({ root: dir, lockDisplay: 'dvc.lock', missingData: 'fail', allowExternal: false, requireCleanGit: true, git: createGitRunner(logger, dir), logger })
+    await runLineageCheck({
+      root: dir,
+      lockDisplay: 'dvc.lock',
+      missingData: 'fail',
+      allowExternal: false,
+      requireCleanGit: true,
+      git: createGitRunner(logger, dir),
+      logger
+    })
     expect(snapshot(dir)).toEqual(before)
   })
 
@@ -116,13 +186,35 @@ describe('bad input is refused, never read', () => {
     const original = readFileSync(lockPath)
     try {
       writeFileSync(lockPath, "schema: '2.0'\nstages:\n  train:\n    cmd: [oops\n")
-      const error = await verifyLineage({ root: dir, missingData: 'fail', allowExternal: false, logger: silentLogger }).catch(e => e as ConfigurationError)
+      const error = await verifyLineage({
+        root: dir,
+        missingData: 'fail',
+        allowExternal: false,
+        logger: silentLogger
+      }).catch(e => e as ConfigurationError)
       expect(error).toBeInstanceOf(ConfigurationError)
-      expect((error as ConfigurationError).location).toMatchObject({ file: 'dvc.lock', line: expect.any(Number) })
+      expect((error as ConfigurationError).location).toMatchObject({
+        file: 'dvc.lock',
+        line: expect.any(Number)
+      })
       writeFileSync(lockPath, `# ${'x'.repeat(17 * 1024 * 1024)}\n`)
-      await expect(verifyLineage({ root: dir, missingData: 'fail', allowExternal: false, logger: silentLogger })).rejects.toThrow(/over the \d+-byte limit/)
+      await expect(
+        verifyLineage({
+          root: dir,
+          missingData: 'fail',
+          allowExternal: false,
+          logger: silentLogger
+        })
+      ).rejects.toThrow(/over the \d+-byte limit/)
       writeFileSync(lockPath, 'stages: {}\n')
-      await expect(verifyLineage({ root: dir, missingData: 'fail', allowExternal: false, logger: silentLogger })).rejects.toThrow("schema: '2.0'")
+      await expect(
+        verifyLineage({
+          root: dir,
+          missingData: 'fail',
+          allowExternal: false,
+          logger: silentLogger
+        })
+      ).rejects.toThrow("schema: '2.0'")
     } finally {
       writeFileSync(lockPath, original)
     }
@@ -137,13 +229,19 @@ describe('cross-stage consistency, which DVC does not check', () => {
       run(DVC, ['repro', '-q'], other) // `report` is frozen: its lock keeps the old model.pkl md5
       const dvc = await reference.status(other)
       expect(dvc).toEqual({})
-      const report = await verifyLineage({ root: other, missingData: 'fail', allowExternal: false, logger: silentLogger })
+      const report = await verifyLineage({
+        root: other,
+        missingData: 'fail',
+        allowExternal: false,
+        logger: silentLogger
+      })
       expect(report.stages.every(s => s.dvcStatus.length === 0)).toBe(true)
-      expect(report.crossStage).toEqual([expect.objectContaining({ stage: 'report', dep: 'model.pkl', producer: 'pack' })])
+      expect(report.crossStage).toEqual([
+        expect.objectContaining({ stage: 'report', dep: 'model.pkl', producer: 'pack' })
+      ])
       expect(report.verified).toBe(false)
     } finally {
       rmSync(other, { recursive: true, force: true })
     }
   })
 })
-

@@ -24,7 +24,11 @@ export function smallProject(prefix: string, extra: Record<string, unknown> = {}
           params: ['train.epochs'],
           outs: ['model']
         },
-        pack: { cmd: 'cat model/model.bin model/data.txt > model.pkl', deps: ['model'], outs: ['model.pkl'] },
+        pack: {
+          cmd: 'cat model/model.bin model/data.txt > model.pkl',
+          deps: ['model'],
+          outs: ['model.pkl']
+        },
         report: { cmd: 'cp model.pkl report.bin', deps: ['model.pkl'], outs: ['report.bin'] }
       },
       artifacts: { classifier: { path: 'model.pkl', type: 'model' } },

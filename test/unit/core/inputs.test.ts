@@ -37,7 +37,8 @@ describe('defineInputs', () => {
     ['timeout-seconds', '1.5', "Input 'timeout-seconds' is '1.5'; use a whole number"],
     ['timeout-seconds', '0', "Input 'timeout-seconds' is 0; use a number of at least 1"]
   ])('rejects %s=%j naming the input', (input, value, message) => {
-    const get = (name: string): string => (name === input ? value : name === 'model-name' ? 'm' : '')
+    const get = (name: string): string =>
+      name === input ? value : name === 'model-name' ? 'm' : ''
     expect(() => def.parse(get)).toThrow(ConfigurationError)
     expect(() => def.parse(get)).toThrow(message)
   })

@@ -46,7 +46,12 @@ describe('runAction', () => {
   })
 
   it('reports a user mistake once, as its message, with no stack', async () => {
-    await runAction('x', inputs, () => Promise.reject(new ConfigurationError("Input 'stage' is 'Prod'; use Production")), env)
+    await runAction(
+      'x',
+      inputs,
+      () => Promise.reject(new ConfigurationError("Input 'stage' is 'Prod'; use Production")),
+      env
+    )
     expect(calls.filter(c => ['setFailed', 'error'].includes(c.fn))).toEqual([
       { fn: 'setFailed', args: ["Input 'stage' is 'Prod'; use Production"] }
     ])
@@ -68,7 +73,9 @@ describe('runAction', () => {
     expect(String(debug[0]?.args[0])).toContain('TypeError: x is undefined\n    at ')
     const failed = calls.filter(c => c.fn === 'setFailed')
     expect(failed).toHaveLength(1)
-    expect(String(failed[0]?.args[0])).toMatch(/^x failed unexpectedly: x is undefined\. This is a bug in model-governance/)
+    expect(String(failed[0]?.args[0])).toMatch(
+      /^x failed unexpectedly: x is undefined\. This is a bug in model-governance/
+    )
   })
 
   it('fails on a thrown string too (never leaves the step green)', async () => {

@@ -11,7 +11,11 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lineage-hash-'))
 function hashBytes(bytes: Buffer, mode: HashMode): { md5: string; md5Dvc2?: string } {
   const file = path.join(dir, `f-${Math.random().toString(36).slice(2)}`)
   fs.writeFileSync(file, bytes)
-  const [result] = hashFilesSync({ fs, crypto }, [{ path: file, mode }], Buffer.allocUnsafe(1024 * 1024))
+  const [result] = hashFilesSync(
+    { fs, crypto },
+    [{ path: file, mode }],
+    Buffer.allocUnsafe(1024 * 1024)
+  )
   if (!result || 'error' in result) throw new Error('not hashed')
   return result
 }
@@ -20,9 +24,24 @@ const MiB = 1024 * 1024
 
 describe('file hashes (vectors from shared/reference/dvc-lineage.md)', () => {
   it.each([
-    ['empty', Buffer.alloc(0), 'd41d8cd98f00b204e9800998ecf8427e', 'd41d8cd98f00b204e9800998ecf8427e'],
-    ['foo CRLF (#9580)', Buffer.from('foo\r\n'), '2145971cf82058b108229a3a2e3bff35', 'd3b07384d113edec49eaa6238ad5ff00'],
-    ['two CRLF lines', Buffer.from('line1\r\nline2\r\n'), 'c6242222cf6ccdb15a43e0e5b1a08810', '4fcc82a88ee38e0aa16c17f512c685c9']
+    [
+      'empty',
+      Buffer.alloc(0),
+      'd41d8cd98f00b204e9800998ecf8427e',
+      'd41d8cd98f00b204e9800998ecf8427e'
+    ],
+    [
+      'foo CRLF (#9580)',
+      Buffer.from('foo\r\n'),
+      '2145971cf82058b108229a3a2e3bff35',
+      'd3b07384d113edec49eaa6238ad5ff00'
+    ],
+    [
+      'two CRLF lines',
+      Buffer.from('line1\r\nline2\r\n'),
+      'c6242222cf6ccdb15a43e0e5b1a08810',
+      '4fcc82a88ee38e0aa16c17f512c685c9'
+    ]
   ])('%s: plain md5 and legacy dos2unix', (_name, bytes, plain, legacy) => {
     expect(hashBytes(bytes, 'md5').md5).toBe(plain)
     expect(hashBytes(bytes, 'legacy').md5).toBe(legacy)
@@ -57,14 +76,20 @@ describe('file hashes (vectors from shared/reference/dvc-lineage.md)', () => {
       results.forEach((r, i) => {
         expect(r).toEqual(hashFilesSync({ fs, crypto }, [files[i]!], Buffer.allocUnsafe(MiB))[0])
       })
-      expect((results[1] as { md5: string }).md5).toBe(crypto.createHash('md5').update(files[1]!.bytes).digest('hex'))
+      expect((results[1] as { md5: string }).md5).toBe(
+        crypto.createHash('md5').update(files[1]!.bytes).digest('hex')
+      )
     } finally {
       await pool.close()
     }
   })
 
   it('reports an unreadable file as an error instead of throwing', () => {
-    const [r] = hashFilesSync({ fs, crypto }, [{ path: path.join(dir, 'nope'), mode: 'md5' }], Buffer.allocUnsafe(16))
+    const [r] = hashFilesSync(
+      { fs, crypto },
+      [{ path: path.join(dir, 'nope'), mode: 'md5' }],
+      Buffer.allocUnsafe(16)
+    )
     expect(r).toEqual({ error: 'ENOENT' })
   })
 })
@@ -82,10 +107,12 @@ describe('.dir manifests', () => {
   })
 
   it('nested and empty directories', () => {
-    expect(manifestHash([
-      { md5: crypto.createHash('md5').update('hello\n').digest('hex'), relpath: 'a.txt' },
-      { md5: crypto.createHash('md5').update('world\n').digest('hex'), relpath: 'sub/b.txt' }
-    ])).toBe('5369cb520f35f5d77e793cf181884a27.dir')
+    expect(
+      manifestHash([
+        { md5: crypto.createHash('md5').update('hello\n').digest('hex'), relpath: 'a.txt' },
+        { md5: crypto.createHash('md5').update('world\n').digest('hex'), relpath: 'sub/b.txt' }
+      ])
+    ).toBe('5369cb520f35f5d77e793cf181884a27.dir')
     expect(manifestHash([])).toBe('d751713988987e9331980363e24189ce.dir')
   })
 

@@ -15,9 +15,19 @@ describe('docs/policy.md', () => {
     expect(logger.messages('warning')).toEqual([])
     const fraud = effectivePolicy(file, 'fraud-detector')
     expect(fraud.mode).toBe('aliases')
-    expect(findStage(fraud, 'Production')).toMatchObject({ min_approvals: 3, gates: ['recall >= 0.95'], approvers: ['alice', 'bob', 'carol'] })
+    expect(findStage(fraud, 'Production')).toMatchObject({
+      min_approvals: 3,
+      gates: ['recall >= 0.95'],
+      approvers: ['alice', 'bob', 'carol']
+    })
     const other = effectivePolicy(file, 'churn')
-    expect(findStage(other, 'Production')?.gates).toEqual(['accuracy >= 0.85', 'latency_p95_ms < 200'])
-    expect(findStage(other, 'Production')?.champion?.metrics.latency_p95_ms).toEqual({ max_regression: 10, greater_is_better: false })
+    expect(findStage(other, 'Production')?.gates).toEqual([
+      'accuracy >= 0.85',
+      'latency_p95_ms < 200'
+    ])
+    expect(findStage(other, 'Production')?.champion?.metrics.latency_p95_ms).toEqual({
+      max_regression: 10,
+      greater_is_better: false
+    })
   })
 })

@@ -4,7 +4,14 @@ import os from 'node:os'
 import path from 'node:path'
 import { ConfigurationError } from '../../../src/core/errors.js'
 import { MemoryLogger } from '../../../src/core/logger.js'
-import { effectivePolicy, findStage, loadPolicy, mlflowStageFor, parsePolicy, stageIndex } from '../../../src/policy/index.js'
+import {
+  effectivePolicy,
+  findStage,
+  loadPolicy,
+  mlflowStageFor,
+  parsePolicy,
+  stageIndex
+} from '../../../src/policy/index.js'
 
 const FULL = `registry:
   mode: both
@@ -75,14 +82,17 @@ describe('policy loader', () => {
     expect(mlflowStageFor('QA')).toBeUndefined()
   })
 
-  it("accepts an .mlflow/config.yaml model_registry block as is and warns about keys it does not use", () => {
+  it('accepts an .mlflow/config.yaml model_registry block as is and warns about keys it does not use', () => {
     const logger = new MemoryLogger()
     const file = parsePolicy(
       `backend_store: postgresql://x\nmodel_registry:\n  stages:\n    - name: Staging\n      description: QA\n      requires_approval: false\n      approvers: []\n    - name: Production\n      requires_approval: true\n      approvers: [carol]\n`,
       '.mlflow/config.yaml',
       logger
     )
-    expect(effectivePolicy(file, undefined).stages.map(s => s.name)).toEqual(['Staging', 'Production'])
+    expect(effectivePolicy(file, undefined).stages.map(s => s.name)).toEqual([
+      'Staging',
+      'Production'
+    ])
     expect(logger.messages('warning')).toEqual([
       "Policy file .mlflow/config.yaml:1: key 'backend_store' is not used by model-governance and is ignored"
     ])
@@ -90,13 +100,19 @@ describe('policy loader', () => {
 
   it('reports a YAML syntax error with its file and line', () => {
     const error = parseError('stages:\n  - name: Staging\n    gates: [a\n')
-    expect(error.message).toMatch(/^Policy file \.github\/model-governance\.yml:4 is not valid YAML/)
+    expect(error.message).toMatch(
+      /^Policy file \.github\/model-governance\.yml:4 is not valid YAML/
+    )
     expect(error.location).toMatchObject({ file: '.github/model-governance.yml', line: 4 })
   })
 
   it('reports a schema error with its file, line and key path', () => {
-    const error = parseError('stages:\n  - name: Staging\n  - name: Production\n    min_approvals: lots\n')
-    expect(error.message).toMatch(/^Policy file \.github\/model-governance\.yml:4: stages\[1\]\.min_approvals: /)
+    const error = parseError(
+      'stages:\n  - name: Staging\n  - name: Production\n    min_approvals: lots\n'
+    )
+    expect(error.message).toMatch(
+      /^Policy file \.github\/model-governance\.yml:4: stages\[1\]\.min_approvals: /
+    )
     expect(error.location?.line).toBe(4)
   })
 
@@ -106,8 +122,12 @@ describe('policy loader', () => {
   })
 
   it('refuses duplicate stages and a listed Archived stage', () => {
-    expect(parseError('stages:\n  - name: Staging\n  - name: staging\n').message).toContain("stage 'staging' is listed twice")
-    expect(parseError('stages:\n  - name: Archived\n').message).toContain("'Archived' must not be listed")
+    expect(parseError('stages:\n  - name: Staging\n  - name: staging\n').message).toContain(
+      "stage 'staging' is listed twice"
+    )
+    expect(parseError('stages:\n  - name: Archived\n').message).toContain(
+      "'Archived' must not be listed"
+    )
   })
 
   it('runs from inputs alone when no policy file exists, but refuses a named file that is missing', () => {
@@ -115,15 +135,19 @@ describe('policy loader', () => {
     const policy = loadPolicy({ workspace: dir, logger: new MemoryLogger() })
     expect(policy.source).toBeUndefined()
     expect(policy.stages.map(s => s.name)).toEqual(['Development', 'Staging', 'Production'])
-    expect(() => loadPolicy({ workspace: dir, policyFile: 'gov.yml', logger: new MemoryLogger() })).toThrow(
-      "Input 'policy-file' names 'gov.yml', which does not exist"
-    )
+    expect(() =>
+      loadPolicy({ workspace: dir, policyFile: 'gov.yml', logger: new MemoryLogger() })
+    ).toThrow("Input 'policy-file' names 'gov.yml', which does not exist")
     mkdirSync(path.join(dir, '.github'))
     writeFileSync(path.join(dir, '.github', 'model-governance.yml'), FULL)
-    expect(loadPolicy({ workspace: dir, logger: new MemoryLogger() }).source).toBe('.github/model-governance.yml')
+    expect(loadPolicy({ workspace: dir, logger: new MemoryLogger() }).source).toBe(
+      '.github/model-governance.yml'
+    )
   })
 
   it('refuses YAML tags that the safe schema does not know', () => {
-    expect(parseError('stages: !!js/function "function(){}"\n').message).toContain('is not valid YAML')
+    expect(parseError('stages: !!js/function "function(){}"\n').message).toContain(
+      'is not valid YAML'
+    )
   })
 })
