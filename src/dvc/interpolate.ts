@@ -1,4 +1,4 @@
-import { PyFloat, pyStr } from './pyvalue.js'
+import { isMapping, pyStr } from './pyvalue.js'
 
 /**
  * `${}` interpolation as dvc/parsing/interpolate.py does it. A value that is exactly one
@@ -8,16 +8,6 @@ import { PyFloat, pyStr } from './pyvalue.js'
 const KEY = /(?<!\\)\$\{(.*?)\}/g
 
 export class InterpolationError extends Error {}
-
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    !Array.isArray(value) &&
-    !(value instanceof PyFloat) &&
-    !(value instanceof Date)
-  )
-}
 
 export function lookup(context: Record<string, unknown>, expr: string): unknown {
   const key = expr.trim().replace(/\[/g, '.').replace(/\]/g, '')
@@ -95,4 +85,4 @@ export function interpolateValue(value: unknown, context: Record<string, unknown
   return value
 }
 
-export { isMapping }
+export { isMapping } from './pyvalue.js'

@@ -16,7 +16,8 @@ function numeric(value: unknown): number | bigint | undefined {
   return undefined
 }
 
-function isMapping(value: unknown): value is Record<string, unknown> {
+/** A YAML/JSON/TOML mapping: not a list, and not one of the scalar wrapper objects. */
+export function isMapping(value: unknown): value is Record<string, unknown> {
   return (
     typeof value === 'object' &&
     value !== null &&

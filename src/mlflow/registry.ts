@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { MlflowApiError } from './errors.js'
 import type { MlflowHttp } from './http.js'
 import {
+  artifactListSchema,
   empty,
   loggedModelSchema,
   metricSchema,
@@ -181,18 +182,7 @@ export class MlflowClient {
     const res = await this.http.get(
       '/api/2.0/mlflow-artifacts/artifacts',
       { path },
-      z.object({
-        files: z
-          .array(
-            z.object({
-              path: z.string(),
-              is_dir: z.boolean().optional().default(false),
-              file_size: z.union([z.number(), z.string().transform(Number)]).optional()
-            })
-          )
-          .optional()
-          .default([])
-      }),
+      artifactListSchema,
       { action: 'list', object: `artifacts under '${path}'` }
     )
     return res.files
@@ -260,18 +250,7 @@ export class MlflowClient {
     const res = await this.http.get(
       'artifacts/list',
       { run_id: runId, ...(path ? { path } : {}) },
-      z.object({
-        files: z
-          .array(
-            z.object({
-              path: z.string(),
-              is_dir: z.boolean().optional().default(false),
-              file_size: z.union([z.number(), z.string().transform(Number)]).optional()
-            })
-          )
-          .optional()
-          .default([])
-      }),
+      artifactListSchema,
       { action: 'list the artifacts of', object: `run '${runId}'${path ? ` under '${path}'` : ''}` }
     )
     return res.files

@@ -117,3 +117,17 @@ export const loggedModelSchema = z.object({
 export type LoggedModel = z.infer<typeof loggedModelSchema>
 
 export const empty = z.object({}).passthrough()
+
+/** A folder listing, as both artifacts/list and the artifact proxy answer it. */
+export const artifactListSchema = z.object({
+  files: z
+    .array(
+      z.object({
+        path: z.string(),
+        is_dir: z.boolean().optional().default(false),
+        file_size: z.union([z.number(), z.string().transform(Number)]).optional()
+      })
+    )
+    .optional()
+    .default([])
+})
