@@ -126,17 +126,61 @@ async function train(version, params, note) {
   git('add', '-A')
   git('commit', '-q', '-m', `Train v${version}: ${note}`)
   git('push', '-q', 'origin', 'main')
-  const out = await shAsync(python, ['src/register.py', MODEL, 'churn-demo'], {
-    env: { ...env, MLFLOW_TRACKING_URI: tracking.uri }
-  })
-  const registered = out.split('\n').pop()
+  const logged = JSON.parse(
+    (
+      await shAsync(python, ['src/log_model.py', 'churn-demo'], {
+        env: { ...env, MLFLOW_TRACKING_URI: tracking.uri }
+      })
+    )
+      .split('\n')
+      .pop()
+  )
+  const commit = git('rev-parse', 'HEAD')
   console.log(
     indent(
-      `logged to MLflow and registered as ${MODEL} v${registered} (run tagged with commit ${git('rev-parse', '--short', 'HEAD')})`
+      `logged to MLflow as ${logged.model_uri} in run ${logged.run_id} (tagged with commit ${commit.slice(0, 7)})`
+    )
+  )
+  // The candidate is registered by the suite itself: lineage-check fingerprints the commit, then
+  // promote-model registers the logged model with that lineage (and no stage: it stays in None).
+  const stepEnv = {
+    ...env,
+    GITHUB_SHA: commit,
+    GITHUB_ACTOR: 'dana',
+    GITHUB_TRIGGERING_ACTOR: 'dana',
+    GITHUB_REPOSITORY: 'demo/churn-model'
+  }
+  const lineage = await bundleRunner(root)(
+    'lineage-check',
+    {},
+    { env: stepEnv, workspace: project }
+  )
+  if (lineage.code !== 0) throw new Error(`lineage-check failed:\n${lineage.stdout.slice(-1500)}`)
+  const registration = await bundleRunner(root)(
+    'promote-model',
+    {
+      'model-name': MODEL,
+      source: logged.model_uri,
+      'create-model': version === 1 ? 'true' : 'false',
+      'git-commit': lineage.outputs['git-commit'],
+      'lock-sha256': lineage.outputs['lock-sha256'],
+      'model-md5': lineage.outputs['model-md5'],
+      'tracking-uri': tracking.uri
+    },
+    { env: stepEnv, workspace: project }
+  )
+  if (registration.code !== 0 || registration.outputs.registered !== 'true')
+    throw new Error(
+      `promote-model did not register the candidate:\n${registration.stdout.slice(-1500)}`
+    )
+  const registered = registration.outputs.version
+  console.log(
+    indent(
+      `registered by promote-model as ${MODEL} v${registered} (a candidate in None; lineage: commit ${commit.slice(0, 7)}, dvc.lock ${lineage.outputs['lock-sha256'].slice(0, 12)}…, model md5 ${lineage.outputs['model-md5']})`
     )
   )
   if (registered !== String(version))
-    throw new Error(`expected version ${version}, MLflow registered ${registered}`)
+    throw new Error(`expected version ${version}, promote-model registered ${registered}`)
 }
 
 let runId = 9000

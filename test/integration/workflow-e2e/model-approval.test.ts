@@ -42,20 +42,52 @@ let uri: string
 const model = uniqueName('wf-e2e')
 let runId = 5000
 
+/** What promote-model reported when it registered each candidate (index 0 is v1). */
+const registrations: { version: string; registered: string; runId: string }[] = []
+let lineage: Record<string, string>
+
 beforeAll(async () => {
   uri = harness().mlflow.uri
   fake = await startGithubFake()
   project = sampleProject()
   const commit = project.git('rev-parse', 'HEAD')
   const tags = { 'mlflow.source.git.commit': commit }
-  // v1 and v2 pass the gates and start in Staging; v3 fails the accuracy gate.
-  seed(uri, [
+  // The training runs, each with its model logged under `model`; v1 and v2 will pass the gates,
+  // v3 fails the accuracy gate.
+  const runs = seed(uri, [
     { op: 'run', experiment: 'workflow-e2e', metrics: { accuracy: 0.9 }, tags },
-    { op: 'register', name: model, run: 0 },
     { op: 'run', experiment: 'workflow-e2e', metrics: { accuracy: 0.95 }, tags },
-    { op: 'register', name: model, run: 2 },
-    { op: 'run', experiment: 'workflow-e2e', metrics: { accuracy: 0.5 }, tags },
-    { op: 'register', name: model, run: 4 },
+    { op: 'run', experiment: 'workflow-e2e', metrics: { accuracy: 0.5 }, tags }
+  ])
+  // The suite registers the candidates itself: lineage-check first, then promote-model with
+  // source and the lineage it reported.
+  const check = await runDist('lineage-check', {}, { workspace: project.workspace })
+  if (check.code !== 0) throw new Error(`lineage-check failed:\n${check.stdout}`)
+  lineage = check.outputs
+  for (const [i, run] of runs.entries()) {
+    const registration = await runDist(
+      'promote-model',
+      {
+        'model-name': model,
+        source: `runs:/${run.run_id!}/model`,
+        'create-model': i === 0 ? 'true' : 'false',
+        'git-commit': lineage['git-commit'],
+        'lock-sha256': lineage['lock-sha256'],
+        'model-md5': lineage['model-md5'],
+        'tracking-uri': uri
+      },
+      { workspace: project.workspace }
+    )
+    if (registration.code !== 0)
+      throw new Error(`promote-model registration failed:\n${registration.stdout}`)
+    registrations.push({
+      version: registration.outputs.version!,
+      registered: registration.outputs.registered!,
+      runId: run.run_id!
+    })
+  }
+  // v1 and v2 start in Staging.
+  seed(uri, [
     { op: 'transition', name: model, version: '1', stage: 'Staging', archive: false },
     { op: 'transition', name: model, version: '2', stage: 'Staging', archive: false }
   ])
@@ -130,6 +162,31 @@ function auditOutcome(jobs: Record<string, JobRecord>): Record<string, string> {
 }
 
 describe('model-approval.yml end to end', () => {
+  it('registers each candidate with promote-model, its lineage recorded on the version', () => {
+    expect(registrations.map(r => [r.version, r.registered])).toEqual([
+      ['1', 'true'],
+      ['2', 'true'],
+      ['3', 'true']
+    ])
+    expect(lineage['git-commit']).toBe(project.git('rev-parse', 'HEAD'))
+    const versions = (
+      dumpModel(uri, model) as {
+        versions: { version: string; run_id: string; tags: Record<string, string> }[]
+      }
+    ).versions
+    expect(versions.map(v => [v.version, v.run_id])).toEqual(
+      registrations.map(r => [r.version, r.runId])
+    )
+    for (const v of versions) {
+      expect(v.tags).toMatchObject({
+        'model_governance.registration.git_commit': lineage['git-commit'],
+        'model_governance.registration.dvc_lock_sha256': lineage['lock-sha256'],
+        'model_governance.registration.model_md5': lineage['model-md5']
+      })
+      expect(v.tags['model_governance.registration.at']).toBeTruthy()
+    }
+  })
+
   it('promotes to Production after the gate, the lineage check and an approval, and audits it', async () => {
     const run = await approvalRun(
       { version: '1', 'target-stage': 'Production', justification: 'First production model' },

@@ -1,10 +1,11 @@
-"""Logs the trained model to MLflow with its params and validation metrics, tags the run with the
-git commit whose dvc.lock produced it, and registers it as a new version. Prints the version."""
+"""Logs the trained model to MLflow with its params and validation metrics and tags the run with
+the git commit whose dvc.lock produced it. It does not register the model: promote-model does
+that from the logged model. Prints the run id and the logged model's URI as JSON."""
 import json, pickle, subprocess, sys
 import mlflow
 import yaml
 
-model_name, experiment = sys.argv[1], sys.argv[2]
+experiment = sys.argv[1]
 commit = subprocess.check_output(["git", "rev-parse", "HEAD"], text=True).strip()
 mlflow.set_experiment(experiment)
 with mlflow.start_run(tags={"mlflow.source.git.commit": commit}) as run:
@@ -12,7 +13,7 @@ with mlflow.start_run(tags={"mlflow.source.git.commit": commit}) as run:
     mlflow.log_metrics(json.load(open("validation.json")))
     model = pickle.load(open("model/model.pkl", "rb"))
     # The demo made this forest itself, so its tree type is trusted for skops serialisation.
-    info = mlflow.sklearn.log_model(model, name="model", registered_model_name=model_name,
+    info = mlflow.sklearn.log_model(model, name="model",
                                     pip_requirements=["scikit-learn==1.9.1"],
                                     skops_trusted_types=["sklearn.tree._tree.Tree"])
-print(info.registered_model_version)
+print(json.dumps({"run_id": run.info.run_id, "model_uri": info.model_uri}))
