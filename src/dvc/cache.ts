@@ -58,8 +58,12 @@ export class DvcCacheIndex {
 
 /** `cache.dir` from .dvc/config.local or .dvc/config (relative to .dvc), else .dvc/cache. */
 function cacheDir(root: string): string {
+  // One joined base, not path.resolve(root, '.dvc', value): ncc's asset relocator rewrites that
+  // call shape into a path relative to the build folder, which made the bundle depend on the
+  // checkout's folder name.
+  const dvcDir = path.join(root, '.dvc')
   for (const name of ['config.local', 'config']) {
-    const file = path.join(root, '.dvc', name)
+    const file = path.join(dvcDir, name)
     if (!existsSync(file)) continue
     let section = ''
     for (const raw of readFileSync(file, 'utf8').split(/\r?\n/)) {
@@ -68,9 +72,9 @@ function cacheDir(root: string): string {
       if (header) section = header[1]!.trim()
       else if (section === 'cache') {
         const kv = /^dir\s*=\s*(.+)$/.exec(line)
-        if (kv) return path.resolve(root, '.dvc', kv[1]!.trim())
+        if (kv) return path.resolve(dvcDir, kv[1]!.trim())
       }
     }
   }
-  return path.join(root, '.dvc', 'cache')
+  return path.join(dvcDir, 'cache')
 }
