@@ -3,7 +3,9 @@
 // package.json says "type": "module" (its CJS mode cannot bundle the ESM-only @actions/*).
 // Each bundle is built into a temporary folder and swapped in only when the build succeeds, so a
 // failed or concurrent build never leaves a dist/<name> missing.
-import { execFileSync } from 'node:child_process'
+import { execFile } from 'node:child_process'
+import os from 'node:os'
+import { promisify } from 'node:util'
 import {
   chmodSync,
   existsSync,
@@ -29,16 +31,15 @@ if (existsSync(path.join(root, 'cli', 'index.ts'))) {
   entries.push({ name: 'cli', entry: path.join('cli', 'index.ts'), bin: true })
 }
 
-const rows = []
 mkdirSync(path.join(root, 'dist'), { recursive: true })
-for (const { name, entry, bin } of entries.filter(
-  e => only.length === 0 || only.includes(e.name)
-)) {
+const run = promisify(execFile)
+
+async function bundle({ name, entry, bin }) {
   const out = path.join(root, 'dist', name)
   const temp = path.join(root, 'dist', `.building-${name}-${process.pid}`)
   rmSync(temp, { recursive: true, force: true })
   try {
-    execFileSync(
+    await run(
       process.execPath,
       [
         ncc,
@@ -52,25 +53,44 @@ for (const { name, entry, bin } of entries.filter(
         'licenses.txt',
         '--quiet'
       ],
-      { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] }
+      { cwd: root, maxBuffer: 64 * 1024 * 1024 }
     )
-  } catch {
+  } catch (error) {
     rmSync(temp, { recursive: true, force: true })
-    console.error(`build of ${name} failed (${entry}); dist/${name} is unchanged`)
-    process.exit(1)
+    process.stderr.write(String(error.stderr ?? error))
+    throw new Error(`build of ${name} failed (${entry}); dist/${name} is unchanged`, { cause: error })
   }
   // dist/<name>/package.json makes the bundle load as ESM whatever the caller's package.json says.
   writeFileSync(path.join(temp, 'package.json'), '{ "type": "module" }\n')
-  const bundle = path.join(temp, 'index.js')
+  const file = path.join(temp, 'index.js')
   if (bin) {
-    const code = readFileSync(bundle, 'utf8')
-    if (!code.startsWith('#!')) writeFileSync(bundle, `#!/usr/bin/env node\n${code}`)
-    chmodSync(bundle, 0o755)
+    const code = readFileSync(file, 'utf8')
+    if (!code.startsWith('#!')) writeFileSync(file, `#!/usr/bin/env node\n${code}`)
+    chmodSync(file, 0o755)
   }
   rmSync(out, { recursive: true, force: true })
   renameSync(temp, out)
-  rows.push([name, statSync(path.join(out, 'index.js')).size])
+  return [name, statSync(path.join(out, 'index.js')).size]
 }
+
+// Bundles are independent: build as many at once as there are cores.
+const queue = entries.filter(e => only.length === 0 || only.includes(e.name))
+const rows = []
+const workers = Array.from(
+  { length: Math.min(os.availableParallelism(), queue.length) },
+  async () => {
+    for (let next = queue.shift(); next; next = queue.shift()) rows.push(await bundle(next))
+  }
+)
+try {
+  await Promise.all(workers)
+} catch (error) {
+  console.error(error.message)
+  process.exit(1)
+}
+rows.sort(
+  (a, b) => entries.findIndex(e => e.name === a[0]) - entries.findIndex(e => e.name === b[0])
+)
 const width = Math.max(...rows.map(r => r[0].length))
 for (const [name, bytes] of rows) {
   console.log(
