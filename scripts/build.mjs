@@ -58,7 +58,9 @@ async function bundle({ name, entry, bin }) {
   } catch (error) {
     rmSync(temp, { recursive: true, force: true })
     process.stderr.write(String(error.stderr ?? error))
-    throw new Error(`build of ${name} failed (${entry}); dist/${name} is unchanged`, { cause: error })
+    throw new Error(`build of ${name} failed (${entry}); dist/${name} is unchanged`, {
+      cause: error
+    })
   }
   // dist/<name>/package.json makes the bundle load as ESM whatever the caller's package.json says.
   writeFileSync(path.join(temp, 'package.json'), '{ "type": "module" }\n')
