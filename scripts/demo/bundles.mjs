@@ -1,11 +1,11 @@
 // Runs a bundled action (dist/<name>/index.js) as the Actions runner does: inputs as
 // INPUT_<NAME> (hyphens kept), fresh GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, cwd =
 // GITHUB_WORKSPACE. YAML is read with the venv's PyYAML, so the demo needs no node_modules.
-import { execFileSync, spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { parseOutputFile } from './workflow-runner.mjs'
+import { runStepProcess } from './workflow-runner.mjs'
 
 export function yamlLoader(python) {
   // PyYAML reads YAML 1.1, where a bare `on` key is the boolean true; GitHub reads it as "on".
@@ -33,24 +33,11 @@ export function bundleRunner(root) {
     }
     for (const [name, value] of Object.entries(inputs))
       childEnv[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [path.join(root, 'dist', action, 'index.js')], {
-        cwd: workspace,
-        env: childEnv,
-        stdio: ['ignore', 'pipe', 'pipe']
-      })
-      let stdout = ''
-      child.stdout.on('data', d => (stdout += d))
-      child.stderr.on('data', d => (stdout += d))
-      child.on('error', reject)
-      child.on('close', code =>
-        resolve({
-          code: code ?? -1,
-          stdout,
-          outputs: parseOutputFile(readFileSync(files.GITHUB_OUTPUT, 'utf8')),
-          summary: readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8')
-        })
-      )
+    return runStepProcess(process.execPath, [path.join(root, 'dist', action, 'index.js')], {
+      cwd: workspace,
+      env: childEnv,
+      outputFile: files.GITHUB_OUTPUT,
+      summaryFile: files.GITHUB_STEP_SUMMARY
     })
   }
 }

@@ -28,18 +28,13 @@ export function parseOutputFile(text) {
   return out
 }
 
-function runScript(script, { env, cwd }) {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'wf-step-'))
-  const output = path.join(dir, 'output')
-  const summary = path.join(dir, 'summary')
-  writeFileSync(output, '')
-  writeFileSync(summary, '')
+/**
+ * Runs one step's process the way the runner does and collects what it wrote to its
+ * GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files (shared by run: steps and bundled actions).
+ */
+export function runStepProcess(command, args, { cwd, env, outputFile, summaryFile }) {
   return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['--noprofile', '--norc', '-e', '-o', 'pipefail', '-c', script], {
-      cwd,
-      env: { ...env, GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: summary },
-      stdio: ['ignore', 'pipe', 'pipe']
-    })
+    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
     let stdout = ''
     child.stdout.on('data', d => (stdout += d))
     child.stderr.on('data', d => (stdout += d))
@@ -48,10 +43,24 @@ function runScript(script, { env, cwd }) {
       resolve({
         code: code ?? -1,
         stdout,
-        outputs: parseOutputFile(readFileSync(output, 'utf8')),
-        summary: readFileSync(summary, 'utf8')
+        outputs: parseOutputFile(readFileSync(outputFile, 'utf8')),
+        summary: readFileSync(summaryFile, 'utf8')
       })
     )
+  })
+}
+
+function runScript(script, { env, cwd }) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'wf-step-'))
+  const output = path.join(dir, 'output')
+  const summary = path.join(dir, 'summary')
+  writeFileSync(output, '')
+  writeFileSync(summary, '')
+  return runStepProcess('bash', ['--noprofile', '--norc', '-e', '-o', 'pipefail', '-c', script], {
+    cwd,
+    env: { ...env, GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: summary },
+    outputFile: output,
+    summaryFile: summary
   })
 }
 
