@@ -11,7 +11,7 @@ interface Rule {
   dirOnly: boolean
 }
 
-const ALWAYS_IGNORED = new Set(['.git', '.hg', '.dvc'])
+export const ALWAYS_IGNORED: ReadonlySet<string> = new Set(['.git', '.hg', '.dvc'])
 
 function escapeRegex(ch: string): string {
   return /[.*+?^${}()|[\]\\/]/.test(ch) ? `\\${ch}` : ch
@@ -92,6 +92,19 @@ export class DvcIgnore {
       this.cache.set(dirRel, rules)
     }
     return rules
+  }
+
+  /**
+   * Whether any .dvcignore rule can apply to entries of this directory (relative to root): a
+   * .dvcignore in it or in a directory above it.
+   */
+  hasRulesFor(dirRel: string): boolean {
+    if (this.rulesIn('').length > 0) return true
+    if (dirRel === '') return false
+    const parts = dirRel.split('/')
+    for (let depth = 1; depth <= parts.length; depth++)
+      if (this.rulesIn(parts.slice(0, depth).join('/')).length > 0) return true
+    return false
   }
 
   /** Whether one path (relative to root, '/'-separated) is ignored, given its own type only. */

@@ -1,5 +1,5 @@
 import path from 'node:path'
-import type { GitRunner } from '../git/git.js'
+import type { GitResult, GitRunner } from '../git/git.js'
 
 export interface GitFacts {
   head: string
@@ -21,11 +21,41 @@ export async function checkGit(
   requireClean: boolean
 ): Promise<GitFacts> {
   const problems: string[] = []
-  const inside = await git.run(['rev-parse', '--is-inside-work-tree'], {
-    cwd: root,
-    allowFailure: true
+  // Every command starts at once: they are independent, and lineage-check runs them while the
+  // data are hashed. A failed command is run again below only to raise its own error.
+  const start = (args: string[]): { args: string[]; result: Promise<GitResult> } => ({
+    args,
+    result: git.run(args, { cwd: root, allowFailure: true })
   })
-  if (inside.code !== 0 || inside.stdout.trim() !== 'true') {
+  const statusArgs = (paths: string[]): string[] => [
+    // --no-optional-locks: plain `git status` refreshes .git/index, and we write nothing.
+    '--no-optional-locks',
+    'status',
+    '--porcelain=v1',
+    '-z',
+    '--untracked-files=no',
+    '--',
+    ...paths
+  ]
+  // One rev-parse answers all three questions; when it fails, the single questions below say
+  // which part did (outside a repository, or no commit yet).
+  const facts = start(['rev-parse', '--is-inside-work-tree', '--show-prefix', 'HEAD'])
+  const lsFiles = start(['ls-files', '-z', '--', ...pipelineFiles])
+  // Untracked files never show with --untracked-files=no, so all pipeline files can be asked,
+  // together with the deps when they must be clean too.
+  const status = start(statusArgs(requireClean ? [...pipelineFiles, ...deps] : pipelineFiles))
+  const [factsResult] = await Promise.all([facts.result, lsFiles.result, status.result])
+  let [inside, prefix, head] = factsResult.stdout.split('\n').map(line => line.trim())
+  if (factsResult.code !== 0) {
+    inside = (
+      await git.run(['rev-parse', '--is-inside-work-tree'], { cwd: root, allowFailure: true })
+    ).stdout.trim()
+    if (inside === 'true') {
+      head = (await git.run(['rev-parse', 'HEAD'], { cwd: root })).stdout.trim()
+      prefix = (await git.run(['rev-parse', '--show-prefix'], { cwd: root })).stdout.trim()
+    }
+  }
+  if (inside !== 'true') {
     return {
       head: '',
       prefix: '',
@@ -34,10 +64,15 @@ export async function checkGit(
       ]
     }
   }
-  const head = (await git.run(['rev-parse', 'HEAD'], { cwd: root })).stdout.trim()
-  const prefix = (await git.run(['rev-parse', '--show-prefix'], { cwd: root })).stdout.trim()
+  head ??= ''
+  prefix ??= ''
+  const output = async (cmd: { args: string[]; result: Promise<GitResult> }): Promise<string> => {
+    const result = await cmd.result
+    if (result.code === 0) return result.stdout
+    return (await git.run(cmd.args, { cwd: root })).stdout
+  }
   const tracked = new Set(
-    (await git.run(['ls-files', '-z', '--', ...pipelineFiles], { cwd: root })).stdout
+    (await output(lsFiles))
       .split('\0')
       .filter(Boolean)
       .map(p => path.posix.normalize(p))
@@ -48,37 +83,22 @@ export async function checkGit(
         `${file} is not committed to git; commit it so the lineage is part of the commit`
       )
   }
-  const status = async (paths: string[]): Promise<string[]> => {
-    if (paths.length === 0) return []
-    // --no-optional-locks: plain `git status` refreshes .git/index, and we write nothing.
-    const out = await git.run(
-      [
-        '--no-optional-locks',
-        'status',
-        '--porcelain=v1',
-        '-z',
-        '--untracked-files=no',
-        '--',
-        ...paths
-      ],
-      { cwd: root }
-    )
-    return out.stdout
-      .split('\0')
-      .filter(Boolean)
-      .map(line => line.slice(3))
-  }
-  for (const changed of await status(
-    pipelineFiles.filter(f => tracked.has(path.posix.normalize(f)))
-  )) {
-    problems.push(`${changed} has uncommitted changes; commit them or reset the file`)
-  }
-  if (requireClean) {
-    for (const changed of await status(deps)) {
+  // Porcelain paths are relative to the repository top; ours to the DVC project root.
+  const pipelineSet = new Set(pipelineFiles.map(f => path.posix.normalize(f)))
+  const depKeys = deps.map(d => path.posix.normalize(d))
+  for (const changed of (await output(status))
+    .split('\0')
+    .filter(Boolean)
+    .map(line => line.slice(3))) {
+    const local = changed.startsWith(prefix) ? changed.slice(prefix.length) : changed
+    const isDep = requireClean && depKeys.some(d => local === d || local.startsWith(`${d}/`))
+    // What is not a dep was asked for as a pipeline file (also those outside the project).
+    if (pipelineSet.has(local) || !isDep)
+      problems.push(`${changed} has uncommitted changes; commit them or reset the file`)
+    if (isDep)
       problems.push(
         `dependency ${changed} has uncommitted changes (require-clean-git is true); commit or discard them`
       )
-    }
   }
   return { head, prefix, problems }
 }

@@ -108,3 +108,29 @@ export function hashFilesSync(
   }
   return results
 }
+
+/**
+ * Hashes files of one job, claiming them one at a time from a counter shared by every thread
+ * working on the job, until none are left (`exhausted`) or, when given, `until` (a Date.now()
+ * value) has passed. Self-contained like `hashFilesSync` (which it receives as `hashFiles`),
+ * since workers get its source text too.
+ */
+export function hashClaimed(
+  hashFiles: typeof hashFilesSync,
+  deps: HashDeps,
+  jobs: { path: string; mode: HashMode }[],
+  counter: SharedArrayBuffer,
+  buffer: Buffer,
+  until?: number
+): { indices: number[]; results: HashOutcome[]; exhausted: boolean } {
+  const next = new Int32Array(counter)
+  const indices: number[] = []
+  const results: HashOutcome[] = []
+  for (;;) {
+    if (until !== undefined && Date.now() > until) return { indices, results, exhausted: false }
+    const i = Atomics.add(next, 0, 1)
+    if (i >= jobs.length) return { indices, results, exhausted: true }
+    indices.push(i)
+    results.push(hashFiles(deps, [jobs[i]!], buffer)[0]!)
+  }
+}

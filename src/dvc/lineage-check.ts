@@ -47,6 +47,8 @@ export interface LineageCheckOutcome {
 /** Everything lineage-check verifies, composed: workspace vs lock, git, model link, MLflow. */
 export async function runLineageCheck(options: LineageCheckOptions): Promise<LineageCheckOutcome> {
   const { root, logger } = options
+  // Since process start: includes Node's and the bundle's start-up.
+  logger.debug(`lineage-check: started at ${performance.now().toFixed(0)} ms`)
   const loaded = await loadProject(root)
   if (options.modelPath) {
     const safe = resolveProjectPath(root, realpathSync(root), '.', options.modelPath, false)
@@ -56,13 +58,6 @@ export async function runLineageCheck(options: LineageCheckOptions): Promise<Lin
       )
   }
   const model = findModelPath(loaded.project, options.modelPath)
-  const report = await verifyLineage(
-    { root, missingData: options.missingData, allowExternal: options.allowExternal, logger },
-    loaded
-  )
-  const link: ModelLink | undefined = model
-    ? linkModel(loaded.project, loaded.lock, report.stages, model)
-    : undefined
 
   const paramFiles = new Set<string>()
   const deps = new Set<string>()
@@ -73,13 +68,35 @@ export async function runLineageCheck(options: LineageCheckOptions): Promise<Lin
       if (!key.startsWith('..') && !path.posix.isAbsolute(key)) deps.add(key)
     }
   }
-  const git = await checkGit(
-    options.git,
-    root,
-    ['dvc.yaml', 'dvc.lock', ...paramFiles],
-    [...deps],
-    options.requireCleanGit
-  )
+  // git runs in its own processes: let it work while the workers hash.
+  const timed = <T>(label: string, work: Promise<T>): Promise<T> => {
+    const started = performance.now()
+    return work.finally(() =>
+      logger.debug(`lineage-check: ${label} took ${(performance.now() - started).toFixed(0)} ms`)
+    )
+  }
+  const [report, git] = await Promise.all([
+    timed(
+      'data verification',
+      verifyLineage(
+        { root, missingData: options.missingData, allowExternal: options.allowExternal, logger },
+        loaded
+      )
+    ),
+    timed(
+      'git checks',
+      checkGit(
+        options.git,
+        root,
+        ['dvc.yaml', 'dvc.lock', ...paramFiles],
+        [...deps],
+        options.requireCleanGit
+      )
+    )
+  ])
+  const link: ModelLink | undefined = model
+    ? linkModel(loaded.project, loaded.lock, report.stages, model)
+    : undefined
 
   let mlflow: MlflowLinkResult | undefined
   if (options.mlflow) {

@@ -11,8 +11,12 @@ export function compareCodePoints(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'))
 }
 
+/** Printable ASCII without `"` or `\`: json.dumps leaves it as is. */
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/
+
 /** Python's json.dumps string escaping with ensure_ascii=True. */
 function pyJsonString(text: string): string {
+  if (PLAIN.test(text)) return `"${text}"`
   let out = '"'
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i)
@@ -31,13 +35,18 @@ function pyJsonString(text: string): string {
   return `${out}"`
 }
 
+const SURROGATE = /[\uD800-\uDFFF]/
+
 /** The exact bytes of `json.dumps(sorted_entries, sort_keys=True)`. */
 export function manifestBytes(entries: ManifestEntry[]): string {
-  // UTF-8 byte order is code-point order; encode each relpath once, not per comparison.
-  const sorted = entries
-    .map(e => ({ e, key: Buffer.from(e.relpath, 'utf8') }))
-    .sort((a, b) => Buffer.compare(a.key, b.key))
-    .map(x => x.e)
+  // Without surrogates, UTF-16 order is code-point order and plain string comparison is
+  // exact; otherwise compare UTF-8 bytes (code-point order), each relpath encoded once.
+  const sorted = entries.some(e => SURROGATE.test(e.relpath))
+    ? entries
+        .map(e => ({ e, key: Buffer.from(e.relpath, 'utf8') }))
+        .sort((a, b) => Buffer.compare(a.key, b.key))
+        .map(x => x.e)
+    : [...entries].sort((a, b) => (a.relpath < b.relpath ? -1 : a.relpath > b.relpath ? 1 : 0))
   return `[${sorted.map(e => `{"md5": ${pyJsonString(e.md5)}, "relpath": ${pyJsonString(e.relpath)}}`).join(', ')}]`
 }
 

@@ -1,10 +1,13 @@
-import { stat } from 'node:fs/promises'
+import { lstat, stat } from 'node:fs/promises'
 import path from 'node:path'
 import type { DvcIgnore } from './dvcignore.js'
-import type { HashMode } from './hash-file.js'
-import type { HashPool } from './hash-pool.js'
+import type { HashMode, HashOutcome } from './hash-file.js'
+import { INLINE_MAX_FILES, type HashPool } from './hash-pool.js'
 import { manifestHash, type ManifestEntry } from './manifest.js'
-import { walkTrackedDir } from './walk.js'
+import { walkTrackedDir, type WalkedFile } from './walk.js'
+
+/** Files per pool job while a large tree is still being walked. */
+const STREAM_FILES = 2048
 
 /** What is on disk at a tracked path, hashed with the mode its lock entry calls for. */
 export type TargetHash =
@@ -40,7 +43,9 @@ export class TargetHasher {
     private readonly pool: HashPool,
     private readonly ignore: DvcIgnore,
     private readonly realRoot: string,
-    private readonly allowExternal: boolean
+    private readonly allowExternal: boolean,
+    /** Per-target timings, for `ACTIONS_STEP_DEBUG` runs. */
+    private readonly debug: (message: string) => void = () => {}
   ) {}
 
   hash(request: TargetRequest): Promise<TargetHash> {
@@ -64,10 +69,48 @@ export class TargetHasher {
     if (inRepo && this.ignore.isIgnored(rel, info.isDirectory()))
       return { kind: 'missing', ignored: true }
     if (info.isDirectory()) {
-      const walked = await walkTrackedDir(abs, rel, this.ignore, this.realRoot, this.allowExternal)
-      const hashed = await this.pool.hash(
-        walked.files.map(f => ({ path: f.abs, mode, size: f.size }))
+      const started = performance.now()
+      // Large trees are hashed while they are still being listed: every STREAM_FILES files
+      // go to the pool as one job, so the workers start before the walk ends.
+      const jobs: Promise<HashOutcome[]>[] = []
+      let chunk: WalkedFile[] = []
+      const send = (files: WalkedFile[]): number =>
+        jobs.push(
+          this.pool.hash(
+            files.map(f => ({
+              path: f.abs,
+              mode,
+              ...(f.size === undefined ? {} : { size: f.size })
+            }))
+          )
+        )
+      const walked = walkTrackedDir(
+        abs,
+        rel,
+        this.ignore,
+        this.realRoot,
+        this.allowExternal,
+        files => {
+          chunk.push(...files)
+          if (chunk.length >= STREAM_FILES) {
+            send(chunk)
+            chunk = []
+          }
+        }
       )
+      // Sizes decide whether a small directory is hashed on this thread; large ones always go
+      // to the workers, which need no sizes, so 20,000 files cost no extra stat calls here.
+      if (walked.files.length <= INLINE_MAX_FILES) {
+        await Promise.all(
+          walked.files.map(async f => {
+            if (f.size === undefined) f.size = (await lstat(f.abs)).size
+          })
+        )
+      }
+      if (chunk.length > 0) send(chunk)
+      const walkedAt = performance.now()
+      const hashed = (await Promise.all(jobs)).flat()
+      const hashedAt = performance.now()
       const entries: ManifestEntry[] = []
       const dvc2Entries: ManifestEntry[] = []
       let dvc2Differs = false
@@ -82,6 +125,9 @@ export class TargetHasher {
         size += result.size
       }
       const md5 = manifestHash(entries)
+      this.debug(
+        `${rel}: ${entries.length} files, ${size} bytes; walk ${(walkedAt - started).toFixed(0)} ms, hash ${(hashedAt - walkedAt).toFixed(0)} ms, manifest ${(performance.now() - hashedAt).toFixed(0)} ms`
+      )
       return {
         kind: 'dir',
         md5,

@@ -6,7 +6,7 @@ import type { Logger } from '../core/logger.js'
 import { DvcCacheIndex } from './cache.js'
 import { crossStageMismatches } from './cross-stage.js'
 import { DvcIgnore } from './dvcignore.js'
-import { HashPool } from './hash-pool.js'
+import { HashPool, INLINE_MAX_BYTES, INLINE_MAX_FILES } from './hash-pool.js'
 import { indexLockLines } from './lock-lines.js'
 import { loadParamsFile } from './params.js'
 import { resolveProject, type DvcProject } from './project.js'
@@ -102,6 +102,22 @@ function stageProblems(
   return problems
 }
 
+/**
+ * How much data dvc.lock says the stages track (DVC 3 records size and nfiles). Enough of it
+ * means the worker threads will be needed, so they start before the tree is walked.
+ */
+export function lockedVolume(lock: LockFile): { bytes: number; files: number; large: boolean } {
+  let bytes = 0
+  let files = 0
+  for (const stage of Object.values(lock.stages)) {
+    for (const entry of [...(stage.deps ?? []), ...(stage.outs ?? [])]) {
+      bytes += entry.size ?? 0
+      files += entry.nfiles ?? 1
+    }
+  }
+  return { bytes, files, large: bytes >= INLINE_MAX_BYTES || files > INLINE_MAX_FILES }
+}
+
 /** Verifies the workspace against dvc.lock; pure of @actions/core, reads only, writes nothing. */
 export async function verifyLineage(
   options: VerifyOptions,
@@ -111,10 +127,17 @@ export async function verifyLineage(
   const data = loaded ?? (await loadProject(root))
   const realRoot = realpathSync(root)
   const pool = new HashPool(options.concurrency)
+  if (options.missingData !== 'lock-only' && lockedVolume(data.lock).large) pool.warm()
   const paramsCache = new Map<string, Promise<unknown>>()
   const refused: { path: string; reason: string }[] = []
   try {
-    const hasher = new TargetHasher(pool, new DvcIgnore(root), realRoot, options.allowExternal)
+    const hasher = new TargetHasher(
+      pool,
+      new DvcIgnore(root),
+      realRoot,
+      options.allowExternal,
+      message => options.logger.debug(message)
+    )
     const ctx = {
       root,
       realRoot,

@@ -1,12 +1,13 @@
-import { lstat, readdir, realpath, stat } from 'node:fs/promises'
+import { readdirSync, realpathSync, statSync } from 'node:fs'
 import path from 'node:path'
-import type { DvcIgnore } from './dvcignore.js'
+import { ALWAYS_IGNORED, type DvcIgnore } from './dvcignore.js'
 
 export interface WalkedFile {
   /** '/'-separated, relative to the walked directory. */
   relpath: string
   abs: string
-  size: number
+  /** Known only for symlinked files (stat is needed there anyway); hashing reports the rest. */
+  size?: number
 }
 
 export interface WalkResult {
@@ -19,38 +20,49 @@ export interface WalkResult {
  * Lists a tracked directory the way dvc-data builds a tree: files only (empty directories
  * vanish), `.dvcignore` applied, symlinked directories not entered, symlinked files followed.
  */
-export async function walkTrackedDir(
+export function walkTrackedDir(
   dirAbs: string,
   dirRelToRoot: string,
   ignore: DvcIgnore,
   realRoot: string,
-  allowExternal: boolean
-): Promise<WalkResult> {
+  allowExternal: boolean,
+  /** Called with each directory's files as soon as it is listed, in the order of `files`. */
+  onFiles?: (files: WalkedFile[]) => void
+): WalkResult {
   const files: WalkedFile[] = []
   const escaped: string[] = []
   const pending: string[] = ['']
-  const regular: WalkedFile[] = []
   while (pending.length > 0) {
     const sub = pending.pop()!
-    const entries = await readdir(path.join(dirAbs, sub), { withFileTypes: true })
+    const subAbs = sub ? path.join(dirAbs, sub) : dirAbs
+    // Synchronous on purpose: the walk is the main thread's only work at this point, and a
+    // thread-pool round trip per directory left it idle while the workers waited for paths.
+    const entries = readdirSync(subAbs, { withFileTypes: true })
+    // Most trees have no .dvcignore on the way down: then only DVC's fixed names can be ignored,
+    // and 20,000 entries need no pattern matching.
+    const subRelToRoot = dirRelToRoot ? (sub ? `${dirRelToRoot}/${sub}` : dirRelToRoot) : sub
+    const patterns = ignore.hasRulesFor(subRelToRoot)
+    const ignored = (relToRoot: string, name: string, isDir: boolean): boolean =>
+      patterns ? ignore.isEntryIgnored(relToRoot, isDir) : ALWAYS_IGNORED.has(name)
+    const firstOfDir = files.length
     for (const entry of entries) {
       const relpath = sub ? `${sub}/${entry.name}` : entry.name
-      const abs = path.join(dirAbs, relpath)
+      const abs = `${subAbs}${path.sep}${entry.name}`
       const relToRoot = dirRelToRoot ? `${dirRelToRoot}/${relpath}` : relpath
       if (entry.isDirectory()) {
-        if (!ignore.isEntryIgnored(relToRoot, true)) pending.push(relpath)
+        if (!ignored(relToRoot, entry.name, true)) pending.push(relpath)
         continue
       }
       if (entry.isSymbolicLink()) {
         let target
         try {
-          target = await stat(abs)
+          target = statSync(abs)
         } catch {
           continue // dangling link: os.walk lists it, but dvc-data cannot hash it either
         }
         if (target.isDirectory()) continue
-        if (ignore.isEntryIgnored(relToRoot, false)) continue
-        const real = await realpath(abs)
+        if (ignored(relToRoot, entry.name, false)) continue
+        const real = realpathSync(abs)
         const rel = path.relative(realRoot, real)
         if ((rel.startsWith('..') || path.isAbsolute(rel)) && !allowExternal) {
           escaped.push(relpath)
@@ -60,13 +72,10 @@ export async function walkTrackedDir(
         continue
       }
       if (!entry.isFile()) continue
-      if (ignore.isEntryIgnored(relToRoot, false)) continue
-      regular.push({ relpath, abs, size: 0 })
+      if (ignored(relToRoot, entry.name, false)) continue
+      files.push({ relpath, abs })
     }
-    // Sizes only balance the hashing batches; stat them concurrently, not one await per file.
-    await Promise.all(regular.map(async f => (f.size = (await lstat(f.abs)).size)))
-    files.push(...regular)
-    regular.length = 0
+    if (onFiles && files.length > firstOfDir) onFiles(files.slice(firstOfDir))
   }
   return { files, escaped }
 }

@@ -5,7 +5,9 @@ import os from 'node:os'
 import path from 'node:path'
 import { hashFilesSync, type HashMode } from '../../../src/dvc/hash-file.js'
 import { HashPool } from '../../../src/dvc/hash-pool.js'
-import { manifestBytes, manifestHash } from '../../../src/dvc/manifest.js'
+import { DvcIgnore } from '../../../src/dvc/dvcignore.js'
+import { compareCodePoints, manifestBytes, manifestHash } from '../../../src/dvc/manifest.js'
+import { walkTrackedDir } from '../../../src/dvc/walk.js'
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lineage-hash-'))
 function hashBytes(bytes: Buffer, mode: HashMode): { md5: string; md5Dvc2?: string } {
@@ -84,6 +86,31 @@ describe('file hashes (vectors from shared/reference/dvc-lineage.md)', () => {
     }
   })
 
+  it('the pool hashes jobs without sizes, several at once, each in its own input order', async () => {
+    for (const threads of [2, 3]) {
+      const pool = new HashPool(threads)
+      try {
+        const make = (job: number) =>
+          Array.from({ length: 150 + job * 40 }, (_, i) => {
+            const file = path.join(dir, `job-${threads}-${job}-${i}`)
+            fs.writeFileSync(file, crypto.randomBytes((i * 131 + job) % 5000))
+            const mode: HashMode = i % 3 ? 'md5' : 'legacy'
+            return { path: file, mode }
+          })
+        const jobs = [make(0), make(1), make(2)]
+        jobs[1]!.push({ path: path.join(dir, 'missing'), mode: 'md5' })
+        const results = await Promise.all(jobs.map(files => pool.hash(files)))
+        results.forEach((result, j) => {
+          expect(result).toHaveLength(jobs[j]!.length)
+          expect(result).toEqual(hashFilesSync({ fs, crypto }, jobs[j]!, Buffer.allocUnsafe(MiB)))
+        })
+        expect(results[1]![results[1]!.length - 1]).toEqual({ error: 'ENOENT' })
+      } finally {
+        await pool.close()
+      }
+    }
+  })
+
   it('reports an unreadable file as an error instead of throwing', () => {
     const [r] = hashFilesSync(
       { fs, crypto },
@@ -116,6 +143,22 @@ describe('.dir manifests', () => {
     expect(manifestHash([])).toBe('d751713988987e9331980363e24189ce.dir')
   })
 
+  it('orders any mix of ASCII, BMP and astral names by code point, as Python does', () => {
+    const alphabet = ['a', 'B', '_', '/', 'é', '\uff5e', '\ue000', '😀', '𝒳', '0']
+    let seed = 7
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31)
+    for (let round = 0; round < 200; round++) {
+      const names = Array.from({ length: 12 }, () =>
+        Array.from({ length: 1 + (next() % 4) }, () => alphabet[next() % alphabet.length]).join('')
+      )
+      const entries = [...new Set(names)].map(relpath => ({ md5: 'm', relpath }))
+      const expected = [...entries].sort((a, b) => compareCodePoints(a.relpath, b.relpath))
+      expect(manifestBytes(entries)).toBe(manifestBytes(expected))
+      const order = JSON.parse(manifestBytes(entries)) as { relpath: string }[]
+      expect(order.map(e => e.relpath)).toEqual(expected.map(e => e.relpath))
+    }
+  })
+
   it('sorts by code point and escapes like json.dumps(ensure_ascii=True)', () => {
     const bytes = manifestBytes([
       { md5: 'x', relpath: '😀' },
@@ -125,5 +168,50 @@ describe('.dir manifests', () => {
     expect(bytes).toBe(
       '[{"md5": "z", "relpath": "\\u00e9\\"\\\\\\u007f"}, {"md5": "y", "relpath": "\\uffff"}, {"md5": "x", "relpath": "\\ud83d\\ude00"}]'
     )
+  })
+})
+
+describe('tree walk', () => {
+  it("hands each directory's files to onFiles in the order of the result, skipping .dvc names", () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'lineage-walk-'))
+    for (const sub of ['a', 'a/b', 'c', 'c/.dvc'])
+      fs.mkdirSync(path.join(root, 'data', sub), { recursive: true })
+    for (const file of ['x', 'a/y', 'a/b/z', 'c/w', 'c/.dvc/hidden', 'c/.git'])
+      fs.writeFileSync(path.join(root, 'data', file), file)
+    const batches: string[][] = []
+    const walked = walkTrackedDir(
+      path.join(root, 'data'),
+      'data',
+      new DvcIgnore(root),
+      fs.realpathSync(root),
+      false,
+      files => batches.push(files.map(f => f.relpath))
+    )
+    expect(batches.flat()).toEqual(walked.files.map(f => f.relpath))
+    expect(walked.files.map(f => f.relpath).sort()).toEqual(['a/b/z', 'a/y', 'c/w', 'x'])
+  })
+
+  it('applies .dvcignore patterns only where a .dvcignore is on the way down', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'lineage-walk-'))
+    fs.mkdirSync(path.join(root, 'data', 'keep'), { recursive: true })
+    fs.mkdirSync(path.join(root, 'data', 'rules'), { recursive: true })
+    fs.writeFileSync(path.join(root, 'data', 'rules', '.dvcignore'), '*.tmp\n')
+    for (const file of ['keep/a.tmp', 'rules/b.tmp', 'rules/c.txt'])
+      fs.writeFileSync(path.join(root, 'data', file), file)
+    const ignore = new DvcIgnore(root)
+    expect(ignore.hasRulesFor('data/keep')).toBe(false)
+    expect(ignore.hasRulesFor('data/rules')).toBe(true)
+    const walked = walkTrackedDir(
+      path.join(root, 'data'),
+      'data',
+      ignore,
+      fs.realpathSync(root),
+      false
+    )
+    expect(walked.files.map(f => f.relpath).sort()).toEqual([
+      'keep/a.tmp',
+      'rules/.dvcignore',
+      'rules/c.txt'
+    ])
   })
 })
