@@ -1,7 +1,7 @@
 /**
- * File hashing, DVC's three ways. The function below is self-contained on purpose: the worker
- * pool ships its source text (`hashFilesSync.toString()`) to worker threads, so it may use only
- * its parameters, never imports or module-level helpers.
+ * File hashing, DVC's three ways. `hashFileSteps` and `hashClaimed` are self-contained on
+ * purpose: the worker pool ships their source text to worker threads, so they may use only
+ * their parameters, never imports or module-level helpers (a minifier may rename those).
  *
  * - `md5`: md5 of the raw bytes (lock entries with `hash: md5`).
  * - `legacy`: entries without `hash:` (written by DVC 2). DVC 3's `md5-dos2unix` reads 1 MiB
@@ -25,12 +25,31 @@ export interface HashDeps {
 
 export type HashOutcome = FileHash | { error: string }
 
-export function hashFilesSync(
+/**
+ * Per-thread buffers: 1 MiB for DVC's legacy chunks, 64 KiB for plain reads. Plain md5 needs
+ * its own small allocation: reads into a slice of a 1 MiB buffer cost a worker thread four
+ * times the kernel time (measured: 250 ms against 45 ms of system time for 512 MiB).
+ */
+export interface HashBuffers {
+  chunk: Buffer
+  read: Buffer
+}
+
+export function hashBuffers(): HashBuffers {
+  return { chunk: Buffer.allocUnsafe(1024 * 1024), read: Buffer.allocUnsafe(64 * 1024) }
+}
+
+/**
+ * Hashes one file, yielding after each full 1 MiB chunk so that the main thread can hash a
+ * large file in slices and keep its event loop turning. Small files never yield.
+ */
+export function* hashFileSteps(
   deps: HashDeps,
-  jobs: { path: string; mode: HashMode }[],
-  buffer: Buffer
-): HashOutcome[] {
-  const CHUNK = 1024 * 1024
+  job: { path: string; mode: HashMode },
+  buffers: HashBuffers
+): Generator<undefined, HashOutcome, undefined> {
+  const CHUNK = buffers.chunk.length
+  const READ = buffers.read.length
   const isText = (block: Buffer): boolean => {
     if (block.length === 0) return true
     let nonText = 0
@@ -56,81 +75,122 @@ export function hashFilesSync(
     written += chunk.copy(out, written, from)
     return out.subarray(0, written)
   }
-  const results: HashOutcome[] = []
-  for (const job of jobs) {
-    let fd: number | undefined
-    try {
-      fd = deps.fs.openSync(job.path, 'r')
-      const plain = deps.crypto.createHash('md5')
-      const dvc2 = job.mode === 'legacy' ? deps.crypto.createHash('md5') : undefined
-      let size = 0
-      let wholeFileText: boolean | undefined
-      let differs = false
-      for (;;) {
-        // Fill a whole 1 MiB chunk: the legacy rule is defined on DVC's chunk boundaries.
-        let filled = 0
-        while (filled < CHUNK) {
-          const n = deps.fs.readSync(fd, buffer, filled, CHUNK - filled, null)
-          if (n === 0) break
-          filled += n
-        }
-        if (filled === 0) break
-        const chunk = buffer.subarray(0, filled)
-        size += filled
+  let fd: number | undefined
+  try {
+    fd = deps.fs.openSync(job.path, 'r')
+    const plain = deps.crypto.createHash('md5')
+    const dvc2 = job.mode === 'legacy' ? deps.crypto.createHash('md5') : undefined
+    let size = 0
+    let wholeFileText: boolean | undefined
+    let differs = false
+    for (;;) {
+      // Fill a whole 1 MiB chunk: the legacy rule is defined on DVC's chunk boundaries. Plain
+      // md5 hashes each 64 KiB read at once instead, while it is still in the CPU cache.
+      let filled = 0
+      while (filled < CHUNK) {
         if (job.mode === 'md5') {
-          plain.update(chunk)
-        } else {
-          const head = chunk.subarray(0, 512)
-          const chunkText = isText(head)
-          if (wholeFileText === undefined) wholeFileText = chunkText
-          const converted = chunkText ? dos2unix(chunk) : chunk
-          plain.update(converted)
-          if (chunkText === wholeFileText) dvc2?.update(converted)
-          else {
-            differs = true
-            dvc2?.update(wholeFileText ? dos2unix(chunk) : chunk)
-          }
+          const n = deps.fs.readSync(fd, buffers.read, 0, Math.min(READ, CHUNK - filled), null)
+          if (n === 0) break
+          plain.update(buffers.read.subarray(0, n))
+          filled += n
+          continue
         }
-        if (filled < CHUNK) break
+        const n = deps.fs.readSync(fd, buffers.chunk, filled, CHUNK - filled, null)
+        if (n === 0) break
+        filled += n
       }
-      const md5 = plain.digest('hex')
-      const out: FileHash = { md5, size }
-      if (dvc2) {
-        const other = dvc2.digest('hex')
-        if (differs && other !== md5) out.md5Dvc2 = other
+      if (filled === 0) break
+      size += filled
+      if (job.mode !== 'md5') {
+        const chunk = buffers.chunk.subarray(0, filled)
+        const head = chunk.subarray(0, 512)
+        const chunkText = isText(head)
+        if (wholeFileText === undefined) wholeFileText = chunkText
+        const converted = chunkText ? dos2unix(chunk) : chunk
+        plain.update(converted)
+        if (chunkText === wholeFileText) dvc2?.update(converted)
+        else {
+          differs = true
+          dvc2?.update(wholeFileText ? dos2unix(chunk) : chunk)
+        }
       }
-      results.push(out)
-    } catch (error) {
-      results.push({ error: (error as { code?: string }).code ?? String(error) })
-    } finally {
-      if (fd !== undefined) deps.fs.closeSync(fd)
+      if (filled < CHUNK) break
+      // The chunk is fully consumed: the buffers may be reused by anyone until we resume.
+      yield undefined
     }
+    const md5 = plain.digest('hex')
+    const out: FileHash = { md5, size }
+    if (dvc2) {
+      const other = dvc2.digest('hex')
+      if (differs && other !== md5) out.md5Dvc2 = other
+    }
+    return out
+  } catch (error) {
+    return { error: (error as { code?: string }).code ?? String(error) }
+  } finally {
+    if (fd !== undefined) deps.fs.closeSync(fd)
   }
-  return results
+}
+
+/** Hashes files one after another on the calling thread. */
+export function hashFilesSync(
+  deps: HashDeps,
+  jobs: { path: string; mode: HashMode }[],
+  buffers: HashBuffers = hashBuffers()
+): HashOutcome[] {
+  return jobs.map(job => {
+    const steps = hashFileSteps(deps, job, buffers)
+    for (;;) {
+      const step = steps.next()
+      if (step.done) return step.value
+    }
+  })
+}
+
+/** A file the calling thread has started and will resume in its next slice. */
+export interface InProgress {
+  index: number
+  steps: Generator<undefined, HashOutcome, undefined>
 }
 
 /**
  * Hashes files of one job, claiming them one at a time from a counter shared by every thread
  * working on the job, until none are left (`exhausted`) or, when given, `until` (a Date.now()
- * value) has passed. Self-contained like `hashFilesSync` (which it receives as `hashFiles`),
- * since workers get its source text too.
+ * value) has passed; then a file still being hashed comes back as `current`, to be passed in
+ * again. Self-contained like `hashFileSteps` (which it receives as `steps`), since workers get
+ * its source text too.
  */
 export function hashClaimed(
-  hashFiles: typeof hashFilesSync,
+  steps: typeof hashFileSteps,
   deps: HashDeps,
   jobs: { path: string; mode: HashMode }[],
   counter: SharedArrayBuffer,
-  buffer: Buffer,
-  until?: number
-): { indices: number[]; results: HashOutcome[]; exhausted: boolean } {
+  buffers: HashBuffers,
+  until?: number,
+  resume?: InProgress
+): { indices: number[]; results: HashOutcome[]; exhausted: boolean; current?: InProgress } {
   const next = new Int32Array(counter)
   const indices: number[] = []
   const results: HashOutcome[] = []
+  let current = resume
+  // The deadline is checked only after some progress, so every call moves forward.
+  let worked = false
+  const late = (): boolean => worked && until !== undefined && Date.now() > until
   for (;;) {
-    if (until !== undefined && Date.now() > until) return { indices, results, exhausted: false }
-    const i = Atomics.add(next, 0, 1)
-    if (i >= jobs.length) return { indices, results, exhausted: true }
-    indices.push(i)
-    results.push(hashFiles(deps, [jobs[i]!], buffer)[0]!)
+    if (!current) {
+      if (late()) return { indices, results, exhausted: false }
+      const index = Atomics.add(next, 0, 1)
+      if (index >= jobs.length) return { indices, results, exhausted: true }
+      current = { index, steps: steps(deps, jobs[index]!, buffers) }
+    }
+    let step = current.steps.next()
+    worked = true
+    while (!step.done) {
+      if (late()) return { indices, results, exhausted: false, current }
+      step = current.steps.next()
+    }
+    indices.push(current.index)
+    results.push(step.value)
+    current = undefined
   }
 }

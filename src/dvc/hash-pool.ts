@@ -3,7 +3,15 @@ import * as fs from 'node:fs'
 import os from 'node:os'
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import { Worker } from 'node:worker_threads'
-import { hashClaimed, hashFilesSync, type HashMode, type HashOutcome } from './hash-file.js'
+import {
+  hashClaimed,
+  hashFileSteps,
+  hashBuffers,
+  hashFilesSync,
+  type HashMode,
+  type HashOutcome,
+  type InProgress
+} from './hash-file.js'
 
 /** The calling thread hashes in slices this long, so git and other I/O callbacks still run. */
 const HELP_SLICE_MS = 15
@@ -27,6 +35,8 @@ interface Job {
   waiting: Set<Worker>
   /** Whether the calling thread has taken its share. */
   helped: boolean
+  /** A large file the calling thread is hashing slice by slice. */
+  current?: InProgress
   resolve: (results: HashOutcome[]) => void
   reject: (error: Error) => void
 }
@@ -41,17 +51,17 @@ interface Reply {
 // bundle needs no separate worker file. Every thread of a job gets the whole path list and
 // claims one file at a time from a shared counter: the cores stay balanced whatever the file
 // sizes, without the main thread having to stat files to plan batches. Each thread owns one
-// 1 MiB buffer, so memory is bounded by the thread count, never by file size.
+// 1 MiB + 64 KiB of buffers, so memory is bounded by the thread count, never by file size.
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads')
 // Transpilers that keep function names (esbuild/tsx) wrap inner functions in __name().
 var __name = (target) => target
-const hashFilesSync = ${hashFilesSync.toString()}
+const hashFileSteps = ${hashFileSteps.toString()}
 const hashClaimed = ${hashClaimed.toString()}
 const deps = { fs: require('node:fs'), crypto: require('node:crypto') }
-const buffer = Buffer.allocUnsafe(1024 * 1024)
+const buffers = { chunk: Buffer.allocUnsafe(1024 * 1024), read: Buffer.allocUnsafe(64 * 1024) }
 parentPort.on('message', ({ id, jobs, counter }) =>
-  parentPort.postMessage({ id, ...hashClaimed(hashFilesSync, deps, jobs, counter, buffer) })
+  parentPort.postMessage({ id, ...hashClaimed(hashFileSteps, deps, jobs, counter, buffers) })
 )
 `
 
@@ -71,7 +81,7 @@ export class HashPool {
   private readonly workers: Worker[] = []
   private readonly jobs = new Map<number, Job>()
   private nextId = 0
-  private readonly mainBuffer = Buffer.allocUnsafe(1024 * 1024)
+  private readonly buffers = hashBuffers()
   private helping = false
 
   constructor(private readonly threads = defaultConcurrency()) {}
@@ -83,7 +93,7 @@ export class HashPool {
 
   async hash(files: HashRequest[]): Promise<HashOutcome[]> {
     if (files.length === 0) return []
-    if (this.isSmall(files)) return hashFilesSync({ fs, crypto }, files, this.mainBuffer)
+    if (this.isSmall(files)) return hashFilesSync({ fs, crypto }, files, this.buffers)
     this.warm()
     const id = this.nextId++
     const jobs = files.map(f => ({ path: f.path, mode: f.mode }))
@@ -108,6 +118,8 @@ export class HashPool {
   }
 
   async close(): Promise<void> {
+    // A file left half-hashed (a failed run) still has its descriptor open: close it.
+    for (const job of this.jobs.values()) job.current?.steps.return(undefined as never)
     const workers = this.workers.splice(0)
     await Promise.all(workers.map(w => w.terminate()))
   }
@@ -122,13 +134,15 @@ export class HashPool {
         if (!open) return
         const [id, job] = open
         const share = hashClaimed(
-          hashFilesSync,
+          hashFileSteps,
           { fs, crypto },
           job.jobs,
           job.counter,
-          this.mainBuffer,
-          Date.now() + HELP_SLICE_MS
+          this.buffers,
+          Date.now() + HELP_SLICE_MS,
+          job.current
         )
+        job.current = share.current
         job.helped = share.exhausted
         this.merge(id, job, share)
         await nextTurn()

@@ -77,11 +77,7 @@ async function digestLegacy(client: LineageMlflow, artifact: string): Promise<st
         out.end((err?: Error | null) => (err ? reject(err) : resolve()))
       )
     })
-    const [result] = hashFilesSync(
-      { fs, crypto },
-      [{ path: file, mode: 'legacy' }],
-      Buffer.allocUnsafe(1024 * 1024)
-    )
+    const [result] = hashFilesSync({ fs, crypto }, [{ path: file, mode: 'legacy' }])
     if (!result || 'error' in result)
       throw new Error(`could not hash the downloaded artifact ${artifact}`)
     return result.md5

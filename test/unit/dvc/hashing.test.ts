@@ -3,7 +3,14 @@ import * as crypto from 'node:crypto'
 import * as fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { hashFilesSync, type HashMode } from '../../../src/dvc/hash-file.js'
+import {
+  hashBuffers,
+  hashClaimed,
+  hashFileSteps,
+  hashFilesSync,
+  type HashMode,
+  type InProgress
+} from '../../../src/dvc/hash-file.js'
 import { HashPool } from '../../../src/dvc/hash-pool.js'
 import { DvcIgnore } from '../../../src/dvc/dvcignore.js'
 import { compareCodePoints, manifestBytes, manifestHash } from '../../../src/dvc/manifest.js'
@@ -13,11 +20,7 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lineage-hash-'))
 function hashBytes(bytes: Buffer, mode: HashMode): { md5: string; md5Dvc2?: string } {
   const file = path.join(dir, `f-${Math.random().toString(36).slice(2)}`)
   fs.writeFileSync(file, bytes)
-  const [result] = hashFilesSync(
-    { fs, crypto },
-    [{ path: file, mode }],
-    Buffer.allocUnsafe(1024 * 1024)
-  )
+  const [result] = hashFilesSync({ fs, crypto }, [{ path: file, mode }])
   if (!result || 'error' in result) throw new Error('not hashed')
   return result
 }
@@ -76,7 +79,7 @@ describe('file hashes (vectors from shared/reference/dvc-lineage.md)', () => {
       })
       const results = await pool.hash(files)
       results.forEach((r, i) => {
-        expect(r).toEqual(hashFilesSync({ fs, crypto }, [files[i]!], Buffer.allocUnsafe(MiB))[0])
+        expect(r).toEqual(hashFilesSync({ fs, crypto }, [files[i]!])[0])
       })
       expect((results[1] as { md5: string }).md5).toBe(
         crypto.createHash('md5').update(files[1]!.bytes).digest('hex')
@@ -102,7 +105,7 @@ describe('file hashes (vectors from shared/reference/dvc-lineage.md)', () => {
         const results = await Promise.all(jobs.map(files => pool.hash(files)))
         results.forEach((result, j) => {
           expect(result).toHaveLength(jobs[j]!.length)
-          expect(result).toEqual(hashFilesSync({ fs, crypto }, jobs[j]!, Buffer.allocUnsafe(MiB)))
+          expect(result).toEqual(hashFilesSync({ fs, crypto }, jobs[j]!))
         })
         expect(results[1]![results[1]!.length - 1]).toEqual({ error: 'ENOENT' })
       } finally {
@@ -111,12 +114,37 @@ describe('file hashes (vectors from shared/reference/dvc-lineage.md)', () => {
     }
   })
 
+  it.each(['md5', 'legacy'] as const)(
+    'the calling thread hashes a large file in slices and resumes it to the same hash (%s)',
+    mode => {
+      const file = path.join(dir, `sliced-${mode}`)
+      const bytes = Buffer.concat([crypto.randomBytes(3 * MiB), Buffer.from('a\r\nb\r\n')])
+      fs.writeFileSync(file, bytes)
+      const jobs = [{ path: file, mode }]
+      const counter = new SharedArrayBuffer(4)
+      const buffers = hashBuffers()
+      let slices = 0
+      let current: InProgress | undefined
+      const results: unknown[] = []
+      for (;;) {
+        // A deadline already passed: each slice stops after one chunk.
+        const share = hashClaimed(hashFileSteps, { fs, crypto }, jobs, counter, buffers, 0, current)
+        results.push(...share.results)
+        current = share.current
+        slices++
+        // Whoever else uses the buffers between slices cannot change the result.
+        buffers.chunk.fill(0)
+        buffers.read.fill(0)
+        if (share.exhausted || slices > 100) break
+      }
+      expect(slices).toBeGreaterThanOrEqual(4)
+      expect(results).toEqual(hashFilesSync({ fs, crypto }, jobs))
+      expect(results[0]).toMatchObject({ size: bytes.length })
+    }
+  )
+
   it('reports an unreadable file as an error instead of throwing', () => {
-    const [r] = hashFilesSync(
-      { fs, crypto },
-      [{ path: path.join(dir, 'nope'), mode: 'md5' }],
-      Buffer.allocUnsafe(16)
-    )
+    const [r] = hashFilesSync({ fs, crypto }, [{ path: path.join(dir, 'nope'), mode: 'md5' }])
     expect(r).toEqual({ error: 'ENOENT' })
   })
 })
