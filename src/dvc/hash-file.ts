@@ -45,7 +45,8 @@ export function hashBuffers(): HashBuffers {
  */
 export function* hashFileSteps(
   deps: HashDeps,
-  job: { path: string; mode: HashMode },
+  file: string,
+  mode: HashMode,
   buffers: HashBuffers
 ): Generator<undefined, HashOutcome, undefined> {
   const CHUNK = buffers.chunk.length
@@ -77,9 +78,9 @@ export function* hashFileSteps(
   }
   let fd: number | undefined
   try {
-    fd = deps.fs.openSync(job.path, 'r')
+    fd = deps.fs.openSync(file, 'r')
     const plain = deps.crypto.createHash('md5')
-    const dvc2 = job.mode === 'legacy' ? deps.crypto.createHash('md5') : undefined
+    const dvc2 = mode === 'legacy' ? deps.crypto.createHash('md5') : undefined
     let size = 0
     let wholeFileText: boolean | undefined
     let differs = false
@@ -88,7 +89,7 @@ export function* hashFileSteps(
       // md5 hashes each 64 KiB read at once instead, while it is still in the CPU cache.
       let filled = 0
       while (filled < CHUNK) {
-        if (job.mode === 'md5') {
+        if (mode === 'md5') {
           const n = deps.fs.readSync(fd, buffers.read, 0, Math.min(READ, CHUNK - filled), null)
           if (n === 0) break
           plain.update(buffers.read.subarray(0, n))
@@ -101,7 +102,7 @@ export function* hashFileSteps(
       }
       if (filled === 0) break
       size += filled
-      if (job.mode !== 'md5') {
+      if (mode !== 'md5') {
         const chunk = buffers.chunk.subarray(0, filled)
         const head = chunk.subarray(0, 512)
         const chunkText = isText(head)
@@ -139,7 +140,7 @@ export function hashFilesSync(
   buffers: HashBuffers = hashBuffers()
 ): HashOutcome[] {
   return jobs.map(job => {
-    const steps = hashFileSteps(deps, job, buffers)
+    const steps = hashFileSteps(deps, job.path, job.mode, buffers)
     for (;;) {
       const step = steps.next()
       if (step.done) return step.value
@@ -154,7 +155,7 @@ export interface InProgress {
 }
 
 /**
- * Hashes files of one job, claiming them one at a time from a counter shared by every thread
+ * Hashes the files of one job (one hash mode), claiming them one at a time from a counter shared by every thread
  * working on the job, until none are left (`exhausted`) or, when given, `until` (a Date.now()
  * value) has passed; then a file still being hashed comes back as `current`, to be passed in
  * again. Self-contained like `hashFileSteps` (which it receives as `steps`), since workers get
@@ -163,7 +164,8 @@ export interface InProgress {
 export function hashClaimed(
   steps: typeof hashFileSteps,
   deps: HashDeps,
-  jobs: { path: string; mode: HashMode }[],
+  paths: string[],
+  mode: HashMode,
   counter: SharedArrayBuffer,
   buffers: HashBuffers,
   until?: number,
@@ -180,8 +182,8 @@ export function hashClaimed(
     if (!current) {
       if (late()) return { indices, results, exhausted: false }
       const index = Atomics.add(next, 0, 1)
-      if (index >= jobs.length) return { indices, results, exhausted: true }
-      current = { index, steps: steps(deps, jobs[index]!, buffers) }
+      if (index >= paths.length) return { indices, results, exhausted: true }
+      current = { index, steps: steps(deps, paths[index]!, mode, buffers) }
     }
     let step = current.steps.next()
     worked = true

@@ -47,6 +47,10 @@ export function manifestBytes(entries: ManifestEntry[]): string {
         .sort((a, b) => Buffer.compare(a.key, b.key))
         .map(x => x.e)
     : [...entries].sort((a, b) => (a.relpath < b.relpath ? -1 : a.relpath > b.relpath ? 1 : 0))
+  // One regex pass over every value at once: when all are plain (the usual case), no value
+  // needs escaping and 20,000 entries cost 20,000 template strings, not 40,000 regex tests.
+  if (PLAIN.test(sorted.map(e => e.md5 + e.relpath).join('')))
+    return `[${sorted.map(e => `{"md5": "${e.md5}", "relpath": "${e.relpath}"}`).join(', ')}]`
   return `[${sorted.map(e => `{"md5": ${pyJsonString(e.md5)}, "relpath": ${pyJsonString(e.relpath)}}`).join(', ')}]`
 }
 

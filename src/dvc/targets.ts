@@ -77,11 +77,8 @@ export class TargetHasher {
       const send = (files: WalkedFile[]): number =>
         jobs.push(
           this.pool.hash(
-            files.map(f => ({
-              path: f.abs,
-              mode,
-              ...(f.size === undefined ? {} : { size: f.size })
-            }))
+            files.map(f => ({ path: f.abs, ...(f.size === undefined ? {} : { size: f.size }) })),
+            mode
           )
         )
       const walked = walkTrackedDir(
@@ -112,7 +109,6 @@ export class TargetHasher {
       const hashed = (await Promise.all(jobs)).flat()
       const hashedAt = performance.now()
       const entries: ManifestEntry[] = []
-      const dvc2Entries: ManifestEntry[] = []
       let dvc2Differs = false
       let size = 0
       for (let i = 0; i < walked.files.length; i++) {
@@ -120,7 +116,6 @@ export class TargetHasher {
         if ('error' in result)
           return { kind: 'error', message: `${walked.files[i]!.relpath}: ${result.error}` }
         entries.push({ md5: result.md5, relpath: walked.files[i]!.relpath })
-        dvc2Entries.push({ md5: result.md5Dvc2 ?? result.md5, relpath: walked.files[i]!.relpath })
         if (result.md5Dvc2) dvc2Differs = true
         size += result.size
       }
@@ -131,14 +126,23 @@ export class TargetHasher {
       return {
         kind: 'dir',
         md5,
-        ...(dvc2Differs ? { md5Dvc2: manifestHash(dvc2Entries) } : {}),
+        ...(dvc2Differs
+          ? {
+              md5Dvc2: manifestHash(
+                entries.map((e, i) => {
+                  const r = hashed[i] as { md5Dvc2?: string }
+                  return r.md5Dvc2 ? { ...e, md5: r.md5Dvc2 } : e
+                })
+              )
+            }
+          : {}),
         size,
         nfiles: entries.length,
         entries,
         escaped: walked.escaped
       }
     }
-    const [result] = await this.pool.hash([{ path: abs, mode, size: info.size }])
+    const [result] = await this.pool.hash([{ path: abs, size: info.size }], mode)
     if (!result || 'error' in result)
       return { kind: 'error', message: result ? result.error : 'not hashed' }
     return { kind: 'file', ...result }

@@ -74,13 +74,22 @@ describe('file hashes (vectors from shared/reference/dvc-lineage.md)', () => {
         const file = path.join(dir, `pool-${i}`)
         const bytes = crypto.randomBytes(i * 997 + (i % 3 === 0 ? 3 * MiB : 0))
         fs.writeFileSync(file, bytes)
-        const mode: HashMode = i % 2 ? 'md5' : 'legacy'
-        return { path: file, mode, size: bytes.length, bytes }
+        return { path: file, size: bytes.length, bytes }
       })
-      const results = await pool.hash(files)
-      results.forEach((r, i) => {
-        expect(r).toEqual(hashFilesSync({ fs, crypto }, [files[i]!])[0])
-      })
+      // Both modes at once, as two jobs over the same files.
+      const [plain, legacy] = await Promise.all([
+        pool.hash(files, 'md5'),
+        pool.hash(files, 'legacy')
+      ])
+      for (const [mode, results] of [
+        ['md5', plain],
+        ['legacy', legacy]
+      ] as const) {
+        results.forEach((r, i) => {
+          expect(r).toEqual(hashFilesSync({ fs, crypto }, [{ path: files[i]!.path, mode }])[0])
+        })
+      }
+      const results = plain
       expect((results[1] as { md5: string }).md5).toBe(
         crypto.createHash('md5').update(files[1]!.bytes).digest('hex')
       )
@@ -97,15 +106,20 @@ describe('file hashes (vectors from shared/reference/dvc-lineage.md)', () => {
           Array.from({ length: 150 + job * 40 }, (_, i) => {
             const file = path.join(dir, `job-${threads}-${job}-${i}`)
             fs.writeFileSync(file, crypto.randomBytes((i * 131 + job) % 5000))
-            const mode: HashMode = i % 3 ? 'md5' : 'legacy'
-            return { path: file, mode }
+            return { path: file }
           })
         const jobs = [make(0), make(1), make(2)]
-        jobs[1]!.push({ path: path.join(dir, 'missing'), mode: 'md5' })
-        const results = await Promise.all(jobs.map(files => pool.hash(files)))
+        jobs[1]!.push({ path: path.join(dir, 'missing') })
+        const modeOf = (j: number): HashMode => (j % 2 ? 'legacy' : 'md5')
+        const results = await Promise.all(jobs.map((files, j) => pool.hash(files, modeOf(j))))
         results.forEach((result, j) => {
           expect(result).toHaveLength(jobs[j]!.length)
-          expect(result).toEqual(hashFilesSync({ fs, crypto }, jobs[j]!))
+          expect(result).toEqual(
+            hashFilesSync(
+              { fs, crypto },
+              jobs[j]!.map(f => ({ path: f.path, mode: modeOf(j) }))
+            )
+          )
         })
         expect(results[1]![results[1]!.length - 1]).toEqual({ error: 'ENOENT' })
       } finally {
@@ -121,6 +135,7 @@ describe('file hashes (vectors from shared/reference/dvc-lineage.md)', () => {
       const bytes = Buffer.concat([crypto.randomBytes(3 * MiB), Buffer.from('a\r\nb\r\n')])
       fs.writeFileSync(file, bytes)
       const jobs = [{ path: file, mode }]
+      const paths = [file]
       const counter = new SharedArrayBuffer(4)
       const buffers = hashBuffers()
       let slices = 0
@@ -128,7 +143,16 @@ describe('file hashes (vectors from shared/reference/dvc-lineage.md)', () => {
       const results: unknown[] = []
       for (;;) {
         // A deadline already passed: each slice stops after one chunk.
-        const share = hashClaimed(hashFileSteps, { fs, crypto }, jobs, counter, buffers, 0, current)
+        const share = hashClaimed(
+          hashFileSteps,
+          { fs, crypto },
+          paths,
+          mode,
+          counter,
+          buffers,
+          0,
+          current
+        )
         results.push(...share.results)
         current = share.current
         slices++
