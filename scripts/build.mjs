@@ -1,5 +1,8 @@
 // Bundles each action (actions/<name>/index.ts) and the model-governance command (cli/index.ts)
-// with ncc into dist/<name>/index.js, and reports each bundle's size. ncc compiles to ESM because
+// with ncc into dist/<name>/index.js, and reports each bundle's size. TypeScript is type-checked
+// and compiled once, by tsc (tsconfig.build.json, into .cache/build); ncc then bundles that
+// JavaScript. Handing ncc the .ts entries made every bundle repeat the type-check, which put the
+// build over 70 s on two cores. ncc compiles to ESM because
 // package.json says "type": "module" (its CJS mode cannot bundle the ESM-only @actions/*).
 // Each bundle is built into a temporary folder and swapped in only when the build succeeds, so a
 // failed or concurrent build never leaves a dist/<name> missing.
@@ -23,12 +26,14 @@ const root = path.resolve(import.meta.dirname, '..')
 const only = process.argv.slice(2)
 const ncc = path.join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js')
 
+const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc')
+
 const entries = readdirSync(path.join(root, 'actions'))
   .filter(name => existsSync(path.join(root, 'actions', name, 'index.ts')))
-  .map(name => ({ name, entry: path.join('actions', name, 'index.ts'), bin: false }))
+  .map(name => ({ name, entry: path.join('actions', name, 'index'), bin: false }))
 if (existsSync(path.join(root, 'cli', 'index.ts'))) {
   // The command declared as package.json "bin": same bundling, plus a shebang.
-  entries.push({ name: 'cli', entry: path.join('cli', 'index.ts'), bin: true })
+  entries.push({ name: 'cli', entry: path.join('cli', 'index'), bin: true })
 }
 
 mkdirSync(path.join(root, 'dist'), { recursive: true })
@@ -44,7 +49,8 @@ async function bundle({ name, entry, bin }) {
       [
         ncc,
         'build',
-        entry,
+        // A fixed path relative to the root: the bundle must not depend on the checkout's folder.
+        path.join('.cache', 'build', `${entry}.js`),
         '-o',
         temp,
         '--minify',
@@ -58,7 +64,7 @@ async function bundle({ name, entry, bin }) {
   } catch (error) {
     rmSync(temp, { recursive: true, force: true })
     process.stderr.write(String(error.stderr ?? error))
-    throw new Error(`build of ${name} failed (${entry}); dist/${name} is unchanged`, {
+    throw new Error(`build of ${name} failed (${entry}.ts); dist/${name} is unchanged`, {
       cause: error
     })
   }
@@ -73,6 +79,15 @@ async function bundle({ name, entry, bin }) {
   rmSync(out, { recursive: true, force: true })
   renameSync(temp, out)
   return [name, statSync(path.join(out, 'index.js')).size]
+}
+
+// Incremental (.cache/build/.tsbuildinfo): a rebuild type-checks only what changed.
+try {
+  await run(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root })
+} catch (error) {
+  process.stderr.write(String(error.stdout ?? '') + String(error.stderr ?? error))
+  console.error('type-check failed (tsc -p tsconfig.build.json); dist/ is unchanged')
+  process.exit(1)
 }
 
 // Bundles are independent: build as many at once as there are cores.
