@@ -27,23 +27,22 @@ export async function checkGit(
     args,
     result: git.run(args, { cwd: root, allowFailure: true })
   })
-  const statusArgs = (paths: string[]): string[] => [
-    // --no-optional-locks: plain `git status` refreshes .git/index, and we write nothing.
-    '--no-optional-locks',
-    'status',
-    '--porcelain=v1',
-    '-z',
-    '--untracked-files=no',
-    '--',
-    ...paths
-  ]
   // One rev-parse answers all three questions; when it fails, the single questions below say
   // which part did (outside a repository, or no commit yet).
   const facts = start(['rev-parse', '--is-inside-work-tree', '--show-prefix', 'HEAD'])
   const lsFiles = start(['ls-files', '-z', '--', ...pipelineFiles])
   // Untracked files never show with --untracked-files=no, so all pipeline files can be asked,
   // together with the deps when they must be clean too.
-  const status = start(statusArgs(requireClean ? [...pipelineFiles, ...deps] : pipelineFiles))
+  // --no-optional-locks: plain `git status` refreshes .git/index, and we write nothing.
+  const status = start([
+    '--no-optional-locks',
+    'status',
+    '--porcelain=v1',
+    '-z',
+    '--untracked-files=no',
+    '--',
+    ...(requireClean ? [...pipelineFiles, ...deps] : pipelineFiles)
+  ])
   const [factsResult] = await Promise.all([facts.result, lsFiles.result, status.result])
   let [inside, prefix, head] = factsResult.stdout.split('\n').map(line => line.trim())
   if (factsResult.code !== 0) {

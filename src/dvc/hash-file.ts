@@ -35,6 +35,7 @@ export interface HashBuffers {
   read: Buffer
 }
 
+/** Self-contained too: workers build their buffers from its source text. */
 export function hashBuffers(): HashBuffers {
   return { chunk: Buffer.allocUnsafe(1024 * 1024), read: Buffer.allocUnsafe(64 * 1024) }
 }
@@ -155,11 +156,11 @@ export interface InProgress {
 }
 
 /**
- * Hashes the files of one job (one hash mode), claiming them one at a time from a counter shared by every thread
- * working on the job, until none are left (`exhausted`) or, when given, `until` (a Date.now()
- * value) has passed; then a file still being hashed comes back as `current`, to be passed in
- * again. Self-contained like `hashFileSteps` (which it receives as `steps`), since workers get
- * its source text too.
+ * Hashes the files of one job (one hash mode), claiming them one at a time from a counter
+ * shared by every thread working on the job, until none are left (`exhausted`) or, when given,
+ * `until` (a Date.now() value) has passed; then a file still being hashed comes back as
+ * `current`, to be passed in again. Self-contained like `hashFileSteps` (which it receives as
+ * `steps`), since workers get its source text too.
  */
 export function hashClaimed(
   steps: typeof hashFileSteps,

@@ -59,7 +59,7 @@ var __name = (target) => target
 const hashFileSteps = ${hashFileSteps.toString()}
 const hashClaimed = ${hashClaimed.toString()}
 const deps = { fs: require('node:fs'), crypto: require('node:crypto') }
-const buffers = { chunk: Buffer.allocUnsafe(1024 * 1024), read: Buffer.allocUnsafe(64 * 1024) }
+const buffers = (${hashBuffers.toString()})()
 parentPort.on('message', ({ id, paths, mode, counter }) =>
   parentPort.postMessage({ id, ...hashClaimed(hashFileSteps, deps, paths, mode, counter, buffers) })
 )
@@ -127,7 +127,7 @@ export class HashPool {
 
   async close(): Promise<void> {
     // A file left half-hashed (a failed run) still has its descriptor open: close it.
-    for (const job of this.jobs.values()) job.current?.steps.return(undefined as never)
+    for (const job of this.jobs.values()) job.current?.steps.return({ error: 'cancelled' })
     const workers = this.workers.splice(0)
     await Promise.all(workers.map(w => w.terminate()))
   }

@@ -1,7 +1,7 @@
 import { lstat, stat } from 'node:fs/promises'
 import path from 'node:path'
 import type { DvcIgnore } from './dvcignore.js'
-import type { HashMode, HashOutcome } from './hash-file.js'
+import type { FileHash, HashMode, HashOutcome } from './hash-file.js'
 import { INLINE_MAX_FILES, type HashPool } from './hash-pool.js'
 import { manifestHash, type ManifestEntry } from './manifest.js'
 import { walkTrackedDir, type WalkedFile } from './walk.js'
@@ -109,14 +109,14 @@ export class TargetHasher {
       const hashed = (await Promise.all(jobs)).flat()
       const hashedAt = performance.now()
       const entries: ManifestEntry[] = []
-      let dvc2Differs = false
+      const results: FileHash[] = []
       let size = 0
       for (let i = 0; i < walked.files.length; i++) {
         const result = hashed[i]!
         if ('error' in result)
           return { kind: 'error', message: `${walked.files[i]!.relpath}: ${result.error}` }
+        results.push(result)
         entries.push({ md5: result.md5, relpath: walked.files[i]!.relpath })
-        if (result.md5Dvc2) dvc2Differs = true
         size += result.size
       }
       const md5 = manifestHash(entries)
@@ -126,13 +126,11 @@ export class TargetHasher {
       return {
         kind: 'dir',
         md5,
-        ...(dvc2Differs
+        // DVC 2's manifest differs only when some file's whole-file rule gave another md5.
+        ...(results.some(r => r.md5Dvc2)
           ? {
               md5Dvc2: manifestHash(
-                entries.map((e, i) => {
-                  const r = hashed[i] as { md5Dvc2?: string }
-                  return r.md5Dvc2 ? { ...e, md5: r.md5Dvc2 } : e
-                })
+                entries.map((e, i) => ({ ...e, md5: results[i]!.md5Dvc2 ?? e.md5 }))
               )
             }
           : {}),

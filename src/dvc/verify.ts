@@ -103,19 +103,19 @@ function stageProblems(
 }
 
 /**
- * How much data dvc.lock says the stages track (DVC 3 records size and nfiles). Enough of it
- * means the worker threads will be needed, so they start before the tree is walked.
+ * Whether dvc.lock says the stages track enough data (DVC 3 records size and nfiles) to need
+ * the worker threads: then they start before the tree is walked.
  */
-export function lockedVolume(lock: LockFile): { bytes: number; files: number; large: boolean } {
+function tracksMuchData(lock: LockFile): boolean {
   let bytes = 0
   let files = 0
   for (const stage of Object.values(lock.stages)) {
-    for (const entry of [...(stage.deps ?? []), ...(stage.outs ?? [])]) {
+    for (const entry of [...stage.deps, ...stage.outs]) {
       bytes += entry.size ?? 0
       files += entry.nfiles ?? 1
     }
   }
-  return { bytes, files, large: bytes >= INLINE_MAX_BYTES || files > INLINE_MAX_FILES }
+  return bytes >= INLINE_MAX_BYTES || files > INLINE_MAX_FILES
 }
 
 /** Verifies the workspace against dvc.lock; pure of @actions/core, reads only, writes nothing. */
@@ -127,7 +127,7 @@ export async function verifyLineage(
   const data = loaded ?? (await loadProject(root))
   const realRoot = realpathSync(root)
   const pool = new HashPool(options.concurrency)
-  if (options.missingData !== 'lock-only' && lockedVolume(data.lock).large) pool.warm()
+  if (options.missingData !== 'lock-only' && tracksMuchData(data.lock)) pool.warm()
   const paramsCache = new Map<string, Promise<unknown>>()
   const refused: { path: string; reason: string }[] = []
   try {
