@@ -38,6 +38,10 @@ export const inputs = defineInputs({
   ...connectionInputs,
   ...policyInputs,
   'github-token': optionalString(),
+  'audit-file': stringWithDefault(
+    'AUDIT.log',
+    z.string().regex(/^[\w./-]+$/, 'use a relative path of letters, digits, _ . / and -')
+  ),
   'tag-prefix': stringWithDefault(
     DEFAULT_TAG_PREFIX,
     z.string().regex(/^[\w./-]*$/, 'use letters, digits, _ . / and -')

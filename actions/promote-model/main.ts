@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { lstatSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { ConfigurationError } from '../../src/core/errors.js'
 import type { ActionContext } from '../../src/core/run.js'
@@ -17,9 +17,6 @@ import {
 import type { inputs } from './inputs.js'
 
 type Specs = typeof inputs.specs
-
-/** The audit-log action's default file; rollback reads it when the workspace has one. */
-const AUDIT_LOG = 'AUDIT.log'
 
 export async function main(ctx: ActionContext<Specs>): Promise<void> {
   const { inputs: input, logger, env } = ctx
@@ -80,7 +77,7 @@ export async function main(ctx: ActionContext<Specs>): Promise<void> {
         registry: client,
         policy,
         run,
-        approvals: async () => {
+        github: async () => {
           const token = input['github-token'] ?? env.GITHUB_TOKEN?.trim()
           if (!token) {
             throw new ConfigurationError(
@@ -89,13 +86,10 @@ export async function main(ctx: ActionContext<Specs>): Promise<void> {
           }
           ctx.setSecret(token)
           // loaded on demand: Octokit is most of the bundle, and most promotions need no approvals
-          const { createApprovalsClient } = await import('../../src/github/approvals.js')
-          return createApprovalsClient(token, run.apiUrl)
+          const { createGithubClient } = await import('../../src/github/approvals.js')
+          return createGithubClient(token, run.apiUrl)
         },
-        readAuditLog: () => {
-          const file = path.join(workspace, AUDIT_LOG)
-          return existsSync(file) ? readFileSync(file, 'utf8') : undefined
-        },
+        readAuditLog: () => readAuditFile(workspace, input['audit-file']),
         clock: systemClock,
         random: Math.random,
         logger
@@ -117,4 +111,30 @@ export async function main(ctx: ActionContext<Specs>): Promise<void> {
 
 function setOutputs(ctx: ActionContext<Specs>, outputs: Record<string, string>): void {
   for (const [name, value] of Object.entries(outputs)) ctx.setOutput(name, value)
+}
+
+/**
+ * The audit log rollback reads, without following a link: a symlink could make it read any file
+ * the runner can. Undefined when there is none.
+ */
+function readAuditFile(workspace: string, file: string): Buffer | undefined {
+  const full = path.resolve(workspace, file)
+  const relative = path.relative(workspace, full)
+  if (relative.startsWith('..') || path.isAbsolute(relative)) {
+    throw new ConfigurationError(
+      `Input 'audit-file' is '${file}', which is outside the workspace; name a file in the repository`
+    )
+  }
+  let stat
+  try {
+    stat = lstatSync(full)
+  } catch {
+    return undefined
+  }
+  if (!stat.isFile()) {
+    throw new ConfigurationError(
+      `Input 'audit-file' names ${file}, which is ${stat.isSymbolicLink() ? 'a symbolic link' : 'not a regular file'}; rollback reads only a regular file`
+    )
+  }
+  return readFileSync(full)
 }

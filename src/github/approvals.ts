@@ -1,6 +1,7 @@
 import { getOctokit } from '@actions/github'
 import { z } from 'zod'
 import { ActionError } from '../core/errors.js'
+import { parseEnvironment, type EnvironmentSettings } from './environment.js'
 
 /** One deployment review of a workflow run, in the audit log's shape. */
 export interface Approval {
@@ -15,6 +16,18 @@ export interface ApprovalsClient {
   listApprovals(owner: string, repo: string, runId: string): Promise<Approval[]>
 }
 
+/** What the promotion guard reads from GitHub: the run's reviews, the environments, the repository. */
+export interface GithubClient extends ApprovalsClient {
+  /**
+   * GET /repos/{owner}/{repo}/environments/{environment_name}; undefined when GitHub answers 404
+   * (no such environment). The OpenAPI description says anyone with read access may call it; the
+   * workflow's jobs grant `actions: read`, which the endpoint's older description asked of apps.
+   */
+  getEnvironment(owner: string, repo: string, name: string): Promise<EnvironmentSettings | undefined>
+  /** GET /repos/{owner}/{repo} → default_branch (needs `contents: read` or metadata). */
+  getDefaultBranch(owner: string, repo: string): Promise<string>
+}
+
 const approvalsSchema = z.array(
   z.object({
     state: z.string(),
@@ -27,11 +40,17 @@ const approvalsSchema = z.array(
   })
 )
 
+const repositorySchema = z.object({ default_branch: z.string().min(1) })
+
+function statusOf(error: unknown): number | undefined {
+  return (error as { status?: number }).status
+}
+
 /**
- * The approvals client on @actions/github's Octokit. `apiUrl` defaults to GITHUB_API_URL (what
- * getOctokit reads), which is also how tests point it at a local fake.
+ * The GitHub client on @actions/github's Octokit. `apiUrl` defaults to GITHUB_API_URL (what
+ * getOctokit reads), which is also how tests point it at a local stand-in.
  */
-export function createApprovalsClient(token: string, apiUrl?: string): ApprovalsClient {
+export function createGithubClient(token: string, apiUrl?: string): GithubClient {
   const octokit = getOctokit(token, apiUrl ? { baseUrl: apiUrl } : {})
   return {
     async listApprovals(owner, repo, runId) {
@@ -39,15 +58,11 @@ export function createApprovalsClient(token: string, apiUrl?: string): Approvals
       try {
         const response = await octokit.request(
           'GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals',
-          {
-            owner,
-            repo,
-            run_id: Number(runId)
-          }
+          { owner, repo, run_id: Number(runId) }
         )
         data = response.data
       } catch (error) {
-        const status = (error as { status?: number }).status
+        const status = statusOf(error)
         const hint =
           status === 403 || status === 404
             ? "; the token needs 'actions: read' on this repository (add it to the job's permissions)"
@@ -70,6 +85,51 @@ export function createApprovalsClient(token: string, apiUrl?: string): Approvals
         comment: a.comment ?? '',
         environments: a.environments.map(e => e.name ?? '').filter(n => n !== '')
       }))
+    },
+
+    async getEnvironment(owner, repo, name) {
+      let data: unknown
+      try {
+        const response = await octokit.request(
+          'GET /repos/{owner}/{repo}/environments/{environment_name}',
+          { owner, repo, environment_name: name }
+        )
+        data = response.data
+      } catch (error) {
+        const status = statusOf(error)
+        if (status === 404) return undefined
+        throw new ActionError(
+          `Could not read the settings of environment '${name}' in ${owner}/${repo}` +
+            `${status ? ` (HTTP ${status})` : ''}` +
+            (status === 403 || status === 401
+              ? "; the token needs read access to the repository: give the job 'actions: read' (a classic PAT needs the repo scope)"
+              : ''),
+          { cause: error }
+        )
+      }
+      return parseEnvironment(data, name)
+    },
+
+    async getDefaultBranch(owner, repo) {
+      let data: unknown
+      try {
+        data = (await octokit.request('GET /repos/{owner}/{repo}', { owner, repo })).data
+      } catch (error) {
+        const status = statusOf(error)
+        throw new ActionError(
+          `Could not read the default branch of ${owner}/${repo}${status ? ` (HTTP ${status})` : ''}`,
+          { cause: error }
+        )
+      }
+      const parsed = repositorySchema.safeParse(data)
+      if (!parsed.success)
+        throw new ActionError(`GitHub answered GET /repos/${owner}/${repo} with no default_branch`)
+      return parsed.data.default_branch
     }
   }
+}
+
+/** The approvals part alone (audit-log records reviews and needs nothing else). */
+export function createApprovalsClient(token: string, apiUrl?: string): ApprovalsClient {
+  return createGithubClient(token, apiUrl)
 }

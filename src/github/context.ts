@@ -1,3 +1,5 @@
+import { readFileSync, statSync } from 'node:fs'
+
 /**
  * The workflow run as the runner describes it in GITHUB_* variables. Read from an explicit env
  * so tests and the CLI can supply their own.
@@ -17,6 +19,8 @@ export interface RunContext {
   sha?: string
   ref?: string
   eventName?: string
+  /** The repository's default branch, from the event payload GitHub wrote (GITHUB_EVENT_PATH). */
+  defaultBranch?: string
   serverUrl: string
   apiUrl: string
 }
@@ -24,6 +28,29 @@ export interface RunContext {
 function value(env: NodeJS.ProcessEnv, name: string): string | undefined {
   const v = env[name]?.trim()
   return v ? v : undefined
+}
+
+/** Event payloads are small; a larger file is not what the runner wrote, so it is not read. */
+const MAX_EVENT_BYTES = 25 * 1024 * 1024
+
+/**
+ * `repository.default_branch` of the event payload. GitHub writes the payload, so a user with
+ * write access cannot change it; on any doubt the callers ask the API instead.
+ */
+function eventDefaultBranch(env: NodeJS.ProcessEnv): string | undefined {
+  const file = value(env, 'GITHUB_EVENT_PATH')
+  if (!file) return undefined
+  try {
+    const stat = statSync(file)
+    if (!stat.isFile() || stat.size > MAX_EVENT_BYTES) return undefined
+    const payload = JSON.parse(readFileSync(file, 'utf8')) as {
+      repository?: { default_branch?: unknown }
+    }
+    const branch = payload.repository?.default_branch
+    return typeof branch === 'string' && branch.trim() ? branch.trim() : undefined
+  } catch {
+    return undefined
+  }
 }
 
 export function runContext(env: NodeJS.ProcessEnv): RunContext {
@@ -56,5 +83,6 @@ export function runContext(env: NodeJS.ProcessEnv): RunContext {
   set('sha', value(env, 'GITHUB_SHA'))
   set('ref', value(env, 'GITHUB_REF'))
   set('eventName', value(env, 'GITHUB_EVENT_NAME'))
+  set('defaultBranch', eventDefaultBranch(env))
   return context
 }

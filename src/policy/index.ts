@@ -4,6 +4,7 @@ export {
   findStage,
   mlflowStageFor,
   stageIndex,
+  stageEnvironment,
   DEFAULT_STAGES,
   type Policy
 } from './policy.js'

@@ -4,8 +4,8 @@ import yaml from 'js-yaml'
 import { ConfigurationError } from '../core/errors.js'
 import type { Logger } from '../core/logger.js'
 import { formatKeyPath, locateKeyPath } from './locate.js'
-import { effectivePolicy, type Policy } from './policy.js'
-import { KNOWN_TOP_LEVEL_KEYS, policyFileSchema, type PolicyFile } from './schema.js'
+import { effectivePolicy, stageEnvironment, type Policy } from './policy.js'
+import { ENVIRONMENT_NAME, KNOWN_TOP_LEVEL_KEYS, policyFileSchema, type PolicyFile } from './schema.js'
 
 export const DEFAULT_POLICY_PATH = '.github/model-governance.yml'
 
@@ -74,7 +74,45 @@ export function parsePolicy(text: string, file: string, logger: Logger): PolicyF
       text,
       file
     )
+  checkApprovalRules(policy, text, file)
   return policy
+}
+
+/**
+ * Approval rules that would let a guarded stage through with nobody's approval, checked for the
+ * global stages and for every model's effective stages (an override may turn approval on).
+ */
+function checkApprovalRules(policy: PolicyFile, text: string, file: string): void {
+  const lineOf = (model: string | undefined, index: number): { line?: number } => {
+    const line = model
+      ? locateKeyPath(text, ['models', model, 'stages'])
+      : (locateKeyPath(text, ['stages', index]) ??
+        locateKeyPath(text, ['model_registry', 'stages', index]))
+    return line ? { line } : {}
+  }
+  const scopes: (string | undefined)[] = [undefined, ...Object.keys(policy.models)]
+  for (const model of scopes) {
+    effectivePolicy(policy, model).stages.forEach((stage, index) => {
+      if (!stage.requires_approval) return
+      const scope = model ? ` (for model '${model}')` : ''
+      const location = { file, ...lineOf(model, index) }
+      const at = `${file}${location.line ? `:${location.line}` : ''}`
+      if (stage.min_approvals !== undefined && stage.min_approvals < 1) {
+        throw new ConfigurationError(
+          `Policy file ${at}: stage ${stage.name}${scope} has requires_approval: true and min_approvals: ${stage.min_approvals}, ` +
+            'which would pass with no approval; set min_approvals to 1 or more, or remove it',
+          { location }
+        )
+      }
+      if (!ENVIRONMENT_NAME.test(stageEnvironment(stage))) {
+        throw new ConfigurationError(
+          `Policy file ${at}: stage ${stage.name}${scope} requires approval but names no environment, and its name ` +
+            "is not a GitHub environment name; set environment: to the environment whose required reviewers approve it",
+          { location }
+        )
+      }
+    })
+  }
 }
 
 function checkStages(names: string[], text: string, file: string): void {

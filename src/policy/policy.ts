@@ -8,7 +8,6 @@ export interface Policy {
   source?: string
   mode: RegistryMode
   allowSkip: boolean
-  environments?: string[]
   /** Promotion order, lowest first. Archived is implicit and never listed here. */
   stages: StagePolicy[]
 }
@@ -43,6 +42,15 @@ export function findStage(policy: Policy, name: string): StagePolicy | undefined
   return mlflow ? policy.stages.find(s => mlflowStageFor(s.name) === mlflow) : undefined
 }
 
+/**
+ * The GitHub environment that guards a stage: its `environment:`, else its name lower-cased
+ * (Production → production), so the `model_registry.stages` block of an .mlflow/config.yaml,
+ * which names no environments, is guarded as written.
+ */
+export function stageEnvironment(stage: StagePolicy): string {
+  return stage.environment ?? stage.name.toLowerCase()
+}
+
 /** Index in the promotion order, or -1 (Archived and unknown stages are outside the order). */
 export function stageIndex(policy: Policy, name: string): number {
   const stage = findStage(policy, name)
@@ -67,7 +75,6 @@ export function effectivePolicy(
     ...(source ? { source } : {}),
     mode: override?.registry?.mode ?? file?.registry.mode ?? 'stages',
     allowSkip: override?.allow_skip ?? file?.allow_skip ?? false,
-    ...(file?.environments ? { environments: file.environments } : {}),
     stages
   }
 }

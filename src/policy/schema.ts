@@ -40,6 +40,9 @@ const approverListSchema = z
   .union([z.array(z.string()), z.string().transform(s => s.split(','))])
   .transform(list => list.map(a => a.trim().replace(/^@/, '')).filter(a => a !== ''))
 
+/** GitHub environment names as the suite accepts them; also what a stage name turns into. */
+export const ENVIRONMENT_NAME = /^[\w.-]+$/
+
 export const stageSchema = z
   .object({
     name: z.string().trim().min(1),
@@ -52,7 +55,7 @@ export const stageSchema = z
     environment: z
       .string()
       .trim()
-      .regex(/^[\w.-]+$/, 'use a GitHub environment name (letters, digits, . _ -)')
+      .regex(ENVIRONMENT_NAME, 'use a GitHub environment name (letters, digits, . _ -)')
       .optional(),
     min_approvals: z.number().int().min(0).max(6).optional(),
     allow_self_approval: z.boolean().default(false),
@@ -104,8 +107,6 @@ export const policyFileSchema = z.object({
   registry: registrySchema,
   /** Allows promotions that skip a stage in the order (also the allow-skip input). */
   allow_skip: z.boolean().default(false),
-  /** GitHub environments a stage may name; an unknown name would create an unprotected one. */
-  environments: z.array(z.string()).optional(),
   stages: z.array(stageSchema).optional(),
   model_registry: z
     .object({ stages: z.array(stageSchema).optional() })

@@ -3,6 +3,7 @@ import type { ModelVersion } from '../mlflow/index.js'
 import { checkApprovals } from './approval-check.js'
 import { applyMove } from './apply.js'
 import { confirmVisible } from './confirm.js'
+import { verifyGuard } from './guard.js'
 import { checkOrder } from './order.js'
 import { resolveVersion } from './resolve-version.js'
 import { findRollbackTarget } from './rollback.js'
@@ -90,7 +91,7 @@ export async function promote(
       const current = currentHolder
         ? await registry.getModelVersion(req.model, currentHolder)
         : undefined
-      const found = findRollbackTarget(
+      const found = await findRollbackTarget(
         req.model,
         primary,
         current,
@@ -126,11 +127,14 @@ export async function promote(
   let approvedBy: string[] = []
   try {
     if (pending.length > 0) {
-      if (!req.rollback && targets.stageName)
-        checkOrder(policy, version, targets.policyStage, stageName, req.allowSkip)
+      // An alias-only move that stands for a policy stage is ordered as that stage.
+      const orderName = targets.stageName ?? targets.policyStage?.name
+      if (!req.rollback && orderName)
+        checkOrder(policy, version, targets.policyStage, orderName, req.allowSkip)
       checkExpected(req, pending, v)
       if (targets.policyStage?.requires_approval) {
-        approvedBy = (await checkApprovals(targets.policyStage, deps.run, deps.approvals)).counted
+        await verifyGuard(targets.policyStage, deps, { requireDefaultBranch: true })
+        approvedBy = (await checkApprovals(targets.policyStage, deps.run, deps.github)).counted
         logger.info(`Approvals for ${targets.policyStage.name}: ${approvedBy.join(', ')}`)
       }
     } else {

@@ -87,10 +87,20 @@ export function planTargets(policy: Policy, input: TargetInputs): Targets {
     }
     if (!moves.some(m => m.kind === 'alias' && m.alias === aliasInput))
       moves.push({ kind: 'alias', alias: aliasInput })
-    if (!targets.policyStage) {
-      const byAlias = policy.stages.find(s => s.alias === aliasInput)
-      if (byAlias) targets.policyStage = byAlias
+    // An alias that stands for a policy stage (its alias:, or its name lower-cased, which the
+    // aliases mode writes when there is no alias:) is that stage: moving it alone gets the
+    // stage's order and approval checks. Matched case-insensitively, so no spelling slips past.
+    const wanted = aliasInput.toLowerCase()
+    const byAlias = policy.stages.find(
+      s => stageAlias(s).toLowerCase() === wanted || s.name.toLowerCase() === wanted
+    )
+    if (byAlias && targets.policyStage && targets.policyStage !== byAlias) {
+      throw new ConfigurationError(
+        `Input 'alias' is '${aliasInput}', the alias of stage ${byAlias.name}, but input 'stage' is ${targets.policyStage.name}; ` +
+          'promote to one stage at a time'
+      )
     }
+    if (byAlias) targets.policyStage = byAlias
   }
   return targets
 }

@@ -1,6 +1,6 @@
 import type { Clock } from '../core/time.js'
 import type { Logger } from '../core/logger.js'
-import type { ApprovalsClient } from '../github/approvals.js'
+import type { GithubClient } from '../github/approvals.js'
 import type { RunContext } from '../github/context.js'
 import type { MlflowClient, MlflowStage } from '../mlflow/index.js'
 import type { Policy } from '../policy/index.js'
@@ -45,9 +45,9 @@ export interface PromotionDeps {
    * Built only when a stage requires approval, so a missing token matters only then (and the
    * GitHub client, most of the bundle, is loaded only then).
    */
-  approvals: () => Promise<ApprovalsClient>
-  /** The workspace's audit log text, when there is one (rollback looks there first). */
-  readAuditLog: () => string | undefined
+  github: () => Promise<GithubClient>
+  /** The audit log's bytes, when there is one (rollback takes the version to restore from it). */
+  readAuditLog: () => Buffer | undefined
   clock: Clock
   random: () => number
   logger: Logger

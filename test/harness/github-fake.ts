@@ -1,89 +1,314 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 
+/**
+ * A local stand-in for the GitHub REST endpoints the promotion guard reads, in the shapes of
+ * GitHub's published description (@octokit/openapi; test/unit/github/contract.test.ts validates
+ * every answer against it) and keeping GitHub's rules:
+ *  - GET /repos/{owner}/{repo}                              → default_branch
+ *  - GET /repos/{owner}/{repo}/environments/{name}          → protection rules, branch policy
+ *  - GET /repos/{owner}/{repo}/actions/runs/{id}/approvals  → the run's reviews
+ * A review is recorded only from a required reviewer of its environment, and only the first
+ * review of each environment in a run counts: GitHub decides a pending deployment by its first
+ * review ("Only one of the required reviewers needs to approve the job for it to proceed").
+ */
 export interface FakeReview {
   login: string
-  state: 'approved' | 'rejected' | 'pending'
+  state: 'approved' | 'rejected'
   comment?: string
+  /** The environment reviewed; defaults to production. */
   environment?: string
 }
 
-/**
- * A local stand-in for GitHub's REST API, answering only
- * GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals in the documented shape
- * (an array of {environments[], state, user, comment}). Point a client at it with GITHUB_API_URL.
- */
+export interface FakeEnvironment {
+  /** Required reviewers (logins); none means the environment has no required-reviewers rule. */
+  reviewers?: string[]
+  preventSelfReview?: boolean
+  /** protected: protected branches only; custom: selected branches; none: every branch. */
+  branchPolicy?: 'protected' | 'custom' | 'none'
+}
+
 export interface GithubFake {
   uri: string
-  /** Every request seen: path and whether it carried a token. */
-  requests: { path: string; authorization: string | undefined }[]
+  /** Every request seen: method, path and whether it carried a token. */
+  requests: { method: string; path: string; authorization: string | undefined }[]
+  /** Every answer sent, for the contract test: the route template, status and body. */
+  responses: { route: string; status: number; body: unknown }[]
+  setRepository(repository: string, options: { defaultBranch: string }): void
+  setEnvironment(repository: string, name: string, settings: FakeEnvironment): void
+  /**
+   * Records reviews of a run as GitHub would, in order. Throws, as GitHub refuses it, for a
+   * reviewer who is not a required reviewer of the environment, or a second review of one
+   * environment in one run (that deployment was already decided).
+   */
   setApprovals(repository: string, runId: string, reviews: FakeReview[]): void
   close(): Promise<void>
 }
 
-function environment(name: string, id: number): Record<string, unknown> {
+const STAMP = '2026-01-01T00:00:00Z'
+
+function environmentRef(repository: string, name: string, id: number): Record<string, unknown> {
   return {
     id,
     node_id: `EN_${id}`,
     name,
-    url: `https://api.github.com/repos/acme/models/environments/${name}`,
-    html_url: `https://github.com/acme/models/deployments/activity_log?environments_filter=${name}`,
-    created_at: '2026-01-01T00:00:00Z',
-    updated_at: '2026-01-01T00:00:00Z'
+    url: `https://api.github.com/repos/${repository}/environments/${name}`,
+    html_url: `https://github.com/${repository}/deployments/activity_log?environments_filter=${name}`,
+    created_at: STAMP,
+    updated_at: STAMP
   }
 }
 
-function user(login: string, id: number): Record<string, unknown> {
+function user(login: string): Record<string, unknown> {
+  const id = 1000 + [...login].reduce((sum, c) => sum + c.charCodeAt(0), 0)
   return {
     login,
     id,
     node_id: `U_${id}`,
     avatar_url: `https://avatars.githubusercontent.com/u/${id}?v=4`,
+    gravatar_id: '',
     url: `https://api.github.com/users/${login}`,
     html_url: `https://github.com/${login}`,
+    followers_url: `https://api.github.com/users/${login}/followers`,
+    following_url: `https://api.github.com/users/${login}/following{/other_user}`,
+    gists_url: `https://api.github.com/users/${login}/gists{/gist_id}`,
+    starred_url: `https://api.github.com/users/${login}/starred{/owner}{/repo}`,
+    subscriptions_url: `https://api.github.com/users/${login}/subscriptions`,
+    organizations_url: `https://api.github.com/users/${login}/orgs`,
+    repos_url: `https://api.github.com/users/${login}/repos`,
+    events_url: `https://api.github.com/users/${login}/events{/privacy}`,
+    received_events_url: `https://api.github.com/users/${login}/received_events`,
     type: 'User',
     site_admin: false
   }
 }
 
+function repositoryBody(repository: string, defaultBranch: string): Record<string, unknown> {
+  const [owner, name] = repository.split('/')
+  const api = `https://api.github.com/repos/${repository}`
+  const urls = Object.fromEntries(
+    [
+      'archive',
+      'assignees',
+      'blobs',
+      'branches',
+      'collaborators',
+      'comments',
+      'commits',
+      'compare',
+      'contents',
+      'contributors',
+      'deployments',
+      'downloads',
+      'events',
+      'forks',
+      'git_commits',
+      'git_refs',
+      'git_tags',
+      'issue_comment',
+      'issue_events',
+      'issues',
+      'keys',
+      'labels',
+      'languages',
+      'merges',
+      'milestones',
+      'notifications',
+      'pulls',
+      'releases',
+      'stargazers',
+      'statuses',
+      'subscribers',
+      'subscription',
+      'tags',
+      'teams',
+      'trees',
+      'hooks'
+    ].map(key => [`${key}_url`, `${api}/${key}`])
+  )
+  return {
+    id: 4242,
+    node_id: 'R_4242',
+    name,
+    full_name: repository,
+    owner: user(owner ?? 'acme'),
+    private: false,
+    html_url: `https://github.com/${repository}`,
+    description: null,
+    fork: false,
+    url: api,
+    ...urls,
+    git_url: `git://github.com/${repository}.git`,
+    ssh_url: `git@github.com:${repository}.git`,
+    clone_url: `https://github.com/${repository}.git`,
+    svn_url: `https://github.com/${repository}`,
+    mirror_url: null,
+    homepage: null,
+    language: null,
+    forks_count: 0,
+    stargazers_count: 0,
+    watchers_count: 0,
+    size: 1,
+    default_branch: defaultBranch,
+    open_issues_count: 0,
+    is_template: false,
+    topics: [],
+    has_issues: true,
+    has_projects: true,
+    has_wiki: true,
+    has_pages: false,
+    has_downloads: true,
+    archived: false,
+    disabled: false,
+    visibility: 'public',
+    pushed_at: STAMP,
+    created_at: STAMP,
+    updated_at: STAMP,
+    forks: 0,
+    open_issues: 0,
+    watchers: 0,
+    network_count: 0,
+    subscribers_count: 0
+  }
+}
+
+function environmentBody(
+  repository: string,
+  name: string,
+  id: number,
+  env: FakeEnvironment
+): Record<string, unknown> {
+  const rules: Record<string, unknown>[] = []
+  if (env.reviewers && env.reviewers.length > 0) {
+    rules.push({
+      id: id * 10 + 1,
+      node_id: `GA_${id}_1`,
+      type: 'required_reviewers',
+      prevent_self_review: env.preventSelfReview ?? false,
+      reviewers: env.reviewers.map(login => ({ type: 'User', reviewer: user(login) }))
+    })
+  }
+  const policy = env.branchPolicy ?? 'none'
+  if (policy !== 'none')
+    rules.push({ id: id * 10 + 2, node_id: `GA_${id}_2`, type: 'branch_policy' })
+  return {
+    ...environmentRef(repository, name, id),
+    protection_rules: rules,
+    deployment_branch_policy:
+      policy === 'none'
+        ? null
+        : {
+            protected_branches: policy === 'protected',
+            custom_branch_policies: policy === 'custom'
+          }
+  }
+}
+
 export async function startGithubFake(): Promise<GithubFake> {
-  const runs = new Map<string, FakeReview[]>()
+  const repositories = new Map<string, string>()
+  const environments = new Map<string, { id: number; settings: FakeEnvironment }>()
+  const runs = new Map<string, { environment: string; review: FakeReview }[]>()
   const requests: GithubFake['requests'] = []
+  const responses: GithubFake['responses'] = []
+  const envKey = (repository: string, name: string): string => `${repository}#${name.toLowerCase()}`
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://fake')
-    requests.push({ path: url.pathname, authorization: req.headers.authorization })
-    const send = (status: number, body: unknown): void => {
+    requests.push({
+      method: req.method ?? '',
+      path: url.pathname,
+      authorization: req.headers.authorization
+    })
+    const send = (route: string, status: number, body: unknown): void => {
+      responses.push({ route, status, body })
       res
         .writeHead(status, { 'content-type': 'application/json; charset=utf-8' })
         .end(JSON.stringify(body))
     }
-    if (!req.headers.authorization)
-      return send(401, { message: 'Requires authentication', status: '401' })
-    const match = /^\/repos\/([^/]+)\/([^/]+)\/actions\/runs\/(\d+)\/approvals$/.exec(url.pathname)
-    const reviews =
-      match && req.method === 'GET' ? runs.get(`${match[1]}/${match[2]}#${match[3]}`) : undefined
-    if (!reviews) {
-      return send(404, {
+    const notFound = (route: string): void =>
+      send(route, 404, {
         message: 'Not Found',
         documentation_url: 'https://docs.github.com/rest',
         status: '404'
       })
+    if (!req.headers.authorization)
+      return send('', 401, { message: 'Requires authentication', status: '401' })
+    if (req.method !== 'GET') return notFound('')
+    const segments = url.pathname.split('/').map(decodeURIComponent)
+    const [, repos, owner, repo, ...rest] = segments
+    if (repos !== 'repos' || !owner || !repo) return notFound('')
+    const repository = `${owner}/${repo}`
+    if (rest.length === 0) {
+      const route = '/repos/{owner}/{repo}'
+      const branch = repositories.get(repository)
+      return branch ? send(route, 200, repositoryBody(repository, branch)) : notFound(route)
     }
-    send(
-      200,
-      reviews.map((r, i) => ({
-        environments: [environment(r.environment ?? 'production', 100 + i)],
-        state: r.state,
-        user: user(r.login, 1000 + i),
-        comment: r.comment ?? ''
-      }))
-    )
+    if (rest.length === 2 && rest[0] === 'environments') {
+      const route = '/repos/{owner}/{repo}/environments/{environment_name}'
+      const found = environments.get(envKey(repository, rest[1]!))
+      return found
+        ? send(route, 200, environmentBody(repository, rest[1]!, found.id, found.settings))
+        : notFound(route)
+    }
+    if (
+      rest.length === 4 &&
+      rest[0] === 'actions' &&
+      rest[1] === 'runs' &&
+      rest[3] === 'approvals'
+    ) {
+      const route = '/repos/{owner}/{repo}/actions/runs/{run_id}/approvals'
+      const reviews = runs.get(`${repository}#${rest[2]}`)
+      if (!reviews) return notFound(route)
+      return send(
+        route,
+        200,
+        reviews.map(({ environment, review }) => ({
+          environments: [
+            environmentRef(
+              repository,
+              environment,
+              environments.get(envKey(repository, environment))!.id
+            )
+          ],
+          state: review.state,
+          user: user(review.login),
+          comment: review.comment ?? ''
+        }))
+      )
+    }
+    notFound('')
   })
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  let nextId = 100
   return {
     uri: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     requests,
-    setApprovals: (repository, runId, reviews) => runs.set(`${repository}#${runId}`, reviews),
+    responses,
+    setRepository: (repository, { defaultBranch }) => repositories.set(repository, defaultBranch),
+    setEnvironment: (repository, name, settings) => {
+      const existing = environments.get(envKey(repository, name))
+      environments.set(envKey(repository, name), { id: existing?.id ?? nextId++, settings })
+    },
+    setApprovals: (repository, runId, reviews) => {
+      const recorded: { environment: string; review: FakeReview }[] = []
+      for (const review of reviews) {
+        const environment = review.environment ?? 'production'
+        const env = environments.get(envKey(repository, environment))
+        if (!env)
+          throw new Error(
+            `GitHub stand-in: ${repository} has no environment ${environment} to review`
+          )
+        if (!env.settings.reviewers?.some(r => r.toLowerCase() === review.login.toLowerCase()))
+          throw new Error(
+            `GitHub stand-in: ${review.login} is not a required reviewer of ${environment}; GitHub would not let them review`
+          )
+        if (recorded.some(r => r.environment.toLowerCase() === environment.toLowerCase()))
+          throw new Error(
+            `GitHub stand-in: environment ${environment} was already decided in run ${runId}; GitHub records one review per environment`
+          )
+        recorded.push({ environment, review })
+      }
+      runs.set(`${repository}#${runId}`, recorded)
+    },
     close: () => new Promise(resolve => server.close(() => resolve()))
   }
 }

@@ -1,6 +1,6 @@
 import { MemoryLogger } from '../../../src/core/logger.js'
 import { systemClock } from '../../../src/core/time.js'
-import { createApprovalsClient, type ApprovalsClient } from '../../../src/github/approvals.js'
+import { createGithubClient, type GithubClient } from '../../../src/github/approvals.js'
 import type { RunContext } from '../../../src/github/context.js'
 import { resolveConnection } from '../../../src/mlflow/connection.js'
 import { MlflowHttp, type RetryPolicy } from '../../../src/mlflow/http.js'
@@ -61,7 +61,7 @@ export function deps(
   options: {
     policy?: Policy
     run?: RunContext
-    approvals?: ApprovalsClient
+    github?: GithubClient
     githubApi?: string
     audit?: string
   } = {}
@@ -70,11 +70,9 @@ export function deps(
     registry: client,
     policy: options.policy ?? policy(),
     run: options.run ?? RUN,
-    approvals: () =>
-      Promise.resolve(
-        options.approvals ?? createApprovalsClient('ghs_test_token', options.githubApi)
-      ),
-    readAuditLog: () => options.audit,
+    github: () =>
+      Promise.resolve(options.github ?? createGithubClient('ghs_test_token', options.githubApi)),
+    readAuditLog: () => (options.audit === undefined ? undefined : Buffer.from(options.audit)),
     clock: systemClock,
     random: Math.random,
     logger: new MemoryLogger()

@@ -32,13 +32,13 @@ describe('approval rule', () => {
     ],
     ['pending reviews do not count', [approval('alice'), approval('bob', 'pending')], false]
   ])('%s', (_name, approvals, ok) => {
-    expect(evaluateApprovals(production, approvals, 'carol').ok).toBe(ok)
+    expect(evaluateApprovals(production, approvals, ['carol']).ok).toBe(ok)
   })
 
   it('counts the actor when allow_self_approval is set', () => {
     const stage = { ...production, allow_self_approval: true }
     expect(
-      evaluateApprovals(stage, [approval('alice'), approval('carol')], 'carol').counted
+      evaluateApprovals(stage, [approval('alice'), approval('carol')], ['carol']).counted
     ).toEqual(['alice', 'carol'])
   })
 })
@@ -55,8 +55,8 @@ describe('promote with a stage that requires approval', () => {
     expect(approvalCalls).toEqual(['acme/models#42'])
     expect(error.message).toMatch(/requires 2 approvals from its approvers; counted 1 \(alice\)/)
     expect(error.message).toMatch(/not in the stage's approvers: mallory/)
-    expect(error.message).toMatch(/triggered this run \(carol\).*: carol/)
-    expect(error.message).toMatch(/Who may approve: alice, bob, carol \(not carol\)/)
+    expect(error.message).toMatch(/started this run \(carol\).*: carol/)
+    expect(error.message).toMatch(/Who may approve: alice, bob, carol of environment production \(not carol\)/)
     expect(error.message).toMatch(/Nothing was changed in the registry/)
     expect(registry.writes).toEqual([])
   })

@@ -1,5 +1,6 @@
 import { MemoryLogger } from '../../../src/core/logger.js'
-import type { Approval, ApprovalsClient } from '../../../src/github/approvals.js'
+import type { Approval, GithubClient } from '../../../src/github/approvals.js'
+import type { EnvironmentSettings } from '../../../src/github/environment.js'
 import { effectivePolicy, parsePolicy, type Policy } from '../../../src/policy/index.js'
 import type { PromotionDeps, PromotionRequest } from '../../../src/promotion/index.js'
 import { FakeClock, FakeRegistry } from './fake-registry.js'
@@ -37,18 +38,30 @@ export function setup(
     approvals?: Approval[]
     audit?: string
     actor?: string
+    triggeringActor?: string
     model?: string
+    /** The run's ref; refs/heads/main (the default branch) unless set. */
+    ref?: string
+    /** Environments as GitHub describes them; each named one is protected unless given here. */
+    environments?: Record<string, EnvironmentSettings | undefined>
   } = {}
 ): Setup {
   const registry = new FakeRegistry(options.model ?? 'churn', options.versions ?? 3)
   const clock = new FakeClock()
   const logger = new MemoryLogger()
   const approvalCalls: string[] = []
-  const client: ApprovalsClient = {
+  const client: GithubClient = {
     listApprovals: (owner, repo, runId) => {
       approvalCalls.push(`${owner}/${repo}#${runId}`)
       return Promise.resolve(options.approvals ?? [])
-    }
+    },
+    getEnvironment: (_owner, _repo, name) =>
+      Promise.resolve(
+        options.environments && name in options.environments
+          ? options.environments[name]
+          : protectedEnvironment(name)
+      ),
+    getDefaultBranch: () => Promise.resolve('main')
   }
   const deps: PromotionDeps = {
     registry,
@@ -62,11 +75,12 @@ export function setup(
       runId: '42',
       runUrl: 'https://github.com/acme/models/actions/runs/42',
       actor: options.actor ?? 'octocat',
-      triggeringActor: options.actor ?? 'octocat',
-      sha: 'abc123'
+      triggeringActor: options.triggeringActor ?? options.actor ?? 'octocat',
+      sha: 'abc123',
+      ref: options.ref ?? 'refs/heads/main'
     },
-    approvals: () => Promise.resolve(client),
-    readAuditLog: () => options.audit,
+    github: () => Promise.resolve(client),
+    readAuditLog: () => (options.audit === undefined ? undefined : Buffer.from(options.audit)),
     clock,
     random: () => 0.5,
     logger
@@ -91,4 +105,14 @@ export function approval(
   environments: string[] = ['production']
 ): Approval {
   return { login, state, comment: '', environments }
+}
+
+/** An environment with required reviewers, prevent self-review and a protected-branches policy. */
+export function protectedEnvironment(name: string): EnvironmentSettings {
+  return {
+    name,
+    reviewers: [{ type: 'User', name: 'alice' }],
+    preventSelfReview: true,
+    branchPolicy: { protectedBranches: true, customBranchPolicies: false }
+  }
 }

@@ -1,10 +1,9 @@
 import { describe, expect, it } from '@jest/globals'
 import { promote } from '../../../src/promotion/index.js'
 import { previousFromAudit } from '../../../src/promotion/rollback.js'
+import { chain, event } from '../reconcile/helpers.js'
 import { request, setup } from './helpers.js'
 
-const line = (fields: Record<string, unknown>): string =>
-  JSON.stringify({ v: 1, seq: 1, event: 'promote', outcome: 'success', model: 'churn', ...fields })
 
 describe('rollback', () => {
   it("gives the stage back to the previous holder recorded in this action's tags", async () => {
@@ -25,38 +24,39 @@ describe('rollback', () => {
     expect(registry.versions.get('1')!.tags.get('mg.rollback')).toBe('true')
   })
 
-  it('prefers the audit log when it records the current holder', async () => {
-    const { registry, deps } = setup({
-      audit: [
-        line({ version: '3', to: 'Production', previous_version: '2' }),
-        line({ version: '3', to: 'alias:champion', previous_version: '1' }),
-        'not json',
-        line({ version: '3', to: 'Production', previous_version: '1', outcome: 'failure' })
-      ].join('\n')
-    })
+  it('takes the audit log when there is one, over the tags', async () => {
+    const { text } = chain([
+      event('churn', '2', 'Production'),
+      event('churn', '1', 'alias:champion'),
+      event('churn', '3', 'alias:champion', { previous_version: '1' }),
+      event('churn', '3', 'Production', { previous_version: '2' }),
+      event('churn', '3', 'Production', { previous_version: '1', outcome: 'failure' })
+    ])
+    const { registry, deps } = setup({ audit: text })
     registry.versions.get('3')!.stage = 'Production'
     registry.versions.get('3')!.tags.set('mg.previous.stage.Production', '1')
     const result = await promote(request({ stage: 'Production', rollback: true }), deps)
     expect(result.version).toBe('2')
   })
 
-  it('matches audit targets written as stage names or alias:<name>', () => {
-    const text = [
-      line({ version: '5', to: 'alias:champion', previous_version: '4' }),
-      line({ version: '5', to: 'stage:Staging', previous_version: '3' })
-    ].join('\n')
-    expect(previousFromAudit(text, 'churn', { kind: 'alias', alias: 'champion' }, '5')).toBe('4')
-    expect(
-      previousFromAudit(
-        text,
-        'churn',
-        { kind: 'stage', stage: 'Staging', archiveExisting: true },
-        '5'
-      )
-    ).toBe('3')
-    expect(
-      previousFromAudit(text, 'other', { kind: 'alias', alias: 'champion' }, '5')
-    ).toBeUndefined()
+  it('matches audit targets written as stage names or alias:<name>', async () => {
+    const bytes = Buffer.from(
+      chain([
+        event('churn', '4', 'alias:champion'),
+        event('churn', '3', 'stage:Staging'),
+        event('churn', '5', 'alias:champion', { previous_version: '4' }),
+        event('churn', '5', 'stage:Staging', { previous_version: '3' })
+      ]).text
+    )
+    await expect(
+      previousFromAudit(bytes, 'churn', { kind: 'alias', alias: 'champion' }, '5')
+    ).resolves.toBe('4')
+    await expect(
+      previousFromAudit(bytes, 'churn', { kind: 'stage', stage: 'Staging', archiveExisting: true }, '5')
+    ).resolves.toBe('3')
+    await expect(
+      previousFromAudit(bytes, 'other', { kind: 'alias', alias: 'champion' }, '5')
+    ).rejects.toThrow(/records no governed move of version 5/)
   })
 
   it('fails clearly when there is no previous version', async () => {
@@ -66,7 +66,7 @@ describe('rollback', () => {
     )
     registry.aliases.set('champion', '2')
     await expect(promote(request({ alias: 'champion', rollback: true }), deps)).rejects.toThrow(
-      /version 2 holds it, and neither the audit log nor its tag 'mg.previous.alias.champion' records a previous version/
+      /version 2 holds it, there is no audit log, and its tag 'mg.previous.alias.champion' records no previous version/
     )
     expect(registry.writes).toEqual([])
   })

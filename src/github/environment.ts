@@ -1,0 +1,142 @@
+import { z } from 'zod'
+import { ActionError } from '../core/errors.js'
+
+/**
+ * A GitHub environment's protection, as GET /repos/{owner}/{repo}/environments/{name} describes
+ * it (@octokit/openapi): `protection_rules[]` of type `required_reviewers` (reviewers, each a
+ * User or a Team, and prevent_self_review), `wait_timer` or `branch_policy`, and
+ * `deployment_branch_policy` (null when every branch may deploy).
+ */
+export interface EnvironmentSettings {
+  name: string
+  /** Undefined when the environment has no required-reviewers rule. */
+  reviewers?: EnvironmentReviewer[]
+  preventSelfReview: boolean
+  /** Null when any branch may deploy to the environment. */
+  branchPolicy: { protectedBranches: boolean; customBranchPolicies: boolean } | null
+}
+
+export interface EnvironmentReviewer {
+  type: 'User' | 'Team'
+  /** A user's login, or a team's `org/slug` when GitHub gives the organisation, else its slug. */
+  name: string
+}
+
+const reviewerSchema = z.object({
+  type: z.enum(['User', 'Team']),
+  reviewer: z
+    .object({
+      login: z.string().optional(),
+      slug: z.string().optional(),
+      organization: z.object({ login: z.string() }).passthrough().nullable().optional()
+    })
+    .passthrough()
+    .nullable()
+    .optional()
+})
+
+const environmentSchema = z.object({
+  name: z.string(),
+  protection_rules: z
+    .array(
+      z
+        .object({
+          type: z.string(),
+          prevent_self_review: z.boolean().optional(),
+          reviewers: z.array(reviewerSchema).optional()
+        })
+        .passthrough()
+    )
+    .optional()
+    .default([]),
+  deployment_branch_policy: z
+    .object({ protected_branches: z.boolean(), custom_branch_policies: z.boolean() })
+    .nullable()
+    .optional()
+})
+
+export function parseEnvironment(data: unknown, name: string): EnvironmentSettings {
+  const parsed = environmentSchema.safeParse(data)
+  if (!parsed.success)
+    throw new ActionError(`GitHub answered the request for environment '${name}' with an unexpected shape`)
+  const env = parsed.data
+  if (env.name.toLowerCase() !== name.toLowerCase())
+    throw new ActionError(
+      `GitHub answered the request for environment '${name}' with environment '${env.name}'`
+    )
+  const rule = env.protection_rules.find(r => r.type === 'required_reviewers')
+  const settings: EnvironmentSettings = {
+    name: env.name,
+    preventSelfReview: rule?.prevent_self_review === true,
+    branchPolicy: env.deployment_branch_policy
+      ? {
+          protectedBranches: env.deployment_branch_policy.protected_branches,
+          customBranchPolicies: env.deployment_branch_policy.custom_branch_policies
+        }
+      : null
+  }
+  if (rule) {
+    settings.reviewers = (rule.reviewers ?? []).map(r => ({
+      type: r.type,
+      name:
+        r.type === 'User'
+          ? (r.reviewer?.login ?? '')
+          : [r.reviewer?.organization?.login, r.reviewer?.slug].filter(Boolean).join('/')
+    }))
+  }
+  return settings
+}
+
+export interface EnvironmentFindings {
+  /** Settings that must change before the stage may be written: each names the exact setting. */
+  refusals: string[]
+  warnings: string[]
+}
+
+const SETTINGS = (repository: string, name: string): string =>
+  `Settings → Environments → ${name} in ${repository}`
+
+/**
+ * The root of trust is GitHub's configuration, which nobody with only write access can change:
+ * a guarded stage's environment must exist, have required reviewers, and let only protected or
+ * named branches deploy (else a workflow on any branch reaches its secrets). Pure, so the
+ * resolve-stage action and promote-model apply the same rules.
+ */
+export function environmentFindings(
+  settings: EnvironmentSettings | undefined,
+  name: string,
+  repository: string,
+  guarded: boolean
+): EnvironmentFindings {
+  const refusals: string[] = []
+  const warnings: string[] = []
+  if (!settings) {
+    refusals.push(
+      `Environment '${name}' does not exist in ${repository}; a job that names it would make GitHub create it with no protection. ` +
+        `Create it (Settings → Environments → New environment → ${name})` +
+        (guarded ? ', with required reviewers and a deployment branch policy' : '')
+    )
+    return { refusals, warnings }
+  }
+  if (!guarded) return { refusals, warnings }
+  if (!settings.reviewers || settings.reviewers.length === 0) {
+    refusals.push(
+      `Environment '${name}' has no required reviewers, so nobody has to approve the job that promotes; ` +
+        `in ${SETTINGS(repository, name)}, tick Required reviewers and add the people or teams who approve`
+    )
+  }
+  if (!settings.branchPolicy) {
+    refusals.push(
+      `Environment '${name}' lets every branch deploy, so a workflow on any branch reaches its secrets; ` +
+        `in ${SETTINGS(repository, name)}, set Deployment branches and tags to Protected branches only, ` +
+        'or to Selected branches and tags with only the default branch'
+    )
+  }
+  if (settings.reviewers && settings.reviewers.length > 0 && !settings.preventSelfReview) {
+    warnings.push(
+      `Environment '${name}' does not prevent self-review: the person who started a run may approve it in GitHub ` +
+        `(promote-model still does not count them); in ${SETTINGS(repository, name)}, tick Prevent self-review`
+    )
+  }
+  return { refusals, warnings }
+}
