@@ -64,6 +64,16 @@ export async function main(ctx: ActionContext<Specs>): Promise<void> {
   ctx.setOutput('model-path', outcome.modelPath)
   ctx.setOutput('model-md5', outcome.modelMd5)
   ctx.setOutput('stages-checked', outcome.stagesChecked)
+  // One JSON value built here, so a workflow passes it to audit-log whole, never by pasting
+  // outputs into a JSON string (an output could then change the structure of the input).
+  ctx.setOutput(
+    'lineage',
+    JSON.stringify({
+      'lock-sha256': outcome.lockSha256,
+      'model-md5': outcome.modelMd5,
+      verified: outcome.verified
+    })
+  )
   ctx.summary.add(outcome.summary)
   if (!outcome.verified && input['fail-on-mismatch']) {
     const [first] = outcome.problems

@@ -28,7 +28,7 @@ export interface GithubClient extends ApprovalsClient {
   getDefaultBranch(owner: string, repo: string): Promise<string>
 }
 
-const approvalsSchema = z.array(
+export const approvalsSchema = z.array(
   z.object({
     state: z.string(),
     comment: z.string().nullable().optional(),
@@ -40,7 +40,7 @@ const approvalsSchema = z.array(
   })
 )
 
-const repositorySchema = z.object({ default_branch: z.string().min(1) })
+export const repositorySchema = z.object({ default_branch: z.string().min(1) })
 
 function statusOf(error: unknown): number | undefined {
   return (error as { status?: number }).status

@@ -18,7 +18,10 @@ export interface EnvironmentSettings {
 
 export interface EnvironmentReviewer {
   type: 'User' | 'Team'
-  /** A user's login, or a team's `org/slug` when GitHub gives the organisation, else its slug. */
+  /**
+   * A user's login, or a team's `org/slug`. GitHub's Team object names no organisation login, so
+   * the org is read from its html_url (https://github.com/orgs/<org>/teams/<slug>); else the slug.
+   */
   name: string
 }
 
@@ -28,14 +31,14 @@ const reviewerSchema = z.object({
     .object({
       login: z.string().optional(),
       slug: z.string().optional(),
-      organization: z.object({ login: z.string() }).passthrough().nullable().optional()
+      html_url: z.string().optional()
     })
     .passthrough()
     .nullable()
     .optional()
 })
 
-const environmentSchema = z.object({
+export const environmentSchema = z.object({
   name: z.string(),
   protection_rules: z
     .array(
@@ -81,10 +84,15 @@ export function parseEnvironment(data: unknown, name: string): EnvironmentSettin
       name:
         r.type === 'User'
           ? (r.reviewer?.login ?? '')
-          : [r.reviewer?.organization?.login, r.reviewer?.slug].filter(Boolean).join('/')
+          : teamName(r.reviewer?.slug ?? '', r.reviewer?.html_url)
     }))
   }
   return settings
+}
+
+function teamName(slug: string, htmlUrl: string | undefined): string {
+  const org = /\/orgs\/([^/]+)\/teams\//.exec(htmlUrl ?? '')?.[1]
+  return org ? `${org}/${slug}` : slug
 }
 
 export interface EnvironmentFindings {

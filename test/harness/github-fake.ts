@@ -152,6 +152,8 @@ function repositoryBody(repository: string, defaultBranch: string): Record<strin
     default_branch: defaultBranch,
     open_issues_count: 0,
     is_template: false,
+    has_discussions: false,
+    license: null,
     topics: [],
     has_issues: true,
     has_projects: true,

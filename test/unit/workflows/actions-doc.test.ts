@@ -6,7 +6,7 @@ import path from 'node:path'
 import yaml from 'js-yaml'
 import { ROOT } from '../../harness/paths.js'
 
-const ACTIONS = ['validate-metrics', 'lineage-check', 'promote-model', 'audit-log']
+const ACTIONS = ['validate-metrics', 'lineage-check', 'promote-model', 'audit-log', 'resolve-stage']
 const script = path.join(ROOT, 'scripts', 'gen-actions-doc.mjs')
 
 describe('docs/actions.md', () => {

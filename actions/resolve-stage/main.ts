@@ -1,0 +1,63 @@
+import path from 'node:path'
+import { ConfigurationError } from '../../src/core/errors.js'
+import type { ActionContext } from '../../src/core/run.js'
+import { workspaceDir } from '../../src/core/workspace.js'
+import { runContext } from '../../src/github/context.js'
+import { loadPolicy } from '../../src/policy/index.js'
+import { resolveStage } from '../../src/promotion/index.js'
+import type { inputs } from './inputs.js'
+
+type Specs = typeof inputs.specs
+
+export async function main(ctx: ActionContext<Specs>): Promise<void> {
+  const { inputs: input, logger, env } = ctx
+  const model = input['model-name']
+  // The policy is required here: the workflow governs by it, and without one no stage needs approval.
+  const policyPath = path.posix.join(input['policy-root'], input['policy-file'])
+  const policy = loadPolicy({
+    policyFile: policyPath,
+    workspace: workspaceDir(env),
+    model,
+    logger
+  })
+  const run = runContext(env)
+  const resolved = await resolveStage(
+    {
+      model,
+      version: input.version ?? '',
+      targetStage: input['target-stage'],
+      justification: input.justification ?? '',
+      rollback: input.rollback
+    },
+    policy,
+    {
+      run,
+      logger,
+      github: async () => {
+        const token = input['github-token'] ?? env.GITHUB_TOKEN?.trim()
+        if (!token) {
+          throw new ConfigurationError(
+            "Input 'github-token' is empty; pass github-token: ${{ github.token }} and give the job 'actions: read', so the stage's environment can be checked in GitHub"
+          )
+        }
+        ctx.setSecret(token)
+        const { createGithubClient } = await import('../../src/github/approvals.js')
+        return createGithubClient(token, run.apiUrl)
+      }
+    }
+  )
+  ctx.setOutput('stage', resolved.stage)
+  ctx.setOutput('environment', resolved.environment)
+  ctx.setOutput('from-stage', resolved.fromStage)
+  ctx.setOutput('guarded', String(resolved.guarded))
+  ctx.setOutput('default-branch', resolved.defaultBranch)
+  ctx.setOutput('policy-path', policyPath)
+  logger.info(
+    `Target stage ${resolved.stage}, guarded by environment ${resolved.environment}` +
+      (resolved.guarded ? ' (required reviewers and a deployment branch policy verified)' : '')
+  )
+  ctx.summary.add(
+    `### Target stage\n\n| stage | environment | from | approval |\n| --- | --- | --- | --- |\n` +
+      `| ${resolved.stage} | ${resolved.environment} | ${resolved.fromStage} | ${resolved.guarded ? 'required; environment protection verified' : 'not required'} |\n`
+  )
+}

@@ -1,0 +1,70 @@
+import { ConfigurationError } from '../core/errors.js'
+import { findStage, stageEnvironment, type Policy } from '../policy/index.js'
+import { verifyGuard, type GuardDeps } from './guard.js'
+
+export interface StageRequest {
+  model: string
+  /** The version number to promote; empty with rollback. */
+  version: string
+  targetStage: string
+  justification: string
+  rollback: boolean
+}
+
+export interface ResolvedStage {
+  /** The stage as the policy spells it. */
+  stage: string
+  /** The GitHub environment the promote job names (checked in GitHub). */
+  environment: string
+  /** The stage below it in the order (None for the first), or Archived for a rollback. */
+  fromStage: string
+  /** True when the stage requires approval, so its environment's protection was verified. */
+  guarded: boolean
+  defaultBranch: string
+}
+
+const VERSION_NUMBER = /^[1-9]\d{0,9}$/
+
+/**
+ * The approval workflow's first step: the target stage of the policy (read from the default
+ * branch by the workflow), the environment that guards it, and GitHub's settings for that
+ * environment, all checked before any job names the environment. A job that names an environment
+ * that does not exist makes GitHub create it unprotected, so a missing one is refused here.
+ */
+export async function resolveStage(
+  req: StageRequest,
+  policy: Policy,
+  deps: GuardDeps
+): Promise<ResolvedStage> {
+  if (req.rollback && req.version) {
+    throw new ConfigurationError(
+      "Input 'version' must be empty with rollback: the version given back is the previous holder"
+    )
+  }
+  if (!req.rollback && !VERSION_NUMBER.test(req.version)) {
+    throw new ConfigurationError(
+      `Input 'version' is '${req.version}'; give the model version number to promote`
+    )
+  }
+  const stage = findStage(policy, req.targetStage)
+  if (!stage || req.targetStage.toLowerCase() === 'archived') {
+    throw new ConfigurationError(
+      `Input 'target-stage' is '${req.targetStage}', which is not a stage of ${policy.source ?? 'the policy'}; ` +
+        `use one of: ${policy.stages.map(s => s.name).join(', ')}`
+    )
+  }
+  if (stage.name.toLowerCase() === 'production' && !req.justification.trim()) {
+    throw new ConfigurationError(
+      "Input 'justification' is empty; a promotion to Production needs one"
+    )
+  }
+  const verdict = await verifyGuard(stage, deps, { requireDefaultBranch: stage.requires_approval })
+  const index = policy.stages.indexOf(stage)
+  return {
+    stage: stage.name,
+    environment: stageEnvironment(stage),
+    fromStage: req.rollback ? 'Archived' : index > 0 ? policy.stages[index - 1]!.name : 'None',
+    guarded: verdict.guarded,
+    defaultBranch: verdict.defaultBranch
+  }
+}

@@ -1,0 +1,138 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { z } from 'zod'
+import {
+  approvalsSchema,
+  createGithubClient,
+  repositorySchema
+} from '../../../src/github/approvals.js'
+import { environmentSchema } from '../../../src/github/environment.js'
+import { startGithubFake, type GithubFake } from '../../harness/github-fake.js'
+import { hasField, responseErrors, responseSchema } from '../../harness/openapi.js'
+
+/**
+ * The GitHub stand-in and the client, held to GitHub's published REST description
+ * (@octokit/openapi): every answer the stand-in gives validates against the endpoint's schema,
+ * every field the client's zod schemas read exists in it, and the stand-in keeps GitHub's rules.
+ */
+const ROUTES = {
+  repository: '/repos/{owner}/{repo}',
+  environment: '/repos/{owner}/{repo}/environments/{environment_name}',
+  approvals: '/repos/{owner}/{repo}/actions/runs/{run_id}/approvals'
+}
+
+/** Every leaf field path a zod schema reads, arrays written as []. */
+function fieldPaths(schema: z.ZodType, prefix: string[] = []): string[][] {
+  if (
+    schema instanceof z.ZodOptional ||
+    schema instanceof z.ZodNullable ||
+    schema instanceof z.ZodDefault
+  )
+    return fieldPaths(schema.unwrap() as z.ZodType, prefix)
+  if (schema instanceof z.ZodArray)
+    return fieldPaths(schema.element as z.ZodType, [...prefix, '[]'])
+  if (schema instanceof z.ZodObject)
+    return Object.entries(schema.shape as Record<string, z.ZodType>).flatMap(([key, field]) =>
+      fieldPaths(field, [...prefix, key])
+    )
+  return [prefix]
+}
+
+describe('the client reads only fields GitHub documents', () => {
+  it.each([
+    ['approvals', approvalsSchema, ROUTES.approvals],
+    ['environment', environmentSchema, ROUTES.environment],
+    ['repository', repositorySchema, ROUTES.repository]
+  ] as const)('%s', (_name, schema, route) => {
+    const documented = responseSchema('get', route, '200')
+    const paths = fieldPaths(schema)
+    expect(paths.length).toBeGreaterThan(0)
+    const missing = paths.filter(p => !hasField(documented, p)).map(p => p.join('.'))
+    expect(missing).toEqual([])
+  })
+
+  it('would notice a field GitHub does not have', () => {
+    const documented = responseSchema('get', ROUTES.environment, '200')
+    expect(
+      hasField(documented, ['protection_rules', '[]', 'reviewers', '[]', 'reviewer', 'login'])
+    ).toBe(true)
+    expect(hasField(documented, ['protection_rules', '[]', 'required_approvals'])).toBe(false)
+  })
+})
+
+describe("the GitHub stand-in answers in GitHub's shapes and keeps its rules", () => {
+  let github: GithubFake
+  beforeAll(async () => {
+    github = await startGithubFake()
+    github.setRepository('acme/models', { defaultBranch: 'main' })
+    github.setEnvironment('acme/models', 'production', {
+      reviewers: ['alice', 'bob'],
+      preventSelfReview: true,
+      branchPolicy: 'protected'
+    })
+    github.setEnvironment('acme/models', 'staging', {
+      reviewers: ['carol'],
+      branchPolicy: 'custom'
+    })
+    github.setEnvironment('acme/models', 'sandbox', {})
+    github.setApprovals('acme/models', '7', [
+      { login: 'alice', state: 'approved', comment: 'ok', environment: 'production' },
+      { login: 'carol', state: 'rejected', environment: 'staging' }
+    ])
+  })
+  afterAll(() => github.close())
+
+  it('validates every answer against @octokit/openapi', async () => {
+    const client = createGithubClient('ghs_contract', github.uri)
+    expect(await client.getDefaultBranch('acme', 'models')).toBe('main')
+    const production = await client.getEnvironment('acme', 'models', 'production')
+    expect(production).toEqual({
+      name: 'production',
+      reviewers: [
+        { type: 'User', name: 'alice' },
+        { type: 'User', name: 'bob' }
+      ],
+      preventSelfReview: true,
+      branchPolicy: { protectedBranches: true, customBranchPolicies: false }
+    })
+    expect(await client.getEnvironment('acme', 'models', 'sandbox')).toEqual({
+      name: 'sandbox',
+      preventSelfReview: false,
+      branchPolicy: null
+    })
+    expect(await client.getEnvironment('acme', 'models', 'missing')).toBeUndefined()
+    expect(await client.listApprovals('acme', 'models', '7')).toEqual([
+      { login: 'alice', state: 'approved', comment: 'ok', environments: ['production'] },
+      { login: 'carol', state: 'rejected', comment: '', environments: ['staging'] }
+    ])
+    const answered = github.responses.filter(r => r.status === 200)
+    expect(new Set(answered.map(r => r.route))).toEqual(new Set(Object.values(ROUTES)))
+    for (const { route, status, body } of answered)
+      expect({ route, errors: responseErrors('get', route, status, body) }).toEqual({
+        route,
+        errors: []
+      })
+  })
+
+  it('would notice an answer GitHub never gives', () => {
+    expect(
+      responseErrors('get', ROUTES.approvals, 200, [{ state: 'approved', environments: [{}] }])
+    ).not.toEqual([])
+  })
+
+  it('records one review per environment per run, from required reviewers only', () => {
+    expect(() =>
+      github.setApprovals('acme/models', '8', [
+        { login: 'alice', state: 'approved', environment: 'production' },
+        { login: 'bob', state: 'approved', environment: 'production' }
+      ])
+    ).toThrow(/already decided in run 8/)
+    expect(() =>
+      github.setApprovals('acme/models', '9', [{ login: 'mallory', state: 'approved' }])
+    ).toThrow(/mallory is not a required reviewer of production/)
+    expect(() =>
+      github.setApprovals('acme/models', '9', [
+        { login: 'alice', state: 'approved', environment: 'sandbox' }
+      ])
+    ).toThrow(/not a required reviewer of sandbox/)
+  })
+})
