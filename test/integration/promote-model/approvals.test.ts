@@ -21,7 +21,6 @@ const POLICY = `stages:
     requires_approval: true
     environment: production
     approvers: [alice, bob, carol]
-    min_approvals: 2
 `
 
 /**
@@ -37,6 +36,13 @@ describe('approvals', () => {
 
   beforeAll(async () => {
     github = await startGithubFake()
+    github.setRepository('acme/models', { defaultBranch: 'main' })
+    // mallory is a required reviewer in GitHub but not one of the policy's approvers.
+    github.setEnvironment('acme/models', 'production', {
+      reviewers: ['alice', 'bob', 'carol', 'mallory'],
+      preventSelfReview: true,
+      branchPolicy: 'protected'
+    })
     seed(mlflow.uri, [
       { op: 'run', experiment: 'promote-model-approvals' },
       ...modelOps(model, 2),
@@ -60,60 +66,40 @@ describe('approvals', () => {
   }
 
   it.each([
-    [
-      'rejected',
-      [
-        { login: 'alice', state: 'approved' },
-        { login: 'bob', state: 'rejected' }
-      ],
-      'octocat',
-      /Rejected by: bob/
-    ],
+    ['rejected', [{ login: 'bob', state: 'rejected' }], 'octocat', /Rejected by: bob/],
     [
       'self-approval',
-      [
-        { login: 'alice', state: 'approved' },
-        { login: 'carol', state: 'approved' }
-      ],
+      [{ login: 'carol', state: 'approved' }],
       'carol',
-      /triggered this run \(carol\)/
+      /started this run \(carol\)/
     ],
     [
       'an approver not on the list',
-      [
-        { login: 'alice', state: 'approved' },
-        { login: 'mallory', state: 'approved' }
-      ],
+      [{ login: 'mallory', state: 'approved' }],
       'octocat',
       /not in the stage's approvers: mallory/
     ],
-    [
-      'too few approvers',
-      [{ login: 'alice', state: 'approved' }],
-      'octocat',
-      /requires 2 approvals from its approvers; counted 1 \(alice\)/
-    ]
+    ['no approval', [], 'octocat', /requires 1 approval from its approvers; counted 0/]
   ] as const)('refuses %s before touching the registry', async (_case, reviews, actor, message) => {
     const error = await failure(attempt([...reviews], actor))
     expect(error.message).toMatch(message)
-    expect(error.message).toMatch(/Who may approve: alice, bob, carol/)
+    expect(error.message).toMatch(/Who may approve: alice, bob, carol of environment production/)
     expect(error.message).toMatch(/Nothing was changed in the registry/)
     expect((await client.getModelVersion(model, '1')).current_stage).toBe('Staging')
   })
 
-  it('promotes with two listed approvers and records them', async () => {
+  it('promotes with a listed approver and records them', async () => {
     const result = await attempt([
-      { login: 'alice', state: 'approved' },
       { login: 'bob', state: 'approved', comment: 'metrics look good' }
     ])
-    expect(result.approvedBy).toEqual(['alice', 'bob'])
+    expect(result.approvedBy).toEqual(['bob'])
     expect(github.requests.every(r => r.authorization === 'token ghs_test_token')).toBe(true)
     expect(github.requests.map(r => r.path)).toContain(
       `/repos/acme/models/actions/runs/${runId - 1}/approvals`
     )
     const end = (dumpModels(mlflow.uri, [model, model]) as Record<string, DumpedModel>)[model]!
     expect(stages(end)).toEqual({ 1: 'Production', 2: 'None' })
-    expect(end.versions[0]!.tags['model_governance.approved_by']).toBe('alice,bob')
+    expect(end.versions[0]!.tags['model_governance.approved_by']).toBe('bob')
   })
 
   it('explains a token without actions: read', async () => {

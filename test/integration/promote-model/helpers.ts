@@ -53,7 +53,8 @@ export const RUN: RunContext = {
   runUrl: 'https://github.com/acme/models/actions/runs/4242',
   actor: 'octocat',
   triggeringActor: 'octocat',
-  sha: '0123456789abcdef0123456789abcdef01234567'
+  sha: '0123456789abcdef0123456789abcdef01234567',
+  ref: 'refs/heads/main'
 }
 
 export function deps(
