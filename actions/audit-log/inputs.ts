@@ -27,6 +27,7 @@ export const inputs = defineInputs({
   metrics: optionalString(),
   gates: optionalString(),
   lineage: optionalString(),
+  'sign-off': optionalString(),
   ...connectionInputs,
   ...policyInputs,
   'fail-on-drift': boolean(true),

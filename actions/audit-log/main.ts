@@ -5,6 +5,7 @@ import type { AuditApproval } from '../../src/audit/entry.js'
 import { currentBranch, GitAuditStore, repositoryPath } from '../../src/audit/git-store.js'
 import { GraphqlAuditStore } from '../../src/audit/graphql-store.js'
 import { inspectFile } from '../../src/audit/inspect.js'
+import { labelRoles } from '../../src/audit/sign-off.js'
 import { chainStatus, renderAppended, renderEntries } from '../../src/audit/render.js'
 import { ActionError, ConfigurationError, errorMessage } from '../../src/core/errors.js'
 import type { ActionContext } from '../../src/core/run.js'
@@ -170,7 +171,12 @@ async function append(ctx: Context, file: string): Promise<void> {
   const git = createGitRunner(ctx.logger, repoDir)
   const context = runContext(ctx.env)
   const notes: string[] = []
-  const approvals = await readApprovals(ctx, context, notes)
+  const labelled = labelRoles(await readApprovals(ctx, context, notes), input['sign-off'])
+  if (labelled.note) {
+    ctx.logger.warning(labelled.note)
+    notes.push(labelled.note)
+  }
+  const approvals = labelled.approvals
   const built = buildEntry(
     {
       event: input.event,

@@ -52,12 +52,18 @@ export async function main(ctx: ActionContext<Specs>): Promise<void> {
   ctx.setOutput('guarded', String(resolved.guarded))
   ctx.setOutput('default-branch', resolved.defaultBranch)
   ctx.setOutput('policy-path', policyPath)
+  ctx.setOutput('sign-off', JSON.stringify(resolved.signOff))
   logger.info(
     `Target stage ${resolved.stage}, guarded by environment ${resolved.environment}` +
       (resolved.guarded ? ' (required reviewers and a deployment branch policy verified)' : '')
   )
+  const approval = !resolved.guarded
+    ? 'not required'
+    : resolved.signOff.length
+      ? `sign-off by ${resolved.signOff.map(r => `${r.role} (environment ${r.environment})`).join(', ')}`
+      : `required reviewers of ${resolved.environment}`
   ctx.summary.add(
     `### Target stage\n\n| stage | environment | from | approval |\n| --- | --- | --- | --- |\n` +
-      `| ${resolved.stage} | ${resolved.environment} | ${resolved.fromStage} | ${resolved.guarded ? 'required; environment protection verified' : 'not required'} |\n`
+      `| ${resolved.stage} | ${resolved.environment} | ${resolved.fromStage} | ${approval} |\n`
   )
 }

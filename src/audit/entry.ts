@@ -19,6 +19,8 @@ export interface AuditApproval {
   state: string
   comment: string
   environments: string[]
+  /** The sign_off role whose environment the review was for, when the stage declares roles. */
+  role?: string
 }
 
 export interface AuditEntry {

@@ -101,6 +101,17 @@ export function approvedLogins(approvals: AuditApproval[]): string[] {
   return [...new Set(approvals.filter(a => a.state === 'approved').map(a => a.login))]
 }
 
+/** Approvers for people to read: `alice (data-science-lead)` when the review carries its role. */
+export function approvalLabels(approvals: AuditApproval[]): string[] {
+  return [
+    ...new Set(
+      approvals
+        .filter(a => a.state === 'approved')
+        .map(a => (typeof a.role === 'string' && a.role ? `${a.login} (${a.role})` : a.login))
+    )
+  ]
+}
+
 /** `Audit: <event> <model> v<version> <from>→<to> by <actor> (approved by <logins>)`, on one line. */
 export function commitMessage(fields: EntryFields): string {
   const logins = approvedLogins(fields.approvals)

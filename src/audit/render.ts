@@ -1,7 +1,7 @@
 import { heading, markdownTable } from '../core/summary.js'
 import type { ChainResult } from './chain.js'
 import type { AuditEntry } from './entry.js'
-import { approvedLogins } from './format.js'
+import { approvalLabels } from './format.js'
 
 const REASON_SHOWN = 140
 
@@ -49,7 +49,7 @@ export function renderEntries(file: string, entries: AuditEntry[], chain: ChainR
     `${plain(e.from)} → ${plain(e.to)}`,
     plain(e.previous_version),
     plain(e.actor),
-    plain(Array.isArray(e.approvals) ? approvedLogins(e.approvals).join(', ') : ''),
+    plain(Array.isArray(e.approvals) ? approvalLabels(e.approvals).join(', ') : ''),
     plain(shorten(String(e.reason ?? ''), REASON_SHOWN)),
     plain(String(e.git_commit ?? '').slice(0, 12)),
     runLink(e)
@@ -107,7 +107,7 @@ export function renderAppended(
         ['from → to', `${plain(entry.from)} → ${plain(entry.to)}`],
         ['previous version', plain(entry.previous_version)],
         ['actor / triggered by', `${plain(entry.actor)} / ${plain(entry.triggered_by)}`],
-        ['approved by', plain(approvedLogins(entry.approvals).join(', ') || 'none')],
+        ['approved by', plain(approvalLabels(entry.approvals).join(', ') || 'none')],
         ['reason', plain(entry.reason)],
         ['run', runLink(entry)],
         ['registry', plain(entry.registry)]

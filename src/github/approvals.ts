@@ -26,7 +26,18 @@ export interface GithubClient extends ApprovalsClient {
   getEnvironment(owner: string, repo: string, name: string): Promise<EnvironmentSettings | undefined>
   /** GET /repos/{owner}/{repo} → default_branch (needs `contents: read` or metadata). */
   getDefaultBranch(owner: string, repo: string): Promise<string>
+  /**
+   * Whether `username` is an active member of `org/slug`: GET /orgs/{org}/teams/{team_slug} (the
+   * token must see the team; a 404 there is TeamUnreadableError, not "no member"), then
+   * GET /orgs/{org}/teams/{team_slug}/memberships/{username} (404: not a member). A workflow's
+   * GITHUB_TOKEN cannot read organisation teams; a GitHub App installation token with
+   * Members: read can.
+   */
+  teamMembership(org: string, slug: string, username: string): Promise<'active' | 'pending' | 'none'>
 }
+
+/** The token cannot see a team, so membership cannot be established either way. */
+export class TeamUnreadableError extends ActionError {}
 
 export const approvalsSchema = z.array(
   z.object({
@@ -41,6 +52,8 @@ export const approvalsSchema = z.array(
 )
 
 export const repositorySchema = z.object({ default_branch: z.string().min(1) })
+export const teamSchema = z.object({ slug: z.string() })
+export const membershipSchema = z.object({ state: z.enum(['active', 'pending']) })
 
 function statusOf(error: unknown): number | undefined {
   return (error as { status?: number }).status
@@ -125,6 +138,45 @@ export function createGithubClient(token: string, apiUrl?: string): GithubClient
       if (!parsed.success)
         throw new ActionError(`GitHub answered GET /repos/${owner}/${repo} with no default_branch`)
       return parsed.data.default_branch
+    },
+
+    async teamMembership(org, slug, username) {
+      const team = `@${org}/${slug}`
+      try {
+        const data = (
+          await octokit.request('GET /orgs/{org}/teams/{team_slug}', { org, team_slug: slug })
+        ).data as unknown
+        if (!teamSchema.safeParse(data).success)
+          throw new ActionError(`GitHub answered the request for team ${team} with an unexpected shape`)
+      } catch (error) {
+        if (error instanceof ActionError) throw error
+        const status = statusOf(error)
+        throw new TeamUnreadableError(
+          `The github-token cannot read team ${team}${status ? ` (HTTP ${status})` : ''}`,
+          { cause: error }
+        )
+      }
+      let data: unknown
+      try {
+        data = (
+          await octokit.request('GET /orgs/{org}/teams/{team_slug}/memberships/{username}', {
+            org,
+            team_slug: slug,
+            username
+          })
+        ).data
+      } catch (error) {
+        const status = statusOf(error)
+        if (status === 404) return 'none'
+        throw new TeamUnreadableError(
+          `The github-token cannot read the membership of ${username} in team ${team}${status ? ` (HTTP ${status})` : ''}`,
+          { cause: error }
+        )
+      }
+      const parsed = membershipSchema.safeParse(data)
+      if (!parsed.success)
+        throw new ActionError(`GitHub answered the membership request for team ${team} with an unexpected shape`)
+      return parsed.data.state
     }
   }
 }

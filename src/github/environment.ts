@@ -105,16 +105,24 @@ const SETTINGS = (repository: string, name: string): string =>
   `Settings → Environments → ${name} in ${repository}`
 
 /**
+ * What an environment must enforce: `approval` for an environment whose reviewers approve (required
+ * reviewers and a deployment branch policy), `secrets` for the one that only releases the registry
+ * credential to the promote job (a deployment branch policy), `exists` for an unguarded stage.
+ */
+export type EnvironmentRole = 'approval' | 'secrets' | 'exists'
+
+/**
  * The root of trust is GitHub's configuration, which nobody with only write access can change:
- * a guarded stage's environment must exist, have required reviewers, and let only protected or
- * named branches deploy (else a workflow on any branch reaches its secrets). Pure, so the
- * resolve-stage action and promote-model apply the same rules.
+ * an environment a job names must exist (GitHub would create it unprotected), an environment that
+ * approves must have required reviewers, and either must let only protected or named branches
+ * deploy (else a workflow on any branch reaches its secrets). Pure, so the resolve-stage action
+ * and promote-model apply the same rules.
  */
 export function environmentFindings(
   settings: EnvironmentSettings | undefined,
   name: string,
   repository: string,
-  guarded: boolean
+  role: EnvironmentRole
 ): EnvironmentFindings {
   const refusals: string[] = []
   const warnings: string[] = []
@@ -122,14 +130,18 @@ export function environmentFindings(
     refusals.push(
       `Environment '${name}' does not exist in ${repository}; a job that names it would make GitHub create it with no protection. ` +
         `Create it (Settings → Environments → New environment → ${name})` +
-        (guarded ? ', with required reviewers and a deployment branch policy' : '')
+        (role === 'approval'
+          ? ', with required reviewers and a deployment branch policy'
+          : role === 'secrets'
+            ? ', with a deployment branch policy'
+            : '')
     )
     return { refusals, warnings }
   }
-  if (!guarded) return { refusals, warnings }
-  if (!settings.reviewers || settings.reviewers.length === 0) {
+  if (role === 'exists') return { refusals, warnings }
+  if (role === 'approval' && (!settings.reviewers || settings.reviewers.length === 0)) {
     refusals.push(
-      `Environment '${name}' has no required reviewers, so nobody has to approve the job that promotes; ` +
+      `Environment '${name}' has no required reviewers, so nobody has to approve the job that names it; ` +
         `in ${SETTINGS(repository, name)}, tick Required reviewers and add the people or teams who approve`
     )
   }
@@ -140,7 +152,7 @@ export function environmentFindings(
         'or to Selected branches and tags with only the default branch'
     )
   }
-  if (settings.reviewers && settings.reviewers.length > 0 && !settings.preventSelfReview) {
+  if (role === 'approval' && settings.reviewers && settings.reviewers.length > 0 && !settings.preventSelfReview) {
     warnings.push(
       `Environment '${name}' does not prevent self-review: the person who started a run may approve it in GitHub ` +
         `(promote-model still does not count them); in ${SETTINGS(repository, name)}, tick Prevent self-review`

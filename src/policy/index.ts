@@ -5,7 +5,8 @@ export {
   mlflowStageFor,
   stageIndex,
   stageEnvironment,
+  signOffRoles,
   DEFAULT_STAGES,
   type Policy
 } from './policy.js'
-export type { StagePolicy, RegistryMode, PolicyFile } from './schema.js'
+export type { StagePolicy, RegistryMode, PolicyFile, SignOffRole } from './schema.js'

@@ -1,11 +1,17 @@
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import yaml from 'js-yaml'
-import { ConfigurationError } from '../core/errors.js'
+import { ConfigurationError, type SourceLocation } from '../core/errors.js'
 import type { Logger } from '../core/logger.js'
 import { formatKeyPath, locateKeyPath } from './locate.js'
 import { effectivePolicy, stageEnvironment, type Policy } from './policy.js'
-import { ENVIRONMENT_NAME, KNOWN_TOP_LEVEL_KEYS, policyFileSchema, type PolicyFile } from './schema.js'
+import {
+  ENVIRONMENT_NAME,
+  KNOWN_TOP_LEVEL_KEYS,
+  policyFileSchema,
+  type PolicyFile,
+  type StagePolicy
+} from './schema.js'
 
 export const DEFAULT_POLICY_PATH = '.github/model-governance.yml'
 
@@ -93,10 +99,11 @@ function checkApprovalRules(policy: PolicyFile, text: string, file: string): voi
   const scopes: (string | undefined)[] = [undefined, ...Object.keys(policy.models)]
   for (const model of scopes) {
     effectivePolicy(policy, model).stages.forEach((stage, index) => {
-      if (!stage.requires_approval) return
       const scope = model ? ` (for model '${model}')` : ''
       const location = { file, ...lineOf(model, index) }
       const at = `${file}${location.line ? `:${location.line}` : ''}`
+      checkSignOff(stage, `Policy file ${at}: stage ${stage.name}${scope}`, location)
+      if (!stage.requires_approval) return
       if (stage.min_approvals !== undefined && stage.min_approvals < 1) {
         throw new ConfigurationError(
           `Policy file ${at}: stage ${stage.name}${scope} has requires_approval: true and min_approvals: ${stage.min_approvals}, ` +
@@ -112,6 +119,70 @@ function checkApprovalRules(policy: PolicyFile, text: string, file: string): voi
         )
       }
     })
+  }
+}
+
+const SIGN_OFF_EXAMPLE =
+  'sign_off:\n  - role: data-science-lead\n    environment: production-ds\n    approvers: [\'@acme/ds-leads\']\n' +
+  '  - role: mlops-engineer\n    environment: production-ops\n    approvers: [carol, dave]'
+
+/**
+ * Approval rules GitHub can meet. GitHub decides a pending deployment by its first review, so an
+ * environment yields at most one approval per run: a stage needing N people needs N roles, each
+ * with an environment of its own.
+ */
+function checkSignOff(stage: StagePolicy, where: string, location: SourceLocation): void {
+  const roles = stage.sign_off
+  if (!roles) {
+    if ((stage.min_approvals ?? 1) > 1) {
+      throw new ConfigurationError(
+        `${where} has min_approvals: ${stage.min_approvals}, but one environment yields at most one approval per run ` +
+          `(GitHub proceeds on the first review). To require ${stage.min_approvals} people, declare one sign_off role each, ` +
+          `every role with its own environment:\n${SIGN_OFF_EXAMPLE}`,
+        { location }
+      )
+    }
+    return
+  }
+  if (!stage.requires_approval)
+    throw new ConfigurationError(`${where} declares sign_off but not requires_approval: true; set it`, { location })
+  if (stage.approvers.length > 0)
+    throw new ConfigurationError(
+      `${where} has both approvers and sign_off; with sign_off, list the approvers under each role`,
+      { location }
+    )
+  const own = stageEnvironment(stage).toLowerCase()
+  const shared = roles.find(r => r.environment.toLowerCase() === own)
+  if (shared) {
+    throw new ConfigurationError(
+      `${where}: role ${shared.role} uses environment '${shared.environment}', which is the stage's own environment; ` +
+        "the stage's environment releases the registry credential to the promote job after the roles signed off, " +
+        'so give the role an environment of its own (or set the stage\'s environment: to another one)',
+      { location }
+    )
+  }
+  const seen = { role: new Set<string>(), environment: new Set<string>() }
+  for (const role of roles) {
+    for (const key of ['role', 'environment'] as const) {
+      const value = role[key].toLowerCase()
+      if (seen[key].has(value)) {
+        throw new ConfigurationError(
+          `${where}: sign_off names ${key} '${role[key]}' twice; ` +
+            (key === 'environment'
+              ? 'one environment yields one approval per run, so each role needs an environment of its own'
+              : 'give each role its own name'),
+          { location }
+        )
+      }
+      seen[key].add(value)
+    }
+  }
+  if ((stage.min_approvals ?? roles.length) > roles.length) {
+    throw new ConfigurationError(
+      `${where} has min_approvals: ${stage.min_approvals}, but its sign_off roles can deliver at most ${roles.length} ` +
+        '(one per environment); add roles or lower min_approvals',
+      { location }
+    )
   }
 }
 

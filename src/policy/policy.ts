@@ -1,5 +1,5 @@
 import type { MlflowStage } from '../mlflow/registry.js'
-import type { PolicyFile, RegistryMode, StagePolicy } from './schema.js'
+import type { PolicyFile, RegistryMode, SignOffRole, StagePolicy } from './schema.js'
 import { stageSchema } from './schema.js'
 
 /** The policy as the actions use it: one model's effective stages, in order. */
@@ -49,6 +49,19 @@ export function findStage(policy: Policy, name: string): StagePolicy | undefined
  */
 export function stageEnvironment(stage: StagePolicy): string {
   return stage.environment ?? stage.name.toLowerCase()
+}
+
+/**
+ * The roles that must approve a stage. Without `sign_off:` there is one, the stage's own
+ * environment with the stage's approvers: GitHub decides a deployment by its first review, so one
+ * environment yields at most one approval per run, and N people need N environments.
+ */
+export function signOffRoles(stage: StagePolicy): SignOffRole[] {
+  return (
+    stage.sign_off ?? [
+      { role: stage.name, environment: stageEnvironment(stage), approvers: stage.approvers }
+    ]
+  )
 }
 
 /** Index in the promotion order, or -1 (Archived and unknown stages are outside the order). */

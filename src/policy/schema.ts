@@ -36,12 +36,40 @@ const gatesSchema = z
   .union([z.array(z.string()), z.string().transform(text => text.split('\n'))])
   .transform(lines => lines.map(l => l.trim()).filter(l => l !== ''))
 
+/** A GitHub login: letters, digits and single hyphens, at most 39 characters. */
+const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/
+/** A team, written @org/team-slug. */
+const TEAM = /^@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9][A-Za-z0-9._-]*$/
+
+/**
+ * Approvers: GitHub logins (a leading @ is dropped: @alice is alice) and teams written
+ * @org/team-slug, kept with their @ so they are never compared as logins. Anything else is refused:
+ * it could never match a reviewer.
+ */
 const approverListSchema = z
   .union([z.array(z.string()), z.string().transform(s => s.split(','))])
-  .transform(list => list.map(a => a.trim().replace(/^@/, '')).filter(a => a !== ''))
+  .transform(list => list.map(a => a.trim()).filter(a => a !== ''))
+  .transform(list => list.map(a => (TEAM.test(a) ? a.toLowerCase() : a.replace(/^@/, ''))))
+  .refine(list => list.every(a => a.startsWith('@') || LOGIN.test(a)), {
+    message:
+      'an approver is a GitHub login (alice) or a team written @org/team-slug; check the spelling'
+  })
 
 /** GitHub environment names as the suite accepts them; also what a stage name turns into. */
 export const ENVIRONMENT_NAME = /^[\w.-]+$/
+
+/** One role that must sign off a stage: the environment whose required reviewers stand for it. */
+export const signOffSchema = z
+  .object({
+    role: z.string().trim().min(1),
+    environment: z
+      .string()
+      .trim()
+      .regex(/^[\w.-]+$/, 'use a GitHub environment name (letters, digits, . _ -)'),
+    approvers: approverListSchema.default([])
+  })
+  .strict()
+export type SignOffRole = z.output<typeof signOffSchema>
 
 export const stageSchema = z
   .object({
@@ -58,6 +86,8 @@ export const stageSchema = z
       .regex(ENVIRONMENT_NAME, 'use a GitHub environment name (letters, digits, . _ -)')
       .optional(),
     min_approvals: z.number().int().min(0).max(6).optional(),
+    /** Roles that must each sign off, each through an environment of its own. */
+    sign_off: z.array(signOffSchema).min(1).optional(),
     allow_self_approval: z.boolean().default(false),
     alias: z
       .string()

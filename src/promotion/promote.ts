@@ -1,6 +1,6 @@
 import { ActionError, ConfigurationError, errorMessage } from '../core/errors.js'
 import type { ModelVersion } from '../mlflow/index.js'
-import { checkApprovals } from './approval-check.js'
+import { checkApprovals, type RoleSignOff } from './approval-check.js'
 import { applyMove } from './apply.js'
 import { confirmVisible } from './confirm.js'
 import { verifyGuard } from './guard.js'
@@ -125,6 +125,7 @@ export async function promote(
     : undefined
   const previousVersion = pending.length > 0 ? (previousByMove[0] ?? '') : (recordedPrevious ?? '')
   let approvedBy: string[] = []
+  let signOffs: RoleSignOff[] = []
   try {
     if (pending.length > 0) {
       // An alias-only move that stands for a policy stage is ordered as that stage.
@@ -133,8 +134,10 @@ export async function promote(
         checkOrder(policy, version, targets.policyStage, orderName, req.allowSkip)
       checkExpected(req, pending, v)
       if (targets.policyStage?.requires_approval) {
-        await verifyGuard(targets.policyStage, deps, { requireDefaultBranch: true })
-        approvedBy = (await checkApprovals(targets.policyStage, deps.run, deps.github)).counted
+        const guard = await verifyGuard(targets.policyStage, deps, { requireDefaultBranch: true })
+        const verdict = await checkApprovals(targets.policyStage, deps.run, deps.github, guard.settings)
+        approvedBy = verdict.counted
+        signOffs = verdict.roles
         logger.info(`Approvals for ${targets.policyStage.name}: ${approvedBy.join(', ')}`)
       }
     } else {
@@ -161,6 +164,7 @@ export async function promote(
     rollback: req.rollback,
     moves,
     approvedBy,
+    signOffs,
     before
   }
   const archivedVersions = pending.flatMap(s =>
@@ -216,6 +220,7 @@ export async function promote(
         previousByMove: pending.map(s => s.holders.filter(h => h !== v).pop()),
         previousVersion,
         approvedBy,
+        signOffs,
         rollback: req.rollback,
         at: new Date(clock.now())
       },

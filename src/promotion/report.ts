@@ -34,6 +34,7 @@ export function resultJson(result: PromotionResult): Record<string, unknown> {
     rollback: result.rollback,
     propagation_ms: result.propagationMs,
     approved_by: result.approvedBy,
+    sign_offs: result.signOffs,
     targets: result.moves.map(moveLabel),
     timings_ms: {
       resolve: result.timings.resolveMs,
@@ -72,6 +73,11 @@ export function promotionSummary(result: PromotionResult): string {
       rows
     )
   )
-  if (result.approvedBy.length) lines.push('', `Approved by: ${result.approvedBy.join(', ')}`)
+  if (result.signOffs.length > 1)
+    lines.push(
+      '',
+      `Signed off: ${result.signOffs.map(s => `${s.role} by ${s.login ?? '(none)'} (environment ${s.environment})`).join('; ')}`
+    )
+  else if (result.approvedBy.length) lines.push('', `Approved by: ${result.approvedBy.join(', ')}`)
   return lines.join('\n')
 }

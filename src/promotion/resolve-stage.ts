@@ -21,6 +21,8 @@ export interface ResolvedStage {
   /** True when the stage requires approval, so its environment's protection was verified. */
   guarded: boolean
   defaultBranch: string
+  /** With sign_off: each role and the environment its approval job names. Empty otherwise. */
+  signOff: { role: string; environment: string }[]
 }
 
 const VERSION_NUMBER = /^[1-9]\d{0,9}$/
@@ -65,6 +67,7 @@ export async function resolveStage(
     environment: stageEnvironment(stage),
     fromStage: req.rollback ? 'Archived' : index > 0 ? policy.stages[index - 1]!.name : 'None',
     guarded: verdict.guarded,
-    defaultBranch: verdict.defaultBranch
+    defaultBranch: verdict.defaultBranch,
+    signOff: (stage.sign_off ?? []).map(r => ({ role: r.role, environment: r.environment }))
   }
 }

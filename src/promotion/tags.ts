@@ -9,6 +9,8 @@ export interface PromotionRecord {
   previousByMove: (string | undefined)[]
   previousVersion: string
   approvedBy: string[]
+  /** role:login per sign-off role, when the stage declares sign_off. */
+  signOffs: { role: string; login?: string }[]
   rollback: boolean
   at: Date
 }
@@ -32,6 +34,8 @@ export function promotionTags(
     [`${prefix}promoted_at`]: record.at.toISOString(),
     [`${prefix}rollback`]: String(record.rollback)
   }
+  if (record.signOffs.length > 1)
+    tags[`${prefix}sign_off`] = record.signOffs.map(s => `${s.role}:${s.login ?? ''}`).join(',')
   record.moves.forEach((move, i) => {
     tags[previousTagKey(prefix, move)] = record.previousByMove[i] ?? ''
   })

@@ -4,6 +4,7 @@ import type { GithubClient } from '../github/approvals.js'
 import type { RunContext } from '../github/context.js'
 import type { MlflowClient, MlflowStage } from '../mlflow/index.js'
 import type { Policy } from '../policy/index.js'
+import type { RoleSignOff } from './approval-check.js'
 
 /** The registry operations a promotion uses; the real MlflowClient satisfies it, unit tests pass a fake. */
 export type Registry = Pick<
@@ -77,6 +78,8 @@ export interface PromotionResult {
   propagationMs: number
   moves: Move[]
   approvedBy: string[]
+  /** Each role's sign-off (one role, the stage, without sign_off); empty when none was needed. */
+  signOffs: RoleSignOff[]
   before: VersionSnapshot[]
   after: VersionSnapshot[]
   timings: {

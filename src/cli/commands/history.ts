@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { readAuditEntries, type AuditEntry } from '../../audit/entry.js'
-import { approvedLogins } from '../../audit/format.js'
+import { approvalLabels } from '../../audit/format.js'
 import { verifyFile } from '../../audit/verify.js'
 import { ConfigurationError } from '../../core/errors.js'
 import { positionals } from '../args.js'
@@ -65,7 +65,7 @@ export async function historyCommand(ctx: CommandContext): Promise<ExitCode> {
       `${String(e.from ?? '') || '-'} → ${String(e.to ?? '') || '-'}`,
       String(e.previous_version ?? '') || '-',
       String(e.actor ?? ''),
-      Array.isArray(e.approvals) ? approvedLogins(e.approvals).join(',') : '',
+      Array.isArray(e.approvals) ? approvalLabels(e.approvals).join(',') : '',
       shorten(String(e.reason ?? ''), 60)
     ])
     ctx.out(

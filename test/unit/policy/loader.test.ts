@@ -15,7 +15,6 @@ import {
 
 const FULL = `registry:
   mode: both
-environments: [staging, production]
 stages:
   - name: Development
   - name: Staging
@@ -25,7 +24,7 @@ stages:
   - name: Production
     requires_approval: true
     approvers: ['@alice', bob]
-    min_approvals: 2
+    min_approvals: 1
     gates: |
       accuracy >= 0.85
       latency_ms < 200
@@ -39,7 +38,7 @@ models:
   churn:
     stages:
       - name: Production
-        min_approvals: 1
+        approvers: [carol]
 `
 
 function parseError(text: string): ConfigurationError {
@@ -63,7 +62,7 @@ describe('policy loader', () => {
     expect(prod).toMatchObject({
       requires_approval: true,
       approvers: ['alice', 'bob'],
-      min_approvals: 2,
+      min_approvals: 1,
       gates: ['accuracy >= 0.85', 'latency_ms < 200'],
       lineage: 'required',
       alias: 'champion',
@@ -71,7 +70,7 @@ describe('policy loader', () => {
     })
     expect(prod.champion?.metrics.accuracy).toEqual({ max_regression: '1%' })
     expect(findStage(churn, 'Production')?.min_approvals).toBe(1)
-    expect(findStage(churn, 'Production')?.approvers).toEqual(['alice', 'bob'])
+    expect(findStage(churn, 'Production')?.approvers).toEqual(['carol'])
     expect(stageIndex(base, 'None')).toBe(0)
     expect(stageIndex(base, 'Archived')).toBe(-1)
   })

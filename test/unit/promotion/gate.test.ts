@@ -23,7 +23,7 @@ const GUARDED = `stages:
 describe('actor rules', () => {
   const stage = policyFrom(GUARDED).stages[2]!
 
-  it('counts neither the dispatcher nor whoever re-ran the run', () => {
+  it('counts neither the dispatcher nor whoever re-ran the run', async () => {
     const actors = runActors({
       serverUrl: '',
       apiUrl: '',
@@ -31,10 +31,10 @@ describe('actor rules', () => {
       triggeringActor: 'erin'
     })
     expect(actors).toEqual(['dave', 'erin'])
-    const verdict = evaluateApprovals(stage, [approval('dave')], actors)
+    const verdict = await evaluateApprovals(stage, [approval('dave')], actors)
     expect(verdict).toMatchObject({ ok: false, counted: [], selfApproved: ['dave'] })
-    expect(evaluateApprovals(stage, [approval('erin')], actors).ok).toBe(false)
-    expect(evaluateApprovals(stage, [approval('frank')], actors).ok).toBe(true)
+    expect((await evaluateApprovals(stage, [approval('erin')], actors)).ok).toBe(false)
+    expect((await evaluateApprovals(stage, [approval('frank')], actors)).ok).toBe(true)
   })
 
   it('refuses the dispatcher approving a run someone else re-ran, before any write', async () => {
@@ -50,14 +50,15 @@ describe('actor rules', () => {
     expect(registry.writes).toEqual([])
   })
 
-  it('never counts a review that names no environment', () => {
-    expect(evaluateApprovals(stage, [approval('frank', 'approved', [])], []).ok).toBe(false)
+  it('never counts a review that names no environment', async () => {
+    expect((await evaluateApprovals(stage, [approval('frank', 'approved', [])], [])).ok).toBe(false)
   })
 })
 
 describe('policy rules', () => {
   it('refuses requires_approval with min_approvals below 1, naming the line', () => {
-    const text = 'stages:\n  - name: Staging\n  - name: Production\n    requires_approval: true\n    min_approvals: 0\n'
+    const text =
+      'stages:\n  - name: Staging\n  - name: Production\n    requires_approval: true\n    min_approvals: 0\n'
     expect(() => parsePolicy(text, 'p.yml', new MemoryLogger())).toThrow(
       /p\.yml:3: stage Production has requires_approval: true and min_approvals: 0/
     )
@@ -75,7 +76,10 @@ describe('policy rules', () => {
     const policy = policyFrom(
       'model_registry:\n  stages:\n    - name: Staging\n    - name: Production\n      requires_approval: true\n      approvers: [alice]\n'
     )
-    const { registry, deps } = setup({ policy, approvals: [approval('alice', 'approved', ['production'])] })
+    const { registry, deps } = setup({
+      policy,
+      approvals: [approval('alice', 'approved', ['production'])]
+    })
     registry.versions.get('1')!.stage = 'Staging'
     const result = await promote(request({ version: '1', stage: 'Production' }), deps)
     expect(result.approvedBy).toEqual(['alice'])
@@ -89,7 +93,10 @@ describe('policy rules', () => {
 
 describe('alias moves obey the stage they stand for', () => {
   it('refuses alias champion (Production) for a version in Development: skips Staging', async () => {
-    const { registry, deps } = setup({ policy: policyFrom(GUARDED), approvals: [approval('frank')] })
+    const { registry, deps } = setup({
+      policy: policyFrom(GUARDED),
+      approvals: [approval('frank')]
+    })
     const error = await failure(promote(request({ version: '1', alias: 'champion' }), deps))
     expect(error.message).toMatch(/moving it to Production skips Staging/)
     expect(registry.writes).toEqual([])
@@ -130,8 +137,16 @@ describe('GitHub settings, the root of trust', () => {
 
   it.each([
     ['does not exist', undefined, /Environment 'production' does not exist.*New environment/],
-    ['has no required reviewers', { ...protectedEnvironment('production'), reviewers: undefined }, /no required reviewers.*tick Required reviewers/],
-    ['lets every branch deploy', { ...protectedEnvironment('production'), branchPolicy: null }, /lets every branch deploy.*Protected branches only/],
+    [
+      'has no required reviewers',
+      { ...protectedEnvironment('production'), reviewers: undefined },
+      /no required reviewers.*tick Required reviewers/
+    ],
+    [
+      'lets every branch deploy',
+      { ...protectedEnvironment('production'), branchPolicy: null },
+      /lets every branch deploy.*Protected branches only/
+    ],
     ['has neither', unprotected, /no required reviewers.*lets every branch deploy/]
   ])('refuses when the environment %s, before any write', async (_case, settings, message) => {
     const { registry, deps, approvalCalls } = setup({
@@ -152,11 +167,15 @@ describe('GitHub settings, the root of trust', () => {
     const { registry, deps, logger } = setup({
       policy: policyFrom(GUARDED),
       approvals: [approval('frank')],
-      environments: { production: { ...protectedEnvironment('production'), preventSelfReview: false } }
+      environments: {
+        production: { ...protectedEnvironment('production'), preventSelfReview: false }
+      }
     })
     registry.versions.get('1')!.stage = 'Staging'
     await promote(request({ version: '1', stage: 'Production' }), deps)
-    expect(logger.lines.map(l => l.message).join('\n')).toMatch(/does not prevent self-review.*tick Prevent self-review/)
+    expect(logger.lines.map(l => l.message).join('\n')).toMatch(
+      /does not prevent self-review.*tick Prevent self-review/
+    )
     expect(registry.stageOf('1')).toBe('Production')
   })
 
@@ -173,7 +192,10 @@ describe('GitHub settings, the root of trust', () => {
   })
 
   it('lets a stage that needs no approval through from any branch', async () => {
-    const { registry, deps, approvalCalls } = setup({ policy: policyFrom(GUARDED), ref: 'refs/heads/x' })
+    const { registry, deps, approvalCalls } = setup({
+      policy: policyFrom(GUARDED),
+      ref: 'refs/heads/x'
+    })
     await promote(request({ version: '1', stage: 'Staging' }), deps)
     expect(registry.stageOf('1')).toBe('Staging')
     expect(approvalCalls).toEqual([])
@@ -188,7 +210,8 @@ describe('rollback takes its version only from a verified record', () => {
     const s = setup({ audit })
     s.registry.versions.get('3')!.stage = 'Production'
     s.registry.versions.get('2')!.stage = 'Archived'
-    if (tag !== undefined) s.registry.versions.get('3')!.tags.set('mg.previous.stage.Production', tag)
+    if (tag !== undefined)
+      s.registry.versions.get('3')!.tags.set('mg.previous.stage.Production', tag)
     return { ...s, result: promote(request({ stage: 'Production', rollback: true }), s.deps) }
   }
 
@@ -200,11 +223,43 @@ describe('rollback takes its version only from a verified record', () => {
   })
 
   it.each([
-    ['a one-line file with no chain', JSON.stringify({ v: 1, seq: 1, event: 'promote', outcome: 'success', model: 'churn', version: '3', to: 'Production', previous_version: '2' }) + '\n', /does not verify \(line 1/],
-    ['an edited line', chain([promoted('2', ''), promoted('3', '2')]).text.replace('promote 2 to Production', 'promote 2 to Prod'), /does not verify \(line 1/],
-    ['a previous version that is not a number', chain([promoted('2', ''), promoted('3', 'latest')]).text, /"latest", which is not a version number/],
-    ['a previous holder the log never shows holding it', chain([promoted('3', '2')]).text, /records no governed move of version 2 to it/],
-    ['no record of the current holder', chain([promoted('2', '')]).text, /records no governed move of version 3 to it/]
+    [
+      'a one-line file with no chain',
+      JSON.stringify({
+        v: 1,
+        seq: 1,
+        event: 'promote',
+        outcome: 'success',
+        model: 'churn',
+        version: '3',
+        to: 'Production',
+        previous_version: '2'
+      }) + '\n',
+      /does not verify \(line 1/
+    ],
+    [
+      'an edited line',
+      chain([promoted('2', ''), promoted('3', '2')]).text.replace(
+        'promote 2 to Production',
+        'promote 2 to Prod'
+      ),
+      /does not verify \(line 1/
+    ],
+    [
+      'a previous version that is not a number',
+      chain([promoted('2', ''), promoted('3', 'latest')]).text,
+      /"latest", which is not a version number/
+    ],
+    [
+      'a previous holder the log never shows holding it',
+      chain([promoted('3', '2')]).text,
+      /records no governed move of version 2 to it/
+    ],
+    [
+      'no record of the current holder',
+      chain([promoted('2', '')]).text,
+      /records no governed move of version 3 to it/
+    ]
   ])('refuses %s, changing nothing', async (_case, text, message) => {
     const { result, registry } = await rollback(text, '2')
     const error = await failure(result)

@@ -1,5 +1,9 @@
 import { MemoryLogger } from '../../../src/core/logger.js'
-import type { Approval, GithubClient } from '../../../src/github/approvals.js'
+import {
+  TeamUnreadableError,
+  type Approval,
+  type GithubClient
+} from '../../../src/github/approvals.js'
 import type { EnvironmentSettings } from '../../../src/github/environment.js'
 import { effectivePolicy, parsePolicy, type Policy } from '../../../src/policy/index.js'
 import type { PromotionDeps, PromotionRequest } from '../../../src/promotion/index.js'
@@ -44,6 +48,8 @@ export function setup(
     ref?: string
     /** Environments as GitHub describes them; each named one is protected unless given here. */
     environments?: Record<string, EnvironmentSettings | undefined>
+    /** Team members by `@org/slug`; a team not listed cannot be read with the token. */
+    teams?: Record<string, string[]>
   } = {}
 ): Setup {
   const registry = new FakeRegistry(options.model ?? 'churn', options.versions ?? 3)
@@ -61,7 +67,15 @@ export function setup(
           ? options.environments[name]
           : protectedEnvironment(name)
       ),
-    getDefaultBranch: () => Promise.resolve('main')
+    getDefaultBranch: () => Promise.resolve('main'),
+    teamMembership: (org, slug, username) => {
+      const members = options.teams?.[`@${org}/${slug}`]
+      if (!members)
+        return Promise.reject(
+          new TeamUnreadableError(`The github-token cannot read team @${org}/${slug} (HTTP 404)`)
+        )
+      return Promise.resolve(members.includes(username) ? 'active' : 'none')
+    }
   }
   const deps: PromotionDeps = {
     registry,

@@ -4,7 +4,6 @@ import { previousFromAudit } from '../../../src/promotion/rollback.js'
 import { chain, event } from '../reconcile/helpers.js'
 import { request, setup } from './helpers.js'
 
-
 describe('rollback', () => {
   it("gives the stage back to the previous holder recorded in this action's tags", async () => {
     const { registry, deps } = setup()
@@ -52,7 +51,12 @@ describe('rollback', () => {
       previousFromAudit(bytes, 'churn', { kind: 'alias', alias: 'champion' }, '5')
     ).resolves.toBe('4')
     await expect(
-      previousFromAudit(bytes, 'churn', { kind: 'stage', stage: 'Staging', archiveExisting: true }, '5')
+      previousFromAudit(
+        bytes,
+        'churn',
+        { kind: 'stage', stage: 'Staging', archiveExisting: true },
+        '5'
+      )
     ).resolves.toBe('3')
     await expect(
       previousFromAudit(bytes, 'other', { kind: 'alias', alias: 'champion' }, '5')
