@@ -21,7 +21,10 @@ export interface FakeReview {
 }
 
 export interface FakeEnvironment {
-  /** Required reviewers (logins); none means the environment has no required-reviewers rule. */
+  /**
+   * Required reviewers: logins, and teams written @org/slug (members as setTeam gave them); none
+   * means the environment has no required-reviewers rule.
+   */
   reviewers?: string[]
   preventSelfReview?: boolean
   /** protected: protected branches only; custom: selected branches; none: every branch. */
@@ -36,6 +39,11 @@ export interface GithubFake {
   responses: { route: string; status: number; body: unknown }[]
   setRepository(repository: string, options: { defaultBranch: string }): void
   setEnvironment(repository: string, name: string, settings: FakeEnvironment): void
+  /**
+   * A team and its active members. `visible: false` answers 404 to the team, as GitHub does to a
+   * token that cannot see it (a workflow's GITHUB_TOKEN cannot read organisation teams).
+   */
+  setTeam(team: string, members: string[], options?: { visible?: boolean }): void
   /**
    * Records reviews of a run as GitHub would, in order. Throws, as GitHub refuses it, for a
    * reviewer who is not a required reviewer of the environment, or a second review of one
@@ -80,6 +88,63 @@ function user(login: string): Record<string, unknown> {
     received_events_url: `https://api.github.com/users/${login}/received_events`,
     type: 'User',
     site_admin: false
+  }
+}
+
+function teamSimple(org: string, slug: string): Record<string, unknown> {
+  const id = 500 + [...`${org}/${slug}`].reduce((sum, c) => sum + c.charCodeAt(0), 0)
+  return {
+    id,
+    node_id: `T_${id}`,
+    url: `https://api.github.com/organizations/77/team/${id}`,
+    members_url: `https://api.github.com/organizations/77/team/${id}/members{/member}`,
+    name: slug,
+    description: null,
+    permission: 'pull',
+    privacy: 'closed',
+    notification_setting: 'notifications_enabled',
+    html_url: `https://github.com/orgs/${org}/teams/${slug}`,
+    repositories_url: `https://api.github.com/organizations/77/team/${id}/repos`,
+    slug,
+    parent: null,
+    type: 'organization',
+    organization_id: 77
+  }
+}
+
+function teamFull(org: string, slug: string, members: number): Record<string, unknown> {
+  const api = `https://api.github.com/orgs/${org}`
+  return {
+    ...teamSimple(org, slug),
+    members_count: members,
+    repos_count: 1,
+    created_at: STAMP,
+    updated_at: STAMP,
+    organization: {
+      login: org,
+      id: 77,
+      node_id: 'O_77',
+      url: api,
+      repos_url: `${api}/repos`,
+      events_url: `${api}/events`,
+      hooks_url: `${api}/hooks`,
+      issues_url: `${api}/issues`,
+      members_url: `${api}/members{/member}`,
+      public_members_url: `${api}/public_members{/member}`,
+      avatar_url: 'https://avatars.githubusercontent.com/u/77?v=4',
+      description: null,
+      html_url: `https://github.com/${org}`,
+      has_organization_projects: true,
+      has_repository_projects: true,
+      public_repos: 1,
+      public_gists: 0,
+      followers: 0,
+      following: 0,
+      type: 'Organization',
+      created_at: STAMP,
+      updated_at: STAMP,
+      archived_at: null
+    }
   }
 }
 
@@ -187,7 +252,12 @@ function environmentBody(
       node_id: `GA_${id}_1`,
       type: 'required_reviewers',
       prevent_self_review: env.preventSelfReview ?? false,
-      reviewers: env.reviewers.map(login => ({ type: 'User', reviewer: user(login) }))
+      reviewers: env.reviewers.map(name => {
+        const team = /^@([^/]+)\/(.+)$/.exec(name)
+        return team
+          ? { type: 'Team', reviewer: teamSimple(team[1]!, team[2]!) }
+          : { type: 'User', reviewer: user(name) }
+      })
     })
   }
   const policy = env.branchPolicy ?? 'none'
@@ -210,6 +280,7 @@ export async function startGithubFake(): Promise<GithubFake> {
   const repositories = new Map<string, string>()
   const environments = new Map<string, { id: number; settings: FakeEnvironment }>()
   const runs = new Map<string, { environment: string; review: FakeReview }[]>()
+  const teams = new Map<string, { members: string[]; visible: boolean }>()
   const requests: GithubFake['requests'] = []
   const responses: GithubFake['responses'] = []
   const envKey = (repository: string, name: string): string => `${repository}#${name.toLowerCase()}`
@@ -236,6 +307,27 @@ export async function startGithubFake(): Promise<GithubFake> {
       return send('', 401, { message: 'Requires authentication', status: '401' })
     if (req.method !== 'GET') return notFound('')
     const segments = url.pathname.split('/').map(decodeURIComponent)
+    if (segments[1] === 'orgs' && segments[3] === 'teams' && segments[2] && segments[4]) {
+      const [org, slug] = [segments[2], segments[4]]
+      const found = teams.get(`@${org}/${slug}`.toLowerCase())
+      if (segments.length === 5) {
+        const route = '/orgs/{org}/teams/{team_slug}'
+        return found?.visible
+          ? send(route, 200, teamFull(org, slug, found.members.length))
+          : notFound(route)
+      }
+      if (segments.length === 7 && segments[5] === 'memberships') {
+        const route = '/orgs/{org}/teams/{team_slug}/memberships/{username}'
+        const login = segments[6]!
+        return found?.visible && found.members.some(m => m.toLowerCase() === login.toLowerCase())
+          ? send(route, 200, {
+              url: `https://api.github.com/organizations/77/team/1/memberships/${login}`,
+              role: 'member',
+              state: 'active'
+            })
+          : notFound(route)
+      }
+    }
     const [, repos, owner, repo, ...rest] = segments
     if (repos !== 'repos' || !owner || !repo) return notFound('')
     const repository = `${owner}/${repo}`
@@ -290,6 +382,8 @@ export async function startGithubFake(): Promise<GithubFake> {
       const existing = environments.get(envKey(repository, name))
       environments.set(envKey(repository, name), { id: existing?.id ?? nextId++, settings })
     },
+    setTeam: (team, members, options = {}) =>
+      teams.set(team.toLowerCase(), { members, visible: options.visible ?? true }),
     setApprovals: (repository, runId, reviews) => {
       const recorded: { environment: string; review: FakeReview }[] = []
       for (const review of reviews) {
@@ -299,7 +393,13 @@ export async function startGithubFake(): Promise<GithubFake> {
           throw new Error(
             `GitHub stand-in: ${repository} has no environment ${environment} to review`
           )
-        if (!env.settings.reviewers?.some(r => r.toLowerCase() === review.login.toLowerCase()))
+        const reviewer = (name: string): boolean =>
+          name.startsWith('@')
+            ? (teams.get(name.toLowerCase())?.members ?? []).some(
+                m => m.toLowerCase() === review.login.toLowerCase()
+              )
+            : name.toLowerCase() === review.login.toLowerCase()
+        if (!env.settings.reviewers?.some(reviewer))
           throw new Error(
             `GitHub stand-in: ${review.login} is not a required reviewer of ${environment}; GitHub would not let them review`
           )

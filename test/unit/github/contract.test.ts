@@ -3,7 +3,9 @@ import { z } from 'zod'
 import {
   approvalsSchema,
   createGithubClient,
-  repositorySchema
+  membershipSchema,
+  repositorySchema,
+  teamSchema
 } from '../../../src/github/approvals.js'
 import { environmentSchema } from '../../../src/github/environment.js'
 import { startGithubFake, type GithubFake } from '../../harness/github-fake.js'
@@ -15,6 +17,8 @@ import { hasField, responseErrors, responseSchema } from '../../harness/openapi.
  * every field the client's zod schemas read exists in it, and the stand-in keeps GitHub's rules.
  */
 const ROUTES = {
+  team: '/orgs/{org}/teams/{team_slug}',
+  membership: '/orgs/{org}/teams/{team_slug}/memberships/{username}',
   repository: '/repos/{owner}/{repo}',
   environment: '/repos/{owner}/{repo}/environments/{environment_name}',
   approvals: '/repos/{owner}/{repo}/actions/runs/{run_id}/approvals'
@@ -41,7 +45,9 @@ describe('the client reads only fields GitHub documents', () => {
   it.each([
     ['approvals', approvalsSchema, ROUTES.approvals],
     ['environment', environmentSchema, ROUTES.environment],
-    ['repository', repositorySchema, ROUTES.repository]
+    ['repository', repositorySchema, ROUTES.repository],
+    ['team', teamSchema, ROUTES.team],
+    ['membership', membershipSchema, ROUTES.membership]
   ] as const)('%s', (_name, schema, route) => {
     const documented = responseSchema('get', route, '200')
     const paths = fieldPaths(schema)
@@ -74,6 +80,12 @@ describe("the GitHub stand-in answers in GitHub's shapes and keeps its rules", (
       branchPolicy: 'custom'
     })
     github.setEnvironment('acme/models', 'sandbox', {})
+    github.setTeam('@acme/ds-leads', ['erin'])
+    github.setTeam('@acme/hidden', ['erin'], { visible: false })
+    github.setEnvironment('acme/models', 'production-ds', {
+      reviewers: ['@acme/ds-leads'],
+      branchPolicy: 'protected'
+    })
     github.setApprovals('acme/models', '7', [
       { login: 'alice', state: 'approved', comment: 'ok', environment: 'production' },
       { login: 'carol', state: 'rejected', environment: 'staging' }
@@ -100,6 +112,14 @@ describe("the GitHub stand-in answers in GitHub's shapes and keeps its rules", (
       branchPolicy: null
     })
     expect(await client.getEnvironment('acme', 'models', 'missing')).toBeUndefined()
+    expect((await client.getEnvironment('acme', 'models', 'production-ds'))?.reviewers).toEqual([
+      { type: 'Team', name: 'acme/ds-leads' }
+    ])
+    expect(await client.teamMembership('acme', 'ds-leads', 'erin')).toBe('active')
+    expect(await client.teamMembership('acme', 'ds-leads', 'mallory')).toBe('none')
+    await expect(client.teamMembership('acme', 'hidden', 'erin')).rejects.toThrow(
+      /cannot read team @acme\/hidden \(HTTP 404\)/
+    )
     expect(await client.listApprovals('acme', 'models', '7')).toEqual([
       { login: 'alice', state: 'approved', comment: 'ok', environments: ['production'] },
       { login: 'carol', state: 'rejected', comment: '', environments: ['staging'] }
@@ -120,6 +140,16 @@ describe("the GitHub stand-in answers in GitHub's shapes and keeps its rules", (
   })
 
   it('records one review per environment per run, from required reviewers only', () => {
+    expect(() =>
+      github.setApprovals('acme/models', '10', [
+        { login: 'erin', state: 'approved', environment: 'production-ds' }
+      ])
+    ).not.toThrow()
+    expect(() =>
+      github.setApprovals('acme/models', '11', [
+        { login: 'alice', state: 'approved', environment: 'production-ds' }
+      ])
+    ).toThrow(/alice is not a required reviewer of production-ds/)
     expect(() =>
       github.setApprovals('acme/models', '8', [
         { login: 'alice', state: 'approved', environment: 'production' },
