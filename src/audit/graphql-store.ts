@@ -10,17 +10,17 @@ export interface GraphqlStoreOptions {
   file: string
 }
 
-const HEAD_QUERY = `query AuditHead($owner: String!, $name: String!, $ref: String!) {
+export const HEAD_QUERY = `query AuditHead($owner: String!, $name: String!, $ref: String!) {
   repository(owner: $owner, name: $name) { ref(qualifiedName: $ref) { target { oid } } }
 }`
 
-const FILE_QUERY = `query AuditFile($owner: String!, $name: String!, $expression: String!) {
+export const FILE_QUERY = `query AuditFile($owner: String!, $name: String!, $expression: String!) {
   repository(owner: $owner, name: $name) {
     object(expression: $expression) { __typename ... on Blob { text byteSize isBinary isTruncated } }
   }
 }`
 
-const COMMIT_MUTATION = `mutation AuditCommit($input: CreateCommitOnBranchInput!) {
+export const COMMIT_MUTATION = `mutation AuditCommit($input: CreateCommitOnBranchInput!) {
   createCommitOnBranch(input: $input) { commit { oid url } }
 }`
 

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { documentErrors } from './graphql-schema.js'
 
 /**
  * A local stand-in for the parts of GitHub's API that audit-log uses, following the documented
@@ -32,6 +33,8 @@ export interface GitHubFake {
   /** Runs before each createCommitOnBranch is handled; a test moves the head here to force a race. */
   beforeMutation?: (count: number) => void
   approvals: Map<string, RestApproval[]>
+  /** GraphQL documents refused because GitHub's schema rejects them (documentErrors). */
+  rejected: { query: string; errors: string[] }[]
   head(branch: string): string | undefined
   file(branch: string, path: string): Buffer | undefined
   /** Commits on the branch as another client would (the head moves). */
@@ -72,6 +75,7 @@ export async function startGitHubFake(options: {
   const refs = new Map<string, string>()
   const approvals = new Map<string, RestApproval[]>()
   const requests: GitHubFake['requests'] = []
+  const rejected: GitHubFake['rejected'] = []
   let mutations = 0
 
   const addCommit = (branch: string, files: Map<string, Buffer>, headline: string): string => {
@@ -95,6 +99,7 @@ export async function startGitHubFake(options: {
     repo,
     commits,
     requests,
+    rejected,
     approvals,
     head: branch => refs.get(branch),
     file: (branch, path) => {
@@ -235,10 +240,15 @@ export async function startGitHubFake(options: {
         })
       }
       if (request.method === 'POST' && path === '/graphql') {
-        return send(
-          200,
-          graphql(asString(body?.query), (body?.variables ?? {}) as Record<string, unknown>)
-        )
+        const query = asString(body?.query)
+        const variables = (body?.variables ?? {}) as Record<string, unknown>
+        // As strict as GitHub: a document or variables its schema rejects get GraphQL errors.
+        const invalid = documentErrors(query, variables)
+        if (invalid.length > 0) {
+          rejected.push({ query, errors: invalid })
+          return send(200, { errors: invalid.map(message => ({ message })) })
+        }
+        return send(200, graphql(query, variables))
       }
       const approvalsPath = /^\/repos\/([^/]+)\/([^/]+)\/actions\/runs\/(\d+)\/approvals$/.exec(
         path

@@ -20,7 +20,12 @@ beforeAll(async () => {
     branches: { main: { 'README.md': 'hi' } }
   })
 })
-afterAll(() => fake.close())
+afterAll(async () => {
+  // The stand-in refuses, as GitHub would, any document its published schema rejects.
+  expect(fake.rejected).toEqual([])
+  expect(fake.requests.filter(r => r.path === '/graphql').length).toBeGreaterThan(0)
+  await fake.close()
+})
 
 function apiStore(branch = 'main'): GraphqlAuditStore {
   return new GraphqlAuditStore(createGraphqlClient(TOKEN, fake.url), {
