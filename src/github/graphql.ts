@@ -1,4 +1,5 @@
 import { getOctokit } from '@actions/github'
+import { ActionError } from '../core/errors.js'
 
 /** A GraphQL response as GitHub sends it: data and errors side by side, both optional. */
 export interface GraphqlResponse {
@@ -28,8 +29,23 @@ export function createGraphqlClient(token: string, apiUrl: string): GraphqlClien
   const url = graphqlUrl(apiUrl)
   return {
     async request(query, variables) {
-      const response = await octokit.request({ method: 'POST', url, query, variables })
-      return response.data as GraphqlResponse
+      try {
+        const response = await octokit.request({ method: 'POST', url, query, variables })
+        return response.data as GraphqlResponse
+      } catch (error) {
+        // An HTTP failure of the endpoint (no GraphQL there, a token without access) is the
+        // user's setup, not a bug: say which endpoint answered what.
+        const status = (error as { status?: number }).status
+        throw new ActionError(
+          `GitHub's GraphQL endpoint ${url} answered ${status ? `HTTP ${status}` : 'with a network error'}` +
+            (status === 401 || status === 403
+              ? '; the token needs contents: write on the repository'
+              : status === 404
+                ? '; check GITHUB_API_URL (on GHES the endpoint is <host>/api/graphql), or use commit-method: git'
+                : ''),
+          { cause: error }
+        )
+      }
     }
   }
 }
