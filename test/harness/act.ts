@@ -174,17 +174,14 @@ export async function runAct(options: ActOptions): Promise<ActResult> {
 }
 
 /**
- * act prints `[<caller>/<callee>/<job name>] 🏁  Job succeeded` or `❌  Job failed` per job (and
+ * act prints `[<caller>/<callee>/<job name>] 🏁  Job succeeded` or `🏁  Job failed` per job (and
  * per matrix leg, with a -N suffix); results are keyed by the job's name.
  */
 function jobResults(output: string): Record<string, 'success' | 'failure'> {
   const jobs: Record<string, 'success' | 'failure'> = {}
-  for (const match of output.matchAll(
-    /^\[([^\]]+?)(?:-\d+)?\s*\] (?:🏁 {2}Job succeeded|❌ {2}Job failed)$/gmu
-  )) {
-    const name = match[1]!.trim().split('/').pop()!
-    const failed = match[0].includes('Job failed')
-    jobs[name] = failed || jobs[name] === 'failure' ? 'failure' : 'success'
+  for (const match of output.matchAll(/^\[([^\]]+?)\s*\] 🏁 {2}Job (succeeded|failed)$/gmu)) {
+    const name = match[1]!.trim().split('/').pop()!.replace(/-\d+$/, '')
+    jobs[name] = match[2] === 'failed' || jobs[name] === 'failure' ? 'failure' : 'success'
   }
   return jobs
 }

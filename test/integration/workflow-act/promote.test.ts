@@ -4,7 +4,9 @@ import { runDist } from '../../harness/dist-runner.js'
 import { startGithubFake, type FakeReview, type GithubFake } from '../../harness/github-fake.js'
 import { dumpModel, seed, uniqueName } from '../../harness/python.js'
 import { harness } from '../../harness/state.js'
-import { actProject, type ActProject } from './project.js'
+import { writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { actProject, POLICY, type ActProject } from './project.js'
 
 /**
  * The example callers (examples/workflows/promote.yml, rollback.yml) calling model-approval.yml,
@@ -109,12 +111,22 @@ async function dispatch(
   return result
 }
 
+const VALIDATE = 'Validate lineage and metrics'
+const PROMOTE = 'Promote (approval required by the environment)'
+const AUDIT = 'Record in the audit log'
+
+/** The run's job results, with the end of act's log when an expectation fails. */
+const outcome = (run: ActResult) => ({ jobs: run.jobs, tail: run.output.slice(-4000) })
+
 describe('model-approval.yml in act', () => {
   it('promotes to Staging on a clean clone with no DVC data, lineage verified through the registered artifact', async () => {
     const run = await dispatch('promote.yml', { model_version: '1', target_stage: 'Staging' })
-    expect({ jobs: run.jobs, tail: run.output.slice(-3000) }).toMatchObject({
-      jobs: { 'Validate lineage and metrics': 'success' }
+    expect(outcome(run)).toMatchObject({
+      jobs: { [VALIDATE]: 'success', [PROMOTE]: 'success', [AUDIT]: 'success' }
     })
+    expect(run.output).toMatch(
+      /compared file 'model\.bin' inside the registered artifact directory/
+    )
     expect(stagesNow()['1']).toBe('Staging')
     expect(auditLines().at(-1)).toMatchObject({
       event: 'promote',
@@ -122,5 +134,145 @@ describe('model-approval.yml in act', () => {
       version: '1',
       to: 'Staging'
     })
+  })
+
+  it('promotes to Production once both roles signed off, each through its own environment', async () => {
+    const run = await dispatch(
+      'promote.yml',
+      { model_version: '1', target_stage: 'Production', justification: 'beats the baseline' },
+      [
+        { login: 'alice', state: 'approved', environment: 'production-ds' },
+        { login: 'bob', state: 'approved', environment: 'production-ops' }
+      ]
+    )
+    expect(outcome(run)).toMatchObject({ jobs: { [PROMOTE]: 'success', [AUDIT]: 'success' } })
+    expect(run.output).toMatch(
+      /Role data-science-lead signed off through environment production-ds/
+    )
+    expect(run.output).toMatch(/Role mlops-engineer signed off through environment production-ops/)
+    expect(stagesNow()['1']).toBe('Production')
+    const entry = auditLines().at(-1)!
+    expect(entry).toMatchObject({
+      event: 'promote',
+      outcome: 'success',
+      version: '1',
+      to: 'Production',
+      reason: 'beats the baseline'
+    })
+    expect(entry.approvals).toEqual([
+      expect.objectContaining({
+        login: 'alice',
+        role: 'data-science-lead',
+        environments: ['production-ds']
+      }),
+      expect.objectContaining({
+        login: 'bob',
+        role: 'mlops-engineer',
+        environments: ['production-ops']
+      })
+    ])
+  })
+
+  it('audits a gate failure with the version that failed, and leaves the registry as it was', async () => {
+    const before = stagesNow()
+    const run = await dispatch('promote.yml', { model_version: '3', target_stage: 'Staging' })
+    expect(outcome(run)).toMatchObject({ jobs: { [VALIDATE]: 'failure', [AUDIT]: 'success' } })
+    expect(auditLines().at(-1)).toMatchObject({
+      event: 'gate-failed',
+      outcome: 'failure',
+      version: '3',
+      to: 'Staging'
+    })
+    expect(stagesNow()).toEqual(before)
+  })
+
+  it('audits a lineage failure: the version was trained at a commit this repository never had', async () => {
+    const before = stagesNow()
+    const run = await dispatch('promote.yml', { model_version: '4', target_stage: 'Staging' })
+    expect(outcome(run)).toMatchObject({ jobs: { [VALIDATE]: 'failure', [AUDIT]: 'success' } })
+    expect(auditLines().at(-1)).toMatchObject({ event: 'lineage-failed', version: '4' })
+    expect(stagesNow()).toEqual(before)
+  })
+
+  it('audits a rejection by one role, and changes nothing', async () => {
+    expect(
+      (await dispatch('promote.yml', { model_version: '2', target_stage: 'Staging' })).jobs[AUDIT]
+    ).toBe('success')
+    const before = stagesNow()
+    const run = await dispatch(
+      'promote.yml',
+      { model_version: '2', target_stage: 'Production', justification: 'faster' },
+      [
+        { login: 'alice', state: 'approved', environment: 'production-ds' },
+        {
+          login: 'bob',
+          state: 'rejected',
+          comment: 'not during the freeze',
+          environment: 'production-ops'
+        }
+      ]
+    )
+    expect(outcome(run)).toMatchObject({ jobs: { [PROMOTE]: 'failure', [AUDIT]: 'success' } })
+    expect(run.output).toMatch(/Rejected by: bob/)
+    expect(auditLines().at(-1)).toMatchObject({
+      event: 'approval-rejected',
+      outcome: 'failure',
+      version: '2'
+    })
+    expect(stagesNow()).toEqual(before)
+  })
+
+  it('rolls Production back to the version the verified AUDIT.log shows holding it before', async () => {
+    const signed: FakeReview[] = [
+      { login: 'alice', state: 'approved', environment: 'production-ds' },
+      { login: 'bob', state: 'approved', environment: 'production-ops' }
+    ]
+    const promoted = await dispatch(
+      'promote.yml',
+      { model_version: '2', target_stage: 'Production', justification: 'faster' },
+      signed
+    )
+    expect(outcome(promoted)).toMatchObject({ jobs: { [PROMOTE]: 'success' } })
+    expect(stagesNow()).toMatchObject({ 1: 'Archived', 2: 'Production' })
+    const run = await dispatch(
+      'rollback.yml',
+      { target_stage: 'Production', justification: 'latency regression' },
+      signed
+    )
+    expect(outcome(run)).toMatchObject({ jobs: { [PROMOTE]: 'success', [AUDIT]: 'success' } })
+    expect(stagesNow()).toMatchObject({ 1: 'Production', 2: 'Archived' })
+    expect(auditLines().at(-1)).toMatchObject({
+      event: 'rollback',
+      outcome: 'success',
+      version: '1',
+      previous_version: '2',
+      to: 'Production'
+    })
+  })
+
+  it('refuses a dispatch from a branch that is not the default branch, whatever policy the branch holds', async () => {
+    const before = stagesNow()
+    const lines = auditLines().length
+    project.git('checkout', '-q', '-b', 'weaker-policy')
+    writeFileSync(
+      path.join(project.repo, '.github', 'model-governance.yml'),
+      POLICY.replace(/requires_approval: true[\s\S]*$/, 'requires_approval: false\n')
+    )
+    project.git('commit', '-q', '-am', 'Production without approval')
+    project.git('push', '-q', project.remote, 'weaker-policy')
+    try {
+      const run = await dispatch('promote.yml', {
+        model_version: '2',
+        target_stage: 'Production',
+        justification: 'no review'
+      })
+      expect(outcome(run)).toMatchObject({ jobs: { [VALIDATE]: 'failure', [AUDIT]: 'success' } })
+      expect(run.output).toMatch(/ref is refs\/heads\/weaker-policy, not the default branch main/)
+    } finally {
+      project.git('checkout', '-q', 'main')
+    }
+    expect(stagesNow()).toEqual(before)
+    expect(auditLines()).toHaveLength(lines + 1)
+    expect(auditLines().at(-1)).toMatchObject({ event: 'error', outcome: 'failure', version: '2' })
   })
 })
