@@ -67,9 +67,19 @@ function workflowSection() {
       `| \`${input}\` | ${s.type} | ${s.required ? 'yes' : 'no'} | ${code(s.default)} | ${cell(s.description)} |`
     )
   }
-  lines.push('', '### Secrets', '', '| secret | description |', '| --- | --- |')
+  lines.push(
+    '',
+    '### Secrets',
+    '',
+    'None are declared: a declared secret would shadow the guarded environments\' own. Callers pass `secrets: inherit`, and the jobs read these by name ([workflow.md](workflow.md#credentials)):',
+    '',
+    '| secret | where | read by |',
+    '| --- | --- | --- |',
+    '| `MLFLOW_READ_TOKEN`, or `MLFLOW_READ_USERNAME` and `MLFLOW_READ_PASSWORD` | repository secret, READ on the models | `validate` |',
+    '| `MLFLOW_REGISTRY_TOKEN`, or `MLFLOW_REGISTRY_USERNAME` and `MLFLOW_REGISTRY_PASSWORD` | environment secret of each stage environment only, EDIT on the models | `promote` |'
+  )
   for (const [secret, s] of Object.entries(call.secrets ?? {}))
-    lines.push(`| \`${secret}\` | ${cell(s.description)} |`)
+    lines.push(`| \`${secret}\` | ${cell(s.description)} | |`)
   return lines.join('\n')
 }
 

@@ -15,11 +15,14 @@ describe('docs/policy.md', () => {
     expect(logger.messages('warning')).toEqual([])
     const fraud = effectivePolicy(file, 'fraud-detector')
     expect(fraud.mode).toBe('aliases')
-    expect(findStage(fraud, 'Production')).toMatchObject({
-      min_approvals: 3,
-      gates: ['recall >= 0.95'],
-      approvers: ['alice', 'bob', 'carol']
-    })
+    const production = findStage(fraud, 'Production')!
+    expect(production.gates).toEqual(['recall >= 0.95'])
+    // The example is promotable on GitHub: two roles, each with an environment of its own.
+    expect(production.sign_off?.map(r => [r.role, r.environment, r.approvers])).toEqual([
+      ['data-science-lead', 'production-ds', ['@acme/ds-leads']],
+      ['mlops-engineer', 'production-ops', ['carol', 'dave']]
+    ])
+    expect(production.environment).toBe('production')
     const other = effectivePolicy(file, 'churn')
     expect(findStage(other, 'Production')?.gates).toEqual([
       'accuracy >= 0.85',

@@ -23,7 +23,7 @@ const step = (job: string, id: string): Step => {
 }
 
 describe('model-approval.yml: interface', () => {
-  it('is a reusable workflow with the inputs the issue names, and the MLflow secrets', () => {
+  it('is a reusable workflow with the inputs the issue names, and declares no secrets', () => {
     expect(Object.keys(workflow.on)).toEqual(['workflow_call'])
     expect(Object.keys(call.inputs!)).toEqual(
       expect.arrayContaining([
@@ -37,11 +37,9 @@ describe('model-approval.yml: interface', () => {
         'working-directory'
       ])
     )
-    expect(Object.keys(call.secrets!).sort()).toEqual([
-      'tracking-password',
-      'tracking-token',
-      'tracking-username'
-    ])
+    // Declared secrets would shadow the guarded environments' own secrets of the same name;
+    // callers pass secrets: inherit (docs/workflow.md, "Credentials").
+    expect(call.secrets).toBeUndefined()
     for (const [name, spec] of Object.entries(call.inputs!)) {
       expect({ name, described: Boolean(spec.description) }).toEqual({ name, described: true })
       // workflow_call accepts only these types.
@@ -51,13 +49,31 @@ describe('model-approval.yml: interface', () => {
 })
 
 describe('model-approval.yml: job graph', () => {
-  it('runs validate, then promote, then audit, which always runs', () => {
-    expect(Object.keys(workflow.jobs)).toEqual(['validate', 'promote', 'audit'])
+  it('runs validate, then one sign-off job per role, then promote, then audit, which always runs', () => {
+    expect(Object.keys(workflow.jobs)).toEqual(['validate', 'sign-off', 'promote', 'audit'])
     expect(needsOf(workflow.jobs.validate!)).toEqual([])
-    expect(needsOf(workflow.jobs.promote!)).toEqual(['validate'])
-    expect(needsOf(workflow.jobs.audit!).sort()).toEqual(['promote', 'validate'])
+    expect(needsOf(workflow.jobs['sign-off']!)).toEqual(['validate'])
+    expect(needsOf(workflow.jobs.promote!)).toEqual(['validate', 'sign-off'])
+    expect(needsOf(workflow.jobs.audit!).sort()).toEqual(['promote', 'sign-off', 'validate'])
     expect(workflow.jobs.audit!.if).toBe('${{ always() }}')
-    expect(workflow.jobs.promote!.if).toBeUndefined()
+    expect(workflow.jobs.promote!.if).toMatch(/needs\.sign-off\.result == 'success' \|\| needs\.sign-off\.result == 'skipped'/)
+    expect(workflow.jobs['sign-off']!.environment).toEqual({ name: '${{ matrix.environment }}' })
+  })
+
+  it('reads the policy from the default branch, never from the dispatched commit', () => {
+    const steps = workflow.jobs.validate!.steps!
+    const policy = steps.find(s => s.id === 'policy')!
+    expect(policy.with).toMatchObject({
+      ref: '${{ github.event.repository.default_branch }}',
+      path: '.model-governance/default-branch'
+    })
+    const resolve = step('validate', 'resolve')
+    expect(resolve.uses).toBe('$/resolve-stage')
+    expect(resolve.with).toMatchObject({ 'policy-root': '.model-governance/default-branch', 'github-token': '${{ github.token }}' })
+    for (const id of ['lineage', 'gate'])
+      expect(step('validate', id).with!['policy-file']).toBe('${{ steps.resolve.outputs.policy-path }}')
+    const promoteCheckout = workflow.jobs.promote!.steps!.find(s => s.with?.path === '.model-governance/default-branch')!
+    expect(promoteCheckout.with!.ref).toBe('${{ needs.validate.outputs.policy-commit }}')
   })
 
   it('validate checks out the promoted commit and runs lineage-check then validate-metrics, exposing their outputs', () => {
@@ -67,7 +83,7 @@ describe('model-approval.yml: job graph', () => {
     const uses = steps.map(s => s.uses).filter(Boolean)
     expect(uses.indexOf('$/lineage-check')).toBeLessThan(uses.indexOf('$/validate-metrics'))
     const outputs = workflow.jobs.validate!.outputs!
-    for (const name of ['verified', 'lock-sha256', 'model-md5', 'git-commit']) {
+    for (const name of ['verified', 'lineage', 'git-commit']) {
       expect(outputs[name]).toBe(`\${{ steps.lineage.outputs.${name} }}`)
     }
     for (const name of ['passed', 'failures', 'metrics', 'champion-version']) {
@@ -84,18 +100,19 @@ describe('model-approval.yml: job graph', () => {
     expect(workflow.jobs.validate!.outputs!.environment).toBe(
       '${{ steps.resolve.outputs.environment }}'
     )
-    expect(step('validate', 'resolve').run).toMatch(/not in the environments: allowlist/)
     const promotions = promote.steps!.filter(s => s.uses === '$/promote-model')
     expect(promotions.map(s => s.with!['dry-run'])).toEqual(['true', undefined])
     // The write is a compare-and-set against the holder the approved dry run saw.
     expect(promotions[1]!.with!['expected-previous-version']).toBe(
-      '${{ steps.approval.outputs.previous-version }}'
+      "${{ steps.approval.outputs.previous-version || 'none' }}"
     )
     for (const s of promotions) {
       expect(s.with).toMatchObject({
         'github-token': '${{ github.token }}',
         stage: '${{ needs.validate.outputs.stage }}',
-        'model-name': '${{ inputs.model-name }}'
+        'model-name': '${{ inputs.model-name }}',
+        'tracking-token': '${{ secrets.MLFLOW_REGISTRY_TOKEN }}',
+        'audit-file': '.model-governance/audit/AUDIT.log'
       })
     }
   })
@@ -106,15 +123,22 @@ describe('model-approval.yml: job graph', () => {
       event: '${{ steps.event.outputs.event }}',
       outcome: '${{ steps.event.outputs.outcome }}',
       reason: '${{ inputs.justification }}',
-      branch: '${{ inputs.audit-branch }}'
+      version: '${{ steps.event.outputs.version }}',
+      lineage: '${{ needs.validate.outputs.lineage }}',
+      'sign-off': '${{ needs.validate.outputs.sign-off }}',
+      branch: '${{ inputs.audit-branch || github.event.repository.default_branch }}'
     })
+    // Every input is a whole value: no output is pasted into a structured string.
+    for (const [name, value] of Object.entries(append.with!))
+      expect({ name, pasted: /\S\$\{\{|\}\}\S/.test(String(value)) }).toEqual({ name, pasted: false })
   })
 })
 
 describe('model-approval.yml: permissions, concurrency, pins', () => {
   it('starts from permissions: {} and grants each job only what it needs; only audit writes', () => {
     expect(workflow.permissions).toEqual({})
-    expect(workflow.jobs.validate!.permissions).toEqual({ contents: 'read' })
+    expect(workflow.jobs.validate!.permissions).toEqual({ contents: 'read', actions: 'read' })
+    expect(workflow.jobs['sign-off']!.permissions).toEqual({})
     expect(workflow.jobs.promote!.permissions).toEqual({ contents: 'read', actions: 'read' })
     expect(workflow.jobs.audit!.permissions).toEqual({ contents: 'write', actions: 'read' })
     const writers = Object.entries(workflow.jobs).filter(([, job]) =>
@@ -194,7 +218,8 @@ describe('examples/workflows', () => {
         if (spec.required)
           expect({ name, given: name in job!.with! }).toEqual({ name, given: true })
       }
-      expect(job!.secrets).not.toBe('inherit')
+      // The only way environment secrets reach a called workflow's job (docs/workflow.md).
+      expect(job!.secrets).toBe('inherit')
       expect(job!.permissions).toEqual({ contents: 'write', actions: 'read' })
     }
   )
@@ -286,7 +311,17 @@ describe('model-approval.yml: the audit event decision', () => {
       'failure'
     ]
   ])('records %s', (_what, env, event, outcome) => {
-    expect(decide(env)).toEqual({ event, outcome })
+    expect(decide(env)).toMatchObject({ event, outcome })
+  })
+
+  it.each([
+    ['a promotion', { PROMOTE_RESULT: 'success', PROMOTED_VERSION: '7', PREVIOUS_VERSION: '6' }, '7', '6'],
+    // A skipped promote job: its outputs are never read (act fills them with unevaluated text).
+    ['a gate failure', { VALIDATE_RESULT: 'failure', PASSED: 'false', PROMOTE_RESULT: 'skipped', PROMOTED_VERSION: '${{ steps.promote.outputs.version }}' }, '7', ''],
+    ['a rollback', { ROLLBACK: 'true', INPUT_VERSION: '', PROMOTED_VERSION: '3', PREVIOUS_VERSION: '4' }, '3', '4'],
+    ['anything that is not a version number', { INPUT_VERSION: '7\n::error::x', PROMOTE_RESULT: 'failure', APPROVAL_OUTCOME: 'failure' }, '', '']
+  ])('records only version numbers: %s', (_what, env, version, previous) => {
+    expect(decide({ INPUT_VERSION: '7', ...env })).toMatchObject({ version, 'previous-version': previous })
   })
 })
 
@@ -329,14 +364,17 @@ describe("model-approval.yml: wiring against the actions' action.yml", () => {
     }
   })
 
-  it('passes the MLflow secrets to every action that talks to MLflow', () => {
-    for (const job of Object.values(workflow.jobs)) {
+  it('passes the MLflow secrets to every action that talks to MLflow, the writing one only in promote', () => {
+    for (const [jobName, job] of Object.entries(workflow.jobs)) {
       for (const s of job.steps ?? []) {
         if (!s.with?.['tracking-uri'] || s.uses === '$/audit-log') continue
+        // validate reads with the read-only credential; only promote, in the guarded
+        // environment, has the one that writes.
+        const kind = jobName === 'promote' ? 'REGISTRY' : 'READ'
         expect(s.with).toMatchObject({
-          'tracking-token': '${{ secrets.tracking-token }}',
-          'tracking-username': '${{ secrets.tracking-username }}',
-          'tracking-password': '${{ secrets.tracking-password }}'
+          'tracking-token': `\${{ secrets.MLFLOW_${kind}_TOKEN }}`,
+          'tracking-username': `\${{ secrets.MLFLOW_${kind}_USERNAME }}`,
+          'tracking-password': `\${{ secrets.MLFLOW_${kind}_PASSWORD }}`
         })
       }
     }
