@@ -71,7 +71,7 @@ function workflowSection() {
     '',
     '### Secrets',
     '',
-    'None are declared: a declared secret would shadow the guarded environments\' own. Callers pass `secrets: inherit`, and the jobs read these by name ([workflow.md](workflow.md#credentials)):',
+    "None are declared: a declared secret would shadow the guarded environments' own. Callers pass `secrets: inherit`, and the jobs read these by name ([workflow.md](workflow.md#credentials)):",
     '',
     '| secret | where | read by |',
     '| --- | --- | --- |',

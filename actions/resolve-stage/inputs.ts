@@ -27,6 +27,9 @@ export const inputs = defineInputs({
 function relativePath(): z.ZodString {
   return z
     .string()
-    .regex(/^[\w.\/-]+$/, 'use a relative path of letters, digits, _ . / and -')
-    .refine(p => !p.startsWith('/') && !p.split('/').includes('..'), 'use a path inside the repository, without ..')
+    .regex(/^[\w./-]+$/, 'use a relative path of letters, digits, _ . / and -')
+    .refine(
+      p => !p.startsWith('/') && !p.split('/').includes('..'),
+      'use a path inside the repository, without ..'
+    )
 }

@@ -15,7 +15,10 @@ export function labelRoles(
   try {
     roles = JSON.parse(text)
   } catch {
-    return { approvals, note: "Input 'sign-off' is not JSON; the reviews are recorded without their roles." }
+    return {
+      approvals,
+      note: "Input 'sign-off' is not JSON; the reviews are recorded without their roles."
+    }
   }
   const valid =
     Array.isArray(roles) &&
@@ -31,7 +34,10 @@ export function labelRoles(
       note: "Input 'sign-off' is not a list of {role, environment}; the reviews are recorded without their roles."
     }
   const byEnvironment = new Map(
-    (roles as { role: string; environment: string }[]).map(r => [r.environment.toLowerCase(), r.role])
+    (roles as { role: string; environment: string }[]).map(r => [
+      r.environment.toLowerCase(),
+      r.role
+    ])
   )
   return {
     approvals: approvals.map(a => {

@@ -23,7 +23,11 @@ export interface GithubClient extends ApprovalsClient {
    * (no such environment). The OpenAPI description says anyone with read access may call it; the
    * workflow's jobs grant `actions: read`, which the endpoint's older description asked of apps.
    */
-  getEnvironment(owner: string, repo: string, name: string): Promise<EnvironmentSettings | undefined>
+  getEnvironment(
+    owner: string,
+    repo: string,
+    name: string
+  ): Promise<EnvironmentSettings | undefined>
   /** GET /repos/{owner}/{repo} → default_branch (needs `contents: read` or metadata). */
   getDefaultBranch(owner: string, repo: string): Promise<string>
   /**
@@ -33,7 +37,11 @@ export interface GithubClient extends ApprovalsClient {
    * GITHUB_TOKEN cannot read organisation teams; a GitHub App installation token with
    * Members: read can.
    */
-  teamMembership(org: string, slug: string, username: string): Promise<'active' | 'pending' | 'none'>
+  teamMembership(
+    org: string,
+    slug: string,
+    username: string
+  ): Promise<'active' | 'pending' | 'none'>
 }
 
 /** The token cannot see a team, so membership cannot be established either way. */
@@ -147,7 +155,9 @@ export function createGithubClient(token: string, apiUrl?: string): GithubClient
           await octokit.request('GET /orgs/{org}/teams/{team_slug}', { org, team_slug: slug })
         ).data as unknown
         if (!teamSchema.safeParse(data).success)
-          throw new ActionError(`GitHub answered the request for team ${team} with an unexpected shape`)
+          throw new ActionError(
+            `GitHub answered the request for team ${team} with an unexpected shape`
+          )
       } catch (error) {
         if (error instanceof ActionError) throw error
         const status = statusOf(error)
@@ -175,7 +185,9 @@ export function createGithubClient(token: string, apiUrl?: string): GithubClient
       }
       const parsed = membershipSchema.safeParse(data)
       if (!parsed.success)
-        throw new ActionError(`GitHub answered the membership request for team ${team} with an unexpected shape`)
+        throw new ActionError(
+          `GitHub answered the membership request for team ${team} with an unexpected shape`
+        )
       return parsed.data.state
     }
   }

@@ -61,7 +61,9 @@ export const environmentSchema = z.object({
 export function parseEnvironment(data: unknown, name: string): EnvironmentSettings {
   const parsed = environmentSchema.safeParse(data)
   if (!parsed.success)
-    throw new ActionError(`GitHub answered the request for environment '${name}' with an unexpected shape`)
+    throw new ActionError(
+      `GitHub answered the request for environment '${name}' with an unexpected shape`
+    )
   const env = parsed.data
   if (env.name.toLowerCase() !== name.toLowerCase())
     throw new ActionError(
@@ -152,7 +154,12 @@ export function environmentFindings(
         'or to Selected branches and tags with only the default branch'
     )
   }
-  if (role === 'approval' && settings.reviewers && settings.reviewers.length > 0 && !settings.preventSelfReview) {
+  if (
+    role === 'approval' &&
+    settings.reviewers &&
+    settings.reviewers.length > 0 &&
+    !settings.preventSelfReview
+  ) {
     warnings.push(
       `Environment '${name}' does not prevent self-review: the person who started a run may approve it in GitHub ` +
         `(promote-model still does not count them); in ${SETTINGS(repository, name)}, tick Prevent self-review`

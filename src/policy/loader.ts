@@ -114,7 +114,7 @@ function checkApprovalRules(policy: PolicyFile, text: string, file: string): voi
       if (!ENVIRONMENT_NAME.test(stageEnvironment(stage))) {
         throw new ConfigurationError(
           `Policy file ${at}: stage ${stage.name}${scope} requires approval but names no environment, and its name ` +
-            "is not a GitHub environment name; set environment: to the environment whose required reviewers approve it",
+            'is not a GitHub environment name; set environment: to the environment whose required reviewers approve it',
           { location }
         )
       }
@@ -123,7 +123,7 @@ function checkApprovalRules(policy: PolicyFile, text: string, file: string): voi
 }
 
 const SIGN_OFF_EXAMPLE =
-  'sign_off:\n  - role: data-science-lead\n    environment: production-ds\n    approvers: [\'@acme/ds-leads\']\n' +
+  "sign_off:\n  - role: data-science-lead\n    environment: production-ds\n    approvers: ['@acme/ds-leads']\n" +
   '  - role: mlops-engineer\n    environment: production-ops\n    approvers: [carol, dave]'
 
 /**
@@ -145,7 +145,10 @@ function checkSignOff(stage: StagePolicy, where: string, location: SourceLocatio
     return
   }
   if (!stage.requires_approval)
-    throw new ConfigurationError(`${where} declares sign_off but not requires_approval: true; set it`, { location })
+    throw new ConfigurationError(
+      `${where} declares sign_off but not requires_approval: true; set it`,
+      { location }
+    )
   if (stage.approvers.length > 0)
     throw new ConfigurationError(
       `${where} has both approvers and sign_off; with sign_off, list the approvers under each role`,
@@ -157,7 +160,7 @@ function checkSignOff(stage: StagePolicy, where: string, location: SourceLocatio
     throw new ConfigurationError(
       `${where}: role ${shared.role} uses environment '${shared.environment}', which is the stage's own environment; ` +
         "the stage's environment releases the registry credential to the promote job after the roles signed off, " +
-        'so give the role an environment of its own (or set the stage\'s environment: to another one)',
+        "so give the role an environment of its own (or set the stage's environment: to another one)",
       { location }
     )
   }

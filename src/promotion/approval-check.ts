@@ -110,13 +110,19 @@ export async function evaluateApprovals(
   return verdict
 }
 
-export function describeVerdict(stage: StagePolicy, verdict: ApprovalVerdict, actors: string[]): string {
+export function describeVerdict(
+  stage: StagePolicy,
+  verdict: ApprovalVerdict,
+  actors: string[]
+): string {
   const roles = signOffRoles(stage)
   const actor = actors.join(' or ')
   const parts = [
     stage.sign_off
       ? `Stage ${stage.name} requires a sign-off by each of ${roles.length} roles; ` +
-        verdict.roles.map(r => `${r.role} (environment ${r.environment}): ${r.login ?? r.state}`).join(', ') +
+        verdict.roles
+          .map(r => `${r.role} (environment ${r.environment}): ${r.login ?? r.state}`)
+          .join(', ') +
         '.'
       : `Stage ${stage.name} requires ${verdict.required} approval${verdict.required === 1 ? '' : 's'}` +
         (stage.approvers.length ? ' from its approvers' : '') +
@@ -202,7 +208,12 @@ export async function checkApprovals(
   const github = await client()
   const approvals = await github.listApprovals(run.owner, run.repo, run.runId)
   const actors = runActors(run)
-  const verdict = await evaluateApprovals(stage, approvals, actors, teamEligibility(github, settings))
+  const verdict = await evaluateApprovals(
+    stage,
+    approvals,
+    actors,
+    teamEligibility(github, settings)
+  )
   if (!verdict.ok) {
     throw new ActionError(
       `Approval check failed for run ${run.runId}: ${describeVerdict(stage, verdict, actors)} Nothing was changed in the registry.`

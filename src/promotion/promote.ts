@@ -135,7 +135,12 @@ export async function promote(
       checkExpected(req, pending, v)
       if (targets.policyStage?.requires_approval) {
         const guard = await verifyGuard(targets.policyStage, deps, { requireDefaultBranch: true })
-        const verdict = await checkApprovals(targets.policyStage, deps.run, deps.github, guard.settings)
+        const verdict = await checkApprovals(
+          targets.policyStage,
+          deps.run,
+          deps.github,
+          guard.settings
+        )
         approvedBy = verdict.counted
         signOffs = verdict.roles
         logger.info(`Approvals for ${targets.policyStage.name}: ${approvedBy.join(', ')}`)

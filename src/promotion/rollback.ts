@@ -66,7 +66,11 @@ export async function previousFromAudit(
   for (let i = moves.length - 1; i >= 0 && index < 0; i--)
     if (String(moves[i]!.version) === current) index = i
   if (index < 0)
-    refuse(model, move, `the audit log verifies but records no governed move of version ${current} to it`)
+    refuse(
+      model,
+      move,
+      `the audit log verifies but records no governed move of version ${current} to it`
+    )
   const previous = String(moves[index]!.previous_version ?? '').trim()
   if (!VERSION_NUMBER.test(previous)) {
     refuse(
@@ -115,8 +119,16 @@ export async function findRollbackTarget(
   const key = previousTagKey(tagPrefix, move)
   const fromTag = currentVersion.tags.find(t => t.key === key)?.value.trim()
   if (!fromTag)
-    refuse(model, move, `version ${current} holds it, there is no audit log, and its tag '${key}' records no previous version`)
+    refuse(
+      model,
+      move,
+      `version ${current} holds it, there is no audit log, and its tag '${key}' records no previous version`
+    )
   if (!VERSION_NUMBER.test(fromTag))
-    refuse(model, move, `its tag '${key}' on version ${current} is ${JSON.stringify(fromTag)}, which is not a version number`)
+    refuse(
+      model,
+      move,
+      `its tag '${key}' on version ${current} is ${JSON.stringify(fromTag)}, which is not a version number`
+    )
   return { version: fromTag, current, source: 'tags' }
 }

@@ -3,6 +3,7 @@ import path from 'node:path'
 import {
   buildSchema,
   coerceInputValue,
+  Kind,
   parse,
   typeFromAST,
   validate,
@@ -42,7 +43,7 @@ export function documentErrors(query: string, variables: Record<string, unknown>
   const errors = validate(githubSchema(), document).map(e => e.message)
   if (errors.length > 0) return errors
   for (const definition of document.definitions) {
-    if (definition.kind !== 'OperationDefinition') continue
+    if (definition.kind !== Kind.OPERATION_DEFINITION) continue
     for (const variable of definition.variableDefinitions ?? []) {
       const type = typeFromAST(githubSchema(), variable.type) as GraphQLInputType | undefined
       const name = variable.variable.name.value

@@ -5,7 +5,13 @@ import yaml from 'js-yaml'
 import type { InputDefinition, InputSpecs } from '../../src/core/inputs.js'
 import { ROOT } from '../harness/paths.js'
 
-const ACTIONS = ['validate-metrics', 'lineage-check', 'promote-model', 'audit-log', 'resolve-stage'] as const
+const ACTIONS = [
+  'validate-metrics',
+  'lineage-check',
+  'promote-model',
+  'audit-log',
+  'resolve-stage'
+] as const
 
 interface ActionYaml {
   name?: string

@@ -118,16 +118,8 @@ describe('gate', () => {
   })
 
   it.each([
-    [
-      'without required reviewers',
-      { branchPolicy: 'protected' } as FakeEnvironment,
-      /no required reviewers/
-    ],
-    [
-      'that any branch may deploy to',
-      { reviewers: ['alice', 'bob'] } as FakeEnvironment,
-      /lets every branch deploy/
-    ]
+    ['without required reviewers', { branchPolicy: 'protected' }, /no required reviewers/],
+    ['that any branch may deploy to', { reviewers: ['alice', 'bob'] }, /lets every branch deploy/]
   ])('refuses a stage whose environment is %s', async (_case, settings, message) => {
     github.setEnvironment('acme/models', 'unguarded', settings)
     const text = POLICY.replace(

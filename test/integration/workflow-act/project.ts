@@ -66,7 +66,10 @@ export function actProject(model: string): ActProject {
     // GraphQL committer is tested against its own stand-in in test/integration/audit-log).
     writeFileSync(
       path.join(repo, '.github', 'workflows', caller),
-      text.replace('model-name: churn-classifier', `model-name: ${model}\n      audit-commit-method: git`)
+      text.replace(
+        'model-name: churn-classifier',
+        `model-name: ${model}\n      audit-commit-method: git`
+      )
     )
   }
   writeFileSync(path.join(repo, 'raw', 'train.csv'), 'x,y\n1,0\n2,1\n3,1\n4,0\n')

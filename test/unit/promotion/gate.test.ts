@@ -206,7 +206,7 @@ describe('rollback takes its version only from a verified record', () => {
   const promoted = (version: string, previous: string, to = 'Production') =>
     event('churn', version, to, { previous_version: previous })
 
-  async function rollback(audit: string | undefined, tag?: string) {
+  function rollback(audit: string | undefined, tag?: string) {
     const s = setup({ audit })
     s.registry.versions.get('3')!.stage = 'Production'
     s.registry.versions.get('2')!.stage = 'Archived'
@@ -217,7 +217,7 @@ describe('rollback takes its version only from a verified record', () => {
 
   it('restores the previous holder from a log that verifies and shows it holding the stage', async () => {
     const { text } = chain([promoted('2', ''), promoted('3', '2')])
-    const { result, registry } = await rollback(text)
+    const { result, registry } = rollback(text)
     await expect(result).resolves.toMatchObject({ version: '2', previousVersion: '3' })
     expect(registry.stageOf('2')).toBe('Production')
   })
@@ -261,7 +261,7 @@ describe('rollback takes its version only from a verified record', () => {
       /records no governed move of version 3 to it/
     ]
   ])('refuses %s, changing nothing', async (_case, text, message) => {
-    const { result, registry } = await rollback(text, '2')
+    const { result, registry } = rollback(text, '2')
     const error = await failure(result)
     expect(error.message).toMatch(message)
     expect(error.message).toMatch(/Nothing was changed in the registry/)
@@ -269,8 +269,8 @@ describe('rollback takes its version only from a verified record', () => {
   })
 
   it('uses the tags only when there is no log, and only a version number', async () => {
-    await expect((await rollback(undefined, '2')).result).resolves.toMatchObject({ version: '2' })
-    const bad = await rollback(undefined, 'alias:champion')
+    await expect(rollback(undefined, '2').result).resolves.toMatchObject({ version: '2' })
+    const bad = rollback(undefined, 'alias:champion')
     await expect(bad.result).rejects.toThrow(/"alias:champion", which is not a version number/)
     expect(bad.registry.writes).toEqual([])
   })

@@ -56,7 +56,9 @@ describe('model-approval.yml: job graph', () => {
     expect(needsOf(workflow.jobs.promote!)).toEqual(['validate', 'sign-off'])
     expect(needsOf(workflow.jobs.audit!).sort()).toEqual(['promote', 'sign-off', 'validate'])
     expect(workflow.jobs.audit!.if).toBe('${{ always() }}')
-    expect(workflow.jobs.promote!.if).toMatch(/needs\.sign-off\.result == 'success' \|\| needs\.sign-off\.result == 'skipped'/)
+    expect(workflow.jobs.promote!.if).toMatch(
+      /needs\.sign-off\.result == 'success' \|\| needs\.sign-off\.result == 'skipped'/
+    )
     expect(workflow.jobs['sign-off']!.environment).toEqual({ name: '${{ matrix.environment }}' })
   })
 
@@ -69,10 +71,17 @@ describe('model-approval.yml: job graph', () => {
     })
     const resolve = step('validate', 'resolve')
     expect(resolve.uses).toBe('$/resolve-stage')
-    expect(resolve.with).toMatchObject({ 'policy-root': '.model-governance/default-branch', 'github-token': '${{ github.token }}' })
+    expect(resolve.with).toMatchObject({
+      'policy-root': '.model-governance/default-branch',
+      'github-token': '${{ github.token }}'
+    })
     for (const id of ['lineage', 'gate'])
-      expect(step('validate', id).with!['policy-file']).toBe('${{ steps.resolve.outputs.policy-path }}')
-    const promoteCheckout = workflow.jobs.promote!.steps!.find(s => s.with?.path === '.model-governance/default-branch')!
+      expect(step('validate', id).with!['policy-file']).toBe(
+        '${{ steps.resolve.outputs.policy-path }}'
+      )
+    const promoteCheckout = workflow.jobs.promote!.steps!.find(
+      s => s.with?.path === '.model-governance/default-branch'
+    )!
     expect(promoteCheckout.with!.ref).toBe('${{ needs.validate.outputs.policy-commit }}')
   })
 
@@ -130,7 +139,10 @@ describe('model-approval.yml: job graph', () => {
     })
     // Every input is a whole value: no output is pasted into a structured string.
     for (const [name, value] of Object.entries(append.with!))
-      expect({ name, pasted: /\S\$\{\{|\}\}\S/.test(String(value)) }).toEqual({ name, pasted: false })
+      expect({ name, pasted: /\S\$\{\{|\}\}\S/.test(String(value)) }).toEqual({
+        name,
+        pasted: false
+      })
   })
 })
 
@@ -315,13 +327,41 @@ describe('model-approval.yml: the audit event decision', () => {
   })
 
   it.each([
-    ['a promotion', { PROMOTE_RESULT: 'success', PROMOTED_VERSION: '7', PREVIOUS_VERSION: '6' }, '7', '6'],
+    [
+      'a promotion',
+      { PROMOTE_RESULT: 'success', PROMOTED_VERSION: '7', PREVIOUS_VERSION: '6' },
+      '7',
+      '6'
+    ],
     // A skipped promote job: its outputs are never read (act fills them with unevaluated text).
-    ['a gate failure', { VALIDATE_RESULT: 'failure', PASSED: 'false', PROMOTE_RESULT: 'skipped', PROMOTED_VERSION: '${{ steps.promote.outputs.version }}' }, '7', ''],
-    ['a rollback', { ROLLBACK: 'true', INPUT_VERSION: '', PROMOTED_VERSION: '3', PREVIOUS_VERSION: '4' }, '3', '4'],
-    ['anything that is not a version number', { INPUT_VERSION: '7\n::error::x', PROMOTE_RESULT: 'failure', APPROVAL_OUTCOME: 'failure' }, '', '']
+    [
+      'a gate failure',
+      {
+        VALIDATE_RESULT: 'failure',
+        PASSED: 'false',
+        PROMOTE_RESULT: 'skipped',
+        PROMOTED_VERSION: '${{ steps.promote.outputs.version }}'
+      },
+      '7',
+      ''
+    ],
+    [
+      'a rollback',
+      { ROLLBACK: 'true', INPUT_VERSION: '', PROMOTED_VERSION: '3', PREVIOUS_VERSION: '4' },
+      '3',
+      '4'
+    ],
+    [
+      'anything that is not a version number',
+      { INPUT_VERSION: '7\n::error::x', PROMOTE_RESULT: 'failure', APPROVAL_OUTCOME: 'failure' },
+      '',
+      ''
+    ]
   ])('records only version numbers: %s', (_what, env, version, previous) => {
-    expect(decide({ INPUT_VERSION: '7', ...env })).toMatchObject({ version, 'previous-version': previous })
+    expect(decide({ INPUT_VERSION: '7', ...env })).toMatchObject({
+      version,
+      'previous-version': previous
+    })
   })
 })
 

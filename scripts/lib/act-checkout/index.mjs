@@ -8,7 +8,8 @@ const git = (args, cwd) => execFileSync('git', args, { cwd, encoding: 'utf8' }).
 
 const workspace = process.env.GITHUB_WORKSPACE
 const target = path.resolve(workspace, input('path') || '.')
-if (path.relative(workspace, target).startsWith('..')) throw new Error(`path ${input('path')} is outside the workspace`)
+if (path.relative(workspace, target).startsWith('..'))
+  throw new Error(`path ${input('path')} is outside the workspace`)
 const url = `${process.env.GITHUB_SERVER_URL}/${process.env.GITHUB_REPOSITORY}`
 // The real action's default: the event's ref (and GITHUB_SHA for it).
 const ref = input('ref') || process.env.GITHUB_SHA
@@ -25,7 +26,10 @@ git(['remote', 'add', 'origin', url], target)
 const spec = /^[0-9a-f]{40}$/.test(ref) ? ref : ref.replace(/^refs\/heads\//, '')
 git(['fetch', '-q', '--no-tags', 'origin', spec], target)
 git(['checkout', '-q', '--detach', 'FETCH_HEAD'], target)
-if (!/^[0-9a-f]{40}$/.test(ref) && !ref.startsWith('refs/')) git(['checkout', '-q', '-B', ref], target)
+if (!/^[0-9a-f]{40}$/.test(ref) && !ref.startsWith('refs/'))
+  git(['checkout', '-q', '-B', ref], target)
 const commit = git(['rev-parse', 'HEAD'], target)
 appendFileSync(process.env.GITHUB_OUTPUT, `ref=${ref}\ncommit=${commit}\n`)
-console.log(`Checked out ${url} at ${ref} (${commit}) into ${path.relative(workspace, target) || '.'}`)
+console.log(
+  `Checked out ${url} at ${ref} (${commit}) into ${path.relative(workspace, target) || '.'}`
+)

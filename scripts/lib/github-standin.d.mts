@@ -1,0 +1,70 @@
+// Types of github-standin.mjs (see there).
+/**
+ * A local stand-in for the GitHub REST endpoints the promotion guard reads, in the shapes of
+ * GitHub's published description (@octokit/openapi; test/unit/github/contract.test.ts validates
+ * every answer against it) and keeping GitHub's rules:
+ *  - GET /repos/{owner}/{repo}                              → default_branch
+ *  - GET /repos/{owner}/{repo}/environments/{name}          → protection rules, branch policy
+ *  - GET /repos/{owner}/{repo}/actions/runs/{id}/approvals  → the run's reviews
+ * A review is recorded only from a required reviewer of its environment, and only the first
+ * review of each environment in a run counts: GitHub decides a pending deployment by its first
+ * review ("Only one of the required reviewers needs to approve the job for it to proceed").
+ */
+export interface FakeReview {
+  login: string
+  state: 'approved' | 'rejected'
+  comment?: string
+  /** The environment reviewed; defaults to production. */
+  environment?: string
+}
+export interface FakeEnvironment {
+  /**
+   * Required reviewers: logins, and teams written @org/slug (members as setTeam gave them); none
+   * means the environment has no required-reviewers rule.
+   */
+  reviewers?: string[]
+  preventSelfReview?: boolean
+  /** protected: protected branches only; custom: selected branches; none: every branch. */
+  branchPolicy?: 'protected' | 'custom' | 'none'
+}
+export interface GithubFake {
+  uri: string
+  /** Every request seen: method, path and whether it carried a token. */
+  requests: {
+    method: string
+    path: string
+    authorization: string | undefined
+  }[]
+  /** Every answer sent, for the contract test: the route template, status and body. */
+  responses: {
+    route: string
+    status: number
+    body: unknown
+  }[]
+  setRepository(
+    repository: string,
+    options: {
+      defaultBranch: string
+    }
+  ): void
+  setEnvironment(repository: string, name: string, settings: FakeEnvironment): void
+  /**
+   * A team and its active members. `visible: false` answers 404 to the team, as GitHub does to a
+   * token that cannot see it (a workflow's GITHUB_TOKEN cannot read organisation teams).
+   */
+  setTeam(
+    team: string,
+    members: string[],
+    options?: {
+      visible?: boolean
+    }
+  ): void
+  /**
+   * Records reviews of a run as GitHub would, in order. Throws, as GitHub refuses it, for a
+   * reviewer who is not a required reviewer of the environment, or a second review of one
+   * environment in one run (that deployment was already decided).
+   */
+  setApprovals(repository: string, runId: string, reviews: FakeReview[]): void
+  close(): Promise<void>
+}
+export declare function startGithubFake(): Promise<GithubFake>

@@ -1,0 +1,352 @@
+// Shared by the tests (test/harness/github-fake.ts re-exports it, typed by github-standin.d.mts)
+// and `npm run demo`; plain JavaScript so the demo runs without node_modules.
+import http from 'node:http'
+const STAMP = '2026-01-01T00:00:00Z'
+function environmentRef(repository, name, id) {
+  return {
+    id,
+    node_id: `EN_${id}`,
+    name,
+    url: `https://api.github.com/repos/${repository}/environments/${name}`,
+    html_url: `https://github.com/${repository}/deployments/activity_log?environments_filter=${name}`,
+    created_at: STAMP,
+    updated_at: STAMP
+  }
+}
+function user(login) {
+  const id = 1000 + [...login].reduce((sum, c) => sum + c.charCodeAt(0), 0)
+  return {
+    login,
+    id,
+    node_id: `U_${id}`,
+    avatar_url: `https://avatars.githubusercontent.com/u/${id}?v=4`,
+    gravatar_id: '',
+    url: `https://api.github.com/users/${login}`,
+    html_url: `https://github.com/${login}`,
+    followers_url: `https://api.github.com/users/${login}/followers`,
+    following_url: `https://api.github.com/users/${login}/following{/other_user}`,
+    gists_url: `https://api.github.com/users/${login}/gists{/gist_id}`,
+    starred_url: `https://api.github.com/users/${login}/starred{/owner}{/repo}`,
+    subscriptions_url: `https://api.github.com/users/${login}/subscriptions`,
+    organizations_url: `https://api.github.com/users/${login}/orgs`,
+    repos_url: `https://api.github.com/users/${login}/repos`,
+    events_url: `https://api.github.com/users/${login}/events{/privacy}`,
+    received_events_url: `https://api.github.com/users/${login}/received_events`,
+    type: 'User',
+    site_admin: false
+  }
+}
+function teamSimple(org, slug) {
+  const id = 500 + [...`${org}/${slug}`].reduce((sum, c) => sum + c.charCodeAt(0), 0)
+  return {
+    id,
+    node_id: `T_${id}`,
+    url: `https://api.github.com/organizations/77/team/${id}`,
+    members_url: `https://api.github.com/organizations/77/team/${id}/members{/member}`,
+    name: slug,
+    description: null,
+    permission: 'pull',
+    privacy: 'closed',
+    notification_setting: 'notifications_enabled',
+    html_url: `https://github.com/orgs/${org}/teams/${slug}`,
+    repositories_url: `https://api.github.com/organizations/77/team/${id}/repos`,
+    slug,
+    parent: null,
+    type: 'organization',
+    organization_id: 77
+  }
+}
+function teamFull(org, slug, members) {
+  const api = `https://api.github.com/orgs/${org}`
+  return {
+    ...teamSimple(org, slug),
+    members_count: members,
+    repos_count: 1,
+    created_at: STAMP,
+    updated_at: STAMP,
+    organization: {
+      login: org,
+      id: 77,
+      node_id: 'O_77',
+      url: api,
+      repos_url: `${api}/repos`,
+      events_url: `${api}/events`,
+      hooks_url: `${api}/hooks`,
+      issues_url: `${api}/issues`,
+      members_url: `${api}/members{/member}`,
+      public_members_url: `${api}/public_members{/member}`,
+      avatar_url: 'https://avatars.githubusercontent.com/u/77?v=4',
+      description: null,
+      html_url: `https://github.com/${org}`,
+      has_organization_projects: true,
+      has_repository_projects: true,
+      public_repos: 1,
+      public_gists: 0,
+      followers: 0,
+      following: 0,
+      type: 'Organization',
+      created_at: STAMP,
+      updated_at: STAMP,
+      archived_at: null
+    }
+  }
+}
+function repositoryBody(repository, defaultBranch) {
+  const [owner, name] = repository.split('/')
+  const api = `https://api.github.com/repos/${repository}`
+  const urls = Object.fromEntries(
+    [
+      'archive',
+      'assignees',
+      'blobs',
+      'branches',
+      'collaborators',
+      'comments',
+      'commits',
+      'compare',
+      'contents',
+      'contributors',
+      'deployments',
+      'downloads',
+      'events',
+      'forks',
+      'git_commits',
+      'git_refs',
+      'git_tags',
+      'issue_comment',
+      'issue_events',
+      'issues',
+      'keys',
+      'labels',
+      'languages',
+      'merges',
+      'milestones',
+      'notifications',
+      'pulls',
+      'releases',
+      'stargazers',
+      'statuses',
+      'subscribers',
+      'subscription',
+      'tags',
+      'teams',
+      'trees',
+      'hooks'
+    ].map(key => [`${key}_url`, `${api}/${key}`])
+  )
+  return {
+    id: 4242,
+    node_id: 'R_4242',
+    name,
+    full_name: repository,
+    owner: user(owner ?? 'acme'),
+    private: false,
+    html_url: `https://github.com/${repository}`,
+    description: null,
+    fork: false,
+    url: api,
+    ...urls,
+    git_url: `git://github.com/${repository}.git`,
+    ssh_url: `git@github.com:${repository}.git`,
+    clone_url: `https://github.com/${repository}.git`,
+    svn_url: `https://github.com/${repository}`,
+    mirror_url: null,
+    homepage: null,
+    language: null,
+    forks_count: 0,
+    stargazers_count: 0,
+    watchers_count: 0,
+    size: 1,
+    default_branch: defaultBranch,
+    open_issues_count: 0,
+    is_template: false,
+    has_discussions: false,
+    license: null,
+    topics: [],
+    has_issues: true,
+    has_projects: true,
+    has_wiki: true,
+    has_pages: false,
+    has_downloads: true,
+    archived: false,
+    disabled: false,
+    visibility: 'public',
+    pushed_at: STAMP,
+    created_at: STAMP,
+    updated_at: STAMP,
+    forks: 0,
+    open_issues: 0,
+    watchers: 0,
+    network_count: 0,
+    subscribers_count: 0
+  }
+}
+function environmentBody(repository, name, id, env) {
+  const rules = []
+  if (env.reviewers && env.reviewers.length > 0) {
+    rules.push({
+      id: id * 10 + 1,
+      node_id: `GA_${id}_1`,
+      type: 'required_reviewers',
+      prevent_self_review: env.preventSelfReview ?? false,
+      reviewers: env.reviewers.map(name => {
+        const team = /^@([^/]+)\/(.+)$/.exec(name)
+        return team
+          ? { type: 'Team', reviewer: teamSimple(team[1], team[2]) }
+          : { type: 'User', reviewer: user(name) }
+      })
+    })
+  }
+  const policy = env.branchPolicy ?? 'none'
+  if (policy !== 'none')
+    rules.push({ id: id * 10 + 2, node_id: `GA_${id}_2`, type: 'branch_policy' })
+  return {
+    ...environmentRef(repository, name, id),
+    protection_rules: rules,
+    deployment_branch_policy:
+      policy === 'none'
+        ? null
+        : {
+            protected_branches: policy === 'protected',
+            custom_branch_policies: policy === 'custom'
+          }
+  }
+}
+export async function startGithubFake() {
+  const repositories = new Map()
+  const environments = new Map()
+  const runs = new Map()
+  const teams = new Map()
+  const requests = []
+  const responses = []
+  const envKey = (repository, name) => `${repository}#${name.toLowerCase()}`
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://fake')
+    requests.push({
+      method: req.method ?? '',
+      path: url.pathname,
+      authorization: req.headers.authorization
+    })
+    const send = (route, status, body) => {
+      responses.push({ route, status, body })
+      res
+        .writeHead(status, { 'content-type': 'application/json; charset=utf-8' })
+        .end(JSON.stringify(body))
+    }
+    const notFound = route =>
+      send(route, 404, {
+        message: 'Not Found',
+        documentation_url: 'https://docs.github.com/rest',
+        status: '404'
+      })
+    if (!req.headers.authorization)
+      return send('', 401, { message: 'Requires authentication', status: '401' })
+    if (req.method !== 'GET') return notFound('')
+    const segments = url.pathname.split('/').map(decodeURIComponent)
+    if (segments[1] === 'orgs' && segments[3] === 'teams' && segments[2] && segments[4]) {
+      const [org, slug] = [segments[2], segments[4]]
+      const found = teams.get(`@${org}/${slug}`.toLowerCase())
+      if (segments.length === 5) {
+        const route = '/orgs/{org}/teams/{team_slug}'
+        return found?.visible
+          ? send(route, 200, teamFull(org, slug, found.members.length))
+          : notFound(route)
+      }
+      if (segments.length === 7 && segments[5] === 'memberships') {
+        const route = '/orgs/{org}/teams/{team_slug}/memberships/{username}'
+        const login = segments[6]
+        return found?.visible && found.members.some(m => m.toLowerCase() === login.toLowerCase())
+          ? send(route, 200, {
+              url: `https://api.github.com/organizations/77/team/1/memberships/${login}`,
+              role: 'member',
+              state: 'active'
+            })
+          : notFound(route)
+      }
+    }
+    const [, repos, owner, repo, ...rest] = segments
+    if (repos !== 'repos' || !owner || !repo) return notFound('')
+    const repository = `${owner}/${repo}`
+    if (rest.length === 0) {
+      const route = '/repos/{owner}/{repo}'
+      const branch = repositories.get(repository)
+      return branch ? send(route, 200, repositoryBody(repository, branch)) : notFound(route)
+    }
+    if (rest.length === 2 && rest[0] === 'environments') {
+      const route = '/repos/{owner}/{repo}/environments/{environment_name}'
+      const found = environments.get(envKey(repository, rest[1]))
+      return found
+        ? send(route, 200, environmentBody(repository, rest[1], found.id, found.settings))
+        : notFound(route)
+    }
+    if (
+      rest.length === 4 &&
+      rest[0] === 'actions' &&
+      rest[1] === 'runs' &&
+      rest[3] === 'approvals'
+    ) {
+      const route = '/repos/{owner}/{repo}/actions/runs/{run_id}/approvals'
+      const reviews = runs.get(`${repository}#${rest[2]}`)
+      if (!reviews) return notFound(route)
+      return send(
+        route,
+        200,
+        reviews.map(({ environment, review }) => ({
+          environments: [
+            environmentRef(
+              repository,
+              environment,
+              environments.get(envKey(repository, environment)).id
+            )
+          ],
+          state: review.state,
+          user: user(review.login),
+          comment: review.comment ?? ''
+        }))
+      )
+    }
+    notFound('')
+  })
+  await new Promise(resolve => server.listen(0, '127.0.0.1', resolve))
+  let nextId = 100
+  return {
+    uri: `http://127.0.0.1:${server.address().port}`,
+    requests,
+    responses,
+    setRepository: (repository, { defaultBranch }) => repositories.set(repository, defaultBranch),
+    setEnvironment: (repository, name, settings) => {
+      const existing = environments.get(envKey(repository, name))
+      environments.set(envKey(repository, name), { id: existing?.id ?? nextId++, settings })
+    },
+    setTeam: (team, members, options = {}) =>
+      teams.set(team.toLowerCase(), { members, visible: options.visible ?? true }),
+    setApprovals: (repository, runId, reviews) => {
+      const recorded = []
+      for (const review of reviews) {
+        const environment = review.environment ?? 'production'
+        const env = environments.get(envKey(repository, environment))
+        if (!env)
+          throw new Error(
+            `GitHub stand-in: ${repository} has no environment ${environment} to review`
+          )
+        const reviewer = name =>
+          name.startsWith('@')
+            ? (teams.get(name.toLowerCase())?.members ?? []).some(
+                m => m.toLowerCase() === review.login.toLowerCase()
+              )
+            : name.toLowerCase() === review.login.toLowerCase()
+        if (!env.settings.reviewers?.some(reviewer))
+          throw new Error(
+            `GitHub stand-in: ${review.login} is not a required reviewer of ${environment}; GitHub would not let them review`
+          )
+        if (recorded.some(r => r.environment.toLowerCase() === environment.toLowerCase()))
+          throw new Error(
+            `GitHub stand-in: environment ${environment} was already decided in run ${runId}; GitHub records one review per environment`
+          )
+        recorded.push({ environment, review })
+      }
+      runs.set(`${repository}#${runId}`, recorded)
+    },
+    close: () => new Promise(resolve => server.close(() => resolve()))
+  }
+}
