@@ -1,17 +1,44 @@
-// Runs a bundled action (dist/<name>/index.js) as the Actions runner does: inputs as
-// INPUT_<NAME> (hyphens kept), fresh GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, cwd =
-// GITHUB_WORKSPACE. YAML is read with the venv's PyYAML, so the demo needs no node_modules.
-import { execFileSync } from 'node:child_process'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+// Runs a bundled action (dist/<name>/index.js) as the Actions runner does, for the demo's steps
+// outside a workflow (registering candidates, verifying the trail): inputs as INPUT_<NAME>
+// (hyphens kept), fresh GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, cwd = GITHUB_WORKSPACE.
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { runStepProcess } from './workflow-runner.mjs'
 
-export function yamlLoader(python) {
-  // PyYAML reads YAML 1.1, where a bare `on` key is the boolean true; GitHub reads it as "on".
-  const script =
-    'import sys, json, yaml\nd = yaml.safe_load(open(sys.argv[1]))\nif isinstance(d, dict) and True in d: d["on"] = d.pop(True)\njson.dump(d, sys.stdout)'
-  return file => JSON.parse(execFileSync(python, ['-c', script, file], { encoding: 'utf8' }))
+/** GITHUB_OUTPUT's `name<<delimiter` blocks and plain `name=value` lines. */
+function parseOutputFile(text) {
+  const out = {}
+  const lines = text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(line)
+    if (heredoc) {
+      const value = []
+      for (i++; i < lines.length && lines[i] !== heredoc[2]; i++) value.push(lines[i])
+      out[heredoc[1]] = value.join('\n')
+    } else if (line.includes('='))
+      out[line.slice(0, line.indexOf('='))] = line.slice(line.indexOf('=') + 1)
+  }
+  return out
+}
+
+function runStepProcess(command, args, { cwd, env, outputFile, summaryFile }) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    child.stdout.on('data', d => (stdout += d))
+    child.stderr.on('data', d => (stdout += d))
+    child.on('error', reject)
+    child.on('close', code =>
+      resolve({
+        code: code ?? -1,
+        stdout,
+        outputs: parseOutputFile(readFileSync(outputFile, 'utf8')),
+        summary: readFileSync(summaryFile, 'utf8')
+      })
+    )
+  })
 }
 
 export function bundleRunner(root) {

@@ -1,16 +1,17 @@
 // `npm run demo`: the suite's whole job on this machine, with real components. It provisions the
-// venv, starts MLflow, builds a DVC project that trains a scikit-learn model, and runs the reusable
-// approval workflow (.github/workflows/model-approval.yml) step by step with the bundled actions:
-// promotions to Staging and Production (with a SIMULATED approval), a challenger the champion
-// gate rejects, a rollback, and finally `audit-log verify` over the trail. Stopping it (Ctrl-C)
-// stops the servers it started.
+// venv (MLflow, DVC, scikit-learn and act), starts MLflow, builds a DVC project that trains a
+// scikit-learn model, and dispatches the example callers, which run the reusable approval workflow
+// (.github/workflows/model-approval.yml) in nektos/act with the bundled actions, exactly as the
+// tests do (scripts/lib/act.mjs): promotions to Staging and Production (with SIMULATED sign-offs
+// from the local GitHub stand-in), a challenger the champion gate rejects, a rollback, and finally
+// `audit-log verify` over the trail. Stopping it (Ctrl-C) stops the servers it started.
 import { execFileSync, spawn } from 'node:child_process'
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { startSimulatedApprovals } from './approvals.mjs'
-import { bundleRunner, yamlLoader } from './bundles.mjs'
+import { runAct, suiteCopy } from '../lib/act.mjs'
+import { startGithubFake } from '../lib/github-standin.mjs'
+import { bundleRunner } from './bundles.mjs'
 import { startMlflow } from './mlflow-server.mjs'
-import { runWorkflow } from './workflow-runner.mjs'
 
 const root = path.resolve(import.meta.dirname, '..', '..')
 const dir = path.join(root, 'test-output', 'demo')
@@ -19,6 +20,7 @@ const python = path.join(venvBin, 'python')
 const project = path.join(dir, 'churn-model')
 const remote = path.join(dir, 'churn-model.git')
 const MODEL = 'churn-classifier'
+const REPOSITORY = 'demo/churn-model'
 const started = Date.now()
 
 const bold = s => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s)
@@ -116,7 +118,7 @@ async function train(version, params, note) {
     text = text.replace(new RegExp(`(  ${key}: ).*`), `$1${value}`)
   writeFileSync(file, text)
   git('checkout', '-q', 'main')
-  git('pull', '-q', '--ff-only', 'origin', 'main')
+  git('pull', '-q', '--ff-only', remote, 'main')
   await shAsync(path.join(venvBin, 'dvc'), ['repro', '-q'])
   console.log(
     indent(
@@ -125,7 +127,7 @@ async function train(version, params, note) {
   )
   git('add', '-A')
   git('commit', '-q', '-m', `Train v${version}: ${note}`)
-  git('push', '-q', 'origin', 'main')
+  git('push', '-q', remote, 'main')
   const logged = JSON.parse(
     (
       await shAsync(python, ['src/log_model.py', 'churn-demo'], {
@@ -148,7 +150,7 @@ async function train(version, params, note) {
     GITHUB_SHA: commit,
     GITHUB_ACTOR: 'dana',
     GITHUB_TRIGGERING_ACTOR: 'dana',
-    GITHUB_REPOSITORY: 'demo/churn-model'
+    GITHUB_REPOSITORY: REPOSITORY
   }
   const lineage = await bundleRunner(root)(
     'lineage-check',
@@ -184,116 +186,85 @@ async function train(version, params, note) {
 }
 
 let runId = 9000
-async function approvalWorkflow(title, inputs, expected) {
+const SIGNED_OFF = [
+  { login: 'alice', environment: 'production-ds' },
+  { login: 'bob', environment: 'production-ops' }
+]
+
+/**
+ * Dispatches an example caller in act. For Production, the two roles' reviews are SIMULATED in
+ * the local GitHub stand-in before the run (act runs environment jobs without waiting).
+ */
+async function approvalWorkflow(title, caller, inputs, expected) {
   runId += 1
   heading(`Workflow run ${runId}: ${title}`)
-  git('fetch', '-q', 'origin')
-  const sha = git('rev-parse', 'origin/main')
-  const github = {
-    sha,
-    ref: 'refs/heads/main',
-    ref_name: 'main',
-    repository: 'demo/churn-model',
-    actor: 'dana',
-    triggering_actor: 'dana',
-    run_id: String(runId),
-    run_attempt: '1',
-    token: 'demo-token',
-    event_name: 'workflow_dispatch',
-    server_url: 'https://github.com',
-    api_url: approvals.uri,
-    workflow_ref: 'demo/churn-model/.github/workflows/promote.yml@refs/heads/main'
-  }
-  const stepEnv = {
-    ...env,
-    GITHUB_SHA: sha,
-    GITHUB_REF: github.ref,
-    GITHUB_REF_NAME: 'main',
-    GITHUB_REPOSITORY: github.repository,
-    GITHUB_RUN_ID: github.run_id,
-    GITHUB_RUN_ATTEMPT: '1',
-    GITHUB_ACTOR: 'dana',
-    GITHUB_TRIGGERING_ACTOR: 'dana',
-    GITHUB_API_URL: approvals.uri,
-    GITHUB_SERVER_URL: github.server_url,
-    GITHUB_WORKFLOW_REF: github.workflow_ref,
-    GITHUB_EVENT_NAME: 'workflow_dispatch',
-    GITHUB_WORKSPACE: project
-  }
-  const result = await runWorkflow({
-    workflow,
-    actionSpec: name => loadYaml(path.join(root, name, 'action.yml')),
-    inputs: {
-      'model-name': MODEL,
-      'tracking-uri': tracking.uri,
-      'audit-commit-method': 'git',
-      ...inputs
-    },
-    github,
-    env: stepEnv,
-    workspace: project,
-    runAction: bundleRunner(root),
-    checkout: async ({ ref }) => {
-      git('fetch', '-q', 'origin')
-      git('checkout', '-q', '--detach', ref || sha)
-    },
-    environmentGate: async name => {
-      if (name === 'production') {
-        approvals.approve(runId, 'alice', name)
-        console.log(
-          `    ${bold('SIMULATED APPROVAL')}: alice approves the '${name}' environment (on GitHub a required reviewer clicks "Review deployments")`
-        )
-      } else console.log(`    environment '${name}': no required reviewers in this demo`)
-      return 'approved'
-    },
-    onStep: ({ job, step, outcome, result: r }) => {
-      const mark = outcome === 'success' ? '✓' : outcome === 'failure' ? '✗' : '–'
-      console.log(
-        `  ${mark} ${job} › ${step.name}${outcome === 'skipped' ? dim(' (skipped)') : ''}`
-      )
-      if (r?.summary?.trim()) console.log(indent(r.summary.replace(/\n{3,}/g, '\n\n')))
-      else if (outcome === 'failure' && r?.stdout)
-        console.log(
-          indent(
-            r.stdout
-              .split('\n')
-              .filter(l => l.startsWith('::error'))
-              .join('\n') || r.stdout.slice(-800)
-          )
-        )
-    }
-  })
-  const audit = result.jobs.audit.steps.find(s => s.id === 'event')?.outputs ?? {}
-  console.log(
-    `  → jobs: ${Object.entries(result.jobs)
-      .map(([n, j]) => `${n} ${j.result}`)
-      .join(', ')}; audited as ${bold(`${audit.event} (${audit.outcome})`)}`
+  const reviews = inputs.target_stage === 'Production' ? SIGNED_OFF : []
+  github.setApprovals(
+    REPOSITORY,
+    String(runId),
+    reviews.map(r => ({
+      ...r,
+      state: 'approved',
+      comment: `SIMULATED approval by ${r.login} (npm run demo)`
+    }))
   )
-  if (audit.event !== expected.event || result.jobs.audit.result !== 'success') {
+  for (const r of reviews)
+    console.log(
+      `    ${bold('SIMULATED SIGN-OFF')}: ${r.login} approves the '${r.environment}' environment (on GitHub a required reviewer clicks "Review deployments")`
+    )
+  const run = await runAct({
+    repo: project,
+    remote,
+    repository: REPOSITORY,
+    workflow: `.github/workflows/${caller}`,
+    suite,
+    inputs,
+    vars: { MLFLOW_TRACKING_URI: tracking.uri },
+    secrets: { MLFLOW_REGISTRY_TOKEN: 'demo-registry-token', MLFLOW_READ_TOKEN: 'demo-read-token' },
+    runId: String(runId),
+    actor: 'dana',
+    githubApi: github.uri
+  })
+  for (const line of run.output.split('\n')) {
+    const step = /\] +(✅|❌) +(?:Success|Failure) - Main (.*?) \[/u.exec(line)
+    const job = /\[(?:[^\]/]*\/)*([^\]]+?)\s*\] 🏁 {2}Job (succeeded|failed)/u.exec(line)
+    const error = /::error(?: [^:]*)?::(.*)$/.exec(line)
+    if (step) console.log(`  ${step[1] === '✅' ? '✓' : '✗'} ${step[2]}`)
+    else if (job) console.log(`  ${bold(`job ${job[1]}: ${job[2]}`)}`)
+    else if (error) console.log(indent(error[1], '      ! '))
+  }
+  const entry = JSON.parse(
+    execFileSync('git', ['--git-dir', remote, 'show', 'main:AUDIT.log'], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .pop()
+  )
+  console.log(
+    `  → audited as ${bold(`${entry.event} (${entry.outcome})`)} for version ${entry.version || '(none)'}`
+  )
+  if (entry.event !== expected.event || run.jobs['Record in the audit log'] !== 'success') {
     throw new Error(
-      `expected the run to be audited as ${expected.event}, got ${audit.event} (audit job ${result.jobs.audit.result})`
+      `expected the run to be audited as ${expected.event}, got ${entry.event}; act's log: ${run.output.slice(-2000)}`
     )
   }
-  return result
+  return run
 }
 
 let tracking
-let approvals
-let workflow
-let loadYaml
+let github
+let suite
 try {
   console.log(
     bold(
       'model-governance demo: experiment → register → validate → approve → promote → audit, all local'
     )
   )
-  heading('Python peers (.venv: MLflow, DVC, scikit-learn; the first run downloads them)')
+  heading('Python peers (.venv: MLflow, DVC, scikit-learn, act; the first run downloads them)')
   execFileSync(process.execPath, [path.join(root, 'test', 'harness', 'provision.mjs')], {
     stdio: 'inherit',
     cwd: root
   })
-  loadYaml = yamlLoader(python)
-  workflow = loadYaml(path.join(root, '.github', 'workflows', 'model-approval.yml'))
+  suite = suiteCopy()
 
   heading('MLflow tracking server')
   rmSync(dir, { recursive: true, force: true })
@@ -303,8 +274,18 @@ try {
   console.log(
     indent(`${tracking.uri} (${tracking.backend} backend, files in ${path.relative(root, dir)})`)
   )
-  approvals = await startSimulatedApprovals()
-  cleanups.push(() => approvals.close())
+  // SIMULATED GitHub: the environments as the quick start sets them up, and the reviews.
+  github = await startGithubFake()
+  cleanups.push(() => github.close())
+  github.setRepository(REPOSITORY, { defaultBranch: 'main' })
+  github.setEnvironment(REPOSITORY, 'staging', { branchPolicy: 'protected' })
+  github.setEnvironment(REPOSITORY, 'production', { branchPolicy: 'protected' })
+  for (const { login, environment } of SIGNED_OFF)
+    github.setEnvironment(REPOSITORY, environment, {
+      reviewers: [login],
+      preventSelfReview: true,
+      branchPolicy: 'protected'
+    })
 
   heading('Sample DVC project (prepare → train → validate) in a git repository with a bare remote')
   buildProject()
@@ -312,14 +293,16 @@ try {
   await train(1, { n_estimators: 60, max_depth: 8 }, 'random forest, 60 trees')
   await approvalWorkflow(
     'promote v1 to Staging',
-    { version: '1', 'target-stage': 'Staging' },
+    'promote.yml',
+    { model_version: '1', target_stage: 'Staging' },
     { event: 'promote' }
   )
   await approvalWorkflow(
     'promote v1 to Production',
+    'promote.yml',
     {
-      version: '1',
-      'target-stage': 'Production',
+      model_version: '1',
+      target_stage: 'Production',
       justification: 'First production model: beats the rules-based baseline in shadow traffic'
     },
     { event: 'promote' }
@@ -328,14 +311,16 @@ try {
   await train(2, { n_estimators: 200, max_depth: 12 }, 'bigger forest')
   await approvalWorkflow(
     'promote v2 to Staging',
-    { version: '2', 'target-stage': 'Staging' },
+    'promote.yml',
+    { model_version: '2', target_stage: 'Staging' },
     { event: 'promote' }
   )
   await approvalWorkflow(
     'promote v2 to Production',
+    'promote.yml',
     {
-      version: '2',
-      'target-stage': 'Production',
+      model_version: '2',
+      target_stage: 'Production',
       justification: 'v2 is 3 points more accurate than v1 in shadow traffic'
     },
     { event: 'promote' }
@@ -348,15 +333,16 @@ try {
   )
   await approvalWorkflow(
     'promote v3 to Production (the champion gate rejects it)',
-    { version: '3', 'target-stage': 'Production', justification: 'cheaper to serve' },
+    'promote.yml',
+    { model_version: '3', target_stage: 'Production', justification: 'cheaper to serve' },
     { event: 'gate-failed' }
   )
 
   await approvalWorkflow(
     'roll Production back',
+    'rollback.yml',
     {
-      'target-stage': 'Production',
-      rollback: true,
+      target_stage: 'Production',
       justification: 'Incident drill: v2 misbehaves on new traffic, restore v1'
     },
     { event: 'rollback' }
@@ -364,7 +350,7 @@ try {
 
   heading('audit-log verify: the whole trail, as an auditor would check it')
   git('checkout', '-q', 'main')
-  git('pull', '-q', '--ff-only', 'origin', 'main')
+  git('pull', '-q', '--ff-only', remote, 'main')
   const verify = await bundleRunner(root)(
     'audit-log',
     { mode: 'verify', file: 'AUDIT.log' },
@@ -381,7 +367,7 @@ try {
   heading('The audit trail (AUDIT.log, newest first)')
   console.log(indent(rendered.summary))
   console.log(
-    indent(`git log of the audit commits:\n${git('log', '--format=%h %s', '-8', 'origin/main')}`)
+    indent(`git log of the audit commits:\n${git('log', '--format=%h %s', '-8', 'main')}`)
   )
   heading(
     `Done in ${seconds()}: ${verify.outputs.entries} audited events, chain valid; project in ${path.relative(root, project)}`
@@ -395,22 +381,45 @@ try {
   await cleanup()
 }
 
-/** The data scientist's repository (which the local runner also uses as its workspace) and its remote. */
+/**
+ * The data scientist's repository and its bare remote. origin is GitHub's URL, as in a real clone
+ * (act derives GITHUB_REPOSITORY from it); the demo pushes to the remote by its path, and the
+ * runs reach it through the url.insteadOf that scripts/lib/act.mjs sets in act's HOME.
+ */
 function buildProject() {
   execFileSync('git', ['init', '-q', '--bare', '-b', 'main', remote])
   cpSync(path.join(import.meta.dirname, 'project'), project, { recursive: true })
-  mkdirSync(path.join(project, '.github'), { recursive: true })
+  mkdirSync(path.join(project, '.github', 'workflows'), { recursive: true })
   cpSync(
     path.join(project, 'model-governance.yml'),
     path.join(project, '.github', 'model-governance.yml')
   )
   rmSync(path.join(project, 'model-governance.yml'))
+  // The example callers as a team copies them. Two demo settings: audit-commit-method git (the
+  // entry lands on the bare remote), and verify-mlflow-artifact false, because the demo logs its
+  // model with mlflow.sklearn, which serialises it again, so the registered bytes are not the
+  // DVC out's (log the file DVC produced to keep the default on).
+  for (const caller of ['promote.yml', 'rollback.yml']) {
+    const text = readFileSync(path.join(root, 'examples', 'workflows', caller), 'utf8')
+    writeFileSync(
+      path.join(project, '.github', 'workflows', caller),
+      text.replace(
+        `model-name: ${MODEL}`,
+        `model-name: ${MODEL}\n      audit-commit-method: git\n      verify-mlflow-artifact: false`
+      )
+    )
+  }
   git('init', '-q', '-b', 'main')
   git('config', 'user.name', 'Dana Scientist')
   git('config', 'user.email', 'dana@example.com')
-  git('remote', 'add', 'origin', remote)
+  git('remote', 'add', 'origin', `https://github.com/${REPOSITORY}`)
   sh(path.join(venvBin, 'dvc'), ['init', '-q'])
   git('add', '-A')
-  git('commit', '-q', '-m', 'Sample churn project: DVC pipeline and governance policy')
-  git('push', '-q', 'origin', 'main')
+  git(
+    'commit',
+    '-q',
+    '-m',
+    'Sample churn project: DVC pipeline, governance policy, promotion callers'
+  )
+  git('push', '-q', remote, 'main')
 }

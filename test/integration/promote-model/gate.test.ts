@@ -117,7 +117,7 @@ describe('gate', () => {
     )
   })
 
-  it.each([
+  it.each<[string, FakeEnvironment, RegExp]>([
     ['without required reviewers', { branchPolicy: 'protected' }, /no required reviewers/],
     ['that any branch may deploy to', { reviewers: ['alice', 'bob'] }, /lets every branch deploy/]
   ])('refuses a stage whose environment is %s', async (_case, settings, message) => {
