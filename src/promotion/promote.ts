@@ -132,7 +132,7 @@ export async function promote(
       const orderName = targets.stageName ?? targets.policyStage?.name
       if (!req.rollback && orderName)
         checkOrder(policy, version, targets.policyStage, orderName, req.allowSkip)
-      checkExpected(req, pending, v)
+      checkExpected(req, states[0], v)
       if (targets.policyStage?.requires_approval) {
         const guard = await verifyGuard(targets.policyStage, deps, { requireDefaultBranch: true })
         const verdict = await checkApprovals(
@@ -263,19 +263,23 @@ export async function promote(
   }
 }
 
-/** Compare-and-set: the approver approved replacing a given version, not whatever holds the target now. */
-function checkExpected(req: PromotionRequest, pending: TargetState[], version: string): void {
+/**
+ * Compare-and-set: the approver approved replacing a given version, not whatever holds the
+ * target now. It applies to the primary target (the stage move first, else the alias), the one
+ * whose holder the `previous-version` output reports: in `both` mode a stage's alias can still
+ * point at a version that has moved on (an alias is not archived), so one expected value cannot
+ * stand for every move.
+ */
+function checkExpected(req: PromotionRequest, primary: TargetState | undefined, version: string): void {
   const expected = req.expectedPreviousVersion?.trim()
-  if (!expected) return
+  if (!expected || !primary || holdsTarget(primary, version)) return
   const wanted = expected.toLowerCase() === 'none' ? [] : [String(Number(expected))]
-  for (const state of pending) {
-    const holders = state.holders.filter(h => h !== version)
-    if (holders.join() !== wanted.join()) {
-      throw new ActionError(
-        `expected-previous-version is ${expected}, but ${moveLabel(state.move)} of '${req.model}' is now held by ` +
-          `${holders.length ? `version ${holders.join(', ')}` : 'no version'}; the approval was for replacing ${expected}. ` +
-          'Review the change again and set expected-previous-version to the current holder'
-      )
-    }
+  const holders = primary.holders.filter(h => h !== version)
+  if (holders.join() !== wanted.join()) {
+    throw new ActionError(
+      `expected-previous-version is ${expected}, but ${moveLabel(primary.move)} of '${req.model}' is now held by ` +
+        `${holders.length ? `version ${holders.join(', ')}` : 'no version'}; the approval was for replacing ${expected}. ` +
+        'Review the change again and set expected-previous-version to the current holder'
+    )
   }
 }

@@ -18,6 +18,7 @@ const GITHUB_ENV = {
   GITHUB_RUN_ATTEMPT: '1',
   GITHUB_ACTOR: 'octocat',
   GITHUB_SHA: 'feedfacefeedfacefeedfacefeedfacefeedface',
+  GITHUB_REF: 'refs/heads/main',
   GITHUB_SERVER_URL: 'https://github.com'
 }
 
@@ -44,10 +45,9 @@ describe('dist/promote-model', () => {
 
   beforeAll(async () => {
     github = await startGithubFake()
-    github.setApprovals('acme/models', '777', [
-      { login: 'alice', state: 'approved' },
-      { login: 'bob', state: 'approved' }
-    ])
+    github.setRepository('acme/models', { defaultBranch: 'main' })
+    github.setEnvironment('acme/models', 'production', { reviewers: ['alice', 'bob'], preventSelfReview: true, branchPolicy: 'protected' })
+    github.setApprovals('acme/models', '777', [{ login: 'alice', state: 'approved' }])
     mkdirSync(path.join(OUTPUT, 'promote-dist'), { recursive: true })
     workspace = mkdtempSync(path.join(OUTPUT, 'promote-dist', 'ws-'))
     mkdirSync(path.join(workspace, '.github'), { recursive: true })
@@ -105,10 +105,11 @@ describe('dist/promote-model', () => {
       { node, env: { ...GITHUB_ENV, GITHUB_API_URL: github.uri }, workspace }
     )
     expect(res.code).toBe(0)
-    expect(JSON.parse(res.outputs.result!)).toMatchObject({ approved_by: ['alice', 'bob'] })
+    expect(JSON.parse(res.outputs.result!)).toMatchObject({ approved_by: ['alice'] })
+    expect(github.requests.map(r => r.path)).toContain('/repos/acme/models/environments/production')
     expect(leaks(res.all, 'ghs_dist_secret')).toEqual([])
     expect(res.commands).toContainEqual({ command: 'add-mask', properties: '', message: 'ghs_dist_secret' })
-    expect(res.summary).toContain('Approved by: alice, bob')
+    expect(res.summary).toContain('Approved by: alice')
   })
 
   it('fails on a missing input with one error naming it', async () => {
@@ -152,7 +153,7 @@ describe('dist/promote-model', () => {
       })
       const approved = dumped[models[node]!.approval]!
       expect(approved.versions[0]!.stage).toBe('Production')
-      expect(approved.versions[0]!.tags['model_governance.approved_by']).toBe('alice,bob')
+      expect(approved.versions[0]!.tags['model_governance.approved_by']).toBe('alice')
     }
   })
 })

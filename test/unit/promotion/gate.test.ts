@@ -275,3 +275,41 @@ describe('rollback takes its version only from a verified record', () => {
     expect(bad.registry.writes).toEqual([])
   })
 })
+
+describe('compare-and-set', () => {
+  it("in both mode, checks the stage's holder: an alias left on a version that moved on does not refuse none", async () => {
+    const policy = policyFrom(
+      'registry: {mode: both}\nstages: [{name: Development}, {name: Staging, alias: challenger}, {name: Production}]'
+    )
+    const { registry, deps } = setup({ policy })
+    registry.aliases.set('challenger', '1')
+    registry.versions.get('1')!.stage = 'Production'
+    const result = await promote(
+      request({ version: '2', stage: 'Staging', expectedPreviousVersion: 'none' }),
+      deps
+    )
+    expect(result.changed).toBe(true)
+    expect(registry.stageOf('2')).toBe('Staging')
+    expect(registry.aliases.get('challenger')).toBe('2')
+  })
+
+  it('still refuses when the stage is held by another version than the one approved', async () => {
+    const { registry, deps } = setup()
+    registry.versions.get('1')!.stage = 'Staging'
+    registry.versions.get('3')!.stage = 'Staging'
+    await expect(
+      promote(
+        request({
+          version: '2',
+          stage: 'Staging',
+          allowSkip: true,
+          expectedPreviousVersion: 'none'
+        }),
+        deps
+      )
+    ).rejects.toThrow(
+      /expected-previous-version is none, but stage Staging .* is now held by version/
+    )
+    expect(registry.writes).toEqual([])
+  })
+})
