@@ -5,6 +5,7 @@ import type { ActionContext } from '../../src/core/run.js'
 import { systemClock } from '../../src/core/time.js'
 import { workspaceDir } from '../../src/core/workspace.js'
 import { runContext } from '../../src/github/context.js'
+import { lazyGithubClient } from '../../src/github/lazy-client.js'
 import { createMlflowClient } from '../../src/mlflow/index.js'
 import { loadPolicy } from '../../src/policy/index.js'
 import { promote, promotionOutputs, promotionSummary } from '../../src/promotion/index.js'
@@ -77,18 +78,12 @@ export async function main(ctx: ActionContext<Specs>): Promise<void> {
         registry: client,
         policy,
         run,
-        github: async () => {
-          const token = input['github-token'] ?? env.GITHUB_TOKEN?.trim()
-          if (!token) {
-            throw new ConfigurationError(
-              "Input 'github-token' is empty, and the target stage requires approval; pass github-token: ${{ github.token }} and give the job 'actions: read'"
-            )
-          }
-          ctx.setSecret(token)
-          // loaded on demand: Octokit is most of the bundle, and most promotions need no approvals
-          const { createGithubClient } = await import('../../src/github/approvals.js')
-          return createGithubClient(token, run.apiUrl)
-        },
+        github: lazyGithubClient({
+          token: input['github-token'] ?? env.GITHUB_TOKEN,
+          apiUrl: run.apiUrl,
+          setSecret: value => ctx.setSecret(value),
+          purpose: 'the target stage requires approval'
+        }),
         readAuditLog: () => readAuditFile(workspace, input['audit-file']),
         clock: systemClock,
         random: Math.random,

@@ -1,8 +1,8 @@
 import path from 'node:path'
-import { ConfigurationError } from '../../src/core/errors.js'
 import type { ActionContext } from '../../src/core/run.js'
 import { workspaceDir } from '../../src/core/workspace.js'
 import { runContext } from '../../src/github/context.js'
+import { lazyGithubClient } from '../../src/github/lazy-client.js'
 import { loadPolicy } from '../../src/policy/index.js'
 import { resolveStage } from '../../src/promotion/index.js'
 import type { inputs } from './inputs.js'
@@ -33,17 +33,12 @@ export async function main(ctx: ActionContext<Specs>): Promise<void> {
     {
       run,
       logger,
-      github: async () => {
-        const token = input['github-token'] ?? env.GITHUB_TOKEN?.trim()
-        if (!token) {
-          throw new ConfigurationError(
-            "Input 'github-token' is empty; pass github-token: ${{ github.token }} and give the job 'actions: read', so the stage's environment can be checked in GitHub"
-          )
-        }
-        ctx.setSecret(token)
-        const { createGithubClient } = await import('../../src/github/approvals.js')
-        return createGithubClient(token, run.apiUrl)
-      }
+      github: lazyGithubClient({
+        token: input['github-token'] ?? env.GITHUB_TOKEN,
+        apiUrl: run.apiUrl,
+        setSecret: value => ctx.setSecret(value),
+        purpose: "the stage's environments must be checked in GitHub"
+      })
     }
   )
   ctx.setOutput('stage', resolved.stage)

@@ -4,24 +4,14 @@ import path from 'node:path'
 import { NODE_VERSIONS, runDist } from '../harness/dist-runner.js'
 import { startGithubFake, type GithubFake } from '../harness/github-fake.js'
 import { OUTPUT } from '../harness/paths.js'
+import { SIGN_OFF_POLICY } from '../harness/policies.js'
 
 /**
  * The resolve-stage bundle as the runner runs it, on Node 20 and 24, against the strict GitHub
  * stand-in: it resolves the stage from the policy under policy-root and refuses, before any job
  * could name it, an environment that is missing or unprotected.
  */
-const POLICY = `stages:
-  - name: Staging
-  - name: Production
-    requires_approval: true
-    sign_off:
-      - role: data-science-lead
-        environment: production-ds
-        approvers: [alice]
-      - role: mlops-engineer
-        environment: production-ops
-        approvers: [bob]
-`
+const POLICY = SIGN_OFF_POLICY.replace("['@acme/ds-leads']", '[alice]').replace('[carol, dave]', '[bob]')
 
 describe('dist/resolve-stage', () => {
   let github: GithubFake

@@ -1,3 +1,4 @@
+import { SIGN_OFF_POLICY } from '../../harness/policies.js'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { promote } from '../../../src/promotion/index.js'
 import { startGithubFake, type FakeReview, type GithubFake } from '../../harness/github-fake.js'
@@ -20,18 +21,7 @@ import {
  * one review per environment per run and only from a required reviewer, as GitHub does, so two
  * approvals need two environments. The registry is read back through MLflow's Python client.
  */
-const SIGN_OFF = `stages:
-  - name: Staging
-  - name: Production
-    requires_approval: true
-    sign_off:
-      - role: data-science-lead
-        environment: production-ds
-        approvers: ['@acme/ds-leads']
-      - role: mlops-engineer
-        environment: production-ops
-        approvers: [carol, dave]
-`
+const SIGN_OFF = SIGN_OFF_POLICY
 // erin is in the ds-leads team and, in this variant, also listed for mlops-engineer.
 const BOTH = SIGN_OFF.replace('[carol, dave]', '[carol, dave, erin]')
 const SEED_CONFIG = `model_registry:

@@ -1,3 +1,4 @@
+import { SIGN_OFF_POLICY } from '../../harness/policies.js'
 import { describe, expect, it } from '@jest/globals'
 import { ConfigurationError } from '../../../src/core/errors.js'
 import { MemoryLogger } from '../../../src/core/logger.js'
@@ -16,18 +17,7 @@ const POLICY = `stages:
 const production = policyFrom(POLICY).stages[1]!
 
 /** Two roles, each through its own environment: what two people clicking "Review deployments" gives. */
-const SIGN_OFF = `stages:
-  - name: Staging
-  - name: Production
-    requires_approval: true
-    sign_off:
-      - role: data-science-lead
-        environment: production-ds
-        approvers: ['@acme/ds-leads']
-      - role: mlops-engineer
-        environment: production-ops
-        approvers: [carol, dave]
-`
+const SIGN_OFF = SIGN_OFF_POLICY
 const TEAMS = { '@acme/ds-leads': ['alice', 'erin'] }
 
 describe('approval rule', () => {
