@@ -8,6 +8,7 @@ import { inspectFile } from '../../src/audit/inspect.js'
 import { chainStatus, renderAppended, renderEntries } from '../../src/audit/render.js'
 import { ActionError, ConfigurationError, errorMessage } from '../../src/core/errors.js'
 import type { ActionContext } from '../../src/core/run.js'
+import { escapeText } from '../../src/core/summary.js'
 import { systemClock } from '../../src/core/time.js'
 import { workspaceDir } from '../../src/core/workspace.js'
 import { createGitRunner, type GitRunner } from '../../src/git/git.js'
@@ -46,9 +47,13 @@ function maskUriSecrets(ctx: Context, uri: string | undefined): void {
 
 async function inspect(ctx: Context, file: string): Promise<void> {
   const { inputs: input } = ctx
-  const full = path.join(workspaceDir(ctx.env), file)
+  const root = workspaceDir(ctx.env)
+  const full = path.join(root, file)
   const keep = input.mode === 'render' ? input['render-limit'] : 0
-  const { exists, chain, newest } = await inspectFile(full, keep, input['expected-sha256'])
+  const { exists, chain, newest } = await inspectFile(full, keep, input['expected-sha256'], {
+    root,
+    label: `Input 'file' names '${file}', which`
+  })
   if (!exists)
     throw new ConfigurationError(
       `Input 'file' names '${file}', which does not exist in the workspace; check out the branch that holds it`
@@ -98,7 +103,9 @@ async function readApprovals(
   } catch (error) {
     // The event is still recorded: losing the entry would be worse than recording it without reviews.
     ctx.logger.warning(errorMessage(error))
-    notes.push(`The approvals could not be read (${errorMessage(error)}); \`approvals\` is empty.`)
+    notes.push(
+      `The approvals could not be read (${escapeText(errorMessage(error))}); \`approvals\` is empty.`
+    )
     return []
   }
 }
@@ -193,6 +200,12 @@ async function append(ctx: Context, file: string): Promise<void> {
     ctx.env
   )
   notes.push(...built.notes)
+  for (const bad of built.invalid) {
+    ctx.logger.warning(
+      `Input '${bad.input}' ${bad.reason}; the event is recorded with ${bad.field} left empty and named in 'invalid'. ` +
+        `Fix what the workflow passes as '${bad.input}'`
+    )
+  }
   // Printed before any attempt, so the event survives in the log whatever happens next.
   ctx.logger.info(`Audit event: ${JSON.stringify(built.fields)}`)
   const store = await buildStore(ctx, git, context, file, repoDir)

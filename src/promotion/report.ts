@@ -1,4 +1,4 @@
-import { heading, markdownTable } from '../core/summary.js'
+import { escapeText, heading, markdownTable } from '../core/summary.js'
 import { moveLabel, type PromotionResult } from './types.js'
 
 /** The action's outputs, as the strings the runner stores. */
@@ -54,7 +54,7 @@ export function promotionSummary(result: PromotionResult): string {
       : 'Already in place (nothing changed)'
   const lines = [
     heading(
-      `promote-model: ${result.model} version ${result.version}${result.rollback ? ' (rollback)' : ''}`
+      `promote-model: ${escapeText(result.model)} version ${escapeText(result.version)}${result.rollback ? ' (rollback)' : ''}`
     ),
     `${what}: ${result.moves.map(moveLabel).join(' and ')}` +
       (result.previousVersion ? `; previous holder: version ${result.previousVersion}` : '') +
@@ -72,6 +72,7 @@ export function promotionSummary(result: PromotionResult): string {
       rows
     )
   )
-  if (result.approvedBy.length) lines.push('', `Approved by: ${result.approvedBy.join(', ')}`)
+  if (result.approvedBy.length)
+    lines.push('', `Approved by: ${escapeText(result.approvedBy.join(', '))}`)
   return lines.join('\n')
 }
