@@ -26,27 +26,26 @@ function asText(value: unknown): string {
 }
 
 /**
- * Data as inert inline text: HTML's `& < >` as entities (no tag, no `<url>` autolink), and
- * backslash escapes for `[ ]` (no link, image or link definition), `` ` `` (no code span),
- * `* ~` (no emphasis or strike-through), `$` (no math), `|` (no new table cell) and `\` itself;
- * line breaks become `<br>`. It renders as the original characters. `_` is left alone (metric
- * names are full of it, and inside a word it is not emphasis). Bare URLs may still be autolinked
- * by GitHub; such a link shows its real destination.
+ * Data as inert inline text:
+ * - a `<` that could open a tag, a comment or a `<url>` autolink becomes `&lt;`, and an `&` that
+ *   could start an entity `&amp;` (`a < b` and `acc >= 0.9` are plain text already and stay);
+ * - `[ ]` (links, images, link definitions), `` ` `` (code spans), `* ~` (emphasis,
+ *   strike-through), `$` (math), `|` (table cells) and `\` itself get a backslash;
+ * - `_` too, unless it sits inside a word (val_auc), where it is never emphasis;
+ * - line breaks become `<br>`.
+ * It renders as the original characters. Bare URLs may still be autolinked by GitHub; such a
+ * link shows its real destination.
  */
 export function escapeCell(value: unknown): string {
   if (isTrusted(value)) return value.markdown
-  return (
-    asText(value)
-      .replace(/&/g, '&amp;')
-      .replace(/</g, '&lt;')
-      .replace(/>/g, '&gt;')
-      .replace(/[\\`*[\]|~$]/g, c => `\\${c}`)
-      // `_` inside a word (val_auc) is never emphasis and is left as it is; anywhere else it could be.
-      .replace(/_/g, (c, at: number, text: string) =>
-        WORD.test(text[at - 1] ?? '') && WORD.test(text[at + 1] ?? '') ? c : '\\_'
-      )
-      .replace(/\r\n|\r|\n|\u2028|\u2029/g, '<br>')
-  )
+  return asText(value)
+    .replace(/&(?=[#A-Za-z])/g, '&amp;')
+    .replace(/<(?=[A-Za-z/!?])/g, '&lt;')
+    .replace(/[\\`*[\]|~$]/g, c => `\\${c}`)
+    .replace(/_/g, (c, at: number, text: string) =>
+      WORD.test(text[at - 1] ?? '') && WORD.test(text[at + 1] ?? '') ? c : '\\_'
+    )
+    .replace(/\r\n|\r|\n|\u2028|\u2029/g, '<br>')
 }
 
 /** Another name for escapeCell, for data outside tables (headings, list items, quotes). */

@@ -367,20 +367,26 @@ const TIMEOUT_CODES = new Set([
 ])
 
 function networkProblem(error: unknown, deadlineMs: number): string {
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code
-    if (error.name === 'TimeoutError' || (error.name === 'AbortError' && code === undefined))
-      return `no complete answer within ${(deadlineMs / 1000).toFixed(1)} s`
-    if (typeof code === 'string' && TIMEOUT_CODES.has(code)) return `timed out (${code})`
+  // Duck-typed: AbortSignal.timeout rejects with a DOMException, which is not always an Error
+  // of this realm (jest's VM contexts), and undici's errors carry their code on them or a cause.
+  if (typeof error !== 'object' || error === null) return 'network error'
+  const { name, code, cause } = error as {
+    name?: unknown
+    code?: unknown
+    cause?: { code?: unknown }
   }
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code
-    const cause = (error as { cause?: { code?: unknown } }).cause
-    const detail =
-      typeof code === 'string' ? code : typeof cause?.code === 'string' ? cause.code : error.name
-    return `network error ${detail}`
-  }
-  return 'network error'
+  if (name === 'TimeoutError' || (name === 'AbortError' && code === undefined))
+    return `no complete answer within ${(deadlineMs / 1000).toFixed(1)} s`
+  if (typeof code === 'string' && TIMEOUT_CODES.has(code)) return `timed out (${code})`
+  const detail =
+    typeof code === 'string'
+      ? code
+      : typeof cause?.code === 'string'
+        ? cause.code
+        : typeof name === 'string'
+          ? name
+          : ''
+  return detail ? `network error ${detail}` : 'network error'
 }
 
 function formatBytes(bytes: number): string {
@@ -405,10 +411,11 @@ async function readText(
     if (size > limit) {
       body.destroy()
       if (tooLarge) throw tooLarge()
-      chunks.push(Buffer.from(chunk.subarray(0, chunk.length - (size - limit))))
+      chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length - (size - limit)))
       break
     }
-    chunks.push(Buffer.from(chunk))
+    // undici hands out a fresh Buffer per chunk: kept as it is, not copied.
+    chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length))
   }
   return Buffer.concat(chunks).toString('utf8')
 }

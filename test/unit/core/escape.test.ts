@@ -64,10 +64,10 @@ const realWrite = process.stdout.write.bind(process.stdout)
 beforeEach(() => {
   written = []
   // The real @actions/core writes commands and info lines to process.stdout.
-  process.stdout.write = ((chunk: string | Uint8Array): boolean => {
+  process.stdout.write = (chunk: string | Uint8Array): boolean => {
     written.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'))
     return true
-  })
+  }
 })
 afterEach(() => {
   process.stdout.write = realWrite
