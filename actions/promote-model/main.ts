@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
+import { refuseLinkedFile } from '../../src/audit/verify.js'
 import { ConfigurationError } from '../../src/core/errors.js'
 import type { ActionContext } from '../../src/core/run.js'
 import { systemClock } from '../../src/core/time.js'
@@ -94,6 +95,8 @@ export async function main(ctx: ActionContext<Specs>): Promise<void> {
         },
         readAuditLog: () => {
           const file = path.join(workspace, AUDIT_LOG)
+          // A symlinked AUDIT.log could point anywhere on the runner: refused, never followed.
+          refuseLinkedFile(file, workspace, `${AUDIT_LOG} in the workspace`)
           return existsSync(file) ? readFileSync(file, 'utf8') : undefined
         },
         clock: systemClock,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { formatLine, GENESIS_PREV } from '../../src/audit/format.js'
 import { NODE_VERSIONS, runDist, type NodeVersion } from '../harness/dist-runner.js'
@@ -55,5 +55,24 @@ describe.each(NODE_VERSIONS)('promote-model rollback with an injected previous v
     expect(errors[0]!.message).toContain('%0A')
     const dumped = dumpModel(mlflow.uri, model) as Dumped
     expect(dumped.versions.find(v => v.version === '3')?.stage).toBe('Production')
+  })
+
+  it('refuses a symlinked AUDIT.log for rollback without reading its target', async () => {
+    const model = uniqueName(`untrusted-l-${node}`)
+    seed(mlflow.uri, [
+      { op: 'run', experiment: 'untrusted-input' },
+      { op: 'register', name: model, run: 0 },
+      { op: 'transition', name: model, version: '1', stage: 'Production' }
+    ])
+    mkdirSync(path.join(OUTPUT, 'untrusted-promote'), { recursive: true })
+    const workspace = mkdtempSync(path.join(OUTPUT, 'untrusted-promote', 'ws-'))
+    const target = path.join(path.dirname(workspace), `outside-${node}.txt`)
+    writeFileSync(target, 'root:x:0:0:OUTSIDE-SECRET\n')
+    symlinkSync(target, path.join(workspace, 'AUDIT.log'))
+    const res = await runDist('promote-model', { 'model-name': model, stage: 'Production', rollback: 'true', 'tracking-uri': mlflow.uri }, { node, workspace })
+    expect(res.code).toBe(1)
+    expect(res.commands.find(c => c.command === 'error')?.message).toContain('AUDIT.log in the workspace is a symbolic link')
+    expect(res.all).not.toContain('OUTSIDE-SECRET')
+    expect((dumpModel(mlflow.uri, model) as Dumped).versions[0]?.stage).toBe('Production')
   })
 })
