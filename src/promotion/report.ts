@@ -57,7 +57,9 @@ export function promotionSummary(result: PromotionResult): string {
       `promote-model: ${escapeText(result.model)} version ${escapeText(result.version)}${result.rollback ? ' (rollback)' : ''}`
     ),
     `${what}: ${result.moves.map(moveLabel).join(' and ')}` +
-      (result.previousVersion ? `; previous holder: version ${result.previousVersion}` : '') +
+      (result.previousVersion
+        ? `; previous holder: version ${escapeText(result.previousVersion)}`
+        : '') +
       (result.changed ? `; visible after ${result.propagationMs} ms` : ''),
     ''
   ]

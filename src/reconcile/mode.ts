@@ -1,7 +1,7 @@
 import type { EntryFields } from '../audit/format.js'
 import { ActionError } from '../core/errors.js'
-import { escapeText } from '../core/summary.js'
 import type { Logger } from '../core/logger.js'
+import { escapeText } from '../core/summary.js'
 import type { Clock } from '../core/time.js'
 import type { RunContext } from '../github/context.js'
 import type { Policy } from '../policy/index.js'

@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals'
+import { afterAll, describe, expect, it } from '@jest/globals'
 import { symlinkSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { verifyBytes } from '../../src/audit/verify.js'
@@ -55,11 +55,21 @@ function expectSafe(result: DistResult, ms: number): void {
   expect(ms).toBeLessThan(60_000)
 }
 
+const peaks: number[] = []
+
+/** Runs the bundle under /usr/bin/time: each case must finish in seconds and under 200 MB RSS. */
 async function timedRun(inputs: Record<string, string>, options: Parameters<typeof runDist>[2]): Promise<{ result: DistResult; ms: number }> {
   const started = Date.now()
-  const result = await runDist('audit-log', inputs, options)
+  const result = await runDist('audit-log', inputs, { ...options, measureRss: true })
+  expect(result.maxRssKb).toBeGreaterThan(0)
+  expect(result.maxRssKb).toBeLessThan(200 * 1024)
+  peaks.push(result.maxRssKb!)
   return { result, ms: Date.now() - started }
 }
+
+afterAll(() => {
+  process.stderr.write(`audit-log bundle: ${peaks.length} measured runs, peak RSS ${Math.round(Math.max(...peaks) / 1024)} MiB\n`)
+})
 
 function workspace(prefix: string): { remote: string; ws: string } {
   const root = scratch(prefix)

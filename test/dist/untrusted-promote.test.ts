@@ -41,8 +41,10 @@ describe.each(NODE_VERSIONS)('promote-model rollback with an injected previous v
       writeFileSync(path.join(workspace, 'AUDIT.log'), `${line}\n`)
     }
     const started = Date.now()
-    const res = await runDist('promote-model', { 'model-name': model, stage: 'Production', rollback: 'true', 'tracking-uri': mlflow.uri }, { node, workspace })
+    const res = await runDist('promote-model', { 'model-name': model, stage: 'Production', rollback: 'true', 'tracking-uri': mlflow.uri }, { node, workspace, measureRss: true })
     expect(Date.now() - started).toBeLessThan(60_000)
+    expect(res.maxRssKb).toBeLessThan(200 * 1024)
+    process.stderr.write(`promote-model bundle (${node}, ${source}): peak RSS ${Math.round(res.maxRssKb! / 1024)} MiB\n`)
     expect(res.code).toBe(1)
     // The rollback line is printed, as text.
     expect(res.stdout).toContain(`before it, version 2\n\\::error title=Approved::Approved by the release manager\n\\::stop-commands::zzz held it (from the ${source === 'tag' ? 'tags' : 'audit log'})`)
