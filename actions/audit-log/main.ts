@@ -24,13 +24,14 @@ export async function main(ctx: Context): Promise<void> {
   const { inputs: input } = ctx
   if (input.token) ctx.setSecret(input.token)
   maskUriSecrets(ctx, input['tracking-uri'] || ctx.env.MLFLOW_TRACKING_URI)
+  // Append checks the path after the event is printed, so a bad one does not lose the event.
+  if (input.mode === 'append') return append(ctx, input.file)
   const file = repositoryPath(input.file)
   if (input.mode === 'reconcile') {
     return reconcileMode(ctx, file, (git, context, repoDir) =>
       buildStore(ctx, git, context, file, repoDir)
     )
   }
-  if (input.mode === 'append') return append(ctx, file)
   return inspect(ctx, file)
 }
 
@@ -163,7 +164,7 @@ async function buildStore(
   })
 }
 
-async function append(ctx: Context, file: string): Promise<void> {
+async function append(ctx: Context, fileInput: string): Promise<void> {
   const { inputs: input } = ctx
   if (!input.event)
     throw new ConfigurationError(
@@ -208,8 +209,10 @@ async function append(ctx: Context, file: string): Promise<void> {
   }
   // Printed before any attempt, so the event survives in the log whatever happens next.
   ctx.logger.info(`Audit event: ${JSON.stringify(built.fields)}`)
-  const store = await buildStore(ctx, git, context, file, repoDir)
+  let file = 'the audit log'
   try {
+    file = repositoryPath(fileInput)
+    const store = await buildStore(ctx, git, context, file, repoDir)
     const result = await appendEntry(
       store,
       built.fields,

@@ -121,6 +121,9 @@ describe.each(NODE_VERSIONS)('audit-log bundle with untrusted input on %s', (nod
     expect(result.commands.find(c => c.command === 'error')?.message).toContain("Input 'file' contains a line break")
     expect(remoteHead(remote, 'main')).toBe(before)
     expect(git(remote, ['ls-tree', '--name-only', 'main'])).not.toContain('evil')
+    // Not lost: the event is printed before the path is checked, and the summary keeps it.
+    expect(result.stdout).toContain('Audit event: {"ts":')
+    expect(result.summary).toContain('Not recorded in the audit log')
   })
 
   it("refuses '..' and absolute paths for 'file'", async () => {
