@@ -1,3 +1,4 @@
+import { escapeLogText } from '../core/logger.js'
 import { connectionSecrets, resolveConnection } from '../mlflow/connection.js'
 import type { CliIo } from './context.js'
 
@@ -25,13 +26,16 @@ export class Masker {
     return out
   }
 
-  /** The same io, with both streams masked. */
+  /**
+   * The same io, with both streams masked, and escaped as the actions' logs are: the CLI also runs
+   * in workflow steps, where a printed line starting with `::` would be a workflow command.
+   */
   wrap(io: CliIo): CliIo {
     const { stdout, stderr } = io
     return {
       ...io,
-      stdout: { isTTY: stdout.isTTY, write: text => stdout.write(this.mask(text)) },
-      stderr: { write: text => stderr.write(this.mask(text)) }
+      stdout: { isTTY: stdout.isTTY, write: text => stdout.write(escapeLogText(this.mask(text))) },
+      stderr: { write: text => stderr.write(escapeLogText(this.mask(text))) }
     }
   }
 }

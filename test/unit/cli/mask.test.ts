@@ -90,6 +90,19 @@ describe('the CLI masks what a server says', () => {
     expect(c.all()).toContain('***')
   })
 
+  it('escapes what it prints like the actions do, since the CLI also runs in workflow steps', () => {
+    const written: string[] = []
+    const io = new Masker().wrap({
+      env: {},
+      cwd: '/',
+      stdout: { write: t => void written.push(t) },
+      stderr: { write: t => void written.push(t) }
+    })
+    io.stdout.write('a\n::stop-commands::zzz\n')
+    io.stderr.write('  ::error::x\n')
+    expect(written).toEqual(['a\n\\::stop-commands::zzz\n', '\\  ::error::x\n'])
+  })
+
   it('Masker replaces the longest secret first and ignores values too short to mask', () => {
     const masker = new Masker()
     masker.add('abc')
