@@ -9,6 +9,7 @@ import { labelRoles } from '../../src/audit/sign-off.js'
 import { chainStatus, renderAppended, renderEntries } from '../../src/audit/render.js'
 import { ActionError, ConfigurationError, errorMessage } from '../../src/core/errors.js'
 import type { ActionContext } from '../../src/core/run.js'
+import { escapeText } from '../../src/core/summary.js'
 import { systemClock } from '../../src/core/time.js'
 import { workspaceDir } from '../../src/core/workspace.js'
 import { createGitRunner, type GitRunner } from '../../src/git/git.js'
@@ -24,13 +25,14 @@ export async function main(ctx: Context): Promise<void> {
   const { inputs: input } = ctx
   if (input.token) ctx.setSecret(input.token)
   maskUriSecrets(ctx, input['tracking-uri'] || ctx.env.MLFLOW_TRACKING_URI)
+  // Append checks the path after the event is printed, so a bad one does not lose the event.
+  if (input.mode === 'append') return append(ctx, input.file)
   const file = repositoryPath(input.file)
   if (input.mode === 'reconcile') {
     return reconcileMode(ctx, file, (git, context, repoDir) =>
       buildStore(ctx, git, context, file, repoDir)
     )
   }
-  if (input.mode === 'append') return append(ctx, file)
   return inspect(ctx, file)
 }
 
@@ -47,9 +49,13 @@ function maskUriSecrets(ctx: Context, uri: string | undefined): void {
 
 async function inspect(ctx: Context, file: string): Promise<void> {
   const { inputs: input } = ctx
-  const full = path.join(workspaceDir(ctx.env), file)
+  const root = workspaceDir(ctx.env)
+  const full = path.join(root, file)
   const keep = input.mode === 'render' ? input['render-limit'] : 0
-  const { exists, chain, newest } = await inspectFile(full, keep, input['expected-sha256'])
+  const { exists, chain, newest } = await inspectFile(full, keep, input['expected-sha256'], {
+    root,
+    label: `Input 'file' names '${file}', which`
+  })
   if (!exists)
     throw new ConfigurationError(
       `Input 'file' names '${file}', which does not exist in the workspace; check out the branch that holds it`
@@ -99,7 +105,9 @@ async function readApprovals(
   } catch (error) {
     // The event is still recorded: losing the entry would be worse than recording it without reviews.
     ctx.logger.warning(errorMessage(error))
-    notes.push(`The approvals could not be read (${errorMessage(error)}); \`approvals\` is empty.`)
+    notes.push(
+      `The approvals could not be read (${escapeText(errorMessage(error))}); \`approvals\` is empty.`
+    )
     return []
   }
 }
@@ -157,7 +165,7 @@ async function buildStore(
   })
 }
 
-async function append(ctx: Context, file: string): Promise<void> {
+async function append(ctx: Context, fileInput: string): Promise<void> {
   const { inputs: input } = ctx
   if (!input.event)
     throw new ConfigurationError(
@@ -199,10 +207,18 @@ async function append(ctx: Context, file: string): Promise<void> {
     ctx.env
   )
   notes.push(...built.notes)
+  for (const bad of built.invalid) {
+    ctx.logger.warning(
+      `Input '${bad.input}' ${bad.reason}; the event is recorded with ${bad.field} left empty and named in 'invalid'. ` +
+        `Fix what the workflow passes as '${bad.input}'`
+    )
+  }
   // Printed before any attempt, so the event survives in the log whatever happens next.
   ctx.logger.info(`Audit event: ${JSON.stringify(built.fields)}`)
-  const store = await buildStore(ctx, git, context, file, repoDir)
+  let file = 'the audit log'
   try {
+    file = repositoryPath(fileInput)
+    const store = await buildStore(ctx, git, context, file, repoDir)
     const result = await appendEntry(
       store,
       built.fields,

@@ -1,5 +1,6 @@
-import { lstatSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
+import { refuseLinkedFile } from '../../src/audit/verify.js'
 import { ConfigurationError } from '../../src/core/errors.js'
 import type { ActionContext } from '../../src/core/run.js'
 import { systemClock } from '../../src/core/time.js'
@@ -120,16 +121,7 @@ function readAuditFile(workspace: string, file: string): Buffer | undefined {
       `Input 'audit-file' is '${file}', which is outside the workspace; name a file in the repository`
     )
   }
-  let stat
-  try {
-    stat = lstatSync(full)
-  } catch {
-    return undefined
-  }
-  if (!stat.isFile()) {
-    throw new ConfigurationError(
-      `Input 'audit-file' names ${file}, which is ${stat.isSymbolicLink() ? 'a symbolic link' : 'not a regular file'}; rollback reads only a regular file`
-    )
-  }
-  return readFileSync(full)
+  // A symlinked log could point anywhere on the runner: refused, never followed.
+  refuseLinkedFile(full, workspace, `Input 'audit-file' (${file})`)
+  return existsSync(full) ? readFileSync(full) : undefined
 }

@@ -2,6 +2,7 @@ import { ConfigurationError } from '../core/errors.js'
 import type { RunContext } from '../github/context.js'
 import { serverLabel } from '../mlflow/connection.js'
 import type { AuditApproval, AuditEntry } from './entry.js'
+import { checked, isModelName, isTarget, isVersion, type InvalidField } from './field-checks.js'
 import { APPEND_EVENTS, REASON_LIMIT, truncateCodePoints, type EntryFields } from './format.js'
 
 /** What append mode records, as the action's inputs give it (JSON inputs still as text). */
@@ -24,16 +25,21 @@ export interface BuiltEntry {
   fields: EntryFields
   /** Things the summary should tell the reader (a cut reason, ...). */
   notes: string[]
+  /**
+   * Fields recorded empty because their input failed a check, with the input's name, for the
+   * warning that names it. Also in fields.invalid (without the input name).
+   */
+  invalid: (InvalidField & { input: string })[]
 }
 
-function parseJsonInput(name: string, text: string | undefined, hint: string): unknown {
-  if (text === undefined || text.trim() === '') return null
+/** A JSON input: its value, or the reason it is not valid JSON (never the text or the parser's excerpt). */
+function parseJsonInput(text: string | undefined): { value: unknown } | { reason: string } {
+  if (text === undefined || text.trim() === '') return { value: null }
   try {
-    return JSON.parse(text) as unknown
+    return { value: JSON.parse(text) as unknown }
   } catch (error) {
-    throw new ConfigurationError(
-      `Input '${name}' is not valid JSON (${(error as Error).message}); ${hint}`
-    )
+    const at = /position (\d+)/.exec((error as Error).message)?.[1]
+    return { reason: `is not valid JSON${at === undefined ? '' : ` (at character ${at})`}` }
   }
 }
 
@@ -47,34 +53,46 @@ function asText(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value)
 }
 
+const NO_LINEAGE: AuditEntry['lineage'] = { lock_sha256: '', model_md5: '', verified: null }
+
 /**
  * lineage-check's outputs are named lock-sha256, model-md5 and verified; users pass them as one
  * JSON object in whichever spelling they have (kebab, snake or camel case), so all three are read.
+ * Text that is not such an object gives its reason instead.
  */
-export function normaliseLineage(text: string | undefined): AuditEntry['lineage'] {
-  const value = parseJsonInput(
-    'lineage',
-    text,
-    'pass a JSON object such as {"lock-sha256": "...", "model-md5": "...", "verified": true}'
-  )
-  if (value === null) return { lock_sha256: '', model_md5: '', verified: null }
-  if (typeof value !== 'object' || Array.isArray(value)) {
-    throw new ConfigurationError(
-      "Input 'lineage' must be a JSON object with lock-sha256, model-md5 and verified"
-    )
-  }
+export function readLineage(
+  text: string | undefined
+): { lineage: AuditEntry['lineage'] } | { reason: string } {
+  const parsed = parseJsonInput(text)
+  if ('reason' in parsed) return parsed
+  const value = parsed.value
+  if (value === null) return { lineage: NO_LINEAGE }
+  if (typeof value !== 'object' || Array.isArray(value))
+    return { reason: 'is not a JSON object with lock-sha256, model-md5 and verified' }
   const source = value as Record<string, unknown>
   const verified = pick(source, ['verified'])
   return {
-    lock_sha256: asText(pick(source, ['lock_sha256', 'lock-sha256', 'lockSha256'])),
-    model_md5: asText(pick(source, ['model_md5', 'model-md5', 'modelMd5'])),
-    verified:
-      verified === true || verified === 'true'
-        ? true
-        : verified === false || verified === 'false'
-          ? false
-          : null
+    lineage: {
+      lock_sha256: asText(pick(source, ['lock_sha256', 'lock-sha256', 'lockSha256'])),
+      model_md5: asText(pick(source, ['model_md5', 'model-md5', 'modelMd5'])),
+      verified:
+        verified === true || verified === 'true'
+          ? true
+          : verified === false || verified === 'false'
+            ? false
+            : null
+    }
   }
+}
+
+/** readLineage for callers that want a user's mistake as an error naming the input. */
+export function normaliseLineage(text: string | undefined): AuditEntry['lineage'] {
+  const read = readLineage(text)
+  if ('reason' in read)
+    throw new ConfigurationError(
+      `Input 'lineage' ${read.reason}; pass a JSON object such as {"lock-sha256": "...", "model-md5": "...", "verified": true}`
+    )
+  return read.lineage
 }
 
 /** Scheme and host of the tracking server: never user info, path secrets or a query string. */
@@ -89,6 +107,40 @@ export function registryLabel(uri: string | undefined): string {
   }
 }
 
+function registryOf(uri: string | undefined): { label: string } | { reason: string } {
+  if (!uri) return { label: '' }
+  try {
+    const url = new URL(uri)
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      return { reason: 'is not an http(s) URL' }
+    return { label: serverLabel(url) }
+  } catch {
+    return { reason: 'is not a URL' }
+  }
+}
+
+/** What each input is called, for the warning (the entry names its own key). */
+const INPUT_OF: Record<string, string> = {
+  event: 'event',
+  outcome: 'outcome',
+  model: 'model-name',
+  version: 'version',
+  from: 'from',
+  to: 'to',
+  previous_version: 'previous-version',
+  lineage: 'lineage',
+  metrics: 'metrics',
+  gates: 'gates',
+  registry: 'tracking-uri'
+}
+
+/**
+ * Builds the entry without ever refusing it for its data: an input that fails its check is
+ * recorded empty (or null) and listed in `invalid`, so the event itself is never lost. An
+ * event that is not one of APPEND_EVENTS is recorded as `error` (the catch-all), an outcome
+ * other than success or failure as `failure`: the conservative readings, since reconcile and
+ * rollback only trust successful promote and rollback entries.
+ */
 export function buildEntry(
   input: EntryInputs,
   context: RunContext,
@@ -97,32 +149,52 @@ export function buildEntry(
   nowMs: number,
   env: NodeJS.ProcessEnv = {}
 ): BuiltEntry {
+  const invalid: InvalidField[] = []
+  let event = input.event as EntryFields['event']
   if (!(APPEND_EVENTS as readonly string[]).includes(input.event)) {
-    throw new ConfigurationError(
-      `Input 'event' is '${input.event}'; use one of: ${APPEND_EVENTS.join(', ')}`
-    )
+    invalid.push({ field: 'event', reason: `is not one of: ${APPEND_EVENTS.join(', ')}` })
+    event = 'error'
   }
-  const outcome =
-    input.outcome ||
-    (input.event === 'promote' || input.event === 'rollback' ? 'success' : 'failure')
+  let outcome: string =
+    input.outcome || (event === 'promote' || event === 'rollback' ? 'success' : 'failure')
   if (outcome !== 'success' && outcome !== 'failure') {
-    throw new ConfigurationError(`Input 'outcome' is '${outcome}'; use success or failure`)
+    invalid.push({ field: 'outcome', reason: 'is not success or failure' })
+    outcome = 'failure'
   }
+  // A bad event or outcome cannot be a success: recording one would make it look audited.
+  if (invalid.length > 0) outcome = 'failure'
   const notes: string[] = []
   const reason = truncateCodePoints(input.reason ?? '', REASON_LIMIT)
   if (reason.truncated)
     notes.push(
       `The reason was ${reason.length} characters; the first ${REASON_LIMIT} are recorded.`
     )
+  const model = checked('model', input.model, isModelName, invalid)
+  const version = checked('version', input.version, isVersion, invalid)
+  const from = checked('from', input.from, isTarget, invalid)
+  const to = checked('to', input.to, isTarget, invalid)
+  const previousVersion = checked('previous_version', input.previousVersion, isVersion, invalid)
+  const lineage = readLineage(input.lineage)
+  if ('reason' in lineage) invalid.push({ field: 'lineage', reason: lineage.reason })
+  const json = (field: 'metrics' | 'gates', text: string | undefined): unknown => {
+    const parsed = parseJsonInput(text)
+    if ('value' in parsed) return parsed.value
+    invalid.push({ field, reason: parsed.reason })
+    return null
+  }
+  const metrics = json('metrics', input.metrics)
+  const gates = json('gates', input.gates)
+  const registry = registryOf(input.trackingUri || env.MLFLOW_TRACKING_URI)
+  if ('reason' in registry) invalid.push({ field: 'registry', reason: registry.reason })
   const fields: EntryFields = {
     ts: new Date(nowMs).toISOString(),
-    event: input.event as EntryFields['event'],
-    outcome,
-    model: input.model,
-    version: input.version ?? '',
-    from: input.from ?? '',
-    to: input.to ?? '',
-    previous_version: input.previousVersion ?? '',
+    event,
+    outcome: outcome as EntryFields['outcome'],
+    model,
+    version,
+    from,
+    to,
+    previous_version: previousVersion,
     actor: context.actor ?? '',
     triggered_by: context.triggeringActor ?? '',
     approvals,
@@ -133,14 +205,16 @@ export function buildEntry(
     run_url: context.runUrl ?? '',
     workflow_ref: context.workflowRef ?? '',
     git_commit: gitCommit,
-    lineage: normaliseLineage(input.lineage),
-    metrics: parseJsonInput(
-      'metrics',
-      input.metrics,
-      "pass validate-metrics' metrics output as it is"
-    ),
-    gates: parseJsonInput('gates', input.gates, "pass validate-metrics' report output as it is"),
-    registry: registryLabel(input.trackingUri || env.MLFLOW_TRACKING_URI)
+    lineage: 'reason' in lineage ? NO_LINEAGE : lineage.lineage,
+    metrics,
+    gates,
+    registry: 'reason' in registry ? '' : registry.label
   }
-  return { fields, notes }
+  // Only entries with a problem carry the key, so every other line is byte-for-byte format v1 as before.
+  if (invalid.length > 0) fields.invalid = invalid
+  return {
+    fields,
+    notes,
+    invalid: invalid.map(item => ({ ...item, input: INPUT_OF[item.field] ?? item.field }))
+  }
 }

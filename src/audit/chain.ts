@@ -34,7 +34,13 @@ function parse(bytes: Buffer): Parsed {
   try {
     value = JSON.parse(text)
   } catch (error) {
-    return { ok: false, reason: `is not valid JSON (${(error as Error).message})` }
+    // The parser's message quotes the line; a reason is shown in logs and summaries, so it
+    // keeps only the position (the line may be anything, e.g. a secret behind a link).
+    const at = /position (\d+)/.exec((error as Error).message)?.[1]
+    return {
+      ok: false,
+      reason: `is not valid JSON${at === undefined ? '' : ` (at character ${at})`}`
+    }
   }
   if (!value || typeof value !== 'object' || Array.isArray(value))
     return { ok: false, reason: 'is not a JSON object' }

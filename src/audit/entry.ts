@@ -49,6 +49,8 @@ export interface AuditEntry {
   metrics: unknown
   gates: unknown
   registry: string
+  /** Optional: fields recorded empty because their input failed a check (audit-log/README.md). */
+  invalid?: { field: string; reason: string }[]
   [key: string]: unknown
 }
 

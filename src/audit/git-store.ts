@@ -34,6 +34,8 @@ export class GitAuditStore implements AuditStore {
     private readonly logger: Logger
   ) {
     this.remote = options.remote ?? 'origin'
+    // The path goes into fast-import and cat-file streams: checked here too, not only by the action.
+    repositoryPath(options.file)
     for (const [input, value] of [
       ['author-name', options.author.name],
       ['author-email', options.author.email]
@@ -246,7 +248,12 @@ export class GitAuditStore implements AuditStore {
 
 /** fast-import's C-style quoted path, so spaces and quotes in a file name are safe. */
 function quotePath(file: string): string {
-  return `"${file.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`
+  // repositoryPath already refused line breaks; escaping them too keeps this safe on its own.
+  return `"${file
+    .replace(/\\/g, '\\\\')
+    .replace(/"/g, '\\"')
+    .replace(/\n/g, '\\n')
+    .replace(/\r/g, '\\r')}"`
 }
 
 function lastLines(text: string): string {
@@ -272,19 +279,27 @@ export async function currentBranch(
   )
 }
 
-/** Rejects absolute paths and '..', so the audit file stays inside the repository. */
+/**
+ * The `file` input as a plain relative path inside the repository: not absolute, no `..`
+ * segment, no control character (a line break would end git's fast-import and cat-file
+ * commands early and start new ones), not inside .git.
+ */
 export function repositoryPath(file: string): string {
-  const normal = path.posix.normalize(file.replace(/\\/g, '/'))
-  if (
-    path.posix.isAbsolute(normal) ||
-    normal === '..' ||
-    normal.startsWith('../') ||
-    normal === '.' ||
-    normal.endsWith('/')
-  ) {
+  const refuse = (why: string): never => {
     throw new ConfigurationError(
-      `Input 'file' is '${file}'; use a path inside the repository, such as AUDIT.log or audit/AUDIT.log`
+      `Input 'file' ${why}; use a plain path inside the repository, such as AUDIT.log or audit/AUDIT.log`
     )
   }
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(file))
+    refuse('contains a line break or another control character')
+  const slashed = file.replace(/\\/g, '/')
+  if (slashed.split('/').includes('..')) refuse(`is '${file}', which has a '..' segment`)
+  const normal = path.posix.normalize(slashed)
+  if (path.posix.isAbsolute(normal) || /^[A-Za-z]:/.test(normal))
+    refuse(`is '${file}', an absolute path`)
+  if (normal === '.' || normal.endsWith('/')) refuse(`is '${file}', which names a directory`)
+  if (normal.split('/').some(part => part.toLowerCase() === '.git'))
+    refuse(`is '${file}', which is inside .git`)
   return normal
 }

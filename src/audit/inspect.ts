@@ -16,10 +16,12 @@ export interface Inspection {
 export async function inspectFile(
   path: string,
   keep: number,
-  expectedSha256?: string
+  expectedSha256?: string,
+  where: { root?: string; label?: string } = {}
 ): Promise<Inspection> {
   const ring: AuditEntry[] = []
   const chain = await verifyFile(path, {
+    ...where,
     ...(expectedSha256 ? { expectedSha256 } : {}),
     onEntry:
       keep > 0

@@ -1,10 +1,11 @@
-import { heading, markdownTable } from '../core/summary.js'
+import { escapeText, heading, markdownTable, trusted, type Trusted } from '../core/summary.js'
 import type { ChainResult } from './chain.js'
 import type { AuditEntry } from './entry.js'
 import { approvalLabels } from './format.js'
 
 const REASON_SHOWN = 140
 
+/** Entry text is data, never markup: escaped for HTML and markdown (core/summary.ts). */
 function plain(value: unknown): string {
   const text =
     typeof value === 'string'
@@ -12,8 +13,15 @@ function plain(value: unknown): string {
       : value === undefined || value === null
         ? ''
         : JSON.stringify(value)
-  // Summaries render HTML; entry text is data, never markup.
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+  return escapeText(text)
+}
+
+function text(value: unknown): string {
+  return typeof value === 'string'
+    ? value
+    : value === undefined || value === null
+      ? ''
+      : JSON.stringify(value)
 }
 
 function shorten(text: string, limit: number): string {
@@ -21,37 +29,43 @@ function shorten(text: string, limit: number): string {
   return points.length <= limit ? text : `${points.slice(0, limit).join('')}…`
 }
 
-function runLink(entry: AuditEntry): string {
+/** A link only to an http(s) URL with no character that could end the link or start markup. */
+function runLink(entry: AuditEntry): Trusted {
   const url = String(entry.run_url ?? '')
   const label = entry.run_id ? `#${plain(entry.run_id)}` : 'run'
-  return /^https?:\/\/[^\s()<>]+$/.test(url) ? `[${label}](${url})` : plain(entry.run_id)
+  return trusted(
+    /^https?:\/\/[A-Za-z0-9\-._~:/?#@!$&'*+,;=%]+$/.test(url) && !/[()[\]<>`]/.test(url)
+      ? `[${label}](${url})`
+      : plain(entry.run_id)
+  )
 }
 
 export function chainStatus(file: string, chain: ChainResult): string {
   if (chain.valid) {
-    return `**${file}**: chain valid, ${chain.entries} entr${chain.entries === 1 ? 'y' : 'ies'}, head SHA-256 \`${chain.headSha256}\``
+    return `**${plain(file)}**: chain valid, ${chain.entries} entr${chain.entries === 1 ? 'y' : 'ies'}, head SHA-256 \`${chain.headSha256}\``
   }
   const bad = chain.firstBad!
-  return `**${file}: chain broken at line ${bad.line}**, which ${plain(bad.reason)}. ${chain.entries} line(s) before it verified.`
+  return `**${plain(file)}: chain broken at line ${bad.line}**, which ${plain(bad.reason)}. ${chain.entries} line(s) before it verified.`
 }
 
 /** The newest entries, newest first, as a table an auditor can read without opening JSON. */
 export function renderEntries(file: string, entries: AuditEntry[], chain: ChainResult): string {
+  // Cells are data: markdownTable escapes each of them (the run link is built here, trusted).
   const rows = [...entries].reverse().map(e => [
     e.seq,
     String(e.ts ?? '')
       .replace('T', ' ')
       .replace('Z', ''),
-    plain(e.event),
-    plain(e.outcome),
-    plain(e.model),
-    plain(e.version),
-    `${plain(e.from)} → ${plain(e.to)}`,
-    plain(e.previous_version),
-    plain(e.actor),
-    plain(Array.isArray(e.approvals) ? approvalLabels(e.approvals).join(', ') : ''),
-    plain(shorten(String(e.reason ?? ''), REASON_SHOWN)),
-    plain(String(e.git_commit ?? '').slice(0, 12)),
+    text(e.event),
+    text(e.outcome),
+    text(e.model),
+    text(e.version),
+    `${text(e.from)} → ${text(e.to)}`,
+    text(e.previous_version),
+    text(e.actor),
+    Array.isArray(e.approvals) ? approvalLabels(e.approvals).join(', ') : '',
+    shorten(text(e.reason), REASON_SHOWN),
+    text(e.git_commit).slice(0, 12),
     runLink(e)
   ])
   const table =
@@ -80,11 +94,20 @@ export function renderEntries(file: string, entries: AuditEntry[], chain: ChainR
   )
 }
 
+/** Fields recorded empty because their input failed validation (audit-log/README.md, "invalid"). */
+function invalidNote(invalid: readonly unknown[]): string {
+  const items = invalid.map(item => {
+    const { field, reason } = (item ?? {}) as { field?: unknown; reason?: unknown }
+    return `- \`${text(field).replace(/[^\w-]/g, '')}\`: ${plain(reason)}`
+  })
+  return ['**Recorded with invalid fields** (left empty in the entry):', ...items].join('\n')
+}
+
 /** A code block whose fence is longer than any backtick run in the text, so a reason cannot close it. */
-function fenced(text: string): string {
-  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map(m => m[0].length))
+function fenced(content: string): string {
+  const longest = Math.max(2, ...[...content.matchAll(/`+/g)].map(m => m[0].length))
   const fence = '`'.repeat(longest + 1)
-  return `${fence}json\n${text}\n${fence}`
+  return `${fence}json\n${content}\n${fence}`
 }
 
 /** One appended entry, for the job summary of append mode (also printed when the append failed). */
@@ -95,22 +118,25 @@ export function renderAppended(
 ): string {
   const entry = JSON.parse(line) as AuditEntry
   const facts = result
-    ? `Recorded as line ${result.seq} of **${file}** in commit \`${result.commitSha}\` after ${result.attempts} attempt(s); SHA-256 \`${result.sha256}\`.`
-    : `**Not recorded in ${file}.** The entry is kept below so it is not lost.`
+    ? `Recorded as line ${result.seq} of **${plain(file)}** in commit \`${result.commitSha}\` after ${result.attempts} attempt(s); SHA-256 \`${result.sha256}\`.`
+    : `**Not recorded in ${plain(file)}.** The entry is kept below so it is not lost.`
   return [
     heading(`Audit: ${plain(entry.event)} ${plain(entry.model)} v${plain(entry.version)}`),
     facts,
+    ...(Array.isArray(entry.invalid) && entry.invalid.length > 0
+      ? [invalidNote(entry.invalid)]
+      : []),
     markdownTable(
       ['Field', 'Value'],
       [
-        ['outcome', plain(entry.outcome)],
-        ['from → to', `${plain(entry.from)} → ${plain(entry.to)}`],
-        ['previous version', plain(entry.previous_version)],
-        ['actor / triggered by', `${plain(entry.actor)} / ${plain(entry.triggered_by)}`],
-        ['approved by', plain(approvalLabels(entry.approvals).join(', ') || 'none')],
-        ['reason', plain(entry.reason)],
+        ['outcome', text(entry.outcome)],
+        ['from → to', `${text(entry.from)} → ${text(entry.to)}`],
+        ['previous version', text(entry.previous_version)],
+        ['actor / triggered by', `${text(entry.actor)} / ${text(entry.triggered_by)}`],
+        ['approved by', approvalLabels(entry.approvals).join(', ') || 'none'],
+        ['reason', text(entry.reason)],
         ['run', runLink(entry)],
-        ['registry', plain(entry.registry)]
+        ['registry', text(entry.registry)]
       ]
     ),
     fenced(line)

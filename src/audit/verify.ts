@@ -1,4 +1,7 @@
-import { createReadStream, existsSync } from 'node:fs'
+import { constants, lstatSync, type Stats } from 'node:fs'
+import { open, type FileHandle } from 'node:fs/promises'
+import path from 'node:path'
+import { ConfigurationError } from '../core/errors.js'
 import { ChainChecker, type ChainResult } from './chain.js'
 
 export interface VerifyOptions {
@@ -46,16 +49,71 @@ export function verifyBytes(content: Buffer, options: VerifyOptions = {}): Promi
   return check([content], options)
 }
 
-/** Streams a file through the checker; memory stays flat however long the file is. */
+function lstatOrUndefined(file: string): Stats | undefined {
+  try {
+    return lstatSync(file)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw new ConfigurationError(
+      `The audit log '${file}' cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}); check its permissions`
+    )
+  }
+}
+
+/**
+ * Refuses an audit log that is a symbolic link, or sits below one inside `root`, or is not a
+ * regular file, before a byte of it is read: a link could point at any file on the runner (and a
+ * FIFO would hang the read). Only lstat is used, so nothing is followed. `label` is how the
+ * message names the file (e.g. "Input 'file' names 'AUDIT.log', which").
+ */
+export function refuseLinkedFile(file: string, root: string | undefined, label: string): void {
+  const relative = root === undefined ? '' : path.relative(root, file)
+  const parts = relative && !relative.startsWith('..') ? relative.split(path.sep).slice(0, -1) : []
+  let dir = root ?? ''
+  for (const part of parts) {
+    dir = path.join(dir, part)
+    if (lstatOrUndefined(dir)?.isSymbolicLink())
+      throw new ConfigurationError(
+        `${label} is below a symbolic link (${part}); the audit log must be a regular file in the repository`
+      )
+  }
+  const stat = lstatOrUndefined(file)
+  if (stat?.isSymbolicLink())
+    throw new ConfigurationError(
+      `${label} is a symbolic link; the audit log must be a regular file in the repository, not a link to one`
+    )
+  if (stat && !stat.isFile())
+    throw new ConfigurationError(`${label} is not a regular file; point it at the audit log`)
+}
+
+/**
+ * Streams a file through the checker; memory stays flat however long the file is. A symbolic
+ * link is refused (lstat first, then opened with O_NOFOLLOW so a link swapped in meanwhile is
+ * refused too).
+ */
 export async function verifyFile(
-  path: string,
-  options: VerifyOptions = {}
+  file: string,
+  options: VerifyOptions & { root?: string; label?: string } = {}
 ): Promise<ChainResult & { exists: boolean }> {
-  if (!existsSync(path)) return { ...(await verifyBytes(Buffer.alloc(0), options)), exists: false }
-  const stream = createReadStream(path, { highWaterMark: 1 << 16 })
+  refuseLinkedFile(file, options.root, options.label ?? `The audit log '${file}'`)
+  if (!lstatOrUndefined(file))
+    return { ...(await verifyBytes(Buffer.alloc(0), options)), exists: false }
+  let handle: FileHandle
+  try {
+    handle = await open(file, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0))
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    throw new ConfigurationError(
+      code === 'ELOOP'
+        ? `${options.label ?? `The audit log '${file}'`} is a symbolic link; the audit log must be a regular file in the repository`
+        : `${options.label ?? `The audit log '${file}'`} cannot be opened (${code ?? 'error'})`
+    )
+  }
+  const stream = handle.createReadStream({ highWaterMark: 1 << 16 })
   try {
     return { ...(await check(stream as AsyncIterable<Buffer>, options)), exists: true }
   } finally {
     stream.destroy()
+    await handle.close().catch(() => undefined)
   }
 }

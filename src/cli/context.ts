@@ -6,6 +6,7 @@ import { createMlflowClient, type MlflowClient } from '../mlflow/index.js'
 import type { Policy } from '../policy/index.js'
 import { policyResolver } from '../policy/index.js'
 import type { ParsedArgs } from './args.js'
+import { terminalSafe } from './mask.js'
 import { styler, type Styler } from './table.js'
 
 /** Everything a command needs, injected so tests can run commands in-process. */
@@ -23,12 +24,15 @@ export interface CommandContext {
   logger: Logger
   /** The repository whose AUDIT.log and policy are read: --repo, else the git root above cwd. */
   root: string
+  /** Masks a value in everything printed from now on (the runner's setSecret, for the CLI). */
+  addSecret(value: string): void
   out(text: string): void
 }
 
 /** Prefixed, to stderr, so stdout stays the command's result (a table or JSON). */
 export function stderrLogger(io: CliIo, verbose: boolean, style: Styler = styler(false)): Logger {
-  const say = (prefix: string, message: string): void => io.stderr.write(`${prefix}${message}\n`)
+  const say = (prefix: string, message: string): void =>
+    io.stderr.write(`${prefix}${terminalSafe(message)}\n`)
   return {
     debug: message => (verbose ? say(style.paint('debug: ', 'dim'), message) : undefined),
     info: message => (verbose ? say('', message) : undefined),
@@ -66,7 +70,7 @@ export function policyFor(ctx: CommandContext): (model: string) => Policy {
 /**
  * The same connection code as the actions, fed only by MLflow's environment variables
  * (MLFLOW_TRACKING_URI, _USERNAME, _PASSWORD, _TOKEN, _INSECURE_TLS, _SERVER_CERT_PATH,
- * _CLIENT_CERT_PATH). Nothing the CLI prints contains a credential, so masking is a no-op.
+ * _CLIENT_CERT_PATH). Its secrets are masked in everything the CLI prints (mask.ts).
  */
 export function mlflowClient(ctx: CommandContext): MlflowClient {
   if (!ctx.io.env.MLFLOW_TRACKING_URI?.trim()) {
@@ -74,5 +78,5 @@ export function mlflowClient(ctx: CommandContext): MlflowClient {
       "MLFLOW_TRACKING_URI is not set; export it as for MLflow's client, e.g. MLFLOW_TRACKING_URI=https://mlflow.example.com"
     )
   }
-  return createMlflowClient({}, ctx.io.env, ctx.logger, () => undefined)
+  return createMlflowClient({}, ctx.io.env, ctx.logger, value => ctx.addSecret(value))
 }

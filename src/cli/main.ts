@@ -7,6 +7,7 @@ import { verifyAuditCommand } from './commands/verify-audit.js'
 import { repositoryRoot, stderrLogger, type CliIo, type CommandContext } from './context.js'
 import { EXIT, exitCodeFor, type ExitCode } from './exit-codes.js'
 import { HELP, VERSION } from './help.js'
+import { Masker, maskEnvironmentSecrets, terminalSafe } from './mask.js'
 import { colorWanted, styler } from './table.js'
 
 const COMMANDS = {
@@ -21,7 +22,11 @@ const COMMANDS = {
  * process. Errors are one line on stderr (and, with --json, an {"error"} object on stdout so a
  * script parsing stdout always gets JSON).
  */
-export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {
+export async function runCli(argv: string[], rawIo: CliIo): Promise<ExitCode> {
+  // Everything printed passes the masker: servers' words can hold a credential (an echoed header).
+  const masker = new Masker()
+  maskEnvironmentSecrets(masker, rawIo.env)
+  const io = masker.wrap(rawIo)
   const errStyle = styler(colorWanted(undefined, false, io.env))
   let args: ParsedArgs | undefined
   try {
@@ -41,12 +46,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {
       style,
       logger: stderrLogger(io, args.verbose, style),
       root: args.repo ? repositoryRoot(args.repo) : repositoryRoot(io.cwd),
+      addSecret: value => masker.add(value),
       out: text => io.stdout.write(text.endsWith('\n') ? text : `${text}\n`)
     }
     return await COMMANDS[args.command](ctx)
   } catch (error) {
     const code = exitCodeFor(error)
-    const message = errorMessage(error)
+    const message = terminalSafe(errorMessage(error))
     io.stderr.write(`${errStyle.paint('error: ', 'red')}${message}\n`)
     if (code === EXIT.internal && error instanceof Error && error.stack && args?.verbose)
       io.stderr.write(`${error.stack}\n`)

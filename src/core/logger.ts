@@ -46,3 +46,65 @@ export const silentLogger: Logger = {
   warning: () => undefined,
   notice: () => undefined
 }
+
+/**
+ * Leading characters the Actions runner skips before it looks for a command: .NET's TrimStart()
+ * removes Unicode white space; a few invisible format characters are added to be safe (escaping
+ * more lines than needed costs one backslash).
+ */
+// eslint-disable-next-line no-control-regex
+const LEADING_SPACE = /^[\s\u0000-\u001f\u007f-\u009f\u180e\u200b-\u200f\u2060\ufeff]*/
+/** Line breaks the runner (or a log viewer) may split on. */
+const LINE_BREAK = /(\r\n|\r|\n|\u0085|\u2028|\u2029)/
+/** `::cmd::` is a workflow command, `##[cmd]` the runner's older spelling; `\` is the escape itself. */
+const COMMAND_START = /^(::|##\[|\\)/
+
+/**
+ * Makes text safe for a plain log line (core.info): no line of the result can start a workflow
+ * command. The runner reads every stdout line that starts with `::` (after leading space) as a
+ * command, so data such as a version "2\n::stop-commands::x" would otherwise issue commands. A
+ * line that starts with `::`, `##[` or `\` gets one `\` in front; nothing else changes, so the
+ * text stays readable and `unescapeLogText` restores it exactly.
+ */
+export function escapeLogText(text: string): string {
+  return text
+    .split(LINE_BREAK)
+    .map((part, i) =>
+      i % 2 === 1 || !COMMAND_START.test(part.replace(LEADING_SPACE, '')) ? part : `\\${part}`
+    )
+    .join('')
+}
+
+/** The inverse of escapeLogText (for tests and for anyone reading a log back). */
+export function unescapeLogText(text: string): string {
+  return text
+    .split(LINE_BREAK)
+    .map((part, i) =>
+      i % 2 === 0 &&
+      part.startsWith('\\') &&
+      COMMAND_START.test(part.slice(1).replace(LEADING_SPACE, ''))
+        ? part.slice(1)
+        : part
+    )
+    .join('')
+}
+
+/**
+ * Wraps a logger so every message is escaped before it is written: the one place data from files
+ * and servers is made safe for the log. Annotations (warning, notice, error, debug) are escaped a
+ * second time by @actions/core (`%`, CR, LF and, in properties, `:` and `,`), which keeps each of
+ * them on one line.
+ */
+export function escapingLogger(inner: Logger): Logger {
+  const wrapped: Logger = {
+    debug: message => inner.debug(escapeLogText(message)),
+    info: message => inner.info(escapeLogText(message)),
+    warning: (message, location) => inner.warning(escapeLogText(message), location),
+    notice: (message, location) => inner.notice(escapeLogText(message), location)
+  }
+  if (inner.error) {
+    const error = inner.error.bind(inner)
+    wrapped.error = (message, location) => error(escapeLogText(message), location)
+  }
+  return wrapped
+}

@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import { ActionError, errorMessage, type SourceLocation } from './errors.js'
-import type { Logger } from './logger.js'
+import { escapingLogger, type Logger } from './logger.js'
 import {
   envInputReader,
   type InputDefinition,
@@ -29,13 +29,17 @@ function annotationProperties(location?: SourceLocation): core.AnnotationPropert
   }
 }
 
-export const actionsLogger: Logger = {
+/**
+ * Every message is escaped (escapeLogText) before the toolkit sees it: messages carry data from
+ * files and servers, and a line of data starting with `::` would be a workflow command.
+ */
+export const actionsLogger: Logger = escapingLogger({
   debug: message => core.debug(message),
   info: message => core.info(message),
   warning: (message, location) => core.warning(message, annotationProperties(location)),
   notice: (message, location) => core.notice(message, annotationProperties(location)),
   error: (message, location) => core.error(message, annotationProperties(location))
-}
+})
 
 /**
  * Names of inputs that hold secrets in any action; they are masked before anything else runs,

@@ -1,5 +1,6 @@
 import { Agent, request, type Dispatcher } from 'undici'
 import type { z } from 'zod'
+import { ActionError } from '../core/errors.js'
 import type { Logger } from '../core/logger.js'
 import { systemClock, type Clock } from '../core/time.js'
 import type { Connection } from './connection.js'
@@ -46,6 +47,41 @@ export function retryPolicyFromEnv(env: NodeJS.ProcessEnv): RetryPolicy {
   }
 }
 
+/**
+ * Caps on what a server may send. A JSON reply is buffered to be parsed, so its cap is what memory
+ * can afford; an artifact download is streamed (never buffered whole), so its cap only bounds
+ * time and disk. Both are far above what real registries send.
+ */
+export interface ResponseLimits {
+  /** JSON API replies, bytes (MODEL_GOVERNANCE_HTTP_MAX_RESPONSE_MIB, default 32 MiB). */
+  maxResponseBytes: number
+  /** One streamed artifact download, bytes (MODEL_GOVERNANCE_HTTP_MAX_DOWNLOAD_MIB, default 10 GiB). */
+  maxDownloadBytes: number
+}
+
+const MIB = 1024 * 1024
+export const DEFAULT_LIMITS: ResponseLimits = {
+  maxResponseBytes: 32 * MIB,
+  maxDownloadBytes: 10 * 1024 * MIB
+}
+/** An error answer is only read for its code and message; the rest is dropped. */
+const ERROR_BODY_LIMIT = 64 * 1024
+
+export function responseLimitsFromEnv(env: NodeJS.ProcessEnv): ResponseLimits {
+  const mib = (name: string, fallback: number): number => {
+    const raw = env[name]?.trim()
+    const value = raw ? Number(raw) : NaN
+    return Number.isFinite(value) && value > 0 ? Math.floor(value * MIB) : fallback
+  }
+  return {
+    maxResponseBytes: mib(
+      'MODEL_GOVERNANCE_HTTP_MAX_RESPONSE_MIB',
+      DEFAULT_LIMITS.maxResponseBytes
+    ),
+    maxDownloadBytes: mib('MODEL_GOVERNANCE_HTTP_MAX_DOWNLOAD_MIB', DEFAULT_LIMITS.maxDownloadBytes)
+  }
+}
+
 const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504])
 /** MLflow answers a fatal archive-stage misuse with 500; retrying cannot help it. */
 const FATAL_500_CODES = new Set(['INVALID_STATE', 'BAD_REQUEST', 'INVALID_PARAMETER_VALUE'])
@@ -53,6 +89,7 @@ const FATAL_500_CODES = new Set(['INVALID_STATE', 'BAD_REQUEST', 'INVALID_PARAME
 export interface HttpOptions {
   logger: Logger
   retry?: RetryPolicy
+  limits?: ResponseLimits
   clock?: Clock
   random?: () => number
   dispatcher?: Dispatcher
@@ -64,6 +101,7 @@ type Query = Record<string, string | number | boolean | string[] | undefined>
 export class MlflowHttp {
   readonly server: string
   private readonly retry: RetryPolicy
+  private readonly limits: ResponseLimits
   private readonly clock: Clock
   private readonly random: () => number
   private readonly dispatcher: Dispatcher
@@ -75,6 +113,7 @@ export class MlflowHttp {
   ) {
     this.server = connection.server
     this.retry = options.retry ?? DEFAULT_RETRY
+    this.limits = options.limits ?? DEFAULT_LIMITS
     this.clock = options.clock ?? systemClock
     this.random = options.random ?? Math.random
     this.dispatcher =
@@ -118,7 +157,9 @@ export class MlflowHttp {
    * GET a raw body (artifact bytes) through the same auth, TLS, retry and error handling. A path
    * starting with '/' is taken from the server root (e.g. /api/2.0/mlflow-artifacts/...). The
    * body is handed to `consume` as a stream, so memory stays bounded whatever its size; a retry
-   * calls `consume` again from the start.
+   * calls `consume` again from the start. The stream fails when no byte comes for one request
+   * timeout (a stall), when the whole call outlives the retry budget (a server dripping bytes),
+   * or when it passes maxDownloadBytes.
    */
   stream<T>(
     path: string,
@@ -158,10 +199,14 @@ export class MlflowHttp {
     const url = this.url(path, query)
     const headers = { ...this.headers }
     if (body !== undefined) headers['content-type'] = 'application/json'
-    let lastProblem: string
-    let attempts: number
+    let lastProblem = 'no attempt fitted in the time budget'
+    let attempts = 0
     for (let attempt = 0; ; attempt++) {
+      // Every attempt, a download included, ends by the retry budget: the deadline is what is left.
+      const remaining = this.retry.totalBudgetMs - (this.clock.now() - started)
+      if (remaining <= 0) break
       attempts = attempt + 1
+      const perRequest = Math.min(this.retry.requestTimeoutMs, remaining)
       let retryAfterMs: number | undefined
       try {
         const response = await request(url, {
@@ -169,18 +214,25 @@ export class MlflowHttp {
           headers,
           body: body === undefined ? null : JSON.stringify(body),
           dispatcher: this.dispatcher,
-          headersTimeout: this.retry.requestTimeoutMs,
+          headersTimeout: perRequest,
+          // Between two chunks: a stalled body fails after one request timeout.
           bodyTimeout: this.retry.requestTimeoutMs,
-          // A download may legitimately take longer than one request timeout; bodyTimeout still bounds stalls.
-          ...(consume ? {} : { signal: AbortSignal.timeout(this.retry.requestTimeoutMs) })
+          // The whole exchange: one request timeout for a JSON call; for a download, which may
+          // legitimately take longer, the rest of the budget (so a drip of bytes still ends).
+          signal: AbortSignal.timeout(consume ? remaining : perRequest)
         })
         if (consume && response.statusCode >= 200 && response.statusCode < 300) {
-          return await consume(response.body)
+          const limit = this.limits.maxDownloadBytes
+          this.refuseDeclaredSize(response.headers['content-length'], true, op, response.body)
+          return await consume(capped(response.body, limit, () => this.tooLarge(op, true)))
         }
-        const text = await response.body.text()
         if (response.statusCode >= 200 && response.statusCode < 300) {
+          const limit = this.limits.maxResponseBytes
+          this.refuseDeclaredSize(response.headers['content-length'], false, op, response.body)
+          const text = await readText(response.body, limit, () => this.tooLarge(op, false))
           return this.validate(text, schema!, op)
         }
+        const text = await readText(response.body, ERROR_BODY_LIMIT, undefined)
         const { code, message } = parseError(response.statusCode, text)
         const retryable =
           RETRYABLE_STATUS.has(response.statusCode) &&
@@ -191,8 +243,9 @@ export class MlflowHttp {
         lastProblem = `${code} (HTTP ${response.statusCode})`
         retryAfterMs = parseRetryAfter(response.headers['retry-after'], this.clock.now())
       } catch (error) {
-        if (error instanceof MlflowApiError || error instanceof MlflowUnavailableError) throw error
-        lastProblem = networkProblem(error)
+        // Our own refusals (too large, not JSON) and a consumer's deliberate errors are final.
+        if (error instanceof ActionError) throw error
+        lastProblem = networkProblem(error, consume ? remaining : perRequest)
       }
       if (attempt >= this.retry.maxRetries) break
       const backoff = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** attempt)
@@ -211,6 +264,36 @@ export class MlflowHttp {
         `(limits: ${this.retry.maxRetries + 1} attempts, ${Math.round(this.retry.totalBudgetMs / 1000)} s); ` +
         'check that the tracking server is up and reachable from the runner'
     )
+  }
+
+  private tooLarge(op: Operation, download: boolean): MlflowApiError {
+    const limit = download ? this.limits.maxDownloadBytes : this.limits.maxResponseBytes
+    return new MlflowApiError(
+      'RESPONSE_TOO_LARGE',
+      200,
+      op,
+      this.server,
+      `the answer is larger than ${formatBytes(limit)}; raise ${
+        download
+          ? 'MODEL_GOVERNANCE_HTTP_MAX_DOWNLOAD_MIB'
+          : 'MODEL_GOVERNANCE_HTTP_MAX_RESPONSE_MIB'
+      } if this server really sends that much`
+    )
+  }
+
+  /** A Content-Length above the cap is refused before a byte of the body is read. */
+  private refuseDeclaredSize(
+    header: string | string[] | undefined,
+    download: boolean,
+    op: Operation,
+    body: { destroy(): unknown }
+  ): void {
+    const limit = download ? this.limits.maxDownloadBytes : this.limits.maxResponseBytes
+    const declared = Number(Array.isArray(header) ? header[0] : header)
+    if (Number.isFinite(declared) && declared > limit) {
+      body.destroy()
+      throw this.tooLarge(op, download)
+    }
   }
 
   private validate<T>(text: string, schema: z.ZodType<T>, op: Operation): T {
@@ -277,13 +360,85 @@ export function parseRetryAfter(
   return Number.isNaN(date) ? undefined : Math.max(0, date - now)
 }
 
-function networkProblem(error: unknown): string {
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code
-    const cause = (error as { cause?: { code?: unknown } }).cause
-    const detail =
-      typeof code === 'string' ? code : typeof cause?.code === 'string' ? cause.code : error.name
-    return `network error ${detail}`
+const TIMEOUT_CODES = new Set([
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_CONNECT_TIMEOUT'
+])
+
+function networkProblem(error: unknown, deadlineMs: number): string {
+  // Duck-typed: AbortSignal.timeout rejects with a DOMException, which is not always an Error
+  // of this realm (jest's VM contexts), and undici's errors carry their code on them or a cause.
+  if (typeof error !== 'object' || error === null) return 'network error'
+  const { name, code, cause } = error as {
+    name?: unknown
+    code?: unknown
+    cause?: { code?: unknown }
   }
-  return 'network error'
+  if (name === 'TimeoutError' || (name === 'AbortError' && code === undefined))
+    return `no complete answer within ${(deadlineMs / 1000).toFixed(1)} s`
+  if (typeof code === 'string' && TIMEOUT_CODES.has(code)) return `timed out (${code})`
+  const detail =
+    typeof code === 'string'
+      ? code
+      : typeof cause?.code === 'string'
+        ? cause.code
+        : typeof name === 'string'
+          ? name
+          : ''
+  return detail ? `network error ${detail}` : 'network error'
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= MIB ? `${Math.round((bytes / MIB) * 10) / 10} MiB` : `${bytes} bytes`
+}
+
+type Body = AsyncIterable<Uint8Array> & { destroy(error?: Error): unknown }
+
+/**
+ * Reads a body as UTF-8 up to `limit` bytes. Past it, `tooLarge` decides: an error to throw (a
+ * success answer), or undefined to keep what was read and drop the rest (an error answer).
+ */
+async function readText(
+  body: Body,
+  limit: number,
+  tooLarge: (() => Error) | undefined
+): Promise<string> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of body) {
+    size += chunk.length
+    if (size > limit) {
+      body.destroy()
+      if (tooLarge) throw tooLarge()
+      chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length - (size - limit)))
+      break
+    }
+    // undici hands out a fresh Buffer per chunk: kept as it is, not copied.
+    chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length))
+  }
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+/** Passes a body through, failing as soon as more than `limit` bytes have come. */
+async function* capped(
+  body: Body,
+  limit: number,
+  tooLarge: () => Error
+): AsyncGenerator<Uint8Array> {
+  let size = 0
+  try {
+    for await (const chunk of body) {
+      size += chunk.length
+      if (size > limit) throw tooLarge()
+      yield chunk
+    }
+  } finally {
+    // The consumer stopped early, failed or the cap was hit: release the connection either way.
+    if (size > limit || !isEnded(body)) body.destroy()
+  }
+}
+
+function isEnded(body: unknown): boolean {
+  return (body as { readableEnded?: boolean }).readableEnded === true
 }

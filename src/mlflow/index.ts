@@ -1,6 +1,6 @@
 import type { Logger } from '../core/logger.js'
 import { connectionSecrets, resolveConnection, type ConnectionInputs } from './connection.js'
-import { MlflowHttp, retryPolicyFromEnv } from './http.js'
+import { MlflowHttp, responseLimitsFromEnv, retryPolicyFromEnv } from './http.js'
 import { MlflowClient } from './registry.js'
 
 export { MlflowClient, MLFLOW_STAGES, type MlflowStage } from './registry.js'
@@ -20,5 +20,11 @@ export function createMlflowClient(
   const connection = resolveConnection(inputs, env)
   for (const secret of connectionSecrets(connection)) setSecret(secret)
   logger.debug(`MLflow tracking server: ${connection.server} (auth: ${connection.auth.kind})`)
-  return new MlflowClient(new MlflowHttp(connection, { logger, retry: retryPolicyFromEnv(env) }))
+  return new MlflowClient(
+    new MlflowHttp(connection, {
+      logger,
+      retry: retryPolicyFromEnv(env),
+      limits: responseLimitsFromEnv(env)
+    })
+  )
 }

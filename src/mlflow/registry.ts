@@ -24,6 +24,37 @@ const versionLabel = (name: string, version: string): string =>
   `registered model '${name}' version ${version}`
 
 /**
+ * A reply must be about what was asked: a proxy, a cache or a confused server that answers with
+ * another model, version or run would otherwise have that object promoted, gated or audited.
+ * Names are compared exactly (MLflow's are case-sensitive); versions as decimal numbers.
+ */
+function expectReply(
+  server: string,
+  op: { action: string; object: string },
+  field: string,
+  asked: string,
+  got: string | undefined
+): void {
+  const same = field === 'version' ? sameVersion(asked, got) : asked === got
+  if (same) return
+  throw new MlflowApiError(
+    'MISMATCHED_RESPONSE',
+    200,
+    op,
+    server,
+    `asked for ${field} ${JSON.stringify(asked)} and the reply names ${
+      got === undefined ? 'none' : JSON.stringify(got.slice(0, 100))
+    }; refusing to use it (check proxies and caches between the runner and the tracking server)`
+  )
+}
+
+function sameVersion(asked: string, got: string | undefined): boolean {
+  return got !== undefined && /^\d+$/.test(asked.trim()) && /^\d+$/.test(got.trim())
+    ? BigInt(asked.trim()) === BigInt(got.trim())
+    : asked === got
+}
+
+/**
  * Typed registry and tracking operations over MlflowHttp. Paths and fields follow
  * shared/reference/mlflow-rest.md; versions are always sent as strings.
  */
@@ -41,7 +72,53 @@ export class MlflowClient {
       z.object({ registered_model: registeredModelSchema }),
       { action: 'get', object: `registered model '${name}'` }
     )
+    this.expect('get', `registered model '${name}'`, 'name', name, res.registered_model.name)
     return res.registered_model
+  }
+
+  /** Throws MISMATCHED_RESPONSE unless the reply's field is what was asked. */
+  private expect(
+    action: string,
+    object: string,
+    field: string,
+    asked: string,
+    got: string | undefined
+  ): void {
+    expectReply(this.http.server, { action, object }, field, asked, got)
+  }
+
+  /**
+   * Listed paths must stay inside the artifact tree: relative, without '..' segments, control
+   * characters or backslashes, since callers build download paths from them.
+   */
+  private expectListing(
+    object: string,
+    folder: string | undefined,
+    files: { path: string }[]
+  ): void {
+    for (const file of files) {
+      const parts = file.path.split('/')
+      const inside =
+        file.path !== '' &&
+        !file.path.startsWith('/') &&
+        !parts.includes('..') &&
+        // eslint-disable-next-line no-control-regex
+        !/[\u0000-\u001f\\]/.test(file.path)
+      if (!inside) this.expect('list', object, 'a path under', folder ?? '(root)', file.path)
+    }
+  }
+
+  /** A model version reply must name the asked model (and version, when one was asked). */
+  private expectVersion(
+    action: string,
+    name: string,
+    version: string | undefined,
+    mv: ModelVersion
+  ): void {
+    const object =
+      version === undefined ? `registered model '${name}'` : versionLabel(name, version)
+    this.expect(action, object, 'name', name, mv.name)
+    if (version !== undefined) this.expect(action, object, 'version', version, mv.version)
   }
 
   async getModelVersion(name: string, version: string): Promise<ModelVersion> {
@@ -51,6 +128,7 @@ export class MlflowClient {
       z.object({ model_version: modelVersionSchema }),
       { action: 'get', object: versionLabel(name, version) }
     )
+    this.expectVersion('get', name, version, res.model_version)
     return res.model_version
   }
 
@@ -63,6 +141,17 @@ export class MlflowClient {
         z.object({ model_version: modelVersionSchema }),
         { action: 'get', object: `alias '${alias}' of registered model '${name}'` }
       )
+      this.expectVersion('get the alias of', name, undefined, res.model_version)
+      // The SQL store leaves aliases empty in some replies; a filled list must hold the alias.
+      const { aliases } = res.model_version
+      if (aliases.length > 0 && !aliases.includes(alias))
+        this.expect(
+          'get',
+          `alias '${alias}' of registered model '${name}'`,
+          'alias',
+          alias,
+          aliases.join(',')
+        )
       return res.model_version
     } catch (error) {
       if (
@@ -83,6 +172,17 @@ export class MlflowClient {
       z.object({ model_versions: z.array(modelVersionSchema).optional().default([]) }),
       { action: 'get latest versions of', object: `registered model '${name}'` }
     )
+    for (const mv of res.model_versions) {
+      this.expectVersion('get latest versions of', name, undefined, mv)
+      if (stages.length > 0 && !stages.includes(mv.current_stage))
+        this.expect(
+          'get latest versions of',
+          `registered model '${name}'`,
+          'stage',
+          stages.join(' or '),
+          mv.current_stage
+        )
+    }
     return res.model_versions
   }
 
@@ -118,6 +218,7 @@ export class MlflowClient {
       z.object({ model_version: modelVersionSchema }),
       { action: `transition to ${stage}`, object: versionLabel(name, version) }
     )
+    this.expectVersion(`transition to ${stage}`, name, version, res.model_version)
     return res.model_version
   }
 
@@ -152,6 +253,7 @@ export class MlflowClient {
       action: 'get',
       object: `run '${runId}'`
     })
+    this.expect('get', `run '${runId}'`, 'run id', runId, res.run.info.run_id)
     return res.run
   }
 
@@ -169,6 +271,14 @@ export class MlflowClient {
         }),
         { action: `get the history of metric '${key}' of`, object: `run '${runId}'` }
       )
+      for (const metric of res.metrics)
+        this.expect(
+          `get the history of metric '${key}' of`,
+          `run '${runId}'`,
+          'metric',
+          key,
+          metric.key
+        )
       all.push(...res.metrics)
       pageToken = res.next_page_token || undefined
     } while (pageToken)
@@ -185,6 +295,7 @@ export class MlflowClient {
       artifactListSchema,
       { action: 'list', object: `artifacts under '${path}'` }
     )
+    this.expectListing(`artifacts under '${path}'`, path, res.files)
     return res.files
   }
 
@@ -210,6 +321,7 @@ export class MlflowClient {
       z.object({ registered_model: registeredModelSchema }),
       { action: 'create', object: `registered model '${name}'` }
     )
+    this.expect('create', `registered model '${name}'`, 'name', name, res.registered_model.name)
     return res.registered_model
   }
 
@@ -239,6 +351,15 @@ export class MlflowClient {
       z.object({ model_version: modelVersionSchema }),
       { action: 'create a version of', object: `registered model '${request.name}'` }
     )
+    this.expectVersion('create a version of', request.name, undefined, res.model_version)
+    if (request.runId && res.model_version.run_id !== undefined)
+      this.expect(
+        'create a version of',
+        `registered model '${request.name}'`,
+        'run id',
+        request.runId,
+        res.model_version.run_id
+      )
     return res.model_version
   }
 
@@ -253,6 +374,7 @@ export class MlflowClient {
       artifactListSchema,
       { action: 'list the artifacts of', object: `run '${runId}'${path ? ` under '${path}'` : ''}` }
     )
+    this.expectListing(`run '${runId}'${path ? ` under '${path}'` : ''}`, path, res.files)
     return res.files
   }
 
@@ -263,6 +385,7 @@ export class MlflowClient {
       z.object({ model: loggedModelSchema }),
       { action: 'get', object: `logged model '${modelId}'` }
     )
+    this.expect('get', `logged model '${modelId}'`, 'model id', modelId, res.model.info.model_id)
     return res.model
   }
 }

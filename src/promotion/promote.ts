@@ -270,7 +270,11 @@ export async function promote(
  * point at a version that has moved on (an alias is not archived), so one expected value cannot
  * stand for every move.
  */
-function checkExpected(req: PromotionRequest, primary: TargetState | undefined, version: string): void {
+function checkExpected(
+  req: PromotionRequest,
+  primary: TargetState | undefined,
+  version: string
+): void {
   const expected = req.expectedPreviousVersion?.trim()
   if (!expected || !primary || holdsTarget(primary, version)) return
   const wanted = expected.toLowerCase() === 'none' ? [] : [String(Number(expected))]

@@ -1,4 +1,4 @@
-import { heading, markdownTable } from '../core/summary.js'
+import { escapeText, heading, markdownTable } from '../core/summary.js'
 import { moveLabel, type PromotionResult } from './types.js'
 
 /** The action's outputs, as the strings the runner stores. */
@@ -55,10 +55,12 @@ export function promotionSummary(result: PromotionResult): string {
       : 'Already in place (nothing changed)'
   const lines = [
     heading(
-      `promote-model: ${result.model} version ${result.version}${result.rollback ? ' (rollback)' : ''}`
+      `promote-model: ${escapeText(result.model)} version ${escapeText(result.version)}${result.rollback ? ' (rollback)' : ''}`
     ),
     `${what}: ${result.moves.map(moveLabel).join(' and ')}` +
-      (result.previousVersion ? `; previous holder: version ${result.previousVersion}` : '') +
+      (result.previousVersion
+        ? `; previous holder: version ${escapeText(result.previousVersion)}`
+        : '') +
       (result.changed ? `; visible after ${result.propagationMs} ms` : ''),
     ''
   ]
@@ -76,8 +78,9 @@ export function promotionSummary(result: PromotionResult): string {
   if (result.signOffs.length > 1)
     lines.push(
       '',
-      `Signed off: ${result.signOffs.map(s => `${s.role} by ${s.login ?? '(none)'} (environment ${s.environment})`).join('; ')}`
+      `Signed off: ${escapeText(result.signOffs.map(s => `${s.role} by ${s.login ?? '(none)'} (environment ${s.environment})`).join('; '))}`
     )
-  else if (result.approvedBy.length) lines.push('', `Approved by: ${result.approvedBy.join(', ')}`)
+  else if (result.approvedBy.length)
+    lines.push('', `Approved by: ${escapeText(result.approvedBy.join(', '))}`)
   return lines.join('\n')
 }

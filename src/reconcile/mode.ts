@@ -1,6 +1,7 @@
 import type { EntryFields } from '../audit/format.js'
 import { ActionError } from '../core/errors.js'
 import type { Logger } from '../core/logger.js'
+import { escapeText } from '../core/summary.js'
 import type { Clock } from '../core/time.js'
 import type { RunContext } from '../github/context.js'
 import type { Policy } from '../policy/index.js'
@@ -64,8 +65,8 @@ export async function runReconcileMode(
       // Whatever was recorded before a failure is still reported.
       parts.push(
         recorded.length > 0
-          ? `Recorded ${recorded.length} drift-detected event(s) in ${options.file.label}: ${recorded.join(', ')}.`
-          : `No drift-detected event could be recorded in ${options.file.label}.`
+          ? `Recorded ${recorded.length} drift-detected event(s) in ${escapeText(options.file.label)}: ${recorded.join(', ')}.`
+          : `No drift-detected event could be recorded in ${escapeText(options.file.label)}.`
       )
       deps.summary.add(parts.join('\n\n'))
     }

@@ -1,4 +1,4 @@
-import { heading, markdownTable } from '../core/summary.js'
+import { escapeText, heading, markdownTable, trusted } from '../core/summary.js'
 import type { ReconcileReport } from './reconcile.js'
 
 const show = (version: string | null): string => (version === null ? '—' : version)
@@ -6,12 +6,12 @@ const show = (version: string | null): string => (version === null ? '—' : ver
 /** The job summary of reconcile: every compared target, drift first. */
 export function renderReconcile(report: ReconcileReport, file: string): string {
   const verdict = report.inSync
-    ? `**In sync**: ${report.rows.length} target(s) of ${report.models.length} model(s) hold what ${file} says.`
-    : `**Drift: ${report.findings.length} target(s) changed outside the audit trail.** The registry disagrees with ${file}.`
+    ? `**In sync**: ${report.rows.length} target(s) of ${report.models.length} model(s) hold what ${escapeText(file)} says.`
+    : `**Drift: ${report.findings.length} target(s) changed outside the audit trail.** The registry disagrees with ${escapeText(file)}.`
   const rows = [...report.rows]
     .sort((a, b) => Number(a.inSync) - Number(b.inSync))
     .map(r => [
-      r.inSync ? 'in sync' : '**DRIFT**',
+      r.inSync ? 'in sync' : trusted('**DRIFT**'),
       r.model,
       `${r.target.kind} ${r.target.name}`,
       show(r.registryVersion),

@@ -27,6 +27,8 @@ export interface DistResult {
   commands: { command: string; properties: string; message: string }[]
   /** Everything printed, for "never appears in any output" checks. */
   all: string
+  /** The bundle's peak resident memory, when run with measureRss. */
+  maxRssKb?: number
 }
 
 export interface DistOptions {
@@ -34,6 +36,8 @@ export interface DistOptions {
   env?: NodeJS.ProcessEnv
   workspace?: string
   timeoutMs?: number
+  /** Runs the bundle under /usr/bin/time to report its peak RSS (maxRssKb); Linux only. */
+  measureRss?: boolean
 }
 
 /** Parses GITHUB_OUTPUT's `name<<delimiter` blocks (and plain `name=value` lines). */
@@ -92,7 +96,14 @@ export function runDist(
   }
   const node = nodeBinary(options.node ?? 'node20')
   return new Promise((resolve, reject) => {
-    const child = spawn(node, [path.join(ROOT, 'dist', action, 'index.js')], {
+    const rssFile = path.join(temp, 'maxrss')
+    const [command, args] = options.measureRss
+      ? [
+          '/usr/bin/time',
+          ['-f', '%M', '-o', rssFile, node, path.join(ROOT, 'dist', action, 'index.js')]
+        ]
+      : [node, [path.join(ROOT, 'dist', action, 'index.js')]]
+    const child = spawn(command, args, {
       cwd: workspace,
       env,
       stdio: ['ignore', 'pipe', 'pipe']
@@ -122,7 +133,10 @@ export function runDist(
         outputs,
         summary,
         commands,
-        all: [stdout, stderr, summary, readFileSync(files.GITHUB_OUTPUT, 'utf8'), extra].join('\n')
+        all: [stdout, stderr, summary, readFileSync(files.GITHUB_OUTPUT, 'utf8'), extra].join('\n'),
+        ...(options.measureRss
+          ? { maxRssKb: Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) }
+          : {})
       })
     })
   })

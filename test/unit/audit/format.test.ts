@@ -104,16 +104,22 @@ describe('buildEntry', () => {
   })
 
   it.each([
-    [{ event: 'deploy' }, "Input 'event' is 'deploy'"],
-    [{ event: 'promote', outcome: 'ok' }, "Input 'outcome' is 'ok'"],
-    [{ event: 'promote', metrics: '{auc' }, "Input 'metrics' is not valid JSON"],
-    [{ event: 'promote', lineage: '[1]' }, "Input 'lineage' must be a JSON object"],
-    [{ event: 'promote', trackingUri: 'not a url' }, "Input 'tracking-uri' is not a URL"]
-  ])('rejects %j naming the input', (input, message) => {
-    const run = (): unknown => buildEntry({ model: 'm', ...input }, context, [], '', 0)
-    expect(run).toThrow(ConfigurationError)
-    expect(run).toThrow(message)
-  })
+    [{ event: 'deploy' }, 'event', 'is not one of: promote'],
+    [{ event: 'promote', outcome: 'ok' }, 'outcome', 'is not success or failure'],
+    [{ event: 'promote', metrics: '{auc' }, 'metrics', 'is not valid JSON'],
+    [{ event: 'promote', lineage: '[1]' }, 'lineage', 'is not a JSON object'],
+    [{ event: 'promote', trackingUri: 'not a url' }, 'registry', 'is not a URL']
+  ])(
+    'records %j with the field marked invalid instead of refusing the event',
+    (input, field, reason) => {
+      const built = buildEntry({ model: 'm', ...input }, context, [], '', 0)
+      expect(built.fields.invalid).toEqual([{ field, reason: expect.stringContaining(reason) }])
+      expect(built.invalid[0]).toMatchObject({ field, input: expect.any(String) })
+      // A bad event or outcome is never recorded as a success.
+      if (field === 'event' || field === 'outcome') expect(built.fields.outcome).toBe('failure')
+      expect(built.fields.event).toBe(field === 'event' ? 'error' : 'promote')
+    }
+  )
 
   it('reads lineage-check outputs in kebab, snake or camel case', () => {
     expect(normaliseLineage('{"lock-sha256":"l","model-md5":"m","verified":"true"}')).toEqual({
@@ -127,5 +133,8 @@ describe('buildEntry', () => {
       verified: false
     })
     expect(registryLabel(undefined)).toBe('')
+    // Callers outside append mode still get a user's mistake as an error naming the input.
+    expect(() => normaliseLineage('[1]')).toThrow(ConfigurationError)
+    expect(() => normaliseLineage('{"lock-sha256": "')).toThrow("Input 'lineage' is not valid JSON")
   })
 })

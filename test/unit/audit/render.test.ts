@@ -16,7 +16,7 @@ describe('renderEntries', () => {
     })
     const rows = md.split('\n').filter(l => /^\| \d+ \|/.test(l))
     expect(rows.map(r => r.split(' | ')[0])).toEqual(['| 3', '| 2', '| 1'])
-    expect(rows[0]).toContain('a \\| b &lt;script&gt;x&lt;/script&gt;<br>next')
+    expect(rows[0]).toContain('a \\| b &lt;script>x&lt;/script><br>next')
     expect(rows[0]).toContain(
       '[#1002](https://github.com/acme/models/actions/runs/1002/attempts/1)'
     )
