@@ -1,6 +1,7 @@
-import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { ConfigurationError } from '../core/errors.js'
+import { describeRefusal, guardPath, requireAccepted, type GuardRoot } from '../files/paths.js'
+import { fileKind } from '../files/read.js'
 import { interpolateValue, InterpolationError, isMapping } from './interpolate.js'
 import { loadParamsFile } from './params.js'
 import { dvcYamlSchema, stageSchema } from './schema.js'
@@ -45,21 +46,53 @@ export function keyLine(text: string, key: string, from = 0): number | undefined
 function mergeInto(target: Record<string, unknown>, source: unknown): void {
   if (!isMapping(source)) return
   for (const [k, v] of Object.entries(source)) {
-    if (isMapping(v) && isMapping(target[k])) mergeInto(target[k], v)
-    else target[k] = v
+    // Own keys only, and defineProperty: a `__proto__` key from a file must stay a plain key,
+    // never reach (or replace) a prototype.
+    const own = Object.hasOwn(target, k) ? target[k] : undefined
+    if (isMapping(v) && isMapping(own)) mergeInto(own, v)
+    else
+      Object.defineProperty(target, k, {
+        value: v,
+        enumerable: true,
+        writable: true,
+        configurable: true
+      })
   }
 }
 
+/** How vars and params files are reached: the project root and the allow-external input. */
+export interface VarsAccess {
+  base: GuardRoot
+  allowExternal: boolean
+}
+
+/**
+ * The `${}` context: the default params.yaml (when `withDefault`), then each `vars:` entry.
+ * Every file goes through the path guard first: a vars entry or a params.yaml symlink that
+ * leads outside the project is refused before it is opened, since its values would otherwise
+ * end up in interpolated commands, and from there in annotations, outputs and the summary.
+ */
 async function loadVars(
-  root: string,
+  access: VarsAccess,
   dir: string,
   vars: (string | Record<string, unknown>)[],
-  withDefault: boolean
+  withDefault: boolean,
+  line: number | undefined
 ): Promise<Record<string, unknown>> {
   const context: Record<string, unknown> = {}
-  const defaultFile = path.join(root, dir, 'params.yaml')
-  if (withDefault && existsSync(defaultFile))
-    mergeInto(context, await loadParamsFile(defaultFile, path.posix.join(dir, 'params.yaml')))
+  const location = { file: 'dvc.yaml', ...(line ? { line } : {}) }
+  const options = { wdir: dir, allowExternal: access.allowExternal }
+  if (withDefault) {
+    const display = path.posix.join(dir, 'params.yaml')
+    const safe = guardPath(access.base, 'params.yaml', options)
+    if (!safe.ok)
+      throw new ConfigurationError(
+        `${display} ${describeRefusal(safe.why)}; it was not read as the default vars of dvc.yaml (set allow-external: true to read it, or replace the link with the file)`,
+        { location: { file: display } }
+      )
+    if (fileKind(safe.abs) !== 'missing')
+      mergeInto(context, await loadParamsFile(safe, display, { file: display }))
+  }
   for (const item of vars) {
     if (typeof item !== 'string') {
       mergeInto(context, item)
@@ -67,10 +100,15 @@ async function loadVars(
     }
     const [file = item, keyList] = item.split(':')
     const display = path.posix.join(dir, file)
-    const data = await loadParamsFile(path.join(root, dir, file), display)
+    const safe = requireAccepted(
+      guardPath(access.base, file, options),
+      `vars file ${file}`,
+      location
+    )
+    const data = await loadParamsFile(safe, display, location)
     if (keyList) {
       for (const key of keyList.split(','))
-        if (isMapping(data) && key in data) mergeInto(context, { [key]: data[key] })
+        if (isMapping(data) && Object.hasOwn(data, key)) mergeInto(context, { [key]: data[key] })
     } else mergeInto(context, data)
   }
   return context
@@ -163,7 +201,7 @@ function product<T>(lists: T[][]): T[][] {
 
 /** Expands `foreach`/`matrix` and resolves `${}` as dvc/parsing does, for the root dvc.yaml. */
 export async function resolveProject(
-  root: string,
+  access: VarsAccess,
   data: unknown,
   text: string
 ): Promise<DvcProject> {
@@ -176,7 +214,7 @@ export async function resolveProject(
     )
   }
   const doc = top.data
-  const globalContext = await loadVars(root, '.', doc.vars, true)
+  const globalContext = await loadVars(access, '.', doc.vars, true, keyLine(text, 'vars'))
   const stages: ResolvedStage[] = []
   const stagesLine = keyLine(text, 'stages') ?? 0
   for (const [name, raw] of Object.entries(doc.stages)) {
@@ -185,7 +223,7 @@ export async function resolveProject(
     if (Array.isArray(raw.vars))
       mergeInto(
         context,
-        await loadVars(root, '.', raw.vars as (string | Record<string, unknown>)[], false)
+        await loadVars(access, '.', raw.vars as (string | Record<string, unknown>)[], false, line)
       )
     const { vars: _vars, ...def } = raw
     void _vars
