@@ -87,10 +87,14 @@ export class DvcIgnore {
     let rules = this.cache.get(dirRel)
     if (!rules) {
       const display = path.posix.join(dirRel || '.', '.dvcignore')
-      const bytes = readAcceptedSync(
-        requireAccepted(guardPath(this.base, display, { allowExternal: false }), display),
-        { display }
-      )
+      // A directory outside the project (an external path read with allow-external) has no
+      // .dvcignore of the project's; a .dvcignore inside that leads outside is refused.
+      const bytes = guardPath(this.base, dirRel || '.', { allowExternal: false }).ok
+        ? readAcceptedSync(
+            requireAccepted(guardPath(this.base, display, { allowExternal: false }), display),
+            { display }
+          )
+        : undefined
       rules = bytes
         ? bytes
             .toString('utf8')

@@ -128,7 +128,15 @@ async function checkData(
   }
   if (refusals.length > 0) {
     report.status = 'refused'
-    report.note = `not read: ${refusals.join(', ')}; set allow-external: true to read symlinks leading outside, remove pipes, sockets and devices`
+    const fixes = [
+      ...(hashed.kind === 'dir' && hashed.escaped.length > 0
+        ? ['set allow-external: true to follow symlinks leading outside']
+        : []),
+      ...(hashed.kind === 'dir' && hashed.special.length > 0
+        ? ['remove the pipes, sockets and devices']
+        : [])
+    ]
+    report.note = `not read: ${refusals.join(', ')}${fixes.length ? `; ${fixes.join(', ')}` : ''}`
     return { report, dvc: cacheVerdict ?? 'modified', hashed }
   }
   // DVC compares the hash alone: size, nfiles and isexec never make an entry modified.

@@ -224,7 +224,8 @@ export async function verifyLineage(
       lockSha256: data.lockSha256,
       stages,
       crossStage,
-      refused,
+      // A folder that is an out of one stage and a dep of another is refused once.
+      refused: [...new Map(refused.map(r => [`${r.path}\0${r.reason}`, r])).values()],
       missing: [...new Set(missing)],
       problems,
       warnings,
