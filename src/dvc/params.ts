@@ -10,11 +10,11 @@ import { parseYaml } from './yaml-file.js'
  * Loads a params (or vars) file the guard accepted, the way DVC picks its loader: by extension,
  * YAML for anything else. Read and parsed within the caps of src/files.
  */
-export async function loadParamsFile(
+export function loadParamsFile(
   safe: AcceptedPath,
   display: string,
   location?: SourceLocation
-): Promise<unknown> {
+): unknown {
   const text = readRequiredSync(safe, {
     display,
     ...(location ? { location } : {}),

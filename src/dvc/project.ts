@@ -72,13 +72,13 @@ export interface VarsAccess {
  * leads outside the project is refused before it is opened, since its values would otherwise
  * end up in interpolated commands, and from there in annotations, outputs and the summary.
  */
-async function loadVars(
+function loadVars(
   access: VarsAccess,
   dir: string,
   vars: (string | Record<string, unknown>)[],
   withDefault: boolean,
   line: number | undefined
-): Promise<Record<string, unknown>> {
+): Record<string, unknown> {
   const context: Record<string, unknown> = {}
   const location = { file: 'dvc.yaml', ...(line ? { line } : {}) }
   const options = { wdir: dir, allowExternal: access.allowExternal }
@@ -91,7 +91,7 @@ async function loadVars(
         { location: { file: display } }
       )
     if (fileKind(safe.abs) !== 'missing')
-      mergeInto(context, await loadParamsFile(safe, display, { file: display }))
+      mergeInto(context, loadParamsFile(safe, display, { file: display }))
   }
   for (const item of vars) {
     if (typeof item !== 'string') {
@@ -105,7 +105,7 @@ async function loadVars(
       `vars file ${file}`,
       location
     )
-    const data = await loadParamsFile(safe, display, location)
+    const data = loadParamsFile(safe, display, location)
     if (keyList) {
       for (const key of keyList.split(','))
         if (isMapping(data) && Object.hasOwn(data, key)) mergeInto(context, { [key]: data[key] })
@@ -200,11 +200,7 @@ function product<T>(lists: T[][]): T[][] {
 }
 
 /** Expands `foreach`/`matrix` and resolves `${}` as dvc/parsing does, for the root dvc.yaml. */
-export async function resolveProject(
-  access: VarsAccess,
-  data: unknown,
-  text: string
-): Promise<DvcProject> {
+export function resolveProject(access: VarsAccess, data: unknown, text: string): DvcProject {
   const top = dvcYamlSchema.safeParse(data ?? {})
   if (!top.success) {
     const issue = top.error.issues[0]!
@@ -214,7 +210,7 @@ export async function resolveProject(
     )
   }
   const doc = top.data
-  const globalContext = await loadVars(access, '.', doc.vars, true, keyLine(text, 'vars'))
+  const globalContext = loadVars(access, '.', doc.vars, true, keyLine(text, 'vars'))
   const stages: ResolvedStage[] = []
   const stagesLine = keyLine(text, 'stages') ?? 0
   for (const [name, raw] of Object.entries(doc.stages)) {
@@ -223,7 +219,7 @@ export async function resolveProject(
     if (Array.isArray(raw.vars))
       mergeInto(
         context,
-        await loadVars(access, '.', raw.vars as (string | Record<string, unknown>)[], false, line)
+        loadVars(access, '.', raw.vars as (string | Record<string, unknown>)[], false, line)
       )
     const { vars: _vars, ...def } = raw
     void _vars

@@ -68,10 +68,15 @@ function checkLockHashes(lock: LockFile, text: string): void {
   }
 }
 
-export async function loadProject(
+/** dvc.yaml and dvc.lock, read and parsed (as a promise: errors arrive as rejections). */
+export function loadProject(
   root: string,
   options: { allowExternal: boolean } = { allowExternal: false }
 ): Promise<LoadedProject> {
+  return new Promise(resolve => resolve(readProject(root, options)))
+}
+
+function readProject(root: string, options: { allowExternal: boolean }): LoadedProject {
   const base = guardRoot(root)
   const read = (name: 'dvc.yaml' | 'dvc.lock'): Buffer =>
     readRequiredSync(
@@ -83,7 +88,7 @@ export async function loadProject(
     )
   const yamlText = read('dvc.yaml').toString('utf8')
   const lockBytes = read('dvc.lock')
-  const project = await resolveProject(
+  const project = resolveProject(
     { base, allowExternal: options.allowExternal },
     parseYaml(yamlText, 'dvc.yaml'),
     yamlText
@@ -187,7 +192,11 @@ export async function verifyLineage(
       refused,
       loadParams: (safe: AcceptedPath, display: string) => {
         let p = paramsCache.get(safe.abs)
-        if (!p) paramsCache.set(safe.abs, (p = loadParamsFile(safe, display)))
+        if (!p)
+          paramsCache.set(
+            safe.abs,
+            (p = new Promise(resolve => resolve(loadParamsFile(safe, display))))
+          )
         return p
       }
     }

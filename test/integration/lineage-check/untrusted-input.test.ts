@@ -79,7 +79,7 @@ async function attempt(allowExternal = false): Promise<Attempt> {
   return {
     ...(outcome ? { outcome } : {}),
     error,
-    logs: JSON.stringify(logger.entries),
+    logs: JSON.stringify(logger.lines),
     ms: performance.now() - started,
     rssGrowthMb: (process.memoryUsage().rss - rssBefore) / 1e6
   }
@@ -95,7 +95,11 @@ function expectRefusedWithoutLeak(result: Attempt, refusal: RegExp): void {
     result.logs
   ].join('\n')
   if (result.error !== undefined) expect(result.error).toBeInstanceOf(ConfigurationError)
-  else expect(result.outcome?.verified).toBe(false)
+  else {
+    expect(result.outcome?.verified).toBe(false)
+    // The refusal was logged as an error annotation too, and the log holds no secret either.
+    expect(result.logs).toMatch(refusal)
+  }
   expect(text).toMatch(refusal)
   expect(text).not.toContain(SECRET)
   expect(result.ms).toBeLessThan(10_000)
