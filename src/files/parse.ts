@@ -43,11 +43,12 @@ class ExpansionExceeded extends Error {
   }
 }
 
-const isCollection = (value: unknown): value is Record<string, unknown> | unknown[] =>
-  Array.isArray(value) ||
-  (typeof value === 'object' &&
-    value !== null &&
-    (Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null))
+function isCollection(value: unknown): value is Record<string, unknown> | unknown[] {
+  if (typeof value !== 'object' || value === null) return false
+  if (Array.isArray(value)) return true
+  const proto: unknown = Object.getPrototypeOf(value)
+  return proto === Object.prototype || proto === null
+}
 
 const stringWeight = (text: string): number => 1 + (text.length >> 6)
 
@@ -61,62 +62,30 @@ function weigh(
   sizes: WeakMap<object, number>,
   budget: number,
   line: number,
-  open: Set<object> = new Set()
+  /** Only for the rare walk below a node: the nodes on the way, to catch a cycle. */
+  open?: Set<object>
 ): number {
-  open.add(node)
   let total = 1
-  const add = (child: unknown): void => {
+  const values = Array.isArray(node) ? node : Object.values(node)
+  if (!Array.isArray(node)) for (const key in node) total += stringWeight(key)
+  for (const child of values) {
     if (typeof child === 'string') total += stringWeight(child)
-    else if (isCollection(child)) {
-      if (open.has(child)) throw new ExpansionExceeded(line, true)
-      total += sizes.get(child) ?? weigh(child, sizes, budget - total, line, open)
-    } else total += 1
+    else if (typeof child !== 'object' || child === null) total += 1
+    else {
+      const known = sizes.get(child)
+      if (known !== undefined) total += known
+      else if (!isCollection(child)) total += 1
+      else {
+        const path = open ?? new Set<object>([node])
+        if (path.has(child)) throw new ExpansionExceeded(line, true)
+        path.add(child)
+        total += weigh(child, sizes, budget - total, line, path)
+        path.delete(child)
+      }
+    }
     if (total > budget) throw new ExpansionExceeded(line, false)
   }
-  if (Array.isArray(node)) for (const child of node) add(child)
-  else
-    for (const key of Object.keys(node)) {
-      total += stringWeight(key)
-      add(node[key])
-    }
-  open.delete(node)
   return total
-}
-
-/**
- * Whether an alias refers to a node that contains it (`&a [*a]`): recursive code downstream
- * would never end. Depth-first over the shared structure, each node once: linear in the text.
- */
-function hasCycle(root: unknown): boolean {
-  if (!isCollection(root)) return false
-  const done = new WeakSet<object>()
-  const onPath = new WeakSet<object>()
-  const stack: { node: Record<string, unknown> | unknown[]; children: unknown[]; next: number }[] =
-    []
-  const enter = (node: Record<string, unknown> | unknown[]): void => {
-    onPath.add(node)
-    stack.push({ node, children: Array.isArray(node) ? node : Object.values(node), next: 0 })
-  }
-  enter(root)
-  while (stack.length > 0) {
-    const top = stack[stack.length - 1]!
-    if (top.next === top.children.length) {
-      onPath.delete(top.node)
-      done.add(top.node)
-      stack.pop()
-      continue
-    }
-    const child = top.children[top.next++]
-    if (!isCollection(child) || done.has(child)) continue
-    if (onPath.has(child)) return true
-    enter(child)
-  }
-  return false
-}
-
-function firstAliasLine(text: string): number {
-  const at = text.search(/(?:^|[\s[{,:-])\*[^\s,\]}]/m)
-  return at < 0 ? 1 : text.slice(0, at + 1).split('\n').length
 }
 
 /**
@@ -131,12 +100,18 @@ export function loadYamlBounded(text: string, display: string, schema: yaml.Sche
     event: string,
     state: { result: unknown; line: number; kind: string | null }
   ): void => {
-    // An alias closes with kind null and the anchored node as its result: that node was
-    // weighed when it closed (or is still open: a cycle, found below).
-    if (event !== 'close' || (state.kind !== 'sequence' && state.kind !== 'mapping')) return
+    if (event !== 'close') return
     const result = state.result
-    if (!isCollection(result) || sizes.has(result)) return
-    sizes.set(result, weigh(result, sizes, budget, state.line + 1))
+    if (state.kind === null) {
+      // An alias: its result is the anchored node, weighed when that node closed. A node not
+      // weighed yet is still open, so the alias sits inside it: a cycle (`&a [*a]`), which
+      // recursive code downstream would follow forever.
+      if (isCollection(result) && !sizes.has(result))
+        throw new ExpansionExceeded(state.line + 1, true)
+      return
+    }
+    if ((state.kind !== 'sequence' && state.kind !== 'mapping') || !isCollection(result)) return
+    if (!sizes.has(result)) sizes.set(result, weigh(result, sizes, budget, state.line + 1))
   }
   try {
     const value = yaml.load(text, {
@@ -146,7 +121,6 @@ export function loadYamlBounded(text: string, display: string, schema: yaml.Sche
       maxDepth: MAX_DEPTH,
       listener
     } as yaml.LoadOptions)
-    if (hasCycle(value)) throw new ExpansionExceeded(firstAliasLine(text), true)
     return value
   } catch (error) {
     if (error instanceof ExpansionExceeded) {
