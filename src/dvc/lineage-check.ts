@@ -61,10 +61,16 @@ export async function runLineageCheck(options: LineageCheckOptions): Promise<Lin
   const paramFiles = new Set<string>()
   const deps = new Set<string>()
   for (const stage of loaded.project.stages) {
-    for (const p of stage.params) paramFiles.add(statusKey(stage.wdir, p.file))
+    // Paths outside the project are refused entries already; git cannot be asked about them.
+    const inProject = (key: string): boolean =>
+      key !== '..' && !key.startsWith('../') && !path.posix.isAbsolute(key)
+    for (const p of stage.params) {
+      const key = statusKey(stage.wdir, p.file)
+      if (inProject(key)) paramFiles.add(key)
+    }
     for (const d of stage.deps) {
       const key = statusKey(stage.wdir, d)
-      if (!key.startsWith('..') && !path.posix.isAbsolute(key)) deps.add(key)
+      if (inProject(key)) deps.add(key)
     }
   }
   // git runs in its own processes: let it work while the workers hash.

@@ -134,6 +134,24 @@ describe('lineage-check reads no file outside the project', () => {
     }
   })
 
+  it('refuses a stage params file outside the project as an entry (and asks git nothing about it)', async () => {
+    try {
+      const file = rel('params.yaml')
+      addStage(
+        `  leak:\n    cmd: 'true'\n    params:\n      - ${file}:\n        - token\n`,
+        `  leak:\n    cmd: 'true'\n    params:\n      ${file}:\n        token: x\n`
+      )
+      const result = await attempt()
+      expectRefusedWithoutLeak(
+        result,
+        /stage 'leak': param \.\.\/outside-\w+\/params\.yaml is refused; \.\.\/outside-\w+\/params\.yaml contains '\.\.' leading outside the project/
+      )
+      expect(result.error).toBeUndefined()
+    } finally {
+      restore()
+    }
+  })
+
   it('refuses a params.yaml that is a symlink to outside the project (the default vars)', async () => {
     try {
       unlinkSync(path.join(dir, 'params.yaml'))
