@@ -98,11 +98,12 @@ export function loadYamlBounded(text: string, display: string, schema: yaml.Sche
   const budget = expansionBudget(text.length)
   const listener = (
     event: string,
-    state: { result: unknown; line: number; kind: string | null }
+    state: { result: unknown; line: number; kind: string | null; tag: string | null }
   ): void => {
     if (event !== 'close') return
     const result = state.result
-    if (state.kind === null) {
+    // An alias closes with neither kind nor tag (a tagged empty node, `a: !!map`, has a tag).
+    if (state.kind === null && state.tag === null) {
       // An alias: its result is the anchored node, weighed when that node closed. A node not
       // weighed yet is still open, so the alias sits inside it: a cycle (`&a [*a]`), which
       // recursive code downstream would follow forever.

@@ -92,9 +92,31 @@ describe('YAML alias expansion cap', () => {
     expect(error.location?.file).toBe('params.yaml')
   })
 
-  it('reads ordinary aliases and anchors as js-yaml does', () => {
-    const text = 'base: &b {lr: 0.1, layers: [1, 2]}\nrun1: *b\nrun2: {<<: *b, lr: 0.2}\n'
+  it.each([
+    ['base: &b {lr: 0.1, layers: [1, 2]}\nrun1: *b\nrun2: {<<: *b, lr: 0.2}\n'],
+    ['a: !!map\nb: !!seq\nc: !!set\n'],
+    ['a: &x\nb: *x\n'],
+    ['x: &p !!pairs [{a: 1}]\ny: [*p, *p]\nz: !!omap [{k: 1}]\n'],
+    ['a: &s !!set {p}\nb: *s\n'],
+    ['? [1, 2]\n: x\n']
+  ])('reads ordinary aliases, anchors and tags as js-yaml does: %j', text => {
     expect(loadYamlBounded(text, 'p.yaml', DEFAULT)).toEqual(yaml.load(text))
+  })
+
+  it('gives the same value as js-yaml for random documents with shared nodes, which yaml.dump writes as anchors and aliases (1,000 documents)', () => {
+    const node = fc.jsonValue({ maxDepth: 3 }).filter(v => typeof v === 'object' && v !== null)
+    let withAliases = 0
+    fc.assert(
+      fc.property(node, node, fc.array(fc.nat(2), { maxLength: 6 }), (x, y, picks) => {
+        const shared = [x, y, { inner: x }]
+        const doc = { first: x, list: picks.map(i => shared[i]), again: { y, x } }
+        const text = yaml.dump(doc)
+        if (text.includes('*ref_')) withAliases++
+        expect(loadYamlBounded(text, 'p.yaml', DEFAULT)).toEqual(yaml.load(text))
+      }),
+      { numRuns: 1_000, seed: 1201 }
+    )
+    expect(withAliases).toBeGreaterThan(500)
   })
 
   it('gives the same value as js-yaml for any alias-free document (1,000 random documents)', () => {
