@@ -96,11 +96,15 @@ export function loadYamlBounded(text: string, display: string, schema: yaml.Sche
   checkSize(text, display)
   const sizes = new WeakMap<object, number>()
   const budget = expansionBudget(text.length)
-  const listener = (
-    event: string,
-    state: { result: unknown; line: number; kind: string | null; tag: string | null }
-  ): void => {
+  const listener = (event: yaml.EventType, raw: yaml.State): void => {
     if (event !== 'close') return
+    // js-yaml's typings leave out the node's tag; it is there at runtime.
+    const state = raw as unknown as {
+      result: unknown
+      line: number
+      kind: string | null
+      tag: string | null
+    }
     const result = state.result
     // An alias closes with neither kind nor tag (a tagged empty node, `a: !!map`, has a tag).
     if (state.kind === null && state.tag === null) {
