@@ -34,6 +34,12 @@ export interface DvcProject {
   artifacts: ModelArtifact[]
 }
 
+/**
+ * Stages after foreach/matrix expansion. A few lines of matrix can describe millions of stages
+ * (5 keys of 20 values: 3.2 million); far past any real pipeline, so refused before expanding.
+ */
+export const MAX_STAGES = 100_000
+
 /** First line where `key:` appears as a mapping key; good enough to point an annotation at. */
 export function keyLine(text: string, key: string, from = 0): number | undefined {
   const lines = text.split('\n')
@@ -241,6 +247,11 @@ export function resolveProject(access: VarsAccess, data: unknown, text: string):
       } else if (isMapping(iterable)) {
         for (const [k, v] of Object.entries(iterable)) entries.push([k, v, k])
       } else fail(`stage '${name}': foreach must be a list or a mapping`, line)
+      if (stages.length + entries.length > MAX_STAGES)
+        fail(
+          `stage '${name}': foreach expands to ${entries.length} stages, more than the ${MAX_STAGES} lineage-check expands; split it`,
+          line
+        )
       for (const [key, item, k] of entries) {
         const local = { ...context, item, ...(k === undefined ? {} : { key: k }) }
         stages.push(resolveOne(`${name}@${key}`, def.do, local, line))
@@ -258,6 +269,12 @@ export function resolveProject(access: VarsAccess, data: unknown, text: string):
         if (!Array.isArray(v)) fail(`stage '${name}': matrix.${k} must be a list`, line)
         return (v as unknown[]).map((value, i) => ({ value, i }))
       })
+      const combinations = lists.reduce((n, list) => n * list.length, 1)
+      if (stages.length + combinations > MAX_STAGES)
+        fail(
+          `stage '${name}': matrix expands to ${combinations} stages, more than the ${MAX_STAGES} lineage-check expands; split the matrix`,
+          line
+        )
       for (const combo of product(lists)) {
         const item: Record<string, unknown> = {}
         const fragments: string[] = []

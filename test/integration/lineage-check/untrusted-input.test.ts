@@ -272,6 +272,22 @@ describe('lineage-check parses within bounds', () => {
     }
   })
 
+  it('refuses a matrix that expands to millions of stages, before expanding it', async () => {
+    try {
+      const values = `[${Array.from({ length: 20 }, (_, i) => i).join(', ')}]`
+      addStage(
+        `  grid:\n    matrix:\n${['a', 'b', 'c', 'd', 'e'].map(k => `      ${k}: ${values}\n`).join('')}    cmd: echo \${item.a}\n`
+      )
+      const result = await attempt()
+      expectRefusedWithoutLeak(
+        result,
+        /^dvc\.yaml:\d+: stage 'grid': matrix expands to 3200000 stages, more than the 100000 lineage-check expands/
+      )
+    } finally {
+      restore()
+    }
+  })
+
   it('refuses a small dvc.lock bomb, with file and line', async () => {
     try {
       const lock = readFileSync(path.join(dir, 'dvc.lock'), 'utf8')
