@@ -49,6 +49,22 @@ export function keyLine(text: string, key: string, from = 0): number | undefined
   return undefined
 }
 
+/**
+ * The first line of each mapping key from line `from` on, in one pass: what keyLine finds for
+ * one key, for every stage at once (keyLine per stage re-reads the file: quadratic, and a
+ * dvc.yaml of many small stages would take hours).
+ */
+export function keyLines(text: string, from: number): Map<string, number> {
+  const found = new Map<string, number>()
+  const lines = text.split('\n')
+  const key = /^\s*(?:- )?(['"]?)([^'"\s][^:]*?)\1\s*:/
+  for (let i = from; i < lines.length; i++) {
+    const match = key.exec(lines[i]!)
+    if (match && !found.has(match[2]!)) found.set(match[2]!, i + 1)
+  }
+  return found
+}
+
 function mergeInto(target: Record<string, unknown>, source: unknown): void {
   if (!isMapping(source)) return
   for (const [k, v] of Object.entries(source)) {
@@ -218,9 +234,15 @@ export function resolveProject(access: VarsAccess, data: unknown, text: string):
   const doc = top.data
   const globalContext = loadVars(access, '.', doc.vars, true, keyLine(text, 'vars'))
   const stages: ResolvedStage[] = []
-  const stagesLine = keyLine(text, 'stages') ?? 0
+  const names = Object.keys(doc.stages)
+  if (names.length > MAX_STAGES)
+    fail(
+      `${names.length} stages, more than the ${MAX_STAGES} lineage-check reads; split the pipeline`,
+      keyLine(text, 'stages')
+    )
+  const stageLines = keyLines(text, keyLine(text, 'stages') ?? 0)
   for (const [name, raw] of Object.entries(doc.stages)) {
-    const line = keyLine(text, name, stagesLine)
+    const line = stageLines.get(name)
     const context = cloneContext(globalContext)
     if (Array.isArray(raw.vars))
       mergeInto(
