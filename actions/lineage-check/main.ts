@@ -4,6 +4,7 @@ import { ActionError, ConfigurationError } from '../../src/core/errors.js'
 import type { ActionContext } from '../../src/core/run.js'
 import { workspaceDir } from '../../src/core/workspace.js'
 import { runLineageCheck } from '../../src/dvc/lineage-check.js'
+import { describeRefusal, guardPath, guardRoot } from '../../src/files/paths.js'
 import { createGitRunner } from '../../src/git/git.js'
 import { createMlflowClient } from '../../src/mlflow/index.js'
 import { loadPolicy } from '../../src/policy/index.js'
@@ -15,7 +16,15 @@ export async function main(ctx: ActionContext<Specs>): Promise<void> {
   const { inputs: input, logger } = ctx
   const workspace = workspaceDir(ctx.env)
   loadPolicy({ policyFile: input['policy-file'], workspace, model: input['model-name'], logger })
-  const root = path.resolve(workspace, input['working-directory'])
+  const where = guardPath(guardRoot(workspace), input['working-directory'], {
+    allowExternal: input['allow-external'],
+    absoluteInside: true
+  })
+  if (!where.ok)
+    throw new ConfigurationError(
+      `Input 'working-directory' is '${input['working-directory']}', which ${describeRefusal(where.why)}; give a directory inside the workspace (or set allow-external: true)`
+    )
+  const root = where.abs
   if (!existsSync(root) || !statSync(root).isDirectory()) {
     throw new ConfigurationError(
       `Input 'working-directory' is '${input['working-directory']}', which is not a directory in the workspace; point it at the DVC project root`

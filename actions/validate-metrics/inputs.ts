@@ -12,6 +12,7 @@ export const inputs = defineInputs({
   'allow-empty': boolean(false),
   'metrics-files': optionalString(),
   'dvc-metrics': boolean(false),
+  'allow-external': boolean(false),
   prefer: optionalString(),
   aggregate: choice(AGGREGATES, 'latest'),
   missing: choice(['fail', 'warn'] as const, 'fail'),
@@ -19,6 +20,7 @@ export const inputs = defineInputs({
   'max-regression': optionalString(),
   'min-improvement': optionalString(),
   'greater-is-better': optionalString(),
+  'allow-unfinished-runs': boolean(false),
   'fail-on-violation': boolean(true),
   ...connectionInputs,
   ...policyInputs

@@ -1,8 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs'
-import path from 'node:path'
 import { ActionError } from '../../src/core/errors.js'
 import type { ActionContext } from '../../src/core/run.js'
 import { workspaceDir } from '../../src/core/workspace.js'
+import { guardPath, guardRoot } from '../../src/files/paths.js'
+import { readAcceptedSync } from '../../src/files/read.js'
 import { lineOf } from '../../src/gate/file-sources.js'
 import { runGate } from '../../src/gate/gate.js'
 import type { MetricsClient } from '../../src/gate/mlflow-sources.js'
@@ -22,7 +22,14 @@ export async function main(ctx: ActionContext<Specs>): Promise<void> {
     model: input['model-name'],
     logger
   })
-  const policyPath = policy.source ? path.resolve(workspace, policy.source) : undefined
+  // The file loadPolicy just read (and guarded), again for the lines of its gates.
+  const policySafe = policy.source
+    ? guardPath(guardRoot(workspace), policy.source, { allowExternal: true, absoluteInside: true })
+    : undefined
+  const policyText =
+    policySafe?.ok === true
+      ? readAcceptedSync(policySafe, { display: `Policy file ${policy.source}` })?.toString('utf8')
+      : undefined
   let client: MetricsClient | undefined
   const lazyClient = (): MetricsClient =>
     (client ??= createMlflowClient(input, ctx.env, logger, value => ctx.setSecret(value)))
@@ -37,6 +44,8 @@ export async function main(ctx: ActionContext<Specs>): Promise<void> {
       allowEmpty: input['allow-empty'],
       metricsFiles: input['metrics-files'],
       dvcMetrics: input['dvc-metrics'],
+      allowExternal: input['allow-external'],
+      allowUnfinishedRuns: input['allow-unfinished-runs'],
       prefer: input.prefer,
       aggregate: input.aggregate,
       missing: input.missing,
@@ -45,8 +54,7 @@ export async function main(ctx: ActionContext<Specs>): Promise<void> {
       minImprovement: input['min-improvement'],
       greaterIsBetter: input['greater-is-better'],
       policy,
-      policyText:
-        policyPath && existsSync(policyPath) ? readFileSync(policyPath, 'utf8') : undefined,
+      policyText,
       workspace
     },
     lazyClient,

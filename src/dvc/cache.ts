@@ -1,6 +1,15 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import path from 'node:path'
-import { manifestRelpathEscapes } from './paths.js'
+import { ConfigurationError } from '../core/errors.js'
+import { parseJsonBounded } from '../files/parse.js'
+import {
+  guardPath,
+  guardRoot,
+  manifestRelpathEscapes,
+  requireAccepted,
+  type GuardRoot
+} from '../files/paths.js'
+import { readAcceptedSync } from '../files/read.js'
 
 /**
  * Presence of objects in the local DVC cache, which `dvc status` consults before the workspace
@@ -9,12 +18,15 @@ import { manifestRelpathEscapes } from './paths.js'
  */
 export class DvcCacheIndex {
   readonly dir: string
+  private readonly base: GuardRoot
   private readonly manifests = new Map<string, { relpath: string; md5: string }[] | undefined>()
 
   constructor(root: string) {
     this.dir = cacheDir(root)
+    this.base = guardRoot(this.dir)
   }
 
+  /** Callers pass lock hashes, checked as hex when dvc.lock was loaded: never `..` or `/`. */
   private objectPath(md5: string, legacy: boolean): string {
     const parts = [md5.slice(0, 2), md5.slice(2)]
     return legacy ? path.join(this.dir, ...parts) : path.join(this.dir, 'files', 'md5', ...parts)
@@ -25,10 +37,22 @@ export class DvcCacheIndex {
     const key = `${legacy}:${md5}`
     if (!this.manifests.has(key)) {
       let entries: { relpath: string; md5: string }[] | undefined
+      // Through the guard and the bounded reader like every other file: the cache can hold
+      // anything a crafted checkout put there (a FIFO, a symlink out, a 1 GB "manifest").
+      const safe = guardPath(this.base, path.relative(this.dir, this.objectPath(md5, legacy)), {
+        allowExternal: false
+      })
       try {
-        const parsed = JSON.parse(readFileSync(this.objectPath(md5, legacy), 'utf8')) as unknown
+        const bytes = safe.ok
+          ? readAcceptedSync(safe, { display: `the DVC cache object of ${md5}` })
+          : undefined
+        const parsed = bytes
+          ? parseJsonBounded(bytes.toString('utf8'), `the DVC cache object of ${md5}`)
+          : undefined
         if (Array.isArray(parsed)) entries = parsed as { relpath: string; md5: string }[]
-      } catch {
+      } catch (error) {
+        // Unreadable or not JSON: DVC treats it as missing from the cache too.
+        if (!(error instanceof ConfigurationError) && !(error instanceof SyntaxError)) throw error
         entries = undefined
       }
       this.manifests.set(key, entries)
@@ -62,11 +86,16 @@ function cacheDir(root: string): string {
   // call shape into a path relative to the build folder, which made the bundle depend on the
   // checkout's folder name.
   const dvcDir = path.join(root, '.dvc')
+  const base = guardRoot(root)
   for (const name of ['config.local', 'config']) {
-    const file = path.join(dvcDir, name)
-    if (!existsSync(file)) continue
+    const display = `.dvc/${name}`
+    const bytes = readAcceptedSync(
+      requireAccepted(guardPath(base, display, { allowExternal: false }), display),
+      { display }
+    )
+    if (bytes === undefined) continue
     let section = ''
-    for (const raw of readFileSync(file, 'utf8').split(/\r?\n/)) {
+    for (const raw of bytes.toString('utf8').split(/\r?\n/)) {
       const line = raw.trim()
       const header = /^\[\s*'?"?([^'"\]]+)'?"?\s*\]$/.exec(line)
       if (header) section = header[1]!.trim()

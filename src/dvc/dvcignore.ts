@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
+import { guardPath, guardRoot, requireAccepted, type GuardRoot } from '../files/paths.js'
+import { readAcceptedSync } from '../files/read.js'
 
 /**
  * `.dvcignore` with gitignore semantics (DVC uses pathspec's GitWildMatchPattern). `.git`,
@@ -75,16 +76,28 @@ export function compileRule(line: string): Rule | undefined {
 
 export class DvcIgnore {
   private readonly cache = new Map<string, Rule[]>()
+  private readonly base: GuardRoot
 
-  constructor(private readonly root: string) {}
+  constructor(root: string) {
+    this.base = guardRoot(root)
+  }
 
   /** Rules of the .dvcignore in a directory (relative to root, '' for root). */
   private rulesIn(dirRel: string): Rule[] {
     let rules = this.cache.get(dirRel)
     if (!rules) {
-      const file = path.join(this.root, dirRel, '.dvcignore')
-      rules = existsSync(file)
-        ? readFileSync(file, 'utf8')
+      const display = path.posix.join(dirRel || '.', '.dvcignore')
+      // A directory outside the project (an external path read with allow-external) has no
+      // .dvcignore of the project's; a .dvcignore inside that leads outside is refused.
+      const bytes = guardPath(this.base, dirRel || '.', { allowExternal: false }).ok
+        ? readAcceptedSync(
+            requireAccepted(guardPath(this.base, display, { allowExternal: false }), display),
+            { display }
+          )
+        : undefined
+      rules = bytes
+        ? bytes
+            .toString('utf8')
             .split(/\r?\n/)
             .map(compileRule)
             .filter((r): r is Rule => r !== undefined)

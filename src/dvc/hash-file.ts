@@ -79,7 +79,11 @@ export function* hashFileSteps(
   }
   let fd: number | undefined
   try {
-    fd = deps.fs.openSync(file, 'r')
+    // Non-blocking open, then fstat on the descriptor: a FIFO put where a file was listed
+    // is refused instead of blocking this thread forever (O_NONBLOCK changes nothing for
+    // regular files; Windows has none).
+    fd = deps.fs.openSync(file, deps.fs.constants.O_RDONLY | (deps.fs.constants.O_NONBLOCK || 0))
+    if (!deps.fs.fstatSync(fd).isFile()) return { error: 'ENOTREGULAR' }
     const plain = deps.crypto.createHash('md5')
     const dvc2 = mode === 'legacy' ? deps.crypto.createHash('md5') : undefined
     let size = 0

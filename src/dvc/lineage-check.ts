@@ -4,12 +4,11 @@ import type { GitRunner } from '../git/git.js'
 import { checkGit } from './git-checks.js'
 import { checkMlflowLink, type LineageMlflow, type MlflowLinkResult } from './mlflow-link.js'
 import { findModelPath, linkModel, type ModelLink } from './model-link.js'
-import { resolveProjectPath } from './paths.js'
+import { guardPath, guardRoot } from '../files/paths.js'
 import { statusKey } from './stage-status.js'
 import { reportJson, summaryMarkdown } from './summary.js'
 import { loadProject, verifyLineage, type MissingData } from './verify.js'
 import { ConfigurationError } from '../core/errors.js'
-import { realpathSync } from 'node:fs'
 
 export interface LineageCheckOptions {
   root: string
@@ -49,9 +48,9 @@ export async function runLineageCheck(options: LineageCheckOptions): Promise<Lin
   const { root, logger } = options
   // Since process start: includes Node's and the bundle's start-up.
   logger.debug(`lineage-check: started at ${performance.now().toFixed(0)} ms`)
-  const loaded = await loadProject(root)
+  const loaded = await loadProject(root, { allowExternal: options.allowExternal })
   if (options.modelPath) {
-    const safe = resolveProjectPath(root, realpathSync(root), '.', options.modelPath, false)
+    const safe = guardPath(guardRoot(root), options.modelPath, { allowExternal: false })
     if (!safe.ok)
       throw new ConfigurationError(
         `Input 'model-path' is '${options.modelPath}', which is outside the DVC project; give a path relative to working-directory`
@@ -62,10 +61,16 @@ export async function runLineageCheck(options: LineageCheckOptions): Promise<Lin
   const paramFiles = new Set<string>()
   const deps = new Set<string>()
   for (const stage of loaded.project.stages) {
-    for (const p of stage.params) paramFiles.add(statusKey(stage.wdir, p.file))
+    // Paths outside the project are refused entries already; git cannot be asked about them.
+    const inProject = (key: string): boolean =>
+      key !== '..' && !key.startsWith('../') && !path.posix.isAbsolute(key)
+    for (const p of stage.params) {
+      const key = statusKey(stage.wdir, p.file)
+      if (inProject(key)) paramFiles.add(key)
+    }
     for (const d of stage.deps) {
       const key = statusKey(stage.wdir, d)
-      if (!key.startsWith('..') && !path.posix.isAbsolute(key)) deps.add(key)
+      if (inProject(key)) deps.add(key)
     }
   }
   // git runs in its own processes: let it work while the workers hash.

@@ -1,18 +1,31 @@
-import { existsSync, statSync } from 'node:fs'
-import { parse as parseToml } from 'smol-toml'
-import { ConfigurationError } from '../core/errors.js'
+import { ConfigurationError, type SourceLocation } from '../core/errors.js'
+import { parseJsonBounded, parseTomlBounded } from '../files/parse.js'
+import type { AcceptedPath } from '../files/paths.js'
+import { readRequiredSync } from '../files/read.js'
 import { isMapping } from './interpolate.js'
 import { pyEquals } from './pyvalue.js'
-import { parseYaml, readLimited } from './yaml-file.js'
+import { parseYaml } from './yaml-file.js'
 
-/** Loads a params file the way DVC picks its loader: by extension, YAML for anything else. */
-export async function loadParamsFile(abs: string, display: string): Promise<unknown> {
-  const text = (await readLimited(abs, display)).toString('utf8')
-  const lower = abs.toLowerCase()
+/**
+ * Loads a params (or vars) file the guard accepted, the way DVC picks its loader: by extension,
+ * YAML for anything else. Read and parsed within the caps of src/files.
+ */
+export function loadParamsFile(
+  safe: AcceptedPath,
+  display: string,
+  location?: SourceLocation
+): unknown {
+  const text = readRequiredSync(safe, {
+    display,
+    ...(location ? { location } : {}),
+    missing: `${location ? `${location.file}${location.line ? `:${location.line}` : ''}: ` : ''}${display} does not exist; create it or remove it from dvc.yaml`
+  }).toString('utf8')
+  const lower = safe.abs.toLowerCase()
   if (lower.endsWith('.json')) {
     try {
-      return JSON.parse(text) as unknown
+      return parseJsonBounded(text, display)
     } catch (error) {
+      if (error instanceof ConfigurationError) throw error
       throw new ConfigurationError(
         `${display} is not valid JSON (${(error as Error).message}); fix the file`,
         {
@@ -23,8 +36,9 @@ export async function loadParamsFile(abs: string, display: string): Promise<unkn
   }
   if (lower.endsWith('.toml')) {
     try {
-      return parseToml(text)
+      return parseTomlBounded(text, display)
     } catch (error) {
+      if (error instanceof ConfigurationError) throw error
       const line = (error as { line?: number }).line
       throw new ConfigurationError(
         `${display}${line ? `:${line}` : ''} is not valid TOML; fix the file`,
@@ -98,8 +112,4 @@ export function compareParams(
     else if (!pyEquals(actual[key], info[key])) check.status = 'modified'
     return check
   })
-}
-
-export function isRegularFile(abs: string): boolean {
-  return existsSync(abs) && statSync(abs).isFile()
 }

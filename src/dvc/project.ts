@@ -1,6 +1,7 @@
-import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { ConfigurationError } from '../core/errors.js'
+import { describeRefusal, guardPath, requireAccepted, type GuardRoot } from '../files/paths.js'
+import { fileKind } from '../files/read.js'
 import { interpolateValue, InterpolationError, isMapping } from './interpolate.js'
 import { loadParamsFile } from './params.js'
 import { dvcYamlSchema, stageSchema } from './schema.js'
@@ -33,6 +34,12 @@ export interface DvcProject {
   artifacts: ModelArtifact[]
 }
 
+/**
+ * Stages after foreach/matrix expansion. A few lines of matrix can describe millions of stages
+ * (5 keys of 20 values: 3.2 million); far past any real pipeline, so refused before expanding.
+ */
+export const MAX_STAGES = 100_000
+
 /** First line where `key:` appears as a mapping key; good enough to point an annotation at. */
 export function keyLine(text: string, key: string, from = 0): number | undefined {
   const lines = text.split('\n')
@@ -42,24 +49,72 @@ export function keyLine(text: string, key: string, from = 0): number | undefined
   return undefined
 }
 
+/**
+ * The first line of each mapping key from line `from` on, in one pass: what keyLine finds for
+ * one key, for every stage at once (keyLine per stage re-reads the file: quadratic, and a
+ * dvc.yaml of many small stages would take hours).
+ */
+export function keyLines(text: string, from: number): Map<string, number> {
+  const found = new Map<string, number>()
+  const lines = text.split('\n')
+  const key = /^\s*(?:- )?(['"]?)([^'"\s][^:]*?)\1\s*:/
+  for (let i = from; i < lines.length; i++) {
+    const match = key.exec(lines[i]!)
+    if (match && !found.has(match[2]!)) found.set(match[2]!, i + 1)
+  }
+  return found
+}
+
 function mergeInto(target: Record<string, unknown>, source: unknown): void {
   if (!isMapping(source)) return
   for (const [k, v] of Object.entries(source)) {
-    if (isMapping(v) && isMapping(target[k])) mergeInto(target[k], v)
-    else target[k] = v
+    // Own keys only, and defineProperty: a `__proto__` key from a file must stay a plain key,
+    // never reach (or replace) a prototype.
+    const own = Object.hasOwn(target, k) ? target[k] : undefined
+    if (isMapping(v) && isMapping(own)) mergeInto(own, v)
+    else
+      Object.defineProperty(target, k, {
+        value: v,
+        enumerable: true,
+        writable: true,
+        configurable: true
+      })
   }
 }
 
-async function loadVars(
-  root: string,
+/** How vars and params files are reached: the project root and the allow-external input. */
+export interface VarsAccess {
+  base: GuardRoot
+  allowExternal: boolean
+}
+
+/**
+ * The `${}` context: the default params.yaml (when `withDefault`), then each `vars:` entry.
+ * Every file goes through the path guard first: a vars entry or a params.yaml symlink that
+ * leads outside the project is refused before it is opened, since its values would otherwise
+ * end up in interpolated commands, and from there in annotations, outputs and the summary.
+ */
+function loadVars(
+  access: VarsAccess,
   dir: string,
   vars: (string | Record<string, unknown>)[],
-  withDefault: boolean
-): Promise<Record<string, unknown>> {
+  withDefault: boolean,
+  line: number | undefined
+): Record<string, unknown> {
   const context: Record<string, unknown> = {}
-  const defaultFile = path.join(root, dir, 'params.yaml')
-  if (withDefault && existsSync(defaultFile))
-    mergeInto(context, await loadParamsFile(defaultFile, path.posix.join(dir, 'params.yaml')))
+  const location = { file: 'dvc.yaml', ...(line ? { line } : {}) }
+  const options = { wdir: dir, allowExternal: access.allowExternal }
+  if (withDefault) {
+    const display = path.posix.join(dir, 'params.yaml')
+    const safe = guardPath(access.base, 'params.yaml', options)
+    if (!safe.ok)
+      throw new ConfigurationError(
+        `${display} ${describeRefusal(safe.why)}; it was not read as the default vars of dvc.yaml (set allow-external: true to read it, or replace the link with the file)`,
+        { location: { file: display } }
+      )
+    if (fileKind(safe.abs) !== 'missing')
+      mergeInto(context, loadParamsFile(safe, display, { file: display }))
+  }
   for (const item of vars) {
     if (typeof item !== 'string') {
       mergeInto(context, item)
@@ -67,10 +122,15 @@ async function loadVars(
     }
     const [file = item, keyList] = item.split(':')
     const display = path.posix.join(dir, file)
-    const data = await loadParamsFile(path.join(root, dir, file), display)
+    const safe = requireAccepted(
+      guardPath(access.base, file, options),
+      `vars file ${file}`,
+      location
+    )
+    const data = loadParamsFile(safe, display, location)
     if (keyList) {
       for (const key of keyList.split(','))
-        if (isMapping(data) && key in data) mergeInto(context, { [key]: data[key] })
+        if (isMapping(data) && Object.hasOwn(data, key)) mergeInto(context, { [key]: data[key] })
     } else mergeInto(context, data)
   }
   return context
@@ -162,11 +222,7 @@ function product<T>(lists: T[][]): T[][] {
 }
 
 /** Expands `foreach`/`matrix` and resolves `${}` as dvc/parsing does, for the root dvc.yaml. */
-export async function resolveProject(
-  root: string,
-  data: unknown,
-  text: string
-): Promise<DvcProject> {
+export function resolveProject(access: VarsAccess, data: unknown, text: string): DvcProject {
   const top = dvcYamlSchema.safeParse(data ?? {})
   if (!top.success) {
     const issue = top.error.issues[0]!
@@ -176,16 +232,22 @@ export async function resolveProject(
     )
   }
   const doc = top.data
-  const globalContext = await loadVars(root, '.', doc.vars, true)
+  const globalContext = loadVars(access, '.', doc.vars, true, keyLine(text, 'vars'))
   const stages: ResolvedStage[] = []
-  const stagesLine = keyLine(text, 'stages') ?? 0
+  const names = Object.keys(doc.stages)
+  if (names.length > MAX_STAGES)
+    fail(
+      `${names.length} stages, more than the ${MAX_STAGES} lineage-check reads; split the pipeline`,
+      keyLine(text, 'stages')
+    )
+  const stageLines = keyLines(text, keyLine(text, 'stages') ?? 0)
   for (const [name, raw] of Object.entries(doc.stages)) {
-    const line = keyLine(text, name, stagesLine)
+    const line = stageLines.get(name)
     const context = cloneContext(globalContext)
     if (Array.isArray(raw.vars))
       mergeInto(
         context,
-        await loadVars(root, '.', raw.vars as (string | Record<string, unknown>)[], false)
+        loadVars(access, '.', raw.vars as (string | Record<string, unknown>)[], false, line)
       )
     const { vars: _vars, ...def } = raw
     void _vars
@@ -207,6 +269,11 @@ export async function resolveProject(
       } else if (isMapping(iterable)) {
         for (const [k, v] of Object.entries(iterable)) entries.push([k, v, k])
       } else fail(`stage '${name}': foreach must be a list or a mapping`, line)
+      if (stages.length + entries.length > MAX_STAGES)
+        fail(
+          `stage '${name}': foreach expands to ${entries.length} stages, more than the ${MAX_STAGES} lineage-check expands; split it`,
+          line
+        )
       for (const [key, item, k] of entries) {
         const local = { ...context, item, ...(k === undefined ? {} : { key: k }) }
         stages.push(resolveOne(`${name}@${key}`, def.do, local, line))
@@ -224,6 +291,12 @@ export async function resolveProject(
         if (!Array.isArray(v)) fail(`stage '${name}': matrix.${k} must be a list`, line)
         return (v as unknown[]).map((value, i) => ({ value, i }))
       })
+      const combinations = lists.reduce((n, list) => n * list.length, 1)
+      if (stages.length + combinations > MAX_STAGES)
+        fail(
+          `stage '${name}': matrix expands to ${combinations} stages, more than the ${MAX_STAGES} lineage-check expands; split the matrix`,
+          line
+        )
       for (const combo of product(lists)) {
         const item: Record<string, unknown> = {}
         const fragments: string[] = []

@@ -1,10 +1,10 @@
-import { existsSync, statSync } from 'node:fs'
 import path from 'node:path'
+import { describeRefusal, resolveProjectPath, type AcceptedPath } from '../files/paths.js'
+import { describeKind, fileKind } from '../files/read.js'
 import type { DvcCacheIndex } from './cache.js'
 import type { HashMode } from './hash-file.js'
 import type { LockLines } from './lock-lines.js'
 import { compareParams } from './params.js'
-import { describeRefusal, resolveProjectPath } from './paths.js'
 import type { ResolvedStage } from './project.js'
 import { pyEquals, toPlain } from './pyvalue.js'
 import type { DvcStatusItem, EntryReport, StageReport } from './report-types.js'
@@ -21,7 +21,7 @@ export interface StageCheckContext {
   cache: DvcCacheIndex
   lines: LockLines
   /** Params files, parsed once per run. */
-  loadParams: (abs: string, display: string) => Promise<unknown>
+  loadParams: (safe: AcceptedPath, display: string) => Promise<unknown>
   refused: { path: string; reason: string }[]
 }
 
@@ -76,6 +76,7 @@ async function checkData(
   // DVC asks the cache first for cached outs with a lock hash; "not in cache" then hides the
   // workspace verdict. We still judge the workspace data ourselves (entry status).
   let cacheVerdict: string | undefined
+  let manifestRefused: string | undefined
   if (useCache && expected !== undefined) {
     const cached = ctx.cache.has(expected, mode === 'legacy')
     for (const p of cached.escaping)
@@ -84,6 +85,8 @@ async function checkData(
         reason: 'manifest relpath escapes its directory'
       })
     if (!cached.present) cacheVerdict = 'not in cache'
+    if (cached.escaping.length > 0)
+      manifestRefused = `the cached .dir manifest names ${cached.escaping.length} path(s) outside the directory, which were not read`
   }
   const hashed = await ctx.hasher.hash({ abs: safe.abs, rel: rel(ctx.root, safe.abs), mode })
   if (hashed.kind === 'missing') {
@@ -92,19 +95,49 @@ async function checkData(
     if (hashed.ignored) report.note = 'ignored by .dvcignore'
     return { report, dvc: cacheVerdict ?? 'deleted', hashed }
   }
+  if (hashed.kind === 'refused') {
+    // A FIFO, socket or device: opening it could block forever, so it is never opened.
+    report.status = 'refused'
+    report.note = `${written} is ${describeKind(hashed.fileKind)}; only regular files and directories are read`
+    ctx.refused.push({ path: written, reason: `is ${describeKind(hashed.fileKind)}` })
+    return { report, dvc: cacheVerdict ?? 'modified', hashed }
+  }
   if (hashed.kind === 'error') {
     report.status = 'modified'
     report.note = `could not be read: ${hashed.message}`
     return { report, dvc: cacheVerdict ?? 'modified', hashed }
   }
   report.actual = hashed.md5
-  if (hashed.kind === 'dir' && hashed.escaped.length > 0) {
-    for (const p of hashed.escaped)
+  // A refused entry fails the check, whatever its hash says. DVC itself follows a symlink out
+  // of a tracked folder (and opens a pipe in it), so for a folder that gained one it says
+  // "modified": the dvc status line stays that, and the folder's hash (without the refused
+  // files) is still reported.
+  const refusals: string[] = manifestRefused ? [manifestRefused] : []
+  if (hashed.kind === 'dir') {
+    for (const p of hashed.escaped) {
       ctx.refused.push({
         path: `${written}/${p}`,
         reason: 'resolves through a symlink to outside the project'
       })
-    report.note = `skipped ${hashed.escaped.length} symlink(s) leading outside the project`
+      refusals.push(`${p} (a symlink leading outside the project)`)
+    }
+    for (const p of hashed.special) {
+      ctx.refused.push({ path: `${written}/${p.relpath}`, reason: `is ${describeKind(p.kind)}` })
+      refusals.push(`${p.relpath} (${describeKind(p.kind)})`)
+    }
+  }
+  if (refusals.length > 0) {
+    report.status = 'refused'
+    const fixes = [
+      ...(hashed.kind === 'dir' && hashed.escaped.length > 0
+        ? ['set allow-external: true to follow symlinks leading outside']
+        : []),
+      ...(hashed.kind === 'dir' && hashed.special.length > 0
+        ? ['remove the pipes, sockets and devices']
+        : [])
+    ]
+    report.note = `not read: ${refusals.join(', ')}${fixes.length ? `; ${fixes.join(', ')}` : ''}`
+    return { report, dvc: cacheVerdict ?? 'modified', hashed }
   }
   // DVC compares the hash alone: size, nfiles and isexec never make an entry modified.
   if (expected === hashed.md5)
@@ -153,10 +186,23 @@ export async function checkStage(
         })
         continue
       }
-      const abs = safe.abs
       const lockValues = lock?.params[file] ?? undefined
       const line = ctx.lines.stage(stage.name)
-      if (!existsSync(abs) || !statSync(abs).isFile()) {
+      const kind = fileKind(safe.abs)
+      if (kind !== 'missing' && kind !== 'file' && kind !== 'directory') {
+        ctx.refused.push({ path: file, reason: `is ${describeKind(kind)}` })
+        changedDeps[key] = 'modified'
+        entries.push({
+          kind: 'param',
+          path: file,
+          status: 'refused',
+          hash: 'params',
+          note: `${file} is ${describeKind(kind)}; only regular files are read`,
+          ...(line ? { lockLine: line } : {})
+        })
+        continue
+      }
+      if (kind !== 'file') {
         changedDeps[key] = 'deleted'
         entries.push({
           kind: 'param',
@@ -180,7 +226,7 @@ export async function checkStage(
         })
         continue
       }
-      const config = await ctx.loadParams(abs, key)
+      const config = await ctx.loadParams(safe, key)
       const checks = compareParams(keys, lockValues ?? {}, config)
       const changed: Record<string, string> = {}
       for (const c of checks) {

@@ -1,5 +1,6 @@
 import { lstat, stat } from 'node:fs/promises'
 import path from 'node:path'
+import { kindOf, type FileKind } from '../files/read.js'
 import type { DvcIgnore } from './dvcignore.js'
 import type { FileHash, HashMode, HashOutcome } from './hash-file.js'
 import { INLINE_MAX_FILES, type HashPool } from './hash-pool.js'
@@ -21,7 +22,10 @@ export type TargetHash =
       nfiles: number
       entries: ManifestEntry[]
       escaped: string[]
+      special: { relpath: string; kind: FileKind }[]
     }
+  /** A FIFO, socket or device: never opened (a FIFO would block the read forever). */
+  | { kind: 'refused'; fileKind: FileKind }
   | { kind: 'error'; message: string }
 
 export interface TargetRequest {
@@ -137,9 +141,11 @@ export class TargetHasher {
         size,
         nfiles: entries.length,
         entries,
-        escaped: walked.escaped
+        escaped: walked.escaped,
+        special: walked.special
       }
     }
+    if (!info.isFile()) return { kind: 'refused', fileKind: kindOf(info) }
     const [result] = await this.pool.hash([{ path: abs, size: info.size }], mode)
     if (!result || 'error' in result)
       return { kind: 'error', message: result ? result.error : 'not hashed' }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { existsSync, realpathSync } from 'node:fs'
+import { realpathSync } from 'node:fs'
 import path from 'node:path'
 import { ConfigurationError } from '../core/errors.js'
 import type { Logger } from '../core/logger.js'
@@ -14,7 +14,9 @@ import type { LineageReport, StageReport } from './report-types.js'
 import { lockFileSchema, type LockFile } from './schema.js'
 import { checkStage } from './stage-status.js'
 import { TargetHasher } from './targets.js'
-import { parseYaml, readLimited } from './yaml-file.js'
+import { parseYaml } from './yaml-file.js'
+import { guardPath, guardRoot, requireAccepted, type AcceptedPath } from '../files/paths.js'
+import { readRequiredSync } from '../files/read.js'
 
 export type MissingData = 'fail' | 'warn' | 'lock-only'
 
@@ -35,22 +37,62 @@ export interface LoadedProject {
   lockSha256: string
 }
 
-export async function loadProject(root: string): Promise<LoadedProject> {
-  const yamlPath = path.join(root, 'dvc.yaml')
-  const lockPath = path.join(root, 'dvc.lock')
-  for (const [file, display] of [
-    [yamlPath, 'dvc.yaml'],
-    [lockPath, 'dvc.lock']
-  ] as const) {
-    if (!existsSync(file)) {
-      throw new ConfigurationError(
-        `Input 'working-directory' points at ${root}, which has no ${display}; point it at the DVC project root (run \`dvc repro\` and commit dvc.lock)`
-      )
+/** A lock hash: 32 hex digits, `.dir` for a directory. Anything else is never used as a path. */
+const LOCK_MD5 = /^[0-9a-f]{32}(?:\.dir)?$/i
+
+/**
+ * Every md5 in dvc.lock must be a hash before it becomes a cache path: `../../etc/passwd` as an
+ * md5 would otherwise let a lock probe which files exist on the runner.
+ */
+function checkLockHashes(lock: LockFile, text: string): void {
+  const lines = indexLockLines(text)
+  const textLines = text.split('\n')
+  for (const [name, stage] of Object.entries(lock.stages)) {
+    for (const section of ['deps', 'outs'] as const) {
+      for (const entry of stage[section]) {
+        const values = [
+          entry.md5,
+          ...(entry.files ?? []).map(f => (typeof f.md5 === 'string' ? f.md5 : undefined))
+        ]
+        const bad = values.find(v => v !== undefined && !LOCK_MD5.test(v))
+        if (bad === undefined) continue
+        const from = lines.entry(name, section, entry.path) ?? 1
+        const at = textLines.findIndex((l, i) => i >= from - 1 && /^\s*-?\s*md5:/.test(l))
+        const line = at >= 0 ? at + 1 : from
+        throw new ConfigurationError(
+          `dvc.lock:${line}: stage '${name}' ${section.slice(0, -1)} ${JSON.stringify(entry.path)} has md5 ${JSON.stringify(bad.slice(0, 80))}, which is not 32 hex digits (with .dir for a directory); regenerate dvc.lock with \`dvc repro\``,
+          { location: { file: 'dvc.lock', line } }
+        )
+      }
     }
   }
-  const yamlText = (await readLimited(yamlPath, 'dvc.yaml')).toString('utf8')
-  const project = await resolveProject(root, parseYaml(yamlText, 'dvc.yaml'), yamlText)
-  const lockBytes = await readLimited(lockPath, 'dvc.lock')
+}
+
+/** dvc.yaml and dvc.lock, read and parsed (as a promise: errors arrive as rejections). */
+export function loadProject(
+  root: string,
+  options: { allowExternal: boolean } = { allowExternal: false }
+): Promise<LoadedProject> {
+  return new Promise(resolve => resolve(readProject(root, options)))
+}
+
+function readProject(root: string, options: { allowExternal: boolean }): LoadedProject {
+  const base = guardRoot(root)
+  const read = (name: 'dvc.yaml' | 'dvc.lock'): Buffer =>
+    readRequiredSync(
+      requireAccepted(guardPath(base, name, { allowExternal: options.allowExternal }), name),
+      {
+        display: name,
+        missing: `Input 'working-directory' points at ${root}, which has no ${name}; point it at the DVC project root (run \`dvc repro\` and commit dvc.lock)`
+      }
+    )
+  const yamlText = read('dvc.yaml').toString('utf8')
+  const lockBytes = read('dvc.lock')
+  const project = resolveProject(
+    { base, allowExternal: options.allowExternal },
+    parseYaml(yamlText, 'dvc.yaml'),
+    yamlText
+  )
   const lockText = lockBytes.toString('utf8')
   const parsed = lockFileSchema.safeParse(parseYaml(lockText, 'dvc.lock') ?? {})
   if (!parsed.success) {
@@ -63,6 +105,7 @@ export async function loadProject(root: string): Promise<LoadedProject> {
       }
     )
   }
+  checkLockHashes(parsed.data, lockText)
   return {
     project,
     lock: parsed.data,
@@ -124,7 +167,7 @@ export async function verifyLineage(
   loaded?: LoadedProject
 ): Promise<LineageReport & { loaded: LoadedProject }> {
   const root = path.resolve(options.root)
-  const data = loaded ?? (await loadProject(root))
+  const data = loaded ?? (await loadProject(root, { allowExternal: options.allowExternal }))
   const realRoot = realpathSync(root)
   const pool = new HashPool(options.concurrency)
   if (options.missingData !== 'lock-only' && tracksMuchData(data.lock)) pool.warm()
@@ -147,9 +190,13 @@ export async function verifyLineage(
       cache: new DvcCacheIndex(root),
       lines: indexLockLines(data.lockText),
       refused,
-      loadParams: (abs: string, display: string) => {
-        let p = paramsCache.get(abs)
-        if (!p) paramsCache.set(abs, (p = loadParamsFile(abs, display)))
+      loadParams: (safe: AcceptedPath, display: string) => {
+        let p = paramsCache.get(safe.abs)
+        if (!p)
+          paramsCache.set(
+            safe.abs,
+            (p = new Promise(resolve => resolve(loadParamsFile(safe, display))))
+          )
         return p
       }
     }
@@ -186,7 +233,8 @@ export async function verifyLineage(
       lockSha256: data.lockSha256,
       stages,
       crossStage,
-      refused,
+      // A folder that is an out of one stage and a dep of another is refused once.
+      refused: [...new Map(refused.map(r => [`${r.path}\0${r.reason}`, r])).values()],
       missing: [...new Set(missing)],
       problems,
       warnings,

@@ -1,5 +1,6 @@
 import { readdirSync, realpathSync, statSync } from 'node:fs'
 import path from 'node:path'
+import { kindOf, type FileKind } from '../files/read.js'
 import { ALWAYS_IGNORED, type DvcIgnore } from './dvcignore.js'
 
 export interface WalkedFile {
@@ -14,6 +15,8 @@ export interface WalkResult {
   files: WalkedFile[]
   /** Symlinked files whose target is outside the project: not read. */
   escaped: string[]
+  /** FIFOs, sockets and devices (or symlinks to them): never opened, since a FIFO blocks. */
+  special: { relpath: string; kind: FileKind }[]
 }
 
 /**
@@ -31,6 +34,7 @@ export function walkTrackedDir(
 ): WalkResult {
   const files: WalkedFile[] = []
   const escaped: string[] = []
+  const special: { relpath: string; kind: FileKind }[] = []
   const pending: string[] = ['']
   while (pending.length > 0) {
     const sub = pending.pop()!
@@ -62,6 +66,10 @@ export function walkTrackedDir(
         }
         if (target.isDirectory()) continue
         if (ignored(relToRoot, entry.name, false)) continue
+        if (!target.isFile()) {
+          special.push({ relpath, kind: kindOf(target) })
+          continue
+        }
         const real = realpathSync(abs)
         const rel = path.relative(realRoot, real)
         if ((rel.startsWith('..') || path.isAbsolute(rel)) && !allowExternal) {
@@ -71,11 +79,24 @@ export function walkTrackedDir(
         files.push({ relpath, abs, size: target.size })
         continue
       }
-      if (!entry.isFile()) continue
+      if (!entry.isFile()) {
+        if (!ignored(relToRoot, entry.name, false))
+          special.push({
+            relpath,
+            kind: entry.isFIFO()
+              ? 'fifo'
+              : entry.isSocket()
+                ? 'socket'
+                : entry.isBlockDevice() || entry.isCharacterDevice()
+                  ? 'device'
+                  : 'other'
+          })
+        continue
+      }
       if (ignored(relToRoot, entry.name, false)) continue
       files.push({ relpath, abs })
     }
     if (onFiles && files.length > firstOfDir) onFiles(files.slice(firstOfDir))
   }
-  return { files, escaped }
+  return { files, escaped, special }
 }

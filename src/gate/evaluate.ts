@@ -7,7 +7,7 @@ export type Verdict = 'pass' | 'fail' | 'skipped'
 /** One line of the report: a rule, what was observed, the champion's value and the verdict. */
 export interface ReportRow {
   metric: string
-  check: 'threshold' | 'max-regression' | 'min-improvement'
+  check: 'threshold' | 'max-regression' | 'min-improvement' | 'run-status'
   rule: string
   observed: number | string | boolean | null
   champion: number | null

@@ -1,8 +1,10 @@
-import { existsSync, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
 import yaml from 'js-yaml'
 import { ConfigurationError, errorMessage } from '../core/errors.js'
 import type { Logger } from '../core/logger.js'
+import { loadYamlBounded } from '../files/parse.js'
+import { guardPath, guardRoot, requireAccepted } from '../files/paths.js'
+import { readAcceptedSync, readRequiredSync } from '../files/read.js'
 import { locateMetricLine } from './locate-metric.js'
 import { metricsFromText } from './metrics-file.js'
 import type { MetricObservation } from './types.js'
@@ -33,17 +35,26 @@ function slashes(p: string): string {
  * The metrics files declared in the workspace's dvc.yaml: top-level `metrics:` and each stage's
  * `metrics:` outputs (relative to its `wdir`), the same set `dvc metrics show` reads.
  */
-export function dvcDeclaredMetrics(workspace: string, logger: Logger): string[] {
-  const dvcYaml = path.join(workspace, 'dvc.yaml')
-  if (!existsSync(dvcYaml)) {
+export function dvcDeclaredMetrics(
+  workspace: string,
+  logger: Logger,
+  allowExternal = false
+): string[] {
+  const safe = requireAccepted(
+    guardPath(guardRoot(workspace), 'dvc.yaml', { allowExternal }),
+    "dvc.yaml (read because input 'dvc-metrics' is true)"
+  )
+  const bytes = readAcceptedSync(safe, { display: 'dvc.yaml' })
+  if (bytes === undefined) {
     throw new ConfigurationError(
       "Input 'dvc-metrics' is true but there is no dvc.yaml in the workspace; check out the DVC project first or set dvc-metrics: false"
     )
   }
   let doc: unknown
   try {
-    doc = yaml.load(readFileSync(dvcYaml, 'utf8'), { filename: 'dvc.yaml' })
+    doc = loadYamlBounded(bytes.toString('utf8'), 'dvc.yaml', yaml.DEFAULT_SCHEMA)
   } catch (error) {
+    if (error instanceof ConfigurationError) throw error
     const mark = error instanceof yaml.YAMLException ? error.mark : undefined
     throw new ConfigurationError(
       `dvc.yaml${mark ? `:${mark.line + 1}` : ''} cannot be parsed: ${error instanceof yaml.YAMLException ? error.reason : errorMessage(error)}; fix the file`,
@@ -87,26 +98,34 @@ export function dvcDeclaredMetrics(workspace: string, logger: Logger): string[] 
   return found
 }
 
-/** Reads and flattens each file once, in order; a missing or unreadable file is a ConfigurationError. */
-export function loadMetricsFiles(workspace: string, files: string[]): LoadedFile[] {
+/**
+ * Reads and flattens each file once, in order. Every path (from metrics-files or dvc.yaml) goes
+ * through the path guard: outside the workspace it is refused unless allow-external is true,
+ * and only regular files are opened. A missing, refused or unreadable file is a
+ * ConfigurationError that names the path, never the contents.
+ */
+export function loadMetricsFiles(
+  workspace: string,
+  files: string[],
+  allowExternal = false
+): LoadedFile[] {
+  const base = guardRoot(workspace)
   const seen = new Set<string>()
   const loaded: LoadedFile[] = []
   for (const file of files) {
-    const full = path.resolve(workspace, file)
+    const safe = requireAccepted(
+      guardPath(base, file, { allowExternal, absoluteInside: true }),
+      `Metrics file ${file} (from metrics-files or dvc.yaml)`
+    )
+    const full = safe.abs
     if (seen.has(full)) continue
     seen.add(full)
     const shown = slashes(path.relative(workspace, full)) || file
-    if (!existsSync(full) || !statSync(full).isFile()) {
-      throw new ConfigurationError(
-        `Metrics file ${shown} does not exist in ${workspace}; fix the path in metrics-files (or dvc.yaml), or produce the file first (dvc pull / dvc repro)`
-      )
-    }
-    let text: string
-    try {
-      text = readFileSync(full, 'utf8')
-    } catch (error) {
-      throw new ConfigurationError(`Metrics file ${shown} cannot be read: ${errorMessage(error)}`)
-    }
+    const text = readRequiredSync(safe, {
+      display: `Metrics file ${shown}`,
+      location: { file: shown },
+      missing: `Metrics file ${shown} does not exist in ${workspace}; fix the path in metrics-files (or dvc.yaml), or produce the file first (dvc pull / dvc repro)`
+    }).toString('utf8')
     loaded.push({ file: shown, text, observations: metricsFromText(text, shown) })
   }
   return loaded

@@ -4,7 +4,7 @@ import { findStage, type Policy, type StagePolicy } from '../policy/index.js'
 import { parseCompareTo, resolveChampion } from './champion.js'
 import { combineSources, parsePrefer } from './combine.js'
 import { buildComparisons } from './comparisons.js'
-import { evaluateGate, type ChampionMetrics, type GateResult } from './evaluate.js'
+import { evaluateGate, type ChampionMetrics, type GateResult, type ReportRow } from './evaluate.js'
 import {
   dvcDeclaredMetrics,
   listInputFiles,
@@ -12,7 +12,7 @@ import {
   type LoadedFile
 } from './file-sources.js'
 import {
-  readRunMetrics,
+  readRun,
   readVersionMetrics,
   type Aggregate,
   type MetricsClient
@@ -42,6 +42,35 @@ export interface GateOptions {
   /** The policy file's text, to point errors in its gates at a line. */
   policyText?: string | undefined
   workspace: string
+  /** Read metrics files outside the workspace (input allow-external). */
+  allowExternal?: boolean
+  /** Let a candidate whose run is not FINISHED pass (input allow-unfinished-runs). */
+  allowUnfinishedRuns?: boolean
+}
+
+/**
+ * A run that FAILED, was KILLED or is still RUNNING (or SCHEDULED) has metrics that may be
+ * partial or from a broken job: it fails the gate as its own row, unless allowed, so the
+ * outputs and fail-on-violation work as for any other failed check.
+ */
+function runStatusRow(
+  runId: string,
+  status: string | undefined,
+  whose: string
+): ReportRow | undefined {
+  if (status === undefined || status === 'FINISHED') return undefined
+  return {
+    metric: '(run status)',
+    check: 'run-status',
+    rule: 'run status is FINISHED',
+    observed: status,
+    champion: null,
+    delta: null,
+    verdict: 'fail',
+    reason: `${whose}run ${runId} has status ${status}, not FINISHED: its metrics may be incomplete or come from a failed job; finish (or re-run) it, or set allow-unfinished-runs: true`,
+    source: `run ${runId}`,
+    origin: 'run status'
+  }
 }
 
 export interface GateRun {
@@ -103,7 +132,9 @@ export async function runGate(
 
   const fileList = [
     ...listInputFiles(options.metricsFiles),
-    ...(options.dvcMetrics ? dvcDeclaredMetrics(options.workspace, logger) : [])
+    ...(options.dvcMetrics
+      ? dvcDeclaredMetrics(options.workspace, logger, options.allowExternal ?? false)
+      : [])
   ]
   const subject = [
     options.model && options.version
@@ -138,16 +169,26 @@ export async function runGate(
   }
 
   const needed = new Set([...rules.map(r => r.metric), ...comparisons.map(c => c.metric)])
-  const files = loadMetricsFiles(options.workspace, fileList)
+  const files = loadMetricsFiles(options.workspace, fileList, options.allowExternal ?? false)
   const observations: MetricObservation[] = files.flatMap(f => f.observations)
   const readOptions = { aggregate: options.aggregate, needed, logger }
+  let statusRow: ReportRow | undefined
   if (options.runId) {
-    observations.push(...(await readRunMetrics(client(), options.runId, readOptions)))
+    const read = await readRun(client(), options.runId, readOptions)
+    observations.push(...read.observations)
+    statusRow = runStatusRow(options.runId, read.status, '')
   } else if (options.model && options.version) {
     const version = await client().getModelVersion(options.model, options.version)
-    observations.push(
-      ...(await readVersionMetrics(client(), options.model, version, readOptions)).observations
+    const read = await readVersionMetrics(client(), options.model, version, readOptions)
+    observations.push(...read.observations)
+    if (read.runId)
+      statusRow = runStatusRow(read.runId, read.runStatus, `version ${version.version}'s `)
+  }
+  if (statusRow && options.allowUnfinishedRuns) {
+    notices.push(
+      `The candidate's ${statusRow.source} has status ${String(statusRow.observed)}, not FINISHED; it is gated anyway because allow-unfinished-runs is true.`
     )
+    statusRow = undefined
   }
   const candidate = combineSources(
     observations,
@@ -204,6 +245,11 @@ export async function runGate(
     missing: options.missing,
     ...(champion ? { champion } : {})
   })
+  if (statusRow) {
+    result.rows.unshift(statusRow)
+    result.failures.unshift(statusRow)
+    result.passed = false
+  }
   return {
     result,
     subject,

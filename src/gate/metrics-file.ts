@@ -1,6 +1,7 @@
 import yaml from 'js-yaml'
-import { parse as parseToml, TomlError } from 'smol-toml'
+import { TomlError } from 'smol-toml'
 import { ConfigurationError } from '../core/errors.js'
+import { checkJsonBounds, loadYamlBounded, parseTomlBounded } from '../files/parse.js'
 import { JsonSyntaxError, parseJson } from './json-lenient.js'
 import type { MetricObservation } from './types.js'
 
@@ -32,9 +33,12 @@ export function parseMetricsText(text: string, file: string): unknown {
     )
   }
   try {
-    if (format === 'json') return parseJson(text)
-    if (format === 'toml') return parseToml(text)
-    return yaml.load(text, { filename: file, schema: yaml.DEFAULT_SCHEMA })
+    if (format === 'json') {
+      checkJsonBounds(text, file)
+      return parseJson(text)
+    }
+    if (format === 'toml') return parseTomlBounded(text, file)
+    return loadYamlBounded(text, file, yaml.DEFAULT_SCHEMA)
   } catch (error) {
     if (error instanceof JsonSyntaxError) return unreadable(error.message, error.line, error.column)
     if (error instanceof TomlError)

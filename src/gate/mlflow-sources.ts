@@ -65,6 +65,15 @@ export async function readRunMetrics(
   runId: string,
   options: ReadOptions
 ): Promise<MetricObservation[]> {
+  return (await readRun(client, runId, options)).observations
+}
+
+/** The same, with the run's status (FINISHED, RUNNING, FAILED, ...), which the gate checks. */
+export async function readRun(
+  client: MetricsClient,
+  runId: string,
+  options: ReadOptions
+): Promise<{ observations: MetricObservation[]; status?: string }> {
   const run = await client.getRun(runId)
   const source = { kind: 'run' as const, label: `run ${runId}` }
   const observations: MetricObservation[] = run.data.metrics.map(m => ({
@@ -72,7 +81,8 @@ export async function readRunMetrics(
     value: m.value,
     source
   }))
-  if (options.aggregate === 'latest') return observations
+  const status = run.info.status ? { status: run.info.status } : {}
+  if (options.aggregate === 'latest') return { observations, ...status }
   const targets = observations.filter(o => options.needed.has(o.name))
   // Two at a time: the server (and this 2-core runner) gains nothing from more.
   await inBatches(targets, 2, async observation => {
@@ -80,7 +90,7 @@ export async function readRunMetrics(
     observation.value = aggregatePoints(history, options.aggregate)
     observation.note = `${options.aggregate} of ${history.length} logged value${history.length === 1 ? '' : 's'}`
   })
-  return observations
+  return { observations, ...status }
 }
 
 /**
@@ -94,7 +104,12 @@ export async function readVersionMetrics(
   name: string,
   version: ModelVersion,
   options: ReadOptions
-): Promise<{ observations: MetricObservation[]; runId?: string; modelId?: string }> {
+): Promise<{
+  observations: MetricObservation[]
+  runId?: string
+  modelId?: string
+  runStatus?: string
+}> {
   const modelId = LOGGED_MODEL_SOURCE.exec(version.source ?? '')?.[1]
   const modelMetrics = new Map<string, Metric[]>()
   let runId = version.run_id || undefined
@@ -109,12 +124,13 @@ export async function readVersionMetrics(
       `Registered model '${name}' version ${version.version} has neither a run nor a logged model, so it has no metrics; pass run-id or metrics-files`
     )
   }
-  const runObservations = runId
-    ? await readRunMetrics(client, runId, {
+  const run = runId
+    ? await readRun(client, runId, {
         ...options,
         needed: withoutKeys(options.needed, modelMetrics)
       })
-    : []
+    : undefined
+  const runObservations = run?.observations ?? []
   const byName = new Map(runObservations.map(o => [o.name, o]))
   for (const [key, points] of modelMetrics) {
     const aggregate =
@@ -139,7 +155,8 @@ export async function readVersionMetrics(
   return {
     observations: [...byName.values()],
     ...(runId ? { runId } : {}),
-    ...(modelId ? { modelId } : {})
+    ...(modelId ? { modelId } : {}),
+    ...(run?.status ? { runStatus: run.status } : {})
   }
 }
 

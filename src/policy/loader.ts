@@ -1,7 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs'
-import path from 'node:path'
 import yaml from 'js-yaml'
 import { ConfigurationError, type SourceLocation } from '../core/errors.js'
+import { loadYamlBounded } from '../files/parse.js'
+import { guardPath, guardRoot, requireAccepted } from '../files/paths.js'
+import { readAcceptedSync } from '../files/read.js'
 import type { Logger } from '../core/logger.js'
 import { formatKeyPath, locateKeyPath } from './locate.js'
 import { effectivePolicy, stageEnvironment, type Policy } from './policy.js'
@@ -22,7 +23,7 @@ export const DEFAULT_POLICY_PATH = '.github/model-governance.yml'
 export function parsePolicy(text: string, file: string, logger: Logger): PolicyFile {
   let raw: unknown
   try {
-    raw = yaml.load(text, { filename: file, schema: yaml.DEFAULT_SCHEMA })
+    raw = loadYamlBounded(text, file, yaml.DEFAULT_SCHEMA)
   } catch (error) {
     if (error instanceof yaml.YAMLException) {
       const line = error.mark ? error.mark.line + 1 : undefined
@@ -230,8 +231,20 @@ export function policyResolver(options: {
 }): (model: string | undefined) => Policy {
   const explicit = options.policyFile?.trim()
   const relative = explicit || DEFAULT_POLICY_PATH
-  const full = path.resolve(options.workspace, relative)
-  if (!existsSync(full)) {
+  // An explicit policy-file is the workflow's choice and may live anywhere; the default path is
+  // repository content, so a symlink there that leads outside the workspace is refused. Either
+  // way only a regular file is opened (a FIFO would block), within the size cap.
+  const safe = requireAccepted(
+    guardPath(guardRoot(options.workspace), relative, {
+      allowExternal: Boolean(explicit),
+      absoluteInside: true
+    }),
+    `Policy file ${relative}`,
+    undefined,
+    "name it in input 'policy-file' to read it from there"
+  )
+  const bytes = readAcceptedSync(safe, { display: `Policy file ${relative}` })
+  if (bytes === undefined) {
     if (explicit) {
       throw new ConfigurationError(
         `${options.inputName ?? "Input 'policy-file'"} names '${explicit}', which does not exist in ${options.workspace}; fix the path or remove it`
@@ -242,7 +255,7 @@ export function policyResolver(options: {
     )
     return model => effectivePolicy(undefined, model)
   }
-  const file = parsePolicy(readFileSync(full, 'utf8'), relative, options.logger)
+  const file = parsePolicy(bytes.toString('utf8'), relative, options.logger)
   const cache = new Map<string | undefined, Policy>()
   return model => {
     let policy = cache.get(model)

@@ -1,171 +1,239 @@
-import { afterAll, describe, expect, it } from '@jest/globals'
-import { symlinkSync, writeFileSync } from 'node:fs'
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { spawnSync } from 'node:child_process'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync
+} from 'node:fs'
 import path from 'node:path'
-import { verifyBytes } from '../../src/audit/verify.js'
+import { pathToFileURL } from 'node:url'
 import { NODE_VERSIONS, runDist, type DistResult, type NodeVersion } from '../harness/dist-runner.js'
-import { clone, git, makeRemote, remoteFile, remoteHead, scratch } from '../integration/audit-log/fixtures.js'
+import { OUTPUT, ROOT } from '../harness/paths.js'
+import { smallProject } from '../integration/lineage-check/small-project.js'
+import { billionLaughs } from '../unit/files/bombs.js'
 
 /**
- * Untrusted input through the audit-log bundle, run as the Actions runner runs it, against a
- * real git repository and bare remote: what a workflow passes (unexpanded expressions, injected
- * workflow commands, broken JSON, a path with a line break) and what the workspace holds (a
- * symlinked AUDIT.log). Each case asserts the refusal or the invalid marking, that no secret
- * and no injected command reaches the output, and that it finishes in seconds.
+ * The leak and exhaustion attacks of the untrusted-input issue, run through the bundles exactly
+ * as the runner starts them. For each: the step fails with the refusal; the secret appears in
+ * none of stdout, stderr, GITHUB_OUTPUT, the step summary (DistResult.all holds them all); and
+ * the bundle's own process stays under 10 s and 200 MB peak RSS (measured inside that process
+ * by test/dist/fixtures/report-rss.mjs).
  */
-const TOKEN = 'ghs_untrusted_secret_123'
-const URI_PASSWORD = 'pw-untrusted-s3cret'
-const RUN_ENV = {
-  GITHUB_REPOSITORY: 'acme/models',
-  GITHUB_RUN_ID: '4242',
-  GITHUB_RUN_ATTEMPT: '1',
-  GITHUB_ACTOR: 'alice',
-  GITHUB_SERVER_URL: 'https://github.com',
-  // Unreachable: approvals cannot be read, which must not lose the event either.
-  GITHUB_API_URL: 'http://127.0.0.1:9'
-}
-const INJECTION = '2\n::error title=Approved::Approved by the release manager\n::stop-commands::zzz'
-const UNEXPANDED = '${{ steps.promote.outputs.version }}'
-const SECRETS = [TOKEN, URI_PASSWORD]
+const SECRET = 'ghp_dist_untrusted_secret_6c21'
+const RSS_HOOK = pathToFileURL(path.join(ROOT, 'test', 'dist', 'fixtures', 'report-rss.mjs')).href
+const MAX_RSS_MB = 200
+const MAX_SECONDS = 10
 
-const BASE = {
-  event: 'promote',
-  'model-name': 'churn',
-  version: '7',
-  from: 'Staging',
-  to: 'Production',
-  'previous-version': '6',
-  reason: 'quarterly retrain',
-  token: TOKEN,
-  'tracking-uri': `https://bot:${URI_PASSWORD}@mlflow.acme.dev`,
-  'backoff-ms': '50'
-}
+let project: string
+let outside: string
+let gateWorkspace: string
+let pristine: Record<string, Buffer>
+const measured: { node: NodeVersion; name: string; ms: number; rssMb: number }[] = []
 
-/** Lines the runner would take as workflow commands (leading white space trimmed, as it does). */
-function commandLines(stdout: string): string[] {
-  return stdout.split(/\r|\n/).filter(line => line.trimStart().startsWith('::'))
-}
-
-/** The shared checks: nothing but our own commands, no secret anywhere, done in seconds. */
-function expectSafe(result: DistResult, ms: number): void {
-  for (const line of commandLines(result.stdout)) expect(line).toMatch(/^::(add-mask|warning|error|debug|notice)[ :]/)
-  expect(result.stdout).not.toMatch(/^\s*::stop-commands/m)
-  expect(result.stdout).not.toMatch(/^\s*::error title=Approved/m)
-  const unmasked = result.all.replace(/^::add-mask::.*$/gm, '')
-  for (const secret of SECRETS) expect(unmasked).not.toContain(secret)
-  expect(ms).toBeLessThan(60_000)
-}
-
-const peaks: number[] = []
-
-/** Runs the bundle under /usr/bin/time: each case must finish in seconds and under 200 MB RSS. */
-async function timedRun(inputs: Record<string, string>, options: Parameters<typeof runDist>[2]): Promise<{ result: DistResult; ms: number }> {
-  const started = Date.now()
-  const result = await runDist('audit-log', inputs, { ...options, measureRss: true })
-  expect(result.maxRssKb).toBeGreaterThan(0)
-  expect(result.maxRssKb).toBeLessThan(200 * 1024)
-  peaks.push(result.maxRssKb!)
-  return { result, ms: Date.now() - started }
-}
-
-afterAll(() => {
-  process.stderr.write(`audit-log bundle: ${peaks.length} measured runs, peak RSS ${Math.round(Math.max(...peaks) / 1024)} MiB\n`)
+beforeAll(() => {
+  project = smallProject('dist-untrusted')
+  outside = mkdtempSync(path.join(OUTPUT, 'lineage', 'dist-outside-'))
+  writeFileSync(path.join(outside, 'secret.json'), JSON.stringify({ token: SECRET }))
+  writeFileSync(path.join(outside, 'params.yaml'), `train:\n  epochs: 3\ntoken: ${SECRET}\n`)
+  writeFileSync(path.join(outside, 'secret.txt'), `${SECRET}\n`)
+  pristine = Object.fromEntries(
+    ['dvc.yaml', 'dvc.lock', 'params.yaml'].map(f => [f, readFileSync(path.join(project, f))])
+  )
+  mkdirSync(path.join(OUTPUT, 'dist-workspaces'), { recursive: true })
+  const top = mkdtempSync(path.join(OUTPUT, 'dist-workspaces', 'untrusted-'))
+  gateWorkspace = path.join(top, 'repo')
+  mkdirSync(path.join(top, 'outside'))
+  mkdirSync(gateWorkspace)
+  writeFileSync(
+    path.join(top, 'outside', 'creds.json'),
+    JSON.stringify({ aws_access_key: SECRET })
+  )
 })
 
-function workspace(prefix: string): { remote: string; ws: string } {
-  const root = scratch(prefix)
-  const remote = makeRemote(root)
-  return { remote, ws: clone(remote, path.join(root, 'ws')) }
+afterAll(() => {
+  rmSync(project, { recursive: true, force: true })
+  rmSync(outside, { recursive: true, force: true })
+  rmSync(path.dirname(gateWorkspace), { recursive: true, force: true })
+  const peak = Math.max(...measured.map(m => m.rssMb))
+  console.log(
+    `[untrusted-input] ${measured.length} bundle runs, peak RSS ${peak.toFixed(1)} MB, slowest ${Math.max(...measured.map(m => m.ms)).toFixed(0)} ms\n${measured.map(m => `  ${m.node} ${m.name}: ${m.rssMb.toFixed(1)} MB, ${m.ms.toFixed(0)} ms`).join('\n')}`
+  )
+})
+
+function restore(): void {
+  for (const [file, bytes] of Object.entries(pristine)) {
+    rmSync(path.join(project, file), { force: true })
+    writeFileSync(path.join(project, file), bytes)
+  }
 }
 
-describe.each(NODE_VERSIONS)('audit-log bundle with untrusted input on %s', (node: NodeVersion) => {
-  it('records an unexpanded version, an injected previous-version, a bad lineage and a bad stage as invalid, with warnings', async () => {
-    const { remote, ws } = workspace(`untrusted-fields-${node}`)
-    const { result, ms } = await timedRun(
-      { ...BASE, version: UNEXPANDED, 'previous-version': INJECTION, lineage: '{"lock-sha256": "abc", verified: tru', to: 'Production\n::warning::x' },
-      { node, workspace: ws, env: RUN_ENV }
+function addStage(yamlStage: string, lockStage = ''): void {
+  const y = readFileSync(path.join(project, 'dvc.yaml'), 'utf8')
+  writeFileSync(path.join(project, 'dvc.yaml'), y.replace('stages:\n', `stages:\n${yamlStage}`))
+  const l = readFileSync(path.join(project, 'dvc.lock'), 'utf8')
+  writeFileSync(path.join(project, 'dvc.lock'), l.replace('stages:\n', `stages:\n${lockStage}`))
+}
+
+/** Runs a bundle with its peak RSS recorded, and checks the three things every case must show. */
+async function attack(
+  node: NodeVersion,
+  name: string,
+  action: 'lineage-check' | 'validate-metrics',
+  inputs: Record<string, string>,
+  workspace: string,
+  refusal: RegExp
+): Promise<DistResult> {
+  mkdirSync(path.join(OUTPUT, 'dist-runs'), { recursive: true })
+  const rssFile = path.join(mkdtempSync(path.join(OUTPUT, 'dist-runs', 'rss-')), 'rss')
+  const started = performance.now()
+  const result = await runDist(action, inputs, {
+    node,
+    workspace,
+    timeoutMs: 60_000,
+    env: { NODE_OPTIONS: `--import ${RSS_HOOK}`, RSS_REPORT_FILE: rssFile }
+  })
+  const ms = performance.now() - started
+  expect(existsSync(rssFile)).toBe(true)
+  const rssMb = Number(readFileSync(rssFile, 'utf8')) / 1024
+  measured.push({ node, name, ms, rssMb })
+  // 1. refused: the step fails, and says why in an error annotation.
+  expect(result.code).toBe(1)
+  expect(result.commands.filter(c => c.command === 'error').map(c => c.message).join('\n')).toMatch(
+    refusal
+  )
+  // 2. no leak: stdout, stderr, GITHUB_OUTPUT, the step summary, state and env files.
+  expect(result.all).not.toContain(SECRET)
+  // 3. bounded.
+  expect(ms).toBeLessThan(MAX_SECONDS * 1000)
+  expect(rssMb).toBeGreaterThan(10) // the hook measured a real process
+  expect(rssMb).toBeLessThan(MAX_RSS_MB)
+  return result
+}
+
+describe.each(NODE_VERSIONS)('untrusted input through the bundles on %s', node => {
+  const lineage = (name: string, refusal: RegExp): Promise<DistResult> =>
+    attack(node, name, 'lineage-check', { 'require-clean-git': 'false' }, project, refusal)
+
+  it('lineage-check: a vars file outside the project', async () => {
+    try {
+      const y = readFileSync(path.join(project, 'dvc.yaml'), 'utf8')
+      writeFileSync(
+        path.join(project, 'dvc.yaml'),
+        `vars:\n  - ${path.relative(project, path.join(outside, 'secret.json'))}\n${y}`
+      )
+      addStage('  leak:\n    cmd: echo ${token}\n', '  leak:\n    cmd: echo old\n')
+      await lineage('vars outside', /vars file \.\.\/dist-outside-\w+\/secret\.json contains '\.\.'/)
+    } finally {
+      restore()
+    }
+  })
+
+  it('lineage-check: params.yaml symlinked outside', async () => {
+    try {
+      unlinkSync(path.join(project, 'params.yaml'))
+      symlinkSync(path.join(outside, 'params.yaml'), path.join(project, 'params.yaml'))
+      await lineage('params.yaml symlink', /params\.yaml resolves through a symlink to outside/)
+    } finally {
+      restore()
+    }
+  })
+
+  it('lineage-check: a symlink inside a tracked folder fails the check', async () => {
+    const link = path.join(project, 'model', 'leak.txt')
+    try {
+      symlinkSync(path.join(outside, 'secret.txt'), link)
+      const result = await lineage('symlink in tracked folder', /out model is refused/)
+      expect(result.outputs.verified).toBe('false')
+      const report = JSON.parse(result.outputs.report!) as { refused: unknown[] }
+      expect(report.refused).toEqual([
+        { path: 'model/leak.txt', reason: 'resolves through a symlink to outside the project' }
+      ])
+    } finally {
+      rmSync(link, { force: true })
+    }
+  })
+
+  it('lineage-check: an alias bomb in params.yaml', async () => {
+    try {
+      writeFileSync(path.join(project, 'params.yaml'), `train:\n  epochs: 3\n${billionLaughs()}`)
+      const result = await lineage('params.yaml alias bomb', /params\.yaml:9: aliases expand/)
+      expect(result.commands.find(c => c.command === 'error')?.properties).toContain(
+        'file=params.yaml'
+      )
+    } finally {
+      restore()
+    }
+  })
+
+  it('lineage-check: a dvc.lock alias bomb', async () => {
+    try {
+      const lock = readFileSync(path.join(project, 'dvc.lock'), 'utf8')
+      writeFileSync(
+        path.join(project, 'dvc.lock'),
+        `${lock}extra:\n${billionLaughs(9, 'l').replace(/^/gm, '  ')}`
+      )
+      await lineage('dvc.lock alias bomb', /dvc\.lock:\d+: aliases expand/)
+    } finally {
+      restore()
+    }
+  })
+
+  it('lineage-check: a FIFO named as a dependency', async () => {
+    try {
+      expect(spawnSync('mkfifo', [path.join(project, 'pipe')]).status).toBe(0)
+      addStage(
+        '  evil:\n    cmd: cat pipe\n    deps: [pipe]\n',
+        '  evil:\n    cmd: cat pipe\n    deps:\n    - path: pipe\n      hash: md5\n      md5: 0123456789abcdef0123456789abcdef\n'
+      )
+      await lineage('FIFO dependency', /dep pipe is refused .*is a FIFO/)
+    } finally {
+      rmSync(path.join(project, 'pipe'), { force: true })
+      restore()
+    }
+  })
+
+  it('lineage-check: an md5 in dvc.lock that probes for files', async () => {
+    try {
+      const lock = readFileSync(path.join(project, 'dvc.lock'), 'utf8')
+      writeFileSync(
+        path.join(project, 'dvc.lock'),
+        lock.replace(
+          /(path: model\n\s+hash: md5\n\s+md5: )[0-9a-f]{32}\.dir/,
+          `$1../../../../${path.relative('/', outside)}/secret.txt`
+        )
+      )
+      await lineage('md5 probe', /which is not 32 hex digits/)
+    } finally {
+      restore()
+    }
+  })
+
+  it('validate-metrics: dvc.yaml metrics outside the workspace', async () => {
+    writeFileSync(path.join(gateWorkspace, 'dvc.yaml'), 'metrics:\n  - ../outside/creds.json\n')
+    await attack(
+      node,
+      'dvc-metrics outside',
+      'validate-metrics',
+      { 'dvc-metrics': 'true', thresholds: 'acc >= 0.9' },
+      gateWorkspace,
+      /Metrics file \.\.\/outside\/creds\.json .*contains '\.\.' leading outside/
     )
-    expect(result.code).toBe(0)
-    expectSafe(result, ms)
-    const entry = JSON.parse(result.outputs.entry!) as Record<string, unknown>
-    expect(entry).toMatchObject({ event: 'promote', model: 'churn', version: '', previous_version: '', to: '', from: 'Staging', lineage: { lock_sha256: '', verified: null } })
-    expect((entry.invalid as { field: string }[]).map(i => i.field)).toEqual(['version', 'to', 'previous_version', 'lineage'])
-    // One warning per input, each naming it.
-    const warnings = result.commands.filter(c => c.command === 'warning').map(c => c.message)
-    for (const input of ['version', 'to', 'previous-version', 'lineage']) expect(warnings.some(w => w.startsWith(`Input '${input}'`))).toBe(true)
-    // The rejected text is nowhere in the log, the commit or the summary's table.
-    const log = remoteFile(remote, 'main', 'AUDIT.log')
-    expect(log).not.toContain('${{')
-    expect(log).not.toContain('stop-commands')
-    expect(git(remote, ['log', '-1', '--format=%B', 'main'])).not.toContain('${{')
-    expect(result.summary).toContain('Recorded with invalid fields')
-    // The log stays a valid v1 chain, and verify reads it.
-    expect(await verifyBytes(Buffer.from(log))).toMatchObject({ valid: true, entries: 1 })
-    const verify = await runDist('audit-log', { mode: 'verify' }, { node, workspace: ws })
-    expect(verify.outputs.valid).toBe('true')
   })
 
-  it('still records the event when event and outcome are not what the action knows, as a failed error', async () => {
-    const { ws } = workspace(`untrusted-event-${node}`)
-    const { result, ms } = await timedRun({ ...BASE, event: 'deploy\n::stop-commands::zzz', outcome: 'ok' }, { node, workspace: ws, env: RUN_ENV })
-    expect(result.code).toBe(0)
-    expectSafe(result, ms)
-    expect(JSON.parse(result.outputs.entry!)).toMatchObject({ event: 'error', outcome: 'failure', invalid: [{ field: 'event' }, { field: 'outcome' }] })
-  })
-
-  it("refuses a 'file' with a line break (fast-import injection) and changes nothing", async () => {
-    const { remote, ws } = workspace(`untrusted-file-${node}`)
-    const before = remoteHead(remote, 'main')
-    const { result, ms } = await timedRun({ ...BASE, file: 'AUDIT.log"\nM 100644 inline evil.txt\ndata 4\nevil' }, { node, workspace: ws, env: RUN_ENV })
-    expect(result.code).toBe(1)
-    expectSafe(result, ms)
-    expect(result.commands.find(c => c.command === 'error')?.message).toContain("Input 'file' contains a line break")
-    expect(remoteHead(remote, 'main')).toBe(before)
-    expect(git(remote, ['ls-tree', '--name-only', 'main'])).not.toContain('evil')
-    // Not lost: the event is printed before the path is checked, and the summary keeps it.
-    expect(result.stdout).toContain('Audit event: {"ts":')
-    expect(result.summary).toContain('Not recorded in the audit log')
-  })
-
-  it("refuses '..' and absolute paths for 'file'", async () => {
-    const { ws } = workspace(`untrusted-dotdot-${node}`)
-    for (const file of ['../AUDIT.log', '/etc/passwd', 'audit/../../x.log']) {
-      const { result, ms } = await timedRun({ ...BASE, file }, { node, workspace: ws, env: RUN_ENV })
-      expect(result.code).toBe(1)
-      expectSafe(result, ms)
-      expect(result.commands.find(c => c.command === 'error')?.message).toContain("Input 'file'")
-    }
-  })
-
-  it('verify and render refuse a symlinked AUDIT.log without reading its target', async () => {
-    const { ws } = workspace(`untrusted-link-${node}`)
-    const target = path.join(path.dirname(ws), 'outside.txt')
-    writeFileSync(target, `{"not an audit log": "${TOKEN}"}\nroot:x:0:0:${URI_PASSWORD}\n`)
-    symlinkSync(target, path.join(ws, 'AUDIT.log'))
-    for (const mode of ['verify', 'render']) {
-      const { result, ms } = await timedRun({ mode }, { node, workspace: ws })
-      expect(result.code).toBe(1)
-      expectSafe(result, ms)
-      expect(result.commands.find(c => c.command === 'error')?.message).toContain("Input 'file' names 'AUDIT.log', which is a symbolic link")
-      expect(result.all).not.toContain('not an audit log')
-      expect(result.all).not.toContain('root:x')
-    }
-  })
-
-  it('render escapes HTML and markdown from the log in the summary', async () => {
-    const { ws } = workspace(`untrusted-render-${node}`)
-    const evil = '<img src=x onerror=alert(1)> [Approved](https://evil.example) ![p](https://evil.example/p.png)'
-    const append = await runDist('audit-log', { ...BASE, 'model-name': `churn${evil}`, reason: evil }, { node, workspace: ws, env: RUN_ENV })
-    expect(append.code).toBe(0)
-    // The raw line is shown too, inside a fenced code block, where nothing renders.
-    const rendered = append.summary.replace(/^(`{3,})json\n[\s\S]*?\n\1$/gm, '')
-    expect(append.summary).toContain('```json\n{"v":1')
-    expect(rendered).not.toContain('<img')
-    expect(rendered).not.toMatch(/(?<!\\)\[Approved(?<!\\)\]\(/)
-    const { result, ms } = await timedRun({ mode: 'render' }, { node, workspace: ws })
-    expect(result.code).toBe(0)
-    expectSafe(result, ms)
-    expect(result.summary).toContain('&lt;img src=x onerror=alert(1)>')
-    expect(result.summary).toContain('\\[Approved\\](https://evil.example)')
-    expect(result.summary).not.toContain('<img')
+  it('validate-metrics: an alias bomb in a metrics file', async () => {
+    writeFileSync(path.join(gateWorkspace, 'metrics.yaml'), `acc: 0.95\n${billionLaughs()}`)
+    await attack(
+      node,
+      'metrics alias bomb',
+      'validate-metrics',
+      { 'metrics-files': 'metrics.yaml', thresholds: 'acc >= 0.9' },
+      gateWorkspace,
+      /metrics\.yaml:8: aliases expand/
+    )
   })
 })

@@ -125,6 +125,8 @@ describe('validate-metrics bundle', () => {
     const experimentId = (await post('experiments/create', { name: secured })).experiment_id as string
     const runId = ((await post('runs/create', { experiment_id: experimentId })).run as { info: { run_id: string } }).info.run_id
     await post('runs/log-metric', { run_id: runId, key: 'acc', value: 0.93, timestamp: 1, step: 0 })
+    // A run the gate may pass is FINISHED (an unfinished one fails unless allow-unfinished-runs).
+    await post('runs/update', { run_id: runId, status: 'FINISHED', end_time: 2 })
     await post('registered-models/create', { name: secured })
     await post('model-versions/create', { name: secured, source: `runs:/${runId}/model`, run_id: runId })
     const result = await runDist(

@@ -6,6 +6,7 @@ The plan is a JSON list of operations; each result is appended to the output lis
   {"op": "run", "experiment": "e", "metrics": {"acc": [0.8, 0.9]}, "params": {}, "tags": {}}
       -> {"run_id": ...}                 (metric lists are logged as steps 0..n-1)
       optional "files": {"relpath": "<base64>"} logged under "files_path" (default "model")
+      optional "status": "FINISHED" (default) | "FAILED" | "KILLED" | "RUNNING" (left running)
   {"op": "register", "name": "m", "run": <index of an earlier run op> | "run_id": "...",
    "path": "model", "artifact": true}    -> {"version": "1", "run_id": ..., "source": ...}
   {"op": "logged_model", "name": "m", "run": <index>, "metrics": {"acc": 0.9}, "register": true}
@@ -69,7 +70,9 @@ def main() -> None:
                         with open(os.path.join(tmp, rel), "wb") as fh:
                             fh.write(base64.b64decode(data))
                     client.log_artifacts(rid, tmp, op.get("files_path", "model"))
-            client.set_terminated(rid)
+            status = op.get("status", "FINISHED")
+            if status != "RUNNING":
+                client.set_terminated(rid, status=status)
             results.append({"run_id": rid})
         elif kind == "create_model":
             client.create_registered_model(op["name"])

@@ -4,6 +4,7 @@ import {
   readFileSync,
   rmSync,
   statSync,
+  symlinkSync,
   utimesSync,
   writeFileSync,
   mkdirSync
@@ -180,7 +181,8 @@ export function mutate(project: Project, rand: () => number): AppliedMutation {
     'cmd',
     'touch',
     'chmod',
-    'crlf'
+    'crlf',
+    'symlink-out'
   ] as const)
   let description: string
   switch (kind) {
@@ -239,6 +241,19 @@ export function mutate(project: Project, rand: () => number): AppliedMutation {
       save(rel)
       chmodSync(abs(rel), (statSync(abs(rel)).mode & 0o777) ^ 0o111)
       description = `chmod +-x ${rel}`
+      break
+    }
+    case 'symlink-out': {
+      // A symlink inside a tracked folder to a file outside the project: DVC follows it and
+      // says the folder is modified; lineage-check refuses to read it, with the same verdict.
+      const dir = pick(rand, project.dirs)
+      const rel = `${dir}/leak-${Math.floor(rand() * 1000)}.txt`
+      const target = path.join(path.dirname(project.dir), 'outside-secret.txt')
+      if (!existsSync(target)) writeFileSync(target, 'a secret outside the project\n')
+      save(rel)
+      mkdirSync(path.dirname(abs(rel)), { recursive: true })
+      symlinkSync(target, abs(rel))
+      description = `symlink ${rel} -> a file outside the project`
       break
     }
     case 'crlf': {

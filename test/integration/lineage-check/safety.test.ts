@@ -106,7 +106,7 @@ describe('bad input is refused, never read', () => {
         why === 'absolute'
           ? 'is an absolute path'
           : why === 'parent-reference'
-            ? "contains '..'"
+            ? "contains '..' leading outside the project"
             : 'resolves through a symlink to outside the project'
       )
       // With allow-external the same file is read, and its hash matches what the lock says.
@@ -157,9 +157,17 @@ describe('bad input is refused, never read', () => {
         'model (.dir manifest) ../../../../etc/passwd: manifest relpath escapes its directory'
       )
       // The leak was not hashed into the directory: the workspace .dir still equals the lock.
-      expect(
-        report.stages.find(s => s.name === 'train')!.entries.find(e => e.path === 'model')
-      ).toMatchObject({ actual: `${dirMd5}.dir` })
+      // But a refused entry fails the check: the verdict is not `verified`.
+      const entry = report.stages
+        .find(s => s.name === 'train')!
+        .entries.find(e => e.path === 'model')!
+      expect(entry).toMatchObject({ actual: `${dirMd5}.dir`, status: 'refused' })
+      expect(entry.note).toContain('leak.txt (a symlink leading outside the project)')
+      expect(report.verified).toBe(false)
+      expect(report.problems.map(p => p.message)).toContainEqual(
+        expect.stringContaining("stage 'train': out model is refused")
+      )
+      expect(JSON.stringify(report)).not.toContain(SECRET.trim())
     } finally {
       writeFileSync(manifestPath, manifest)
       rmSync(path.join(dir, 'model', 'leak.txt'))

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, realpathSync, symlinkSync, writeFileSync } from
 import os from 'node:os'
 import path from 'node:path'
 import { DvcIgnore } from '../../../src/dvc/dvcignore.js'
-import { manifestRelpathEscapes, resolveProjectPath } from '../../../src/dvc/paths.js'
+import { manifestRelpathEscapes, resolveProjectPath } from '../../../src/files/paths.js'
 
 describe('.dvcignore (gitignore semantics)', () => {
   const root = mkdtempSync(path.join(os.tmpdir(), 'lineage-ignore-'))
