@@ -60,6 +60,17 @@ export function actProject(model: string): ActProject {
   // pushes to the bare remote by its path; the runs reach it through the insteadOf in act's HOME.
   git('remote', 'add', 'origin', 'https://github.com/acme/models')
   writeFileSync(path.join(repo, '.github', 'model-governance.yml'), POLICY)
+  // A third caller: promote.yml with dvc-pull, for the run that verifies the data too.
+  const promote = readFileSync(path.join(ROOT, 'examples', 'workflows', 'promote.yml'), 'utf8')
+  writeFileSync(
+    path.join(repo, '.github', 'workflows', 'promote-pulled.yml'),
+    promote
+      .replace('name: Promote a model', 'name: Promote a model with its data')
+      .replace(
+        'model-name: churn-classifier',
+        `model-name: ${model}\n      audit-commit-method: git\n      dvc-pull: true`
+      )
+  )
   for (const caller of ['promote.yml', 'rollback.yml']) {
     const text = readFileSync(path.join(ROOT, 'examples', 'workflows', caller), 'utf8')
     // commit-method git: AUDIT.log then lands on the bare remote, where each test reads it (the
@@ -95,7 +106,13 @@ export function actProject(model: string): ActProject {
     ].join('\n')
   )
   execFileSync(DVC, ['init', '-q'], { cwd: repo, env })
+  // The project's DVC remote, a folder here, as an S3 bucket would be: the dvc-pull runs read it.
+  execFileSync(DVC, ['remote', 'add', '-q', '-d', 'storage', path.join(base, 'dvc-remote')], {
+    cwd: repo,
+    env
+  })
   execFileSync(DVC, ['repro', '-q'], { cwd: repo, env })
+  execFileSync(DVC, ['push', '-q'], { cwd: repo, env })
   git('add', '-A')
   git('commit', '-q', '-m', 'Churn model: pipeline, policy and the promotion callers')
   git('push', '-q', remote, 'main')

@@ -86,7 +86,7 @@ afterAll(async () => {
 })
 
 async function dispatch(
-  workflow: 'promote.yml' | 'rollback.yml',
+  workflow: 'promote.yml' | 'rollback.yml' | 'promote-pulled.yml',
   inputs: Record<string, string>,
   reviews: FakeReview[] = []
 ): Promise<ActResult> {
@@ -134,6 +134,22 @@ describe('model-approval.yml in act', () => {
       version: '1',
       to: 'Staging'
     })
+  })
+
+  it('with dvc-pull, pulls the data from the DVC remote and verifies every dependency and output', async () => {
+    const run = await dispatch('promote-pulled.yml', {
+      model_version: '1',
+      target_stage: 'Staging'
+    })
+    expect(outcome(run)).toMatchObject({ jobs: { [VALIDATE]: 'success', [AUDIT]: 'success' } })
+    expect(run.output).toMatch(/Pulled the pipeline's data with/)
+    const report = /::set-output:: report=(.*)$/m.exec(run.output)?.[1]
+    const entries = (
+      JSON.parse(report!) as { stages: { entries: { status: string }[] }[] }
+    ).stages.flatMap(s => s.entries)
+    expect(entries.length).toBeGreaterThan(0)
+    expect(entries.filter(e => e.status !== 'unchanged')).toEqual([])
+    expect(stagesNow()['1']).toBe('Staging')
   })
 
   it('promotes to Production once both roles signed off, each through its own environment', async () => {
