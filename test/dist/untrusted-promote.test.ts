@@ -11,9 +11,9 @@ import { sampleFields } from '../unit/audit/sample.js'
 /**
  * The injection found in the review, end to end: a previous_version that carries workflow
  * commands, read by promote-model's rollback from AUDIT.log or from an MLflow tag on the real
- * server, is logged (the rollback says where it goes back to). It must come out as text: no
- * `::error title=Approved` annotation, no `::stop-commands` that would hide the action's own
- * error, which must still be reported. Nothing changes in the registry.
+ * server. The Gate refuses it (a version to restore must be a version number), and the refusal
+ * quotes it as text: no `::error title=Approved` annotation, no `::stop-commands` that would hide
+ * the action's own error, which must still be reported. Nothing changes in the registry.
  */
 const INJECTION = '2\n::error title=Approved::Approved by the release manager\n::stop-commands::zzz'
 
@@ -46,15 +46,15 @@ describe.each(NODE_VERSIONS)('promote-model rollback with an injected previous v
     expect(res.maxRssKb).toBeLessThan(200 * 1024)
     process.stderr.write(`promote-model bundle (${node}, ${source}): peak RSS ${Math.round(res.maxRssKb! / 1024)} MiB\n`)
     expect(res.code).toBe(1)
-    // The rollback line is printed, as text.
-    expect(res.stdout).toContain(`before it, version 2\n\\::error title=Approved::Approved by the release manager\n\\::stop-commands::zzz held it (from the ${source === 'tag' ? 'tags' : 'audit log'})`)
+    // Refused, and quoted as text.
+    expect(res.stdout).toMatch(/(is|as) "2\\n::error title=Approved::Approved by the release manager\\n::stop-commands::zzz", which is not a version number/)
     const commands = res.stdout.split(/\r|\n/).filter(l => l.trimStart().startsWith('::'))
     expect(commands.some(l => /^\s*::stop-commands/.test(l))).toBe(false)
     expect(commands.some(l => l.startsWith('::error title='))).toBe(false)
     // The action's own error is a real annotation, one line, carrying the data escaped.
     const errors = res.commands.filter(c => c.command === 'error')
     expect(errors).toHaveLength(1)
-    expect(errors[0]!.message).toContain('%0A')
+    expect(errors[0]!.message).not.toMatch(/[\r\n]/)
     const dumped = dumpModel(mlflow.uri, model) as Dumped
     expect(dumped.versions.find(v => v.version === '3')?.stage).toBe('Production')
   })
@@ -73,7 +73,7 @@ describe.each(NODE_VERSIONS)('promote-model rollback with an injected previous v
     symlinkSync(target, path.join(workspace, 'AUDIT.log'))
     const res = await runDist('promote-model', { 'model-name': model, stage: 'Production', rollback: 'true', 'tracking-uri': mlflow.uri }, { node, workspace })
     expect(res.code).toBe(1)
-    expect(res.commands.find(c => c.command === 'error')?.message).toContain('AUDIT.log in the workspace is a symbolic link')
+    expect(res.commands.find(c => c.command === 'error')?.message).toContain("Input 'audit-file' (AUDIT.log) is a symbolic link")
     expect(res.all).not.toContain('OUTSIDE-SECRET')
     expect((dumpModel(mlflow.uri, model) as Dumped).versions[0]?.stage).toBe('Production')
   })
