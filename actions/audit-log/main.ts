@@ -16,6 +16,7 @@ import { createGitRunner, type GitRunner } from '../../src/git/git.js'
 import { createApprovalsClient } from '../../src/github/approvals.js'
 import { runContext, type RunContext } from '../../src/github/context.js'
 import { createGraphqlClient } from '../../src/github/graphql.js'
+import { uriSecrets } from '../../src/mlflow/connection.js'
 import type { inputs } from './inputs.js'
 import { reconcileMode } from './reconcile.js'
 
@@ -24,7 +25,8 @@ type Context = ActionContext<typeof inputs.specs>
 export async function main(ctx: Context): Promise<void> {
   const { inputs: input } = ctx
   if (input.token) ctx.setSecret(input.token)
-  maskUriSecrets(ctx, input['tracking-uri'] || ctx.env.MLFLOW_TRACKING_URI)
+  for (const secret of uriSecrets(input['tracking-uri'] || ctx.env.MLFLOW_TRACKING_URI))
+    ctx.setSecret(secret)
   // Append checks the path after the event is printed, so a bad one does not lose the event.
   if (input.mode === 'append') return append(ctx, input.file)
   const file = repositoryPath(input.file)
@@ -34,17 +36,6 @@ export async function main(ctx: Context): Promise<void> {
     )
   }
   return inspect(ctx, file)
-}
-
-function maskUriSecrets(ctx: Context, uri: string | undefined): void {
-  if (!uri) return
-  try {
-    const url = new URL(uri)
-    if (url.password) ctx.setSecret(decodeURIComponent(url.password))
-    for (const value of url.searchParams.values()) if (value.length >= 4) ctx.setSecret(value)
-  } catch {
-    // Not a URL: build-entry reports it against the input.
-  }
 }
 
 async function inspect(ctx: Context, file: string): Promise<void> {

@@ -1,5 +1,5 @@
 import { escapeLogText } from '../core/logger.js'
-import { connectionSecrets, resolveConnection } from '../mlflow/connection.js'
+import { connectionSecrets, resolveConnection, uriSecrets } from '../mlflow/connection.js'
 import type { CliIo } from './context.js'
 
 const MASK = '***'
@@ -48,15 +48,7 @@ export class Masker {
 export function maskEnvironmentSecrets(masker: Masker, env: NodeJS.ProcessEnv): void {
   masker.add(env.MLFLOW_TRACKING_PASSWORD)
   masker.add(env.MLFLOW_TRACKING_TOKEN)
-  const uri = env.MLFLOW_TRACKING_URI?.trim()
-  if (!uri) return
-  try {
-    const url = new URL(uri)
-    if (url.password) masker.add(decodeURIComponent(url.password))
-    for (const value of url.searchParams.values()) if (value.length >= 4) masker.add(value)
-  } catch {
-    // Not a URL: the command that needs it says so.
-  }
+  for (const secret of uriSecrets(env.MLFLOW_TRACKING_URI)) masker.add(secret)
   try {
     for (const secret of connectionSecrets(resolveConnection({}, env, () => ''))) masker.add(secret)
   } catch {

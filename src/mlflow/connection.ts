@@ -119,6 +119,24 @@ function readCert(readFile: (path: string) => string, path: string, input: strin
 }
 
 /** Values to mask before anything is logged. */
+/**
+ * The secrets a tracking URI may carry, to mask before anything is printed: its password and
+ * its query values of 4 characters or more (some proxies take a token there). Empty when it is
+ * not a URL; whoever needs the URI reports that.
+ */
+export function uriSecrets(uri: string | undefined): string[] {
+  if (!uri?.trim()) return []
+  try {
+    const url = new URL(uri.trim())
+    return [
+      ...(url.password ? [decodeURIComponent(url.password)] : []),
+      ...[...url.searchParams.values()].filter(value => value.length >= 4)
+    ]
+  } catch {
+    return []
+  }
+}
+
 export function connectionSecrets(connection: Connection): string[] {
   const { auth } = connection
   if (auth.kind === 'basic') {
