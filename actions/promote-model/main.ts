@@ -1,10 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs'
-import path from 'node:path'
 import { refuseLinkedFile } from '../../src/audit/verify.js'
 import { ConfigurationError } from '../../src/core/errors.js'
 import type { ActionContext } from '../../src/core/run.js'
 import { systemClock } from '../../src/core/time.js'
 import { workspaceDir } from '../../src/core/workspace.js'
+import { guardPath, guardRoot, requireAccepted } from '../../src/files/paths.js'
+import { readAcceptedSync } from '../../src/files/read.js'
 import { runContext } from '../../src/github/context.js'
 import { lazyGithubClient } from '../../src/github/lazy-client.js'
 import { createMlflowClient } from '../../src/mlflow/index.js'
@@ -19,6 +19,9 @@ import {
 import type { inputs } from './inputs.js'
 
 type Specs = typeof inputs.specs
+
+/** Rollback reads the whole log; one of 100,000 entries is about 150 MiB. */
+const AUDIT_LOG_LIMIT = 512 * 1024 * 1024
 
 export async function main(ctx: ActionContext<Specs>): Promise<void> {
   const { inputs: input, logger, env } = ctx
@@ -114,14 +117,15 @@ function setOutputs(ctx: ActionContext<Specs>, outputs: Record<string, string>):
  * the runner can. Undefined when there is none.
  */
 function readAuditFile(workspace: string, file: string): Buffer | undefined {
-  const full = path.resolve(workspace, file)
-  const relative = path.relative(workspace, full)
-  if (relative.startsWith('..') || path.isAbsolute(relative)) {
-    throw new ConfigurationError(
-      `Input 'audit-file' is '${file}', which is outside the workspace; name a file in the repository`
-    )
-  }
-  // A symlinked log could point anywhere on the runner: refused, never followed.
-  refuseLinkedFile(full, workspace, `Input 'audit-file' (${file})`)
-  return existsSync(full) ? readFileSync(full) : undefined
+  // The one path guard decides where the file is and whether it may be read; the audit log's
+  // own rule comes first: never a link at all, even one that stays inside.
+  const guarded = guardPath(guardRoot(workspace), file, { allowExternal: false })
+  refuseLinkedFile(guarded.abs, workspace, `Input 'audit-file' (${file})`)
+  const safe = requireAccepted(
+    guarded,
+    `Input 'audit-file' (${file})`,
+    undefined,
+    'name a file in the repository'
+  )
+  return readAcceptedSync(safe, { display: file, limit: AUDIT_LOG_LIMIT })
 }

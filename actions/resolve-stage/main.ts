@@ -1,5 +1,6 @@
 import path from 'node:path'
 import type { ActionContext } from '../../src/core/run.js'
+import { heading, markdownTable } from '../../src/core/summary.js'
 import { workspaceDir } from '../../src/core/workspace.js'
 import { runContext } from '../../src/github/context.js'
 import { lazyGithubClient } from '../../src/github/lazy-client.js'
@@ -57,8 +58,11 @@ export async function main(ctx: ActionContext<Specs>): Promise<void> {
     : resolved.signOff.length
       ? `sign-off by ${resolved.signOff.map(r => `${r.role} (environment ${r.environment})`).join(', ')}`
       : `required reviewers of ${resolved.environment}`
+  // Stage and role names come from the policy file: markdownTable escapes them as data.
   ctx.summary.add(
-    `### Target stage\n\n| stage | environment | from | approval |\n| --- | --- | --- | --- |\n` +
-      `| ${resolved.stage} | ${resolved.environment} | ${resolved.fromStage} | ${approval} |\n`
+    `${heading('Target stage')}\n\n${markdownTable(
+      ['stage', 'environment', 'from', 'approval'],
+      [[resolved.stage, resolved.environment, resolved.fromStage, approval]]
+    )}\n`
   )
 }

@@ -29,10 +29,16 @@ function common(value: string): string | undefined {
   return undefined
 }
 
+/**
+ * A model version number as MLflow assigns them: a positive integer, sent as a decimal string.
+ * promote-model's rollback and resolve-stage accept versions by the same pattern.
+ */
+export const VERSION_NUMBER = /^[1-9][0-9]{0,18}$/
+
 /** MLflow model versions are positive integers, sent as decimal strings. */
 export const isVersion: FieldCheck = value =>
   common(value) ??
-  (/^[1-9][0-9]{0,18}$/.test(value) ? undefined : 'is not a version number (digits, e.g. 7)')
+  (VERSION_NUMBER.test(value) ? undefined : 'is not a version number (digits, e.g. 7)')
 
 /**
  * Stage and alias names as promote-model and the policy spell them: `Production`,

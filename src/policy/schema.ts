@@ -65,7 +65,7 @@ export const signOffSchema = z
     environment: z
       .string()
       .trim()
-      .regex(/^[\w.-]+$/, 'use a GitHub environment name (letters, digits, . _ -)'),
+      .regex(ENVIRONMENT_NAME, 'use a GitHub environment name (letters, digits, . _ -)'),
     approvers: approverListSchema.default([])
   })
   .strict()

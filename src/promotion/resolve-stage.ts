@@ -1,4 +1,5 @@
 import { ConfigurationError } from '../core/errors.js'
+import { VERSION_NUMBER } from '../audit/field-checks.js'
 import { findStage, stageEnvironment, type Policy } from '../policy/index.js'
 import { verifyGuard, type GuardDeps } from './guard.js'
 
@@ -24,8 +25,6 @@ export interface ResolvedStage {
   /** With sign_off: each role and the environment its approval job names. Empty otherwise. */
   signOff: { role: string; environment: string }[]
 }
-
-const VERSION_NUMBER = /^[1-9]\d{0,9}$/
 
 /**
  * The approval workflow's first step: the target stage of the policy (read from the default

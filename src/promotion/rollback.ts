@@ -1,4 +1,5 @@
 import { readAuditEntries, type AuditEntry } from '../audit/entry.js'
+import { VERSION_NUMBER } from '../audit/field-checks.js'
 import { verifyBytes } from '../audit/verify.js'
 import { ActionError } from '../core/errors.js'
 import type { ModelVersion } from '../mlflow/index.js'
@@ -25,9 +26,6 @@ function entryTargets(entry: AuditEntry, move: Move): boolean {
       : [move.alias, `alias:${move.alias}`]
   return names.some(n => n.toLowerCase() === to)
 }
-
-/** Version numbers as MLflow assigns them; `latest`, `alias:…` and the like are refused here. */
-const VERSION_NUMBER = /^[1-9]\d{0,9}$/
 
 function refuse(model: string, move: Move, why: string): never {
   throw new ActionError(

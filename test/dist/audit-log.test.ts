@@ -113,9 +113,8 @@ describe.each(NODE_VERSIONS)('audit-log bundle on %s', (node: NodeVersion) => {
     const token = 'ghs_fake_token_abc'
     const fake = await startGitHubFake({ owner: 'acme', repo: 'models', token, branches: { audit: { 'README.md': 'x' } } })
     try {
-      fake.approvals.set('4242', [
-        { state: 'approved', comment: 'lgtm', user: { login: 'bob', id: 2 }, environments: [{ id: 1, name: 'production' }] }
-      ])
+      fake.rest.setEnvironment('acme/models', 'production', { reviewers: ['bob'], branchPolicy: 'protected' })
+      fake.rest.setApprovals('acme/models', '4242', [{ login: 'bob', state: 'approved', comment: 'lgtm' }])
       // Another run lands a valid first entry just before our first mutation.
       const foreign = formatLine(sampleFields(0, { reason: 'another run' }), 1, GENESIS_PREV)
       fake.beforeMutation = count => {

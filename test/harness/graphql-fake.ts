@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { startGithubFake, type GithubFake } from './github-fake.js'
 import { documentErrors } from './graphql-schema.js'
 
 /**
@@ -8,20 +9,15 @@ import { documentErrors } from './graphql-schema.js'
  * shapes: GraphQL `repository.ref.target.oid`, `repository.object(expression:)` as a Blob,
  * `createCommitOnBranch` with `expectedHeadOid` (STALE_DATA on a head mismatch, as GitHub
  * answers it: HTTP 200, `data.createCommitOnBranch: null`, an `errors` entry), and REST
- * `GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals`.
+ * `GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals`. REST requests go to the strict REST
+ * stand-in (`rest`: one review per environment per run, answers checked against @octokit/openapi),
+ * so there is one approvals stand-in, not two.
  */
 export interface FakeCommit {
   oid: string
   parent: string | null
   headline: string
   files: Map<string, Buffer>
-}
-
-export interface RestApproval {
-  state: 'approved' | 'rejected' | 'pending'
-  comment: string | null
-  user: { login: string; id: number }
-  environments: { id: number; name: string }[]
 }
 
 export interface GitHubFake {
@@ -32,7 +28,8 @@ export interface GitHubFake {
   requests: { method: string; path: string; body: unknown; authorization: string | undefined }[]
   /** Runs before each createCommitOnBranch is handled; a test moves the head here to force a race. */
   beforeMutation?: (count: number) => void
-  approvals: Map<string, RestApproval[]>
+  /** The REST stand-in behind it: set environments and reviews there. */
+  rest: GithubFake
   /** GraphQL documents refused because GitHub's schema rejects them (documentErrors). */
   rejected: { query: string; errors: string[] }[]
   head(branch: string): string | undefined
@@ -73,7 +70,7 @@ export async function startGitHubFake(options: {
   const { owner, repo, token } = options
   const commits = new Map<string, FakeCommit>()
   const refs = new Map<string, string>()
-  const approvals = new Map<string, RestApproval[]>()
+  const rest = await startGithubFake()
   const requests: GitHubFake['requests'] = []
   const rejected: GitHubFake['rejected'] = []
   let mutations = 0
@@ -100,7 +97,7 @@ export async function startGitHubFake(options: {
     commits,
     requests,
     rejected,
-    approvals,
+    rest,
     head: branch => refs.get(branch),
     file: (branch, path) => {
       const oid = refs.get(branch)
@@ -112,7 +109,10 @@ export async function startGitHubFake(options: {
       for (const [p, c] of Object.entries(files)) next.set(p, Buffer.from(c))
       return addCommit(branch, next, headline)
     },
-    close: () => new Promise(resolve => server.close(() => resolve()))
+    close: async () => {
+      await new Promise<void>(resolve => server.close(() => resolve()))
+      await rest.close()
+    }
   }
 
   const repositoryMatches = (vars: Record<string, unknown>): boolean =>
@@ -250,16 +250,11 @@ export async function startGitHubFake(options: {
         }
         return send(200, graphql(query, variables))
       }
-      const approvalsPath = /^\/repos\/([^/]+)\/([^/]+)\/actions\/runs\/(\d+)\/approvals$/.exec(
-        path
-      )
-      if (
-        request.method === 'GET' &&
-        approvalsPath &&
-        approvalsPath[1] === owner &&
-        approvalsPath[2] === repo
-      ) {
-        return send(200, approvals.get(approvalsPath[3]!) ?? [])
+      if (request.method === 'GET') {
+        const answer = await fetch(`${rest.uri}${request.url ?? ''}`, {
+          headers: authorization ? { authorization } : {}
+        })
+        return send(answer.status, await answer.json())
       }
       return send(404, { message: 'Not Found' })
     })()

@@ -200,4 +200,31 @@ describe('gate', () => {
     expect(routes).toContain('/repos/acme/models')
     expect(routes).toContain('/repos/acme/models/environments/production')
   })
+
+  it("in both mode, compares the stage's holder: an alias left on a version that moved on does not refuse none", async () => {
+    const both = uniqueName('pm-gate-both')
+    seed(mlflow.uri, [
+      { op: 'run', experiment: 'promote-model-gate' },
+      ...modelOps(both, 2),
+      { op: 'transition', name: both, version: '1', stage: 'Production' },
+      { op: 'alias', name: both, version: '1', alias: 'challenger' }
+    ])
+    const text =
+      'registry: {mode: both}\nstages: [{name: Development}, {name: Staging, alias: challenger}, {name: Production}]'
+    const result = await promote(
+      request(both, { version: '2', stage: 'Staging', expectedPreviousVersion: 'none' }),
+      deps(client, {
+        policy: policy(text, both),
+        run: { ...RUN, runId: String(runId++) },
+        githubApi: github.uri
+      })
+    )
+    expect(result.changed).toBe(true)
+    const end = (dumpModels(mlflow.uri, [both, both]) as Record<string, DumpedModel>)[both]!
+    expect(end.versions.find(v => v.version === '2')).toMatchObject({
+      stage: 'Staging',
+      aliases: ['challenger']
+    })
+    expect(end.aliases).toMatchObject({ challenger: '2' })
+  })
 })
