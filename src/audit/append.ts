@@ -1,3 +1,4 @@
+import { backoffDelay, type Backoff } from '../core/backoff.js'
 import { ActionError } from '../core/errors.js'
 import type { Logger } from '../core/logger.js'
 import type { Clock } from '../core/time.js'
@@ -51,9 +52,15 @@ export class AppendFailedError extends ActionError {
   }
 }
 
-export function backoffDelay(attempt: number, policy: RetryPolicy): number {
-  const ceiling = Math.min(policy.backoffMs * 2 ** (attempt - 1), policy.backoffMs * 16)
-  return Math.floor((policy.random ?? Math.random)() * ceiling)
+export function appendDelay(attempt: number, policy: RetryPolicy): number {
+  // Full jitter: appenders race on one branch head, and a wait near zero is as fair as any.
+  const backoff: Backoff = {
+    firstMs: policy.backoffMs,
+    factor: 2,
+    capMs: policy.backoffMs * 16,
+    jitter: 'full'
+  }
+  return backoffDelay(attempt - 1, backoff, policy.random ?? Math.random)
 }
 
 /**
@@ -106,7 +113,7 @@ async function attempts(
     }
     lastProblem = result.detail
     if (attempt < policy.maxAttempts) {
-      const wait = backoffDelay(attempt, policy)
+      const wait = appendDelay(attempt, policy)
       deps.logger.info(`Attempt ${attempt} lost a race (${result.detail}); retrying in ${wait} ms`)
       await deps.clock.sleep(wait)
     }

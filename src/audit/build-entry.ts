@@ -1,3 +1,4 @@
+import { runFields } from './run-fields.js'
 import { FieldError } from '../core/errors.js'
 import type { RunContext } from '../github/context.js'
 import { serverLabel } from '../mlflow/connection.js'
@@ -197,15 +198,9 @@ export function buildEntry(
     from,
     to,
     previous_version: previousVersion,
-    actor: context.actor ?? '',
-    triggered_by: context.triggeringActor ?? '',
     approvals,
     reason: reason.text,
-    repository: context.repository ?? '',
-    run_id: context.runId ?? '',
-    run_attempt: context.runAttempt ?? '',
-    run_url: context.runUrl ?? '',
-    workflow_ref: context.workflowRef ?? '',
+    ...runFields(context),
     git_commit: gitCommit,
     lineage: 'reason' in lineage ? NO_LINEAGE : lineage.lineage,
     metrics,

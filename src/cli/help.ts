@@ -10,7 +10,7 @@ Commands:
   history <model>       the model's audit events as a table
   verify-audit [file]   check an audit log's hash chain (the audit-log action's verify mode)
   reconcile             compare the registry with the audit log for every model it names
-                        (the audit-log action's reconcile mode)
+                        (the reconcile action)
 
 Options:
   --json                machine-readable output on stdout

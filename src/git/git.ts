@@ -1,4 +1,5 @@
 import { getExecOutput } from '@actions/exec'
+import { ActionError } from '../core/errors.js'
 import type { Logger } from '../core/logger.js'
 
 export interface GitResult {
@@ -15,14 +16,20 @@ export interface GitRunner {
   ): Promise<GitResult>
 }
 
-export class GitCommandError extends Error {
-  constructor(
-    readonly args: string[],
-    readonly result: GitResult
-  ) {
-    super(
-      `git ${args.join(' ')} failed (exit ${result.code}): ${result.stderr.trim().split('\n').slice(-3).join(' ')}`
-    )
+/**
+ * A git command that failed: an expected failure the user can act on (a repository with no
+ * commits, a branch that moved, a refused push), reported as its one-line message and not as a
+ * bug in the suite. The message names the command and git's own last words.
+ */
+export class GitCommandError extends ActionError {
+  readonly args: string[]
+  readonly result: GitResult
+
+  constructor(args: string[], result: GitResult) {
+    const said = result.stderr.trim().split('\n').slice(-3).join(' ')
+    super(`git ${args.join(' ')} failed (exit ${result.code})${said ? `: ${said}` : ''}`)
+    this.args = args
+    this.result = result
   }
 }
 

@@ -1,5 +1,6 @@
 import { Agent, request, type Dispatcher } from 'undici'
 import type { z } from 'zod'
+import { backoffDelay } from '../core/backoff.js'
 import { ActionError } from '../core/errors.js'
 import type { Logger } from '../core/logger.js'
 import { systemClock, type Clock } from '../core/time.js'
@@ -248,8 +249,17 @@ export class MlflowHttp {
         lastProblem = networkProblem(error, consume ? remaining : perRequest)
       }
       if (attempt >= this.retry.maxRetries) break
-      const backoff = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** attempt)
-      const jittered = backoff / 2 + (this.random() * backoff) / 2
+      const jittered = backoffDelay(
+        attempt,
+        {
+          firstMs: this.retry.baseDelayMs,
+          factor: 2,
+          capMs: this.retry.maxDelayMs,
+          jitter: 'half'
+        },
+        this.random
+      )
+      // A server's Retry-After is a floor: never ask again sooner than it said.
       const wait = Math.max(retryAfterMs ?? 0, jittered)
       const elapsed = this.clock.now() - started
       if (elapsed + wait > this.retry.totalBudgetMs) break

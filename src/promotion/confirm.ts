@@ -1,7 +1,7 @@
 import { ActionError } from '../core/errors.js'
 import type { Clock } from '../core/time.js'
 import { MlflowApiError, MlflowUnavailableError } from '../mlflow/index.js'
-import { backoffDelay, POLL_BACKOFF, type Backoff } from './poll.js'
+import { backoffDelay, POLL_BACKOFF, type Backoff } from '../core/backoff.js'
 import { readTargets, type TargetState } from './state.js'
 import { moveLabel, type Move, type Registry } from './types.js'
 

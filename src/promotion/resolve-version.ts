@@ -1,7 +1,7 @@
 import { ActionError, ConfigurationError } from '../core/errors.js'
 import type { ModelVersion } from '../mlflow/index.js'
 import { MLFLOW_STAGES } from '../mlflow/index.js'
-import { waitFor, type WaitOptions } from './poll.js'
+import { waitFor, type WaitOptions } from '../core/backoff.js'
 import type { Registry } from './types.js'
 
 /** MLflow's search grammar takes single-quoted strings; a name holding a quote is double-quoted instead. */

@@ -1,3 +1,4 @@
+import { runFields } from '../audit/run-fields.js'
 import type { EntryFields } from '../audit/format.js'
 import type { RunContext } from '../github/context.js'
 import type { Finding } from './reconcile.js'
@@ -36,15 +37,9 @@ export function driftEntry(
     from: '',
     to: `${finding.kind}:${finding.target}`,
     previous_version: finding.audited_version ?? '',
-    actor: context.actor ?? '',
-    triggered_by: context.triggeringActor ?? '',
     approvals: [],
     reason: describeFinding(finding),
-    repository: context.repository ?? '',
-    run_id: context.runId ?? '',
-    run_attempt: context.runAttempt ?? '',
-    run_url: context.runUrl ?? '',
-    workflow_ref: context.workflowRef ?? '',
+    ...runFields(context),
     git_commit: gitCommit,
     lineage: { lock_sha256: '', model_md5: '', verified: null },
     metrics: null,

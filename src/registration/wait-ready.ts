@@ -1,11 +1,15 @@
+import { backoffDelay, POLL_BACKOFF, type Backoff } from '../core/backoff.js'
 import { ActionError } from '../core/errors.js'
 import type { Clock } from '../core/time.js'
 import type { Logger } from '../core/logger.js'
 import type { ModelVersion } from '../mlflow/index.js'
 import type { RegistrationRegistry } from './types.js'
 
-/** Backoff between reads of a pending version: short first, since OSS registers synchronously. */
-export const READY_POLL = { firstMs: 250, factor: 2, capMs: 5000 }
+/**
+ * Backoff between reads of a pending version: short first, since OSS registers synchronously;
+ * without jitter, so the wait the log announces is the wait taken.
+ */
+export const READY_POLL: Backoff = { ...POLL_BACKOFF, jitter: 'none' }
 
 export class RegistrationFailedError extends ActionError {}
 
@@ -33,8 +37,7 @@ export async function waitUntilReady(
 ): Promise<{ version: ModelVersion; waitedMs: number }> {
   const started = clock.now()
   let current = seen ?? (await registry.getModelVersion(target.name, target.version))
-  let delay = READY_POLL.firstMs
-  for (;;) {
+  for (let attempt = 0; ; attempt++) {
     if (current.status === 'READY') return { version: current, waitedMs: clock.now() - started }
     if (current.status === 'FAILED_REGISTRATION') throw failed(current)
     const elapsed = clock.now() - started
@@ -44,12 +47,11 @@ export async function waitUntilReady(
           `(timeout-seconds: ${Math.round(timeoutMs / 1000)}). It exists; a rerun with the same source finds it and waits again.`
       )
     }
-    const wait = Math.min(delay, timeoutMs - elapsed)
+    const wait = Math.min(backoffDelay(attempt, READY_POLL, Math.random), timeoutMs - elapsed)
     logger.info(
       `Version ${current.version} of '${current.name}' is ${current.status}; reading again in ${wait} ms.`
     )
     await clock.sleep(wait)
-    delay = Math.min(READY_POLL.capMs, delay * READY_POLL.factor)
     current = await registry.getModelVersion(current.name, current.version)
   }
 }

@@ -138,9 +138,15 @@ describe.each(NODE_VERSIONS)('audit-log bundle on %s', (node: NodeVersion) => {
     }
   })
 
-  // Reconcile itself is tested in test/dist/audit-log-reconcile.test.ts (issue 8).
-  it('mode reconcile without a tracking server names the input to set', async () => {
+  // Reconcile is its own action now (test/dist/reconcile.test.ts); audit-log refuses the mode.
+  it('refuses mode reconcile, naming the modes it has', async () => {
     const result = await runDist('audit-log', { mode: 'reconcile' }, { node })
+    expect(result.code).toBe(1)
+    expect(result.commands.find(c => c.command === 'error')?.message).toBe("Input 'mode' is 'reconcile'; use one of: append, verify, render.")
+  })
+
+  it('reconcile without a tracking server names the input to set', async () => {
+    const result = await runDist('reconcile', {}, { node })
     expect(result.code).toBe(1)
     expect(result.commands.find(c => c.command === 'error')?.message).toContain("Input 'tracking-uri' is not set and MLFLOW_TRACKING_URI is empty")
   })

@@ -37,7 +37,7 @@ function json(report: ReconcileReport, registry: string, file: string): unknown 
   }
 }
 
-/** `reconcile [--model m]...`: the audit-log action's reconcile mode, from a terminal. */
+/** `reconcile [--model m]...`: the reconcile action, from a terminal. */
 export async function reconcileCommand(ctx: CommandContext): Promise<ExitCode> {
   positionals(ctx.args, [], 0)
   const file = auditPath(ctx)

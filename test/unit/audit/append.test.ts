@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import {
   appendEntry,
   AppendFailedError,
-  backoffDelay,
+  appendDelay,
   type AuditStore,
   type Tip,
   type WriteResult
@@ -108,6 +108,6 @@ describe('appendEntry', () => {
 
   it('bounds the jittered backoff at 16 times the base', () => {
     const policy = { maxAttempts: 10, backoffMs: 100, random: () => 0.999 }
-    expect([1, 2, 5, 6, 9].map(a => backoffDelay(a, policy))).toEqual([99, 199, 1598, 1598, 1598])
+    expect([1, 2, 5, 6, 9].map(a => appendDelay(a, policy))).toEqual([99, 199, 1598, 1598, 1598])
   })
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { backoffDelay, POLL_BACKOFF } from '../../../src/promotion/poll.js'
+import { backoffDelay, POLL_BACKOFF } from '../../../src/core/backoff.js'
 import { promote } from '../../../src/promotion/index.js'
 import { MlflowUnavailableError } from '../../../src/mlflow/errors.js'
 import { failure, request, setup } from './helpers.js'

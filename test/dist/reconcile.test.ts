@@ -9,7 +9,7 @@ import { seed, uniqueName } from '../harness/python.js'
 import { harness } from '../harness/state.js'
 
 /** The bundle under test. */
-const ACTION = 'audit-log'
+const ACTION = 'reconcile'
 
 const RUN_ENV = {
   GITHUB_REPOSITORY: 'acme/models',
@@ -42,8 +42,8 @@ function checkout(prefix: string): { remote: string; ws: string } {
   return { remote, ws }
 }
 
-/** audit-log's reconcile mode, bundled, on Node 20 and Node 24 against the real server. */
-describe('dist/audit-log mode: reconcile', () => {
+/** The reconcile action, bundled, on Node 20 and Node 24 against the real server. */
+describe('dist/reconcile', () => {
   const { mlflow } = harness()
   const models = Object.fromEntries(NODE_VERSIONS.map(n => [n, uniqueName(`al-rc-${n}`)]))
   const checkouts: Record<string, { remote: string; ws: string }> = {}
@@ -61,7 +61,7 @@ describe('dist/audit-log mode: reconcile', () => {
     for (const node of NODE_VERSIONS) {
       checkouts[node] = checkout(`dist-${node}`)
       const appended = await runDist(
-        ACTION,
+        'audit-log',
         { event: 'promote', 'model-name': models[node], version: '1', from: 'None', to: 'Production', 'tracking-uri': mlflow.uri },
         { node, workspace: checkouts[node].ws, env: RUN_ENV }
       )
@@ -74,7 +74,7 @@ describe('dist/audit-log mode: reconcile', () => {
   it.each(NODE_VERSIONS)('%s: reports drift in outputs and summary; record-drift appends a drift-detected event and fails', async node => {
     const { remote, ws } = checkouts[node]!
     const model = models[node]!
-    const report = await runDist(ACTION, { mode: 'reconcile', 'fail-on-drift': 'false', 'tracking-uri': mlflow.uri }, { node, workspace: ws, env: RUN_ENV })
+    const report = await runDist(ACTION, { 'fail-on-drift': 'false', 'tracking-uri': mlflow.uri }, { node, workspace: ws, env: RUN_ENV })
     expect(report.stderr).toBe('')
     expect(report.code).toBe(0)
     expect(report.outputs['in-sync']).toBe('false')
@@ -84,7 +84,7 @@ describe('dist/audit-log mode: reconcile', () => {
     expect(report.summary).toContain('**Drift: 1 target(s) changed outside the audit trail.**')
     expect(report.summary).toMatch(new RegExp(`\\| \\*\\*DRIFT\\*\\* \\| ${model} \\| stage Production \\| 2 \\| 1 \\|`))
 
-    const recorded = await runDist(ACTION, { mode: 'reconcile', 'record-drift': 'true', 'tracking-uri': mlflow.uri }, { node, workspace: ws, env: RUN_ENV })
+    const recorded = await runDist(ACTION, { 'record-drift': 'true', 'tracking-uri': mlflow.uri }, { node, workspace: ws, env: RUN_ENV })
     expect(recorded.code).toBe(1)
     const errors = recorded.commands.filter(c => c.command === 'error').map(c => c.message)
     expect(errors).toEqual([expect.stringMatching(new RegExp(`^1 registry target\\(s\\) changed outside the audit trail: ${model} stage Production \\(registry 2, audited 1\\)`))])
@@ -97,7 +97,7 @@ describe('dist/audit-log mode: reconcile', () => {
 
     // The record does not whitewash the change: the next check still finds it.
     git(ws, ['pull', '--quiet', '--ff-only', 'origin', 'main'])
-    const again = await runDist(ACTION, { mode: 'reconcile', 'fail-on-drift': 'false', 'tracking-uri': mlflow.uri }, { node, workspace: ws, env: RUN_ENV })
+    const again = await runDist(ACTION, { 'fail-on-drift': 'false', 'tracking-uri': mlflow.uri }, { node, workspace: ws, env: RUN_ENV })
     expect(again.outputs['in-sync']).toBe('false')
   })
 })

@@ -1,17 +1,31 @@
-import type { Clock } from '../core/time.js'
+import type { Clock } from './time.js'
 
-/** Exponential backoff with jitter; the defaults the issue fixes: 250 ms, factor 2, cap 5 s. */
+/**
+ * The suite's one backoff: exponential from `firstMs` by `factor`, capped at `capMs`, with
+ * jitter so parallel runners spread out. Every retry and poll loop (MLflow HTTP retries, the
+ * audit append's race retries, the promotion's confirm and version polls, registration's wait
+ * for READY) takes its delays from here; only the numbers differ, and each caller says why.
+ */
 export interface Backoff {
   firstMs: number
   factor: number
   capMs: number
+  /**
+   * half: the wait is in [d/2, d), so it never collapses to nothing (polls, HTTP retries);
+   * full: in [0, d), best for writers racing on one branch (AWS's "full jitter");
+   * none: exactly d (a deterministic wait, logged as such).
+   */
+  jitter: 'half' | 'full' | 'none'
 }
 
-export const POLL_BACKOFF: Backoff = { firstMs: 250, factor: 2, capMs: 5000 }
+/** Polls: 250 ms, doubling, capped at 5 s. */
+export const POLL_BACKOFF: Backoff = { firstMs: 250, factor: 2, capMs: 5000, jitter: 'half' }
 
-/** The wait after the n-th failed look (n from 0): half fixed, half random, so parallel runners spread out. */
+/** The wait after the n-th failed try (n from 0). */
 export function backoffDelay(attempt: number, backoff: Backoff, random: () => number): number {
   const full = Math.min(backoff.capMs, backoff.firstMs * backoff.factor ** attempt)
+  if (backoff.jitter === 'none') return full
+  if (backoff.jitter === 'full') return Math.floor(random() * full)
   return full / 2 + (random() * full) / 2
 }
 
