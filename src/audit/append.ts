@@ -76,52 +76,44 @@ export async function appendEntry(
   deps: { logger: Logger; clock: Clock }
 ): Promise<AppendResult> {
   try {
-    return await attempts(store, fields, file, policy, deps)
+    const message = commitMessage(fields)
+    let line: string | undefined
+    let lastProblem = ''
+    for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
+      const tip = await store.readTip()
+      const chain = await verifyBytes(tip.content)
+      if (!chain.valid && chain.firstBad) {
+        throw new AppendFailedError(
+          `Refusing to append: ${file} at ${tip.head?.slice(0, 12) ?? 'the branch tip'} has a broken chain at line ` +
+            `${chain.firstBad.line}, which ${chain.firstBad.reason}. Restore the file from git history (git log -p -- ${file}) ` +
+            "and run again; run mode 'verify' to check it",
+          line,
+          attempt
+        )
+      }
+      const seq = chain.entries + 1
+      line = formatLine(fields, seq, chain.headSha256)
+      const content = Buffer.concat([tip.content, Buffer.from(`${line}\n`, 'utf8')])
+      const result = await store.write(tip, content, message)
+      if (result.kind === 'committed') {
+        return { line, sha256: sha256Hex(line), seq, commitSha: result.sha, attempts: attempt }
+      }
+      lastProblem = result.detail
+      if (attempt < policy.maxAttempts) {
+        const wait = appendDelay(attempt, policy)
+        deps.logger.info(
+          `Attempt ${attempt} lost a race (${result.detail}); retrying in ${wait} ms`
+        )
+        await deps.clock.sleep(wait)
+      }
+    }
+    throw new AppendFailedError(
+      `Could not record the audit entry in ${store.description} after ${policy.maxAttempts} attempt(s): ${lastProblem}. ` +
+        "Nothing was force-pushed; raise 'max-attempts' or serialise the audit jobs with a concurrency group",
+      line,
+      policy.maxAttempts
+    )
   } finally {
     await store.close?.()
   }
-}
-
-async function attempts(
-  store: AuditStore,
-  fields: EntryFields,
-  file: string,
-  policy: RetryPolicy,
-  deps: { logger: Logger; clock: Clock }
-): Promise<AppendResult> {
-  const message = commitMessage(fields)
-  let line: string | undefined
-  let lastProblem = ''
-  for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
-    const tip = await store.readTip()
-    const chain = await verifyBytes(tip.content)
-    if (!chain.valid && chain.firstBad) {
-      throw new AppendFailedError(
-        `Refusing to append: ${file} at ${tip.head?.slice(0, 12) ?? 'the branch tip'} has a broken chain at line ` +
-          `${chain.firstBad.line}, which ${chain.firstBad.reason}. Restore the file from git history (git log -p -- ${file}) ` +
-          "and run again; run mode 'verify' to check it",
-        line,
-        attempt
-      )
-    }
-    const seq = chain.entries + 1
-    line = formatLine(fields, seq, chain.headSha256)
-    const content = Buffer.concat([tip.content, Buffer.from(`${line}\n`, 'utf8')])
-    const result = await store.write(tip, content, message)
-    if (result.kind === 'committed') {
-      return { line, sha256: sha256Hex(line), seq, commitSha: result.sha, attempts: attempt }
-    }
-    lastProblem = result.detail
-    if (attempt < policy.maxAttempts) {
-      const wait = appendDelay(attempt, policy)
-      deps.logger.info(`Attempt ${attempt} lost a race (${result.detail}); retrying in ${wait} ms`)
-      await deps.clock.sleep(wait)
-    }
-  }
-  throw new AppendFailedError(
-    `Could not record the audit entry in ${store.description} after ${policy.maxAttempts} attempt(s): ${lastProblem}. ` +
-      "Nothing was force-pushed; raise 'max-attempts' or serialise the audit jobs with a concurrency group",
-    line,
-    policy.maxAttempts
-  )
 }

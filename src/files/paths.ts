@@ -143,15 +143,13 @@ export function manifestRelpathEscapes(relpath: string): boolean {
   )
 }
 
+const REFUSALS: Record<Refusal, string> = {
+  absolute: 'is an absolute path',
+  'parent-reference': "contains '..' leading outside the project",
+  'symlink-escape': 'resolves through a symlink to outside the project',
+  invalid: 'is not a valid path (it contains a NUL character)'
+}
+
 export function describeRefusal(why: Refusal): string {
-  switch (why) {
-    case 'absolute':
-      return 'is an absolute path'
-    case 'parent-reference':
-      return "contains '..' leading outside the project"
-    case 'symlink-escape':
-      return 'resolves through a symlink to outside the project'
-    case 'invalid':
-      return 'is not a valid path (it contains a NUL character)'
-  }
+  return REFUSALS[why]
 }

@@ -31,19 +31,15 @@ export function fileKind(abs: string): FileKind {
 }
 
 /** Why a kind of file is never read: said in messages, so the user knows what to remove. */
+const KINDS: Partial<Record<FileKind, string>> = {
+  fifo: 'a FIFO (named pipe)',
+  socket: 'a socket',
+  device: 'a device',
+  directory: 'a directory'
+}
+
 export function describeKind(kind: FileKind): string {
-  switch (kind) {
-    case 'fifo':
-      return 'a FIFO (named pipe)'
-    case 'socket':
-      return 'a socket'
-    case 'device':
-      return 'a device'
-    case 'directory':
-      return 'a directory'
-    default:
-      return 'not a regular file'
-  }
+  return KINDS[kind] ?? 'not a regular file'
 }
 
 export interface ReadOptions {

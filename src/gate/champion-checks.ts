@@ -43,7 +43,7 @@ export function checkMinImprovement(
   tolerance: Tolerance,
   greaterIsBetter: boolean
 ): ChampionCheck {
-  const better = (a: number, b: number): boolean => (greaterIsBetter ? a >= b : a <= b)
+  const better = (a: number, b: number): boolean => isBetter(a, b, greaterIsBetter)
   const shift = (base: number, by: number): number => (greaterIsBetter ? base + by : base - by)
   if (tolerance.kind === 'absolute') {
     const bound = shift(champion, tolerance.amount)
@@ -68,14 +68,21 @@ export function checkMaxRegression(
   tolerance: Tolerance,
   greaterIsBetter: boolean
 ): ChampionCheck {
-  const better = (a: number, b: number): boolean => (greaterIsBetter ? a >= b : a <= b)
-  if (tolerance.kind === 'absolute') {
-    const bound = greaterIsBetter ? champion - tolerance.amount : champion + tolerance.amount
-    return { passed: better(candidate, bound), bound }
-  }
-  if (champion === 0) return { passed: better(candidate, champion), bound: champion }
-  const relativeChange = relative(candidate, champion, greaterIsBetter)
-  return { passed: !(relativeChange < -tolerance.amount), relativeChange }
+  // A regression of at most x is an improvement of at least -x, with one exception: at a zero
+  // champion min-improvement asks for strictly better, but a regression of x·|0| allows equal.
+  if (tolerance.kind === 'relative' && champion === 0)
+    return { passed: isBetter(candidate, champion, greaterIsBetter), bound: champion }
+  return checkMinImprovement(
+    candidate,
+    champion,
+    { ...tolerance, amount: -tolerance.amount },
+    greaterIsBetter
+  )
+}
+
+/** a is at least as good as b. */
+function isBetter(a: number, b: number, greaterIsBetter: boolean): boolean {
+  return greaterIsBetter ? a >= b : a <= b
 }
 
 /** Dividing by the magnitude keeps the sign meaningful for a negative champion (as MLflow does). */

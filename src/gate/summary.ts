@@ -56,13 +56,15 @@ function jsonValue(value: number | string | boolean | null): number | string | b
   return typeof value === 'number' && !Number.isFinite(value) ? String(value) : value
 }
 
+/** What every row in the JSON reports starts with: which check, on which metric, what was seen. */
+function rowHead(r: GateResult['rows'][number]): Record<string, unknown> {
+  return { metric: r.metric, check: r.check, rule: r.rule, observed: jsonValue(r.observed) }
+}
+
 export function reportJson(result: GateResult): string {
   return JSON.stringify(
     result.rows.map(r => ({
-      metric: r.metric,
-      check: r.check,
-      rule: r.rule,
-      observed: jsonValue(r.observed),
+      ...rowHead(r),
       champion: jsonValue(r.champion),
       delta: jsonValue(r.delta),
       verdict: r.verdict,
@@ -77,10 +79,7 @@ export function reportJson(result: GateResult): string {
 export function failuresJson(result: GateResult): string {
   return JSON.stringify(
     result.failures.map(r => ({
-      metric: r.metric,
-      check: r.check,
-      rule: r.rule,
-      observed: jsonValue(r.observed),
+      ...rowHead(r),
       reason: r.reason ?? ''
     }))
   )

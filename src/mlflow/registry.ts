@@ -56,7 +56,8 @@ function sameVersion(asked: string, got: string | undefined): boolean {
 
 /**
  * Typed registry and tracking operations over MlflowHttp. Paths and fields follow
- * shared/reference/mlflow-rest.md; versions are always sent as strings.
+ * MLflow's REST API reference (mlflow.org/docs/latest/api_reference/rest-api.html); versions
+ * are always sent as strings.
  */
 export class MlflowClient {
   constructor(readonly http: MlflowHttp) {}

@@ -64,16 +64,21 @@ export const metricSchema = z.object({
 })
 export type Metric = z.infer<typeof metricSchema>
 
+/** What runs and logged models both carry: where they live and how they ended. */
+const trackedRecord = {
+  experiment_id: z.string().optional(),
+  artifact_uri: z.string().optional(),
+  status: z.string().optional()
+}
+
 export const runSchema = z.object({
   info: z.object({
     run_id: z.string(),
-    experiment_id: z.string().optional(),
+    ...trackedRecord,
     run_name: z.string().optional(),
     user_id: z.string().optional(),
-    status: z.string().optional(),
     start_time: int64.optional(),
     end_time: int64.optional(),
-    artifact_uri: z.string().optional(),
     lifecycle_stage: z.string().optional()
   }),
   data: z
@@ -90,11 +95,9 @@ export type Run = z.infer<typeof runSchema>
 export const loggedModelSchema = z.object({
   info: z.object({
     model_id: z.string(),
-    experiment_id: z.string().optional(),
+    ...trackedRecord,
     name: z.string().optional(),
     source_run_id: z.string().optional(),
-    artifact_uri: z.string().optional(),
-    status: z.string().optional(),
     tags: z.array(tag).optional().default([])
   }),
   data: z

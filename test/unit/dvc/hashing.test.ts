@@ -27,7 +27,7 @@ function hashBytes(bytes: Buffer, mode: HashMode): { md5: string; md5Dvc2?: stri
 
 const MiB = 1024 * 1024
 
-describe('file hashes (vectors from shared/reference/dvc-lineage.md)', () => {
+describe("file hashes (vectors computed with DVC's own hashing)", () => {
   it.each([
     [
       'empty',
