@@ -20,10 +20,17 @@ function time(args: string[], env: NodeJS.ProcessEnv, runs = 15): number {
 
 const floor = time(['-e', '0'], {})
 console.log(`node -e 0: ${floor.toFixed(1)} ms (median of 15)`)
-for (const action of ['validate-metrics', 'lineage-check', 'promote-model', 'audit-log']) {
+for (const action of [
+  'validate-metrics',
+  'lineage-check',
+  'promote-model',
+  'audit-log',
+  'notify'
+]) {
   const ms = time([path.join(ROOT, 'dist', action, 'index.js')], {
     INPUT_MODE: 'bogus',
-    'INPUT_MISSING-DATA': 'bogus'
+    'INPUT_MISSING-DATA': 'bogus',
+    INPUT_EVENT: 'bogus'
   })
   console.log(
     `${action.padEnd(17)} ${ms.toFixed(1).padStart(7)} ms  ratio to node -e 0: ${(ms / floor).toFixed(2)}`

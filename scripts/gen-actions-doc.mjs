@@ -6,7 +6,14 @@ import path from 'node:path'
 import yaml from 'js-yaml'
 
 const root = path.resolve(import.meta.dirname, '..')
-const ACTIONS = ['validate-metrics', 'lineage-check', 'promote-model', 'audit-log', 'resolve-stage']
+const ACTIONS = [
+  'validate-metrics',
+  'lineage-check',
+  'promote-model',
+  'audit-log',
+  'resolve-stage',
+  'notify'
+]
 const WORKFLOW = '.github/workflows/model-approval.yml'
 const TARGET = path.join(root, 'docs', 'actions.md')
 

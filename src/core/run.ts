@@ -45,7 +45,16 @@ export const actionsLogger: Logger = escapingLogger({
  * Names of inputs that hold secrets in any action; they are masked before anything else runs,
  * even before validation, so a bad value can never be echoed back in an error.
  */
-const SECRET_INPUTS = ['tracking-token', 'tracking-password', 'github-token', 'token']
+const SECRET_INPUTS = [
+  'tracking-token',
+  'tracking-password',
+  'github-token',
+  'token',
+  // notify: a webhook URL is its own credential (whoever has it can post to the channel).
+  'slack-webhook-url',
+  'teams-webhook-url',
+  'webhook-url'
+]
 
 /**
  * The one place that calls setFailed. A user's mistake (ActionError, ConfigurationError) is

@@ -10,7 +10,8 @@ const ACTIONS = [
   'lineage-check',
   'promote-model',
   'audit-log',
-  'resolve-stage'
+  'resolve-stage',
+  'notify'
 ] as const
 
 interface ActionYaml {

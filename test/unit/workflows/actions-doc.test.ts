@@ -6,7 +6,14 @@ import path from 'node:path'
 import yaml from 'js-yaml'
 import { ROOT } from '../../harness/paths.js'
 
-const ACTIONS = ['validate-metrics', 'lineage-check', 'promote-model', 'audit-log', 'resolve-stage']
+const ACTIONS = [
+  'validate-metrics',
+  'lineage-check',
+  'promote-model',
+  'audit-log',
+  'resolve-stage',
+  'notify'
+]
 const script = path.join(ROOT, 'scripts', 'gen-actions-doc.mjs')
 
 describe('docs/actions.md', () => {

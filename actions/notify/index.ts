@@ -1,0 +1,6 @@
+// Entry point only: no logic here (see main.ts).
+import { runAction } from '../../src/core/run.js'
+import { inputs } from './inputs.js'
+import { main } from './main.js'
+
+await runAction('notify', inputs, main)
