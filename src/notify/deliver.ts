@@ -172,17 +172,26 @@ export async function deliver(
   for (const { target, url } of destinations) {
     const redact = redactor(url)
     const seen: { status?: number } = {}
-    const outcome = await deps.retry(`Posting to ${TARGET_NAME[target]}`, timeoutMs => {
-      if (target === 'slack') return slackAttempt(url, message, deps, timeoutMs, seen)
-      const body = target === 'teams' ? teamsPayload(message) : genericPayload(message)
-      return jsonAttempt(url, body, deps, timeoutMs, seen)
+    // Redacted before the Retrier sees it: its retry lines are logged as they are.
+    const outcome = await deps.retry(`Posting to ${TARGET_NAME[target]}`, async timeoutMs => {
+      const result =
+        target === 'slack'
+          ? await slackAttempt(url, message, deps, timeoutMs, seen)
+          : await jsonAttempt(
+              url,
+              target === 'teams' ? teamsPayload(message) : genericPayload(message),
+              deps,
+              timeoutMs,
+              seen
+            )
+      return result.ok ? result : { ...result, problem: redact(result.problem) }
     })
     results.push({
       target,
       ok: outcome.ok,
       attempts: outcome.attempts,
       ...(seen.status === undefined ? {} : { status: seen.status }),
-      ...(outcome.ok ? {} : { problem: redact(outcome.problem) })
+      ...(outcome.ok ? {} : { problem: outcome.problem })
     })
   }
   return results

@@ -77,6 +77,15 @@ describe('delivery through the suite retry policy', () => {
     expect(sleeps).toEqual([3000, 100])
   })
 
+  it('keeps the URL out of the retry log lines too', async () => {
+    const { deps, logger } = setup([{ status: 500, body: `upstream ${SLACK} failed` }])
+    const [result] = await deliver(message, [{ target: 'slack', url: SLACK }], deps)
+    expect(result).toMatchObject({ ok: true, attempts: 2 })
+    expect(logger.messages()).toEqual([
+      'Posting to Slack: attempt 1 failed (HTTP 500 (upstream *** failed)); retrying in 0.1 s'
+    ])
+  })
+
   it('does not retry a 4xx that is not 408 or 429, and keeps the URL out of the problem', async () => {
     const { deps, calls } = setup([{ status: 404, body: `no_service for ${SLACK}` }])
     const [result] = await deliver(message, [{ target: 'slack', url: SLACK }], deps)
