@@ -2,6 +2,7 @@
 import { spawnSync } from 'node:child_process'
 import path from 'node:path'
 import { ROOT } from '../test/harness/paths.js'
+import { actionNames } from '../scripts/lib/actions.mjs'
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b)
@@ -20,13 +21,7 @@ function time(args: string[], env: NodeJS.ProcessEnv, runs = 15): number {
 
 const floor = time(['-e', '0'], {})
 console.log(`node -e 0: ${floor.toFixed(1)} ms (median of 15)`)
-for (const action of [
-  'validate-metrics',
-  'lineage-check',
-  'promote-model',
-  'audit-log',
-  'notify'
-]) {
+for (const action of actionNames()) {
   const ms = time([path.join(ROOT, 'dist', action, 'index.js')], {
     INPUT_MODE: 'bogus',
     'INPUT_MISSING-DATA': 'bogus',

@@ -38,7 +38,10 @@ const text = lines.join('\n')
 const asJson = JSON.stringify(
   lines.map((_, i) => ({ metric: `metric_${i}.score`, op: ops[i % 6], value: i / 7 }))
 )
-const source = { name: "Input 'thresholds'", origin: (line: number) => `thresholds line ${line}` }
+const source = {
+  subject: { field: 'thresholds' },
+  origin: (line: number) => `thresholds line ${line}`
+}
 report(
   'parse 10,000 rules',
   time(() => parseRules(text, source)),

@@ -13,7 +13,6 @@ import {
   chmodSync,
   existsSync,
   mkdirSync,
-  readdirSync,
   readFileSync,
   renameSync,
   rmSync,
@@ -21,6 +20,7 @@ import {
   writeFileSync
 } from 'node:fs'
 import path from 'node:path'
+import { actionNames } from './lib/actions.mjs'
 
 const root = path.resolve(import.meta.dirname, '..')
 const only = process.argv.slice(2)
@@ -28,9 +28,12 @@ const ncc = path.join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cl
 
 const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc')
 
-const entries = readdirSync(path.join(root, 'actions'))
-  .filter(name => existsSync(path.join(root, 'actions', name, 'index.ts')))
-  .map(name => ({ name, entry: path.join('actions', name, 'index'), bin: false }))
+// One bundle per action (scripts/lib/actions.mjs: the folders with an action.yml).
+const entries = actionNames(root).map(name => ({
+  name,
+  entry: path.join('actions', name, 'index'),
+  bin: false
+}))
 if (existsSync(path.join(root, 'cli', 'index.ts'))) {
   // The command declared as package.json "bin": same bundling, plus a shebang.
   entries.push({ name: 'cli', entry: path.join('cli', 'index'), bin: true })

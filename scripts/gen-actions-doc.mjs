@@ -4,16 +4,10 @@
 import { readFileSync, writeFileSync, existsSync } from 'node:fs'
 import path from 'node:path'
 import yaml from 'js-yaml'
+import { actionNames } from './lib/actions.mjs'
 
 const root = path.resolve(import.meta.dirname, '..')
-const ACTIONS = [
-  'validate-metrics',
-  'lineage-check',
-  'promote-model',
-  'audit-log',
-  'resolve-stage',
-  'notify'
-]
+const ACTIONS = actionNames(root)
 const WORKFLOW = '.github/workflows/model-approval.yml'
 const TARGET = path.join(root, 'docs', 'actions.md')
 

@@ -1,19 +1,20 @@
 import { z } from 'zod'
-import { connectionInputs, policyInputs } from '../../src/core/common-inputs.js'
+import { auditCommitInputs } from '../../src/core/common-inputs.js'
+import { FieldError } from '../../src/core/errors.js'
 import {
-  boolean,
   choice,
   defineInputs,
   integer,
   optionalString,
-  stringWithDefault
+  stringWithDefault,
+  type InputsOf,
+  type InputValues
 } from '../../src/core/inputs.js'
 
 const SHA256 = z.string().regex(/^[0-9a-f]{64}$/, 'is not a lowercase hex SHA-256')
 
-/** Keys are exactly audit-log/action.yml's inputs (checked by test/unit/action-inputs.test.ts). */
-export const inputs = defineInputs({
-  mode: choice(['append', 'verify', 'render', 'reconcile'], 'append'),
+const specs = {
+  mode: choice(['append', 'verify', 'render'], 'append'),
   file: stringWithDefault('AUDIT.log'),
   event: optionalString(),
   outcome: optionalString(),
@@ -28,18 +29,29 @@ export const inputs = defineInputs({
   gates: optionalString(),
   lineage: optionalString(),
   'sign-off': optionalString(),
-  ...connectionInputs,
-  ...policyInputs,
-  'fail-on-drift': boolean(true),
-  'record-drift': boolean(false),
-  token: optionalString(),
-  push: boolean(true),
-  branch: optionalString(),
-  'commit-method': choice(['git', 'api'], 'git'),
-  'max-attempts': integer(10, { min: 1, max: 100 }),
-  'backoff-ms': integer(1000, { min: 0, max: 60_000 }),
-  'author-name': stringWithDefault('github-actions[bot]'),
-  'author-email': stringWithDefault('41898282+github-actions[bot]@users.noreply.github.com'),
+  'tracking-uri': optionalString(),
+  ...auditCommitInputs,
   'render-limit': integer(20, { min: 1, max: 1000 }),
   'expected-sha256': optionalString(SHA256)
-})
+}
+
+/** The rules between inputs, once: an append names its event and model. */
+function refine(values: InputValues<typeof specs>): InputValues<typeof specs> {
+  if (values.mode === 'append') {
+    if (!values.event)
+      throw new FieldError(
+        'event',
+        'is required in append mode; set it to promote, rollback, gate-failed, ...'
+      )
+    if (!values['model-name'])
+      throw new FieldError(
+        'model-name',
+        "is required in append mode; set it to the registered model's name"
+      )
+  }
+  return values
+}
+
+/** Keys are exactly audit-log/action.yml's inputs (checked by test/unit/action-inputs.test.ts). */
+export const inputs = defineInputs(specs, refine)
+export type Inputs = InputsOf<typeof inputs>

@@ -1,41 +1,33 @@
 import path from 'node:path'
-import { appendEntry, AppendFailedError, type AuditStore } from '../../src/audit/append.js'
+import { AppendFailedError } from '../../src/audit/append.js'
 import { buildEntry } from '../../src/audit/build-entry.js'
 import type { AuditApproval } from '../../src/audit/entry.js'
-import { currentBranch, GitAuditStore, repositoryPath } from '../../src/audit/git-store.js'
-import { GraphqlAuditStore } from '../../src/audit/graphql-store.js'
+import { repositoryPath } from '../../src/audit/git-store.js'
 import { inspectFile } from '../../src/audit/inspect.js'
 import { labelRoles } from '../../src/audit/sign-off.js'
-import { chainStatus, renderAppended, renderEntries } from '../../src/audit/render.js'
-import { ActionError, ConfigurationError, errorMessage } from '../../src/core/errors.js'
+import { appendedSummary, chainSummary, entriesSummary } from '../../src/audit/summary.js'
+import { ActionError, FieldError, errorMessage } from '../../src/core/errors.js'
 import type { ActionContext } from '../../src/core/run.js'
 import { escapeText } from '../../src/core/summary.js'
 import { systemClock } from '../../src/core/time.js'
 import { workspaceDir } from '../../src/core/workspace.js'
-import { createGitRunner, type GitRunner } from '../../src/git/git.js'
+import { createGitRunner } from '../../src/git/git.js'
 import { createApprovalsClient } from '../../src/github/approvals.js'
 import { runContext, type RunContext } from '../../src/github/context.js'
-import { createGraphqlClient } from '../../src/github/graphql.js'
 import { uriSecrets } from '../../src/mlflow/connection.js'
-import type { inputs } from './inputs.js'
-import { reconcileMode } from './reconcile.js'
+import { appendFromInputs, headCommit } from '../common/audit.js'
+import type { Inputs } from './inputs.js'
+import { appendOutputs, chainOutputs, type outputs } from './outputs.js'
 
-type Context = ActionContext<typeof inputs.specs>
+type Context = ActionContext<Inputs, (typeof outputs.names)[number]>
 
 export async function main(ctx: Context): Promise<void> {
   const { inputs: input } = ctx
-  if (input.token) ctx.setSecret(input.token)
   for (const secret of uriSecrets(input['tracking-uri'] || ctx.env.MLFLOW_TRACKING_URI))
     ctx.setSecret(secret)
   // Append checks the path after the event is printed, so a bad one does not lose the event.
   if (input.mode === 'append') return append(ctx, input.file)
-  const file = repositoryPath(input.file)
-  if (input.mode === 'reconcile') {
-    return reconcileMode(ctx, file, (git, context, repoDir) =>
-      buildStore(ctx, git, context, file, repoDir)
-    )
-  }
-  return inspect(ctx, file)
+  return inspect(ctx, repositoryPath(input.file))
 }
 
 async function inspect(ctx: Context, file: string): Promise<void> {
@@ -48,16 +40,13 @@ async function inspect(ctx: Context, file: string): Promise<void> {
     label: `Input 'file' names '${file}', which`
   })
   if (!exists)
-    throw new ConfigurationError(
-      `Input 'file' names '${file}', which does not exist in the workspace; check out the branch that holds it`
+    throw new FieldError(
+      'file',
+      `names '${file}', which does not exist in the workspace; check out the branch that holds it`
     )
-  ctx.setOutput('entries', chain.entries)
-  ctx.setOutput('head-sha256', chain.headSha256)
-  ctx.setOutput('valid', chain.valid)
-  ctx.setOutput('first-bad-line', chain.firstBad?.line ?? '')
-  ctx.setOutput('first-bad-reason', chain.firstBad?.reason ?? '')
+  ctx.setOutputs(chainOutputs(chain))
   ctx.summary.add(
-    input.mode === 'render' ? renderEntries(file, newest, chain) : chainStatus(file, chain)
+    input.mode === 'render' ? entriesSummary(file, newest, chain) : chainSummary(file, chain)
   )
   if (chain.valid) {
     ctx.logger.info(`${file}: ${chain.entries} entries, chain valid, head ${chain.headSha256}`)
@@ -103,69 +92,11 @@ async function readApprovals(
   }
 }
 
-async function gitCommit(git: GitRunner, context: RunContext): Promise<string> {
-  if (context.sha) return context.sha
-  const head = await git.run(['rev-parse', 'HEAD'], { allowFailure: true })
-  return head.code === 0 ? head.stdout.trim() : ''
-}
-
-async function buildStore(
-  ctx: Context,
-  git: GitRunner,
-  context: RunContext,
-  file: string,
-  repoDir: string
-): Promise<AuditStore> {
-  const { inputs: input } = ctx
-  const branch = input.branch || (await currentBranch(git, repoDir, ctx.env))
-  if (input['commit-method'] === 'git') {
-    return new GitAuditStore(
-      git,
-      {
-        repoDir,
-        file,
-        branch,
-        push: input.push,
-        author: { name: input['author-name'], email: input['author-email'] }
-      },
-      ctx.logger
-    )
-  }
-  if (!input.token)
-    throw new ConfigurationError(
-      "Input 'token' is required with commit-method: api; pass a token with contents: write"
-    )
-  if (!input.push)
-    throw new ConfigurationError(
-      "Input 'push' is false, but commit-method: api always commits on GitHub; use commit-method: git"
-    )
-  if (!context.owner || !context.repo)
-    throw new ConfigurationError(
-      'commit-method: api needs GITHUB_REPOSITORY (owner/repo); run it inside GitHub Actions'
-    )
-  if (input['author-name'] !== 'github-actions[bot]') {
-    ctx.logger.warning(
-      'author-name and author-email are ignored with commit-method: api; GitHub sets the author of signed commits'
-    )
-  }
-  return new GraphqlAuditStore(createGraphqlClient(input.token, context.apiUrl), {
-    owner: context.owner,
-    repo: context.repo,
-    branch,
-    file
-  })
-}
-
 async function append(ctx: Context, fileInput: string): Promise<void> {
   const { inputs: input } = ctx
-  if (!input.event)
-    throw new ConfigurationError(
-      "Input 'event' is required in append mode; set it to promote, rollback, gate-failed, ..."
-    )
-  if (!input['model-name'])
-    throw new ConfigurationError(
-      "Input 'model-name' is required in append mode; set it to the registered model's name"
-    )
+  // The refine step of the inputs guarantees both in append mode.
+  const event = input.event!
+  const model = input['model-name']!
   const repoDir = workspaceDir(ctx.env)
   const git = createGitRunner(ctx.logger, repoDir)
   const context = runContext(ctx.env)
@@ -178,9 +109,9 @@ async function append(ctx: Context, fileInput: string): Promise<void> {
   const approvals = labelled.approvals
   const built = buildEntry(
     {
-      event: input.event,
+      event,
       outcome: input.outcome,
-      model: input['model-name'],
+      model,
       version: input.version,
       from: input.from,
       to: input.to,
@@ -193,7 +124,7 @@ async function append(ctx: Context, fileInput: string): Promise<void> {
     },
     context,
     approvals,
-    await gitCommit(git, context),
+    await headCommit(git, context),
     systemClock.now(),
     ctx.env
   )
@@ -209,28 +140,17 @@ async function append(ctx: Context, fileInput: string): Promise<void> {
   let file = 'the audit log'
   try {
     file = repositoryPath(fileInput)
-    const store = await buildStore(ctx, git, context, file, repoDir)
-    const result = await appendEntry(
-      store,
-      built.fields,
-      file,
-      { maxAttempts: input['max-attempts'], backoffMs: input['backoff-ms'] },
-      { logger: ctx.logger, clock: systemClock }
-    )
-    ctx.setOutput('entry', result.line)
-    ctx.setOutput('sha256', result.sha256)
-    ctx.setOutput('seq', result.seq)
-    ctx.setOutput('commit-sha', result.commitSha)
-    ctx.setOutput('attempts', result.attempts)
+    const result = await appendFromInputs(ctx, { git, run: context, repoDir, file }, built.fields)
+    ctx.setOutputs(appendOutputs(result))
     ctx.logger.info(
       `Recorded line ${result.seq} of ${file} in ${result.commitSha} after ${result.attempts} attempt(s)`
     )
-    ctx.summary.add([renderAppended(file, result.line, result), ...notes].join('\n\n'))
+    ctx.summary.add([appendedSummary(file, result.line, result), ...notes].join('\n\n'))
   } catch (error) {
     const line =
       error instanceof AppendFailedError && error.line ? error.line : JSON.stringify(built.fields)
-    ctx.summary.add([renderAppended(file, line, undefined), ...notes].join('\n\n'))
-    if (error instanceof AppendFailedError) ctx.setOutput('attempts', error.attempts)
+    ctx.summary.add([appendedSummary(file, line, undefined), ...notes].join('\n\n'))
+    if (error instanceof AppendFailedError) ctx.setOutputs({ attempts: error.attempts })
     throw error
   }
 }

@@ -1,53 +1,41 @@
 import { existsSync, statSync } from 'node:fs'
 import path from 'node:path'
-import { ActionError, ConfigurationError } from '../../src/core/errors.js'
+import { ActionError, FieldError } from '../../src/core/errors.js'
 import type { ActionContext } from '../../src/core/run.js'
 import { workspaceDir } from '../../src/core/workspace.js'
 import { runLineageCheck } from '../../src/dvc/lineage-check.js'
 import { describeRefusal, guardPath, guardRoot } from '../../src/files/paths.js'
 import { createGitRunner } from '../../src/git/git.js'
-import { createMlflowClient } from '../../src/mlflow/index.js'
 import { loadPolicy } from '../../src/policy/index.js'
-import type { inputs } from './inputs.js'
+import { mlflowClient } from '../common/mlflow.js'
+import type { Inputs } from './inputs.js'
+import { lineageOutputs, type outputs } from './outputs.js'
 
-type Specs = typeof inputs.specs
+type Context = ActionContext<Inputs, (typeof outputs.names)[number]>
 
-export async function main(ctx: ActionContext<Specs>): Promise<void> {
+export async function main(ctx: Context): Promise<void> {
   const { inputs: input, logger } = ctx
   const workspace = workspaceDir(ctx.env)
+  // Read only to refuse a broken policy file early, as every action does: lineage-check
+  // itself has no policy rules.
   loadPolicy({ policyFile: input['policy-file'], workspace, model: input['model-name'], logger })
   const where = guardPath(guardRoot(workspace), input['working-directory'], {
     allowExternal: input['allow-external'],
     absoluteInside: true
   })
   if (!where.ok)
-    throw new ConfigurationError(
-      `Input 'working-directory' is '${input['working-directory']}', which ${describeRefusal(where.why)}; give a directory inside the workspace (or set allow-external: true)`
+    throw new FieldError(
+      'working-directory',
+      `is '${input['working-directory']}', which ${describeRefusal(where.why)}; give a directory inside the workspace (or set 'allow-external' to true)`
     )
   const root = where.abs
   if (!existsSync(root) || !statSync(root).isDirectory()) {
-    throw new ConfigurationError(
-      `Input 'working-directory' is '${input['working-directory']}', which is not a directory in the workspace; point it at the DVC project root`
+    throw new FieldError(
+      'working-directory',
+      `is '${input['working-directory']}', which is not a directory in the workspace; point it at the DVC project root`
     )
   }
-  if (input.version && !input['model-name'])
-    throw new ConfigurationError(
-      "Input 'version' is set without 'model-name'; set both, or use 'run-id'"
-    )
-  if (input['model-name'] && !input.version && !input['run-id']) {
-    throw new ConfigurationError(
-      "Input 'model-name' needs 'version' (the registered version to check); or use 'run-id'"
-    )
-  }
-  const wantsMlflow = Boolean(input['run-id'] || (input['model-name'] && input.version))
-  if (input['verify-mlflow-artifact'] && !wantsMlflow) {
-    throw new ConfigurationError(
-      "Input 'verify-mlflow-artifact' is true, but neither 'model-name' + 'version' nor 'run-id' names what to compare; set them or turn it off"
-    )
-  }
-  const mlflow = wantsMlflow
-    ? createMlflowClient(input, ctx.env, logger, value => ctx.setSecret(value))
-    : undefined
+  const subject = input.mlflow
   const outcome = await runLineageCheck({
     root,
     lockDisplay:
@@ -56,33 +44,20 @@ export async function main(ctx: ActionContext<Specs>): Promise<void> {
     allowExternal: input['allow-external'],
     requireCleanGit: input['require-clean-git'],
     modelPath: input['model-path'],
-    mlflow: mlflow && {
-      client: mlflow,
-      ...(input['model-name'] ? { modelName: input['model-name'] } : {}),
-      ...(input.version ? { version: input.version } : {}),
-      ...(input['run-id'] ? { runId: input['run-id'] } : {}),
-      verifyArtifact: input['verify-mlflow-artifact']
-    },
+    mlflow:
+      subject.kind === 'none'
+        ? undefined
+        : {
+            client: mlflowClient(ctx),
+            ...(subject.model ? { modelName: subject.model } : {}),
+            ...(subject.kind === 'version' ? { version: subject.version } : {}),
+            ...(subject.runId ? { runId: subject.runId } : {}),
+            verifyArtifact: input['verify-mlflow-artifact']
+          },
     git: createGitRunner(logger, root),
     logger
   })
-  ctx.setOutput('verified', outcome.verified)
-  ctx.setOutput('report', outcome.reportJson)
-  ctx.setOutput('lock-sha256', outcome.lockSha256)
-  ctx.setOutput('git-commit', outcome.gitCommit)
-  ctx.setOutput('model-path', outcome.modelPath)
-  ctx.setOutput('model-md5', outcome.modelMd5)
-  ctx.setOutput('stages-checked', outcome.stagesChecked)
-  // One JSON value built here, so a workflow passes it to audit-log whole, never by pasting
-  // outputs into a JSON string (an output could then change the structure of the input).
-  ctx.setOutput(
-    'lineage',
-    JSON.stringify({
-      'lock-sha256': outcome.lockSha256,
-      'model-md5': outcome.modelMd5,
-      verified: outcome.verified
-    })
-  )
+  ctx.setOutputs(lineageOutputs(outcome))
   ctx.summary.add(outcome.summary)
   if (!outcome.verified && input['fail-on-mismatch']) {
     const [first] = outcome.problems

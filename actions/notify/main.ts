@@ -1,21 +1,22 @@
-import { ActionError, ConfigurationError, errorMessage } from '../../src/core/errors.js'
-import type { ActionContext } from '../../src/core/run.js'
+import { ActionError, ConfigurationError, FieldError, renderError } from '../../src/core/errors.js'
+import { actionFieldName, type ActionContext } from '../../src/core/run.js'
 import { escapeText } from '../../src/core/summary.js'
 import { systemClock } from '../../src/core/time.js'
 import { workspaceDir } from '../../src/core/workspace.js'
 import { runContext } from '../../src/github/context.js'
 import { parseRetryAfter, retryPolicyFromEnv } from '../../src/mlflow/http.js'
 import { approvalRequestMessage } from '../../src/notify/approval-request.js'
-import { deliver, TARGET_NAME, type Destination, type Target } from '../../src/notify/deliver.js'
+import { deliver, TARGET_NAME } from '../../src/notify/deliver.js'
 import { commitUrl, reviewDeploymentsUrl } from '../../src/notify/links.js'
 import type { NotificationMessage } from '../../src/notify/message.js'
 import { outcomeMessage, parseOutcomeEntry } from '../../src/notify/outcome.js'
 import { policyRetrier } from '../../src/notify/retry.js'
 import { rolesToSign } from '../../src/notify/roles.js'
 import { findStage, loadPolicy } from '../../src/policy/index.js'
-import { WEBHOOK_INPUTS, webhookUrlProblem, type inputs } from './inputs.js'
+import type { Announcement, Inputs } from './inputs.js'
+import { deliveryOutputs, type outputs } from './outputs.js'
 
-type Specs = typeof inputs.specs
+type Context = ActionContext<Inputs, (typeof outputs.names)[number]>
 
 /**
  * A notification is never worth a failed promotion: every problem here (a bad input, an
@@ -23,55 +24,30 @@ type Specs = typeof inputs.specs
  * sent=false, unless fail-on-error: true makes it fail. Only `event` and `fail-on-error`
  * themselves are checked before this runs, and fail the step when wrong.
  */
-export async function main(ctx: ActionContext<Specs>): Promise<void> {
+export async function main(ctx: Context): Promise<void> {
   const { inputs: input, logger, env } = ctx
-  const failOnError = input['fail-on-error']
-  const trouble = (message: string): void => {
-    if (failOnError) throw new ConfigurationError(message)
-    logger.warning(`${message} (notify does not fail the step: fail-on-error is false)`)
+  const trouble = (problem: ConfigurationError): void => {
+    if (input['fail-on-error']) throw problem
+    logger.warning(
+      `${renderError(problem, actionFieldName)} (notify does not fail the step: fail-on-error is false)`
+    )
   }
-  /** Nothing was sent: the outputs say so, and the summary says why. */
-  const nothingSent = (why: string): void => {
-    ctx.setOutput('sent', false)
-    ctx.setOutput('sent-to', '')
-    ctx.summary.add(`**notify:** nothing sent: ${why}`)
+  // The run wrapper masked each URL; its path and query, where the credential is, are masked
+  // on their own too, in case a message quotes only that part.
+  for (const { url } of input.destinations) {
+    const parsed = new URL(url)
+    ctx.setSecret(`${parsed.pathname}${parsed.search}`)
   }
-
-  const destinations: Destination[] = []
-  for (const [name, target] of WEBHOOK_INPUTS) {
-    const url = input[name]
-    if (!url) continue
-    ctx.setSecret(url)
-    try {
-      // The credential is the path (Slack, Teams Workflows' signature is in the query): masked
-      // on its own too, in case a message quotes only that part.
-      const parsed = new URL(url)
-      ctx.setSecret(`${parsed.pathname}${parsed.search}`)
-    } catch {
-      // Refused just below.
-    }
-    const problem = webhookUrlProblem(url)
-    if (problem)
-      trouble(
-        `Input '${name}' ${problem}; give the webhook URL ${TARGET_NAME[target]} showed when it was created`
-      )
-    else destinations.push({ target, url })
-  }
-  if (destinations.length === 0) {
-    if (!WEBHOOK_INPUTS.some(([name]) => input[name]))
-      trouble(
-        'No webhook URL is set; give slack-webhook-url, teams-webhook-url or webhook-url (from a secret)'
-      )
-    nothingSent('no usable webhook URL')
+  input.problems.forEach(trouble)
+  const message = input.announcement && buildMessage(ctx, input.announcement, trouble)
+  if (input.destinations.length === 0 || !message) {
+    ctx.setOutputs({ sent: false, 'sent-to': '' })
+    ctx.summary.add(
+      `**notify:** nothing sent: ${message ? 'no usable webhook URL' : 'the message could not be built'} (see the warnings)`
+    )
     return
   }
-
-  const built = buildMessage(ctx, trouble)
-  if (!built) {
-    nothingSent('the message could not be built (see the warnings)')
-    return
-  }
-  const results = await deliver(built, destinations, {
+  const results = await deliver(message, input.destinations, {
     fetch: globalThis.fetch,
     retry: policyRetrier(retryPolicyFromEnv(env), {
       clock: systemClock,
@@ -80,83 +56,71 @@ export async function main(ctx: ActionContext<Specs>): Promise<void> {
     }),
     retryAfterMs: header => parseRetryAfter(header ?? undefined, Date.now())
   })
-  const what = built.kind === 'approval-requested' ? 'the approval request' : 'the outcome'
-  const sent: Target[] = []
+  ctx.setOutputs(deliveryOutputs(results))
+  const what = message.kind === 'approval-requested' ? 'the approval request' : 'the outcome'
   const failed: string[] = []
   for (const r of results) {
-    const name = TARGET_NAME[r.target]
     const tries = `${r.attempts} attempt${r.attempts === 1 ? '' : 's'}`
-    if (r.ok) {
-      sent.push(r.target)
-      logger.info(`Posted ${what} to ${name} (HTTP ${r.status ?? '?'}, ${tries})`)
-    } else {
-      failed.push(`${name} (${r.problem ?? 'failed'})`)
-    }
+    if (r.ok)
+      logger.info(`Posted ${what} to ${TARGET_NAME[r.target]} (HTTP ${r.status ?? '?'}, ${tries})`)
+    else failed.push(`${TARGET_NAME[r.target]} (${r.problem ?? 'failed'})`)
   }
-  const line = `${escapeText(built.title)}: ${[
-    sent.length > 0 ? `sent to ${sent.map(t => TARGET_NAME[t]).join(', ')}` : '',
+  const sentTo = results.filter(r => r.ok).map(r => TARGET_NAME[r.target])
+  const parts = [
+    sentTo.length > 0 ? `sent to ${sentTo.join(', ')}` : '',
     failed.length > 0 ? `not sent to ${escapeText(failed.join('; '))}` : ''
   ]
-    .filter(Boolean)
-    .join('; ')}`
-  ctx.setOutput('sent', failed.length === 0)
-  ctx.setOutput('sent-to', sent.join(','))
-  ctx.summary.add(`**notify:** ${line}`)
+  ctx.summary.add(`**notify:** ${escapeText(message.title)}: ${parts.filter(Boolean).join('; ')}`)
   if (failed.length > 0) {
-    const message = `Could not post ${what} to ${failed.join('; ')}`
-    if (failOnError) throw new ActionError(message)
-    logger.warning(`${message}; the step goes on (fail-on-error is false)`)
+    const text = `Could not post ${what} to ${failed.join('; ')}`
+    if (input['fail-on-error']) throw new ActionError(text)
+    logger.warning(`${text}; the step goes on (fail-on-error is false)`)
   }
 }
 
 function buildMessage(
-  ctx: ActionContext<Specs>,
-  trouble: (message: string) => void
+  ctx: Context,
+  announcement: Announcement,
+  trouble: (problem: ConfigurationError) => void
 ): NotificationMessage | undefined {
   const { inputs: input, logger, env } = ctx
   const run = runContext(env)
-  if (input.event === 'outcome') {
-    if (!input.entry) {
-      trouble("Input 'entry' is empty; with event outcome, pass audit-log's entry output")
-      return undefined
-    }
-    const parsed = parseOutcomeEntry(input.entry)
+  if (announcement.kind === 'outcome') {
+    const parsed = parseOutcomeEntry(announcement.entry)
     if (!parsed.ok) {
-      trouble(`Input 'entry' ${parsed.problem}`)
+      trouble(new FieldError('entry', parsed.problem))
       return undefined
     }
-    const sha = input['audit-commit']
+    const sha = announcement.auditCommit
     const link = sha ? commitUrl(run, parsed.entry.repository, sha) : undefined
     if (sha && !link)
-      trouble("Input 'audit-commit' is not a commit SHA; pass audit-log's commit-sha output")
+      trouble(
+        new FieldError('audit-commit', "is not a commit SHA; pass audit-log's commit-sha output")
+      )
     return outcomeMessage(parsed.entry, link)
   }
-  const missing = (['model-name', 'version', 'stage'] as const).filter(name => !input[name])
-  if (missing.length > 0) {
-    trouble(
-      `${missing.map(n => `Input '${n}'`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} empty; an approval request names the model, the version and the target stage`
-    )
-    return undefined
-  }
-  const model = input['model-name']!
-  const stageName = input.stage!
   let roles: ReturnType<typeof rolesToSign> = []
   try {
     const policy = loadPolicy({
       policyFile: input['policy-file'],
       workspace: workspaceDir(env),
-      model,
+      model: announcement.model,
       logger
     })
-    const stage = findStage(policy, stageName)
+    const stage = findStage(policy, announcement.stage)
     if (!stage)
       trouble(
-        `Input 'stage' is '${stageName}', which is not a stage of ${policy.source ?? 'the default policy'}; the message lists no roles`
+        new FieldError(
+          'stage',
+          `is '${announcement.stage}', which is not a stage of ${policy.source ?? 'the default policy'}; the message lists no roles`
+        )
       )
     roles = rolesToSign(stage)
   } catch (error) {
     if (!(error instanceof ConfigurationError)) throw error
-    trouble(`${errorMessage(error)}; the message lists no roles`)
+    trouble(
+      new ConfigurationError(`${renderError(error, actionFieldName)}; the message lists no roles`)
+    )
   }
   const reviewUrl = reviewDeploymentsUrl(run)
   if (!reviewUrl)
@@ -164,16 +128,16 @@ function buildMessage(
       'GITHUB_REPOSITORY or GITHUB_RUN_ID is not set; the message has no link to the run'
     )
   const { message, problems } = approvalRequestMessage({
-    model,
-    version: input.version!,
-    stage: stageName,
-    reason: input.reason ?? '',
+    model: announcement.model,
+    version: announcement.version,
+    stage: announcement.stage,
+    reason: announcement.reason,
     roles,
-    gateReport: input['gate-report'],
-    lineageReport: input['lineage-report'],
+    gateReport: announcement.gateReport,
+    lineageReport: announcement.lineageReport,
     reviewUrl
   })
   for (const p of problems)
-    trouble(`Input '${p.about}' ${p.problem}; the message says it is unreadable`)
+    trouble(new FieldError(p.about, `${p.problem}; the message says it is unreadable`))
   return message
 }

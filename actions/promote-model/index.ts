@@ -2,5 +2,6 @@
 import { runAction } from '../../src/core/run.js'
 import { inputs } from './inputs.js'
 import { main } from './main.js'
+import { outputs } from './outputs.js'
 
-await runAction('promote-model', inputs, main)
+await runAction('promote-model', inputs, outputs, main)

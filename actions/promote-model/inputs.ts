@@ -6,12 +6,16 @@ import {
   integer,
   optionalString,
   requiredString,
-  stringWithDefault
+  secret,
+  stringWithDefault,
+  type InputsOf,
+  type InputValues
 } from '../../src/core/inputs.js'
+import { FieldError } from '../../src/core/errors.js'
+import type { PromotionCandidate } from '../../src/promotion/register-and-promote.js'
 import { DEFAULT_TAG_PREFIX } from '../../src/promotion/index.js'
 
-/** Keys are exactly promote-model/action.yml's inputs (checked by test/unit/promotion/action-yml.test.ts). */
-export const inputs = defineInputs({
+const specs = {
   'model-name': requiredString(),
   version: optionalString(),
   stage: optionalString(),
@@ -37,7 +41,7 @@ export const inputs = defineInputs({
   'consistent-reads': integer(2, { min: 1, max: 20 }),
   ...connectionInputs,
   ...policyInputs,
-  'github-token': optionalString(),
+  'github-token': secret(optionalString()),
   'audit-file': stringWithDefault(
     'AUDIT.log',
     z.string().regex(/^[\w./-]+$/, 'use a relative path of letters, digits, _ . / and -')
@@ -46,4 +50,53 @@ export const inputs = defineInputs({
     DEFAULT_TAG_PREFIX,
     z.string().regex(/^[\w./-]*$/, 'use letters, digits, _ . / and -')
   )
-})
+}
+
+/**
+ * The rules between inputs, once: a source registers the version it promotes, a rollback finds
+ * its version itself, and anything else names the version to promote.
+ */
+function refine(
+  values: InputValues<typeof specs>
+): InputValues<typeof specs> & { candidate: PromotionCandidate } {
+  const { source, version, rollback } = values
+  if (source && (version || rollback))
+    throw new FieldError(
+      'source',
+      'registers a new version and promotes that one; leave version empty and rollback false with it.'
+    )
+  if (rollback && version)
+    throw new FieldError(
+      'version',
+      "and 'rollback' are both set; rollback finds the version itself, so remove 'version'"
+    )
+  let candidate: PromotionCandidate
+  if (source) {
+    candidate = {
+      kind: 'register',
+      registration: {
+        source,
+        runId: values['source-run-id'],
+        createModel: values['create-model'],
+        lineage: {
+          gitCommit: values['git-commit'],
+          lockSha256: values['lock-sha256'],
+          modelMd5: values['model-md5']
+        },
+        timeoutMs: values['timeout-seconds'] * 1000,
+        dryRun: values['dry-run']
+      }
+    }
+  } else if (rollback) candidate = { kind: 'rollback' }
+  else if (version) candidate = { kind: 'version', version }
+  else
+    throw new FieldError(
+      'version',
+      "is required unless 'rollback' is true; set a version number, latest, alias:<name>, stage:<Stage> or run:<run_id>"
+    )
+  return { ...values, candidate }
+}
+
+/** Keys are exactly promote-model/action.yml's inputs (checked by test/unit/action-inputs.test.ts). */
+export const inputs = defineInputs(specs, refine)
+export type Inputs = InputsOf<typeof inputs>

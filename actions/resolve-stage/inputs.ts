@@ -4,12 +4,17 @@ import {
   defineInputs,
   optionalString,
   requiredString,
-  stringWithDefault
+  secret,
+  stringWithDefault,
+  type InputsOf,
+  type InputValues
 } from '../../src/core/inputs.js'
+import { VERSION_NUMBER } from '../../src/audit/field-checks.js'
+import { FieldError } from '../../src/core/errors.js'
+import type { StageRequest } from '../../src/promotion/resolve-stage.js'
 import { DEFAULT_POLICY_PATH } from '../../src/policy/index.js'
 
-/** Keys are exactly resolve-stage/action.yml's inputs (checked by test/unit/action-inputs.test.ts). */
-export const inputs = defineInputs({
+const specs = {
   'model-name': requiredString(),
   version: optionalString(),
   'target-stage': requiredString(),
@@ -17,8 +22,33 @@ export const inputs = defineInputs({
   rollback: boolean(false),
   'policy-file': stringWithDefault(DEFAULT_POLICY_PATH, relativePath()),
   'policy-root': stringWithDefault('.', relativePath()),
-  'github-token': optionalString()
-})
+  'github-token': secret(optionalString())
+}
+
+/** The rules between inputs, once: a rollback names no version; anything else names a number. */
+function refine(
+  values: InputValues<typeof specs>
+): InputValues<typeof specs> & { target: StageRequest['target'] } {
+  const { version, rollback } = values
+  if (rollback && version)
+    throw new FieldError(
+      'version',
+      'must be empty with rollback: the version given back is the previous holder'
+    )
+  if (!rollback && !VERSION_NUMBER.test(version ?? ''))
+    throw new FieldError(
+      'version',
+      `is '${version ?? ''}'; give the model version number to promote`
+    )
+  const target: StageRequest['target'] = rollback
+    ? { kind: 'rollback' }
+    : { kind: 'version', version: version ?? '' }
+  return { ...values, target }
+}
+
+/** Keys are exactly resolve-stage/action.yml's inputs (checked by test/unit/action-inputs.test.ts). */
+export const inputs = defineInputs(specs, refine)
+export type Inputs = InputsOf<typeof inputs>
 
 /**
  * A plain relative path: no absolute path, no `..`, nothing but letters, digits and _ . / -, so a

@@ -1,16 +1,16 @@
 import path from 'node:path'
 import type { ActionContext } from '../../src/core/run.js'
-import { heading, markdownTable } from '../../src/core/summary.js'
 import { workspaceDir } from '../../src/core/workspace.js'
 import { runContext } from '../../src/github/context.js'
 import { lazyGithubClient } from '../../src/github/lazy-client.js'
 import { loadPolicy } from '../../src/policy/index.js'
-import { resolveStage } from '../../src/promotion/index.js'
-import type { inputs } from './inputs.js'
+import { resolveStage, stageSummary } from '../../src/promotion/index.js'
+import type { Inputs } from './inputs.js'
+import { stageOutputs, type outputs } from './outputs.js'
 
-type Specs = typeof inputs.specs
+type Context = ActionContext<Inputs, (typeof outputs.names)[number]>
 
-export async function main(ctx: ActionContext<Specs>): Promise<void> {
+export async function main(ctx: Context): Promise<void> {
   const { inputs: input, logger, env } = ctx
   const model = input['model-name']
   // The policy is required here: the workflow governs by it, and without one no stage needs approval.
@@ -25,10 +25,9 @@ export async function main(ctx: ActionContext<Specs>): Promise<void> {
   const resolved = await resolveStage(
     {
       model,
-      version: input.version ?? '',
+      target: input.target,
       targetStage: input['target-stage'],
-      justification: input.justification ?? '',
-      rollback: input.rollback
+      justification: input.justification ?? ''
     },
     policy,
     {
@@ -42,27 +41,10 @@ export async function main(ctx: ActionContext<Specs>): Promise<void> {
       })
     }
   )
-  ctx.setOutput('stage', resolved.stage)
-  ctx.setOutput('environment', resolved.environment)
-  ctx.setOutput('from-stage', resolved.fromStage)
-  ctx.setOutput('guarded', String(resolved.guarded))
-  ctx.setOutput('default-branch', resolved.defaultBranch)
-  ctx.setOutput('policy-path', policyPath)
-  ctx.setOutput('sign-off', JSON.stringify(resolved.signOff))
+  ctx.setOutputs(stageOutputs(resolved, policyPath))
   logger.info(
     `Target stage ${resolved.stage}, guarded by environment ${resolved.environment}` +
       (resolved.guarded ? ' (required reviewers and a deployment branch policy verified)' : '')
   )
-  const approval = !resolved.guarded
-    ? 'not required'
-    : resolved.signOff.length
-      ? `sign-off by ${resolved.signOff.map(r => `${r.role} (environment ${r.environment})`).join(', ')}`
-      : `required reviewers of ${resolved.environment}`
-  // Stage and role names come from the policy file: markdownTable escapes them as data.
-  ctx.summary.add(
-    `${heading('Target stage')}\n\n${markdownTable(
-      ['stage', 'environment', 'from', 'approval'],
-      [[resolved.stage, resolved.environment, resolved.fromStage, approval]]
-    )}\n`
-  )
+  ctx.summary.add(stageSummary(resolved))
 }

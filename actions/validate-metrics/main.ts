@@ -6,14 +6,15 @@ import { readAcceptedSync } from '../../src/files/read.js'
 import { lineOf } from '../../src/gate/file-sources.js'
 import { runGate } from '../../src/gate/gate.js'
 import type { MetricsClient } from '../../src/gate/mlflow-sources.js'
-import { failuresJson, reportJson, summaryMarkdown } from '../../src/gate/report.js'
-import { createMlflowClient } from '../../src/mlflow/index.js'
+import { gateSummary } from '../../src/gate/summary.js'
 import { loadPolicy } from '../../src/policy/index.js'
-import type { inputs } from './inputs.js'
+import { mlflowClient } from '../common/mlflow.js'
+import type { Inputs } from './inputs.js'
+import { gateOutputs, type outputs } from './outputs.js'
 
-type Specs = typeof inputs.specs
+type Context = ActionContext<Inputs, (typeof outputs.names)[number]>
 
-export async function main(ctx: ActionContext<Specs>): Promise<void> {
+export async function main(ctx: Context): Promise<void> {
   const { inputs: input, logger } = ctx
   const workspace = workspaceDir(ctx.env)
   const policy = loadPolicy({
@@ -31,14 +32,11 @@ export async function main(ctx: ActionContext<Specs>): Promise<void> {
       ? readAcceptedSync(policySafe, { display: `Policy file ${policy.source}` })?.toString('utf8')
       : undefined
   let client: MetricsClient | undefined
-  const lazyClient = (): MetricsClient =>
-    (client ??= createMlflowClient(input, ctx.env, logger, value => ctx.setSecret(value)))
+  const lazyClient = (): MetricsClient => (client ??= mlflowClient(ctx))
 
   const run = await runGate(
     {
-      model: input['model-name'],
-      version: input.version,
-      runId: input['run-id'],
+      candidate: input.candidate,
       thresholds: input.thresholds,
       stage: input.stage,
       allowEmpty: input['allow-empty'],
@@ -75,13 +73,9 @@ export async function main(ctx: ActionContext<Specs>): Promise<void> {
     })
   }
 
-  ctx.setOutput('passed', String(result.passed))
-  ctx.setOutput('failures', failuresJson(result))
-  ctx.setOutput('metrics', JSON.stringify(result.evaluated))
-  ctx.setOutput('champion-version', run.championVersion ?? '')
-  ctx.setOutput('report', reportJson(result))
+  ctx.setOutputs(gateOutputs(run))
   ctx.summary.add(
-    summaryMarkdown(result, { subject: run.subject, champion: run.champion, notices: run.notices })
+    gateSummary(result, { subject: run.subject, champion: run.champion, notices: run.notices })
   )
 
   if (result.passed) {

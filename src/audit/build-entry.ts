@@ -1,4 +1,4 @@
-import { ConfigurationError } from '../core/errors.js'
+import { FieldError } from '../core/errors.js'
 import type { RunContext } from '../github/context.js'
 import { serverLabel } from '../mlflow/connection.js'
 import type { AuditApproval, AuditEntry } from './entry.js'
@@ -85,12 +85,13 @@ export function readLineage(
   }
 }
 
-/** readLineage for callers that want a user's mistake as an error naming the input. */
+/** readLineage for callers that want a user's mistake as an error naming the field. */
 export function normaliseLineage(text: string | undefined): AuditEntry['lineage'] {
   const read = readLineage(text)
   if ('reason' in read)
-    throw new ConfigurationError(
-      `Input 'lineage' ${read.reason}; pass a JSON object such as {"lock-sha256": "...", "model-md5": "...", "verified": true}`
+    throw new FieldError(
+      'lineage',
+      `${read.reason}; pass a JSON object such as {"lock-sha256": "...", "model-md5": "...", "verified": true}`
     )
   return read.lineage
 }
@@ -101,8 +102,9 @@ export function registryLabel(uri: string | undefined): string {
   try {
     return serverLabel(new URL(uri))
   } catch {
-    throw new ConfigurationError(
-      "Input 'tracking-uri' is not a URL; use http(s)://host[:port] of your MLflow tracking server"
+    throw new FieldError(
+      'tracking-uri',
+      'is not a URL; use http(s)://host[:port] of your MLflow tracking server'
     )
   }
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import path from 'node:path'
-import { ActionError, ConfigurationError } from '../core/errors.js'
+import { ActionError, FieldError } from '../core/errors.js'
 import type { Logger } from '../core/logger.js'
 import type { GitResult, GitRunner } from '../git/git.js'
 import type { AuditStore, Tip, WriteResult } from './append.js'
@@ -41,8 +41,9 @@ export class GitAuditStore implements AuditStore {
       ['author-email', options.author.email]
     ] as const) {
       if (/[<>\n\r\0]/.test(value))
-        throw new ConfigurationError(
-          `Input '${input}' contains <, > or a line break, which git identities cannot hold; remove them`
+        throw new FieldError(
+          input,
+          'contains <, > or a line break, which git identities cannot hold; remove them'
         )
     }
     this.description = options.push
@@ -105,8 +106,9 @@ export class GitAuditStore implements AuditStore {
     if (header[1] === 'missing') return Buffer.alloc(0)
     const [oid, type, size] = header
     if (type !== 'blob') {
-      throw new ConfigurationError(
-        `Input 'file' names '${file}', which is a ${type} in ${commit.slice(0, 12)}; point it at a regular file`
+      throw new FieldError(
+        'file',
+        `names '${file}', which is a ${type} in ${commit.slice(0, 12)}; point it at a regular file`
       )
     }
     const content = out.subarray(headerEnd + 1, headerEnd + 1 + Number(size))
@@ -274,20 +276,22 @@ export async function currentBranch(
   // actions/checkout leaves a detached HEAD for tags and pull requests; GITHUB_REF names the branch on pushes.
   const ref = env.GITHUB_REF?.trim()
   if (ref?.startsWith('refs/heads/')) return ref.slice('refs/heads/'.length)
-  throw new ConfigurationError(
-    "Input 'branch' is empty and HEAD is detached; set 'branch' to the branch the audit log lives on"
+  throw new FieldError(
+    'branch',
+    "is empty and HEAD is detached; set 'branch' to the branch the audit log lives on"
   )
 }
 
 /**
- * The `file` input as a plain relative path inside the repository: not absolute, no `..`
+ * The audit file's path as a plain relative path inside the repository: not absolute, no `..`
  * segment, no control character (a line break would end git's fast-import and cat-file
  * commands early and start new ones), not inside .git.
  */
 export function repositoryPath(file: string): string {
   const refuse = (why: string): never => {
-    throw new ConfigurationError(
-      `Input 'file' ${why}; use a plain path inside the repository, such as AUDIT.log or audit/AUDIT.log`
+    throw new FieldError(
+      'file',
+      `${why}; use a plain path inside the repository, such as AUDIT.log or audit/AUDIT.log`
     )
   }
   // eslint-disable-next-line no-control-regex

@@ -1,4 +1,4 @@
-import { ActionError, ConfigurationError } from '../core/errors.js'
+import { ActionError, FieldError } from '../core/errors.js'
 import type { GraphqlClient, GraphqlResponse } from '../github/graphql.js'
 import type { AuditStore, Tip, WriteResult } from './append.js'
 
@@ -64,9 +64,10 @@ export class GraphqlAuditStore implements AuditStore {
       throw new ActionError(`GitHub refused to read ${owner}/${repo}: ${errorText(head)}`)
     const oid = at(head.data, 'repository', 'ref', 'target', 'oid')
     if (typeof oid !== 'string') {
-      throw new ConfigurationError(
-        `Input 'branch': ${branch} does not exist in ${owner}/${repo}, and createCommitOnBranch cannot create branches; ` +
-          'create the branch first or use commit-method: git'
+      throw new FieldError(
+        'branch',
+        `names ${branch}, which does not exist in ${owner}/${repo}, and createCommitOnBranch cannot create branches; ` +
+          "create the branch first or set 'commit-method' to git"
       )
     }
     const blob = await this.client.request(FILE_QUERY, {
@@ -79,8 +80,9 @@ export class GraphqlAuditStore implements AuditStore {
     const object = at(blob.data, 'repository', 'object') as Shape
     if (!object) return { head: oid, content: Buffer.alloc(0) }
     if (object.__typename !== 'Blob' || object.isBinary === true) {
-      throw new ConfigurationError(
-        `Input 'file' names '${file}', which is not a text file on ${branch}; point it at AUDIT.log`
+      throw new FieldError(
+        'file',
+        `names '${file}', which is not a text file on ${branch}; point it at AUDIT.log`
       )
     }
     if (object.isTruncated === true) {

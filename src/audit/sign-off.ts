@@ -17,7 +17,7 @@ export function labelRoles(
   } catch {
     return {
       approvals,
-      note: "Input 'sign-off' is not JSON; the reviews are recorded without their roles."
+      note: 'The sign-off list is not JSON; the reviews are recorded without their roles.'
     }
   }
   const valid =
@@ -31,7 +31,7 @@ export function labelRoles(
   if (!valid)
     return {
       approvals,
-      note: "Input 'sign-off' is not a list of {role, environment}; the reviews are recorded without their roles."
+      note: 'The sign-off list is not a list of {role, environment}; the reviews are recorded without their roles.'
     }
   const byEnvironment = new Map(
     (roles as { role: string; environment: string }[]).map(r => [

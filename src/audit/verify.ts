@@ -64,7 +64,7 @@ function lstatOrUndefined(file: string): Stats | undefined {
  * Refuses an audit log that is a symbolic link, or sits below one inside `root`, or is not a
  * regular file, before a byte of it is read: a link could point at any file on the runner (and a
  * FIFO would hang the read). Only lstat is used, so nothing is followed. `label` is how the
- * message names the file (e.g. "Input 'file' names 'AUDIT.log', which").
+ * message names the file (e.g. "'file' names 'AUDIT.log', which").
  */
 export function refuseLinkedFile(file: string, root: string | undefined, label: string): void {
   const relative = root === undefined ? '' : path.relative(root, file)

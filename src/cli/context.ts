@@ -62,8 +62,7 @@ export function policyFor(ctx: CommandContext): (model: string) => Policy {
   return policyResolver({
     policyFile: explicit,
     workspace: explicit ? ctx.io.cwd : ctx.root,
-    logger: ctx.logger,
-    inputName: 'Option --policy'
+    logger: ctx.logger
   })
 }
 

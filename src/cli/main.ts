@@ -1,4 +1,5 @@
-import { errorMessage } from '../core/errors.js'
+import { renderError } from '../core/errors.js'
+import { cliFieldName } from './fields.js'
 import { parseArgs, type ParsedArgs } from './args.js'
 import { historyCommand } from './commands/history.js'
 import { reconcileCommand } from './commands/reconcile.js'
@@ -52,7 +53,7 @@ export async function runCli(argv: string[], rawIo: CliIo): Promise<ExitCode> {
     return await COMMANDS[args.command](ctx)
   } catch (error) {
     const code = exitCodeFor(error)
-    const message = terminalSafe(errorMessage(error))
+    const message = terminalSafe(renderError(error, cliFieldName))
     io.stderr.write(`${errStyle.paint('error: ', 'red')}${message}\n`)
     if (code === EXIT.internal && error instanceof Error && error.stack && args?.verbose)
       io.stderr.write(`${error.stack}\n`)

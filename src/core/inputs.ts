@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { ConfigurationError } from './errors.js'
+import { FieldError } from './errors.js'
 
 /**
  * Typed action inputs. Each action declares one `defineInputs({...})` whose keys are exactly
@@ -13,11 +13,21 @@ export interface InputSpec<T> {
   /** The action.yml default, as the string the runner would pass. */
   readonly default?: string
   readonly description?: string
+  /**
+   * A secret (a token or password): the run wrapper masks its value before anything else runs,
+   * even before validation, so a bad value can never be echoed back in an error.
+   */
+  readonly secret?: boolean
   readonly parse: (raw: string | undefined, name: string) => T
 }
 
 function fail(name: string, message: string): never {
-  throw new ConfigurationError(`Input '${name}' ${message}`)
+  throw new FieldError(name, message)
+}
+
+/** Marks a spec as a secret (see InputSpec.secret). */
+export function secret<T>(spec: InputSpec<T>): InputSpec<T> {
+  return { ...spec, secret: true }
 }
 
 function zodParse<T>(schema: z.ZodType<T>, value: unknown, name: string, hint: string): T {
@@ -131,18 +141,40 @@ export function integer(
 export type InputSpecs = Record<string, InputSpec<unknown>>
 export type InputValues<S extends InputSpecs> = { [K in keyof S]: ReturnType<S[K]['parse']> }
 
-export interface InputDefinition<S extends InputSpecs> {
+export interface InputDefinition<S extends InputSpecs, V = InputValues<S>> {
   readonly specs: S
-  parse(get: (name: string) => string | undefined): InputValues<S>
+  /** Names of the inputs that hold secrets (spec.secret). */
+  readonly secrets: string[]
+  parse(get: (name: string) => string | undefined): V
 }
 
-export function defineInputs<S extends InputSpecs>(specs: S): InputDefinition<S> {
+/** The typed (and refined) values an input definition yields. */
+export type InputsOf<D> = D extends InputDefinition<InputSpecs, infer V> ? V : never
+
+/**
+ * An action's inputs: one spec per action.yml input, then an optional `refine` step for the
+ * rules between inputs ("version needs model-name"). Refining is where those rules live, once:
+ * it may throw a FieldError and may return a more precise shape (a discriminated union), so
+ * `main` and the domain never see a combination the action does not accept.
+ */
+export function defineInputs<S extends InputSpecs>(specs: S): InputDefinition<S>
+export function defineInputs<S extends InputSpecs, V>(
+  specs: S,
+  refine: (values: InputValues<S>) => V
+): InputDefinition<S, V>
+export function defineInputs<S extends InputSpecs, V>(
+  specs: S,
+  refine?: (values: InputValues<S>) => V
+): InputDefinition<S, V | InputValues<S>> {
   return {
     specs,
+    secrets: Object.entries(specs)
+      .filter(([, spec]) => spec.secret === true)
+      .map(([name]) => name),
     parse(get) {
       const values: Record<string, unknown> = {}
       for (const [name, spec] of Object.entries(specs)) values[name] = spec.parse(get(name), name)
-      return values as InputValues<S>
+      return refine ? refine(values as InputValues<S>) : (values as InputValues<S>)
     }
   }
 }

@@ -1,4 +1,4 @@
-import type { SourceLocation } from './errors.js'
+import { SourceLocation } from './errors.js'
 
 /**
  * The only logging surface domain modules see. The run wrapper backs it with @actions/core;
@@ -14,7 +14,30 @@ export interface Logger {
    * failure once); optional, so existing loggers and fakes need not implement it.
    */
   error?(message: string, location?: SourceLocation): void
+  /**
+   * Runs `fn` as a named, foldable phase of the log (core.group on the runner); optional, so a
+   * logger without groups just prints the name. Use `phase()` rather than calling it directly.
+   */
+  group?<T>(name: string, fn: () => Promise<T>): Promise<T>
 }
+
+/**
+ * Runs one phase of a long operation (plan, check, apply, confirm) under its name, so the log
+ * reads as phases. Groups do not nest on the runner, so a phase inside a phase is only named.
+ */
+export async function phase<T>(logger: Logger, name: string, fn: () => Promise<T>): Promise<T> {
+  if (logger.group && !inPhase) {
+    inPhase = true
+    try {
+      return await logger.group(name, fn)
+    } finally {
+      inPhase = false
+    }
+  }
+  logger.info(`-- ${name}`)
+  return fn()
+}
+let inPhase = false
 
 /** Collects messages; for tests and for callers that want to inspect what was said. */
 export class MemoryLogger implements Logger {
@@ -105,6 +128,10 @@ export function escapingLogger(inner: Logger): Logger {
   if (inner.error) {
     const error = inner.error.bind(inner)
     wrapped.error = (message, location) => error(escapeLogText(message), location)
+  }
+  if (inner.group) {
+    const group = inner.group.bind(inner)
+    wrapped.group = (name, fn) => group(escapeLogText(name), fn)
   }
   return wrapped
 }

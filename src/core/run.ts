@@ -1,24 +1,29 @@
 import * as core from '@actions/core'
-import { ActionError, errorMessage, type SourceLocation } from './errors.js'
+import { ActionError, errorMessage, renderError, type SourceLocation } from './errors.js'
 import { escapingLogger, type Logger } from './logger.js'
-import {
-  envInputReader,
-  type InputDefinition,
-  type InputSpecs,
-  type InputValues
-} from './inputs.js'
+import { envInputReader, type InputDefinition, type InputSpecs } from './inputs.js'
+import type { OutputDefinition, OutputValue } from './outputs.js'
 
 /** What an action's main receives: typed inputs, a logger, and the output/summary sinks. */
-export interface ActionContext<S extends InputSpecs> {
-  inputs: InputValues<S>
+export interface ActionContext<V, N extends string = string> {
+  inputs: V
   logger: Logger
   env: NodeJS.ProcessEnv
-  setOutput(name: string, value: string | number | boolean): void
+  /** Sets the outputs given (each name is one of the action's declared outputs). */
+  setOutputs(values: { [K in N]?: OutputValue }): void
   /** Registers a value to be masked in every log line from now on. */
   setSecret(value: string): void
   /** Appends markdown to the job summary; written once when main finishes. */
   summary: { add(markdown: string): void }
+  /**
+   * Registers a cleanup (closing an MLflow client, say) that runs when main ends, however it
+   * ends, last registered first; a failing cleanup is a warning, never the step's result.
+   */
+  defer(cleanup: () => unknown): void
 }
+
+/** How the run wrapper names a field in a message: as the action input it is. */
+export const actionFieldName = (field: string): string => `Input '${field}'`
 
 function annotationProperties(location?: SourceLocation): core.AnnotationProperties {
   if (!location) return {}
@@ -38,61 +43,59 @@ export const actionsLogger: Logger = escapingLogger({
   info: message => core.info(message),
   warning: (message, location) => core.warning(message, annotationProperties(location)),
   notice: (message, location) => core.notice(message, annotationProperties(location)),
-  error: (message, location) => core.error(message, annotationProperties(location))
+  error: (message, location) => core.error(message, annotationProperties(location)),
+  group: (name, fn) => core.group(name, fn)
 })
-
-/**
- * Names of inputs that hold secrets in any action; they are masked before anything else runs,
- * even before validation, so a bad value can never be echoed back in an error.
- */
-const SECRET_INPUTS = [
-  'tracking-token',
-  'tracking-password',
-  'github-token',
-  'token',
-  // notify: a webhook URL is its own credential (whoever has it can post to the channel).
-  'slack-webhook-url',
-  'teams-webhook-url',
-  'webhook-url'
-]
 
 /**
  * The one place that calls setFailed. A user's mistake (ActionError, ConfigurationError) is
  * reported as its one-line message; anything else is a bug: its stack goes to the debug log
  * and the message says so. Each error is reported exactly once.
  */
-export async function runAction<S extends InputSpecs>(
+export async function runAction<S extends InputSpecs, V, N extends string>(
   name: string,
-  definition: InputDefinition<S>,
-  main: (context: ActionContext<S>) => Promise<void>,
+  definition: InputDefinition<S, V>,
+  outputs: OutputDefinition<N>,
+  main: (context: ActionContext<V, N>) => Promise<void>,
   env: NodeJS.ProcessEnv = process.env
 ): Promise<void> {
   const summaryParts: string[] = []
+  const cleanups: (() => unknown)[] = []
   try {
     const read = envInputReader(env)
-    for (const input of SECRET_INPUTS) {
+    // Masked before anything else runs, even before validation, so a bad value can never be
+    // echoed back in an error.
+    for (const input of definition.secrets) {
       const value = read(input)?.trim()
       if (value) core.setSecret(value)
     }
     const inputs = definition.parse(read)
+    const declared = new Set<string>(outputs.names)
     await main({
       inputs,
       logger: actionsLogger,
       env,
-      setOutput: (key, value) => core.setOutput(key, value),
+      setOutputs: values => {
+        for (const [key, value] of Object.entries<OutputValue | undefined>(values)) {
+          if (!declared.has(key)) throw new Error(`output '${key}' is not declared in action.yml`)
+          if (value !== undefined) core.setOutput(key, value)
+        }
+      },
       setSecret: value => {
         if (value) core.setSecret(value)
       },
-      summary: { add: markdown => summaryParts.push(markdown) }
+      summary: { add: markdown => summaryParts.push(markdown) },
+      defer: cleanup => cleanups.push(cleanup)
     })
   } catch (error) {
+    const message = renderError(error, actionFieldName)
     if (error instanceof ActionError && error.location) {
       // setFailed cannot carry a file and line; this is setFailed with an annotation that
       // points at them, so the error is still reported once.
-      core.error(error.message, annotationProperties(error.location))
+      core.error(message, annotationProperties(error.location))
       process.exitCode = 1
     } else if (error instanceof ActionError) {
-      core.setFailed(error.message)
+      core.setFailed(message)
     } else {
       core.debug(error instanceof Error && error.stack ? error.stack : String(error))
       core.setFailed(
@@ -101,6 +104,13 @@ export async function runAction<S extends InputSpecs>(
       )
     }
   } finally {
+    for (const cleanup of cleanups.reverse()) {
+      try {
+        await cleanup()
+      } catch (error) {
+        core.warning(`A cleanup step failed: ${errorMessage(error)}`)
+      }
+    }
     await writeSummary(summaryParts)
   }
 }

@@ -8,7 +8,7 @@ import { guardPath, guardRoot } from '../files/paths.js'
 import { statusKey } from './stage-status.js'
 import { reportJson, summaryMarkdown } from './summary.js'
 import { loadProject, verifyLineage, type MissingData } from './verify.js'
-import { ConfigurationError } from '../core/errors.js'
+import { FieldError } from '../core/errors.js'
 
 export interface LineageCheckOptions {
   root: string
@@ -52,8 +52,9 @@ export async function runLineageCheck(options: LineageCheckOptions): Promise<Lin
   if (options.modelPath) {
     const safe = guardPath(guardRoot(root), options.modelPath, { allowExternal: false })
     if (!safe.ok)
-      throw new ConfigurationError(
-        `Input 'model-path' is '${options.modelPath}', which is outside the DVC project; give a path relative to working-directory`
+      throw new FieldError(
+        'model-path',
+        `is '${options.modelPath}', which is outside the DVC project; give a path relative to 'working-directory'`
       )
   }
   const model = findModelPath(loaded.project, options.modelPath)

@@ -123,7 +123,7 @@ export async function checkMlflowLink(options: {
   const runId = options.runId ?? version?.run_id
   if (!runId) {
     throw new ConfigurationError(
-      `registered model '${options.modelName}' version ${options.version} has no run_id, so its commit cannot be checked; pass input 'run-id'`
+      `registered model '${options.modelName}' version ${options.version} has no run_id, so its commit cannot be checked; pass 'run-id'`
     )
   }
   const run = await client.getRun(runId)

@@ -26,12 +26,12 @@ export function findModelPath(
   if (modelPath)
     return {
       path: path.posix.normalize(modelPath.replace(/\\/g, '/')),
-      source: "input 'model-path'"
+      source: "'model-path'"
     }
   const models = project.artifacts.filter(a => a.type === 'model')
   if (models.length > 1) {
     throw new ConfigurationError(
-      `dvc.yaml declares ${models.length} artifacts of type model (${models.map(m => m.name).join(', ')}); set input 'model-path' to the one being promoted`
+      `dvc.yaml declares ${models.length} artifacts of type model (${models.map(m => m.name).join(', ')}); set 'model-path' to the one being promoted`
     )
   }
   const [model] = models

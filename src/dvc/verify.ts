@@ -83,7 +83,7 @@ function readProject(root: string, options: { allowExternal: boolean }): LoadedP
       requireAccepted(guardPath(base, name, { allowExternal: options.allowExternal }), name),
       {
         display: name,
-        missing: `Input 'working-directory' points at ${root}, which has no ${name}; point it at the DVC project root (run \`dvc repro\` and commit dvc.lock)`
+        missing: `The DVC project root ${root} has no ${name}; point 'working-directory' at the DVC project root (run \`dvc repro\` and commit dvc.lock)`
       }
     )
   const yamlText = read('dvc.yaml').toString('utf8')

@@ -1,4 +1,4 @@
-import { ConfigurationError } from '../core/errors.js'
+import { problemWith, type Subject } from '../core/errors.js'
 import { MLFLOW_STAGES, type MlflowStage, type ModelVersion } from '../mlflow/index.js'
 import type { MetricsClient } from './mlflow-sources.js'
 
@@ -8,7 +8,7 @@ export type ChampionRef =
   | { kind: 'version'; version: string; text: string }
 
 /** Parses `stage:Production`, `alias:<name>` or a version number; `where` names the input or policy key. */
-export function parseCompareTo(text: string, where: string): ChampionRef {
+export function parseCompareTo(text: string, where: Subject): ChampionRef {
   const value = text.trim()
   if (/^\d+$/.test(value)) return { kind: 'version', version: String(Number(value)), text: value }
   const match = /^(stage|alias)\s*:\s*(.+)$/i.exec(value)
@@ -21,13 +21,15 @@ export function parseCompareTo(text: string, where: string): ChampionRef {
       if (stage) return { kind: 'stage', stage, text: value }
       if (target.toLowerCase() === 'development')
         return { kind: 'stage', stage: 'None', text: value }
-      throw new ConfigurationError(
-        `${where} is '${value}', but '${target}' is not an MLflow stage (${MLFLOW_STAGES.join(', ')}); for a custom stage use alias:<its alias>`
+      throw problemWith(
+        where,
+        `is '${value}', but '${target}' is not an MLflow stage (${MLFLOW_STAGES.join(', ')}); for a custom stage use alias:<its alias>`
       )
     }
   }
-  throw new ConfigurationError(
-    `${where} is '${value}'; use stage:Production, alias:<name> or a version number such as 3`
+  throw problemWith(
+    where,
+    `is '${value}'; use stage:Production, alias:<name> or a version number such as 3`
   )
 }
 

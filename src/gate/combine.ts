@@ -1,4 +1,4 @@
-import { ConfigurationError } from '../core/errors.js'
+import { ConfigurationError, FieldError } from '../core/errors.js'
 import type { MetricObservation, MetricSource, MetricTable } from './types.js'
 
 /** `prefer` names a source: `mlflow` (run or logged model), `files`, or one metrics file's path. */
@@ -10,8 +10,9 @@ export function parsePrefer(text: string | undefined, files: string[]): string[]
     .filter(s => s !== '')
   for (const name of names) {
     if (name !== 'mlflow' && name !== 'files' && !files.includes(name)) {
-      throw new ConfigurationError(
-        `Input 'prefer' names '${name}', which is not a source; use mlflow, files or one of the metrics files (${files.join(', ') || 'none given'})`
+      throw new FieldError(
+        'prefer',
+        `names '${name}', which is not a source; use mlflow, files or one of the metrics files (${files.join(', ') || 'none given'})`
       )
     }
   }
@@ -73,7 +74,7 @@ export function combineSources(
         continue
       }
       throw new ConfigurationError(
-        `Metric '${name}' has different values in its sources (${listing}); set input 'prefer' to the source to trust (mlflow, files or a file path)`
+        `Metric '${name}' has different values in its sources (${listing}); set 'prefer' to the source to trust (mlflow, files or a file path)`
       )
     }
     const others = group.filter(o => o !== best).map(o => `${o.source.label} = ${String(o.value)}`)

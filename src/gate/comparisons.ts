@@ -50,12 +50,12 @@ export function buildComparisons(
     })
   }
   for (const [metric, t] of inputs.maxRegression)
-    merged.set(metric, { ...merged.get(metric), maxRegression: t, from: "input 'max-regression'" })
+    merged.set(metric, { ...merged.get(metric), maxRegression: t, from: "'max-regression'" })
   for (const [metric, t] of inputs.minImprovement)
     merged.set(metric, {
       ...merged.get(metric),
       minImprovement: t,
-      from: "input 'min-improvement'"
+      from: "'min-improvement'"
     })
   for (const [metric, g] of inputs.greaterIsBetter) {
     const existing = merged.get(metric)
@@ -86,7 +86,7 @@ export function buildComparisons(
       )
       if (directions.size !== 1) {
         throw new ConfigurationError(
-          `${spec.from}: cannot tell whether greater is better for '${metric}' (${directions.size === 0 ? 'no threshold with >, >=, < or <= names it' : 'its thresholds point both ways'}); set input 'greater-is-better' to '${metric}: true' or '${metric}: false'`
+          `${spec.from}: cannot tell whether greater is better for '${metric}' (${directions.size === 0 ? 'no threshold with >, >=, < or <= names it' : 'its thresholds point both ways'}); set 'greater-is-better' to '${metric}: true' or '${metric}: false'`
         )
       }
       greaterIsBetter = [...directions][0]!

@@ -1,4 +1,4 @@
-import { checkMaxRegression, checkMinImprovement, satisfies } from './compare.js'
+import { checkMaxRegression, checkMinImprovement, satisfies } from './champion-checks.js'
 import { nearestNames } from './suggest.js'
 import type { ComparisonRule, MetricObservation, MetricTable, Rule, Tolerance } from './types.js'
 

@@ -1,6 +1,6 @@
 import path from 'node:path'
 import yaml from 'js-yaml'
-import { ConfigurationError, errorMessage } from '../core/errors.js'
+import { ConfigurationError, FieldError, errorMessage } from '../core/errors.js'
 import type { Logger } from '../core/logger.js'
 import { loadYamlBounded } from '../files/parse.js'
 import { guardPath, guardRoot, requireAccepted } from '../files/paths.js'
@@ -42,12 +42,13 @@ export function dvcDeclaredMetrics(
 ): string[] {
   const safe = requireAccepted(
     guardPath(guardRoot(workspace), 'dvc.yaml', { allowExternal }),
-    "dvc.yaml (read because input 'dvc-metrics' is true)"
+    "dvc.yaml (read because 'dvc-metrics' is true)"
   )
   const bytes = readAcceptedSync(safe, { display: 'dvc.yaml' })
   if (bytes === undefined) {
-    throw new ConfigurationError(
-      "Input 'dvc-metrics' is true but there is no dvc.yaml in the workspace; check out the DVC project first or set dvc-metrics: false"
+    throw new FieldError(
+      'dvc-metrics',
+      "is true but there is no dvc.yaml in the workspace; check out the DVC project first or set 'dvc-metrics' to false"
     )
   }
   let doc: unknown

@@ -1,4 +1,4 @@
-import { ConfigurationError } from '../core/errors.js'
+import { ConfigurationError, FieldError, problemWith, type Subject } from '../core/errors.js'
 import type { Logger } from '../core/logger.js'
 import { findStage, type Policy, type StagePolicy } from '../policy/index.js'
 import { parseCompareTo, resolveChampion } from './champion.js'
@@ -22,10 +22,31 @@ import { inputRules, policyRules } from './policy-rules.js'
 import type { MetricObservation } from './types.js'
 
 /** The action's inputs as the gate needs them, already typed. */
-export interface GateOptions {
+/**
+ * Whose metrics are checked: a registered version, a run (with the model its champion is a
+ * version of, if any), or metrics files only. The action's inputs refine to exactly one.
+ */
+export type Candidate =
+  | { kind: 'version'; model: string; version: string }
+  | { kind: 'run'; runId: string; model?: string | undefined; version?: string | undefined }
+  | { kind: 'files' }
+
+export interface CandidateFields {
   model?: string | undefined
   version?: string | undefined
   runId?: string | undefined
+}
+
+/** The candidate named by a model, a version and a run id (a run wins: its metrics are read). */
+export function candidateOf(fields: CandidateFields): Candidate {
+  const { model, version, runId } = fields
+  if (runId) return { kind: 'run', runId, model, version }
+  if (model && version) return { kind: 'version', model, version }
+  return { kind: 'files' }
+}
+
+export interface GateOptions {
+  candidate: Candidate
   thresholds?: string | undefined
   stage?: string | undefined
   allowEmpty: boolean
@@ -86,8 +107,9 @@ function stageOf(policy: Policy, name: string | undefined): StagePolicy | undefi
   if (!name) return undefined
   const stage = findStage(policy, name)
   if (!stage) {
-    throw new ConfigurationError(
-      `Input 'stage' is '${name}', which ${policy.source ? `policy file ${policy.source}` : 'the default stage order'} does not list; use one of: ${policy.stages.map(s => s.name).join(', ')}`
+    throw new FieldError(
+      'stage',
+      `is '${name}', which ${policy.source ? `policy file ${policy.source}` : 'the default stage order'} does not list; use one of: ${policy.stages.map(s => s.name).join(', ')}`
     )
   }
   return stage
@@ -119,16 +141,11 @@ export async function runGate(
     rules,
     options.policy.source
   )
-  const fromMlflow = Boolean(options.runId || options.model)
-  if (options.model && !options.version && !options.runId) {
-    throw new ConfigurationError(
-      "Input 'model-name' is set without 'version'; set the version whose metrics are checked (or run-id)"
-    )
-  }
-  if (options.version && !options.model)
-    throw new ConfigurationError(
-      "Input 'version' is set without 'model-name'; set the registered model's name"
-    )
+  const who = options.candidate
+  const fromMlflow = who.kind !== 'files'
+  const model = who.kind === 'files' ? undefined : who.model
+  const version = who.kind === 'files' ? undefined : who.version
+  const runId = who.kind === 'run' ? who.runId : undefined
 
   const fileList = [
     ...listInputFiles(options.metricsFiles),
@@ -137,11 +154,7 @@ export async function runGate(
       : [])
   ]
   const subject = [
-    options.model && options.version
-      ? `${options.model} version ${options.version}`
-      : options.runId
-        ? `run ${options.runId}`
-        : '',
+    model && version ? `${model} version ${version}` : runId ? `run ${runId}` : '',
     fileList.length ? fileList.join(', ') : ''
   ]
     .filter(Boolean)
@@ -150,7 +163,7 @@ export async function runGate(
   if (rules.length === 0 && comparisons.length === 0) {
     if (!options.allowEmpty) {
       throw new ConfigurationError(
-        `No rules to check: input 'thresholds' is empty${stage ? ` and policy stage '${stage.name}' has no gates` : " and no 'stage' names policy gates"}, and no max-regression/min-improvement is set. A gate that checks nothing cannot pass; add rules, or set allow-empty: true`
+        `No rules to check: 'thresholds' is empty${stage ? ` and policy stage '${stage.name}' has no gates` : " and no 'stage' names policy gates"}, and no max-regression/min-improvement is set. A gate that checks nothing cannot pass; add rules, or set allow-empty: true`
       )
     }
     notices.push('The gate has no rules; it passes because allow-empty is true.')
@@ -173,16 +186,16 @@ export async function runGate(
   const observations: MetricObservation[] = files.flatMap(f => f.observations)
   const readOptions = { aggregate: options.aggregate, needed, logger }
   let statusRow: ReportRow | undefined
-  if (options.runId) {
-    const read = await readRun(client(), options.runId, readOptions)
+  if (runId) {
+    const read = await readRun(client(), runId, readOptions)
     observations.push(...read.observations)
-    statusRow = runStatusRow(options.runId, read.status, '')
-  } else if (options.model && options.version) {
-    const version = await client().getModelVersion(options.model, options.version)
-    const read = await readVersionMetrics(client(), options.model, version, readOptions)
+    statusRow = runStatusRow(runId, read.status, '')
+  } else if (model && version) {
+    const record = await client().getModelVersion(model, version)
+    const read = await readVersionMetrics(client(), model, record, readOptions)
     observations.push(...read.observations)
     if (read.runId)
-      statusRow = runStatusRow(read.runId, read.runStatus, `version ${version.version}'s `)
+      statusRow = runStatusRow(read.runId, read.runStatus, `version ${record.version}'s `)
   }
   if (statusRow && options.allowUnfinishedRuns) {
     notices.push(
@@ -206,26 +219,29 @@ export async function runGate(
   let champion: ChampionMetrics | undefined
   let championLabel = 'not compared'
   if (compareText) {
-    const where = options.compareTo
-      ? "Input 'compare-to'"
-      : `Policy file ${options.policy.source ?? ''}: stage '${stage?.name ?? ''}' champion.compare_to`
-    if (!options.model)
-      throw new ConfigurationError(
-        `${where} needs 'model-name': the champion is a version of the registered model`
+    const where: Subject = options.compareTo
+      ? { field: 'compare-to' }
+      : {
+          text: `Policy file ${options.policy.source ?? ''}: stage '${stage?.name ?? ''}' champion.compare_to`
+        }
+    if (!model)
+      throw problemWith(
+        where,
+        "needs 'model-name': the champion is a version of the registered model"
       )
     const ref = parseCompareTo(compareText, where)
-    const holder = await resolveChampion(client(), options.model, ref)
+    const holder = await resolveChampion(client(), model, ref)
     if (!holder) {
       championLabel = `none (${ref.text} is not set)`
       notices.push(
-        `No champion: ${ref.text} of '${options.model}' is held by no version, so this is a first deployment and the champion comparison passes.`
+        `No champion: ${ref.text} of '${model}' is held by no version, so this is a first deployment and the champion comparison passes.`
       )
     } else {
-      if (holder.version === options.version)
+      if (holder.version === version)
         notices.push(
           `The candidate, version ${holder.version}, is itself the champion (${ref.text}); it is compared with itself.`
         )
-      const read = await readVersionMetrics(client(), options.model, holder, readOptions)
+      const read = await readVersionMetrics(client(), model, holder, readOptions)
       champion = {
         version: holder.version,
         metrics: new Map(read.observations.map(o => [o.name, o]))

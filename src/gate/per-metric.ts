@@ -1,14 +1,14 @@
-import { ConfigurationError } from '../core/errors.js'
+import { FieldError } from '../core/errors.js'
 import type { Tolerance } from './types.js'
 
 /**
- * Per-metric inputs (`max-regression`, `min-improvement`, `greater-is-better`) take one
+ * Per-metric fields (`max-regression`, `min-improvement`, `greater-is-better`) take one
  * `<metric>: <value>` per line. Metric names may contain ':' themselves, so the value is what
  * follows the last ':'; a name with spaces is quoted.
  */
 export function parsePerMetric<T>(
   text: string | undefined,
-  input: string,
+  field: string,
   parseValue: (raw: string) => T | string
 ): Map<string, T> {
   const out = new Map<string, T>()
@@ -16,22 +16,17 @@ export function parsePerMetric<T>(
   text.split(/\r?\n/).forEach((raw, index) => {
     const line = stripComment(raw).trim()
     if (line === '') return
-    const at = `Input '${input}' line ${index + 1}`
+    const fail = (detail: string): never => {
+      throw new FieldError(field, `line ${index + 1}: ${detail}`)
+    }
     const colon = line.lastIndexOf(':')
-    if (colon <= 0)
-      throw new ConfigurationError(
-        `${at}: '${line}' has no ':'; write '<metric>: <value>', e.g. 'accuracy: 0.01'`
-      )
+    if (colon <= 0) fail(`'${line}' has no ':'; write '<metric>: <value>', e.g. 'accuracy: 0.01'`)
     let name = line.slice(0, colon).trim()
     if (/^(["']).*\1$/.test(name)) name = name.slice(1, -1)
-    if (name === '')
-      throw new ConfigurationError(`${at}: the metric name is empty; write '<metric>: <value>'`)
+    if (name === '') fail("the metric name is empty; write '<metric>: <value>'")
     const parsed = parseValue(line.slice(colon + 1).trim())
-    if (typeof parsed === 'string') throw new ConfigurationError(`${at}: ${parsed}`)
-    if (out.has(name))
-      throw new ConfigurationError(
-        `${at}: metric '${name}' is listed twice; keep one line per metric`
-      )
+    if (typeof parsed === 'string') return fail(parsed)
+    if (out.has(name)) fail(`metric '${name}' is listed twice; keep one line per metric`)
     out.set(name, parsed)
   })
   return out

@@ -2,10 +2,13 @@ import type { StagePolicy } from '../policy/index.js'
 import { parseRuleList, parseRules, type RuleSource } from './rules.js'
 import type { Rule } from './types.js'
 
-/** The rules of the `thresholds` input; errors name the input, line and column. */
+/** The rules of the `thresholds` field; errors name the field, line and column. */
 export function inputRules(text: string | undefined): Rule[] {
   if (!text) return []
-  return parseRules(text, { name: "Input 'thresholds'", origin: line => `thresholds line ${line}` })
+  return parseRules(text, {
+    subject: { field: 'thresholds' },
+    origin: line => `thresholds line ${line}`
+  })
 }
 
 /**
@@ -17,9 +20,8 @@ export function policyRules(
   file: string | undefined,
   text: string | undefined
 ): Rule[] {
-  const name = `Policy file ${file ?? '(none)'}, stage '${stage.name}' gates`
   const source: RuleSource = {
-    name,
+    subject: { text: `Policy file ${file ?? '(none)'}, stage '${stage.name}' gates` },
     origin: line => `policy stage '${stage.name}' gate ${line}`,
     location: line => {
       if (!file || !text) return undefined

@@ -1,10 +1,10 @@
-import { ConfigurationError, type SourceLocation } from '../core/errors.js'
+import { problemWith, type Subject, type SourceLocation } from '../core/errors.js'
 import { OPERATORS, type Operator, type Rule } from './types.js'
 
 /** Where a block of rule lines came from, so an error can point at the exact line and column. */
 export interface RuleSource {
-  /** "Input 'thresholds'" or "Policy file x.yml, stage 'Production' gates". */
-  name: string
+  /** The field `thresholds`, or the text "Policy file x.yml, stage 'Production' gates". */
+  subject: Subject
   /** Short origin stored on each rule for the report. */
   origin(line: number): string
   /** The file position of a rule line, when it lives in a file. */
@@ -43,8 +43,9 @@ function parseRuleLine(line: string, lineNo: number, source: RuleSource): Rule |
   let pos = 0
   const fail = (column: number, problem: string): never => {
     const location = source.location?.(lineNo)
-    throw new ConfigurationError(
-      `${source.name} line ${lineNo}, column ${column}: ${problem}; ${HINT}`,
+    throw problemWith(
+      source.subject,
+      `line ${lineNo}, column ${column}: ${problem}; ${HINT}`,
       location ? { location: { ...location, column } } : {}
     )
   }

@@ -1,4 +1,4 @@
-import { ConfigurationError } from '../core/errors.js'
+import { FieldError } from '../core/errors.js'
 import type { GithubClient } from './approvals.js'
 
 /**
@@ -17,8 +17,9 @@ export function lazyGithubClient(options: {
     client ??= (async () => {
       const token = options.token?.trim()
       if (!token) {
-        throw new ConfigurationError(
-          `Input 'github-token' is empty, and ${options.purpose}; pass github-token: \${{ github.token }} and give the job 'actions: read'`
+        throw new FieldError(
+          'github-token',
+          `is empty, and ${options.purpose}; pass github-token: \${{ github.token }} and give the job 'actions: read'`
         )
       }
       options.setSecret(token)

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { ConfigurationError } from '../core/errors.js'
+import { FieldError } from '../core/errors.js'
 
 /** Auth as MLflow's Python client resolves it: username and password win over a token. */
 export type Auth =
@@ -50,21 +50,24 @@ export function resolveConnection(
 ): Connection {
   const uri = nonEmpty(inputs['tracking-uri']) ?? nonEmpty(env.MLFLOW_TRACKING_URI)
   if (!uri) {
-    throw new ConfigurationError(
-      "Input 'tracking-uri' is not set and MLFLOW_TRACKING_URI is empty; set it to your tracking server, e.g. https://mlflow.example.com"
+    throw new FieldError(
+      'tracking-uri',
+      'is not set and MLFLOW_TRACKING_URI is empty; set it to your tracking server, e.g. https://mlflow.example.com'
     )
   }
   let url: URL
   try {
     url = new URL(uri)
   } catch {
-    throw new ConfigurationError(
-      "Input 'tracking-uri' is not a URL; use http(s)://host[:port][/path] (file: and databricks URIs are not supported)"
+    throw new FieldError(
+      'tracking-uri',
+      'is not a URL; use http(s)://host[:port][/path] (file: and databricks URIs are not supported)'
     )
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ConfigurationError(
-      `Input 'tracking-uri' uses '${url.protocol}'; only http:// and https:// tracking servers are supported`
+    throw new FieldError(
+      'tracking-uri',
+      `uses '${url.protocol}'; only http:// and https:// tracking servers are supported`
     )
   }
   // Credentials embedded in the URI are honoured but never kept in the URL we log or send.
@@ -82,8 +85,9 @@ export function resolveConnection(
   if (username && password) auth = { kind: 'basic', username, password }
   else if (token) auth = { kind: 'bearer', token }
   else if (username || password) {
-    throw new ConfigurationError(
-      `Input '${username ? 'tracking-password' : 'tracking-username'}' is missing: basic auth needs both tracking-username and tracking-password`
+    throw new FieldError(
+      username ? 'tracking-password' : 'tracking-username',
+      "is missing: basic auth needs both 'tracking-username' and 'tracking-password'"
     )
   }
 
@@ -96,8 +100,9 @@ export function resolveConnection(
     nonEmpty(inputs['tracking-client-cert-path']) ?? nonEmpty(env.MLFLOW_TRACKING_CLIENT_CERT_PATH)
   if (insecure && caPath) {
     // MLflow's own client refuses this combination too.
-    throw new ConfigurationError(
-      "Inputs 'tracking-insecure-tls' and 'tracking-server-cert-path' are both set; use one of them"
+    throw new FieldError(
+      'tracking-insecure-tls',
+      "and 'tracking-server-cert-path' are both set; use one of them"
     )
   }
   const tls: TlsOptions = { insecure }
@@ -112,9 +117,7 @@ function readCert(readFile: (path: string) => string, path: string, input: strin
   try {
     return readFile(path)
   } catch {
-    throw new ConfigurationError(
-      `Input '${input}' names '${path}', which cannot be read; check the path`
-    )
+    throw new FieldError(input, `names '${path}', which cannot be read; check the path`)
   }
 }
 

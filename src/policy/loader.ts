@@ -1,5 +1,5 @@
 import yaml from 'js-yaml'
-import { ConfigurationError, type SourceLocation } from '../core/errors.js'
+import { ConfigurationError, FieldError, type SourceLocation } from '../core/errors.js'
 import { loadYamlBounded } from '../files/parse.js'
 import { guardPath, guardRoot, requireAccepted } from '../files/paths.js'
 import { readAcceptedSync } from '../files/read.js'
@@ -226,8 +226,6 @@ export function policyResolver(options: {
   policyFile?: string | undefined
   workspace: string
   logger: Logger
-  /** How the path was given, for the error message; defaults to the policy-file input. */
-  inputName?: string
 }): (model: string | undefined) => Policy {
   const explicit = options.policyFile?.trim()
   const relative = explicit || DEFAULT_POLICY_PATH
@@ -241,13 +239,14 @@ export function policyResolver(options: {
     }),
     `Policy file ${relative}`,
     undefined,
-    "name it in input 'policy-file' to read it from there"
+    "name it in 'policy-file' to read it from there"
   )
   const bytes = readAcceptedSync(safe, { display: `Policy file ${relative}` })
   if (bytes === undefined) {
     if (explicit) {
-      throw new ConfigurationError(
-        `${options.inputName ?? "Input 'policy-file'"} names '${explicit}', which does not exist in ${options.workspace}; fix the path or remove it`
+      throw new FieldError(
+        'policy-file',
+        `names '${explicit}', which does not exist in ${options.workspace}; fix the path or remove it`
       )
     }
     options.logger.debug(

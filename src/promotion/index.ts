@@ -1,5 +1,16 @@
 export { promote } from './promote.js'
-export { promotionOutputs, promotionSummary, resultJson } from './report.js'
+export { promotionSummary, resultJson, stageSummary } from './summary.js'
+export {
+  registerAndPromote,
+  type GovernedResult,
+  type PromotionCandidate
+} from './register-and-promote.js'
 export { DEFAULT_TAG_PREFIX } from './tags.js'
-export type { PromotionDeps, PromotionRequest, PromotionResult, Registry } from './types.js'
+export type {
+  PromotionDeps,
+  PromotionRequest,
+  PromotionRequestBase,
+  PromotionResult,
+  Registry
+} from './types.js'
 export { resolveStage, type ResolvedStage, type StageRequest } from './resolve-stage.js'

@@ -1,4 +1,5 @@
-import { ActionError, ConfigurationError, errorMessage } from '../core/errors.js'
+import { ActionError, errorMessage, extendError } from '../core/errors.js'
+import { phase } from '../core/logger.js'
 import type { ModelVersion } from '../mlflow/index.js'
 import { checkApprovals, type RoleSignOff } from './approval-check.js'
 import { applyMove } from './apply.js'
@@ -22,11 +23,7 @@ const UNCHANGED = 'Nothing was changed in the registry.'
 /** Adds what the registry looks like to a failure that happened before any write. */
 function unchanged(error: unknown): never {
   if (!(error instanceof ActionError) || error.message.includes(UNCHANGED)) throw error
-  const Kind = error instanceof ConfigurationError ? ConfigurationError : ActionError
-  throw new Kind(`${error.message}. ${UNCHANGED}`, {
-    cause: error,
-    ...(error.location ? { location: error.location } : {})
-  })
+  throw extendError(error, UNCHANGED)
 }
 
 /** After a failure during or after the writes, says what the registry shows now (or that it could not be read). */
@@ -58,101 +55,167 @@ async function stateAfterFailure(
   }
 }
 
-/**
- * One governed promotion: resolve → order → compare-and-set → approvals → write → confirm →
- * record. Every check runs before the first write, so a refused promotion changes nothing.
- */
-export async function promote(
-  req: PromotionRequest,
-  deps: PromotionDeps
-): Promise<PromotionResult> {
+/** What the plan phase found: the version to move, the targets as they are, and why. */
+interface Plan {
+  req: PromotionRequest
+  targets: ReturnType<typeof planTargets>
+  version: ModelVersion
+  states: TargetState[]
+  rollbackFrom?: string
+}
+
+/** Plan: which version, which targets, and who holds them now. Reads only. */
+async function plan(req: PromotionRequest, deps: PromotionDeps): Promise<Plan> {
   const { registry, policy, clock, logger } = deps
-  const t0 = clock.now()
   const wait = { clock, random: deps.random, timeoutMs: req.timeoutMs }
-  let version: ModelVersion
-  let states: TargetState[]
-  let rollbackFrom: string | undefined
   const targets = planTargets(policy, {
     stage: req.stage,
     alias: req.alias,
     archiveExisting: req.archiveExisting
   })
   const { moves } = targets
-  const stageName = targets.stageName ?? ''
-  try {
-    if (req.rollback) {
-      if (req.version)
-        throw new ConfigurationError(
-          "Inputs 'version' and 'rollback' are both set; rollback finds the version itself, so remove 'version'"
-        )
-      states = await readTargets(registry, req.model, moves)
-      const primary = states[0]!
-      const currentHolder = primary.holders[primary.holders.length - 1]
-      const current = currentHolder
-        ? await registry.getModelVersion(req.model, currentHolder)
-        : undefined
-      const found = await findRollbackTarget(
-        req.model,
-        primary,
-        current,
-        deps.readAuditLog(),
-        req.tagPrefix
-      )
-      logger.info(
-        `Rollback: ${moveLabel(primary.move)} is held by version ${found.current}; before it, version ${found.version} held it (from the ${found.source})`
-      )
-      rollbackFrom = found.current
-      version = await resolveVersion(registry, req.model, found.version, wait)
-      if (req.expectedPreviousVersion === undefined)
-        req = { ...req, expectedPreviousVersion: found.current }
-    } else {
-      if (!req.version)
-        throw new ConfigurationError(
-          "Input 'version' is required unless rollback is true; set a version number, latest, alias:<name>, stage:<Stage> or run:<run_id>"
-        )
-      version = await resolveVersion(registry, req.model, req.version, wait)
-      states = await readTargets(registry, req.model, moves)
-    }
-  } catch (error) {
-    unchanged(error)
+  if (!req.rollback) {
+    const version = await resolveVersion(registry, req.model, req.version, wait)
+    return { req, targets, version, states: await readTargets(registry, req.model, moves) }
   }
+  const states = await readTargets(registry, req.model, moves)
+  const primary = states[0]!
+  const currentHolder = primary.holders[primary.holders.length - 1]
+  const current = currentHolder
+    ? await registry.getModelVersion(req.model, currentHolder)
+    : undefined
+  const found = await findRollbackTarget(
+    req.model,
+    primary,
+    current,
+    deps.readAuditLog(),
+    req.tagPrefix
+  )
+  logger.info(
+    `Rollback: ${moveLabel(primary.move)} is held by version ${found.current}; before it, version ${found.version} held it (from the ${found.source})`
+  )
+  const version = await resolveVersion(registry, req.model, found.version, wait)
+  // The approver of a rollback approved replacing the version that holds the target now.
+  const checked =
+    req.expectedPreviousVersion === undefined
+      ? { ...req, expectedPreviousVersion: found.current }
+      : req
+  return { req: checked, targets, version, states, rollbackFrom: found.current }
+}
+
+/** Check: order, compare-and-set and approvals, all before the first write. */
+async function check(
+  planned: Plan,
+  pending: TargetState[],
+  deps: PromotionDeps
+): Promise<{ approvedBy: string[]; signOffs: RoleSignOff[] }> {
+  const { req, targets, version, states } = planned
+  const v = version.version
+  if (pending.length === 0) {
+    deps.logger.info(
+      `Version ${v} of '${req.model}' already holds ${targets.moves.map(moveLabel).join(' and ')}; nothing to write`
+    )
+    return { approvedBy: [], signOffs: [] }
+  }
+  // An alias-only move that stands for a policy stage is ordered as that stage.
+  const orderName = targets.stageName ?? targets.policyStage?.name
+  if (!req.rollback && orderName)
+    checkOrder(deps.policy, version, targets.policyStage, orderName, req.allowSkip)
+  checkExpected(req, states[0], v)
+  if (!targets.policyStage?.requires_approval) return { approvedBy: [], signOffs: [] }
+  const guard = await verifyGuard(targets.policyStage, deps, { requireDefaultBranch: true })
+  const verdict = await checkApprovals(targets.policyStage, deps.run, deps.github, guard.settings)
+  deps.logger.info(`Approvals for ${targets.policyStage.name}: ${verdict.counted.join(', ')}`)
+  return { approvedBy: verdict.counted, signOffs: verdict.roles }
+}
+
+/** Apply: each pending move, in order. */
+async function apply(
+  deps: PromotionDeps,
+  model: string,
+  v: string,
+  pending: TargetState[],
+  onWrite: () => void
+): Promise<void> {
+  for (const state of pending) {
+    deps.logger.info(
+      `Moving ${moveLabel(state.move)} of '${model}' to version ${v}${state.holders.length ? ` (held by ${state.holders.join(', ')})` : ''}`
+    )
+    onWrite()
+    await applyMove(deps.registry, model, v, state.move)
+  }
+}
+
+/** Confirm: the moves are visible to consistent reads; then the promotion is recorded in tags. */
+async function confirm(
+  deps: PromotionDeps,
+  planned: Plan,
+  pending: TargetState[],
+  record: { previousVersion: string; approvedBy: string[]; signOffs: RoleSignOff[] },
+  timeoutMs: number
+): Promise<number> {
+  const { req, version } = planned
+  const v = version.version
+  const confirmed = await confirmVisible(
+    deps.registry,
+    req.model,
+    v,
+    pending,
+    version.current_stage,
+    {
+      clock: deps.clock,
+      random: deps.random,
+      timeoutMs,
+      consistentReads: req.consistentReads
+    }
+  )
+  deps.logger.info(`Confirmed in ${confirmed.elapsedMs} ms (${confirmed.reads} reads)`)
+  const tags = promotionTags(
+    req.tagPrefix,
+    {
+      moves: pending.map(s => s.move),
+      previousByMove: pending.map(s => s.holders.filter(h => h !== v).pop()),
+      ...record,
+      rollback: req.rollback,
+      at: new Date(deps.clock.now())
+    },
+    deps.run
+  )
+  // MLflow has no batch tag call for versions; the writes are independent, so they go out together.
+  await Promise.all(
+    Object.entries(tags).map(([key, value]) =>
+      deps.registry.setModelVersionTag(req.model, v, key, value)
+    )
+  )
+  return confirmed.elapsedMs
+}
+
+/**
+ * One governed promotion, in four phases: plan (resolve the version and read the targets) →
+ * check (order, compare-and-set, approvals) → apply (the moves) → confirm (visible to
+ * consistent reads, then recorded in tags). Every check runs before the first write, so a
+ * refused promotion changes nothing.
+ */
+export async function promote(
+  request: PromotionRequest,
+  deps: PromotionDeps
+): Promise<PromotionResult> {
+  const { registry, clock, logger } = deps
+  const t0 = clock.now()
+  const planned = await phase(logger, 'plan', () => plan(request, deps)).catch(unchanged)
+  const { req, targets, version, states } = planned
   const t1 = clock.now()
   const v = version.version
+  const moves = targets.moves
   const pending = states.filter(s => !holdsTarget(s, v))
   const previousByMove = states.map(s => s.holders.filter(h => h !== v).pop())
   const recordedPrevious = moves[0]
     ? version.tags.find(t => t.key === previousTagKey(req.tagPrefix, moves[0]!))?.value
     : undefined
   const previousVersion = pending.length > 0 ? (previousByMove[0] ?? '') : (recordedPrevious ?? '')
-  let approvedBy: string[] = []
-  let signOffs: RoleSignOff[] = []
-  try {
-    if (pending.length > 0) {
-      // An alias-only move that stands for a policy stage is ordered as that stage.
-      const orderName = targets.stageName ?? targets.policyStage?.name
-      if (!req.rollback && orderName)
-        checkOrder(policy, version, targets.policyStage, orderName, req.allowSkip)
-      checkExpected(req, states[0], v)
-      if (targets.policyStage?.requires_approval) {
-        const guard = await verifyGuard(targets.policyStage, deps, { requireDefaultBranch: true })
-        const verdict = await checkApprovals(
-          targets.policyStage,
-          deps.run,
-          deps.github,
-          guard.settings
-        )
-        approvedBy = verdict.counted
-        signOffs = verdict.roles
-        logger.info(`Approvals for ${targets.policyStage.name}: ${approvedBy.join(', ')}`)
-      }
-    } else {
-      logger.info(
-        `Version ${v} of '${req.model}' already holds ${moves.map(moveLabel).join(' and ')}; nothing to write`
-      )
-    }
-  } catch (error) {
-    unchanged(error)
-  }
+  const { approvedBy, signOffs } = await phase(logger, 'check', () =>
+    check(planned, pending, deps)
+  ).catch(unchanged)
   const touched = [v, ...states.flatMap(s => s.holders)]
   const before = await snapshot(registry, req.model, touched).catch(unchanged)
   const t2 = clock.now()
@@ -160,7 +223,7 @@ export async function promote(
     model: req.model,
     version: v,
     previousVersion,
-    stage: stageName,
+    stage: targets.stageName ?? '',
     aliases: moves.flatMap(m => (m.kind === 'alias' ? [m.alias] : [])),
     modelUri: `models:/${req.model}/${v}`,
     runId: version.run_id ?? '',
@@ -201,52 +264,28 @@ export async function promote(
   let writeMs: number
   let propagationMs: number
   try {
-    for (const state of pending) {
-      logger.info(
-        `Moving ${moveLabel(state.move)} of '${req.model}' to version ${v}${state.holders.length ? ` (held by ${state.holders.join(', ')})` : ''}`
-      )
-      written = true
-      await applyMove(registry, req.model, v, state.move)
-    }
+    await phase(logger, 'apply', () =>
+      apply(deps, req.model, v, pending, () => {
+        written = true
+      })
+    )
     const t3 = clock.now()
     writeMs = t3 - t2
-    const confirmed = await confirmVisible(registry, req.model, v, pending, version.current_stage, {
-      clock,
-      random: deps.random,
-      timeoutMs: Math.max(0, req.timeoutMs - (t3 - t0)),
-      consistentReads: req.consistentReads
-    })
-    propagationMs = confirmed.elapsedMs
-    logger.info(`Confirmed in ${propagationMs} ms (${confirmed.reads} reads)`)
-    const tags = promotionTags(
-      req.tagPrefix,
-      {
-        moves: pending.map(s => s.move),
-        previousByMove: pending.map(s => s.holders.filter(h => h !== v).pop()),
-        previousVersion,
-        approvedBy,
-        signOffs,
-        rollback: req.rollback,
-        at: new Date(clock.now())
-      },
-      deps.run
-    )
-    // MLflow has no batch tag call for versions; the writes are independent, so they go out together.
-    await Promise.all(
-      Object.entries(tags).map(([key, value]) =>
-        registry.setModelVersionTag(req.model, v, key, value)
+    propagationMs = await phase(logger, 'confirm', () =>
+      confirm(
+        deps,
+        planned,
+        pending,
+        { previousVersion, approvedBy, signOffs },
+        Math.max(0, req.timeoutMs - (t3 - t0))
       )
     )
   } catch (error) {
     if (!written) unchanged(error)
-    const Kind = error instanceof ConfigurationError ? ConfigurationError : ActionError
-    throw new Kind(
-      `${errorMessage(error).replace(/\.$/, '')}. ${await stateAfterFailure(deps, req, pending, v)}`,
-      { cause: error }
-    )
+    throw extendError(error, await stateAfterFailure(deps, req, pending, v))
   }
   const after = await snapshot(registry, req.model, touched).catch(() => before)
-  if (rollbackFrom) logger.info(`Rolled back from version ${rollbackFrom} to ${v}`)
+  if (planned.rollbackFrom) logger.info(`Rolled back from version ${planned.rollbackFrom} to ${v}`)
   return {
     ...base,
     archivedVersions,

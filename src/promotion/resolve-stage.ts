@@ -1,15 +1,13 @@
-import { ConfigurationError } from '../core/errors.js'
-import { VERSION_NUMBER } from '../audit/field-checks.js'
+import { FieldError } from '../core/errors.js'
 import { findStage, stageEnvironment, type Policy } from '../policy/index.js'
 import { verifyGuard, type GuardDeps } from './guard.js'
 
 export interface StageRequest {
   model: string
-  /** The version number to promote; empty with rollback. */
-  version: string
+  /** The version number to promote, or a rollback (the version given back is the previous holder). */
+  target: { kind: 'version'; version: string } | { kind: 'rollback' }
   targetStage: string
   justification: string
-  rollback: boolean
 }
 
 export interface ResolvedStage {
@@ -37,34 +35,27 @@ export async function resolveStage(
   policy: Policy,
   deps: GuardDeps
 ): Promise<ResolvedStage> {
-  if (req.rollback && req.version) {
-    throw new ConfigurationError(
-      "Input 'version' must be empty with rollback: the version given back is the previous holder"
-    )
-  }
-  if (!req.rollback && !VERSION_NUMBER.test(req.version)) {
-    throw new ConfigurationError(
-      `Input 'version' is '${req.version}'; give the model version number to promote`
-    )
-  }
   const stage = findStage(policy, req.targetStage)
   if (!stage || req.targetStage.toLowerCase() === 'archived') {
-    throw new ConfigurationError(
-      `Input 'target-stage' is '${req.targetStage}', which is not a stage of ${policy.source ?? 'the policy'}; ` +
+    throw new FieldError(
+      'target-stage',
+      `is '${req.targetStage}', which is not a stage of ${policy.source ?? 'the policy'}; ` +
         `use one of: ${policy.stages.map(s => s.name).join(', ')}`
     )
   }
-  if (stage.name.toLowerCase() === 'production' && !req.justification.trim()) {
-    throw new ConfigurationError(
-      "Input 'justification' is empty; a promotion to Production needs one"
-    )
-  }
+  if (stage.name.toLowerCase() === 'production' && !req.justification.trim())
+    throw new FieldError('justification', 'is empty; a promotion to Production needs one')
   const verdict = await verifyGuard(stage, deps, { requireDefaultBranch: stage.requires_approval })
   const index = policy.stages.indexOf(stage)
   return {
     stage: stage.name,
     environment: stageEnvironment(stage),
-    fromStage: req.rollback ? 'Archived' : index > 0 ? policy.stages[index - 1]!.name : 'None',
+    fromStage:
+      req.target.kind === 'rollback'
+        ? 'Archived'
+        : index > 0
+          ? policy.stages[index - 1]!.name
+          : 'None',
     guarded: verdict.guarded,
     defaultBranch: verdict.defaultBranch,
     signOff: (stage.sign_off ?? []).map(r => ({ role: r.role, environment: r.environment }))

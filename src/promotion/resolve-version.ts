@@ -68,7 +68,8 @@ async function findVersion(registry: Registry, model: string, spec: string): Pro
     const version = await registry.getVersionByAlias(model, arg)
     if (!version)
       throw new ActionError(
-        `Input 'version' is '${spec}', but '${model}' has no alias '${arg}'; set the alias first or name a version`
+        `is '${spec}', but '${model}' has no alias '${arg}'; set the alias first or name a version`,
+        { field: 'version' }
       )
     return version
   }
@@ -76,15 +77,16 @@ async function findVersion(registry: Registry, model: string, spec: string): Pro
     const stage = MLFLOW_STAGES.find(s => s.toLowerCase() === arg.toLowerCase())
     if (!stage)
       throw new ConfigurationError(
-        `Input 'version' is '${spec}'; use stage:<Stage> with one of ${MLFLOW_STAGES.join(', ')}`
+        `is '${spec}'; use stage:<Stage> with one of ${MLFLOW_STAGES.join(', ')}`,
+        { field: 'version' }
       )
     const [holder] = (await allVersions(registry, model))
       .filter(v => v.current_stage === stage)
       .sort(byNumberDesc)
     if (!holder)
-      throw new ActionError(
-        `Input 'version' is '${spec}', but no version of '${model}' is in stage ${stage}`
-      )
+      throw new ActionError(`is '${spec}', but no version of '${model}' is in stage ${stage}`, {
+        field: 'version'
+      })
     return registry.getModelVersion(model, holder.version)
   }
   if (kind === 'run' && arg) {
@@ -94,17 +96,20 @@ async function findVersion(registry: Registry, model: string, spec: string): Pro
     const [newest, ...others] = versions.sort(byNumberDesc)
     if (!newest)
       throw new ActionError(
-        `Input 'version' is '${spec}', but no version of '${model}' was registered from run ${arg}`
+        `is '${spec}', but no version of '${model}' was registered from run ${arg}`,
+        { field: 'version' }
       )
     if (others.length > 0) {
       throw new ActionError(
-        `Input 'version' is '${spec}', and run ${arg} registered several versions of '${model}' ` +
-          `(${[newest, ...others].map(v => v.version).join(', ')}); name the version number instead`
+        `is '${spec}', and run ${arg} registered several versions of '${model}' ` +
+          `(${[newest, ...others].map(v => v.version).join(', ')}); name the version number instead`,
+        { field: 'version' }
       )
     }
     return registry.getModelVersion(model, newest.version)
   }
   throw new ConfigurationError(
-    `Input 'version' is '${spec}'; use a version number, latest, alias:<name>, stage:<Stage> or run:<run_id>`
+    `is '${spec}'; use a version number, latest, alias:<name>, stage:<Stage> or run:<run_id>`,
+    { field: 'version' }
   )
 }

@@ -1,4 +1,4 @@
-import { ConfigurationError } from '../core/errors.js'
+import { ConfigurationError, FieldError } from '../core/errors.js'
 import { MLFLOW_STAGES, type MlflowStage } from '../mlflow/index.js'
 import { findStage, mlflowStageFor, type Policy, type StagePolicy } from '../policy/index.js'
 import type { Move } from './types.js'
@@ -44,8 +44,9 @@ export function planTargets(policy: Policy, input: TargetInputs): Targets {
     const mlflowStage =
       mlflowStageFor(stageInput) ?? (policyStage ? mlflowStageFor(policyStage.name) : undefined)
     if (!policyStage && !mlflowStage) {
-      throw new ConfigurationError(
-        `Input 'stage' is '${stageInput}', which is neither an MLflow stage nor a stage of the policy; ` +
+      throw new FieldError(
+        'stage',
+        `is '${stageInput}', which is neither an MLflow stage nor a stage of the policy; ` +
           `use one of: ${[...new Set([...policy.stages.map(s => s.name), ...MLFLOW_STAGES])].join(', ')}`
       )
     }
@@ -55,8 +56,9 @@ export function planTargets(policy: Policy, input: TargetInputs): Targets {
     const useAlias = policy.mode !== 'stages'
     if (useStageApi) {
       if (!mlflowStage) {
-        throw new ConfigurationError(
-          `Input 'stage' is '${stageInput}', a policy stage with no MLflow stage; MLflow can record it only as an alias: ` +
+        throw new FieldError(
+          'stage',
+          `is '${stageInput}', a policy stage with no MLflow stage; MLflow can record it only as an alias: ` +
             'set registry.mode: aliases (or both) in the policy file'
         )
       }
@@ -69,8 +71,9 @@ export function planTargets(policy: Policy, input: TargetInputs): Targets {
     if (useAlias) {
       if (!policyStage || mlflowStage === 'Archived') {
         if (!useStageApi) {
-          throw new ConfigurationError(
-            `Input 'stage' is '${stageInput}', which has no alias in registry.mode: aliases; ` +
+          throw new FieldError(
+            'stage',
+            `is '${stageInput}', which has no alias in registry.mode: aliases; ` +
               'name a stage of the policy, or set the alias input instead'
           )
         }
@@ -81,8 +84,9 @@ export function planTargets(policy: Policy, input: TargetInputs): Targets {
   }
   if (aliasInput) {
     if (/^(latest|v\d+)$/i.test(aliasInput)) {
-      throw new ConfigurationError(
-        `Input 'alias' is '${aliasInput}', which MLflow reserves; choose another alias name`
+      throw new FieldError(
+        'alias',
+        `is '${aliasInput}', which MLflow reserves; choose another alias name`
       )
     }
     if (!moves.some(m => m.kind === 'alias' && m.alias === aliasInput))
@@ -95,8 +99,9 @@ export function planTargets(policy: Policy, input: TargetInputs): Targets {
       s => stageAlias(s).toLowerCase() === wanted || s.name.toLowerCase() === wanted
     )
     if (byAlias && targets.policyStage && targets.policyStage !== byAlias) {
-      throw new ConfigurationError(
-        `Input 'alias' is '${aliasInput}', the alias of stage ${byAlias.name}, but input 'stage' is ${targets.policyStage.name}; ` +
+      throw new FieldError(
+        'alias',
+        `is '${aliasInput}', the alias of stage ${byAlias.name}, but 'stage' is ${targets.policyStage.name}; ` +
           'promote to one stage at a time'
       )
     }

@@ -22,16 +22,20 @@ export type Registry = Pick<
 export type Move =
   { kind: 'stage'; stage: MlflowStage; archiveExisting: boolean } | { kind: 'alias'; alias: string }
 
-export interface PromotionRequest {
+/**
+ * What to promote: a version spec (number, latest, alias:<a>, stage:<S>, run:<id>), or a
+ * rollback, which finds the version itself. Exactly one; the caller's inputs decide which.
+ */
+export type PromotionRequest = PromotionRequestBase &
+  ({ rollback: false; version: string } | { rollback: true; version?: undefined })
+
+export interface PromotionRequestBase {
   model: string
-  /** A version spec (number, latest, alias:<a>, stage:<S>, run:<id>); absent only for a rollback. */
-  version?: string | undefined
   stage?: string | undefined
   alias?: string | undefined
   archiveExisting: boolean
   allowSkip: boolean
   expectedPreviousVersion?: string | undefined
-  rollback: boolean
   dryRun: boolean
   timeoutMs: number
   consistentReads: number

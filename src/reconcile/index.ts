@@ -12,6 +12,12 @@ export { readRegistryHolders, type RegistryReader } from './registry-state.js'
 export { entryMoves, policyTargets, targetKey, type Target } from './targets.js'
 export { driftEntry, describeFinding } from './drift-record.js'
 export { loadVerifiedEntries } from './audit-source.js'
-export { renderReconcile } from './summary.js'
+export { reconcileSummary } from './summary.js'
 export { policyResolver } from '../policy/index.js'
-export { runReconcileMode, type ReconcileModeOptions, type ReconcileModeDeps } from './mode.js'
+export {
+  runReconcile,
+  type ReconcileRun,
+  type ReconcileRunDeps,
+  type ReconcileRunOptions,
+  type RecordedEvent
+} from './run.js'

@@ -4,7 +4,7 @@ import type { ReconcileReport } from './reconcile.js'
 const show = (version: string | null): string => (version === null ? '—' : version)
 
 /** The job summary of reconcile: every compared target, drift first. */
-export function renderReconcile(report: ReconcileReport, file: string): string {
+export function reconcileSummary(report: ReconcileReport, file: string): string {
   const verdict = report.inSync
     ? `**In sync**: ${report.rows.length} target(s) of ${report.models.length} model(s) hold what ${escapeText(file)} says.`
     : `**Drift: ${report.findings.length} target(s) changed outside the audit trail.** The registry disagrees with ${escapeText(file)}.`

@@ -1,5 +1,5 @@
 export { registerCandidate } from './register.js'
-export { registrationOutputs, registrationSummary } from './summary.js'
+export { registrationSummary } from './summary.js'
 export { lineageKeys, validateLineage } from './lineage.js'
 export { parseSource, type ModelSource } from './source.js'
 export { RegistrationFailedError, READY_POLL } from './wait-ready.js'

@@ -1,4 +1,4 @@
-import { ConfigurationError } from '../core/errors.js'
+import { FieldError } from '../core/errors.js'
 import type { RunContext } from '../github/context.js'
 import type { Lineage } from './types.js'
 
@@ -46,8 +46,9 @@ export function validateLineage(lineage: Lineage): Lineage {
     const value = lineage[field]?.trim().toLowerCase()
     if (!value) continue
     if (!pattern.test(value)) {
-      throw new ConfigurationError(
-        `Input '${input}' is '${lineage[field]}'; expected ${expected}. Pass the value unchanged, or leave it empty.`
+      throw new FieldError(
+        input,
+        `is '${lineage[field]}'; expected ${expected}. Pass the value unchanged, or leave it empty.`
       )
     }
     clean[field] = value

@@ -1,4 +1,4 @@
-import { ActionError, ConfigurationError } from '../core/errors.js'
+import { ActionError, FieldError } from '../core/errors.js'
 import type { Logger } from '../core/logger.js'
 import { MlflowApiError } from '../mlflow/index.js'
 import { findRegistered } from './existing.js'
@@ -76,9 +76,10 @@ export async function registerCandidate(
   const checked = await checkSource(registry, source, request.runId, logger)
   const exists = await modelExists(registry, request.model)
   if (!exists && !request.createModel) {
-    throw new ConfigurationError(
-      `Input 'model-name': registered model '${request.model}' does not exist at ${registry.server}. ` +
-        'Set create-model: true to create it, or fix the name. Nothing was registered.'
+    throw new FieldError(
+      'model-name',
+      `names registered model '${request.model}', which does not exist at ${registry.server}. ` +
+        "Set 'create-model' to true to create it, or fix the name. Nothing was registered."
     )
   }
   const base = {

@@ -1,4 +1,4 @@
-import { ConfigurationError } from '../core/errors.js'
+import { FieldError } from '../core/errors.js'
 
 /** The three source forms MLflow registers from. */
 export type ModelSource =
@@ -14,8 +14,9 @@ const PROXIED_RUN_ARTIFACT =
   /^mlflow-artifacts:\/(?:\/[^/]*)?\/?[^/]+\/([0-9a-f]{32})\/artifacts(?:\/|$)/
 
 function refuse(value: string, what: string): never {
-  throw new ConfigurationError(
-    `Input 'source' is '${value}': ${what}. Use runs:/<run_id>/<path>, models:/m-<id> (an MLflow 3 logged model) or an artifact URI such as mlflow-artifacts:/<experiment>/<run_id>/artifacts/<path>.`
+  throw new FieldError(
+    'source',
+    `is '${value}': ${what}. Use runs:/<run_id>/<path>, models:/m-<id> (an MLflow 3 logged model) or an artifact URI such as mlflow-artifacts:/<experiment>/<run_id>/artifacts/<path>.`
   )
 }
 

@@ -26,18 +26,3 @@ export function registrationSummary(result: RegistrationResult): string {
   ].join('\n')
   return `${heading}\n\n${table}\n`
 }
-
-/**
- * The action outputs registration sets. With a later promotion, the promotion's own outputs
- * (version, changed, ...) are set after these and win; `registered` is registration's alone.
- */
-export function registrationOutputs(result: RegistrationResult): Record<string, string> {
-  return {
-    version: result.version,
-    registered: String(result.registered),
-    'model-uri': result.version ? `models:/${result.model}/${result.version}` : '',
-    'run-id': result.runId,
-    source: result.source,
-    changed: String(result.registered)
-  }
-}

@@ -1,4 +1,4 @@
-import { ConfigurationError } from '../core/errors.js'
+import { FieldError } from '../core/errors.js'
 import type { Logger } from '../core/logger.js'
 import { MlflowApiError, type Run } from '../mlflow/index.js'
 import type { ModelSource } from './source.js'
@@ -16,8 +16,9 @@ const notFound = (error: unknown): boolean =>
   error instanceof MlflowApiError && error.errorCode === 'RESOURCE_DOES_NOT_EXIST'
 
 function missing(source: ModelSource, what: string): never {
-  throw new ConfigurationError(
-    `Input 'source' (${source.uri}): ${what}; check the source and the tracking server. Nothing was registered.`
+  throw new FieldError(
+    'source',
+    `(${source.uri}): ${what}; check the source and the tracking server. Nothing was registered.`
   )
 }
 
@@ -83,7 +84,7 @@ export async function checkSource(
       if (runIdInput && runIdInput !== source.runId) {
         missing(
           source,
-          `it names run '${source.runId}' but input 'source-run-id' is '${runIdInput}'; leave source-run-id empty for a runs:/ source`
+          `it names run '${source.runId}' but 'source-run-id' is '${runIdInput}'; leave source-run-id empty for a runs:/ source`
         )
       }
       await getRun(registry, source, source.runId)
@@ -109,7 +110,7 @@ export async function checkSource(
       if (runIdInput && runId && runIdInput !== runId) {
         missing(
           source,
-          `the logged model comes from run '${runId}' but input 'source-run-id' is '${runIdInput}'`
+          `the logged model comes from run '${runId}' but 'source-run-id' is '${runIdInput}'`
         )
       }
       return {
@@ -126,7 +127,7 @@ export async function checkSource(
         if (!root || (source.uri !== root && !source.uri.startsWith(`${root}/`))) {
           missing(
             source,
-            `it is not inside the artifacts of run '${runId}' (${root || 'no artifact URI'}); give the run that logged it in input 'source-run-id', or leave source-run-id empty`
+            `it is not inside the artifacts of run '${runId}' (${root || 'no artifact URI'}); give the run that logged it in 'source-run-id', or leave source-run-id empty`
           )
         }
         await requireRunArtifact(

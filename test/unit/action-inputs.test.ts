@@ -3,16 +3,10 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import yaml from 'js-yaml'
 import type { InputDefinition, InputSpecs } from '../../src/core/inputs.js'
+import { actionNames } from '../../scripts/lib/actions.mjs'
 import { ROOT } from '../harness/paths.js'
 
-const ACTIONS = [
-  'validate-metrics',
-  'lineage-check',
-  'promote-model',
-  'audit-log',
-  'resolve-stage',
-  'notify'
-] as const
+const ACTIONS = actionNames()
 
 interface ActionYaml {
   name?: string

@@ -6,7 +6,11 @@ import { resolveConnection } from '../../../src/mlflow/connection.js'
 import { MlflowHttp, type RetryPolicy } from '../../../src/mlflow/http.js'
 import { MlflowClient } from '../../../src/mlflow/registry.js'
 import { effectivePolicy, parsePolicy, type Policy } from '../../../src/policy/index.js'
-import type { PromotionDeps, PromotionRequest } from '../../../src/promotion/index.js'
+import type {
+  PromotionDeps,
+  PromotionRequest,
+  PromotionRequestBase
+} from '../../../src/promotion/index.js'
 import type { SeedOp } from '../../harness/python.js'
 
 export const FAST_RETRY: RetryPolicy = {
@@ -80,10 +84,11 @@ export function deps(
   }
 }
 
-export function request(
-  model: string,
-  overrides: Partial<PromotionRequest> = {}
-): PromotionRequest {
+type RequestOverrides = Partial<PromotionRequestBase> & { version?: string; rollback?: boolean }
+
+export function request(model: string, overrides: RequestOverrides = {}): PromotionRequest {
+  // A test may build a request the action's inputs would refuse (no version, say): the cast
+  // lets it reach the domain, as a caller outside the action could.
   return {
     model,
     archiveExisting: true,
@@ -94,7 +99,7 @@ export function request(
     consistentReads: 2,
     tagPrefix: 'model_governance.',
     ...overrides
-  }
+  } as PromotionRequest
 }
 
 /** The error a promise rejects with; fails the test when it resolves instead. */

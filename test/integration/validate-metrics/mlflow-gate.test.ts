@@ -1,6 +1,11 @@
 import { beforeAll, describe, expect, it } from '@jest/globals'
 import { MemoryLogger } from '../../../src/core/logger.js'
-import { runGate, type GateOptions } from '../../../src/gate/gate.js'
+import {
+  runGate,
+  type GateOptions,
+  type CandidateFields,
+  candidateOf
+} from '../../../src/gate/gate.js'
 import {
   aggregatePoints,
   readRunMetrics,
@@ -44,14 +49,19 @@ describe('validate-metrics gate against a real MLflow server', () => {
   const fresh = uniqueName('gate-first')
   let seeded: Record<string, string>[] = []
   const c = client(mlflow.uri)
-  const options = (extra: Partial<GateOptions>): GateOptions => ({
+  const options = ({
+    model = name,
+    version,
+    runId,
+    ...extra
+  }: Partial<GateOptions> & CandidateFields): GateOptions => ({
+    candidate: candidateOf({ model, version, runId }),
     allowEmpty: false,
     dvcMetrics: false,
     aggregate: 'latest',
     missing: 'fail',
     policy: effectivePolicy(undefined, name),
     workspace: process.cwd(),
-    model: name,
     ...extra
   })
 

@@ -4,8 +4,14 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import path from 'node:path'
 import { ConfigurationError } from '../../../src/core/errors.js'
 import { MemoryLogger } from '../../../src/core/logger.js'
-import { runGate, type GateOptions, type GateRun } from '../../../src/gate/gate.js'
-import { reportJson, summaryMarkdown } from '../../../src/gate/report.js'
+import {
+  runGate,
+  type GateOptions,
+  type GateRun,
+  type CandidateFields,
+  candidateOf
+} from '../../../src/gate/gate.js'
+import { reportJson, gateSummary } from '../../../src/gate/summary.js'
 import { resolveConnection } from '../../../src/mlflow/connection.js'
 import { MlflowHttp } from '../../../src/mlflow/http.js'
 import { MlflowClient } from '../../../src/mlflow/registry.js'
@@ -32,7 +38,13 @@ beforeAll(() => {
 })
 afterAll(() => rmSync(top, { recursive: true, force: true }))
 
-const options = (extra: Partial<GateOptions>): GateOptions => ({
+const options = ({
+  model,
+  version,
+  runId,
+  ...extra
+}: Partial<GateOptions> & CandidateFields): GateOptions => ({
+  candidate: candidateOf({ model, version, runId }),
   allowEmpty: false,
   dvcMetrics: false,
   aggregate: 'latest',
@@ -56,7 +68,7 @@ interface Attempt {
 }
 
 /** The gate as the action runs it, with everything it would print collected in `text`. */
-async function attempt(extra: Partial<GateOptions>): Promise<Attempt> {
+async function attempt(extra: Partial<GateOptions> & CandidateFields): Promise<Attempt> {
   const logger = new MemoryLogger()
   const rssBefore = process.memoryUsage().rss
   const started = performance.now()
@@ -71,7 +83,7 @@ async function attempt(extra: Partial<GateOptions>): Promise<Attempt> {
     error instanceof Error ? error.message : '',
     run ? reportJson(run.result) : '',
     run
-      ? summaryMarkdown(run.result, { subject: run.subject, champion: run.champion, notices: [] })
+      ? gateSummary(run.result, { subject: run.subject, champion: run.champion, notices: [] })
       : '',
     JSON.stringify(logger.lines)
   ].join('\n')

@@ -135,6 +135,6 @@ describe('buildEntry', () => {
     expect(registryLabel(undefined)).toBe('')
     // Callers outside append mode still get a user's mistake as an error naming the input.
     expect(() => normaliseLineage('[1]')).toThrow(ConfigurationError)
-    expect(() => normaliseLineage('{"lock-sha256": "')).toThrow("Input 'lineage' is not valid JSON")
+    expect(() => normaliseLineage('{"lock-sha256": "')).toThrow("'lineage' is not valid JSON")
   })
 })

@@ -133,7 +133,7 @@ describe("the 'file' input", () => {
   ])('refuses %j (%s)', (file, why) => {
     expect(() => repositoryPath(file)).toThrow(ConfigurationError)
     expect(() => repositoryPath(file)).toThrow(why)
-    expect(() => repositoryPath(file)).toThrow("Input 'file'")
+    expect(() => repositoryPath(file)).toThrow("'file'")
   })
 
   it.each([
@@ -159,10 +159,10 @@ describe('verify refuses what is not a plain file, without reading it', () => {
     const run = (): Promise<unknown> =>
       verifyFile(path.join(repo, 'AUDIT.log'), {
         root: repo,
-        label: "Input 'file' names 'AUDIT.log', which"
+        label: "'file' names 'AUDIT.log', which"
       })
     await expect(run()).rejects.toThrow(ConfigurationError)
-    await expect(run()).rejects.toThrow("Input 'file' names 'AUDIT.log', which is a symbolic link")
+    await expect(run()).rejects.toThrow("'file' names 'AUDIT.log', which is a symbolic link")
     const message = await run().then(
       () => '',
       (e: Error) => e.message

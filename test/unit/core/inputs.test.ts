@@ -31,11 +31,11 @@ describe('defineInputs', () => {
   })
 
   it.each([
-    ['model-name', '', "Input 'model-name' is required"],
-    ['dry-run', 'yes', "Input 'dry-run' is 'yes'; use true or false"],
-    ['mode', 'write', "Input 'mode' is 'write'; use one of: append, verify"],
-    ['timeout-seconds', '1.5', "Input 'timeout-seconds' is '1.5'; use a whole number"],
-    ['timeout-seconds', '0', "Input 'timeout-seconds' is 0; use a number of at least 1"]
+    ['model-name', '', "'model-name' is required"],
+    ['dry-run', 'yes', "'dry-run' is 'yes'; use true or false"],
+    ['mode', 'write', "'mode' is 'write'; use one of: append, verify"],
+    ['timeout-seconds', '1.5', "'timeout-seconds' is '1.5'; use a whole number"],
+    ['timeout-seconds', '0', "'timeout-seconds' is 0; use a number of at least 1"]
   ])('rejects %s=%j naming the input', (input, value, message) => {
     const get = (name: string): string =>
       name === input ? value : name === 'model-name' ? 'm' : ''

@@ -2,10 +2,10 @@ import { describe, expect, it } from '@jest/globals'
 import { spawnSync } from 'node:child_process'
 import path from 'node:path'
 import fc from 'fast-check'
-import { renderAppended, renderEntries } from '../../../src/audit/render.js'
+import { appendedSummary, entriesSummary } from '../../../src/audit/summary.js'
 import { code, escapeCell, escapeText, markdownTable, trusted } from '../../../src/core/summary.js'
-import { summaryMarkdown } from '../../../src/gate/report.js'
-import { renderReconcile } from '../../../src/reconcile/summary.js'
+import { gateSummary } from '../../../src/gate/summary.js'
+import { reconcileSummary } from '../../../src/reconcile/summary.js'
 import { registrationSummary } from '../../../src/registration/summary.js'
 import { ROOT } from '../../harness/paths.js'
 import { sampleFields } from '../audit/sample.js'
@@ -130,8 +130,8 @@ describe('summary escaping', () => {
     ) as AuditEntry
     const chain = { valid: true, entries: 1, headSha256: GENESIS_PREV }
     const builders: [string, string][] = [
-      ['audit render', renderEntries('AUDIT.log', [entry], chain)],
-      ['audit append', renderAppended('AUDIT.log', JSON.stringify(entry), undefined)],
+      ['audit render', entriesSummary('AUDIT.log', [entry], chain)],
+      ['audit append', appendedSummary('AUDIT.log', JSON.stringify(entry), undefined)],
       [
         'registration',
         registrationSummary({
@@ -147,7 +147,7 @@ describe('summary escaping', () => {
       ],
       [
         'reconcile',
-        renderReconcile(
+        reconcileSummary(
           {
             inSync: false,
             models: [evil],
@@ -169,7 +169,7 @@ describe('summary escaping', () => {
       ],
       [
         'validate-metrics',
-        summaryMarkdown(
+        gateSummary(
           {
             passed: false,
             rows: [

@@ -4,7 +4,12 @@ import os from 'node:os'
 import path from 'node:path'
 import { ConfigurationError } from '../../../src/core/errors.js'
 import { MemoryLogger } from '../../../src/core/logger.js'
-import { runGate, type GateOptions } from '../../../src/gate/gate.js'
+import {
+  runGate,
+  type GateOptions,
+  type CandidateFields,
+  candidateOf
+} from '../../../src/gate/gate.js'
 import type { MetricsClient } from '../../../src/gate/mlflow-sources.js'
 import type { ModelVersion, Run } from '../../../src/mlflow/index.js'
 import { effectivePolicy, parsePolicy } from '../../../src/policy/index.js'
@@ -55,7 +60,13 @@ function workspace(files: Record<string, string>): string {
   return dir
 }
 
-const base = (extra: Partial<GateOptions>): GateOptions => ({
+const base = ({
+  model,
+  version,
+  runId,
+  ...extra
+}: Partial<GateOptions> & CandidateFields): GateOptions => ({
+  candidate: candidateOf({ model, version, runId }),
   allowEmpty: false,
   dvcMetrics: false,
   aggregate: 'latest',
@@ -158,7 +169,7 @@ describe('runGate', () => {
       thresholds: 'acc > 0.1\nloss < 1'
     })
     expect(await configError(runGate(options, () => fakeClient(runs), new MemoryLogger()))).toBe(
-      "Metric 'acc' has different values in its sources (m.json = 0.5, run run2 = 0.92); set input 'prefer' to the source to trust (mlflow, files or a file path)"
+      "Metric 'acc' has different values in its sources (m.json = 0.5, run run2 = 0.92); set 'prefer' to the source to trust (mlflow, files or a file path)"
     )
     const preferred = await runGate(
       { ...options, prefer: 'm.json' },
@@ -174,7 +185,7 @@ describe('runGate', () => {
       await configError(
         runGate({ ...options, prefer: 'wandb' }, () => fakeClient(runs), new MemoryLogger())
       )
-    ).toContain("Input 'prefer' names 'wandb'")
+    ).toContain("'prefer' names 'wandb'")
   })
 
   it('takes greater-is-better from the threshold, or demands it when the rules cannot tell', async () => {
@@ -197,7 +208,7 @@ describe('runGate', () => {
       await configError(
         runGate({ ...opts, thresholds: 'loss != 0' }, () => fakeClient(runs), new MemoryLogger())
       )
-    ).toContain("set input 'greater-is-better' to 'loss: true' or 'loss: false'")
+    ).toContain("set 'greater-is-better' to 'loss: true' or 'loss: false'")
     const explicit = await runGate(
       { ...opts, thresholds: 'loss != 0', greaterIsBetter: 'loss: true' },
       () => fakeClient(runs),
@@ -209,17 +220,16 @@ describe('runGate', () => {
   it.each([
     [
       { compareTo: 'stage:Prod' },
-      "Input 'compare-to' is 'stage:Prod', but 'Prod' is not an MLflow stage"
+      "'compare-to' is 'stage:Prod', but 'Prod' is not an MLflow stage"
     ],
     [
       { compareTo: 'latest' },
-      "Input 'compare-to' is 'latest'; use stage:Production, alias:<name> or a version number"
+      "'compare-to' is 'latest'; use stage:Production, alias:<name> or a version number"
     ],
-    [{ maxRegression: 'acc 0.1' }, "Input 'max-regression' line 1: 'acc 0.1' has no ':'"],
-    [{ maxRegression: 'acc: -1' }, "Input 'max-regression' line 1: '-1' is not a tolerance"],
+    [{ maxRegression: 'acc 0.1' }, "'max-regression' line 1: 'acc 0.1' has no ':'"],
+    [{ maxRegression: 'acc: -1' }, "'max-regression' line 1: '-1' is not a tolerance"],
     [{ minImprovement: 'acc: 150%' }, 'must be at most 100%'],
-    [{ stage: 'Canary' }, "Input 'stage' is 'Canary', which the default stage order does not list"],
-    [{ version: undefined }, "Input 'model-name' is set without 'version'"]
+    [{ stage: 'Canary' }, "'stage' is 'Canary', which the default stage order does not list"]
   ])('names the input to fix: %j', async (extra, message) => {
     const options = base({ model: 'm', version: '2', thresholds: 'acc >= 0.5', ...extra })
     expect(

@@ -4,7 +4,10 @@ import { ConfigurationError } from '../../../src/core/errors.js'
 import { impliedDirection, parseRules, type RuleSource } from '../../../src/gate/rules.js'
 import { OPERATORS } from '../../../src/gate/types.js'
 
-const source: RuleSource = { name: "Input 'thresholds'", origin: line => `thresholds line ${line}` }
+const source: RuleSource = {
+  subject: { field: 'thresholds' },
+  origin: line => `thresholds line ${line}`
+}
 const parse = (text: string) => parseRules(text, source)
 
 function errorOf(fn: () => unknown): ConfigurationError {
@@ -57,7 +60,7 @@ describe('parseRules', () => {
     ['acc >=', 1, 7, 'found the end of the line']
   ])('rejects %j at line %i column %i', (text, line, column, message) => {
     const error = errorOf(() => parse(text))
-    expect(error.message).toContain(`Input 'thresholds' line ${line}, column ${column}: `)
+    expect(error.message).toContain(`'thresholds' line ${line}, column ${column}: `)
     expect(error.message).toContain(message)
   })
 
@@ -65,7 +68,7 @@ describe('parseRules', () => {
     const error = errorOf(() =>
       parseRules('ok >= 1\nbad ~ 1', {
         ...source,
-        name: 'Policy file p.yml',
+        subject: { text: 'Policy file p.yml' },
         location: () => ({ file: 'p.yml', line: 12 })
       })
     )

@@ -1,8 +1,13 @@
 import { describe, expect, it } from '@jest/globals'
 import { MemoryLogger } from '../../../src/core/logger.js'
-import { runGate, type GateOptions } from '../../../src/gate/gate.js'
+import {
+  runGate,
+  type GateOptions,
+  type CandidateFields,
+  candidateOf
+} from '../../../src/gate/gate.js'
 import type { MetricsClient } from '../../../src/gate/mlflow-sources.js'
-import { failuresJson } from '../../../src/gate/report.js'
+import { failuresJson } from '../../../src/gate/summary.js'
 import type { ModelVersion, Run } from '../../../src/mlflow/index.js'
 import { effectivePolicy } from '../../../src/policy/index.js'
 
@@ -32,7 +37,13 @@ function client(status: string | undefined): MetricsClient {
   }
 }
 
-const options = (extra: Partial<GateOptions>): GateOptions => ({
+const options = ({
+  model,
+  version,
+  runId,
+  ...extra
+}: Partial<GateOptions> & CandidateFields): GateOptions => ({
+  candidate: candidateOf({ model, version, runId }),
   allowEmpty: false,
   dvcMetrics: false,
   aggregate: 'latest',

@@ -40,13 +40,13 @@ describe('resolveConnection', () => {
   })
 
   it.each([
-    [{}, {}, "Input 'tracking-uri' is not set"],
+    [{}, {}, "'tracking-uri' is not set"],
     [{ 'tracking-uri': 'file:///tmp/mlruns' }, {}, "uses 'file:'"],
-    [{ 'tracking-uri': 'not a url' }, {}, "Input 'tracking-uri' is not a URL"],
+    [{ 'tracking-uri': 'not a url' }, {}, "'tracking-uri' is not a URL"],
     [
       { 'tracking-uri': 'http://h', 'tracking-username': 'u' },
       {},
-      "Input 'tracking-password' is missing"
+      "'tracking-password' is missing"
     ],
     [
       { 'tracking-uri': 'http://h', 'tracking-insecure-tls': true },

@@ -136,7 +136,7 @@ describe('policy loader', () => {
     expect(policy.stages.map(s => s.name)).toEqual(['Development', 'Staging', 'Production'])
     expect(() =>
       loadPolicy({ workspace: dir, policyFile: 'gov.yml', logger: new MemoryLogger() })
-    ).toThrow("Input 'policy-file' names 'gov.yml', which does not exist")
+    ).toThrow("'policy-file' names 'gov.yml', which does not exist")
     mkdirSync(path.join(dir, '.github'))
     writeFileSync(path.join(dir, '.github', 'model-governance.yml'), FULL)
     expect(loadPolicy({ workspace: dir, logger: new MemoryLogger() }).source).toBe(

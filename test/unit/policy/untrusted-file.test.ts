@@ -26,7 +26,7 @@ describe('reading the policy file', () => {
     const { dir, outside } = workspace()
     symlinkSync(outside, path.join(dir, '.github', 'model-governance.yml'))
     expect(() => load(dir)).toThrow(
-      "Policy file .github/model-governance.yml resolves through a symlink to outside the project; it was not read (name it in input 'policy-file' to read it from there"
+      "Policy file .github/model-governance.yml resolves through a symlink to outside the project; it was not read (name it in 'policy-file' to read it from there"
     )
     expect(load(dir, outside).stages.map(s => s.name)).toEqual(['Staging', 'Production'])
   })

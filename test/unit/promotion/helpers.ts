@@ -6,14 +6,22 @@ import {
 } from '../../../src/github/approvals.js'
 import type { EnvironmentSettings } from '../../../src/github/environment.js'
 import { effectivePolicy, parsePolicy, type Policy } from '../../../src/policy/index.js'
-import type { PromotionDeps, PromotionRequest } from '../../../src/promotion/index.js'
+import type {
+  PromotionDeps,
+  PromotionRequest,
+  PromotionRequestBase
+} from '../../../src/promotion/index.js'
 import { FakeClock, FakeRegistry } from './fake-registry.js'
 
 export function policyFrom(yaml: string, model = 'churn'): Policy {
   return effectivePolicy(parsePolicy(yaml, 'policy.yml', new MemoryLogger()), model, 'policy.yml')
 }
 
-export function request(overrides: Partial<PromotionRequest> = {}): PromotionRequest {
+type RequestOverrides = Partial<PromotionRequestBase> & { version?: string; rollback?: boolean }
+
+export function request(overrides: RequestOverrides = {}): PromotionRequest {
+  // A test may build a request the action's inputs would refuse (no version, say): the cast
+  // lets it reach the domain, as a caller outside the action could.
   return {
     model: 'churn',
     archiveExisting: true,
@@ -24,7 +32,7 @@ export function request(overrides: Partial<PromotionRequest> = {}): PromotionReq
     consistentReads: 2,
     tagPrefix: 'mg.',
     ...overrides
-  }
+  } as PromotionRequest
 }
 
 export interface Setup {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { reconcile } from '../../../src/reconcile/reconcile.js'
-import { renderReconcile } from '../../../src/reconcile/summary.js'
+import { reconcileSummary } from '../../../src/reconcile/summary.js'
 import { BOTH_POLICY, chain, event, FakeReader, STAGES_POLICY, version } from './helpers.js'
 
 describe('reconcile', () => {
@@ -114,7 +114,7 @@ describe('reconcile', () => {
       churn: { versions: [version('churn', '3', 'Staging'), version('churn', '2', 'Production')] }
     })
     const report = await reconcile(entries, { registry, policyFor: () => STAGES_POLICY })
-    const md = renderReconcile(report, 'AUDIT.log')
+    const md = reconcileSummary(report, 'AUDIT.log')
     expect(md).toContain('**Drift: 1 target(s) changed outside the audit trail.**')
     const rows = md
       .split('\n')

@@ -6,11 +6,11 @@ import type { RunContext } from '../../../src/github/context.js'
 import {
   registerCandidate,
   RegistrationFailedError,
-  registrationOutputs,
   registrationSummary,
   type RegistrationRequest
 } from '../../../src/registration/index.js'
 import { FakeRegistry } from './fake-registry.js'
+import { promoteOutputs } from '../../../actions/promote-model/outputs.js'
 
 const RUN_ID = 'a'.repeat(32)
 const LOCK = 'b'.repeat(64)
@@ -84,7 +84,7 @@ describe('registerCandidate', () => {
   it('refuses a missing registered model unless create-model is true, and then creates it', async () => {
     const refused = setup()
     await expect(refused.run()).rejects.toThrow(
-      /Input 'model-name'.*does not exist.*create-model: true/
+      /'model-name'.*does not exist.*Set 'create-model' to true/
     )
     expect(refused.registry.writes).toEqual([])
 
@@ -233,7 +233,7 @@ describe('registerCandidate', () => {
       const { registry, run } = setup({ createModel: true, source })
       const error = await run().catch((e: unknown) => e)
       expect(error).toBeInstanceOf(ConfigurationError)
-      expect((error as Error).message).toMatch(/^Input 'source' .*Nothing was registered\.$/)
+      expect((error as Error).message).toMatch(/^'source' .*Nothing was registered\.$/)
       expect(registry.writes).toEqual([])
     }
   })
@@ -297,7 +297,7 @@ describe('registerCandidate', () => {
 
   it('refuses malformed lineage values, naming the input', async () => {
     const { registry, run } = setup({ createModel: true, lineage: { lockSha256: 'abc' } })
-    await expect(run()).rejects.toThrow(/Input 'lock-sha256' is 'abc'; expected 64 hex/)
+    await expect(run()).rejects.toThrow(/'lock-sha256' is 'abc'; expected 64 hex/)
     expect(registry.writes).toEqual([])
   })
 
@@ -364,7 +364,7 @@ describe('registerCandidate dry run', () => {
 describe('registration outputs and summary', () => {
   it('sets version, registered, model-uri, run-id, source and changed', async () => {
     const { run } = setup({ createModel: true })
-    const first = registrationOutputs(await run())
+    const first = promoteOutputs({ kind: 'registered', registration: await run() })
     expect(first).toEqual({
       version: '1',
       registered: 'true',
@@ -374,7 +374,7 @@ describe('registration outputs and summary', () => {
       changed: 'true'
     })
     const second = await run()
-    expect(registrationOutputs(second)).toMatchObject({
+    expect(promoteOutputs({ kind: 'registered', registration: second })).toMatchObject({
       version: '1',
       registered: 'false',
       changed: 'false'

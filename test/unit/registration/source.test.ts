@@ -40,7 +40,7 @@ describe('parseSource', () => {
       }
     })()
     expect(error).toBeInstanceOf(ConfigurationError)
-    expect((error as Error).message).toMatch(/^Input 'source' is /)
+    expect((error as Error).message).toMatch(/^'source' is /)
     expect((error as Error).message).toMatch(reason)
     expect((error as Error).message).toMatch(/runs:\/<run_id>\/<path>, models:\/m-<id>/)
   })

@@ -4,16 +4,10 @@ import { mkdtempSync, readFileSync, writeFileSync, cpSync, mkdirSync } from 'nod
 import os from 'node:os'
 import path from 'node:path'
 import yaml from 'js-yaml'
+import { actionNames } from '../../../scripts/lib/actions.mjs'
 import { ROOT } from '../../harness/paths.js'
 
-const ACTIONS = [
-  'validate-metrics',
-  'lineage-check',
-  'promote-model',
-  'audit-log',
-  'resolve-stage',
-  'notify'
-]
+const ACTIONS = actionNames()
 const script = path.join(ROOT, 'scripts', 'gen-actions-doc.mjs')
 
 describe('docs/actions.md', () => {

@@ -5,7 +5,7 @@ import {
   checkMinImprovement,
   satisfies,
   ZERO_BASELINE_EPSILON
-} from '../../../src/gate/compare.js'
+} from '../../../src/gate/champion-checks.js'
 import type { Tolerance } from '../../../src/gate/types.js'
 
 const abs = (amount: number): Tolerance => ({ kind: 'absolute', amount, text: String(amount) })

@@ -6,7 +6,8 @@ import type { EntryFields } from '../../../src/audit/format.js'
 import { ActionError } from '../../../src/core/errors.js'
 import { MemoryLogger } from '../../../src/core/logger.js'
 import { runContext } from '../../../src/github/context.js'
-import { runReconcileMode } from '../../../src/reconcile/mode.js'
+import { reconcileOutputs } from '../../../actions/reconcile/outputs.js'
+import { runReconcile } from '../../../src/reconcile/run.js'
 import { chain, event, FakeReader, STAGES_POLICY, version } from './helpers.js'
 
 function setup(
@@ -20,8 +21,9 @@ function setup(
   const summary: string[] = []
   const recorded: EntryFields[] = []
   const logger = new MemoryLogger()
-  const run = () =>
-    runReconcileMode(
+  // As the reconcile action maps the result: outputs and summary first, then the failure.
+  const run = async () => {
+    const result = await runReconcile(
       { file: { full, label: 'AUDIT.log' }, models: [], ...options },
       {
         registry: new FakeReader({
@@ -32,18 +34,21 @@ function setup(
         clock: { now: () => Date.UTC(2026, 10, 26, 7), sleep: () => Promise.resolve() },
         run: runContext({ GITHUB_ACTOR: 'cron' }),
         gitCommit: () => Promise.resolve('c'.repeat(40)),
-        record: fields => {
+        record: (fields: EntryFields) => {
           recorded.push(fields)
           return Promise.resolve({ seq: 1 + recorded.length, commitSha: 'd'.repeat(40) })
-        },
-        setOutput: (name, value) => void (outputs[name] = value),
-        summary: { add: md => void summary.push(md) }
+        }
       }
     )
+    Object.assign(outputs, reconcileOutputs(result))
+    summary.push(result.summary)
+    if (result.driftError) throw result.driftError
+    return result.report
+  }
   return { run, outputs, summary, recorded, logger }
 }
 
-describe('runReconcileMode', () => {
+describe('runReconcile', () => {
   it('in sync: outputs true and an empty findings list, records nothing, does not fail', async () => {
     const s = setup('1', { failOnDrift: true, recordDrift: true })
     await s.run()

@@ -1,15 +1,15 @@
 import { describe, expect, it } from '@jest/globals'
 import type { AuditEntry } from '../../../src/audit/entry.js'
-import { renderAppended, renderEntries } from '../../../src/audit/render.js'
+import { appendedSummary, entriesSummary } from '../../../src/audit/summary.js'
 import { buildLines, sampleFields } from './sample.js'
 
 const entries = buildLines(3, i =>
   sampleFields(i, { reason: i === 2 ? 'a | b <script>x</script>\nnext' : `r${i}` })
 ).map(l => JSON.parse(l) as AuditEntry)
 
-describe('renderEntries', () => {
+describe('entriesSummary', () => {
   it('lists the newest entries first, escaping table and HTML characters', () => {
-    const md = renderEntries('AUDIT.log', entries, {
+    const md = entriesSummary('AUDIT.log', entries, {
       valid: true,
       entries: 3,
       headSha256: 'f'.repeat(64)
@@ -24,7 +24,7 @@ describe('renderEntries', () => {
   })
 
   it('puts a broken chain above the table, naming the line', () => {
-    const md = renderEntries('AUDIT.log', entries.slice(0, 1), {
+    const md = entriesSummary('AUDIT.log', entries.slice(0, 1), {
       valid: false,
       entries: 1,
       headSha256: 'f'.repeat(64),
@@ -34,10 +34,10 @@ describe('renderEntries', () => {
   })
 })
 
-describe('renderAppended', () => {
+describe('appendedSummary', () => {
   it('keeps an unrecorded entry in a code fence that a reason with backticks cannot close', () => {
     const line = JSON.stringify(sampleFields(1, { reason: 'see ```json trick```' }))
-    const md = renderAppended('AUDIT.log', line, undefined)
+    const md = appendedSummary('AUDIT.log', line, undefined)
     expect(md).toContain('**Not recorded in AUDIT.log.**')
     expect(md).toContain(`\`\`\`\`json\n${line}\n\`\`\`\``)
   })

@@ -15,7 +15,7 @@ const RESULT: Record<ReportRow['verdict'], string> = {
 }
 
 /** The job summary: metric | observed | rule | champion | delta | result, then the reasons. */
-export function summaryMarkdown(
+export function gateSummary(
   result: GateResult,
   context: { subject: string; champion: string; notices: string[] }
 ): string {

@@ -1,22 +1,6 @@
 import { escapeText, heading, markdownTable } from '../core/summary.js'
+import type { ResolvedStage } from './resolve-stage.js'
 import { moveLabel, type PromotionResult } from './types.js'
-
-/** The action's outputs, as the strings the runner stores. */
-export function promotionOutputs(result: PromotionResult): Record<string, string> {
-  return {
-    version: result.version,
-    'previous-version': result.previousVersion,
-    stage: result.stage,
-    alias: result.aliases.join(','),
-    'model-uri': result.modelUri,
-    'run-id': result.runId,
-    source: result.source,
-    'archived-versions': JSON.stringify(result.archivedVersions),
-    changed: String(result.changed),
-    'propagation-ms': String(result.propagationMs),
-    result: JSON.stringify(resultJson(result))
-  }
-}
 
 export function resultJson(result: PromotionResult): Record<string, unknown> {
   return {
@@ -83,4 +67,18 @@ export function promotionSummary(result: PromotionResult): string {
   else if (result.approvedBy.length)
     lines.push('', `Approved by: ${escapeText(result.approvedBy.join(', '))}`)
   return lines.join('\n')
+}
+
+/** resolve-stage's summary: the target stage, its environment, and who must approve. */
+export function stageSummary(resolved: ResolvedStage): string {
+  const approval = !resolved.guarded
+    ? 'not required'
+    : resolved.signOff.length
+      ? `sign-off by ${resolved.signOff.map(r => `${r.role} (environment ${r.environment})`).join(', ')}`
+      : `required reviewers of ${resolved.environment}`
+  // Stage and role names come from the policy file: markdownTable escapes them as data.
+  return `${heading('Target stage')}\n\n${markdownTable(
+    ['stage', 'environment', 'from', 'approval'],
+    [[resolved.stage, resolved.environment, resolved.fromStage, approval]]
+  )}\n`
 }

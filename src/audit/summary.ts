@@ -40,7 +40,7 @@ function runLink(entry: AuditEntry): Trusted {
   )
 }
 
-export function chainStatus(file: string, chain: ChainResult): string {
+export function chainSummary(file: string, chain: ChainResult): string {
   if (chain.valid) {
     return `**${plain(file)}**: chain valid, ${chain.entries} entr${chain.entries === 1 ? 'y' : 'ies'}, head SHA-256 \`${chain.headSha256}\``
   }
@@ -49,7 +49,7 @@ export function chainStatus(file: string, chain: ChainResult): string {
 }
 
 /** The newest entries, newest first, as a table an auditor can read without opening JSON. */
-export function renderEntries(file: string, entries: AuditEntry[], chain: ChainResult): string {
+export function entriesSummary(file: string, entries: AuditEntry[], chain: ChainResult): string {
   // Cells are data: markdownTable escapes each of them (the run link is built here, trusted).
   const rows = [...entries].reverse().map(e => [
     e.seq,
@@ -89,7 +89,7 @@ export function renderEntries(file: string, entries: AuditEntry[], chain: ChainR
           rows
         )
       : '_No entries._'
-  return [heading(`Audit log: newest ${entries.length}`), chainStatus(file, chain), table].join(
+  return [heading(`Audit log: newest ${entries.length}`), chainSummary(file, chain), table].join(
     '\n\n'
   )
 }
@@ -111,7 +111,7 @@ function fenced(content: string): string {
 }
 
 /** One appended entry, for the job summary of append mode (also printed when the append failed). */
-export function renderAppended(
+export function appendedSummary(
   file: string,
   line: string,
   result: { seq: number; sha256: string; commitSha: string; attempts: number } | undefined
