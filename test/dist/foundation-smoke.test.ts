@@ -23,7 +23,8 @@ describe.each(NODE_VERSIONS)('bundles under %s', node => {
     ['promote-model', { 'model-name': 'm', version: '1', 'dry-run': 'maybe' }, "Input 'dry-run' is 'maybe'; use true or false"],
     ['validate-metrics', { 'tracking-insecure-tls': 'maybe' }, "Input 'tracking-insecure-tls' is 'maybe'"],
     ['lineage-check', { 'missing-data': 'skip' }, "Input 'missing-data' is 'skip'; use one of: fail, warn, lock-only"],
-    ['audit-log', { mode: 'delete' }, "Input 'mode' is 'delete'; use one of: append, verify, render."]
+    ['audit-log', { mode: 'delete' }, "Input 'mode' is 'delete'; use one of: append, verify, render."],
+    ['notify', { event: 'party' }, "Input 'event' is 'party'; use one of: approval-requested, outcome"]
   ])('%s starts and exits 1 naming the bad input %j', async (action, inputs, message) => {
     const result = await runDist(action, inputs, { node })
     expect(result.code).toBe(1)

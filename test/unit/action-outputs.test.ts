@@ -17,10 +17,11 @@ function yamlOutputs(action: string): string[] {
 }
 
 describe('the action list', () => {
-  it('is derived from the action.yml files, and holds the six actions of the suite', () => {
+  it('is derived from the action.yml files, and holds the seven actions of the suite', () => {
     expect(ACTIONS).toEqual([
       'audit-log',
       'lineage-check',
+      'notify',
       'promote-model',
       'reconcile',
       'resolve-stage',
@@ -51,12 +52,13 @@ describe.each(ACTIONS)('%s has the one shape: index → inputs → main → outp
     expect([...mod.outputs.names].sort()).toEqual(yamlOutputs(action))
   })
 
-  it('marks every token and password input as a secret, and nothing else', async () => {
+  it('marks every token, password and webhook URL input as a secret, and nothing else', async () => {
     const mod = (await import(`../../actions/${action}/inputs.js`)) as {
       inputs: InputDefinition<InputSpecs>
     }
     const expected = Object.keys(mod.inputs.specs)
-      .filter(name => /(^|-)(token|password)$/.test(name))
+      // A webhook URL is its own credential: whoever has it can post to the channel.
+      .filter(name => /(^|-)(token|password|webhook-url)$/.test(name))
       .sort()
     expect([...mod.inputs.secrets].sort()).toEqual(expected)
   })

@@ -4,6 +4,8 @@ import { runDist } from '../../harness/dist-runner.js'
 import { startGithubFake, type FakeReview, type GithubFake } from '../../harness/github-fake.js'
 import { dumpModel, seed, uniqueName } from '../../harness/python.js'
 import { harness } from '../../harness/state.js'
+import { adaptiveCardProblems } from '../../harness/platform-checks.js'
+import { startWebhookReceiver, type WebhookReceiver } from '../../harness/webhook-receiver.js'
 import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { actProject, POLICY, type ActProject } from './project.js'
@@ -20,6 +22,7 @@ const REPOSITORY = 'acme/models'
 const model = uniqueName('act-e2e')
 let project: ActProject
 let github: GithubFake
+let receiver: WebhookReceiver
 let suite: string
 let uri: string
 let runId = 31000
@@ -43,6 +46,7 @@ beforeAll(async () => {
   project = actProject(model)
   suite = suiteCopy()
   github = await startGithubFake()
+  receiver = await startWebhookReceiver()
   github.setRepository(REPOSITORY, { defaultBranch: 'main' })
   const rules = { preventSelfReview: true, branchPolicy: 'protected' as const }
   github.setEnvironment(REPOSITORY, 'staging', { branchPolicy: 'protected' })
@@ -83,12 +87,14 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await github?.close()
+  await receiver?.close()
 })
 
 async function dispatch(
   workflow: 'promote.yml' | 'rollback.yml' | 'promote-pulled.yml',
   inputs: Record<string, string>,
-  reviews: FakeReview[] = []
+  reviews: FakeReview[] = [],
+  secrets: Record<string, string> = {}
 ): Promise<ActResult> {
   const id = String(runId++)
   github.setApprovals(REPOSITORY, id, reviews)
@@ -102,7 +108,8 @@ async function dispatch(
     vars: { MLFLOW_TRACKING_URI: uri },
     secrets: {
       MLFLOW_REGISTRY_TOKEN: 'registry-write-token',
-      MLFLOW_READ_TOKEN: 'registry-read-token'
+      MLFLOW_READ_TOKEN: 'registry-read-token',
+      ...secrets
     },
     runId: id,
     actor: 'dana',
@@ -134,6 +141,9 @@ describe('model-approval.yml in act', () => {
       version: '1',
       to: 'Staging'
     })
+    // No webhook secret was passed: the notify steps were skipped, nothing was posted.
+    expect(run.output).not.toMatch(/Posted the (approval request|outcome)/)
+    expect(receiver.received).toEqual([])
   })
 
   it('with dvc-pull, pulls the data from the DVC remote and verifies every dependency and output', async () => {
@@ -152,15 +162,26 @@ describe('model-approval.yml in act', () => {
     expect(stagesNow()['1']).toBe('Staging')
   })
 
-  it('promotes to Production once both roles signed off, each through its own environment', async () => {
+  it('promotes to Production once both roles signed off, each through its own environment, and notifies Slack and Teams before and after', async () => {
+    // What GitHub had been asked when each notification arrived: the run's approvals are read
+    // only by the promote job, which starts after every environment approved.
+    const thisRun = String(runId)
+    const approvalReads = (): number =>
+      github.requests.filter(r => r.path.endsWith(`/actions/runs/${thisRun}/approvals`)).length
+    const seen: { path: string; approvalReads: number }[] = []
+    receiver.onRequest = r => seen.push({ path: r.path, approvalReads: approvalReads() })
+    const slack = `${receiver.uri}/slack/services/T0ACT/B0ACT/act-secret-token`
+    const teams = `${receiver.uri}/teams/workflows/act?sig=act-secret-sig`
     const run = await dispatch(
       'promote.yml',
       { model_version: '1', target_stage: 'Production', justification: 'beats the baseline' },
       [
         { login: 'alice', state: 'approved', environment: 'production-ds' },
         { login: 'bob', state: 'approved', environment: 'production-ops' }
-      ]
+      ],
+      { SLACK_WEBHOOK_URL: slack, TEAMS_WEBHOOK_URL: teams }
     )
+    receiver.onRequest = undefined
     expect(outcome(run)).toMatchObject({ jobs: { [PROMOTE]: 'success', [AUDIT]: 'success' } })
     expect(run.output).toMatch(
       /Role data-science-lead signed off through environment production-ds/
@@ -187,6 +208,41 @@ describe('model-approval.yml in act', () => {
         environments: ['production-ops']
       })
     ])
+
+    // The approval request reached Slack and Teams before anything read the approvals, the
+    // outcome after the audit job recorded them; each accepted (Slack 200, Teams 202).
+    const slackPath = new URL(slack).pathname
+    const teamsPath = new URL(teams).pathname
+    expect(
+      seen.map(s => [s.path.startsWith(slackPath) ? 'slack' : 'teams', s.approvalReads > 0])
+    ).toEqual([
+      ['slack', false],
+      ['teams', false],
+      ['slack', true],
+      ['teams', true]
+    ])
+    const [request, ended] = receiver.to(slackPath)
+    expect([request!.status, ended!.status]).toEqual([200, 200])
+    const requestText = JSON.stringify(request!.body)
+    expect(requestText).toContain(`"text":"Approval requested: ${model} v1 → Production"`)
+    expect(requestText).toContain('data-science-lead: environment production-ds, approvers alice')
+    expect(requestText).toContain('*Metric gate: passed')
+    expect(requestText).toContain('*DVC lineage: verified*')
+    expect(requestText).toContain('"url":"https://github.com/acme/models/actions/runs/')
+    const outcomeText = JSON.stringify(ended!.body)
+    expect(outcomeText).toContain(`"text":"Promoted: ${model} v1 → Production"`)
+    expect(outcomeText).toContain('*Reviews: approved by alice, bob*')
+    const auditCommit = project.git('--git-dir', project.remote, 'rev-parse', 'main')
+    expect(outcomeText).toContain(`"url":"https://github.com/acme/models/commit/${auditCommit}"`)
+    for (const card of receiver.to(teamsPath)) {
+      expect(card.status).toBe(202)
+      const attachment = (card.body as { attachments: { contentType: string; content: unknown }[] })
+        .attachments[0]!
+      expect(attachment.contentType).toBe('application/vnd.microsoft.card.adaptive')
+      expect(adaptiveCardProblems(attachment.content)).toEqual([])
+    }
+    expect(run.output).not.toContain('act-secret-token')
+    expect(run.output).not.toContain('act-secret-sig')
   })
 
   it('audits a gate failure with the version that failed, and leaves the registry as it was', async () => {

@@ -146,6 +146,69 @@ describe('model-approval.yml: job graph', () => {
   })
 })
 
+describe('model-approval.yml: notifications', () => {
+  const SECRETS = {
+    'slack-webhook-url': '${{ secrets.SLACK_WEBHOOK_URL }}',
+    'teams-webhook-url': '${{ secrets.TEAMS_WEBHOOK_URL }}',
+    'webhook-url': '${{ secrets.NOTIFY_WEBHOOK_URL }}'
+  }
+  const GATE =
+    "${{ secrets.SLACK_WEBHOOK_URL != '' || secrets.TEAMS_WEBHOOK_URL != '' || secrets.NOTIFY_WEBHOOK_URL != '' }}"
+  const notifySteps = (job: string): Step[] =>
+    workflow.jobs[job]!.steps!.filter(s => s.uses === '$/notify')
+
+  it('asks for approval as the last step of validate, before any job waits on an environment', () => {
+    const steps = workflow.jobs.validate!.steps!
+    const [request] = notifySteps('validate')
+    expect(steps.at(-1)).toBe(request)
+    // sign-off and promote, the jobs that name environments, both need validate.
+    expect(needsOf(workflow.jobs['sign-off']!)).toContain('validate')
+    expect(needsOf(workflow.jobs.promote!)).toContain('validate')
+    expect(request!.with).toEqual({
+      event: 'approval-requested',
+      'model-name': '${{ inputs.model-name }}',
+      version: '${{ inputs.version }}',
+      stage: '${{ steps.resolve.outputs.stage }}',
+      reason: '${{ inputs.justification }}',
+      'gate-report': '${{ steps.gate.outputs.report }}',
+      'lineage-report': '${{ steps.lineage.outputs.report }}',
+      'policy-file': '${{ steps.resolve.outputs.policy-path }}',
+      ...SECRETS,
+      'fail-on-error': 'false'
+    })
+    expect(request!.if).toBe(
+      "${{ env.MODEL_GOVERNANCE_NOTIFY == 'true' && steps.resolve.outputs.guarded == 'true' && !inputs.rollback }}"
+    )
+  })
+
+  it('posts the outcome after audit-log appended, from its entry and commit', () => {
+    const steps = workflow.jobs.audit!.steps!
+    const [outcome] = notifySteps('audit')
+    expect(steps.indexOf(outcome!)).toBeGreaterThan(steps.findIndex(s => s.uses === '$/audit-log'))
+    expect(outcome!.with).toEqual({
+      event: 'outcome',
+      entry: '${{ steps.audit.outputs.entry }}',
+      'audit-commit': '${{ steps.audit.outputs.commit-sha }}',
+      ...SECRETS,
+      'fail-on-error': 'false'
+    })
+    expect(outcome!.if).toBe("${{ env.MODEL_GOVERNANCE_NOTIFY == 'true' }}")
+  })
+
+  it('only when the caller passes a webhook secret; the job env holds the answer, never a URL', () => {
+    for (const job of ['validate', 'audit']) {
+      const env = (workflow.jobs[job] as { env?: Record<string, string> }).env
+      expect(env).toEqual({ MODEL_GOVERNANCE_NOTIFY: GATE })
+    }
+    const elsewhere = Object.entries(workflow.jobs).flatMap(([name, job]) =>
+      (job.steps ?? [])
+        .filter(s => s.uses !== '$/notify' && JSON.stringify(s).includes('WEBHOOK_URL'))
+        .map(s => `${name}: ${s.name}`)
+    )
+    expect(elsewhere).toEqual([])
+  })
+})
+
 describe('model-approval.yml: permissions, concurrency, pins', () => {
   it('starts from permissions: {} and grants each job only what it needs; only audit writes', () => {
     expect(workflow.permissions).toEqual({})

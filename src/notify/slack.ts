@@ -1,0 +1,89 @@
+import type { ActionsBlock, Button, KnownBlock, MrkdwnElement } from '@slack/types'
+import { capped, truncate, type NotificationMessage } from './message.js'
+
+/**
+ * Slack's three control characters in mrkdwn. Slack documents `&`, `<` and `>` as the only
+ * characters to escape: with them escaped, data cannot form a link (`<url|text>`), a mention
+ * (`<@U123>`, `<!channel>`) or a date token. Incoming webhooks do not link bare names
+ * (link_names is false), so `@channel` in data stays text.
+ */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+}
+
+/** Block Kit limits (docs.slack.dev, block reference): checked here so Slack never refuses a message. */
+export const SLACK_LIMITS = {
+  headerText: 150,
+  sectionText: 3000,
+  fields: 10,
+  fieldText: 2000,
+  buttonText: 75,
+  buttonUrl: 3000,
+  linesPerSection: 12
+} as const
+
+export interface SlackPayload {
+  /** The notification text (push notifications, and clients that do not render blocks). */
+  text: string
+  blocks: KnownBlock[]
+}
+
+const mrkdwn = (text: string): MrkdwnElement => ({ type: 'mrkdwn', text })
+
+const STATUS_MARK = { pending: '⏳', success: '✅', failure: '❌' } as const
+
+/** The message as Block Kit: header, the facts as fields, one section per list, the buttons. */
+export function slackPayload(message: NotificationMessage): SlackPayload {
+  const blocks: KnownBlock[] = [
+    {
+      type: 'header',
+      text: {
+        type: 'plain_text',
+        text: truncate(`${STATUS_MARK[message.status]} ${message.title}`, SLACK_LIMITS.headerText),
+        emoji: true
+      }
+    },
+    {
+      type: 'section',
+      fields: message.facts
+        .slice(0, SLACK_LIMITS.fields)
+        .map(f =>
+          mrkdwn(
+            truncate(`*${escapeMrkdwn(f.label)}*\n${escapeMrkdwn(f.value)}`, SLACK_LIMITS.fieldText)
+          )
+        )
+    }
+  ]
+  for (const section of message.sections) {
+    const lines = capped(section.lines, SLACK_LIMITS.linesPerSection).map(
+      l => `• ${escapeMrkdwn(l)}`
+    )
+    blocks.push({
+      type: 'section',
+      text: mrkdwn(
+        truncate(
+          [`*${escapeMrkdwn(section.heading)}*`, ...lines].join('\n'),
+          SLACK_LIMITS.sectionText
+        )
+      )
+    })
+  }
+  const buttons: Button[] = message.links
+    .filter(l => l.url.length <= SLACK_LIMITS.buttonUrl)
+    .map((l, i) => ({
+      type: 'button',
+      text: { type: 'plain_text', text: truncate(l.label, SLACK_LIMITS.buttonText) },
+      url: l.url,
+      action_id: `model-governance-link-${i}`,
+      ...(i === 0 ? { style: 'primary' as const } : {})
+    }))
+  if (buttons.length > 0) {
+    const actions: ActionsBlock = { type: 'actions', elements: buttons }
+    blocks.push(actions)
+  }
+  blocks.push({
+    type: 'context',
+    elements: [mrkdwn(`model-governance · ${message.kind}`)]
+  })
+  return { text: escapeMrkdwn(message.title), blocks }
+}
