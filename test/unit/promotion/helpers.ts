@@ -11,7 +11,7 @@ import type {
   PromotionRequest,
   PromotionRequestBase
 } from '../../../src/promotion/index.js'
-import { FakeClock, FakeRegistry } from './fake-registry.js'
+import { FakeClock, FakeRegistry } from '../../harness/fake-registry.js'
 
 export function policyFrom(yaml: string, model = 'churn'): Policy {
   return effectivePolicy(parsePolicy(yaml, 'policy.yml', new MemoryLogger()), model, 'policy.yml')

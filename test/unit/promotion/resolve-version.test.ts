@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { resolveVersion } from '../../../src/promotion/resolve-version.js'
-import { FakeClock, FakeRegistry } from './fake-registry.js'
+import { FakeClock, FakeRegistry } from '../../harness/fake-registry.js'
 
 function wait(clock = new FakeClock(), timeoutMs = 60_000) {
   return { clock, random: () => 0.5, timeoutMs }

@@ -9,7 +9,7 @@ import {
   registrationSummary,
   type RegistrationRequest
 } from '../../../src/registration/index.js'
-import { FakeRegistry } from './fake-registry.js'
+import { FakeRegistry } from '../../harness/fake-registry.js'
 import { promoteOutputs } from '../../../actions/promote-model/outputs.js'
 
 const RUN_ID = 'a'.repeat(32)
@@ -60,7 +60,7 @@ function setup(request: Partial<RegistrationRequest> = {}) {
 describe('registerCandidate', () => {
   it('registers a runs:/ source with its lineage tags and the run id MLflow requires', async () => {
     const { registry, run } = setup()
-    registry.models.set('churn', [])
+    registry.addModel('churn')
     const result = await run()
     expect(result).toMatchObject({
       version: '1',
@@ -69,7 +69,7 @@ describe('registerCandidate', () => {
       runId: RUN_ID,
       status: 'READY'
     })
-    const mv = registry.models.get('churn')![0]!
+    const mv = registry.versionsOf('churn')[0]!
     expect(mv.run_id).toBe(RUN_ID)
     expect(Object.fromEntries(mv.tags.map(t => [t.key, t.value]))).toEqual({
       'model_governance.registration.git_commit': SHA,
@@ -289,10 +289,10 @@ describe('registerCandidate', () => {
 
   it('names the permission a refused user needs, having written nothing else', async () => {
     const { registry, run } = setup()
-    registry.models.set('churn', [])
+    registry.addModel('churn')
     registry.denyCreateVersion = true
     await expect(run()).rejects.toThrow(/PERMISSION_DENIED: .*Registering needs EDIT/)
-    expect(registry.models.get('churn')).toEqual([])
+    expect(registry.versionsOf('churn')).toEqual([])
   })
 
   it('refuses malformed lineage values, naming the input', async () => {
