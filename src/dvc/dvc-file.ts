@@ -134,7 +134,7 @@ export function parseDvcFile(file: string, text: string): DvcFileStage {
       imports.push({
         path: entry.path,
         repo: {
-          url: String(repo.url ?? ''),
+          url: typeof repo.url === 'string' ? repo.url : '',
           ...(typeof repo.rev === 'string' ? { rev: repo.rev } : {}),
           ...(typeof repo.rev_lock === 'string' ? { revLock: repo.rev_lock } : {})
         }

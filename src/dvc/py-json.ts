@@ -25,5 +25,5 @@ export function pyJsonDumps(value: unknown): string {
     )
     return `{${keys.map(k => `${pyJsonString(k)}: ${pyJsonDumps(value[k])}`).join(', ')}}`
   }
-  return pyJsonString(String(value))
+  return pyJsonString(typeof value === 'symbol' ? value.toString() : 'unrepresentable')
 }
