@@ -27,6 +27,8 @@ export interface ResolvedStage {
    * `changed checksum` (not `changed command`); import sources are listed, never read.
    */
   dvcFile?: { checksumChanged: boolean; imports: ImportSource[] }
+  /** The `metrics:` outputs alone (also in `outs`), as written after `${}` resolution. */
+  metrics?: string[]
 }
 
 export interface ModelArtifact {
@@ -38,6 +40,8 @@ export interface ModelArtifact {
 export interface DvcProject {
   stages: ResolvedStage[]
   artifacts: ModelArtifact[]
+  /** Top-level `metrics:` after `${}` resolution with the global vars (dvc/parsing does too). */
+  metrics: string[]
 }
 
 /**
@@ -211,6 +215,7 @@ function resolveOne(
     deps: s.deps,
     params: mergeParams(s.params),
     outs: [...outsOf(s.outs), ...outsOf(s.metrics), ...outsOf(s.plots)],
+    metrics: outsOf(s.metrics).map(o => o.path),
     frozen: s.frozen,
     alwaysChanged: s.always_changed,
     ...(line ? { line } : {})
@@ -359,5 +364,23 @@ export function resolveProject(
     path: a.path,
     ...(a.type ? { type: a.type } : {})
   }))
-  return { stages, artifacts }
+  let metrics: string[] = []
+  const topMetrics = (doc as { metrics?: unknown }).metrics
+  if (Array.isArray(topMetrics)) {
+    let resolved: unknown
+    try {
+      resolved = interpolateValue(topMetrics, globalContext)
+    } catch (error) {
+      if (error instanceof InterpolationError)
+        fail(
+          `metrics: ${error.message}; define it in vars or params.yaml`,
+          keyLine(text, 'metrics')
+        )
+      throw error
+    }
+    metrics = (resolved as unknown[]).flatMap(m =>
+      typeof m === 'string' ? [m] : isMapping(m) ? Object.keys(m) : []
+    )
+  }
+  return { stages, artifacts, metrics }
 }
