@@ -77,7 +77,9 @@ export class DvcCacheIndex {
     }
     if (!stats.isFile()) return false
     if ((stats.mode & 0o7777) === CACHE_MODE) return true
-    const [result] = hashFilesSync({ fs, crypto }, [{ path: file, mode: legacy ? 'legacy' : 'md5' }])
+    const [result] = hashFilesSync({ fs, crypto }, [
+      { path: file, mode: legacy ? 'legacy' : 'md5' }
+    ])
     return result !== undefined && !('error' in result) && result.md5 === md5.slice(0, 32)
   }
 
@@ -92,10 +94,7 @@ export class DvcCacheIndex {
       .filter(e => typeof e.relpath !== 'string' || manifestRelpathEscapes(e.relpath))
       .map(e => String(e.relpath))
     const present = entries.every(
-      e =>
-        typeof e.md5 === 'string' &&
-        /^[0-9a-f]{32}$/.test(e.md5) &&
-        this.valid(e.md5, legacy)
+      e => typeof e.md5 === 'string' && /^[0-9a-f]{32}$/.test(e.md5) && this.valid(e.md5, legacy)
     )
     return { present: present && escaping.length === 0, escaping }
   }
