@@ -6,7 +6,6 @@ import { workspaceDir } from '../../src/core/workspace.js'
 import { runLineageCheck } from '../../src/dvc/lineage-check.js'
 import { describeRefusal, guardPath, guardRoot } from '../../src/files/paths.js'
 import { createGitRunner } from '../../src/git/git.js'
-import { createMlflowClient } from '../../src/mlflow/index.js'
 import { loadPolicy } from '../../src/policy/index.js'
 import type { inputs } from './inputs.js'
 
@@ -45,8 +44,15 @@ export async function main(ctx: ActionContext<Specs>): Promise<void> {
       "Input 'verify-mlflow-artifact' is true, but neither 'model-name' + 'version' nor 'run-id' names what to compare; set them or turn it off"
     )
   }
+  // The MLflow client (undici) is loaded only when the MLflow link is asked for: most runs
+  // check the workspace alone, and start-up is part of every run.
   const mlflow = wantsMlflow
-    ? createMlflowClient(input, ctx.env, logger, value => ctx.setSecret(value))
+    ? (await import('../../src/mlflow/index.js')).createMlflowClient(
+        input,
+        ctx.env,
+        logger,
+        value => ctx.setSecret(value)
+      )
     : undefined
   const outcome = await runLineageCheck({
     root,

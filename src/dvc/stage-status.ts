@@ -268,8 +268,8 @@ export async function checkStage(ctx: StageCheckContext, unit: StageInput): Prom
       path: source.path,
       status: 'not-checked',
       note: source.repo
-        ? `imported from ${source.repo.url}${source.repo.revLock ? ` at ${source.repo.revLock}` : ''}; whether an update is available needs that repository (\`dvc update\`)`
-        : `imported from a ${source.remote} URL; the source is not fetched (\`dvc update\` checks it)`
+        ? `imported from ${source.repo.url}${source.repo.revLock ? ` at ${source.repo.revLock}` : ''}; whether an update is available needs that repository (\`dvc status\` with network access asks it)`
+        : `imported from a ${source.remote} URL; the source is not fetched (\`dvc status\` with network access asks it)`
     })
   }
   const hasDeps =
