@@ -41,7 +41,7 @@ describe('dvc.yaml metrics paths with ${} and foreach/matrix, against dvc metric
         stages: {
           evaluate: {
             foreach: '${splits}',
-            do: { cmd: 'true', metrics: ['eval/${item}.json'] }
+            do: { cmd: 'true', metrics: [{ 'eval/${item}.json': { cache: false } }] }
           },
           grid: {
             matrix: { lr: '${lrs}', size: ['small', 'large'] },
@@ -49,8 +49,8 @@ describe('dvc.yaml metrics paths with ${} and foreach/matrix, against dvc metric
             metrics: ['grid/lr${item.lr}-${item.size}.json']
           },
           wd: { cmd: 'true', wdir: 'sub', metrics: ['wd-${version}.json'] },
-          // DVC interpolates values, never keys: this path stays literal for both.
-          literal: { cmd: 'true', metrics: [{ 'lit/${version}.json': { cache: false } }] }
+          // DVC interpolates mapping keys too.
+          keyed: { cmd: 'true', metrics: [{ 'lit/${version}.json': { cache: false } }] }
         }
       })
     )
@@ -60,7 +60,7 @@ describe('dvc.yaml metrics paths with ${} and foreach/matrix, against dvc metric
     const shown = JSON.parse(stdout) as { '': { data: Record<string, unknown> } }
     const logger = new MemoryLogger()
     const declared = dvcDeclaredMetrics(dir, logger)
-    expect(Object.keys(shown[''].data).sort()).toEqual([...files, 'lit/${version}.json'].sort())
+    expect(Object.keys(shown[''].data).sort()).toEqual([...files, 'lit/v2.json'].sort())
     expect(declared.sort()).toEqual(Object.keys(shown[''].data).sort())
     // Nothing was left unresolved, so nothing is warned about.
     expect(logger.lines.filter(l => l.level === 'warning')).toEqual([])
