@@ -7,7 +7,6 @@ import { runLineageCheck } from '../../src/dvc/lineage-check.js'
 import { describeRefusal, guardPath, guardRoot } from '../../src/files/paths.js'
 import { createGitRunner } from '../../src/git/git.js'
 import { loadPolicy } from '../../src/policy/index.js'
-import { mlflowClient } from '../common/mlflow.js'
 import type { Inputs } from './inputs.js'
 import { lineageOutputs, type outputs } from './outputs.js'
 
@@ -36,6 +35,10 @@ export async function main(ctx: Context): Promise<void> {
     )
   }
   const subject = input.mlflow
+  // The MLflow client (undici) is loaded only when the MLflow link is asked for: most runs
+  // check the workspace alone, and start-up is part of every run.
+  const client =
+    subject.kind === 'none' ? undefined : (await import('../common/mlflow.js')).mlflowClient(ctx)
   const outcome = await runLineageCheck({
     root,
     lockDisplay:
@@ -45,10 +48,10 @@ export async function main(ctx: Context): Promise<void> {
     requireCleanGit: input['require-clean-git'],
     modelPath: input['model-path'],
     mlflow:
-      subject.kind === 'none'
+      subject.kind === 'none' || !client
         ? undefined
         : {
-            client: mlflowClient(ctx),
+            client,
             ...(subject.model ? { modelName: subject.model } : {}),
             ...(subject.kind === 'version' ? { version: subject.version } : {}),
             ...(subject.runId ? { runId: subject.runId } : {}),

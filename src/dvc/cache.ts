@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs'
+import * as crypto from 'node:crypto'
+import * as fs from 'node:fs'
 import path from 'node:path'
 import { ConfigurationError } from '../core/errors.js'
 import { parseJsonBounded } from '../files/parse.js'
@@ -10,11 +11,16 @@ import {
   type GuardRoot
 } from '../files/paths.js'
 import { readAcceptedSync } from '../files/read.js'
+import { hashFilesSync } from './hash-file.js'
+
+/** DVC's mode for a protected cache file: such files are trusted without re-hashing. */
+const CACHE_MODE = 0o444
 
 /**
  * Presence of objects in the local DVC cache, which `dvc status` consults before the workspace
- * ("not in cache"). Only existence is checked: DVC additionally re-hashes writable cache files
- * and deletes corrupt ones, which a read-only verifier must not do.
+ * ("not in cache"). As dvc-data's LocalHashFileDB.check: a file with mode 0444 is trusted; any
+ * other is re-hashed (md5, or md5-dos2unix in the legacy cache) and a corrupt one counts as
+ * missing. DVC then deletes it; a read-only verifier leaves it where it is.
  */
 export class DvcCacheIndex {
   readonly dir: string
@@ -60,10 +66,27 @@ export class DvcCacheIndex {
     return this.manifests.get(key)
   }
 
+  /** Whether one cache object is there and (unless protected) has the bytes its name says. */
+  private valid(md5: string, legacy: boolean): boolean {
+    const file = this.objectPath(md5, legacy)
+    let stats
+    try {
+      stats = fs.lstatSync(file)
+    } catch {
+      return false
+    }
+    if (!stats.isFile()) return false
+    if ((stats.mode & 0o7777) === CACHE_MODE) return true
+    const [result] = hashFilesSync({ fs, crypto }, [
+      { path: file, mode: legacy ? 'legacy' : 'md5' }
+    ])
+    return result !== undefined && !('error' in result) && result.md5 === md5.slice(0, 32)
+  }
+
   /** Whether the object a lock entry names is fully in the cache (for a `.dir`, every file too). */
   has(md5: string, legacy: boolean): { present: boolean; escaping: string[] } {
-    if (!md5.endsWith('.dir'))
-      return { present: existsSync(this.objectPath(md5, legacy)), escaping: [] }
+    if (!md5.endsWith('.dir')) return { present: this.valid(md5, legacy), escaping: [] }
+    if (!this.valid(md5, legacy)) return { present: false, escaping: [] }
     const entries = this.manifest(md5, legacy)
     if (!entries) return { present: false, escaping: [] }
     // A crafted manifest could name ../../x; such entries are refused, never resolved.
@@ -71,10 +94,7 @@ export class DvcCacheIndex {
       .filter(e => typeof e.relpath !== 'string' || manifestRelpathEscapes(e.relpath))
       .map(e => String(e.relpath))
     const present = entries.every(
-      e =>
-        typeof e.md5 === 'string' &&
-        /^[0-9a-f]{32}$/.test(e.md5) &&
-        existsSync(this.objectPath(e.md5, legacy))
+      e => typeof e.md5 === 'string' && /^[0-9a-f]{32}$/.test(e.md5) && this.valid(e.md5, legacy)
     )
     return { present: present && escaping.length === 0, escaping }
   }

@@ -78,7 +78,11 @@ export class DvcIgnore {
   private readonly cache = new Map<string, Rule[]>()
   private readonly base: GuardRoot
 
-  constructor(root: string) {
+  /** `fileName`: `.gitignore` reads git's ignore files with the same (gitwildmatch) rules. */
+  constructor(
+    root: string,
+    private readonly fileName = '.dvcignore'
+  ) {
     this.base = guardRoot(root)
   }
 
@@ -86,7 +90,7 @@ export class DvcIgnore {
   private rulesIn(dirRel: string): Rule[] {
     let rules = this.cache.get(dirRel)
     if (!rules) {
-      const display = path.posix.join(dirRel || '.', '.dvcignore')
+      const display = path.posix.join(dirRel || '.', this.fileName)
       // A directory outside the project (an external path read with allow-external) has no
       // .dvcignore of the project's; a .dvcignore inside that leads outside is refused.
       const bytes = guardPath(this.base, dirRel || '.', { allowExternal: false }).ok

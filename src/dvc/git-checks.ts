@@ -111,7 +111,9 @@ export async function commitMatches(
   root: string,
   prefix: string,
   head: string,
-  commit: string
+  commit: string,
+  /** The lineage files to compare: every dvc.yaml, dvc.lock and .dvc file of the project. */
+  files: string[] = ['dvc.yaml', 'dvc.lock']
 ): Promise<{ ok: boolean; reason: string }> {
   if (commit === head) return { ok: true, reason: 'equals HEAD' }
   const exists = await git.run(['cat-file', '-e', `${commit}^{commit}`], {
@@ -124,7 +126,7 @@ export async function commitMatches(
       reason: `commit ${commit} is not in this clone; fetch full history (actions/checkout fetch-depth: 0) or check the run's mlflow.source.git.commit tag`
     }
   }
-  for (const file of ['dvc.yaml', 'dvc.lock']) {
+  for (const file of files) {
     const blob = async (rev: string): Promise<string> =>
       (
         await git.run(['rev-parse', '--verify', '--quiet', `${rev}:${prefix}${file}`], {
@@ -138,6 +140,6 @@ export async function commitMatches(
   }
   return {
     ok: true,
-    reason: `dvc.yaml and dvc.lock at ${commit.slice(0, 12)} are byte-identical to HEAD's`
+    reason: `${files.length === 2 && files.includes('dvc.yaml') && files.includes('dvc.lock') ? 'dvc.yaml and dvc.lock' : `the ${files.length} lineage files (${files.join(', ')})`} at ${commit.slice(0, 12)} are byte-identical to HEAD's`
   }
 }

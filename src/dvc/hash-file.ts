@@ -83,8 +83,20 @@ export function* hashFileSteps(
     // is refused instead of blocking this thread forever (O_NONBLOCK changes nothing for
     // regular files; Windows has none).
     fd = deps.fs.openSync(file, deps.fs.constants.O_RDONLY | (deps.fs.constants.O_NONBLOCK || 0))
-    if (!deps.fs.fstatSync(fd).isFile()) return { error: 'ENOTREGULAR' }
+    const stats = deps.fs.fstatSync(fd)
+    if (!stats.isFile()) return { error: 'ENOTREGULAR' }
+    // A small file in plain mode: one read of its known size and one-shot crypto.hash (Node
+    // >= 20.12), instead of a Hash object, its update and digest, and a read that returns 0.
+    // On 20,000 files of 1-10 KB that is most of the per-file cost besides open and close.
+    let first = 0
+    if (mode === 'md5' && stats.size < READ) {
+      first = deps.fs.readSync(fd, buffers.read, 0, READ, null)
+      const oneShot = (deps.crypto as { hash?: (alg: string, data: Buffer) => string }).hash
+      if (first === stats.size && typeof oneShot === 'function')
+        return { md5: oneShot('md5', buffers.read.subarray(0, first)), size: first }
+    }
     const plain = deps.crypto.createHash('md5')
+    if (first > 0) plain.update(buffers.read.subarray(0, first))
     const dvc2 = mode === 'legacy' ? deps.crypto.createHash('md5') : undefined
     let size = 0
     let wholeFileText: boolean | undefined
@@ -92,7 +104,8 @@ export function* hashFileSteps(
     for (;;) {
       // Fill a whole 1 MiB chunk: the legacy rule is defined on DVC's chunk boundaries. Plain
       // md5 hashes each 64 KiB read at once instead, while it is still in the CPU cache.
-      let filled = 0
+      let filled = first
+      first = 0
       while (filled < CHUNK) {
         if (mode === 'md5') {
           const n = deps.fs.readSync(fd, buffers.read, 0, Math.min(READ, CHUNK - filled), null)

@@ -73,13 +73,19 @@ export function interpolateString(template: string, context: Record<string, unkn
   return text.replace(/\\\$\{/g, '${')
 }
 
-/** Interpolates every string inside a value (keys are left as written). */
+/**
+ * Interpolates every string inside a value, mapping keys included, as dvc/parsing's recurse
+ * does: `outs: [{'out/${x}.json': {cache: false}}]` names the resolved path.
+ */
 export function interpolateValue(value: unknown, context: Record<string, unknown>): unknown {
   if (typeof value === 'string') return interpolateString(value, context)
   if (Array.isArray(value)) return value.map(item => interpolateValue(item, context))
   if (isMapping(value)) {
     return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, interpolateValue(v, context)])
+      Object.entries(value).map(([k, v]) => {
+        const key = k.includes('${') ? interpolateString(k, context) : k
+        return [typeof key === 'string' ? key : dvcToStr(key), interpolateValue(v, context)]
+      })
     )
   }
   return value

@@ -57,11 +57,13 @@ export async function runLineageCheck(options: LineageCheckOptions): Promise<Lin
         `is '${options.modelPath}', which is outside the DVC project; give a path relative to 'working-directory'`
       )
   }
-  const model = findModelPath(loaded.project, options.modelPath)
+  const model = findModelPath(loaded.artifacts, options.modelPath)
 
-  const paramFiles = new Set<string>()
+  // Every file the lineage is written in must be committed: dvc.yaml and dvc.lock of each
+  // pipeline, each .dvc file, and the params files.
+  const paramFiles = new Set<string>(loaded.files.map(f => f.path))
   const deps = new Set<string>()
-  for (const stage of loaded.project.stages) {
+  for (const { stage } of loaded.units) {
     // Paths outside the project are refused entries already; git cannot be asked about them.
     const inProject = (key: string): boolean =>
       key !== '..' && !key.startsWith('../') && !path.posix.isAbsolute(key)
@@ -91,17 +93,11 @@ export async function runLineageCheck(options: LineageCheckOptions): Promise<Lin
     ),
     timed(
       'git checks',
-      checkGit(
-        options.git,
-        root,
-        ['dvc.yaml', 'dvc.lock', ...paramFiles],
-        [...deps],
-        options.requireCleanGit
-      )
+      checkGit(options.git, root, [...paramFiles], [...deps], options.requireCleanGit)
     )
   ])
   const link: ModelLink | undefined = model
-    ? linkModel(loaded.project, loaded.lock, report.stages, model)
+    ? linkModel(loaded.units, report.stages, model)
     : undefined
 
   let mlflow: MlflowLinkResult | undefined
@@ -112,6 +108,7 @@ export async function runLineageCheck(options: LineageCheckOptions): Promise<Lin
       root,
       gitPrefix: git.prefix,
       head: git.head,
+      lineageFiles: loaded.files.map(f => f.path),
       model: link,
       ...(options.mlflow.modelName ? { modelName: options.mlflow.modelName } : {}),
       ...(options.mlflow.version ? { version: options.mlflow.version } : {}),
@@ -120,8 +117,12 @@ export async function runLineageCheck(options: LineageCheckOptions): Promise<Lin
       logger
     })
   }
+  // Problems name their file relative to the project root (dvc.lock, sub/dvc.lock, x.dvc);
+  // annotations need it relative to the workspace, where the root dvc.lock is lockDisplay.
+  const rootDisplay = path.posix.dirname(options.lockDisplay)
   for (const p of report.problems) {
-    logger.error?.(p.message, { file: options.lockDisplay, ...(p.line ? { line: p.line } : {}) })
+    const file = p.file ? path.posix.join(rootDisplay, p.file) : options.lockDisplay
+    logger.error?.(p.message, { file, ...(p.line ? { line: p.line } : {}) })
   }
   const other = [...(link?.problems ?? []), ...git.problems, ...(mlflow?.problems ?? [])]
   for (const message of other) logger.error?.(message)

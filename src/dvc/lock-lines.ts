@@ -58,3 +58,33 @@ export function indexLockLines(text: string): LockLines {
     param: (s, f, k) => params.get(`${s}\0${f}\0${k}`) ?? stages.get(s)
   }
 }
+
+/**
+ * The same for a `.dvc` file (`outs:`/`deps:` at the top level, `path:` anywhere in its entry,
+ * usually last): an entry's line is the line of its `- `.
+ */
+export function indexDvcFileLines(text: string): LockLines {
+  const entries = new Map<string, number>()
+  let section: string | undefined
+  let start: number | undefined
+  text.split('\n').forEach((raw, i) => {
+    const indent = raw.length - raw.trimStart().length
+    const body = raw.trim()
+    if (body === '' || body.startsWith('#')) return
+    if (indent === 0 && !body.startsWith('- ')) {
+      section = /^(deps|outs):/.test(body) ? body.split(':')[0] : undefined
+      start = undefined
+      return
+    }
+    if (!section) return
+    if (body.startsWith('- ') && indent <= 2) start = i + 1
+    const pathMatch = /^(?:- )?path: (.*)$/.exec(body)
+    if (pathMatch && start !== undefined)
+      entries.set(`${section}\0${unquote(pathMatch[1]!)}`, start)
+  })
+  return {
+    stage: () => 1,
+    entry: (_s, sec, p) => entries.get(`${sec}\0${p}`) ?? 1,
+    param: () => 1
+  }
+}

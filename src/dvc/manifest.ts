@@ -15,7 +15,7 @@ export function compareCodePoints(a: string, b: string): number {
 const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/
 
 /** Python's json.dumps string escaping with ensure_ascii=True. */
-function pyJsonString(text: string): string {
+export function pyJsonString(text: string): string {
   if (PLAIN.test(text)) return `"${text}"`
   let out = '"'
   for (let i = 0; i < text.length; i++) {

@@ -108,6 +108,8 @@ export async function checkMlflowLink(options: {
   root: string
   gitPrefix: string
   head: string
+  /** Every dvc.yaml, dvc.lock and .dvc file, relative to the project root. */
+  lineageFiles?: string[]
   model: ModelLink | undefined
   modelName?: string
   version?: string
@@ -144,7 +146,8 @@ export async function checkMlflowLink(options: {
       options.root,
       options.gitPrefix,
       options.head,
-      commit
+      commit,
+      ...(options.lineageFiles ? [options.lineageFiles] : [])
     )
     result.commitCheck = match.reason
     if (!match.ok)

@@ -1,8 +1,8 @@
 import path from 'node:path'
 import { ConfigurationError } from '../core/errors.js'
-import type { DvcProject } from './project.js'
+import type { StageUnit } from './collect.js'
+import type { ModelArtifact } from './project.js'
 import type { EntryReport, StageReport } from './report-types.js'
-import type { LockFile } from './schema.js'
 import { statusKey } from './stage-status.js'
 
 export interface ModelLink {
@@ -11,16 +11,21 @@ export interface ModelLink {
   /** Where it came from: the input or the dvc.yaml artifact name. */
   source: string
   stage?: string
-  /** What dvc.lock records for it (md5, or `<md5>.dir` for a directory). */
+  /** What dvc.lock (or the `.dvc` file) records for it (md5, or `<md5>.dir` for a directory). */
   md5?: string
   legacy: boolean
   entry?: EntryReport
+  /**
+   * The data the model was made from: every `.dvc` file upstream of the model's stage (through
+   * the deps of the stages before it), or the model's own `.dvc` file when it was `dvc add`ed.
+   */
+  dataSources: string[]
   problems: string[]
 }
 
-/** The model artifact: `model-path`, else the single `artifacts:` entry with `type: model`. */
+/** The model artifact: the path given, else the single `artifacts:` entry with `type: model`. */
 export function findModelPath(
-  project: DvcProject,
+  artifacts: ModelArtifact[],
   modelPath: string | undefined
 ): { path: string; source: string } | undefined {
   if (modelPath)
@@ -28,10 +33,10 @@ export function findModelPath(
       path: path.posix.normalize(modelPath.replace(/\\/g, '/')),
       source: "'model-path'"
     }
-  const models = project.artifacts.filter(a => a.type === 'model')
+  const models = artifacts.filter(a => a.type === 'model')
   if (models.length > 1) {
     throw new ConfigurationError(
-      `dvc.yaml declares ${models.length} artifacts of type model (${models.map(m => m.name).join(', ')}); set 'model-path' to the one being promoted`
+      `the dvc.yaml files declare ${models.length} artifacts of type model (${models.map(m => m.name).join(', ')}); name the one being promoted by its path`
     )
   }
   const [model] = models
@@ -40,22 +45,42 @@ export function findModelPath(
     : undefined
 }
 
-/** The model must be an out of a stage, recorded in dvc.lock, and (when data are present) match it. */
+/** `.dvc` files upstream of a stage: followed through each dep's producer, breadth first. */
+function upstreamDataSources(units: StageUnit[], stages: StageReport[], from: string): string[] {
+  const byName = new Map(stages.map(s => [s.name, s]))
+  const isDvcFile = new Set(units.filter(u => u.stage.dvcFile).map(u => u.stage.name))
+  const seen = new Set<string>([from])
+  const queue = [from]
+  const found: string[] = []
+  while (queue.length > 0) {
+    const name = queue.shift()!
+    if (isDvcFile.has(name)) found.push(name)
+    for (const e of byName.get(name)?.entries ?? []) {
+      if (e.producedBy === undefined || seen.has(e.producedBy)) continue
+      seen.add(e.producedBy)
+      queue.push(e.producedBy)
+    }
+  }
+  return found.sort()
+}
+
+/** The model must be an out of a stage (or a `.dvc` file), recorded, and match when present. */
 export function linkModel(
-  project: DvcProject,
-  lock: LockFile,
+  units: StageUnit[],
   stages: StageReport[],
   model: { path: string; source: string }
 ): ModelLink {
-  const link: ModelLink = { ...model, legacy: false, problems: [] }
-  for (const stage of project.stages) {
+  const link: ModelLink = { ...model, legacy: false, dataSources: [], problems: [] }
+  for (const unit of units) {
+    const { stage } = unit
     const out = stage.outs.find(o => statusKey(stage.wdir, o.path) === model.path)
     if (!out) continue
     link.stage = stage.name
-    const entry = lock.stages[stage.name]?.outs.find(e => e.path === out.path)
+    link.dataSources = upstreamDataSources(units, stages, stage.name)
+    const entry = unit.lock?.outs.find(e => e.path === out.path)
     if (!entry?.md5) {
       link.problems.push(
-        `model ${model.path} (${model.source}) is an out of stage '${stage.name}', but dvc.lock records no hash for it; run \`dvc repro ${stage.name}\``
+        `model ${model.path} (${model.source}) is an out of ${stage.dvcFile ? stage.name : `stage '${stage.name}'`}, but ${unit.lockFile} records no hash for it; run \`dvc repro ${stage.name}\``
       )
       return link
     }
@@ -67,13 +92,13 @@ export function linkModel(
     if (report) link.entry = report
     if (report && report.status !== 'unchanged' && report.status !== 'not-checked') {
       link.problems.push(
-        `model ${model.path} does not match dvc.lock (${report.status}; lock ${entry.md5}, workspace ${report.actual ?? '-'})`
+        `model ${model.path} does not match ${unit.lockFile} (${report.status}; recorded ${entry.md5}, workspace ${report.actual ?? '-'})`
       )
     }
     return link
   }
   link.problems.push(
-    `model ${model.path} (${model.source}) is not an out of any stage in dvc.yaml, so DVC cannot say how it was produced; point model-path at a stage output`
+    `model ${model.path} (${model.source}) is not an out of any stage or .dvc file, so DVC cannot say how it was produced; point the model path at a stage output`
   )
   return link
 }

@@ -6,6 +6,7 @@ import { interpolateValue, InterpolationError, isMapping } from './interpolate.j
 import { loadParamsFile } from './params.js'
 import { dvcYamlSchema, stageSchema } from './schema.js'
 import { dvcToStr } from './interpolate.js'
+import type { ImportSource } from './dvc-file.js'
 
 /** A dvc.yaml stage after foreach/matrix expansion and `${}` resolution. */
 export interface ResolvedStage {
@@ -21,6 +22,13 @@ export interface ResolvedStage {
   alwaysChanged: boolean
   /** 1-based line of the stage's key in dvc.yaml. */
   line?: number
+  /**
+   * A `.dvc` file's stage: DVC reports a stage md5 that differs from the file's content as
+   * `changed checksum` (not `changed command`); import sources are listed, never read.
+   */
+  dvcFile?: { checksumChanged: boolean; imports: ImportSource[] }
+  /** The `metrics:` outputs alone (also in `outs`), as written after `${}` resolution. */
+  metrics?: string[]
 }
 
 export interface ModelArtifact {
@@ -32,6 +40,8 @@ export interface ModelArtifact {
 export interface DvcProject {
   stages: ResolvedStage[]
   artifacts: ModelArtifact[]
+  /** Top-level `metrics:` after `${}` resolution with the global vars (dvc/parsing does too). */
+  metrics: string[]
 }
 
 /**
@@ -99,17 +109,18 @@ function loadVars(
   dir: string,
   vars: (string | Record<string, unknown>)[],
   withDefault: boolean,
-  line: number | undefined
+  line: number | undefined,
+  yamlDisplay = 'dvc.yaml'
 ): Record<string, unknown> {
   const context: Record<string, unknown> = {}
-  const location = { file: 'dvc.yaml', ...(line ? { line } : {}) }
+  const location = { file: yamlDisplay, ...(line ? { line } : {}) }
   const options = { wdir: dir, allowExternal: access.allowExternal }
   if (withDefault) {
     const display = path.posix.join(dir, 'params.yaml')
     const safe = guardPath(access.base, 'params.yaml', options)
     if (!safe.ok)
       throw new ConfigurationError(
-        `${display} ${describeRefusal(safe.why)}; it was not read as the default vars of dvc.yaml (set allow-external: true to read it, or replace the link with the file)`,
+        `${display} ${describeRefusal(safe.why)}; it was not read as the default vars of ${yamlDisplay} (set allow-external: true to read it, or replace the link with the file)`,
         { location: { file: display } }
       )
     if (fileKind(safe.abs) !== 'missing')
@@ -136,9 +147,9 @@ function loadVars(
   return context
 }
 
-function fail(message: string, line: number | undefined): never {
-  throw new ConfigurationError(`dvc.yaml${line ? `:${line}` : ''}: ${message}`, {
-    location: { file: 'dvc.yaml', ...(line ? { line } : {}) }
+function failIn(message: string, line: number | undefined, display = 'dvc.yaml'): never {
+  throw new ConfigurationError(`${display}${line ? `:${line}` : ''}: ${message}`, {
+    location: { file: display, ...(line ? { line } : {}) }
   })
 }
 
@@ -174,8 +185,11 @@ function resolveOne(
   name: string,
   body: unknown,
   context: Record<string, unknown>,
-  line: number | undefined
+  line: number | undefined,
+  where: PipelineWhere
 ): ResolvedStage {
+  const fail: (message: string, at: number | undefined) => never = (message, at) =>
+    failIn(message, at, where.display)
   let resolved: unknown
   try {
     resolved = interpolateValue(body, context)
@@ -196,10 +210,12 @@ function resolveOne(
   return {
     name,
     cmd: s.cmd,
-    wdir: s.wdir ?? '.',
+    // Relative to the project root: a pipeline in sub/ has its paths relative to sub/.
+    wdir: path.posix.normalize(path.posix.join(where.dir, (s.wdir ?? '.').replace(/\\/g, '/'))),
     deps: s.deps,
     params: mergeParams(s.params),
     outs: [...outsOf(s.outs), ...outsOf(s.metrics), ...outsOf(s.plots)],
+    metrics: outsOf(s.metrics).map(o => o.path),
     frozen: s.frozen,
     alwaysChanged: s.always_changed,
     ...(line ? { line } : {})
@@ -221,8 +237,24 @@ function product<T>(lists: T[][]): T[][] {
   )
 }
 
-/** Expands `foreach`/`matrix` and resolves `${}` as dvc/parsing does, for the root dvc.yaml. */
-export function resolveProject(access: VarsAccess, data: unknown, text: string): DvcProject {
+/** Where a dvc.yaml is: its folder relative to the project root, and how messages name it. */
+export interface PipelineWhere {
+  dir: string
+  display: string
+}
+
+/**
+ * Expands `foreach`/`matrix` and resolves `${}` as dvc/parsing does, for one dvc.yaml (the
+ * root one by default; `where` for one in a sub-folder, whose paths are relative to it).
+ */
+export function resolveProject(
+  access: VarsAccess,
+  data: unknown,
+  text: string,
+  where: PipelineWhere = { dir: '.', display: 'dvc.yaml' }
+): DvcProject {
+  const fail: (message: string, at: number | undefined) => never = (message, at) =>
+    failIn(message, at, where.display)
   const top = dvcYamlSchema.safeParse(data ?? {})
   if (!top.success) {
     const issue = top.error.issues[0]!
@@ -232,7 +264,14 @@ export function resolveProject(access: VarsAccess, data: unknown, text: string):
     )
   }
   const doc = top.data
-  const globalContext = loadVars(access, '.', doc.vars, true, keyLine(text, 'vars'))
+  const globalContext = loadVars(
+    access,
+    where.dir,
+    doc.vars,
+    true,
+    keyLine(text, 'vars'),
+    where.display
+  )
   const stages: ResolvedStage[] = []
   const names = Object.keys(doc.stages)
   if (names.length > MAX_STAGES)
@@ -247,7 +286,14 @@ export function resolveProject(access: VarsAccess, data: unknown, text: string):
     if (Array.isArray(raw.vars))
       mergeInto(
         context,
-        loadVars(access, '.', raw.vars as (string | Record<string, unknown>)[], false, line)
+        loadVars(
+          access,
+          where.dir,
+          raw.vars as (string | Record<string, unknown>)[],
+          false,
+          line,
+          where.display
+        )
       )
     const { vars: _vars, ...def } = raw
     void _vars
@@ -276,7 +322,7 @@ export function resolveProject(access: VarsAccess, data: unknown, text: string):
         )
       for (const [key, item, k] of entries) {
         const local = { ...context, item, ...(k === undefined ? {} : { key: k }) }
-        stages.push(resolveOne(`${name}@${key}`, def.do, local, line))
+        stages.push(resolveOne(`${name}@${key}`, def.do, local, line, where))
       }
       continue
     }
@@ -305,16 +351,36 @@ export function resolveProject(access: VarsAccess, data: unknown, text: string):
           item[k] = value
           fragments.push(Array.isArray(value) || isMapping(value) ? `${k}${i}` : dvcToStr(value))
         })
-        stages.push(resolveOne(`${name}@${fragments.join('-')}`, body, { ...context, item }, line))
+        stages.push(
+          resolveOne(`${name}@${fragments.join('-')}`, body, { ...context, item }, line, where)
+        )
       }
       continue
     }
-    stages.push(resolveOne(name, def, context, line))
+    stages.push(resolveOne(name, def, context, line, where))
   }
   const artifacts = Object.entries(doc.artifacts).map(([name, a]) => ({
     name,
     path: a.path,
     ...(a.type ? { type: a.type } : {})
   }))
-  return { stages, artifacts }
+  let metrics: string[] = []
+  const topMetrics = (doc as { metrics?: unknown }).metrics
+  if (Array.isArray(topMetrics)) {
+    let resolved: unknown
+    try {
+      resolved = interpolateValue(topMetrics, globalContext)
+    } catch (error) {
+      if (error instanceof InterpolationError)
+        fail(
+          `metrics: ${error.message}; define it in vars or params.yaml`,
+          keyLine(text, 'metrics')
+        )
+      throw error
+    }
+    metrics = (resolved as unknown[]).flatMap(m =>
+      typeof m === 'string' ? [m] : isMapping(m) ? Object.keys(m) : []
+    )
+  }
+  return { stages, artifacts, metrics }
 }

@@ -18,6 +18,11 @@ export interface EntryReport {
   note?: string
   /** 1-based line of the entry in dvc.lock, for annotations. */
   lockLine?: number
+  /**
+   * Deps only: the stage (or `.dvc` file) whose output this is, so the report shows the data
+   * sources of each stage, e.g. `data/train.csv.dvc`.
+   */
+  producedBy?: string
 }
 
 /** One element of a stage's `dvc status --json` list. */
@@ -30,6 +35,8 @@ export interface StageReport {
   frozen: boolean
   alwaysChanged: boolean
   cmdChanged: boolean
+  /** `.dvc` files: the stage md5 in the file is not what DVC computes for its content. */
+  checksumChanged?: boolean
   expectedCmd?: string | string[]
   actualCmd: string | string[]
   entries: EntryReport[]
@@ -48,6 +55,8 @@ export interface CrossStageMismatch {
 export interface LineageReport {
   verified: boolean
   lockSha256: string
+  /** The lock files (dvc.lock of each pipeline, each .dvc file) behind lockSha256. */
+  lockFiles?: { path: string; sha256: string }[]
   stages: StageReport[]
   crossStage: CrossStageMismatch[]
   refused: { path: string; reason: string }[]

@@ -19,7 +19,6 @@ export interface StageCheckContext {
   lockOnly: boolean
   hasher: TargetHasher
   cache: DvcCacheIndex
-  lines: LockLines
   /** Params files, parsed once per run. */
   loadParams: (safe: AcceptedPath, display: string) => Promise<unknown>
   refused: { path: string; reason: string }[]
@@ -27,9 +26,10 @@ export interface StageCheckContext {
 
 /** Path keys as `dvc status` prints them (relative to the project root, normalised). */
 export function statusKey(wdir: string, written: string): string {
-  return path.posix.normalize(
-    path.posix.join(wdir.replace(/\\/g, '/'), written.replace(/\\/g, '/'))
-  )
+  const p = written.replace(/\\/g, '/')
+  // An absolute (external) path is its own key, as DVC prints it.
+  if (path.posix.isAbsolute(p)) return path.posix.normalize(p)
+  return path.posix.normalize(path.posix.join(wdir.replace(/\\/g, '/'), p))
 }
 
 function rel(root: string, abs: string): string {
@@ -40,9 +40,17 @@ function lockValue(entry: LockEntry | undefined): string | undefined {
   return entry?.md5
 }
 
+/** One stage with its lock entry: where its lines are, and its key in the lock. */
+export interface StageInput {
+  stage: ResolvedStage
+  lock: LockStage | undefined
+  lines: LockLines
+  lockName: string
+}
+
 async function checkData(
   ctx: StageCheckContext,
-  stage: ResolvedStage,
+  unit: StageInput,
   kind: 'dep' | 'out',
   written: string,
   lock: LockEntry | undefined,
@@ -57,7 +65,8 @@ async function checkData(
   }
   const expected = lockValue(lock)
   if (expected !== undefined) report.expected = expected
-  const line = ctx.lines.entry(stage.name, kind === 'dep' ? 'deps' : 'outs', written)
+  const { stage } = unit
+  const line = unit.lines.entry(unit.lockName, kind === 'dep' ? 'deps' : 'outs', written)
   if (line !== undefined) report.lockLine = line
   const safe = resolveProjectPath(ctx.root, ctx.realRoot, stage.wdir, written, ctx.allowExternal)
   if (!safe.ok) {
@@ -153,11 +162,8 @@ async function checkData(
   return { report, dvc: cacheVerdict ?? 'modified', hashed }
 }
 
-export async function checkStage(
-  ctx: StageCheckContext,
-  stage: ResolvedStage,
-  lock: LockStage | undefined
-): Promise<StageReport> {
+export async function checkStage(ctx: StageCheckContext, unit: StageInput): Promise<StageReport> {
+  const { stage, lock } = unit
   const entries: EntryReport[] = []
   const changedDeps: Record<string, unknown> = {}
   const changedOuts: Record<string, unknown> = {}
@@ -166,7 +172,7 @@ export async function checkStage(
 
   if (!stage.frozen) {
     const depResults = await Promise.all(
-      stage.deps.map(d => checkData(ctx, stage, 'dep', d, lockDeps.get(d)))
+      stage.deps.map(d => checkData(ctx, unit, 'dep', d, lockDeps.get(d)))
     )
     depResults.forEach((r, i) => {
       entries.push(r.report)
@@ -187,7 +193,7 @@ export async function checkStage(
         continue
       }
       const lockValues = lock?.params[file] ?? undefined
-      const line = ctx.lines.stage(stage.name)
+      const line = unit.lines.stage(unit.lockName)
       const kind = fileKind(safe.abs)
       if (kind !== 'missing' && kind !== 'file' && kind !== 'directory') {
         ctx.refused.push({ path: file, reason: `is ${describeKind(kind)}` })
@@ -230,7 +236,7 @@ export async function checkStage(
       const checks = compareParams(keys, lockValues ?? {}, config)
       const changed: Record<string, string> = {}
       for (const c of checks) {
-        const pline = ctx.lines.param(stage.name, file, c.key)
+        const pline = unit.lines.param(unit.lockName, file, c.key)
         entries.push({
           kind: 'param',
           path: file,
@@ -247,23 +253,45 @@ export async function checkStage(
     }
   }
   const outResults = await Promise.all(
-    stage.outs.map(o => checkData(ctx, stage, 'out', o.path, lockOuts.get(o.path), o.cache))
+    stage.outs.map(o => checkData(ctx, unit, 'out', o.path, lockOuts.get(o.path), o.cache))
   )
   outResults.forEach((r, i) => {
     entries.push(r.report)
     if (r.dvc) changedOuts[statusKey(stage.wdir, stage.outs[i]!.path)] = r.dvc
   })
 
-  const hasDeps = stage.deps.length > 0 || stage.params.length > 0
-  const alwaysChanged = stage.alwaysChanged || (!hasDeps && stage.outs.length === 0)
-  const cmdChanged = lock !== undefined && !pyEquals(lock.cmd, stage.cmd)
+  // Imports: the source is another repository or a URL, which a verifier without network
+  // access does not reach; listed so the lineage names it, never reported as a change.
+  for (const source of stage.dvcFile?.imports ?? []) {
+    entries.push({
+      kind: 'dep',
+      path: source.path,
+      status: 'not-checked',
+      note: source.repo
+        ? `imported from ${source.repo.url}${source.repo.revLock ? ` at ${source.repo.revLock}` : ''}; whether an update is available needs that repository (\`dvc status\` with network access asks it)`
+        : `imported from a ${source.remote} URL; the source is not fetched (\`dvc status\` with network access asks it)`
+    })
+  }
+  const hasDeps =
+    stage.deps.length > 0 || stage.params.length > 0 || (stage.dvcFile?.imports.length ?? 0) > 0
+  // A callback stage (a cmd, no deps, no outs) is always changed; a `dvc add` file has no cmd.
+  const hasCmd = stage.dvcFile
+    ? Array.isArray(stage.cmd)
+      ? stage.cmd.length > 0
+      : stage.cmd !== ''
+    : true
+  const alwaysChanged = stage.alwaysChanged || (hasCmd && !hasDeps && stage.outs.length === 0)
+  const cmdChanged = !stage.dvcFile && lock !== undefined && !pyEquals(lock.cmd, stage.cmd)
+  const checksumChanged = stage.dvcFile?.checksumChanged ?? false
   const dvcStatus: DvcStatusItem[] = []
   if (Object.keys(changedDeps).length > 0) dvcStatus.push({ 'changed deps': changedDeps })
   if (Object.keys(changedOuts).length > 0) dvcStatus.push({ 'changed outs': changedOuts })
   if (alwaysChanged) dvcStatus.push('always changed')
   if (cmdChanged) dvcStatus.push('changed command')
+  if (checksumChanged) dvcStatus.push('changed checksum')
   return {
     name: stage.name,
+    ...(checksumChanged ? { checksumChanged } : {}),
     neverRun: lock === undefined,
     frozen: stage.frozen,
     alwaysChanged,

@@ -7,6 +7,7 @@ function stageState(stage: StageReport): string {
   if (stage.neverRun) return 'never run'
   const bad = stage.entries.some(e => e.status !== 'unchanged' && e.status !== 'not-checked')
   if (stage.cmdChanged) return 'changed command'
+  if (stage.checksumChanged) return 'changed checksum'
   if (bad) return 'changed'
   return stage.frozen ? 'ok (frozen: deps not checked)' : 'ok'
 }
@@ -35,9 +36,11 @@ export function reportJson(
         actual: e.actual ?? null,
         hash: e.hash,
         status: e.status,
+        ...(e.producedBy ? { producedBy: e.producedBy } : {}),
         ...(e.note ? { note: e.note } : {})
       }))
     })),
+    ...(report.lockFiles ? { lockFiles: report.lockFiles } : {}),
     crossStage: report.crossStage,
     refused: report.refused,
     missing: report.missing,
@@ -47,7 +50,8 @@ export function reportJson(
             path: model.path,
             source: model.source,
             stage: model.stage ?? null,
-            md5: model.md5 ?? null
+            md5: model.md5 ?? null,
+            dataSources: model.dataSources
           }
         }
       : {}),
@@ -63,7 +67,7 @@ export function summaryMarkdown(
 ): string {
   const parts: string[] = [
     heading(`Lineage check: ${report.verified ? 'verified' : 'NOT verified'}`, 2),
-    `dvc.lock sha256 \`${report.lockSha256}\`, ${report.stages.length} stage(s) checked.`
+    `${report.lockFiles && report.lockFiles.length > 1 ? `lineage files (${report.lockFiles.length}) sha256` : 'dvc.lock sha256'} \`${report.lockSha256}\`, ${report.stages.length} stage(s) checked.`
   ]
   for (const stage of report.stages) {
     parts.push(
@@ -74,7 +78,7 @@ export function summaryMarkdown(
     )
     const rows: unknown[][] = stage.entries.map(e => [
       e.kind,
-      e.key ? `${e.path}: ${e.key}` : e.path,
+      (e.key ? `${e.path}: ${e.key}` : e.path) + (e.producedBy ? ` (from ${e.producedBy})` : ''),
       e.expected ?? '',
       e.actual ?? '',
       e.status + (e.note ? ` (${e.note})` : '')
@@ -93,6 +97,22 @@ export function summaryMarkdown(
         : '_no deps or outs_'
     )
   }
+  const dataFiles = report.stages.filter(s => s.name.endsWith('.dvc'))
+  if (dataFiles.length > 0) {
+    // Which stages use each `dvc add`ed (or imported) output: the data side of the lineage.
+    const users = new Map<string, Set<string>>()
+    for (const s of report.stages)
+      for (const e of s.entries)
+        if (e.producedBy)
+          users.set(e.producedBy, (users.get(e.producedBy) ?? new Set()).add(s.name))
+    parts.push(heading('Data tracked by .dvc files', 4))
+    parts.push(
+      markdownTable(
+        ['.dvc file', 'status', 'used by'],
+        dataFiles.map(s => [s.name, stageState(s), [...(users.get(s.name) ?? [])].join(', ')])
+      )
+    )
+  }
   if (report.crossStage.length > 0) {
     parts.push(heading('Cross-stage consistency (not checked by DVC)', 4))
     parts.push(
@@ -107,7 +127,8 @@ export function summaryMarkdown(
     const rows: unknown[][] = [
       ['model', `${model.path} (${model.source})`],
       ['stage', model.stage ?? 'none'],
-      ['dvc.lock md5', model.md5 ?? '']
+      ['dvc.lock md5', model.md5 ?? ''],
+      ['data sources', model.dataSources.join(', ') || 'none tracked by .dvc files']
     ]
     if (mlflow) {
       rows.push(

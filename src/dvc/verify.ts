@@ -1,22 +1,19 @@
 import { createHash } from 'node:crypto'
 import { realpathSync } from 'node:fs'
 import path from 'node:path'
-import { ConfigurationError } from '../core/errors.js'
 import type { Logger } from '../core/logger.js'
+import type { AcceptedPath } from '../files/paths.js'
 import { DvcCacheIndex } from './cache.js'
+import { collectProject, type LineageFile, type StageUnit } from './collect.js'
 import { crossStageMismatches } from './cross-stage.js'
 import { DvcIgnore } from './dvcignore.js'
 import { HashPool, INLINE_MAX_BYTES, INLINE_MAX_FILES } from './hash-pool.js'
-import { indexLockLines } from './lock-lines.js'
+import { compareCodePoints } from './manifest.js'
 import { loadParamsFile } from './params.js'
-import { resolveProject, type DvcProject } from './project.js'
+import type { ModelArtifact } from './project.js'
 import type { LineageReport, StageReport } from './report-types.js'
-import { lockFileSchema, type LockFile } from './schema.js'
-import { checkStage } from './stage-status.js'
+import { checkStage, statusKey } from './stage-status.js'
 import { TargetHasher } from './targets.js'
-import { parseYaml } from './yaml-file.js'
-import { guardPath, guardRoot, requireAccepted, type AcceptedPath } from '../files/paths.js'
-import { readRequiredSync } from '../files/read.js'
 
 export type MissingData = 'fail' | 'warn' | 'lock-only'
 
@@ -30,45 +27,23 @@ export interface VerifyOptions {
 }
 
 export interface LoadedProject {
-  project: DvcProject
-  lock: LockFile
-  lockBytes: Buffer
-  lockText: string
+  /** Every stage `dvc status` checks: root and sub-folder pipelines, then `.dvc` files. */
+  units: StageUnit[]
+  /** `artifacts:` of every dvc.yaml, paths relative to the project root. */
+  artifacts: ModelArtifact[]
+  /** Every dvc.yaml, dvc.lock and `.dvc` file read, with its sha256. */
+  files: LineageFile[]
+  pipelines: string[]
+  dvcFiles: string[]
+  /**
+   * The lineage fingerprint: sha256 of dvc.lock's bytes when it is the only lock (as before
+   * `.dvc` files and sub-folder pipelines were read), else sha256 of a `sha256sum`-style
+   * listing (`<sha256>  <path>` per line, sorted by path) of every lock and `.dvc` file.
+   */
   lockSha256: string
 }
 
-/** A lock hash: 32 hex digits, `.dir` for a directory. Anything else is never used as a path. */
-const LOCK_MD5 = /^[0-9a-f]{32}(?:\.dir)?$/i
-
-/**
- * Every md5 in dvc.lock must be a hash before it becomes a cache path: `../../etc/passwd` as an
- * md5 would otherwise let a lock probe which files exist on the runner.
- */
-function checkLockHashes(lock: LockFile, text: string): void {
-  const lines = indexLockLines(text)
-  const textLines = text.split('\n')
-  for (const [name, stage] of Object.entries(lock.stages)) {
-    for (const section of ['deps', 'outs'] as const) {
-      for (const entry of stage[section]) {
-        const values = [
-          entry.md5,
-          ...(entry.files ?? []).map(f => (typeof f.md5 === 'string' ? f.md5 : undefined))
-        ]
-        const bad = values.find(v => v !== undefined && !LOCK_MD5.test(v))
-        if (bad === undefined) continue
-        const from = lines.entry(name, section, entry.path) ?? 1
-        const at = textLines.findIndex((l, i) => i >= from - 1 && /^\s*-?\s*md5:/.test(l))
-        const line = at >= 0 ? at + 1 : from
-        throw new ConfigurationError(
-          `dvc.lock:${line}: stage '${name}' ${section.slice(0, -1)} ${JSON.stringify(entry.path)} has md5 ${JSON.stringify(bad.slice(0, 80))}, which is not 32 hex digits (with .dir for a directory); regenerate dvc.lock with \`dvc repro\``,
-          { location: { file: 'dvc.lock', line } }
-        )
-      }
-    }
-  }
-}
-
-/** dvc.yaml and dvc.lock, read and parsed (as a promise: errors arrive as rejections). */
+/** Every dvc.yaml, dvc.lock and `.dvc` file, read and parsed (errors arrive as rejections). */
 export function loadProject(
   root: string,
   options: { allowExternal: boolean } = { allowExternal: false }
@@ -77,42 +52,17 @@ export function loadProject(
 }
 
 function readProject(root: string, options: { allowExternal: boolean }): LoadedProject {
-  const base = guardRoot(root)
-  const read = (name: 'dvc.yaml' | 'dvc.lock'): Buffer =>
-    readRequiredSync(
-      requireAccepted(guardPath(base, name, { allowExternal: options.allowExternal }), name),
-      {
-        display: name,
-        missing: `The DVC project root ${root} has no ${name}; point 'working-directory' at the DVC project root (run \`dvc repro\` and commit dvc.lock)`
-      }
-    )
-  const yamlText = read('dvc.yaml').toString('utf8')
-  const lockBytes = read('dvc.lock')
-  const project = resolveProject(
-    { base, allowExternal: options.allowExternal },
-    parseYaml(yamlText, 'dvc.yaml'),
-    yamlText
-  )
-  const lockText = lockBytes.toString('utf8')
-  const parsed = lockFileSchema.safeParse(parseYaml(lockText, 'dvc.lock') ?? {})
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!
-    const where = issue.path.join('.')
-    throw new ConfigurationError(
-      `dvc.lock: ${where ? `${where}: ` : ''}${issue.message}; regenerate it with \`dvc repro\``,
-      {
-        location: { file: 'dvc.lock' }
-      }
-    )
-  }
-  checkLockHashes(parsed.data, lockText)
-  return {
-    project,
-    lock: parsed.data,
-    lockBytes,
-    lockText,
-    lockSha256: createHash('sha256').update(lockBytes).digest('hex')
-  }
+  const collected = collectProject(path.resolve(root), options)
+  const locks = collected.files
+    .filter(f => path.posix.basename(f.path) === 'dvc.lock' || f.path.endsWith('.dvc'))
+    .sort((a, b) => compareCodePoints(a.path, b.path))
+  const only = locks.length === 1 && locks[0]!.path === 'dvc.lock' ? locks[0] : undefined
+  const lockSha256 =
+    only?.sha256 ??
+    createHash('sha256')
+      .update(locks.map(f => `${f.sha256}  ${f.path}\n`).join(''), 'utf8')
+      .digest('hex')
+  return { ...collected, lockSha256 }
 }
 
 function stageProblems(
@@ -122,7 +72,11 @@ function stageProblems(
   const problems: { message: string; line?: number }[] = []
   if (stage.neverRun)
     problems.push({
-      message: `stage '${stage.name}' has no entry in dvc.lock: it was never run; run \`dvc repro ${stage.name}\``
+      message: `stage '${stage.name}' has no entry in its dvc.lock: it was never run; run \`dvc repro ${stage.name}\``
+    })
+  if (stage.checksumChanged)
+    problems.push({
+      message: `${stage.name}: changed checksum (its md5 is not the one DVC computes for its content: the file was edited by hand); re-create it with \`dvc import\`, \`dvc import-url\` or \`dvc commit\``
     })
   if (stage.cmdChanged)
     problems.push({
@@ -149,16 +103,42 @@ function stageProblems(
  * Whether dvc.lock says the stages track enough data (DVC 3 records size and nfiles) to need
  * the worker threads: then they start before the tree is walked.
  */
-function tracksMuchData(lock: LockFile): boolean {
+function tracksMuchData(units: StageUnit[]): boolean {
   let bytes = 0
   let files = 0
-  for (const stage of Object.values(lock.stages)) {
-    for (const entry of [...stage.deps, ...stage.outs]) {
+  for (const { lock } of units) {
+    for (const entry of [...(lock?.deps ?? []), ...(lock?.outs ?? [])]) {
       bytes += entry.size ?? 0
       files += entry.nfiles ?? 1
     }
   }
   return bytes >= INLINE_MAX_BYTES || files > INLINE_MAX_FILES
+}
+
+/**
+ * Marks each dep with the stage or `.dvc` file whose output it is (the path itself or a folder
+ * above it): the report and the summary then show where a stage's data came from.
+ */
+function annotateSources(units: StageUnit[], stages: StageReport[]): void {
+  const producers = new Map<string, string>()
+  for (const u of units)
+    for (const o of u.stage.outs) producers.set(statusKey(u.stage.wdir, o.path), u.stage.name)
+  units.forEach((u, i) => {
+    for (const e of stages[i]!.entries) {
+      if (e.kind !== 'dep' || u.stage.dvcFile) continue
+      let key = statusKey(u.stage.wdir, e.path)
+      for (;;) {
+        const producer = producers.get(key)
+        if (producer !== undefined && producer !== u.stage.name) {
+          e.producedBy = producer
+          break
+        }
+        const parent = path.posix.dirname(key)
+        if (parent === key || parent === '.') break
+        key = parent
+      }
+    }
+  })
 }
 
 /** Verifies the workspace against dvc.lock; pure of @actions/core, reads only, writes nothing. */
@@ -170,7 +150,7 @@ export async function verifyLineage(
   const data = loaded ?? (await loadProject(root, { allowExternal: options.allowExternal }))
   const realRoot = realpathSync(root)
   const pool = new HashPool(options.concurrency)
-  if (options.missingData !== 'lock-only' && tracksMuchData(data.lock)) pool.warm()
+  if (options.missingData !== 'lock-only' && tracksMuchData(data.units)) pool.warm()
   const paramsCache = new Map<string, Promise<unknown>>()
   const refused: { path: string; reason: string }[] = []
   try {
@@ -188,7 +168,6 @@ export async function verifyLineage(
       lockOnly: options.missingData === 'lock-only',
       hasher,
       cache: new DvcCacheIndex(root),
-      lines: indexLockLines(data.lockText),
       refused,
       loadParams: (safe: AcceptedPath, display: string) => {
         let p = paramsCache.get(safe.abs)
@@ -200,37 +179,39 @@ export async function verifyLineage(
         return p
       }
     }
-    const stages = await Promise.all(
-      data.project.stages.map(s => checkStage(ctx, s, data.lock.stages[s.name]))
-    )
+    const stages = await Promise.all(data.units.map(unit => checkStage(ctx, unit)))
+    annotateSources(data.units, stages)
     const problems: LineageReport['problems'] = []
     const warnings: string[] = []
     const missing: string[] = []
-    for (const stage of stages) {
+    stages.forEach((stage, i) => {
       for (const p of stageProblems(stage, options.missingData))
-        problems.push({ ...p, file: 'dvc.lock' })
+        problems.push({ ...p, file: data.units[i]!.lockFile })
       for (const e of stage.entries) {
         if (e.status === 'deleted' && e.missingData) missing.push(e.path)
         if (e.note && e.status === 'unchanged')
           warnings.push(`stage '${stage.name}': ${e.path}: ${e.note}`)
       }
-    }
+    })
     if (options.missingData === 'warn' && missing.length > 0) {
       warnings.push(
         `${missing.length} tracked path(s) are not in the workspace: ${[...new Set(missing)].join(', ')}; run \`dvc pull\` to verify them`
       )
     }
-    const crossStage = crossStageMismatches(data.project.stages, data.lock)
+    const crossStage = crossStageMismatches(data.units)
     for (const c of crossStage) {
+      const unit = data.units.find(u => u.stage.name === c.stage)!
+      const line = unit.lines.entry(unit.lockName, 'deps', c.dep)
       problems.push({
-        message: `stage '${c.stage}' dep ${c.dep} has md5 ${c.depMd5 ?? '-'} in dvc.lock, but stage '${c.producer}' records ${c.outMd5 ?? '-'} for that out (DVC does not check this); re-run \`dvc repro\``,
-        file: 'dvc.lock',
-        ...(data.lockText ? { line: ctx.lines.entry(c.stage, 'deps', c.dep) } : {})
+        message: `stage '${c.stage}' dep ${c.dep} has md5 ${c.depMd5 ?? '-'} in ${unit.lockFile}, but ${c.producer.endsWith('.dvc') ? c.producer : `stage '${c.producer}'`} records ${c.outMd5 ?? '-'} for that out (DVC does not check this); re-run \`dvc repro\``,
+        file: unit.lockFile,
+        ...(line ? { line } : {})
       })
     }
     return {
       verified: problems.length === 0,
       lockSha256: data.lockSha256,
+      lockFiles: data.files.filter(f => path.posix.basename(f.path) !== 'dvc.yaml'),
       stages,
       crossStage,
       // A folder that is an out of one stage and a dep of another is refused once.

@@ -5,6 +5,7 @@ import type { Logger } from '../core/logger.js'
 import { loadYamlBounded } from '../files/parse.js'
 import { guardPath, guardRoot, requireAccepted } from '../files/paths.js'
 import { readAcceptedSync, readRequiredSync } from '../files/read.js'
+import { resolvedMetricsPaths } from '../dvc/metrics-paths.js'
 import { locateMetricLine } from './locate-metric.js'
 import { metricsFromText } from './metrics-file.js'
 import type { MetricObservation } from './types.js'
@@ -61,6 +62,17 @@ export function dvcDeclaredMetrics(
       `dvc.yaml${mark ? `:${mark.line + 1}` : ''} cannot be parsed: ${error instanceof yaml.YAMLException ? error.reason : errorMessage(error)}; fix the file`,
       { location: { file: 'dvc.yaml', ...(mark ? { line: mark.line + 1 } : {}) } }
     )
+  }
+  const text = bytes.toString('utf8')
+  // `${}` and foreach/matrix are resolved as DVC resolves them (src/dvc); a file that DVC
+  // could not resolve either falls back to the literal paths, with a warning for the rest.
+  if (/\$\{|^\s+(?:foreach|matrix)\s*:/m.test(text)) {
+    try {
+      return resolvedMetricsPaths(workspace, text, allowExternal)
+    } catch (error) {
+      if (!(error instanceof ConfigurationError)) throw error
+      logger.warning(`dvc.yaml metrics paths could not be resolved: ${error.message}`)
+    }
   }
   const root = (doc ?? {}) as { metrics?: unknown; stages?: Record<string, unknown> }
   const found: string[] = []

@@ -11,6 +11,15 @@ let project: Project
 let head: string
 let lockText: string
 let model: { name: string; version: string }
+/** Every lock file of the generated project, in code-point order. */
+const LOCK_FILES = [
+  'data/corpus.dvc',
+  'data/frozen-ref.txt.dvc',
+  'data/imported.txt.dvc',
+  'data/tracked.csv.dvc',
+  'dvc.lock',
+  'pipelines/eval/dvc.lock'
+]
 
 beforeAll(async () => {
   project = await generateProject(7001, { legacy: false })
@@ -43,14 +52,26 @@ describe.each(NODE_VERSIONS)('lineage-check bundle on %s', (node: NodeVersion) =
     const lockMd5 = /out\/eval\.bin\n\s+hash: md5\n\s+md5: ([0-9a-f]{32})/.exec(lockText)![1]
     expect(result.outputs).toMatchObject({
       verified: 'true',
-      'lock-sha256': createHash('sha256').update(readFileSync(path.join(project.dir, 'dvc.lock'))).digest('hex'),
+      // Several lock files: the sha256 of what `sha256sum` prints for all of them, sorted by path.
+      'lock-sha256': createHash('sha256').update(run('sha256sum', LOCK_FILES, project.dir)).digest('hex'),
       'git-commit': head,
       'model-path': 'out/eval.bin',
       'model-md5': lockMd5,
-      'stages-checked': '13'
+      // 14 root stages after expansion, 4 of pipelines/eval, 4 .dvc files.
+      'stages-checked': '22'
     })
     const report = JSON.parse(result.outputs.report!) as { stages: { name: string; entries: { path: string; status: string; expected: string; actual: string }[] }[]; mlflow: { artifactCompared: string } }
-    expect(report.stages.map(s => s.name)).toContain('train@sgd-1e-05')
+    expect(report.stages.map(s => s.name)).toEqual(
+      expect.arrayContaining(['train@sgd-1e-05', 'pipelines/eval/dvc.yaml:score', 'data/tracked.csv.dvc'])
+    )
+    // The stage using dvc add outputs names the .dvc files they come from.
+    const used = (report.stages.find(s => s.name === 'use_added')!.entries as { path: string; producedBy?: string }[]).filter(e => e.producedBy)
+    expect(used.map(e => [e.path, e.producedBy])).toEqual([
+      ['data/tracked.csv', 'data/tracked.csv.dvc'],
+      ['data/corpus', 'data/corpus.dvc'],
+      ['data/imported.txt', 'data/imported.txt.dvc']
+    ])
+    expect(result.summary).toContain('Data tracked by .dvc files')
     const evalEntry = report.stages.find(s => s.name === 'evaluate')!.entries.find(e => e.path === 'out/eval.bin')!
     expect(evalEntry).toMatchObject({ status: 'unchanged', expected: lockMd5, actual: lockMd5 })
     expect(report.mlflow.artifactCompared).toContain("file 'eval.bin' inside the registered artifact directory")

@@ -263,7 +263,7 @@ describe('model link against a real MLflow server and git', () => {
           root: other,
           git: createGitRunner(new MemoryLogger(), other)
         })
-      ).rejects.toThrow("set 'model-path'")
+      ).rejects.toThrow('2 artifacts of type model (a, b); name the one being promoted by its path')
     } finally {
       rmSync(other, { recursive: true, force: true })
     }

@@ -1,5 +1,7 @@
 import {
+  appendFileSync,
   chmodSync,
+  readdirSync,
   existsSync,
   readFileSync,
   rmSync,
@@ -10,7 +12,8 @@ import {
   mkdirSync
 } from 'node:fs'
 import path from 'node:path'
-import type { Project } from './project-generator.js'
+import { DVC } from '../../harness/paths.js'
+import { run, type Project } from './project-generator.js'
 
 /** What a mutation changed, so it can be undone exactly (bytes and mode). */
 interface Saved {
@@ -116,6 +119,36 @@ const PARAM_EDITS: Edit[] = [
     from: 'name = "sgd"',
     to: 'name = "adam"',
     what: 'toml nested group value changed'
+  },
+  {
+    file: 'pipelines/eval/params.yaml',
+    from: 'threshold: 0.5',
+    to: 'threshold: 0.7',
+    what: 'sub-pipeline param (and ${} in its cmd) changed'
+  },
+  {
+    file: 'pipelines/eval/params.yaml',
+    from: 'threshold: 0.5',
+    to: 'threshold: 5.0e-1',
+    what: 'sub-pipeline param rewritten, same value (same cmd text)'
+  },
+  {
+    file: 'pipelines/eval/params.yaml',
+    from: 'sets: [s1, s2]',
+    to: 'sets: [s1, s2, s3]',
+    what: 'sub-pipeline foreach gains a stage (never run)'
+  },
+  {
+    file: 'pipelines/eval/sub-params.json',
+    from: '[1, 2]',
+    to: '[1, 3]',
+    what: 'sub-pipeline JSON param changed'
+  },
+  {
+    file: 'pipelines/eval/sub-params.json',
+    from: '"unused": 0',
+    to: '"unused": 1',
+    what: 'sub-pipeline untracked JSON key changed'
   }
 ]
 
@@ -139,8 +172,28 @@ const CMD_EDITS: Edit[] = [
     from: 'mkdir -p out/emptydir',
     to: 'mkdir -p out/emptydir ',
     what: 'trailing space in cmd'
+  },
+  {
+    file: 'pipelines/eval/dvc.yaml',
+    from: 'label: eval',
+    to: 'label: evaluation',
+    what: 'sub-pipeline vars value used in a cmd'
+  },
+  {
+    file: 'pipelines/eval/dvc.yaml',
+    from: 'cp eval/local.txt wd-copy.txt',
+    to: 'cp -p eval/local.txt wd-copy.txt',
+    what: 'sub-pipeline stage with wdir: .. changed cmd'
   }
 ]
+
+/** Every file under a folder (relative to the project root). */
+function filesUnder(root: string, rel: string): string[] {
+  const abs = path.join(root, rel)
+  if (!existsSync(abs)) return []
+  if (!statSync(abs).isDirectory()) return [rel]
+  return readdirSync(abs).flatMap(name => filesUnder(root, `${rel}/${name}`))
+}
 
 export function mutate(project: Project, rand: () => number): AppliedMutation {
   const saved: Saved[] = []
@@ -155,8 +208,9 @@ export function mutate(project: Project, rand: () => number): AppliedMutation {
   const restore = (): void => {
     for (const s of saved) {
       const a = abs(s.rel)
-      if (s.bytes === undefined) rmSync(a, { force: true })
-      else {
+      // Removed first: a cache object is read-only (0444), and DVC may have replaced it.
+      rmSync(a, { force: true })
+      if (s.bytes !== undefined) {
         mkdirSync(path.dirname(a), { recursive: true })
         writeFileSync(a, s.bytes)
         chmodSync(a, s.mode!)
@@ -182,7 +236,10 @@ export function mutate(project: Project, rand: () => number): AppliedMutation {
     'touch',
     'chmod',
     'crlf',
-    'symlink-out'
+    'symlink-out',
+    'tracked',
+    'tracked',
+    'tracked'
   ] as const)
   let description: string
   switch (kind) {
@@ -256,6 +313,10 @@ export function mutate(project: Project, rand: () => number): AppliedMutation {
       description = `symlink ${rel} -> a file outside the project`
       break
     }
+    case 'tracked': {
+      description = mutateTracked(project, rand, { save, abs, edit })
+      break
+    }
     case 'crlf': {
       const rel = pick(rand, [
         'data/crlf.txt',
@@ -273,4 +334,135 @@ export function mutate(project: Project, rand: () => number): AppliedMutation {
     }
   }
   return { description, restore }
+}
+
+/** Mutations of data tracked by `.dvc` files (`dvc add`, `dvc import-url`). */
+function mutateTracked(
+  project: Project,
+  rand: () => number,
+  tools: { save: (rel: string) => void; abs: (rel: string) => string; edit: (e: Edit) => string }
+): string {
+  const { save, abs } = tools
+  const added = pick(rand, project.added)
+  const cacheObject = (dvcFile: string): string => {
+    const md5 = /md5: ([0-9a-f]{32}(?:\.dir)?)/.exec(readFileSync(abs(dvcFile), 'utf8'))![1]!
+    const legacy = !/hash: md5/.test(readFileSync(abs(dvcFile), 'utf8'))
+    return legacy
+      ? `.dvc/cache/${md5.slice(0, 2)}/${md5.slice(2)}`
+      : `.dvc/cache/files/md5/${md5.slice(0, 2)}/${md5.slice(2)}`
+  }
+  const how = pick(rand, [
+    'remove',
+    're-add',
+    'frozen',
+    'md5',
+    'import-md5',
+    'drop-cache',
+    'corrupt-cache',
+    'dvcignore',
+    'gitignore',
+    'delete-dvcfile'
+  ] as const)
+  switch (how) {
+    case 'remove': {
+      for (const f of filesUnder(project.dir, added.path)) save(f)
+      rmSync(abs(added.path), { recursive: true, force: true })
+      return `remove the dvc add output ${added.path}`
+    }
+    case 're-add': {
+      // Changed and `dvc add`ed again: the .dvc file is in sync, the stages using it are not.
+      const target = added.path === 'data/frozen-ref.txt' ? 'data/tracked.csv' : added.path
+      const file = filesUnder(project.dir, target)[0]!
+      for (const f of [...filesUnder(project.dir, target), `${target}.dvc`, 'data/.gitignore'])
+        save(f)
+      chmodSync(abs(file), 0o644)
+      appendFileSync(abs(file), `re-added ${Math.floor(rand() * 1000)}\n`)
+      bumpMtime(abs(file))
+      run(DVC, ['add', '-q', target], project.dir)
+      bumpMtime(abs(`${target}.dvc`))
+      return `change and re-add ${target} (dvc add)`
+    }
+    case 'frozen': {
+      const file = pick(rand, [added.dvcFile, ...project.imports])
+      save(file)
+      const text = readFileSync(abs(file), 'utf8')
+      writeFileSync(
+        abs(file),
+        text.includes('frozen: true')
+          ? text.replace(/^frozen: true\n/m, '')
+          : `${text.trimEnd()}\nfrozen: true\n`
+      )
+      bumpMtime(abs(file))
+      return `toggle frozen in ${file}`
+    }
+    case 'md5': {
+      save(added.dvcFile)
+      const text = readFileSync(abs(added.dvcFile), 'utf8')
+      writeFileSync(
+        abs(added.dvcFile),
+        text.replace(
+          /md5: ([0-9a-f]{31})([0-9a-f])/,
+          (_, head: string, last: string) => `md5: ${head}${last === '0' ? '1' : '0'}`
+        )
+      )
+      bumpMtime(abs(added.dvcFile))
+      return `hand-edited out md5 in ${added.dvcFile}`
+    }
+    case 'import-md5': {
+      const file = pick(rand, project.imports)
+      save(file)
+      const text = readFileSync(abs(file), 'utf8')
+      // The dep's md5 (inside deps:): the stage md5 no longer matches the content.
+      const at = text.indexOf('deps:')
+      writeFileSync(
+        abs(file),
+        text.slice(0, at) +
+          text
+            .slice(at)
+            .replace(
+              /md5: ([0-9a-f]{31})([0-9a-f])/,
+              (_, head: string, last: string) => `md5: ${head}${last === 'a' ? 'b' : 'a'}`
+            )
+      )
+      bumpMtime(abs(file))
+      return `hand-edited dep md5 in the import ${file} (changed checksum)`
+    }
+    case 'drop-cache': {
+      const object = cacheObject(added.dvcFile)
+      save(object)
+      rmSync(abs(object), { force: true })
+      return `remove the cache object of ${added.dvcFile}`
+    }
+    case 'corrupt-cache': {
+      // A writable cache file is re-hashed by DVC; a corrupt one is "not in cache" (DVC
+      // deletes it too; restore() puts it back).
+      const object = cacheObject(added.dvcFile)
+      save(object)
+      const mode = rand() < 0.5 ? 0o644 : 0o444
+      chmodSync(abs(object), 0o644)
+      appendFileSync(abs(object), 'corrupt')
+      chmodSync(abs(object), mode)
+      bumpMtime(abs(object))
+      return `corrupt the cache object of ${added.dvcFile} (mode ${mode.toString(8)})`
+    }
+    case 'dvcignore': {
+      save('.dvcignore')
+      // (Ignoring an output itself makes DVC fail with OutputIsIgnoredError: not a verdict.)
+      const line = pick(rand, [added.dvcFile, 'pipelines/eval/dvc.yaml', 'data/*.dvc'])
+      appendFileSync(abs('.dvcignore'), `${line}\n`)
+      bumpMtime(abs('.dvcignore'))
+      return `.dvcignore ${line}`
+    }
+    case 'gitignore': {
+      save('data/.gitignore')
+      appendFileSync(abs('data/.gitignore'), `/${path.posix.basename(added.dvcFile)}\n`)
+      bumpMtime(abs('data/.gitignore'))
+      return `git-ignore ${added.dvcFile} (DVC does not collect it)`
+    }
+    case 'delete-dvcfile': {
+      save(added.dvcFile)
+      rmSync(abs(added.dvcFile), { force: true })
+      return `delete ${added.dvcFile}`
+    }
+  }
 }

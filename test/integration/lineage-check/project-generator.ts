@@ -1,5 +1,13 @@
 import { spawnSync } from 'node:child_process'
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  appendFileSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync
+} from 'node:fs'
 import path from 'node:path'
 import yaml from 'js-yaml'
 import { DVC, OUTPUT } from '../../harness/paths.js'
@@ -52,6 +60,14 @@ export interface Project {
   /** Tracked directories, where files may be added. */
   dirs: string[]
   legacy: boolean
+  /** Folders holding a dvc.yaml, relative to the root ('.' for it): dvc status runs in each. */
+  pipelines: string[]
+  /** Outputs of `dvc add` (file or folder) with their .dvc file. */
+  added: { path: string; dvcFile: string }[]
+  /** `.dvc` files of imports (`dvc import-url`). */
+  imports: string[]
+  /** The import-url source, outside the project. */
+  outside: string
 }
 
 const DVC_YAML = {
@@ -106,9 +122,42 @@ const DVC_YAML = {
       outs: ['out/always.bin']
     },
     empty_out: { cmd: 'mkdir -p out/emptydir', outs: ['out/emptydir'] },
+    // A stage whose deps are `dvc add` outputs: the .dvc files are part of its lineage.
+    use_added: {
+      cmd: 'cat data/tracked.csv > out/tracked-copy.csv && ls data/corpus > out/corpus-list.txt',
+      deps: ['data/tracked.csv', 'data/corpus', 'data/imported.txt'],
+      outs: ['out/tracked-copy.csv', 'out/corpus-list.txt']
+    },
     callback: { cmd: 'echo callback' }
   },
   artifacts: { classifier: { path: 'out/eval.bin', type: 'model' } }
+}
+
+/** The second pipeline, in a sub-folder: paths, params and vars relative to that folder. */
+const SUB_DVC_YAML = {
+  vars: [{ label: 'eval' }],
+  stages: {
+    score: {
+      cmd: 'mkdir -p out && cat ../../data/tracked.csv local.txt > out/score.txt # ${label} ${threshold}',
+      deps: ['../../data/tracked.csv', 'local.txt'],
+      params: ['threshold', { 'sub-params.json': ['weights'] }],
+      outs: ['out/score.txt']
+    },
+    report: {
+      foreach: '${sets}',
+      do: {
+        cmd: 'mkdir -p out && ls ../../data/corpus > out/report-${item}.txt',
+        deps: ['../../data/corpus'],
+        outs: ['out/report-${item}.txt']
+      }
+    },
+    upward: {
+      wdir: '..',
+      cmd: 'cp eval/local.txt wd-copy.txt',
+      deps: ['eval/local.txt'],
+      outs: ['wd-copy.txt']
+    }
+  }
 }
 
 const PARAMS_YAML = `prepare:
@@ -161,11 +210,33 @@ export async function generateProject(
   w('config.toml', '[train]\nbatch = 32\n\n[train.opt]\nname = "sgd"\nmomentum = 0.9\n')
   w('dvc.yaml', yaml.dump(DVC_YAML, { lineWidth: 200 }))
   w('.gitignore', '/out\n')
+  // Data tracked the way most DVC users track it: `dvc add` (a file, a folder, a frozen file)
+  // and `dvc import-url` of a file outside the project.
+  w(
+    'data/tracked.csv',
+    Array.from({ length: 20 }, (_, i) => `${i},${Math.floor(rand() * 99)}`).join('\n') + '\n'
+  )
+  w('data/corpus/a.txt', 'corpus a\n')
+  w('data/corpus/sub/b.txt', 'corpus b\r\n')
+  w('data/corpus/skip.tmp', 'dvcignored\n')
+  w('data/frozen-ref.txt', 'frozen reference\n')
+  const outside = `${dir}-source`
+  mkdirSync(outside, { recursive: true })
+  writeFileSync(path.join(outside, 'remote.txt'), 'imported from outside\n')
+  w('pipelines/eval/dvc.yaml', yaml.dump(SUB_DVC_YAML, { lineWidth: 200 }))
+  w('pipelines/eval/params.yaml', 'threshold: 0.5\nsets: [s1, s2]\n')
+  w('pipelines/eval/sub-params.json', '{"weights": [1, 2], "unused": 0}\n')
+  w('pipelines/eval/local.txt', 'local to the sub-pipeline\n')
   run('git', ['init', '-q', '-b', 'main'], dir)
   run(DVC, ['init', '-q'], dir)
   // A fresh hash-state DB per project: DVC starts cold, as on a CI runner.
   run(DVC, ['config', 'core.site_cache_dir', path.join(dir, '.dvc', 'site-cache')], dir)
-  run(DVC, ['repro', '-q'], dir)
+  run(DVC, ['add', '-q', 'data/tracked.csv', 'data/corpus', 'data/frozen-ref.txt'], dir)
+  // What `dvc freeze data/frozen-ref.txt.dvc` writes (one DVC start-up fewer).
+  appendFileSync(path.join(dir, 'data/frozen-ref.txt.dvc'), 'frozen: true\n')
+  run(DVC, ['import-url', '-q', path.join(outside, 'remote.txt'), 'data/imported.txt'], dir)
+  // Every pipeline of the repository, the root one and pipelines/eval.
+  run(DVC, ['repro', '-q', '--all-pipelines'], dir)
   // A frozen stage is not run by repro: run it, then freeze it (frozen is not in the lock).
   run(DVC, ['freeze', '-q', 'frozen_copy'], dir)
   if (options.legacy) await makeLegacy(dir, options.reference!)
@@ -191,9 +262,27 @@ export async function generateProject(
       'out/frozen.csv',
       'out/always.bin',
       'out/prepared/raw.csv',
-      'out/model-adam-1e-05.bin'
+      'out/model-adam-1e-05.bin',
+      'data/tracked.csv',
+      'data/corpus/a.txt',
+      'data/corpus/sub/b.txt',
+      'data/frozen-ref.txt',
+      'data/imported.txt',
+      'out/tracked-copy.csv',
+      'pipelines/eval/local.txt',
+      'pipelines/eval/out/score.txt',
+      'pipelines/eval/out/report-s1.txt',
+      'pipelines/wd-copy.txt'
     ],
-    dirs: ['data/images', 'data/images/sub', 'out/prepared', 'out/emptydir']
+    dirs: ['data/images', 'data/images/sub', 'out/prepared', 'out/emptydir', 'data/corpus'],
+    pipelines: ['.', 'pipelines/eval'],
+    added: [
+      { path: 'data/tracked.csv', dvcFile: 'data/tracked.csv.dvc' },
+      { path: 'data/corpus', dvcFile: 'data/corpus.dvc' },
+      { path: 'data/frozen-ref.txt', dvcFile: 'data/frozen-ref.txt.dvc' }
+    ],
+    imports: ['data/imported.txt.dvc'],
+    outside
   }
 }
 
@@ -225,8 +314,25 @@ async function makeLegacy(dir: string, reference: DvcReference): Promise<void> {
     lockPath,
     yaml.dump(lock, { lineWidth: 200 }).replace(/^schema: 2\.0|^schema: '2\.0'/m, "schema: '2.0'")
   )
+  // `dvc add` files of DVC 2 have the same shape: outs without `hash:`, paths relative to the
+  // .dvc file's folder.
+  for (const file of ['data/tracked.csv.dvc', 'data/frozen-ref.txt.dvc']) {
+    const abs = path.join(dir, file)
+    const doc = yaml.load(readFileSync(abs, 'utf8')) as { outs: Entry[] }
+    const data = doc.outs.map(o => path.join(path.dirname(abs), o.path))
+    const legacy = await reference.legacyMd5(data)
+    doc.outs.forEach((o, i) => {
+      delete o.hash
+      o.md5 = legacy[data[i]!]!
+      const object = path.join(dir, '.dvc', 'cache', o.md5.slice(0, 2), o.md5.slice(2))
+      mkdirSync(path.dirname(object), { recursive: true })
+      copyFileSync(data[i]!, object)
+    })
+    writeFileSync(abs, yaml.dump(doc, { lineWidth: 200 }))
+  }
 }
 
 export function removeProject(project: Project): void {
   rmSync(project.dir, { recursive: true, force: true })
+  rmSync(project.outside, { recursive: true, force: true })
 }
