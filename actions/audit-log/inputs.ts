@@ -41,5 +41,10 @@ export const inputs = defineInputs({
   'author-name': stringWithDefault('github-actions[bot]'),
   'author-email': stringWithDefault('41898282+github-actions[bot]@users.noreply.github.com'),
   'render-limit': integer(20, { min: 1, max: 1000 }),
-  'expected-sha256': optionalString(SHA256)
+  'expected-sha256': optionalString(SHA256),
+  history: boolean(true),
+  'audit-identities': optionalString(),
+  'expected-commit': optionalString(
+    z.string().regex(/^[0-9a-f]{7,64}$/, 'is not a commit id (7 to 64 lowercase hex digits)')
+  )
 })

@@ -19,6 +19,7 @@ import { createGraphqlClient } from '../../src/github/graphql.js'
 import { uriSecrets } from '../../src/mlflow/connection.js'
 import type { inputs } from './inputs.js'
 import { reconcileMode } from './reconcile.js'
+import { verifyMode } from './verify.js'
 
 type Context = ActionContext<typeof inputs.specs>
 
@@ -34,6 +35,10 @@ export async function main(ctx: Context): Promise<void> {
     return reconcileMode(ctx, file, (git, context, repoDir) =>
       buildStore(ctx, git, context, file, repoDir)
     )
+  }
+  if (input.mode === 'verify') {
+    await verifyMode(ctx, file)
+    return
   }
   return inspect(ctx, file)
 }

@@ -9,6 +9,7 @@ import { createMlflowClient } from '../../src/mlflow/index.js'
 import { runReconcileMode } from '../../src/reconcile/mode.js'
 import { policyResolver } from '../../src/policy/index.js'
 import type { inputs } from './inputs.js'
+import { identitiesInput } from './verify.js'
 
 type Context = ActionContext<typeof inputs.specs>
 
@@ -23,6 +24,7 @@ export async function reconcileMode(
   const git = createGitRunner(ctx.logger, repoDir)
   const context = runContext(ctx.env)
   const registry = createMlflowClient(input, ctx.env, ctx.logger, value => ctx.setSecret(value))
+  const identities = identitiesInput(ctx)
   const models = (input['model-name'] ?? '')
     .split(',')
     .map(m => m.trim())
@@ -32,7 +34,8 @@ export async function reconcileMode(
       file: { full: path.join(repoDir, file), label: file },
       models,
       failOnDrift: input['fail-on-drift'],
-      recordDrift: input['record-drift']
+      recordDrift: input['record-drift'],
+      trail: { history: input.history, ...(identities ? { identities } : {}) }
     },
     {
       registry,

@@ -5,7 +5,7 @@ import { escapeText } from '../core/summary.js'
 import type { Clock } from '../core/time.js'
 import type { RunContext } from '../github/context.js'
 import type { Policy } from '../policy/index.js'
-import { loadVerifiedEntries } from './audit-source.js'
+import { loadVerifiedEntries, type AuditSourceOptions } from './audit-source.js'
 import { driftEntry, describeFinding } from './drift-record.js'
 import { reconcile, type ReconcileReport } from './reconcile.js'
 import type { RegistryReader } from './registry-state.js'
@@ -18,6 +18,8 @@ export interface ReconcileModeOptions {
   models: string[]
   failOnDrift: boolean
   recordDrift: boolean
+  /** The history check's settings (default: on, the suite's identities). */
+  trail?: Omit<AuditSourceOptions, 'warn'>
 }
 
 export interface ReconcileModeDeps {
@@ -41,7 +43,15 @@ export async function runReconcileMode(
   options: ReconcileModeOptions,
   deps: ReconcileModeDeps
 ): Promise<ReconcileReport> {
-  const entries = await loadVerifiedEntries(options.file.full, options.file.label)
+  const ignored: string[] = []
+  const entries = await loadVerifiedEntries(options.file.full, options.file.label, {
+    ...options.trail,
+    warn: message => {
+      deps.logger.warning(message, { file: options.file.label })
+      ignored.push(escapeText(message))
+    },
+    note: message => deps.logger.info(message)
+  })
   const report = await reconcile(
     entries,
     { registry: deps.registry, policyFor: deps.policyFor },
@@ -49,7 +59,7 @@ export async function runReconcileMode(
   )
   deps.setOutput('in-sync', report.inSync)
   deps.setOutput('findings', JSON.stringify(report.findings))
-  const parts = [renderReconcile(report, options.file.label)]
+  const parts = [renderReconcile(report, options.file.label), ...ignored]
   for (const finding of report.findings)
     deps.logger.warning(describeFinding(finding), { file: options.file.label })
   if (options.recordDrift && report.findings.length > 0) {
