@@ -43,6 +43,7 @@ export const inputs = defineInputs({
   'render-limit': integer(20, { min: 1, max: 1000 }),
   'expected-sha256': optionalString(SHA256),
   history: boolean(true),
+  'approval-workflows': optionalString(),
   'audit-identities': optionalString(),
   'expected-commit': optionalString(
     z.string().regex(/^[0-9a-f]{7,64}$/, 'is not a commit id (7 to 64 lowercase hex digits)')

@@ -5,13 +5,17 @@ import { cliIdentities } from '../audit-trust.js'
 import { auditPath, type CommandContext } from '../context.js'
 import { EXIT, type ExitCode } from '../exit-codes.js'
 import { renderTable } from '../table.js'
+import { cliRunCheck } from '../run-check.js'
+import { entryCollector } from '../../audit/run-check-entries.js'
 
 /** `verify-audit [file]`: the audit-log action's verify mode (the same checks: chain, history, runs). */
 export async function verifyAuditCommand(ctx: CommandContext): Promise<ExitCode> {
   const [given] = positionals(ctx.args, ['file'], 0)
   const file = auditPath(ctx, given)
   const identities = cliIdentities(ctx)
+  const collected = ctx.args.checkRuns ? entryCollector() : undefined
   const result = await verifyTrail(file.full, {
+    ...(collected ? { onEntry: collected.onEntry } : {}),
     ...(ctx.args.expectedSha256 ? { expectedSha256: ctx.args.expectedSha256 } : {}),
     ...(ctx.args.expectedCommit ? { expectedCommit: ctx.args.expectedCommit } : {}),
     history: ctx.args.history,
@@ -21,9 +25,10 @@ export async function verifyAuditCommand(ctx: CommandContext): Promise<ExitCode>
     throw new ConfigurationError(
       `The audit log '${file.label}' does not exist; pass the path of an AUDIT.log`
     )
+  const runs = collected ? await cliRunCheck(ctx, collected.entries) : undefined
   const history = result.history
   const findings = 'findings' in history ? history.findings : []
-  const valid = result.valid
+  const valid = result.valid && (runs?.failed ?? 0) === 0
   if (ctx.args.json) {
     ctx.out(
       JSON.stringify(
@@ -43,7 +48,8 @@ export async function verifyAuditCommand(ctx: CommandContext): Promise<ExitCode>
                   commits: history.commits,
                   signatures: history.signatures,
                   findings
-                }
+                },
+          ...(runs ? { runs } : {})
         },
         null,
         2
@@ -64,6 +70,11 @@ export async function verifyAuditCommand(ctx: CommandContext): Promise<ExitCode>
     for (const f of findings.slice(0, 50))
       rows.push([`line ${f.line}`, `${f.commit ? `${f.commit.slice(0, 12)}: ` : ''}${f.reason}`])
     if (findings.length > 50) rows.push(['…', `${findings.length - 50} more history finding(s)`])
+    if (runs) {
+      rows.push(['runs', runs.summary])
+      for (const f of runs.findings.slice(0, 50))
+        rows.push([`line ${f.line}`, `run ${f.run_id} ${f.part} ${f.verdict}: ${f.reason}`])
+    }
     const bad = result.firstBad
     const verdict = valid
       ? ctx.style.paint(
