@@ -42,10 +42,11 @@ export interface TrustReport {
 export async function verifyTrail(file: string, options: TrustOptions = {}): Promise<TrustReport> {
   const hashes: string[] = []
   const { onEntry } = options
+  const keep = options.history !== false
   const chain = await verifyFile(file, {
     ...options,
     onEntry: (line, seq) => {
-      hashes.push(sha256Hex(line))
+      if (keep) hashes.push(sha256Hex(line))
       onEntry?.(line, seq)
     }
   })
