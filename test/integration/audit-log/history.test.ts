@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import { execFileSync } from 'node:child_process'
 import path from 'node:path'
 import { appendEntry } from '../../../src/audit/append.js'
 import { formatLine, sha256Hex } from '../../../src/audit/format.js'
@@ -209,6 +211,75 @@ describe('history check on real git repositories', () => {
     expect(report.firstBad!.reason).toMatch(
       /history was rewritten.*no longer an ancestor of HEAD.*line 2 differs/
     )
+  })
+
+  it('reads signatures in the same pass: good ones count, a bad one fails its line', async () => {
+    const { root, ws } = setup('history-signed')
+    // A throw-away key in a private keyring (short path: gpg-agent's socket lives there), given
+    // to gpg explicitly: jest's sandboxed process.env does not reach every child process.
+    const home = mkdtempSync(path.join(os.tmpdir(), 'mg-gpg-'))
+    chmodSync(home, 0o700)
+    try {
+      execFileSync(
+        'gpg',
+        [
+          '--batch',
+          '--passphrase',
+          '',
+          '--quick-gen-key',
+          `${BOT.name} <${BOT.email}>`,
+          'ed25519',
+          'sign',
+          'never'
+        ],
+        { stdio: 'ignore', env: { ...process.env, GNUPGHOME: home } }
+      )
+      // git runs gpg through this wrapper, so every git process (jest's sandboxed environment
+      // does not reach all of them) signs and verifies with the private keyring.
+      const wrapper = path.join(root, 'gpg-wrapper.sh')
+      writeFileSync(wrapper, `#!/bin/sh\nGNUPGHOME='${home}' exec gpg "$@"\n`)
+      chmodSync(wrapper, 0o755)
+      git(ws, ['config', 'gpg.program', wrapper])
+      const file = path.join(ws, 'AUDIT.log')
+      let prev = '0'.repeat(64)
+      let content = ''
+      for (let seq = 1; seq <= 2; seq++) {
+        const line = formatLine(sampleFields(seq), seq, prev)
+        content += `${line}\n`
+        writeFileSync(file, content)
+        git(ws, ['add', 'AUDIT.log'])
+        git(ws, [
+          '-c',
+          `user.name=${BOT.name}`,
+          '-c',
+          `user.email=${BOT.email}`,
+          'commit',
+          '--quiet',
+          '-S',
+          '-m',
+          `Audit: promote\n\nAudit-Line: ${seq} ${sha256Hex(line)}`
+        ])
+        prev = sha256Hex(line)
+      }
+      const good = await verifyTrail(file)
+      expect(good.valid).toBe(true)
+      // Our own key is ultimately trusted in its keyring: good signatures.
+      expect(good.history).toMatchObject({ signatures: { G: 2 } })
+      // The same commit with its message altered keeps the old signature: git reports it bad.
+      const object = git(ws, ['cat-file', 'commit', 'HEAD']).replace(
+        'Audit: promote',
+        'Audit: promotE'
+      )
+      const forged = git(ws, ['hash-object', '-t', 'commit', '-w', '--stdin'], object).trim()
+      git(ws, ['reset', '--quiet', '--hard', forged])
+      const bad = await verifyTrail(file)
+      expect(bad.valid).toBe(false)
+      expect(bad.firstBad).toMatchObject({ line: 2, commit: forged })
+      expect(bad.firstBad!.reason).toContain('has a bad signature')
+    } finally {
+      execFileSync('gpgconf', ['--kill', 'gpg-agent'], { env: { ...process.env, GNUPGHOME: home } })
+      rmSync(home, { recursive: true, force: true })
+    }
   })
 
   it('refuses a shallow clone instead of reading it as one big commit', async () => {
