@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { auditCommitInputs } from '../../src/core/common-inputs.js'
 import { FieldError } from '../../src/core/errors.js'
 import {
+  boolean,
   choice,
   defineInputs,
   integer,
@@ -32,7 +33,13 @@ const specs = {
   'tracking-uri': optionalString(),
   ...auditCommitInputs,
   'render-limit': integer(20, { min: 1, max: 1000 }),
-  'expected-sha256': optionalString(SHA256)
+  'expected-sha256': optionalString(SHA256),
+  history: boolean(true),
+  'approval-workflows': optionalString(),
+  'audit-identities': optionalString(),
+  'expected-commit': optionalString(
+    z.string().regex(/^[0-9a-f]{7,64}$/, 'is not a commit id (7 to 64 lowercase hex digits)')
+  )
 }
 
 /** The rules between inputs, once: an append names its event and model. */

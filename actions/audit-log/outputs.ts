@@ -1,3 +1,6 @@
+import type { HistoryFinding } from '../../src/audit/history.js'
+import type { RunCheckResult } from '../../src/audit/run-check.js'
+import type { TrustReport } from '../../src/audit/trust.js'
 import type { AppendResult } from '../../src/audit/append.js'
 import type { ChainResult } from '../../src/audit/chain.js'
 import { defineOutputs, type OutputValues } from '../../src/core/outputs.js'
@@ -13,7 +16,9 @@ export const outputs = defineOutputs([
   'head-sha256',
   'valid',
   'first-bad-line',
-  'first-bad-reason'
+  'first-bad-reason',
+  'history-findings',
+  'run-findings'
 ])
 
 type Values = OutputValues<typeof outputs>
@@ -35,5 +40,23 @@ export function chainOutputs(chain: ChainResult): Values {
     valid: chain.valid,
     'first-bad-line': chain.firstBad?.line ?? '',
     'first-bad-reason': chain.firstBad?.reason ?? ''
+  }
+}
+
+/** verify mode: the chain, then the history check and (with a token) the run check. */
+export function trailOutputs(
+  report: TrustReport,
+  findings: HistoryFinding[],
+  runs: RunCheckResult | undefined
+): Values {
+  const runFailed = runs?.findings.some(f => f.verdict === 'failed') ?? false
+  return {
+    entries: report.chain.entries,
+    'head-sha256': report.chain.headSha256,
+    valid: report.valid && !runFailed,
+    'first-bad-line': report.firstBad?.line ?? '',
+    'first-bad-reason': report.firstBad?.reason ?? '',
+    'history-findings': JSON.stringify(findings),
+    'run-findings': runs ? JSON.stringify(runs.findings) : ''
   }
 }

@@ -1,3 +1,5 @@
+import { IdentityFormatError, parseIdentities } from '../../src/audit/identities.js'
+import { FieldError } from '../../src/core/errors.js'
 import { appendEntry, type AppendResult } from '../../src/audit/append.js'
 import type { EntryFields } from '../../src/audit/format.js'
 import { openAuditStore } from '../../src/audit/store.js'
@@ -52,4 +54,18 @@ export async function appendFromInputs(
     { maxAttempts: input['max-attempts'], backoffMs: input['backoff-ms'] },
     { logger: ctx.logger, clock: systemClock }
   )
+}
+
+/** The audit-identities input as identities; undefined (the suite's own) when empty. */
+export function auditIdentities(
+  raw: string | undefined
+): ReturnType<typeof parseIdentities> | undefined {
+  if (!raw) return undefined
+  try {
+    return parseIdentities(raw)
+  } catch (error) {
+    if (error instanceof IdentityFormatError)
+      throw new FieldError('audit-identities', error.message)
+    throw error
+  }
 }

@@ -15,6 +15,8 @@ export const inputs = defineInputs({
   ...policyInputs,
   'fail-on-drift': boolean(true),
   'record-drift': boolean(false),
+  history: boolean(true),
+  'audit-identities': optionalString(),
   ...auditCommitInputs
 })
 export type Inputs = InputsOf<typeof inputs>

@@ -7,7 +7,7 @@ import { createGitRunner } from '../../src/git/git.js'
 import { runContext } from '../../src/github/context.js'
 import { policyResolver } from '../../src/policy/index.js'
 import { runReconcile } from '../../src/reconcile/index.js'
-import { appendFromInputs, headCommit } from '../common/audit.js'
+import { appendFromInputs, auditIdentities, headCommit } from '../common/audit.js'
 import { mlflowClient } from '../common/mlflow.js'
 import type { Inputs } from './inputs.js'
 import { reconcileOutputs, type outputs } from './outputs.js'
@@ -21,6 +21,7 @@ export async function main(ctx: Context): Promise<void> {
   const file = repositoryPath(input.file)
   const git = createGitRunner(logger, repoDir)
   const run = runContext(ctx.env)
+  const identities = auditIdentities(input['audit-identities'])
   const result = await runReconcile(
     {
       file: { full: path.join(repoDir, file), label: file },
@@ -29,7 +30,8 @@ export async function main(ctx: Context): Promise<void> {
         .map(m => m.trim())
         .filter(m => m !== ''),
       failOnDrift: input['fail-on-drift'],
-      recordDrift: input['record-drift']
+      recordDrift: input['record-drift'],
+      trail: { history: input.history, ...(identities ? { identities } : {}) }
     },
     {
       registry: mlflowClient(ctx),

@@ -5,7 +5,9 @@
  * every answer against it) and keeping GitHub's rules:
  *  - GET /repos/{owner}/{repo}                              → default_branch
  *  - GET /repos/{owner}/{repo}/environments/{name}          → protection rules, branch policy
- *  - GET /repos/{owner}/{repo}/actions/runs/{id}/approvals  → the run's reviews
+ *  - GET /repos/{owner}/{repo}/actions/runs/{id}            → the run (path, actor, referenced_workflows, created_at)
+ *  - GET /repos/{owner}/{repo}/actions/runs/{id}/approvals  → the run's reviews ([] for a known run without any)
+ * Every answer carries GitHub's x-ratelimit-* headers; a spent limit answers 403 until its reset.
  * A review is recorded only from a required reviewer of its environment, and only the first
  * review of each environment in a run counts: GitHub decides a pending deployment by its first
  * review ("Only one of the required reviewers needs to approve the job for it to proceed").
@@ -26,6 +28,23 @@ export interface FakeEnvironment {
   preventSelfReview?: boolean
   /** protected: protected branches only; custom: selected branches; none: every branch. */
   branchPolicy?: 'protected' | 'custom' | 'none'
+}
+export interface FakeRun {
+  /** The workflow file, e.g. .github/workflows/promote.yml. */
+  path: string
+  actor: string
+  triggeringActor?: string
+  /** ISO time. */
+  createdAt: string
+  updatedAt?: string
+  /** The reusable workflows it called: {path: owner/repo/.github/workflows/x.yml@ref, sha, ref}. */
+  referencedWorkflows?: { path: string; sha: string; ref?: string }[] | null
+  runAttempt?: number
+  runNumber?: number
+  headSha?: string
+  headBranch?: string
+  event?: string
+  name?: string
 }
 export interface GithubFake {
   uri: string
@@ -65,6 +84,12 @@ export interface GithubFake {
    * environment in one run (that deployment was already decided).
    */
   setApprovals(repository: string, runId: string, reviews: FakeReview[]): void
+  /** A workflow run GitHub knows (GET …/actions/runs/{id}); its approvals are [] until setApprovals. */
+  setRun(repository: string, runId: string, run: FakeRun): void
+  /** Deletes a run's record, as a repository admin can. */
+  deleteRun(repository: string, runId: string): void
+  /** Sets the primary rate limit: remaining requests, and the reset in seconds from now. */
+  setRateLimit(limit: { remaining: number; resetInSeconds: number }): void
   close(): Promise<void>
 }
 export declare function startGithubFake(): Promise<GithubFake>

@@ -212,11 +212,81 @@ function environmentBody(repository, name, id, env) {
           }
   }
 }
+function minimalRepository(repository) {
+  const full = repositoryBody(repository, 'main')
+  const keep = [
+    'id',
+    'node_id',
+    'name',
+    'full_name',
+    'owner',
+    'private',
+    'html_url',
+    'description',
+    'fork',
+    'url'
+  ]
+  return Object.fromEntries(
+    Object.entries(full).filter(([key]) => keep.includes(key) || key.endsWith('_url'))
+  )
+}
+// GET /repos/{owner}/{repo}/actions/runs/{run_id}, with every field @octokit/openapi requires.
+function workflowRunBody(repository, id, run) {
+  const api = `https://api.github.com/repos/${repository}/actions/runs/${id}`
+  const headSha = run.headSha ?? 'f'.repeat(40)
+  return {
+    id: Number(id),
+    name: run.name ?? 'promote',
+    node_id: `WFR_${id}`,
+    check_suite_id: Number(id) * 3,
+    check_suite_node_id: `CS_${id}`,
+    head_branch: run.headBranch ?? 'main',
+    head_sha: headSha,
+    path: run.path,
+    run_number: run.runNumber ?? 1,
+    run_attempt: run.runAttempt ?? 1,
+    referenced_workflows: run.referencedWorkflows === undefined ? [] : run.referencedWorkflows,
+    event: run.event ?? 'workflow_dispatch',
+    status: 'completed',
+    conclusion: 'success',
+    workflow_id: 161335,
+    url: api,
+    html_url: `https://github.com/${repository}/actions/runs/${id}`,
+    pull_requests: [],
+    created_at: run.createdAt,
+    updated_at: run.updatedAt ?? run.createdAt,
+    actor: user(run.actor),
+    triggering_actor: user(run.triggeringActor ?? run.actor),
+    run_started_at: run.createdAt,
+    jobs_url: `${api}/jobs`,
+    logs_url: `${api}/logs`,
+    check_suite_url: `https://api.github.com/repos/${repository}/check-suites/${Number(id) * 3}`,
+    artifacts_url: `${api}/artifacts`,
+    cancel_url: `${api}/cancel`,
+    rerun_url: `${api}/rerun`,
+    previous_attempt_url: null,
+    workflow_url: `https://api.github.com/repos/${repository}/actions/workflows/161335`,
+    head_commit: {
+      id: headSha,
+      tree_id: 'e'.repeat(40),
+      message: 'promote',
+      timestamp: run.createdAt,
+      author: { name: 'Octo Cat', email: 'octocat@example.com' },
+      committer: { name: 'GitHub', email: 'noreply@github.com' }
+    },
+    repository: minimalRepository(repository),
+    head_repository: minimalRepository(repository),
+    display_title: run.name ?? 'promote'
+  }
+}
 export async function startGithubFake() {
   const repositories = new Map()
   const environments = new Map()
   const runs = new Map()
+  const workflowRuns = new Map()
   const teams = new Map()
+  // GitHub's primary rate limit, as its x-ratelimit-* headers report it.
+  const rate = { limit: 5000, remaining: 5000, reset: Math.floor(Date.now() / 1000) + 3600 }
   const requests = []
   const responses = []
   const envKey = (repository, name) => `${repository}#${name.toLowerCase()}`
@@ -227,10 +297,18 @@ export async function startGithubFake() {
       path: url.pathname,
       authorization: req.headers.authorization
     })
-    const send = (route, status, body) => {
+    const send = (route, status, body, extra = {}) => {
       responses.push({ route, status, body })
       res
-        .writeHead(status, { 'content-type': 'application/json; charset=utf-8' })
+        .writeHead(status, {
+          'content-type': 'application/json; charset=utf-8',
+          'x-ratelimit-limit': String(rate.limit),
+          'x-ratelimit-remaining': String(rate.remaining),
+          'x-ratelimit-reset': String(rate.reset),
+          'x-ratelimit-used': String(rate.limit - rate.remaining),
+          'x-ratelimit-resource': 'core',
+          ...extra
+        })
         .end(JSON.stringify(body))
     }
     const notFound = route =>
@@ -242,6 +320,19 @@ export async function startGithubFake() {
     if (!req.headers.authorization)
       return send('', 401, { message: 'Requires authentication', status: '401' })
     if (req.method !== 'GET') return notFound('')
+    // Spent: GitHub answers 403 with remaining 0 until the reset (docs: rate limits for the REST API).
+    if (rate.remaining <= 0) {
+      if (Date.now() / 1000 < rate.reset)
+        return send('', 403, {
+          message: 'API rate limit exceeded for installation.',
+          documentation_url:
+            'https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api',
+          status: '403'
+        })
+      rate.remaining = rate.limit
+      rate.reset = Math.floor(Date.now() / 1000) + 3600
+    }
+    rate.remaining--
     const segments = url.pathname.split('/').map(decodeURIComponent)
     if (segments[1] === 'orgs' && segments[3] === 'teams' && segments[2] && segments[4]) {
       const [org, slug] = [segments[2], segments[4]]
@@ -279,6 +370,13 @@ export async function startGithubFake() {
         ? send(route, 200, environmentBody(repository, rest[1], found.id, found.settings))
         : notFound(route)
     }
+    if (rest.length === 3 && rest[0] === 'actions' && rest[1] === 'runs') {
+      const route = '/repos/{owner}/{repo}/actions/runs/{run_id}'
+      const run = workflowRuns.get(`${repository}#${rest[2]}`)
+      return run && /^\d+$/.test(rest[2])
+        ? send(route, 200, workflowRunBody(repository, rest[2], run))
+        : notFound(route)
+    }
     if (
       rest.length === 4 &&
       rest[0] === 'actions' &&
@@ -286,7 +384,10 @@ export async function startGithubFake() {
       rest[3] === 'approvals'
     ) {
       const route = '/repos/{owner}/{repo}/actions/runs/{run_id}/approvals'
-      const reviews = runs.get(`${repository}#${rest[2]}`)
+      // A run GitHub knows without reviews answers []; one it does not know, 404.
+      const reviews =
+        runs.get(`${repository}#${rest[2]}`) ??
+        (workflowRuns.has(`${repository}#${rest[2]}`) ? [] : undefined)
       if (!reviews) return notFound(route)
       return send(
         route,
@@ -346,6 +447,19 @@ export async function startGithubFake() {
         recorded.push({ environment, review })
       }
       runs.set(`${repository}#${runId}`, recorded)
+    },
+    setRun: (repository, runId, run) => {
+      if (!run.path || !run.actor || !run.createdAt)
+        throw new Error('GitHub stand-in: a run needs path, actor and createdAt')
+      workflowRuns.set(`${repository}#${runId}`, run)
+    },
+    deleteRun: (repository, runId) => {
+      workflowRuns.delete(`${repository}#${runId}`)
+      runs.delete(`${repository}#${runId}`)
+    },
+    setRateLimit: ({ remaining, resetInSeconds }) => {
+      rate.remaining = remaining
+      rate.reset = Math.floor(Date.now() / 1000) + resetInSeconds
     },
     close: () => new Promise(resolve => server.close(() => resolve()))
   }

@@ -3,6 +3,7 @@ import { ActionError } from '../core/errors.js'
 import type { Logger } from '../core/logger.js'
 import type { Clock } from '../core/time.js'
 import { commitMessage, formatLine, sha256Hex, type EntryFields } from './format.js'
+import { withLineTrailer } from './line-trailer.js'
 import { verifyBytes } from './verify.js'
 
 /** The branch tip as a store sees it: `head` is what the commit must replace (null: new branch). */
@@ -94,7 +95,8 @@ export async function appendEntry(
       const seq = chain.entries + 1
       line = formatLine(fields, seq, chain.headSha256)
       const content = Buffer.concat([tip.content, Buffer.from(`${line}\n`, 'utf8')])
-      const result = await store.write(tip, content, message)
+      // The trailer names the line for the history check (line-trailer.ts); seq changes on a retry.
+      const result = await store.write(tip, content, withLineTrailer(message, seq, sha256Hex(line)))
       if (result.kind === 'committed') {
         return { line, sha256: sha256Hex(line), seq, commitSha: result.sha, attempts: attempt }
       }

@@ -34,6 +34,12 @@ function at(value: unknown, ...keys: string[]): unknown {
   return current
 }
 
+function messageParts(message: string): { headline: string; body?: string } {
+  const [headline = '', ...rest] = message.split('\n')
+  const body = rest.join('\n').trim()
+  return body ? { headline, body } : { headline }
+}
+
 function errorText(response: GraphqlResponse): string {
   return (response.errors ?? []).map(e => `${e.type ? `${e.type}: ` : ''}${e.message}`).join('; ')
 }
@@ -104,7 +110,8 @@ export class GraphqlAuditStore implements AuditStore {
     const response = await this.client.request(COMMIT_MUTATION, {
       input: {
         branch: { repositoryNameWithOwner: `${owner}/${repo}`, branchName: branch },
-        message: { headline: message },
+        // createCommitOnBranch takes the first line as the headline and the rest as the body.
+        message: messageParts(message),
         fileChanges: { additions: [{ path: file, contents: content.toString('base64') }] },
         expectedHeadOid: tip.head
       }

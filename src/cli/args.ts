@@ -15,6 +15,12 @@ export interface ParsedArgs {
   models: string[]
   limit?: number
   expectedSha256?: string
+  /** The audit history check (verify-audit, reconcile, status); --no-history turns it off. */
+  history: boolean
+  auditIdentities?: string
+  expectedCommit?: string
+  /** verify-audit: confirm each entry against GitHub's record of its run (token from GITHUB_TOKEN). */
+  checkRuns: boolean
 }
 
 const VALUE_OPTIONS = new Set([
@@ -23,7 +29,9 @@ const VALUE_OPTIONS = new Set([
   '--repo',
   '--model',
   '--limit',
-  '--expected-sha256'
+  '--expected-sha256',
+  '--audit-identities',
+  '--expected-commit'
 ])
 
 /** A small, strict parser: unknown options are errors (a misspelt --jsn must not print a table to a script). */
@@ -34,7 +42,9 @@ export function parseArgs(argv: string[]): ParsedArgs {
     json: false,
     color: undefined,
     verbose: false,
-    models: []
+    models: [],
+    history: true,
+    checkRuns: false
   }
   const words: string[] = []
   for (let i = 0; i < argv.length; i++) {
@@ -67,6 +77,12 @@ export function parseArgs(argv: string[]): ParsedArgs {
         break
       case '--no-color':
         parsed.color = false
+        break
+      case '--no-history':
+        parsed.history = false
+        break
+      case '--check-runs':
+        parsed.checkRuns = true
         break
       case '--verbose':
       case '-v':
@@ -118,6 +134,16 @@ function setValue(parsed: ParsedArgs, name: string, value: string): void {
           'Option --expected-sha256 must be a lowercase hex SHA-256 (64 characters)'
         )
       parsed.expectedSha256 = value
+      break
+    case '--audit-identities':
+      parsed.auditIdentities = value
+      break
+    case '--expected-commit':
+      if (!/^[0-9a-f]{7,64}$/.test(value))
+        throw new UsageError(
+          'Option --expected-commit must be a commit id (7 to 64 lowercase hex digits)'
+        )
+      parsed.expectedCommit = value
       break
     case '--limit': {
       const n = Number(value)

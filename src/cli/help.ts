@@ -8,7 +8,8 @@ Commands:
   status <model>        each stage and alias: version, since, promoted by, approved by, reason,
                         run URL, lock_sha256, model md5; flags drift from the audit log
   history <model>       the model's audit events as a table
-  verify-audit [file]   check an audit log's hash chain (the audit-log action's verify mode)
+  verify-audit [file]   check an audit log's hash chain and git history (the audit-log
+                        action's verify mode)
   reconcile             compare the registry with the audit log for every model it names
                         (the reconcile action)
 
@@ -20,6 +21,12 @@ Options:
   --model <name>        reconcile only this model (repeatable)
   --limit <n>           history: only the newest n events
   --expected-sha256 <h> verify-audit: the file must contain a line with this SHA-256
+  --no-history          verify-audit, status, reconcile: skip the git history check
+  --audit-identities <l> who may append, as git authors: 'Name <email>, <email>'
+                        (default: github-actions[bot], the suite's own committer)
+  --expected-commit <c> verify-audit: a commit an older clone kept; a rewritten history fails
+  --check-runs          verify-audit: confirm each entry against GitHub's record of its run
+                        (GITHUB_TOKEN or GH_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL)
   --color, --no-color   force colour on or off (default: on a terminal, unless NO_COLOR is set)
   --verbose             debug messages on stderr
   -h, --help            this text;  --version  the version

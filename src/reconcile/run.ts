@@ -5,7 +5,7 @@ import { escapeText } from '../core/summary.js'
 import type { Clock } from '../core/time.js'
 import type { RunContext } from '../github/context.js'
 import type { Policy } from '../policy/index.js'
-import { loadVerifiedEntries } from './audit-source.js'
+import { loadVerifiedEntries, type AuditSourceOptions } from './audit-source.js'
 import { driftEntry, describeFinding } from './drift-record.js'
 import { reconcile, type ReconcileReport } from './reconcile.js'
 import type { RegistryReader } from './registry-state.js'
@@ -19,6 +19,8 @@ export interface ReconcileRunOptions {
   failOnDrift: boolean
   /** Append each finding to the audit log as a drift-detected event. */
   recordDrift: boolean
+  /** The history check's settings (default: on, the suite's identities). */
+  trail?: Omit<AuditSourceOptions, 'warn' | 'note'>
 }
 
 export interface RecordedEvent {
@@ -57,14 +59,24 @@ export async function runReconcile(
   options: ReconcileRunOptions,
   deps: ReconcileRunDeps
 ): Promise<ReconcileRun> {
-  const entries = await loadVerifiedEntries(options.file.full, options.file.label)
+  // Only entries that the history check confirms are trusted: a forged line must never make
+  // drift look governed. Each one left out is warned about and named in the summary.
+  const ignored: string[] = []
+  const entries = await loadVerifiedEntries(options.file.full, options.file.label, {
+    ...options.trail,
+    warn: message => {
+      deps.logger.warning(message, { file: options.file.label })
+      ignored.push(escapeText(message))
+    },
+    note: message => deps.logger.info(message)
+  })
   const report = await reconcile(
     entries,
     { registry: deps.registry, policyFor: deps.policyFor },
     options.models
   )
   const label = escapeText(options.file.label)
-  const parts = [reconcileSummary(report, options.file.label)]
+  const parts = [reconcileSummary(report, options.file.label), ...ignored]
   for (const finding of report.findings)
     deps.logger.warning(describeFinding(finding), { file: options.file.label })
   const recorded: RecordedEvent[] = []

@@ -1,6 +1,7 @@
 import { reconcile, type ReconcileReport, type TargetRow } from '../../reconcile/reconcile.js'
 import { loadVerifiedEntries } from '../../reconcile/audit-source.js'
 import { positionals } from '../args.js'
+import { auditTrust } from '../audit-trust.js'
 import { auditPath, mlflowClient, policyFor, type CommandContext } from '../context.js'
 import { EXIT, type ExitCode } from '../exit-codes.js'
 import { renderTable, type Cell } from '../table.js'
@@ -41,7 +42,7 @@ function json(report: ReconcileReport, registry: string, file: string): unknown 
 export async function reconcileCommand(ctx: CommandContext): Promise<ExitCode> {
   positionals(ctx.args, [], 0)
   const file = auditPath(ctx)
-  const entries = await loadVerifiedEntries(file.full, file.label)
+  const entries = await loadVerifiedEntries(file.full, file.label, auditTrust(ctx))
   const registry = mlflowClient(ctx)
   const report = await reconcile(entries, { registry, policyFor: policyFor(ctx) }, ctx.args.models)
   if (ctx.args.json) {

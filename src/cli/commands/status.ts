@@ -4,6 +4,7 @@ import { reconcileModel } from '../../reconcile/reconcile.js'
 import { loadVerifiedEntries } from '../../reconcile/audit-source.js'
 import { DEFAULT_TAG_PREFIX } from '../../promotion/tags.js'
 import { positionals } from '../args.js'
+import { auditTrust } from '../audit-trust.js'
 import { auditPath, mlflowClient, policyFor, type CommandContext } from '../context.js'
 import { EXIT, type ExitCode } from '../exit-codes.js'
 import { renderTable, shorten, type Cell } from '../table.js'
@@ -103,7 +104,7 @@ function cells(t: StatusTarget): Cell[] {
 export async function statusCommand(ctx: CommandContext): Promise<ExitCode> {
   const [model] = positionals(ctx.args, ['model'], 1) as [string]
   const file = auditPath(ctx)
-  const entries = await loadVerifiedEntries(file.full, file.label)
+  const entries = await loadVerifiedEntries(file.full, file.label, auditTrust(ctx))
   const registry = mlflowClient(ctx)
   const rows = await reconcileModel(model, entries, { registry, policyFor: policyFor(ctx) })
   const targets = rows.map(statusTarget)

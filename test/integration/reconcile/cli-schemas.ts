@@ -114,7 +114,24 @@ export const verifySchema = z
     entries: z.number().int().nonnegative(),
     head_sha256: z.string().regex(/^[0-9a-f]{64}$/),
     first_bad_line: z.number().int().positive().nullable(),
-    first_bad_reason: z.string().nullable()
+    first_bad_reason: z.string().nullable(),
+    first_bad_commit: z.string().nullable(),
+    history: z.union([
+      z.object({ checked: z.literal(false), skipped: z.string() }).strict(),
+      z
+        .object({
+          checked: z.literal(true),
+          commits: z.number().int().nonnegative(),
+          signatures: z.record(z.string(), z.number().int()),
+          findings: z.array(
+            z
+              .object({ line: z.number().int().positive(), commit: z.string(), reason: z.string() })
+              .strict()
+          )
+        })
+        .strict()
+    ]),
+    runs: z.unknown().optional()
   })
   .strict()
 

@@ -8,6 +8,7 @@ import {
   teamSchema
 } from '../../../src/github/approvals.js'
 import { environmentSchema } from '../../../src/github/environment.js'
+import { createRunsClient, runSchema } from '../../../src/github/runs.js'
 import { startGithubFake, type GithubFake } from '../../harness/github-fake.js'
 import { hasField, responseErrors, responseSchema } from '../../harness/openapi.js'
 
@@ -21,7 +22,8 @@ const ROUTES = {
   membership: '/orgs/{org}/teams/{team_slug}/memberships/{username}',
   repository: '/repos/{owner}/{repo}',
   environment: '/repos/{owner}/{repo}/environments/{environment_name}',
-  approvals: '/repos/{owner}/{repo}/actions/runs/{run_id}/approvals'
+  approvals: '/repos/{owner}/{repo}/actions/runs/{run_id}/approvals',
+  run: '/repos/{owner}/{repo}/actions/runs/{run_id}'
 }
 
 /** Every leaf field path a zod schema reads, arrays written as []. */
@@ -47,7 +49,8 @@ describe('the client reads only fields GitHub documents', () => {
     ['environment', environmentSchema, ROUTES.environment],
     ['repository', repositorySchema, ROUTES.repository],
     ['team', teamSchema, ROUTES.team],
-    ['membership', membershipSchema, ROUTES.membership]
+    ['membership', membershipSchema, ROUTES.membership],
+    ['run', runSchema, ROUTES.run]
   ] as const)('%s', (_name, schema, route) => {
     const documented = responseSchema('get', route, '200')
     const paths = fieldPaths(schema)
@@ -85,6 +88,24 @@ describe("the GitHub stand-in answers in GitHub's shapes and keeps its rules", (
     github.setEnvironment('acme/models', 'production-ds', {
       reviewers: ['@acme/ds-leads'],
       branchPolicy: 'protected'
+    })
+    github.setRun('acme/models', '7', {
+      path: '.github/workflows/promote.yml',
+      actor: 'octocat',
+      createdAt: '2026-11-20T08:00:00Z',
+      referencedWorkflows: [
+        {
+          path: 'acme-ml/model-governance/.github/workflows/model-approval.yml@refs/tags/v1',
+          sha: 'a'.repeat(40),
+          ref: 'refs/tags/v1'
+        }
+      ]
+    })
+    github.setRun('acme/models', '12', {
+      path: '.github/workflows/other.yml',
+      actor: 'octocat',
+      createdAt: '2026-11-20T08:00:00Z',
+      referencedWorkflows: null
     })
     github.setApprovals('acme/models', '7', [
       { login: 'alice', state: 'approved', comment: 'ok', environment: 'production' },
@@ -124,6 +145,21 @@ describe("the GitHub stand-in answers in GitHub's shapes and keeps its rules", (
       { login: 'alice', state: 'approved', comment: 'ok', environments: ['production'] },
       { login: 'carol', state: 'rejected', comment: '', environments: ['staging'] }
     ])
+    const runs = createRunsClient('ghs_contract', github.uri)
+    const run = await runs.getRun('acme', 'models', '7')
+    expect(run).toMatchObject({
+      kind: 'found',
+      value: { id: 7, path: '.github/workflows/promote.yml', actor: { login: 'octocat' } },
+      rate: { remaining: expect.any(Number) }
+    })
+    expect(await runs.getRun('acme', 'models', '12')).toMatchObject({
+      value: { referenced_workflows: null }
+    })
+    expect(await runs.getRun('acme', 'models', '99')).toMatchObject({ kind: 'missing' })
+    expect(await runs.listApprovals('acme', 'models', '12')).toMatchObject({
+      kind: 'found',
+      value: []
+    })
     const answered = github.responses.filter(r => r.status === 200)
     expect(new Set(answered.map(r => r.route))).toEqual(new Set(Object.values(ROUTES)))
     for (const { route, status, body } of answered)

@@ -1,0 +1,40 @@
+import { checkRuns, DEFAULT_APPROVAL_WORKFLOWS, type RunCheckResult } from '../audit/run-check.js'
+import type { AuditEntry } from '../audit/entry.js'
+import { systemClock } from '../core/time.js'
+import { runContext } from '../github/context.js'
+import { createRunsClient } from '../github/runs.js'
+import type { CommandContext } from './context.js'
+import { UsageError } from './exit-codes.js'
+
+/**
+ * verify-audit --check-runs: the token comes from GITHUB_TOKEN (or GH_TOKEN, as gh reads it),
+ * the repository from GITHUB_REPOSITORY, the API from GITHUB_API_URL.
+ */
+export async function cliRunCheck(
+  ctx: CommandContext,
+  entries: { line: number; entry: AuditEntry }[]
+): Promise<RunCheckResult> {
+  const token = ctx.io.env.GITHUB_TOKEN || ctx.io.env.GH_TOKEN
+  if (!token)
+    throw new UsageError(
+      '--check-runs needs a token with actions: read in GITHUB_TOKEN (or GH_TOKEN), e.g. GITHUB_TOKEN=$(gh auth token)'
+    )
+  ctx.addSecret(token)
+  const context = runContext(ctx.io.env)
+  if (!context.repository)
+    throw new UsageError(
+      '--check-runs needs GITHUB_REPOSITORY=owner/repo, the repository whose runs wrote the log'
+    )
+  return checkRuns(
+    entries,
+    createRunsClient(token, context.apiUrl),
+    {
+      repository: context.repository,
+      approvalWorkflows: DEFAULT_APPROVAL_WORKFLOWS,
+      approvalsHorizonDays: 90,
+      concurrency: 4,
+      maxWaitSeconds: 300
+    },
+    systemClock
+  )
+}
