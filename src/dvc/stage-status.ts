@@ -194,42 +194,32 @@ export async function checkStage(ctx: StageCheckContext, unit: StageInput): Prom
       }
       const lockValues = lock?.params[file] ?? undefined
       const line = unit.lines.stage(unit.lockName)
+      /** A params file that cannot be compared key by key: one entry for the whole file. */
+      const wholeFile = (status: 'refused' | 'deleted' | 'new', note: string): void => {
+        entries.push({
+          kind: 'param',
+          path: file,
+          status,
+          hash: 'params',
+          note,
+          ...(line ? { lockLine: line } : {})
+        })
+      }
       const kind = fileKind(safe.abs)
       if (kind !== 'missing' && kind !== 'file' && kind !== 'directory') {
         ctx.refused.push({ path: file, reason: `is ${describeKind(kind)}` })
         changedDeps[key] = 'modified'
-        entries.push({
-          kind: 'param',
-          path: file,
-          status: 'refused',
-          hash: 'params',
-          note: `${file} is ${describeKind(kind)}; only regular files are read`,
-          ...(line ? { lockLine: line } : {})
-        })
+        wholeFile('refused', `${file} is ${describeKind(kind)}; only regular files are read`)
         continue
       }
       if (kind !== 'file') {
         changedDeps[key] = 'deleted'
-        entries.push({
-          kind: 'param',
-          path: file,
-          status: 'deleted',
-          hash: 'params',
-          note: 'params file is missing',
-          ...(line ? { lockLine: line } : {})
-        })
+        wholeFile('deleted', 'params file is missing')
         continue
       }
       if (lock?.params[file] === undefined) {
         changedDeps[key] = 'new'
-        entries.push({
-          kind: 'param',
-          path: file,
-          status: 'new',
-          hash: 'params',
-          note: 'no params recorded in dvc.lock',
-          ...(line ? { lockLine: line } : {})
-        })
+        wholeFile('new', 'no params recorded in dvc.lock')
         continue
       }
       const config = await ctx.loadParams(safe, key)

@@ -89,12 +89,17 @@ function networkProblem(error: unknown, timeoutMs: number): string {
  * the suite's Retrier decides. The fetch it is handed records the answer's status and
  * Retry-After, which the client's error does not carry.
  */
-async function slackAttempt(
-  url: string,
-  message: NotificationMessage,
-  deps: DeliverDeps,
-  timeoutMs: number,
+/** One attempt at one destination: where, with what, within how long; `seen` keeps its status. */
+interface AttemptContext {
+  url: string
+  deps: DeliverDeps
+  timeoutMs: number
   seen: { status?: number }
+}
+
+async function slackAttempt(
+  { url, deps, timeoutMs, seen }: AttemptContext,
+  message: NotificationMessage
 ): Promise<Attempt<number>> {
   let last: { status: number; retryAfter: string | null } | undefined
   const recording: FetchFunction = async (target, init) => {
@@ -134,11 +139,8 @@ async function slackAttempt(
 
 /** Teams and the generic webhook: one JSON POST; any 2xx is delivered (Workflows answers 202). */
 async function jsonAttempt(
-  url: string,
-  body: unknown,
-  deps: DeliverDeps,
-  timeoutMs: number,
-  seen: { status?: number }
+  { url, deps, timeoutMs, seen }: AttemptContext,
+  body: unknown
 ): Promise<Attempt<number>> {
   try {
     const response = await deps.fetch(url, {
@@ -174,15 +176,13 @@ export async function deliver(
     const seen: { status?: number } = {}
     // Redacted before the Retrier sees it: its retry lines are logged as they are.
     const outcome = await deps.retry(`Posting to ${TARGET_NAME[target]}`, async timeoutMs => {
+      const attempt = { url, deps, timeoutMs, seen }
       const result =
         target === 'slack'
-          ? await slackAttempt(url, message, deps, timeoutMs, seen)
+          ? await slackAttempt(attempt, message)
           : await jsonAttempt(
-              url,
-              target === 'teams' ? teamsPayload(message) : genericPayload(message),
-              deps,
-              timeoutMs,
-              seen
+              attempt,
+              target === 'teams' ? teamsPayload(message) : genericPayload(message)
             )
       return result.ok ? result : { ...result, problem: redact(result.problem) }
     })

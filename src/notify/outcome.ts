@@ -1,22 +1,29 @@
-import { AUDIT_EVENTS, type AuditEvent } from '../audit/entry.js'
+import {
+  AUDIT_EVENTS,
+  type AuditApproval,
+  type AuditEntry,
+  type AuditEvent
+} from '../audit/entry.js'
 import type { Fact, Link, NotificationMessage, Section } from './message.js'
 import { safeUrl } from './links.js'
 
 /** The fields of an AUDIT.log line the outcome message reads (audit-log's `entry` output). */
-export interface OutcomeEntry {
-  event: AuditEvent
-  outcome: 'success' | 'failure'
-  model: string
-  version: string
-  from: string
-  to: string
-  previous_version: string
-  reason: string
-  repository: string
-  run_url: string
-  registry: string
+export type OutcomeEntry = Pick<
+  AuditEntry,
+  | 'event'
+  | 'outcome'
+  | 'model'
+  | 'version'
+  | 'from'
+  | 'to'
+  | 'previous_version'
+  | 'reason'
+  | 'repository'
+  | 'run_url'
+  | 'registry'
+> & {
   seq: number | undefined
-  approvals: { login: string; state: string; comment: string; role?: string }[]
+  approvals: Omit<AuditApproval, 'environments'>[]
 }
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '')
