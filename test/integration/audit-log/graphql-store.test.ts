@@ -108,7 +108,7 @@ describe('GraphqlAuditStore through the real GraphQL client, against the local G
       { logger: new MemoryLogger(), clock: systemClock }
     )
     await expect(run).rejects.toThrow(ConfigurationError)
-    await expect(run).rejects.toThrow("Input 'branch': nope does not exist in acme/models")
+    await expect(run).rejects.toThrow("'branch' names nope, which does not exist in acme/models")
   })
 
   it('maps the REST API URL to the GraphQL endpoint on github.com and GHES', () => {

@@ -161,7 +161,7 @@ describe('registering candidates on the real server', () => {
       )
     )
     expect(error.message).toMatch(
-      /Input 'model-name': registered model '.*' does not exist at .*Set create-model: true/
+      /'model-name' names registered model '.*', which does not exist at .*Set 'create-model' to true/
     )
     expect(
       ((await failure(client.getRegisteredModel(missingName))) as MlflowApiError).errorCode
