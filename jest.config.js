@@ -15,9 +15,6 @@ const common = {
 }
 export default {
   reporters: ['default'],
-  // Jest's default on two cores is one worker, and most suites wait on servers, DVC, git and
-  // act rather than compute: two workers halve the wall time without oversubscribing the CPU.
-  maxWorkers: 2,
   // Real servers answer in milliseconds, but Python seeding and bundles take seconds.
   testTimeout: 120000,
   projects: [
