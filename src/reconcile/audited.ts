@@ -23,8 +23,76 @@ const byNumber = (a: string, b: string): number => Number(a) - Number(b) || a.lo
  * it out of Staging; a move to Staging or Production archives the stage's other versions
  * (promote-model's default, archive-existing: true); an alias points at one version.
  * `drift-detected` entries are skipped on purpose: recording a finding must not make the
- * out-of-band state look audited.
+ * out-of-band state look audited. Stateful so a timeline can ask who held what after each entry.
  */
+export class HolderReplay {
+  private readonly stageOf = new Map<string, { stage: string; entry: AuditEntry }>()
+  private readonly aliasOf = new Map<string, { version: string; entry: AuditEntry }>()
+  private readonly touched = new Map<string, Target>()
+
+  constructor(
+    private readonly model: string,
+    private readonly policy: Policy
+  ) {}
+
+  /** Applies one entry; false when it moves nothing (another model, a failure, a gate event). */
+  apply(entry: AuditEntry): boolean {
+    if (
+      entry.model !== this.model ||
+      entry.outcome !== 'success' ||
+      !MOVING_EVENTS.has(String(entry.event))
+    )
+      return false
+    const version = String(entry.version ?? '').trim()
+    if (version === '') return false
+    const moves = entryMoves(String(entry.to ?? ''), this.policy)
+    for (const move of moves) {
+      this.touched.set(targetKey(move), move)
+      if (move.kind === 'alias') {
+        this.aliasOf.set(move.name, { version, entry })
+        continue
+      }
+      if (ACTIVE_STAGES.has(move.name)) {
+        for (const [other, held] of this.stageOf) {
+          if (other !== version && held.stage === move.name)
+            this.stageOf.set(other, { stage: 'Archived', entry })
+        }
+      }
+      this.stageOf.set(version, { stage: move.name, entry })
+    }
+    return moves.length > 0
+  }
+
+  /** Every target some applied entry moved, in first-seen order. */
+  targets(): Target[] {
+    return [...this.touched.values()]
+  }
+
+  /** Who holds each touched target now, by target key. */
+  holders(): Map<string, AuditedHolder> {
+    const holders = new Map<string, AuditedHolder>()
+    for (const [key, target] of this.touched) {
+      if (target.kind === 'alias') {
+        const held = this.aliasOf.get(target.name)!
+        holders.set(key, { version: held.version, entry: held.entry })
+        continue
+      }
+      // get-latest-versions answers the highest version in a stage, so that is what is compared.
+      const inStage = [...this.stageOf]
+        .filter(([, held]) => held.stage === target.name)
+        .map(([v]) => v)
+        .sort(byNumber)
+      const top = inStage[inStage.length - 1]
+      holders.set(
+        key,
+        top ? { version: top, entry: this.stageOf.get(top)!.entry } : { version: null }
+      )
+    }
+    return holders
+  }
+}
+
+/** The holders after every entry (see HolderReplay), and every target the entries moved. */
 export function auditedHolders(
   entries: AuditEntry[],
   model: string,
@@ -34,49 +102,9 @@ export function auditedHolders(
   /** Every target some entry of this model moved, in first-seen order. */
   touched: Target[]
 } {
-  const stageOf = new Map<string, { stage: string; entry: AuditEntry }>()
-  const aliasOf = new Map<string, { version: string; entry: AuditEntry }>()
-  const touched = new Map<string, Target>()
-  for (const entry of entries) {
-    if (
-      entry.model !== model ||
-      entry.outcome !== 'success' ||
-      !MOVING_EVENTS.has(String(entry.event))
-    )
-      continue
-    const version = String(entry.version ?? '').trim()
-    if (version === '') continue
-    for (const move of entryMoves(String(entry.to ?? ''), policy)) {
-      touched.set(targetKey(move), move)
-      if (move.kind === 'alias') {
-        aliasOf.set(move.name, { version, entry })
-        continue
-      }
-      if (ACTIVE_STAGES.has(move.name)) {
-        for (const [other, held] of stageOf) {
-          if (other !== version && held.stage === move.name)
-            stageOf.set(other, { stage: 'Archived', entry })
-        }
-      }
-      stageOf.set(version, { stage: move.name, entry })
-    }
-  }
-  const holders = new Map<string, AuditedHolder>()
-  for (const [key, target] of touched) {
-    if (target.kind === 'alias') {
-      const held = aliasOf.get(target.name)!
-      holders.set(key, { version: held.version, entry: held.entry })
-      continue
-    }
-    // get-latest-versions answers the highest version in a stage, so that is what is compared.
-    const inStage = [...stageOf]
-      .filter(([, held]) => held.stage === target.name)
-      .map(([v]) => v)
-      .sort(byNumber)
-    const top = inStage[inStage.length - 1]
-    holders.set(key, top ? { version: top, entry: stageOf.get(top)!.entry } : { version: null })
-  }
-  return { holders, touched: [...touched.values()] }
+  const replay = new HolderReplay(model, policy)
+  for (const entry of entries) replay.apply(entry)
+  return { holders: replay.holders(), touched: replay.targets() }
 }
 
 /** Models named by any entry, in first-seen order. */

@@ -1,0 +1,5 @@
+export * from './lock-at-commit.js'
+export * from './reproduce.js'
+export * from './timeline.js'
+export * from './training.js'
+export * from './version-record.js'
