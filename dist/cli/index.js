@@ -40378,7 +40378,7 @@ __webpack_async_result__();
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(507);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(953);
 
 // The bin entry (dist/cli/index.js): exit codes are documented in docs/cli.md.
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .a)(process.argv.slice(2), {
@@ -40393,7 +40393,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 507:
+/***/ 953:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -50973,7 +50973,8 @@ const VALUE_OPTIONS = new Set([
     '--limit',
     '--expected-sha256',
     '--audit-identities',
-    '--expected-commit'
+    '--expected-commit',
+    '--at'
 ]);
 /** A small, strict parser: unknown options are errors (a misspelt --jsn must not print a table to a script). */
 function parseArgs(argv) {
@@ -51079,6 +51080,9 @@ function setValue(parsed, name, value) {
                 throw new UsageError('Option --expected-commit must be a commit id (7 to 64 lowercase hex digits)');
             parsed.expectedCommit = value;
             break;
+        case '--at':
+            parsed.at = parseInstant(value);
+            break;
         case '--limit': {
             const n = Number(value);
             if (!Number.isInteger(n) || n < 1)
@@ -51087,6 +51091,20 @@ function setValue(parsed, name, value) {
             break;
         }
     }
+}
+/**
+ * An ISO 8601 date or instant. A time needs its zone (Z or +hh:mm): '2026-12-01T02:00' would be
+ * read in the machine's zone, and at 2 AM nobody should have to wonder which one. A bare date
+ * means its start in UTC.
+ */
+function parseInstant(value) {
+    const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(value);
+    const zoned = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i.test(value);
+    const at = new Date(dateOnly ? `${value}T00:00:00Z` : value);
+    if ((!dateOnly && !zoned) || Number.isNaN(at.getTime())) {
+        throw new UsageError(`Option --at is '${value}'; use an ISO 8601 date or time with its zone, e.g. 2026-12-01 or 2026-12-01T02:00:00Z`);
+    }
+    return at;
 }
 /** Checks a command's positional arguments: `need` required, at most `max`. */
 function positionals(args, names, need) {
@@ -57263,51 +57281,74 @@ const byNumber = (a, b) => Number(a) - Number(b) || a.localeCompare(b);
  * it out of Staging; a move to Staging or Production archives the stage's other versions
  * (promote-model's default, archive-existing: true); an alias points at one version.
  * `drift-detected` entries are skipped on purpose: recording a finding must not make the
- * out-of-band state look audited.
+ * out-of-band state look audited. Stateful so a timeline can ask who held what after each entry.
  */
-function auditedHolders(entries, model, policy) {
-    const stageOf = new Map();
-    const aliasOf = new Map();
-    const touched = new Map();
-    for (const entry of entries) {
-        if (entry.model !== model ||
+class HolderReplay {
+    model;
+    policy;
+    stageOf = new Map();
+    aliasOf = new Map();
+    touched = new Map();
+    constructor(model, policy) {
+        this.model = model;
+        this.policy = policy;
+    }
+    /** Applies one entry; false when it moves nothing (another model, a failure, a gate event). */
+    apply(entry) {
+        if (entry.model !== this.model ||
             entry.outcome !== 'success' ||
             !MOVING_EVENTS.has(String(entry.event)))
-            continue;
+            return false;
         const version = String(entry.version ?? '').trim();
         if (version === '')
-            continue;
-        for (const move of entryMoves(String(entry.to ?? ''), policy)) {
-            touched.set(targetKey(move), move);
+            return false;
+        const moves = entryMoves(String(entry.to ?? ''), this.policy);
+        for (const move of moves) {
+            this.touched.set(targetKey(move), move);
             if (move.kind === 'alias') {
-                aliasOf.set(move.name, { version, entry });
+                this.aliasOf.set(move.name, { version, entry });
                 continue;
             }
             if (audited_ACTIVE_STAGES.has(move.name)) {
-                for (const [other, held] of stageOf) {
+                for (const [other, held] of this.stageOf) {
                     if (other !== version && held.stage === move.name)
-                        stageOf.set(other, { stage: 'Archived', entry });
+                        this.stageOf.set(other, { stage: 'Archived', entry });
                 }
             }
-            stageOf.set(version, { stage: move.name, entry });
+            this.stageOf.set(version, { stage: move.name, entry });
         }
+        return moves.length > 0;
     }
-    const holders = new Map();
-    for (const [key, target] of touched) {
-        if (target.kind === 'alias') {
-            const held = aliasOf.get(target.name);
-            holders.set(key, { version: held.version, entry: held.entry });
-            continue;
+    /** Every target some applied entry moved, in first-seen order. */
+    targets() {
+        return [...this.touched.values()];
+    }
+    /** Who holds each touched target now, by target key. */
+    holders() {
+        const holders = new Map();
+        for (const [key, target] of this.touched) {
+            if (target.kind === 'alias') {
+                const held = this.aliasOf.get(target.name);
+                holders.set(key, { version: held.version, entry: held.entry });
+                continue;
+            }
+            // get-latest-versions answers the highest version in a stage, so that is what is compared.
+            const inStage = [...this.stageOf]
+                .filter(([, held]) => held.stage === target.name)
+                .map(([v]) => v)
+                .sort(byNumber);
+            const top = inStage[inStage.length - 1];
+            holders.set(key, top ? { version: top, entry: this.stageOf.get(top).entry } : { version: null });
         }
-        // get-latest-versions answers the highest version in a stage, so that is what is compared.
-        const inStage = [...stageOf]
-            .filter(([, held]) => held.stage === target.name)
-            .map(([v]) => v)
-            .sort(byNumber);
-        const top = inStage[inStage.length - 1];
-        holders.set(key, top ? { version: top, entry: stageOf.get(top).entry } : { version: null });
+        return holders;
     }
-    return { holders, touched: [...touched.values()] };
+}
+/** The holders after every entry (see HolderReplay), and every target the entries moved. */
+function auditedHolders(entries, model, policy) {
+    const replay = new HolderReplay(model, policy);
+    for (const entry of entries)
+        replay.apply(entry);
+    return { holders: replay.holders(), touched: replay.targets() };
 }
 /** Models named by any entry, in first-seen order. */
 function auditedModels(entries) {
@@ -58148,6 +58189,1188 @@ async function reconcileCommand(ctx) {
     return report.inSync ? EXIT.ok : EXIT.problem;
 }
 
+;// CONCATENATED MODULE: external "string_decoder"
+const external_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
+;// CONCATENATED MODULE: external "os"
+const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+// EXTERNAL MODULE: external "events"
+var external_events_ = __nccwpck_require__(4434);
+;// CONCATENATED MODULE: external "child_process"
+const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
+;// CONCATENATED MODULE: external "path"
+const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+// EXTERNAL MODULE: external "assert"
+var external_assert_ = __nccwpck_require__(2613);
+;// CONCATENATED MODULE: external "fs"
+const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
+// export const {open} = 'fs'
+const IS_WINDOWS = process.platform === 'win32';
+/**
+ * Custom implementation of readlink to ensure Windows junctions
+ * maintain trailing backslash for backward compatibility with Node.js < 24
+ *
+ * In Node.js 20, Windows junctions (directory symlinks) always returned paths
+ * with trailing backslashes. Node.js 24 removed this behavior, which breaks
+ * code that relied on this format for path operations.
+ *
+ * This implementation restores the Node 20 behavior by adding a trailing
+ * backslash to all junction results on Windows.
+ */
+function readlink(fsPath) {
+    return __awaiter(this, void 0, void 0, function* () {
+        const result = yield fs.promises.readlink(fsPath);
+        // On Windows, restore Node 20 behavior: add trailing backslash to all results
+        // since junctions on Windows are always directory links
+        if (IS_WINDOWS && !result.endsWith('\\')) {
+            return `${result}\\`;
+        }
+        return result;
+    });
+}
+// See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
+const UV_FS_O_EXLOCK = 0x10000000;
+const READONLY = external_fs_namespaceObject.constants.O_RDONLY;
+function exists(fsPath) {
+    return __awaiter(this, void 0, void 0, function* () {
+        try {
+            yield stat(fsPath);
+        }
+        catch (err) {
+            if (err.code === 'ENOENT') {
+                return false;
+            }
+            throw err;
+        }
+        return true;
+    });
+}
+function isDirectory(fsPath_1) {
+    return __awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
+        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
+        return stats.isDirectory();
+    });
+}
+/**
+ * On OSX/Linux, true if path starts with '/'. On Windows, true for paths like:
+ * \, \hello, \\hello\share, C:, and C:\hello (and corresponding alternate separator cases).
+ */
+function isRooted(p) {
+    p = normalizeSeparators(p);
+    if (!p) {
+        throw new Error('isRooted() parameter "p" cannot be empty');
+    }
+    if (IS_WINDOWS) {
+        return (p.startsWith('\\') || /^[A-Z]:/i.test(p) // e.g. \ or \hello or \\hello
+        ); // e.g. C: or C:\hello
+    }
+    return p.startsWith('/');
+}
+/**
+ * Best effort attempt to determine whether a file exists and is executable.
+ * @param filePath    file path to check
+ * @param extensions  additional file extensions to try
+ * @return if file exists and is executable, returns the file path. otherwise empty string.
+ */
+function tryGetExecutablePath(filePath, extensions) {
+    return __awaiter(this, void 0, void 0, function* () {
+        let stats = undefined;
+        try {
+            // test file exists
+            stats = yield stat(filePath);
+        }
+        catch (err) {
+            if (err.code !== 'ENOENT') {
+                // eslint-disable-next-line no-console
+                console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+            }
+        }
+        if (stats && stats.isFile()) {
+            if (IS_WINDOWS) {
+                // on Windows, test for valid extension
+                const upperExt = external_path_namespaceObject.extname(filePath).toUpperCase();
+                if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
+                    return filePath;
+                }
+            }
+            else {
+                if (isUnixExecutable(stats)) {
+                    return filePath;
+                }
+            }
+        }
+        // try each extension
+        const originalFilePath = filePath;
+        for (const extension of extensions) {
+            filePath = originalFilePath + extension;
+            stats = undefined;
+            try {
+                stats = yield stat(filePath);
+            }
+            catch (err) {
+                if (err.code !== 'ENOENT') {
+                    // eslint-disable-next-line no-console
+                    console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+                }
+            }
+            if (stats && stats.isFile()) {
+                if (IS_WINDOWS) {
+                    // preserve the case of the actual file (since an extension was appended)
+                    try {
+                        const directory = external_path_namespaceObject.dirname(filePath);
+                        const upperName = external_path_namespaceObject.basename(filePath).toUpperCase();
+                        for (const actualName of yield readdir(directory)) {
+                            if (upperName === actualName.toUpperCase()) {
+                                filePath = external_path_namespaceObject.join(directory, actualName);
+                                break;
+                            }
+                        }
+                    }
+                    catch (err) {
+                        // eslint-disable-next-line no-console
+                        console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
+                    }
+                    return filePath;
+                }
+                else {
+                    if (isUnixExecutable(stats)) {
+                        return filePath;
+                    }
+                }
+            }
+        }
+        return '';
+    });
+}
+function normalizeSeparators(p) {
+    p = p || '';
+    if (IS_WINDOWS) {
+        // convert slashes on Windows
+        p = p.replace(/\//g, '\\');
+        // remove redundant slashes
+        return p.replace(/\\\\+/g, '\\');
+    }
+    // remove redundant slashes
+    return p.replace(/\/\/+/g, '/');
+}
+// on Mac/Linux, test the execute bit
+//     R   W  X  R  W X R W X
+//   256 128 64 32 16 8 4 2 1
+function isUnixExecutable(stats) {
+    return ((stats.mode & 1) > 0 ||
+        ((stats.mode & 8) > 0 &&
+            process.getgid !== undefined &&
+            stats.gid === process.getgid()) ||
+        ((stats.mode & 64) > 0 &&
+            process.getuid !== undefined &&
+            stats.uid === process.getuid()));
+}
+// Get the path of cmd.exe in windows
+function getCmdPath() {
+    var _a;
+    return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
+}
+//# sourceMappingURL=io-util.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
+var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+/**
+ * Copies a file or folder.
+ * Based off of shelljs - https://github.com/shelljs/shelljs/blob/9237f66c52e5daa40458f94f9565e18e8132f5a6/src/cp.js
+ *
+ * @param     source    source path
+ * @param     dest      destination path
+ * @param     options   optional. See CopyOptions.
+ */
+function cp(source_1, dest_1) {
+    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
+        const { force, recursive, copySourceDirectory } = readCopyOptions(options);
+        const destStat = (yield ioUtil.exists(dest)) ? yield ioUtil.stat(dest) : null;
+        // Dest is an existing file, but not forcing
+        if (destStat && destStat.isFile() && !force) {
+            return;
+        }
+        // If dest is an existing directory, should copy inside.
+        const newDest = destStat && destStat.isDirectory() && copySourceDirectory
+            ? path.join(dest, path.basename(source))
+            : dest;
+        if (!(yield ioUtil.exists(source))) {
+            throw new Error(`no such file or directory: ${source}`);
+        }
+        const sourceStat = yield ioUtil.stat(source);
+        if (sourceStat.isDirectory()) {
+            if (!recursive) {
+                throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
+            }
+            else {
+                yield cpDirRecursive(source, newDest, 0, force);
+            }
+        }
+        else {
+            if (path.relative(source, newDest) === '') {
+                // a file cannot be copied to itself
+                throw new Error(`'${newDest}' and '${source}' are the same file`);
+            }
+            yield io_copyFile(source, newDest, force);
+        }
+    });
+}
+/**
+ * Moves a path.
+ *
+ * @param     source    source path
+ * @param     dest      destination path
+ * @param     options   optional. See MoveOptions.
+ */
+function mv(source_1, dest_1) {
+    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
+        if (yield ioUtil.exists(dest)) {
+            let destExists = true;
+            if (yield ioUtil.isDirectory(dest)) {
+                // If dest is directory copy src into dest
+                dest = path.join(dest, path.basename(source));
+                destExists = yield ioUtil.exists(dest);
+            }
+            if (destExists) {
+                if (options.force == null || options.force) {
+                    yield rmRF(dest);
+                }
+                else {
+                    throw new Error('Destination already exists');
+                }
+            }
+        }
+        yield mkdirP(path.dirname(dest));
+        yield ioUtil.rename(source, dest);
+    });
+}
+/**
+ * Remove a path recursively with force
+ *
+ * @param inputPath path to remove
+ */
+function rmRF(inputPath) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (ioUtil.IS_WINDOWS) {
+            // Check for invalid characters
+            // https://docs.microsoft.com/en-us/windows/win32/fileio/naming-a-file
+            if (/[*"<>|]/.test(inputPath)) {
+                throw new Error('File path must not contain `*`, `"`, `<`, `>` or `|` on Windows');
+            }
+        }
+        try {
+            // note if path does not exist, error is silent
+            yield ioUtil.rm(inputPath, {
+                force: true,
+                maxRetries: 3,
+                recursive: true,
+                retryDelay: 300
+            });
+        }
+        catch (err) {
+            throw new Error(`File was unable to be removed ${err}`);
+        }
+    });
+}
+/**
+ * Make a directory.  Creates the full path with folders in between
+ * Will throw if it fails
+ *
+ * @param   fsPath        path to create
+ * @returns Promise<void>
+ */
+function mkdirP(fsPath) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        ok(fsPath, 'a path argument must be provided');
+        yield ioUtil.mkdir(fsPath, { recursive: true });
+    });
+}
+/**
+ * Returns path of a tool had the tool actually been invoked.  Resolves via paths.
+ * If you check and the tool does not exist, it will throw.
+ *
+ * @param     tool              name of the tool
+ * @param     check             whether to check if tool exists
+ * @returns   Promise<string>   path to tool
+ */
+function which(tool, check) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (!tool) {
+            throw new Error("parameter 'tool' is required");
+        }
+        // recursive when check=true
+        if (check) {
+            const result = yield which(tool, false);
+            if (!result) {
+                if (IS_WINDOWS) {
+                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
+                }
+                else {
+                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.`);
+                }
+            }
+            return result;
+        }
+        const matches = yield findInPath(tool);
+        if (matches && matches.length > 0) {
+            return matches[0];
+        }
+        return '';
+    });
+}
+/**
+ * Returns a list of all occurrences of the given tool on the system path.
+ *
+ * @returns   Promise<string[]>  the paths of the tool
+ */
+function findInPath(tool) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (!tool) {
+            throw new Error("parameter 'tool' is required");
+        }
+        // build the list of extensions to try
+        const extensions = [];
+        if (IS_WINDOWS && process.env['PATHEXT']) {
+            for (const extension of process.env['PATHEXT'].split(external_path_namespaceObject.delimiter)) {
+                if (extension) {
+                    extensions.push(extension);
+                }
+            }
+        }
+        // if it's rooted, return it if exists. otherwise return empty.
+        if (isRooted(tool)) {
+            const filePath = yield tryGetExecutablePath(tool, extensions);
+            if (filePath) {
+                return [filePath];
+            }
+            return [];
+        }
+        // if any path separators, return empty
+        if (tool.includes(external_path_namespaceObject.sep)) {
+            return [];
+        }
+        // build the list of directories
+        //
+        // Note, technically "where" checks the current directory on Windows. From a toolkit perspective,
+        // it feels like we should not do this. Checking the current directory seems like more of a use
+        // case of a shell, and the which() function exposed by the toolkit should strive for consistency
+        // across platforms.
+        const directories = [];
+        if (process.env.PATH) {
+            for (const p of process.env.PATH.split(external_path_namespaceObject.delimiter)) {
+                if (p) {
+                    directories.push(p);
+                }
+            }
+        }
+        // find all matches
+        const matches = [];
+        for (const directory of directories) {
+            const filePath = yield tryGetExecutablePath(external_path_namespaceObject.join(directory, tool), extensions);
+            if (filePath) {
+                matches.push(filePath);
+            }
+        }
+        return matches;
+    });
+}
+function readCopyOptions(options) {
+    const force = options.force == null ? true : options.force;
+    const recursive = Boolean(options.recursive);
+    const copySourceDirectory = options.copySourceDirectory == null
+        ? true
+        : Boolean(options.copySourceDirectory);
+    return { force, recursive, copySourceDirectory };
+}
+function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        // Ensure there is not a run away recursive copy
+        if (currentDepth >= 255)
+            return;
+        currentDepth++;
+        yield mkdirP(destDir);
+        const files = yield ioUtil.readdir(sourceDir);
+        for (const fileName of files) {
+            const srcFile = `${sourceDir}/${fileName}`;
+            const destFile = `${destDir}/${fileName}`;
+            const srcFileStat = yield ioUtil.lstat(srcFile);
+            if (srcFileStat.isDirectory()) {
+                // Recurse
+                yield cpDirRecursive(srcFile, destFile, currentDepth, force);
+            }
+            else {
+                yield io_copyFile(srcFile, destFile, force);
+            }
+        }
+        // Change the mode for the newly created directory
+        yield ioUtil.chmod(destDir, (yield ioUtil.stat(sourceDir)).mode);
+    });
+}
+// Buffered file copy
+function io_copyFile(srcFile, destFile, force) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if ((yield ioUtil.lstat(srcFile)).isSymbolicLink()) {
+            // unlink/re-link it
+            try {
+                yield ioUtil.lstat(destFile);
+                yield ioUtil.unlink(destFile);
+            }
+            catch (e) {
+                // Try to override file permission
+                if (e.code === 'EPERM') {
+                    yield ioUtil.chmod(destFile, '0666');
+                    yield ioUtil.unlink(destFile);
+                }
+                // other errors = it doesn't exist, no work to do
+            }
+            // Copy over symlink
+            const symlinkFull = yield ioUtil.readlink(srcFile);
+            yield ioUtil.symlink(symlinkFull, destFile, ioUtil.IS_WINDOWS ? 'junction' : null);
+        }
+        else if (!(yield ioUtil.exists(destFile)) || force) {
+            yield ioUtil.copyFile(srcFile, destFile);
+        }
+    });
+}
+//# sourceMappingURL=io.js.map
+;// CONCATENATED MODULE: external "timers"
+const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
+var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+
+/* eslint-disable @typescript-eslint/unbound-method */
+const toolrunner_IS_WINDOWS = process.platform === 'win32';
+/*
+ * Class for running command line tools. Handles quoting and arg parsing in a platform agnostic way.
+ */
+class ToolRunner extends external_events_.EventEmitter {
+    constructor(toolPath, args, options) {
+        super();
+        if (!toolPath) {
+            throw new Error("Parameter 'toolPath' cannot be null or empty.");
+        }
+        this.toolPath = toolPath;
+        this.args = args || [];
+        this.options = options || {};
+    }
+    _debug(message) {
+        if (this.options.listeners && this.options.listeners.debug) {
+            this.options.listeners.debug(message);
+        }
+    }
+    _getCommandString(options, noPrefix) {
+        const toolPath = this._getSpawnFileName();
+        const args = this._getSpawnArgs(options);
+        let cmd = noPrefix ? '' : '[command]'; // omit prefix when piped to a second tool
+        if (toolrunner_IS_WINDOWS) {
+            // Windows + cmd file
+            if (this._isCmdFile()) {
+                cmd += toolPath;
+                for (const a of args) {
+                    cmd += ` ${a}`;
+                }
+            }
+            // Windows + verbatim
+            else if (options.windowsVerbatimArguments) {
+                cmd += `"${toolPath}"`;
+                for (const a of args) {
+                    cmd += ` ${a}`;
+                }
+            }
+            // Windows (regular)
+            else {
+                cmd += this._windowsQuoteCmdArg(toolPath);
+                for (const a of args) {
+                    cmd += ` ${this._windowsQuoteCmdArg(a)}`;
+                }
+            }
+        }
+        else {
+            // OSX/Linux - this can likely be improved with some form of quoting.
+            // creating processes on Unix is fundamentally different than Windows.
+            // on Unix, execvp() takes an arg array.
+            cmd += toolPath;
+            for (const a of args) {
+                cmd += ` ${a}`;
+            }
+        }
+        return cmd;
+    }
+    _processLineBuffer(data, strBuffer, onLine) {
+        try {
+            let s = strBuffer + data.toString();
+            let n = s.indexOf(external_os_namespaceObject.EOL);
+            while (n > -1) {
+                const line = s.substring(0, n);
+                onLine(line);
+                // the rest of the string ...
+                s = s.substring(n + external_os_namespaceObject.EOL.length);
+                n = s.indexOf(external_os_namespaceObject.EOL);
+            }
+            return s;
+        }
+        catch (err) {
+            // streaming lines to console is best effort.  Don't fail a build.
+            this._debug(`error processing line. Failed with error ${err}`);
+            return '';
+        }
+    }
+    _getSpawnFileName() {
+        if (toolrunner_IS_WINDOWS) {
+            if (this._isCmdFile()) {
+                return process.env['COMSPEC'] || 'cmd.exe';
+            }
+        }
+        return this.toolPath;
+    }
+    _getSpawnArgs(options) {
+        if (toolrunner_IS_WINDOWS) {
+            if (this._isCmdFile()) {
+                let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
+                for (const a of this.args) {
+                    argline += ' ';
+                    argline += options.windowsVerbatimArguments
+                        ? a
+                        : this._windowsQuoteCmdArg(a);
+                }
+                argline += '"';
+                return [argline];
+            }
+        }
+        return this.args;
+    }
+    _endsWith(str, end) {
+        return str.endsWith(end);
+    }
+    _isCmdFile() {
+        const upperToolPath = this.toolPath.toUpperCase();
+        return (this._endsWith(upperToolPath, '.CMD') ||
+            this._endsWith(upperToolPath, '.BAT'));
+    }
+    _windowsQuoteCmdArg(arg) {
+        // for .exe, apply the normal quoting rules that libuv applies
+        if (!this._isCmdFile()) {
+            return this._uvQuoteCmdArg(arg);
+        }
+        // otherwise apply quoting rules specific to the cmd.exe command line parser.
+        // the libuv rules are generic and are not designed specifically for cmd.exe
+        // command line parser.
+        //
+        // for a detailed description of the cmd.exe command line parser, refer to
+        // http://stackoverflow.com/questions/4094699/how-does-the-windows-command-interpreter-cmd-exe-parse-scripts/7970912#7970912
+        // need quotes for empty arg
+        if (!arg) {
+            return '""';
+        }
+        // determine whether the arg needs to be quoted
+        const cmdSpecialChars = [
+            ' ',
+            '\t',
+            '&',
+            '(',
+            ')',
+            '[',
+            ']',
+            '{',
+            '}',
+            '^',
+            '=',
+            ';',
+            '!',
+            "'",
+            '+',
+            ',',
+            '`',
+            '~',
+            '|',
+            '<',
+            '>',
+            '"'
+        ];
+        let needsQuotes = false;
+        for (const char of arg) {
+            if (cmdSpecialChars.some(x => x === char)) {
+                needsQuotes = true;
+                break;
+            }
+        }
+        // short-circuit if quotes not needed
+        if (!needsQuotes) {
+            return arg;
+        }
+        // the following quoting rules are very similar to the rules that by libuv applies.
+        //
+        // 1) wrap the string in quotes
+        //
+        // 2) double-up quotes - i.e. " => ""
+        //
+        //    this is different from the libuv quoting rules. libuv replaces " with \", which unfortunately
+        //    doesn't work well with a cmd.exe command line.
+        //
+        //    note, replacing " with "" also works well if the arg is passed to a downstream .NET console app.
+        //    for example, the command line:
+        //          foo.exe "myarg:""my val"""
+        //    is parsed by a .NET console app into an arg array:
+        //          [ "myarg:\"my val\"" ]
+        //    which is the same end result when applying libuv quoting rules. although the actual
+        //    command line from libuv quoting rules would look like:
+        //          foo.exe "myarg:\"my val\""
+        //
+        // 3) double-up slashes that precede a quote,
+        //    e.g.  hello \world    => "hello \world"
+        //          hello\"world    => "hello\\""world"
+        //          hello\\"world   => "hello\\\\""world"
+        //          hello world\    => "hello world\\"
+        //
+        //    technically this is not required for a cmd.exe command line, or the batch argument parser.
+        //    the reasons for including this as a .cmd quoting rule are:
+        //
+        //    a) this is optimized for the scenario where the argument is passed from the .cmd file to an
+        //       external program. many programs (e.g. .NET console apps) rely on the slash-doubling rule.
+        //
+        //    b) it's what we've been doing previously (by deferring to node default behavior) and we
+        //       haven't heard any complaints about that aspect.
+        //
+        // note, a weakness of the quoting rules chosen here, is that % is not escaped. in fact, % cannot be
+        // escaped when used on the command line directly - even though within a .cmd file % can be escaped
+        // by using %%.
+        //
+        // the saving grace is, on the command line, %var% is left as-is if var is not defined. this contrasts
+        // the line parsing rules within a .cmd file, where if var is not defined it is replaced with nothing.
+        //
+        // one option that was explored was replacing % with ^% - i.e. %var% => ^%var^%. this hack would
+        // often work, since it is unlikely that var^ would exist, and the ^ character is removed when the
+        // variable is used. the problem, however, is that ^ is not removed when %* is used to pass the args
+        // to an external program.
+        //
+        // an unexplored potential solution for the % escaping problem, is to create a wrapper .cmd file.
+        // % can be escaped within a .cmd file.
+        let reverse = '"';
+        let quoteHit = true;
+        for (let i = arg.length; i > 0; i--) {
+            // walk the string in reverse
+            reverse += arg[i - 1];
+            if (quoteHit && arg[i - 1] === '\\') {
+                reverse += '\\'; // double the slash
+            }
+            else if (arg[i - 1] === '"') {
+                quoteHit = true;
+                reverse += '"'; // double the quote
+            }
+            else {
+                quoteHit = false;
+            }
+        }
+        reverse += '"';
+        return reverse.split('').reverse().join('');
+    }
+    _uvQuoteCmdArg(arg) {
+        // Tool runner wraps child_process.spawn() and needs to apply the same quoting as
+        // Node in certain cases where the undocumented spawn option windowsVerbatimArguments
+        // is used.
+        //
+        // Since this function is a port of quote_cmd_arg from Node 4.x (technically, lib UV,
+        // see https://github.com/nodejs/node/blob/v4.x/deps/uv/src/win/process.c for details),
+        // pasting copyright notice from Node within this function:
+        //
+        //      Copyright Joyent, Inc. and other Node contributors. All rights reserved.
+        //
+        //      Permission is hereby granted, free of charge, to any person obtaining a copy
+        //      of this software and associated documentation files (the "Software"), to
+        //      deal in the Software without restriction, including without limitation the
+        //      rights to use, copy, modify, merge, publish, distribute, sublicense, and/or
+        //      sell copies of the Software, and to permit persons to whom the Software is
+        //      furnished to do so, subject to the following conditions:
+        //
+        //      The above copyright notice and this permission notice shall be included in
+        //      all copies or substantial portions of the Software.
+        //
+        //      THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+        //      IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+        //      FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+        //      AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+        //      LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
+        //      FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
+        //      IN THE SOFTWARE.
+        if (!arg) {
+            // Need double quotation for empty argument
+            return '""';
+        }
+        if (!arg.includes(' ') && !arg.includes('\t') && !arg.includes('"')) {
+            // No quotation needed
+            return arg;
+        }
+        if (!arg.includes('"') && !arg.includes('\\')) {
+            // No embedded double quotes or backslashes, so I can just wrap
+            // quote marks around the whole thing.
+            return `"${arg}"`;
+        }
+        // Expected input/output:
+        //   input : hello"world
+        //   output: "hello\"world"
+        //   input : hello""world
+        //   output: "hello\"\"world"
+        //   input : hello\world
+        //   output: hello\world
+        //   input : hello\\world
+        //   output: hello\\world
+        //   input : hello\"world
+        //   output: "hello\\\"world"
+        //   input : hello\\"world
+        //   output: "hello\\\\\"world"
+        //   input : hello world\
+        //   output: "hello world\\" - note the comment in libuv actually reads "hello world\"
+        //                             but it appears the comment is wrong, it should be "hello world\\"
+        let reverse = '"';
+        let quoteHit = true;
+        for (let i = arg.length; i > 0; i--) {
+            // walk the string in reverse
+            reverse += arg[i - 1];
+            if (quoteHit && arg[i - 1] === '\\') {
+                reverse += '\\';
+            }
+            else if (arg[i - 1] === '"') {
+                quoteHit = true;
+                reverse += '\\';
+            }
+            else {
+                quoteHit = false;
+            }
+        }
+        reverse += '"';
+        return reverse.split('').reverse().join('');
+    }
+    _cloneExecOptions(options) {
+        options = options || {};
+        const result = {
+            cwd: options.cwd || process.cwd(),
+            env: options.env || process.env,
+            silent: options.silent || false,
+            windowsVerbatimArguments: options.windowsVerbatimArguments || false,
+            failOnStdErr: options.failOnStdErr || false,
+            ignoreReturnCode: options.ignoreReturnCode || false,
+            delay: options.delay || 10000
+        };
+        result.outStream = options.outStream || process.stdout;
+        result.errStream = options.errStream || process.stderr;
+        return result;
+    }
+    _getSpawnOptions(options, toolPath) {
+        options = options || {};
+        const result = {};
+        result.cwd = options.cwd;
+        result.env = options.env;
+        result['windowsVerbatimArguments'] =
+            options.windowsVerbatimArguments || this._isCmdFile();
+        if (options.windowsVerbatimArguments) {
+            result.argv0 = `"${toolPath}"`;
+        }
+        return result;
+    }
+    /**
+     * Exec a tool.
+     * Output will be streamed to the live console.
+     * Returns promise with return code
+     *
+     * @param     tool     path to tool to exec
+     * @param     options  optional exec options.  See ExecOptions
+     * @returns   number
+     */
+    exec() {
+        return toolrunner_awaiter(this, void 0, void 0, function* () {
+            // root the tool path if it is unrooted and contains relative pathing
+            if (!isRooted(this.toolPath) &&
+                (this.toolPath.includes('/') ||
+                    (toolrunner_IS_WINDOWS && this.toolPath.includes('\\')))) {
+                // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
+                this.toolPath = external_path_namespaceObject.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
+            }
+            // if the tool is only a file name, then resolve it from the PATH
+            // otherwise verify it exists (add extension on Windows if necessary)
+            this.toolPath = yield which(this.toolPath, true);
+            return new Promise((resolve, reject) => toolrunner_awaiter(this, void 0, void 0, function* () {
+                this._debug(`exec tool: ${this.toolPath}`);
+                this._debug('arguments:');
+                for (const arg of this.args) {
+                    this._debug(`   ${arg}`);
+                }
+                const optionsNonNull = this._cloneExecOptions(this.options);
+                if (!optionsNonNull.silent && optionsNonNull.outStream) {
+                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_namespaceObject.EOL);
+                }
+                const state = new ExecState(optionsNonNull, this.toolPath);
+                state.on('debug', (message) => {
+                    this._debug(message);
+                });
+                if (this.options.cwd && !(yield exists(this.options.cwd))) {
+                    return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
+                }
+                const fileName = this._getSpawnFileName();
+                const cp = external_child_process_namespaceObject.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
+                let stdbuffer = '';
+                if (cp.stdout) {
+                    cp.stdout.on('data', (data) => {
+                        if (this.options.listeners && this.options.listeners.stdout) {
+                            this.options.listeners.stdout(data);
+                        }
+                        if (!optionsNonNull.silent && optionsNonNull.outStream) {
+                            optionsNonNull.outStream.write(data);
+                        }
+                        stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
+                            if (this.options.listeners && this.options.listeners.stdline) {
+                                this.options.listeners.stdline(line);
+                            }
+                        });
+                    });
+                }
+                let errbuffer = '';
+                if (cp.stderr) {
+                    cp.stderr.on('data', (data) => {
+                        state.processStderr = true;
+                        if (this.options.listeners && this.options.listeners.stderr) {
+                            this.options.listeners.stderr(data);
+                        }
+                        if (!optionsNonNull.silent &&
+                            optionsNonNull.errStream &&
+                            optionsNonNull.outStream) {
+                            const s = optionsNonNull.failOnStdErr
+                                ? optionsNonNull.errStream
+                                : optionsNonNull.outStream;
+                            s.write(data);
+                        }
+                        errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
+                            if (this.options.listeners && this.options.listeners.errline) {
+                                this.options.listeners.errline(line);
+                            }
+                        });
+                    });
+                }
+                cp.on('error', (err) => {
+                    state.processError = err.message;
+                    state.processExited = true;
+                    state.processClosed = true;
+                    state.CheckComplete();
+                });
+                cp.on('exit', (code) => {
+                    state.processExitCode = code;
+                    state.processExited = true;
+                    this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
+                    state.CheckComplete();
+                });
+                cp.on('close', (code) => {
+                    state.processExitCode = code;
+                    state.processExited = true;
+                    state.processClosed = true;
+                    this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
+                    state.CheckComplete();
+                });
+                state.on('done', (error, exitCode) => {
+                    if (stdbuffer.length > 0) {
+                        this.emit('stdline', stdbuffer);
+                    }
+                    if (errbuffer.length > 0) {
+                        this.emit('errline', errbuffer);
+                    }
+                    cp.removeAllListeners();
+                    if (error) {
+                        reject(error);
+                    }
+                    else {
+                        resolve(exitCode);
+                    }
+                });
+                if (this.options.input) {
+                    if (!cp.stdin) {
+                        throw new Error('child process missing stdin');
+                    }
+                    cp.stdin.end(this.options.input);
+                }
+            }));
+        });
+    }
+}
+/**
+ * Convert an arg string to an array of args. Handles escaping
+ *
+ * @param    argString   string of arguments
+ * @returns  string[]    array of arguments
+ */
+function argStringToArray(argString) {
+    const args = [];
+    let inQuotes = false;
+    let escaped = false;
+    let arg = '';
+    function append(c) {
+        // we only escape double quotes.
+        if (escaped && c !== '"') {
+            arg += '\\';
+        }
+        arg += c;
+        escaped = false;
+    }
+    for (let i = 0; i < argString.length; i++) {
+        const c = argString.charAt(i);
+        if (c === '"') {
+            if (!escaped) {
+                inQuotes = !inQuotes;
+            }
+            else {
+                append(c);
+            }
+            continue;
+        }
+        if (c === '\\' && escaped) {
+            append(c);
+            continue;
+        }
+        if (c === '\\' && inQuotes) {
+            escaped = true;
+            continue;
+        }
+        if (c === ' ' && !inQuotes) {
+            if (arg.length > 0) {
+                args.push(arg);
+                arg = '';
+            }
+            continue;
+        }
+        append(c);
+    }
+    if (arg.length > 0) {
+        args.push(arg.trim());
+    }
+    return args;
+}
+class ExecState extends external_events_.EventEmitter {
+    constructor(options, toolPath) {
+        super();
+        this.processClosed = false; // tracks whether the process has exited and stdio is closed
+        this.processError = '';
+        this.processExitCode = 0;
+        this.processExited = false; // tracks whether the process has exited
+        this.processStderr = false; // tracks whether stderr was written to
+        this.delay = 10000; // 10 seconds
+        this.done = false;
+        this.timeout = null;
+        if (!toolPath) {
+            throw new Error('toolPath must not be empty');
+        }
+        this.options = options;
+        this.toolPath = toolPath;
+        if (options.delay) {
+            this.delay = options.delay;
+        }
+    }
+    CheckComplete() {
+        if (this.done) {
+            return;
+        }
+        if (this.processClosed) {
+            this._setResult();
+        }
+        else if (this.processExited) {
+            this.timeout = (0,external_timers_namespaceObject.setTimeout)(ExecState.HandleTimeout, this.delay, this);
+        }
+    }
+    _debug(message) {
+        this.emit('debug', message);
+    }
+    _setResult() {
+        // determine whether there is an error
+        let error;
+        if (this.processExited) {
+            if (this.processError) {
+                error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
+            }
+            else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
+                error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
+            }
+            else if (this.processStderr && this.options.failOnStdErr) {
+                error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
+            }
+        }
+        // clear the timeout
+        if (this.timeout) {
+            clearTimeout(this.timeout);
+            this.timeout = null;
+        }
+        this.done = true;
+        this.emit('done', error, this.processExitCode);
+    }
+    static HandleTimeout(state) {
+        if (state.done) {
+            return;
+        }
+        if (!state.processClosed && state.processExited) {
+            const message = `The STDIO streams did not close within ${state.delay / 1000} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
+            state._debug(message);
+        }
+        state._setResult();
+    }
+}
+//# sourceMappingURL=toolrunner.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
+var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+/**
+ * Exec a command.
+ * Output will be streamed to the live console.
+ * Returns promise with return code
+ *
+ * @param     commandLine        command to execute (can include additional args). Must be correctly escaped.
+ * @param     args               optional arguments for tool. Escaping is handled by the lib.
+ * @param     options            optional exec options.  See ExecOptions
+ * @returns   Promise<number>    exit code
+ */
+function exec(commandLine, args, options) {
+    return exec_awaiter(this, void 0, void 0, function* () {
+        const commandArgs = argStringToArray(commandLine);
+        if (commandArgs.length === 0) {
+            throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
+        }
+        // Path to tool to execute should be first arg
+        const toolPath = commandArgs[0];
+        args = commandArgs.slice(1).concat(args || []);
+        const runner = new ToolRunner(toolPath, args, options);
+        return runner.exec();
+    });
+}
+/**
+ * Exec a command and get the output.
+ * Output will be streamed to the live console.
+ * Returns promise with the exit code and collected stdout and stderr
+ *
+ * @param     commandLine           command to execute (can include additional args). Must be correctly escaped.
+ * @param     args                  optional arguments for tool. Escaping is handled by the lib.
+ * @param     options               optional exec options.  See ExecOptions
+ * @returns   Promise<ExecOutput>   exit code, stdout, and stderr
+ */
+function getExecOutput(commandLine, args, options) {
+    return exec_awaiter(this, void 0, void 0, function* () {
+        var _a, _b;
+        let stdout = '';
+        let stderr = '';
+        //Using string decoder covers the case where a mult-byte character is split
+        const stdoutDecoder = new external_string_decoder_namespaceObject.StringDecoder('utf8');
+        const stderrDecoder = new external_string_decoder_namespaceObject.StringDecoder('utf8');
+        const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
+        const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
+        const stdErrListener = (data) => {
+            stderr += stderrDecoder.write(data);
+            if (originalStdErrListener) {
+                originalStdErrListener(data);
+            }
+        };
+        const stdOutListener = (data) => {
+            stdout += stdoutDecoder.write(data);
+            if (originalStdoutListener) {
+                originalStdoutListener(data);
+            }
+        };
+        const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
+        const exitCode = yield exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
+        //flush any remaining characters
+        stdout += stdoutDecoder.end();
+        stderr += stderrDecoder.end();
+        return {
+            exitCode,
+            stdout,
+            stderr
+        };
+    });
+}
+//# sourceMappingURL=exec.js.map
+;// CONCATENATED MODULE: ./.cache/build/src/git/git.js
+
+
+/**
+ * A git command that failed: an expected failure the user can act on (a repository with no
+ * commits, a branch that moved, a refused push), reported as its one-line message and not as a
+ * bug in the suite. The message names the command and git's own last words.
+ */
+class GitCommandError extends errors_ActionError {
+    args;
+    result;
+    constructor(args, result) {
+        const said = result.stderr.trim().split('\n').slice(-3).join(' ');
+        super(`git ${args.join(' ')} failed (exit ${result.code})${said ? `: ${said}` : ''}`);
+        this.args = args;
+        this.result = result;
+    }
+}
+/** The real runner: git through @actions/exec, silent, with each command logged at debug level. */
+function createGitRunner(logger, defaultCwd) {
+    return {
+        async run(args, options = {}) {
+            const cwd = options.cwd ?? defaultCwd;
+            logger.debug(`git ${args.join(' ')}${cwd ? ` (in ${cwd})` : ''}`);
+            const result = await getExecOutput('git', args, {
+                ...(cwd ? { cwd } : {}),
+                silent: true,
+                ignoreReturnCode: true,
+                ...(options.input !== undefined ? { input: Buffer.from(options.input) } : {}),
+                ...(options.env
+                    ? {
+                        env: {
+                            ...process.env,
+                            ...options.env
+                        }
+                    }
+                    : {})
+            });
+            const out = { code: result.exitCode, stdout: result.stdout, stderr: result.stderr };
+            if (out.code !== 0 && !options.allowFailure)
+                throw new GitCommandError(args, out);
+            return out;
+        }
+    };
+}
+
 ;// CONCATENATED MODULE: ./.cache/build/src/promotion/tags.js
 
 /** The documented default prefix of the model-version tags this action writes. */
@@ -58178,6 +59401,552 @@ function previousTagKey(prefix, move) {
     return `${prefix}previous.${moveKey(move)}`;
 }
 
+;// CONCATENATED MODULE: ./.cache/build/src/dvc/schema.js
+
+/** dvc.lock (schema '2.0', dvc/schema.py). Unknown keys are kept: newer DVC may add some. */
+const lockEntrySchema = object({
+    path: schemas_string(),
+    hash: schemas_string().optional(),
+    md5: schemas_string().optional(),
+    size: schemas_number().optional(),
+    nfiles: schemas_number().optional(),
+    isexec: schemas_boolean().optional(),
+    files: array(object({ relpath: schemas_string(), md5: schemas_string().optional() }).passthrough())
+        .optional()
+})
+    .passthrough();
+const lockStageSchema = object({
+    cmd: union([schemas_string(), array(schemas_string())]),
+    deps: array(lockEntrySchema).optional().default([]),
+    params: record(schemas_string(), record(schemas_string(), unknown()).nullable())
+        .optional()
+        .default({}),
+    outs: array(lockEntrySchema).optional().default([])
+})
+    .passthrough();
+const lockFileSchema = object({
+    schema: literal('2.0', {
+        message: "dvc.lock needs schema: '2.0' (lockfile v1 was dropped in DVC 3); run `dvc repro` with DVC 3"
+    }),
+    stages: record(schemas_string(), lockStageSchema).optional().default({})
+});
+const outSpec = union([
+    schemas_string(),
+    record(schemas_string(), object({ cache: schemas_boolean().optional() }).passthrough().nullable())
+]);
+const paramSpec = union([schemas_string(), record(schemas_string(), array(schemas_string()).nullable())]);
+/** One stage after `${}` resolution (foreach/matrix already expanded). */
+const schema_stageSchema = object({
+    cmd: union([schemas_string(), array(schemas_string())]),
+    wdir: schemas_string().optional(),
+    deps: array(schemas_string()).optional().default([]),
+    params: array(paramSpec).optional().default([]),
+    outs: array(outSpec).optional().default([]),
+    metrics: array(outSpec).optional().default([]),
+    plots: array(union([outSpec, record(schemas_string(), unknown())]))
+        .optional()
+        .default([]),
+    frozen: schemas_boolean().optional().default(false),
+    always_changed: schemas_boolean().optional().default(false)
+})
+    .passthrough();
+const artifactSchema = object({ path: schemas_string(), type: schemas_string().optional(), desc: schemas_string().optional() })
+    .passthrough();
+const dvcYamlSchema = object({
+    stages: record(schemas_string(), record(schemas_string(), unknown())).optional().default({}),
+    vars: array(union([schemas_string(), record(schemas_string(), unknown())]))
+        .optional()
+        .default([]),
+    artifacts: record(schemas_string(), artifactSchema).optional().default({})
+})
+    .passthrough();
+
+;// CONCATENATED MODULE: ./.cache/build/src/provenance/lock-at-commit.js
+
+
+
+const COMMIT = /^[0-9a-f]{7,64}$/;
+/**
+ * The root dvc.lock at a commit, read from git (`git show <commit>:dvc.lock`), so the data a
+ * version was trained on can be named even after the workspace moved on. When the repository is
+ * not at hand, the commit is unknown to it (a shallow clone) or has no dvc.lock, that is said,
+ * never guessed.
+ */
+async function lockAtCommit(git, cwd, commit) {
+    if (!COMMIT.test(commit))
+        return { commit, unavailable: 'the recorded commit is not a commit id' };
+    const shown = await git.run(['show', `${commit}:dvc.lock`], { cwd, allowFailure: true });
+    if (shown.code !== 0) {
+        const said = shown.stderr.trim().split('\n').pop() ?? '';
+        return {
+            commit,
+            unavailable: /does not exist|exists on disk, but not in/.test(said)
+                ? `commit ${commit.slice(0, 12)} has no dvc.lock`
+                : `commit ${commit.slice(0, 12)} is not in this repository (fetch it, or clone without --depth)`
+        };
+    }
+    const label = `dvc.lock at ${commit.slice(0, 12)}`;
+    let parsed;
+    try {
+        parsed = lockFileSchema.safeParse(loadYamlBounded(shown.stdout, label, yaml.CORE_SCHEMA));
+    }
+    catch (error) {
+        return { commit, unavailable: `${label} could not be read: ${error.message}` };
+    }
+    if (!parsed.success)
+        return { commit, unavailable: `${label} is not a DVC 3 lock file` };
+    const entry = (e) => ({
+        path: e.path,
+        md5: e.md5 ?? ''
+    });
+    return {
+        commit,
+        stages: Object.entries(parsed.data.stages).map(([name, stage]) => ({
+            name,
+            deps: stage.deps.map(entry),
+            params: Object.entries(stage.params).map(([file, values]) => ({
+                file,
+                values: values ?? {}
+            })),
+            outs: stage.outs.map(entry)
+        }))
+    };
+}
+
+;// CONCATENATED MODULE: ./.cache/build/src/provenance/timeline.js
+
+
+/**
+ * Who held each stage and alias of one model, and when, replayed from verified audit entries
+ * with the same rules reconcile uses (HolderReplay), so a point-in-time answer and today's drift
+ * check can never disagree about the present. The policy's targets come first, even if no entry
+ * ever moved them (an empty timeline is an answer too: "nobody, as far as the trail knows").
+ */
+function holderTimeline(entries, model, policy) {
+    const replay = new HolderReplay(model, policy);
+    const spans = new Map();
+    for (const entry of entries) {
+        if (!replay.apply(entry))
+            continue;
+        for (const [key, holder] of replay.holders()) {
+            const list = spans.get(key) ?? [];
+            const open = list[list.length - 1];
+            if (open && open.version === holder.version)
+                continue;
+            if (open)
+                open.until = String(entry.ts);
+            list.push({
+                version: holder.version,
+                from: String(entry.ts),
+                until: null,
+                seq: Number(entry.seq),
+                event: String(entry.event),
+                actor: String(entry.actor ?? '')
+            });
+            spans.set(key, list);
+        }
+    }
+    return mergeTargets(policyTargets(policy), replay.targets()).map(target => ({
+        target,
+        spans: spans.get(targetKey(target)) ?? []
+    }));
+}
+/**
+ * The holder of each target at an instant. A span holds from its entry's `ts` (inclusive) to the
+ * next one's (exclusive): at the very second of a promotion the new version is the holder.
+ */
+function holdersAt(timelines, at) {
+    const t = at.getTime();
+    return timelines.map(({ target, spans }) => {
+        const span = spans.find(s => Date.parse(s.from) <= t && (s.until === null || t < Date.parse(s.until))) ??
+            null;
+        return { target, version: span?.version ?? null, span };
+    });
+}
+
+;// CONCATENATED MODULE: ./.cache/build/src/provenance/training.js
+
+const iso = (ms) => typeof ms === 'number' && ms > 0 ? new Date(ms).toISOString() : null;
+const training_nonEmpty = (value) => value === undefined || value === '' ? null : value;
+function training_empty(version, why) {
+    return {
+        run_id: training_nonEmpty(version?.run_id),
+        run_name: null,
+        experiment_id: null,
+        user: null,
+        start_time: null,
+        end_time: null,
+        status: null,
+        source_commit: null,
+        source_name: null,
+        model_source: training_nonEmpty(version?.source),
+        unavailable: why
+    };
+}
+/**
+ * Reads the training run of one model version. A version registered from files has no run, and a
+ * run can be deleted after the fact; both are answers ("unavailable: …"), not failures, because
+ * the rest of what status shows is still true. Any other server error is thrown.
+ */
+async function trainingFacts(registry, model, version, known) {
+    let mv;
+    try {
+        mv = known ?? (await registry.getModelVersion(model, version));
+    }
+    catch (error) {
+        if (error instanceof MlflowApiError && error.errorCode === 'RESOURCE_DOES_NOT_EXIST')
+            return training_empty(null, `version ${version} is not in the registry`);
+        throw error;
+    }
+    if (!mv.run_id)
+        return training_empty(mv, 'the version was registered without a run');
+    let run;
+    try {
+        run = await registry.getRun(mv.run_id);
+    }
+    catch (error) {
+        if (error instanceof MlflowApiError && error.errorCode === 'RESOURCE_DOES_NOT_EXIST')
+            return training_empty(mv, `run ${mv.run_id} no longer exists`);
+        throw error;
+    }
+    const tags = new Map(run.data.tags.map(t => [t.key, t.value]));
+    return {
+        run_id: run.info.run_id,
+        run_name: training_nonEmpty(run.info.run_name) ?? training_nonEmpty(tags.get('mlflow.runName')),
+        experiment_id: training_nonEmpty(run.info.experiment_id),
+        user: training_nonEmpty(run.info.user_id) ?? training_nonEmpty(tags.get('mlflow.user')),
+        start_time: iso(run.info.start_time),
+        end_time: iso(run.info.end_time),
+        status: training_nonEmpty(run.info.status),
+        source_commit: training_nonEmpty(tags.get('mlflow.source.git.commit')),
+        source_name: training_nonEmpty(tags.get('mlflow.source.name')),
+        model_source: training_nonEmpty(mv.source),
+        unavailable: run.info.lifecycle_stage === 'deleted' ? `run ${mv.run_id} is deleted` : null
+    };
+}
+
+;// CONCATENATED MODULE: ./.cache/build/src/provenance/version-record.js
+const version_record_text = (value) => (typeof value === 'string' ? value : '');
+function recordedLineage(entry) {
+    const l = entry.lineage;
+    if (!l || (version_record_text(l.lock_sha256) === '' && version_record_text(l.model_md5) === ''))
+        return null;
+    return {
+        lock_sha256: version_record_text(l.lock_sha256),
+        model_md5: version_record_text(l.model_md5),
+        verified: typeof l.verified === 'boolean' ? l.verified : null,
+        seq: Number(entry.seq),
+        git_commit: version_record_text(entry.git_commit)
+    };
+}
+/**
+ * One version's governed history from verified entries. The lineage is the version's own: a
+ * rollback to v1 carries no lineage in its entry, but v1's earlier promotion recorded it, and
+ * that is what the version is.
+ */
+function versionRecord(entries, model, version) {
+    const events = entries.filter(e => e.model === model && String(e.version ?? '') === version);
+    const promotions = events
+        .filter(e => e.outcome === 'success' && (e.event === 'promote' || e.event === 'rollback'))
+        .map(e => ({
+        seq: Number(e.seq),
+        ts: version_record_text(e.ts),
+        event: String(e.event),
+        from: version_record_text(e.from),
+        to: version_record_text(e.to),
+        previous_version: version_record_text(e.previous_version),
+        actor: version_record_text(e.actor),
+        triggered_by: version_record_text(e.triggered_by),
+        approvals: Array.isArray(e.approvals) ? e.approvals : [],
+        reason: version_record_text(e.reason),
+        run_url: version_record_text(e.run_url),
+        run_id: version_record_text(e.run_id),
+        workflow_ref: version_record_text(e.workflow_ref),
+        git_commit: version_record_text(e.git_commit),
+        lineage: recordedLineage(e),
+        gates: e.gates ?? null,
+        metrics: e.metrics ?? null
+    }));
+    let lineage = null;
+    for (const p of promotions)
+        if (p.lineage)
+            lineage = p.lineage;
+    return { model, version, events, promotions, lineage };
+}
+
+;// CONCATENATED MODULE: ./.cache/build/src/provenance/reproduce.js
+/** A full or abbreviated commit id: anything else must never reach a command a person pastes. */
+const reproduce_COMMIT = /^[0-9a-f]{7,64}$/;
+/**
+ * The commands that rebuild a version's model from its commit: DVC's own way (`dvc pull` then
+ * `dvc repro`, and `dvc status` to confirm the workspace matches dvc.lock). The commit comes from
+ * the audit trail or the run's tags, so it is checked to be a commit id before it is printed;
+ * an empty list means there is no commit to start from.
+ */
+function reproduceCommands(commit, repository) {
+    if (commit === null || !reproduce_COMMIT.test(commit))
+        return [];
+    const clone = repository && /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)
+        ? [`git clone https://github.com/${repository}.git && cd ${repository.split('/')[1]}`]
+        : [];
+    return [
+        ...clone,
+        `git checkout ${commit}`,
+        'dvc pull',
+        'dvc repro',
+        'dvc status   # "Data and pipelines are up to date." means the same model'
+    ];
+}
+
+;// CONCATENATED MODULE: ./.cache/build/src/provenance/target-facts.js
+
+
+
+
+function approvalFacts(approvals) {
+    if (!Array.isArray(approvals))
+        return [];
+    return approvals.map(a => ({
+        login: String(a.login ?? ''),
+        role: typeof a.role === 'string' && a.role !== '' ? a.role : null,
+        environments: Array.isArray(a.environments) ? a.environments.map(String) : [],
+        state: String(a.state ?? ''),
+        comment: String(a.comment ?? '')
+    }));
+}
+/**
+ * Gathers the facts for the version holding a target now. The data comes from the version's own
+ * history (versionRecord), so a rollback shows what v1's promotion recorded. Approvals come from
+ * the entry that put the version there only when the registry agrees with the trail: on drift
+ * nobody approved what the registry holds.
+ */
+async function targetFacts(row, entries, sources) {
+    const version = row.registryVersion;
+    if (version === null)
+        return {
+            trained: null,
+            data: { recorded: null, lock: null },
+            approvals: [],
+            event: null,
+            commit: null,
+            reproduce: []
+        };
+    const cache = sources.trainingCache ?? new Map();
+    const key = `${row.model}\u0000${version}`;
+    if (!cache.has(key))
+        cache.set(key, trainingFacts(sources.registry, row.model, version, row.holder));
+    const trained = await cache.get(key);
+    const recorded = versionRecord(entries, row.model, version).lineage;
+    const commit = recorded?.git_commit || trained.source_commit || null;
+    let lock = null;
+    if (sources.repository && commit) {
+        lock = await lockAtCommit(sources.repository.git, sources.repository.root, commit);
+    }
+    const governed = row.inSync ? row.entry : undefined;
+    return {
+        trained,
+        data: { recorded, lock },
+        approvals: approvalFacts(governed?.approvals),
+        event: governed ? String(governed.event) : null,
+        commit,
+        reproduce: reproduceCommands(commit)
+    };
+}
+
+;// CONCATENATED MODULE: ./.cache/build/src/provenance/index.js
+
+
+
+
+
+
+
+;// CONCATENATED MODULE: ./.cache/build/src/cli/commands/target-choice.js
+
+/** `Production`, `stage:Production`, `alias:champion` or `champion`, as promote-model spells them. */
+function pickTarget(targets, wanted, model) {
+    const text = wanted.trim();
+    const prefixed = /^(stage|alias):(.+)$/i.exec(text);
+    const matches = targets.filter(t => prefixed
+        ? t.kind === prefixed[1].toLowerCase() &&
+            t.target.toLowerCase() === prefixed[2].trim().toLowerCase()
+        : t.target.toLowerCase() === text.toLowerCase());
+    if (matches.length === 1)
+        return matches[0];
+    const known = targets.map(t => `${t.kind}:${t.target}`).join(', ');
+    if (matches.length > 1)
+        throw new UsageError(`'${text}' is both a stage and an alias of ${model}; write stage:${text} or alias:${text}`);
+    throw new UsageError(`${model} has no stage or alias '${text}' under its policy; use one of: ${known || '(none)'}`);
+}
+
+;// CONCATENATED MODULE: ./.cache/build/src/cli/commands/status-at.js
+
+
+
+
+
+const fromSpan = (span) => ({
+    since: span?.from ?? null,
+    until: span?.until ?? null,
+    event: span?.event ?? null,
+    actor: span?.actor || null,
+    audit_seq: span?.seq ?? null
+});
+/**
+ * `status <model> [target] --at <time>`: who held each target at that instant, by the verified
+ * audit trail alone (no registry is asked: the registry only knows the present). MLflow keeps no
+ * history of stages or aliases (mlflow#2169); the trail does.
+ */
+function statusAtCommand(ctx, input) {
+    const at = ctx.args.at;
+    const timelines = holderTimeline(input.entries, input.model, policyFor(ctx)(input.model));
+    const all = holdersAt(timelines, at).map(h => ({
+        kind: h.target.kind,
+        target: h.target.name,
+        version: h.version,
+        ...fromSpan(h.span)
+    }));
+    const targets = input.wanted === undefined ? all : [pickTarget(all, input.wanted, input.model)];
+    if (ctx.args.json) {
+        ctx.out(JSON.stringify({ model: input.model, at: at.toISOString(), audit_file: input.file, targets }, null, 2));
+        return EXIT.ok;
+    }
+    const table = renderTable(['TARGET', 'VERSION', 'SINCE', 'UNTIL', 'BY', 'EVENT'], targets.map(t => [
+        `${t.kind} ${t.target}`,
+        t.version ?? '-',
+        (t.since ?? '').replace(/\.\d+Z$/, 'Z'),
+        t.since === null ? '' : (t.until ?? 'now').replace(/\.\d+Z$/, 'Z'),
+        t.actor ?? '',
+        t.event ?? (t.since === null ? 'not held by the trail' : '')
+    ]), ctx.style);
+    ctx.out(`${input.model} at ${at.toISOString()}, by ${input.file}:\n\n${table}`);
+    return EXIT.ok;
+}
+
+;// CONCATENATED MODULE: ./.cache/build/src/cli/commands/status-view.js
+
+/** The compact table fits a 100-column terminal: long values are cut here, whole in --json. */
+const WIDTH = { target: 18, trained: 12, approved: 16 };
+const day = (iso) => (iso ?? '').slice(0, 10);
+const status_view_short = (hex) => (hex ?? '').slice(0, 8);
+function approvers(t) {
+    const approved = t.approvals.filter(a => a.state === 'approved').map(a => a.login);
+    const logins = approved.length > 0 ? approved : t.approved_by;
+    return [...new Set(logins)].join(',');
+}
+function row(t) {
+    return [
+        shorten(`${t.kind} ${t.target}`, WIDTH.target),
+        t.version ?? '-',
+        day(t.since),
+        shorten(t.trained_by?.user ?? '', WIDTH.trained),
+        shorten(approvers(t), WIDTH.approved),
+        status_view_short(t.lock_sha256),
+        status_view_short(t.commit),
+        t.drift ? { text: 'DRIFT', tone: 'red' } : { text: 'ok', tone: 'green' }
+    ];
+}
+/** `status <model>`: one row per target, then what drifted and how to see one target in full. */
+function statusTable(model, targets, auditFile, style) {
+    const table = renderTable(['TARGET', 'VER', 'SINCE', 'TRAINED BY', 'APPROVED BY', 'DATA', 'COMMIT', 'AUDIT'], targets.map(row), style);
+    const lines = [table, ''];
+    const drifted = targets.filter(t => t.drift);
+    for (const t of drifted) {
+        lines.push(style.paint(shorten(`${t.kind} ${t.target}: the registry holds ${t.version ?? 'nothing'}, ${auditFile} says ${t.audited_version ?? 'nothing'}`, 100), 'red'));
+    }
+    lines.push(drifted.length === 0
+        ? style.paint(`${model}: every stage and alias holds what ${auditFile} says.`, 'green')
+        : style.paint(`${model}: ${drifted.length} target(s) changed outside the audit trail; run 'model-governance reconcile' for details.`, 'red'));
+    if (targets.length > 0)
+        lines.push(`DATA is dvc.lock's sha256. One target in full: model-governance status ${model} ${targets[0].kind}:${targets[0].target}`);
+    return lines.join('\n');
+}
+/** A labelled line: the label column is 16 wide so values start at one place. */
+const field = (label, value) => `  ${label.padEnd(14)}${table_oneLine(value)}`;
+function trainedLines(t) {
+    const run = t.trained_by;
+    if (!run)
+        return [field('run', 'none')];
+    const lines = [
+        field('user', run.user ?? 'not recorded'),
+        field('run', `${run.run_id ?? '-'}${run.run_name ? ` (${run.run_name})` : ''}`),
+        field('started', run.start_time ?? 'not recorded'),
+        field('source commit', run.source_commit ?? 'not recorded (mlflow.source.git.commit)')
+    ];
+    if (run.unavailable)
+        lines.push(field('note', run.unavailable));
+    return lines;
+}
+function dataLines(t) {
+    const recorded = t.data.recorded;
+    const lines = recorded
+        ? [
+            field('dvc.lock', `sha256 ${recorded.lock_sha256 || '-'}`),
+            field('model md5', recorded.model_md5 || '-'),
+            field('recorded by', `audit entry ${recorded.seq}${recorded.verified === true ? ', verified by lineage-check' : ''}`)
+        ]
+        : [field('recorded', 'no promotion of this version recorded its lineage')];
+    const lock = t.data.lock;
+    if (lock && 'unavailable' in lock)
+        lines.push(field('at commit', lock.unavailable));
+    if (lock && 'stages' in lock) {
+        for (const stage of lock.stages) {
+            lines.push(field(`stage`, stage.name));
+            for (const dep of stage.deps)
+                lines.push(field('  dep', `${dep.path}  ${status_view_short(dep.md5)}`));
+            for (const p of stage.params)
+                lines.push(field('  params', shorten(`${p.file}: ${Object.entries(p.values)
+                    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+                    .join(' ')}`, 84)));
+            for (const out of stage.outs)
+                lines.push(field('  out', `${out.path}  ${status_view_short(out.md5)}`));
+        }
+    }
+    return lines;
+}
+function approvalLines(t) {
+    if (t.drift)
+        return [field('nobody', 'the registry moved outside the audit trail')];
+    if (t.approvals.length === 0)
+        return [field('nobody', 'no review was required or recorded')];
+    return t.approvals.map(a => field(a.login, shorten([
+        a.state,
+        a.role ? `as ${a.role}` : '',
+        a.environments.length > 0 ? `in ${a.environments.join(', ')}` : '',
+        a.comment ? `"${a.comment}"` : ''
+    ]
+        .filter(Boolean)
+        .join(' '), 84)));
+}
+/** `status <model> <target>`: the four answers for one target, each under its own heading. */
+function statusDetail(model, t, auditFile, style) {
+    const audit = t.drift
+        ? style.paint(field('audit', `DRIFT: the registry holds ${t.version ?? 'nothing'}, ${auditFile} says ${t.audited_version ?? 'nothing'}`), 'red')
+        : style.paint(field('audit', `ok: the registry agrees with ${auditFile}${t.audit_seq ? ` (entry ${t.audit_seq})` : ''}`), 'green');
+    const head = [
+        style.paint(`${model} ${t.kind} ${t.target}`, 'bold'),
+        field('version', t.version ? `${t.version}  ${t.uri}` : 'none'),
+        audit,
+        field('since', `${t.since ?? '-'}${t.event ? ` (${t.event} by ${t.promoted_by ?? '?'})` : ''}`),
+        ...(t.reason ? [field('reason', shorten(t.reason, 84))] : []),
+        ...(t.run_url ? [field('workflow run', t.run_url)] : [])
+    ];
+    const section = (title, lines) => [
+        '',
+        style.paint(title, 'bold'),
+        ...lines
+    ];
+    return [
+        ...head,
+        ...section('Trained by', trainedLines(t)),
+        ...section('Data', dataLines(t)),
+        ...section('Approved by', approvalLines(t)),
+        ...section('Reproduce', t.reproduce.length > 0
+            ? t.reproduce.map(c => `  ${c}`)
+            : ['  no commit recorded: neither the audit trail nor the run names one'])
+    ].join('\n');
+}
+
 ;// CONCATENATED MODULE: ./.cache/build/src/cli/commands/status.js
 
 
@@ -58188,100 +59957,98 @@ function previousTagKey(prefix, move) {
 
 
 
+
+
+
+
+
+
 const orNull = (value) => typeof value === 'string' && value !== '' ? value : null;
-/**
- * The facts come from the audit entry that put the version there when the registry agrees with
- * the log; on drift the log's entry is about another version, so only the registry (and the tags
- * promote-model wrote on the version, if any) can say anything.
- */
-function statusTarget(row) {
-    const registryUpdated = row.lastUpdatedTimestamp === null ? null : new Date(row.lastUpdatedTimestamp).toISOString();
-    const base = {
-        kind: row.target.kind,
-        target: row.target.name,
-        version: row.registryVersion,
-        audited_version: row.auditedVersion,
-        drift: !row.inSync,
-        audit_seq: null,
-        registry_last_updated: registryUpdated,
-        registry_user: row.userId
-    };
+/** The facts of the entry (or, without one, of promote-model's tags) that put the version there. */
+function promotionFacts(row) {
     const entry = row.entry;
     if (row.inSync && entry && row.registryVersion !== null) {
         return {
-            ...base,
             since: orNull(entry.ts),
             promoted_by: orNull(entry.actor),
             approved_by: Array.isArray(entry.approvals) ? approvedLogins(entry.approvals) : [],
             reason: orNull(entry.reason),
             run_url: orNull(entry.run_url),
-            lock_sha256: orNull(entry.lineage?.lock_sha256),
-            model_md5: orNull(entry.lineage?.model_md5),
             source: 'audit-log',
             audit_seq: typeof entry.seq === 'number' ? entry.seq : null
         };
     }
+    // On drift the log's entry is about another version: only the registry (and the tags
+    // promote-model wrote on the version, if any) can say anything.
     const tags = new Map((row.holder?.tags ?? []).map(t => [t.key, t.value]));
     const tag = (name) => orNull(tags.get(`${DEFAULT_TAG_PREFIX}${name}`));
     const promotedBy = tag('promoted_by');
     return {
-        ...base,
-        since: tag('promoted_at') ?? registryUpdated,
+        since: tag('promoted_at') ?? registryUpdated(row),
         promoted_by: promotedBy,
         approved_by: (tag('approved_by') ?? '').split(',').filter(a => a !== ''),
         reason: null,
         run_url: tag('run_url'),
-        lock_sha256: null,
-        model_md5: null,
-        source: promotedBy ? 'tags' : 'none'
+        source: promotedBy ? 'tags' : 'none',
+        audit_seq: null
     };
 }
-function cells(t) {
-    const drift = t.drift
-        ? { text: `DRIFT (audit log: ${t.audited_version ?? 'none'})`, tone: 'red' }
-        : { text: 'ok', tone: 'green' };
-    return [
-        `${t.kind} ${t.target}`,
-        t.version ?? '-',
-        (t.since ?? '').replace('T', ' ').replace(/\.\d+Z$/, 'Z'),
-        t.promoted_by ?? '',
-        t.approved_by.join(','),
-        shorten(t.reason ?? '', 40),
-        t.run_url ?? '',
-        (t.lock_sha256 ?? '').slice(0, 12),
-        t.model_md5 ?? '',
-        drift
-    ];
+const registryUpdated = (row) => row.lastUpdatedTimestamp === null ? null : new Date(row.lastUpdatedTimestamp).toISOString();
+/** Everything status knows about one target, from the registry row, the trail and MLflow's run. */
+function statusTarget(row, entries, facts) {
+    const version = row.registryVersion;
+    const recorded = version === null ? null : versionRecord(entries, row.model, version).lineage;
+    return {
+        kind: row.target.kind,
+        target: row.target.name,
+        version,
+        audited_version: row.auditedVersion,
+        drift: !row.inSync,
+        uri: version === null ? null : `models:/${row.model}/${version}`,
+        event: facts.event,
+        ...promotionFacts(row),
+        approvals: facts.approvals,
+        lock_sha256: orNull(recorded?.lock_sha256),
+        model_md5: orNull(recorded?.model_md5),
+        trained_by: facts.trained,
+        data: facts.data,
+        commit: facts.commit,
+        reproduce: facts.reproduce,
+        registry_last_updated: registryUpdated(row),
+        registry_user: row.userId
+    };
 }
-/** `status <model>`: which version holds each stage and alias, who put it there, and whether the log agrees. */
+/**
+ * `status <model> [target]`: which version holds each stage and alias, who trained it, on what
+ * data, who approved it, how to reproduce it, and whether the registry agrees with the verified
+ * audit trail. `--at` answers for a past instant from the trail alone.
+ */
 async function statusCommand(ctx) {
-    const [model] = positionals(ctx.args, ['model'], 1);
+    const [model, wanted] = positionals(ctx.args, ['model', 'target'], 1);
     const file = auditPath(ctx);
     const entries = await loadVerifiedEntries(file.full, file.label, auditTrust(ctx));
+    if (ctx.args.at)
+        return statusAtCommand(ctx, { model, wanted, entries, file: file.label });
     const registry = mlflowClient(ctx);
     const rows = await reconcileModel(model, entries, { registry, policyFor: policyFor(ctx) });
-    const targets = rows.map(statusTarget);
+    const repository = (0,external_node_fs_namespaceObject.existsSync)(external_node_path_.join(ctx.root, '.git'))
+        ? { git: createGitRunner(ctx.logger), root: ctx.root }
+        : undefined;
+    const trainingCache = new Map();
+    const all = await Promise.all(rows.map(async (row) => statusTarget(row, entries, await targetFacts(row, entries, {
+        registry,
+        trainingCache,
+        ...(repository ? { repository } : {})
+    }))));
+    const targets = wanted === undefined ? all : [pickTarget(all, wanted, model)];
     const drift = targets.filter(t => t.drift).length;
     if (ctx.args.json) {
         ctx.out(JSON.stringify({ model, registry: registry.server, audit_file: file.label, in_sync: drift === 0, targets }, null, 2));
     }
     else {
-        const table = renderTable([
-            'TARGET',
-            'VERSION',
-            'SINCE',
-            'PROMOTED BY',
-            'APPROVED BY',
-            'REASON',
-            'RUN',
-            'LOCK SHA256',
-            'MODEL MD5',
-            'AUDIT'
-        ], targets.map(cells), ctx.style);
-        const headline = drift === 0
-            ? ctx.style.paint(`${model}: every stage and alias holds what ${file.label} says.`, 'green')
-            : ctx.style.paint(`${model}: ${drift} target(s) changed outside the audit trail; run 'model-governance reconcile' for details.`, 'red');
-        ctx.out(`${table}\n\n${headline}`);
+        ctx.out(wanted === undefined
+            ? statusTable(model, targets, file.label, ctx.style)
+            : statusDetail(model, targets[0], file.label, ctx.style));
     }
     return drift === 0 ? EXIT.ok : EXIT.problem;
 }
@@ -58523,10 +60290,6 @@ function runContext(env) {
     return context;
 }
 
-;// CONCATENATED MODULE: external "fs"
-const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
-;// CONCATENATED MODULE: external "os"
-const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 ;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/context.js
 
 
@@ -58583,7 +60346,7 @@ class Context {
 // EXTERNAL MODULE: ./node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js
 var lib = __nccwpck_require__(9659);
 ;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/internal/utils.js
-var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+var utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
         function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
@@ -58613,7 +60376,7 @@ function getProxyAgentDispatcher(destinationUrl) {
 }
 function getProxyFetch(destinationUrl) {
     const httpDispatcher = getProxyAgentDispatcher(destinationUrl);
-    const proxyFetch = (url, opts) => __awaiter(this, void 0, void 0, function* () {
+    const proxyFetch = (url, opts) => utils_awaiter(this, void 0, void 0, function* () {
         return (0,undici.fetch)(url, Object.assign(Object.assign({}, opts), { dispatcher: httpDispatcher }));
     });
     return proxyFetch;

@@ -21,6 +21,8 @@ export interface ParsedArgs {
   expectedCommit?: string
   /** verify-audit: confirm each entry against GitHub's record of its run (token from GITHUB_TOKEN). */
   checkRuns: boolean
+  /** status: the instant to answer for, from the audit trail (--at). */
+  at?: Date
 }
 
 const VALUE_OPTIONS = new Set([
@@ -31,7 +33,8 @@ const VALUE_OPTIONS = new Set([
   '--limit',
   '--expected-sha256',
   '--audit-identities',
-  '--expected-commit'
+  '--expected-commit',
+  '--at'
 ])
 
 /** A small, strict parser: unknown options are errors (a misspelt --jsn must not print a table to a script). */
@@ -145,6 +148,9 @@ function setValue(parsed: ParsedArgs, name: string, value: string): void {
         )
       parsed.expectedCommit = value
       break
+    case '--at':
+      parsed.at = parseInstant(value)
+      break
     case '--limit': {
       const n = Number(value)
       if (!Number.isInteger(n) || n < 1)
@@ -153,6 +159,25 @@ function setValue(parsed: ParsedArgs, name: string, value: string): void {
       break
     }
   }
+}
+
+/**
+ * An ISO 8601 date or instant. A time needs its zone (Z or +hh:mm): '2026-12-01T02:00' would be
+ * read in the machine's zone, and at 2 AM nobody should have to wonder which one. A bare date
+ * means its start in UTC.
+ */
+export function parseInstant(value: string): Date {
+  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(value)
+  const zoned = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i.test(
+    value
+  )
+  const at = new Date(dateOnly ? `${value}T00:00:00Z` : value)
+  if ((!dateOnly && !zoned) || Number.isNaN(at.getTime())) {
+    throw new UsageError(
+      `Option --at is '${value}'; use an ISO 8601 date or time with its zone, e.g. 2026-12-01 or 2026-12-01T02:00:00Z`
+    )
+  }
+  return at
 }
 
 /** Checks a command's positional arguments: `need` required, at most `max`. */

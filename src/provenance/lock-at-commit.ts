@@ -46,7 +46,11 @@ export async function lockAtCommit(
     return { commit, unavailable: `${label} could not be read: ${(error as Error).message}` }
   }
   if (!parsed.success) return { commit, unavailable: `${label} is not a DVC 3 lock file` }
-  const entry = (e: { path: string; md5?: string | undefined; hash?: string | undefined }) => ({
+  const entry = (e: {
+    path: string
+    md5?: string | undefined
+    hash?: string | undefined
+  }): { path: string; md5: string } => ({
     path: e.path,
     md5: e.md5 ?? ''
   })

@@ -1,28 +1,52 @@
 import { approvedLogins } from '../../audit/format.js'
+import { createGitRunner } from '../../git/git.js'
+import { DEFAULT_TAG_PREFIX } from '../../promotion/tags.js'
+import {
+  targetFacts,
+  versionRecord,
+  type ApprovalFact,
+  type DataFacts,
+  type TrainingFacts
+} from '../../provenance/index.js'
+import { loadVerifiedEntries } from '../../reconcile/audit-source.js'
 import type { TargetRow } from '../../reconcile/reconcile.js'
 import { reconcileModel } from '../../reconcile/reconcile.js'
-import { loadVerifiedEntries } from '../../reconcile/audit-source.js'
-import { DEFAULT_TAG_PREFIX } from '../../promotion/tags.js'
+import type { AuditEntry } from '../../audit/entry.js'
 import { positionals } from '../args.js'
 import { auditTrust } from '../audit-trust.js'
 import { auditPath, mlflowClient, policyFor, type CommandContext } from '../context.js'
 import { EXIT, type ExitCode } from '../exit-codes.js'
-import { renderTable, shorten, type Cell } from '../table.js'
+import { pickTarget } from './target-choice.js'
+import { statusAtCommand } from './status-at.js'
+import { statusDetail, statusTable } from './status-view.js'
+import { existsSync } from 'node:fs'
+import path from 'node:path'
 
-/** One target as `status` reports it. */
+/** One target as `status` reports it (docs/cli.md documents every field). */
 export interface StatusTarget {
   kind: 'stage' | 'alias'
   target: string
   version: string | null
   audited_version: string | null
   drift: boolean
+  /** `models:/<model>/<version>`: what a serving process loads. */
+  uri: string | null
   since: string | null
+  /** promote or rollback: the entry that put the version there (null on drift). */
+  event: string | null
   promoted_by: string | null
   approved_by: string[]
+  approvals: ApprovalFact[]
   reason: string | null
   run_url: string | null
+  /** From the version's own governed history, so a rollback shows them too. */
   lock_sha256: string | null
   model_md5: string | null
+  trained_by: TrainingFacts | null
+  data: DataFacts
+  /** The commit that reproduces the version, and the commands that do it. */
+  commit: string | null
+  reproduce: string[]
   /** Where the promotion facts come from: the audit log, promote-model's version tags, or neither. */
   source: 'audit-log' | 'tags' | 'none'
   audit_seq: number | null
@@ -33,81 +57,103 @@ export interface StatusTarget {
 const orNull = (value: unknown): string | null =>
   typeof value === 'string' && value !== '' ? value : null
 
-/**
- * The facts come from the audit entry that put the version there when the registry agrees with
- * the log; on drift the log's entry is about another version, so only the registry (and the tags
- * promote-model wrote on the version, if any) can say anything.
- */
-export function statusTarget(row: TargetRow): StatusTarget {
-  const registryUpdated =
-    row.lastUpdatedTimestamp === null ? null : new Date(row.lastUpdatedTimestamp).toISOString()
-  const base = {
-    kind: row.target.kind,
-    target: row.target.name,
-    version: row.registryVersion,
-    audited_version: row.auditedVersion,
-    drift: !row.inSync,
-    audit_seq: null as number | null,
-    registry_last_updated: registryUpdated,
-    registry_user: row.userId
-  }
+/** The facts of the entry (or, without one, of promote-model's tags) that put the version there. */
+function promotionFacts(
+  row: TargetRow
+): Pick<
+  StatusTarget,
+  'since' | 'promoted_by' | 'approved_by' | 'reason' | 'run_url' | 'source' | 'audit_seq'
+> {
   const entry = row.entry
   if (row.inSync && entry && row.registryVersion !== null) {
     return {
-      ...base,
       since: orNull(entry.ts),
       promoted_by: orNull(entry.actor),
       approved_by: Array.isArray(entry.approvals) ? approvedLogins(entry.approvals) : [],
       reason: orNull(entry.reason),
       run_url: orNull(entry.run_url),
-      lock_sha256: orNull(entry.lineage?.lock_sha256),
-      model_md5: orNull(entry.lineage?.model_md5),
       source: 'audit-log',
       audit_seq: typeof entry.seq === 'number' ? entry.seq : null
     }
   }
+  // On drift the log's entry is about another version: only the registry (and the tags
+  // promote-model wrote on the version, if any) can say anything.
   const tags = new Map((row.holder?.tags ?? []).map(t => [t.key, t.value]))
   const tag = (name: string): string | null => orNull(tags.get(`${DEFAULT_TAG_PREFIX}${name}`))
   const promotedBy = tag('promoted_by')
   return {
-    ...base,
-    since: tag('promoted_at') ?? registryUpdated,
+    since: tag('promoted_at') ?? registryUpdated(row),
     promoted_by: promotedBy,
     approved_by: (tag('approved_by') ?? '').split(',').filter(a => a !== ''),
     reason: null,
     run_url: tag('run_url'),
-    lock_sha256: null,
-    model_md5: null,
-    source: promotedBy ? 'tags' : 'none'
+    source: promotedBy ? 'tags' : 'none',
+    audit_seq: null
   }
 }
 
-function cells(t: StatusTarget): Cell[] {
-  const drift: Cell = t.drift
-    ? { text: `DRIFT (audit log: ${t.audited_version ?? 'none'})`, tone: 'red' }
-    : { text: 'ok', tone: 'green' }
-  return [
-    `${t.kind} ${t.target}`,
-    t.version ?? '-',
-    (t.since ?? '').replace('T', ' ').replace(/\.\d+Z$/, 'Z'),
-    t.promoted_by ?? '',
-    t.approved_by.join(','),
-    shorten(t.reason ?? '', 40),
-    t.run_url ?? '',
-    (t.lock_sha256 ?? '').slice(0, 12),
-    t.model_md5 ?? '',
-    drift
-  ]
+const registryUpdated = (row: TargetRow): string | null =>
+  row.lastUpdatedTimestamp === null ? null : new Date(row.lastUpdatedTimestamp).toISOString()
+
+/** Everything status knows about one target, from the registry row, the trail and MLflow's run. */
+export function statusTarget(
+  row: TargetRow,
+  entries: AuditEntry[],
+  facts: Awaited<ReturnType<typeof targetFacts>>
+): StatusTarget {
+  const version = row.registryVersion
+  const recorded = version === null ? null : versionRecord(entries, row.model, version).lineage
+  return {
+    kind: row.target.kind,
+    target: row.target.name,
+    version,
+    audited_version: row.auditedVersion,
+    drift: !row.inSync,
+    uri: version === null ? null : `models:/${row.model}/${version}`,
+    event: facts.event,
+    ...promotionFacts(row),
+    approvals: facts.approvals,
+    lock_sha256: orNull(recorded?.lock_sha256),
+    model_md5: orNull(recorded?.model_md5),
+    trained_by: facts.trained,
+    data: facts.data,
+    commit: facts.commit,
+    reproduce: facts.reproduce,
+    registry_last_updated: registryUpdated(row),
+    registry_user: row.userId
+  }
 }
 
-/** `status <model>`: which version holds each stage and alias, who put it there, and whether the log agrees. */
+/**
+ * `status <model> [target]`: which version holds each stage and alias, who trained it, on what
+ * data, who approved it, how to reproduce it, and whether the registry agrees with the verified
+ * audit trail. `--at` answers for a past instant from the trail alone.
+ */
 export async function statusCommand(ctx: CommandContext): Promise<ExitCode> {
-  const [model] = positionals(ctx.args, ['model'], 1) as [string]
+  const [model, wanted] = positionals(ctx.args, ['model', 'target'], 1) as [string, string?]
   const file = auditPath(ctx)
   const entries = await loadVerifiedEntries(file.full, file.label, auditTrust(ctx))
+  if (ctx.args.at) return statusAtCommand(ctx, { model, wanted, entries, file: file.label })
   const registry = mlflowClient(ctx)
   const rows = await reconcileModel(model, entries, { registry, policyFor: policyFor(ctx) })
-  const targets = rows.map(statusTarget)
+  const repository = existsSync(path.join(ctx.root, '.git'))
+    ? { git: createGitRunner(ctx.logger), root: ctx.root }
+    : undefined
+  const trainingCache = new Map<string, Promise<TrainingFacts>>()
+  const all = await Promise.all(
+    rows.map(async row =>
+      statusTarget(
+        row,
+        entries,
+        await targetFacts(row, entries, {
+          registry,
+          trainingCache,
+          ...(repository ? { repository } : {})
+        })
+      )
+    )
+  )
+  const targets = wanted === undefined ? all : [pickTarget(all, wanted, model)]
   const drift = targets.filter(t => t.drift).length
   if (ctx.args.json) {
     ctx.out(
@@ -118,30 +164,11 @@ export async function statusCommand(ctx: CommandContext): Promise<ExitCode> {
       )
     )
   } else {
-    const table = renderTable(
-      [
-        'TARGET',
-        'VERSION',
-        'SINCE',
-        'PROMOTED BY',
-        'APPROVED BY',
-        'REASON',
-        'RUN',
-        'LOCK SHA256',
-        'MODEL MD5',
-        'AUDIT'
-      ],
-      targets.map(cells),
-      ctx.style
+    ctx.out(
+      wanted === undefined
+        ? statusTable(model, targets, file.label, ctx.style)
+        : statusDetail(model, targets[0]!, file.label, ctx.style)
     )
-    const headline =
-      drift === 0
-        ? ctx.style.paint(`${model}: every stage and alias holds what ${file.label} says.`, 'green')
-        : ctx.style.paint(
-            `${model}: ${drift} target(s) changed outside the audit trail; run 'model-governance reconcile' for details.`,
-            'red'
-          )
-    ctx.out(`${table}\n\n${headline}`)
   }
   return drift === 0 ? EXIT.ok : EXIT.problem
 }
