@@ -1,6 +1,6 @@
 import { UsageError } from './exit-codes.js'
 
-export const COMMANDS = ['status', 'history', 'verify-audit', 'reconcile'] as const
+export const COMMANDS = ['status', 'history', 'verify-audit', 'reconcile', 'resolve'] as const
 export type Command = (typeof COMMANDS)[number]
 
 export interface ParsedArgs {
@@ -21,6 +21,8 @@ export interface ParsedArgs {
   expectedCommit?: string
   /** verify-audit: confirm each entry against GitHub's record of its run (token from GITHUB_TOKEN). */
   checkRuns: boolean
+  /** resolve: download the governed version's files, verified, into this folder. */
+  download?: string
 }
 
 const VALUE_OPTIONS = new Set([
@@ -31,7 +33,8 @@ const VALUE_OPTIONS = new Set([
   '--limit',
   '--expected-sha256',
   '--audit-identities',
-  '--expected-commit'
+  '--expected-commit',
+  '--download'
 ])
 
 /** A small, strict parser: unknown options are errors (a misspelt --jsn must not print a table to a script). */
@@ -144,6 +147,14 @@ function setValue(parsed: ParsedArgs, name: string, value: string): void {
           'Option --expected-commit must be a commit id (7 to 64 lowercase hex digits)'
         )
       parsed.expectedCommit = value
+      break
+    case '--download':
+      // eslint-disable-next-line no-control-regex
+      if (/[\u0000-\u001f]/.test(value))
+        throw new UsageError(
+          'Option --download holds a control character; pass a plain folder path'
+        )
+      parsed.download = value
       break
     case '--limit': {
       const n = Number(value)
