@@ -55,6 +55,9 @@ export function abandonDownloads(): string[] {
   return removed
 }
 
+const interrupted = (): ActionError =>
+  new ActionError('The download was interrupted; nothing was kept')
+
 /** DIR must be absent or an empty folder, and its parent must exist: nothing is created above it. */
 function checkTarget(dir: string): void {
   let stat
@@ -107,7 +110,7 @@ async function fetchTree(
   const entries: ManifestEntry[] = []
   let bytes = 0
   for (const file of files) {
-    if (signal?.aborted) throw new ActionError('The download was interrupted; nothing was kept')
+    if (signal?.aborted || !active.has(temp)) throw interrupted()
     // Checked again here: no path from the server reaches the filesystem unchecked.
     if (!safeRelpath(file.relpath))
       throw new ActionError(`Refused the artifact path '${terminalSafeText(file.relpath)}'`)
@@ -125,6 +128,7 @@ async function fetchTree(
         `The download of '${terminalSafeText(file.relpath)}' was short or long: the server listed ${file.size} bytes and sent ${written.bytes}; nothing was kept`
       )
     }
+    if (!active.has(temp)) throw interrupted()
     bytes += written.bytes
     entries.push({ relpath: file.relpath, md5: written.md5 })
     options.logger.debug(`downloaded ${file.relpath} (${written.bytes} bytes, md5 ${written.md5})`)
@@ -178,6 +182,8 @@ export async function downloadVerified(options: DownloadOptions): Promise<Verifi
           'The files in the artifact store were changed after the promotion; nothing was kept'
       )
     }
+    // Abandoned meanwhile (a signal): the folder is gone, and must not come back as DIR.
+    if (!active.has(temp)) throw interrupted()
     // The target is checked again: something may have been written there meanwhile.
     checkTarget(dir)
     const hadDir = existsSync(dir)
