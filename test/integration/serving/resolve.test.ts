@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals'
-import { execFile, spawnSync } from 'node:child_process'
+import { execFile, spawn, spawnSync } from 'node:child_process'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { createHash } from 'node:crypto'
 import {
   existsSync,
@@ -7,6 +9,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  statSync,
   writeFileSync
 } from 'node:fs'
 import path from 'node:path'
@@ -277,6 +280,121 @@ describe('resolve against the real registry and audit log', () => {
     expect(intoEmpty.code).toBe(1)
     expect(readdirSync(dir)).toEqual([])
     expect(readdirSync(parent)).toEqual(['model'])
+  })
+
+  /**
+   * A proxy in front of the real server that passes everything through except the artifact
+   * files, of which it sends the headers and half the bytes, then stalls or cuts the connection.
+   */
+  async function artifactBreaker(mode: 'stall' | 'cut') {
+    const upstream = new URL(mlflow.uri)
+    const held: http.ServerResponse[] = []
+    const server = http.createServer((req, res) => {
+      const out = http.request(
+        {
+          host: upstream.hostname,
+          port: upstream.port,
+          method: req.method,
+          path: req.url,
+          headers: req.headers
+        },
+        answer => {
+          const isFile = /^\/api\/2\.0\/mlflow-artifacts\/artifacts\/./.test(req.url ?? '')
+          if (!isFile) {
+            res.writeHead(answer.statusCode ?? 502, answer.headers)
+            answer.pipe(res)
+            return
+          }
+          const chunks: Buffer[] = []
+          answer.on('data', (c: Buffer) => chunks.push(c))
+          answer.on('end', () => {
+            const body = Buffer.concat(chunks)
+            res.writeHead(200, { 'content-length': String(body.length) })
+            res.write(body.subarray(0, Math.ceil(body.length / 2)))
+            if (mode === 'cut') res.destroy()
+            else held.push(res)
+          })
+        }
+      )
+      req.pipe(out)
+    })
+    await new Promise<void>(r => server.listen(0, '127.0.0.1', r))
+    return {
+      uri: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      close: () =>
+        new Promise<void>(r => {
+          for (const res of held) res.destroy()
+          server.closeAllConnections()
+          server.close(() => r())
+        })
+    }
+  }
+
+  it('a transfer cut midway: exit 3 after the retries, nothing in DIR, no temporary folder', async () => {
+    const breaker = await artifactBreaker('cut')
+    try {
+      const parent = mkdtempSync(path.join(OUTPUT, 'serving-dl-'))
+      const dir = path.join(parent, 'model')
+      const run = await resolveCli(['resolve', good, 'Production', '--download', dir], ws, {
+        MLFLOW_TRACKING_URI: breaker.uri,
+        MLFLOW_HTTP_REQUEST_MAX_RETRIES: '1',
+        MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR: '0.05'
+      })
+      expect(run.code).toBe(3)
+      expect(run.stderr).toMatch(/Could not download artifact/)
+      expect(readdirSync(parent)).toEqual([])
+    } finally {
+      await breaker.close()
+    }
+  })
+
+  it('SIGINT during a stalled download: the bundled CLI removes its temporary folder and exits 130', async () => {
+    const breaker = await artifactBreaker('stall')
+    try {
+      const parent = mkdtempSync(path.join(OUTPUT, 'serving-dl-'))
+      const dir = path.join(parent, 'model')
+      const child = spawn(
+        process.execPath,
+        [
+          path.join(ROOT, 'dist', 'cli', 'index.js'),
+          'resolve',
+          good,
+          'Production',
+          '--download',
+          dir
+        ],
+        {
+          cwd: ws,
+          env: { PATH: process.env.PATH, HOME: process.env.HOME, MLFLOW_TRACKING_URI: breaker.uri },
+          stdio: ['ignore', 'pipe', 'pipe']
+        }
+      )
+      let stderr = ''
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
+      const exited = new Promise<number | null>(r => child.on('exit', code => r(code)))
+      // Waits (bounded by the test's timeout) until half a file is on disk in the temporary folder.
+      const partial = (): boolean =>
+        leftovers(parent).some(temp =>
+          readdirSync(path.join(parent, temp), { recursive: true }).some(f => {
+            const stat = statSync(path.join(parent, temp, String(f)))
+            return stat.isFile() && stat.size > 0
+          })
+        )
+      for (;;) {
+        try {
+          if (partial()) break
+        } catch {
+          // a folder seen while it is created: look again
+        }
+        await new Promise(r => setTimeout(r, 50))
+      }
+      child.kill('SIGINT')
+      expect(await exited).toBe(130)
+      expect(stderr).toContain('interrupted: removed')
+      expect(readdirSync(parent)).toEqual([])
+    } finally {
+      await breaker.close()
+    }
   })
 
   it('both serving paths: the bundled CLI as an init container runs it, then two lines of Python load the model', async () => {
