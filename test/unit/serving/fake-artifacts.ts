@@ -16,7 +16,7 @@ export class FakeArtifacts implements ArtifactClient {
   /** A listing of a folder that replaces the computed one (untrusted names). */
   listings = new Map<string, { path: string; is_dir: boolean; file_size?: number }[]>()
   /** Called before each chunk; may await to stall. */
-  beforeChunk: (path: string, index: number) => Promise<void> = async () => undefined
+  beforeChunk: (path: string, index: number) => Promise<void> = () => Promise.resolve()
 
   constructor(readonly files: Map<string, Buffer>) {}
 
@@ -57,13 +57,13 @@ export class FakeArtifacts implements ArtifactClient {
     this.downloads.push(path)
     const bytes = this.files.get(path)
     if (!bytes) throw new Error(`no file ${path}`)
-    const self = this
+    const { chunk, failAfterChunks, beforeChunk } = this
     async function* body(): AsyncGenerator<Uint8Array> {
-      for (let at = 0, i = 0; at < bytes!.length; at += self.chunk, i++) {
-        if (self.failAfterChunks !== undefined && i >= self.failAfterChunks)
+      for (let at = 0, i = 0; at < bytes!.length; at += chunk, i++) {
+        if (failAfterChunks !== undefined && i >= failAfterChunks)
           throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })
-        await self.beforeChunk(path, i)
-        yield bytes!.subarray(at, at + self.chunk)
+        await beforeChunk(path, i)
+        yield bytes!.subarray(at, at + chunk)
       }
     }
     return consume(body())

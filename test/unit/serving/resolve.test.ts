@@ -97,18 +97,22 @@ describe('resolveTargetSpec', () => {
 
 describe('artifactRoot: where a version source points in the artifact proxy', () => {
   const client = {
-    getRun: async (id: string) => ({
-      info: { run_id: id, artifact_uri: `mlflow-artifacts:/7/${id}/artifacts` },
-      data: { metrics: [], params: [], tags: [] }
-    }),
-    getLoggedModel: async (id: string) => ({
-      info: { model_id: id, artifact_uri: `mlflow-artifacts:/7/models/${id}/artifacts`, tags: [] },
-      data: { params: [], metrics: [] }
-    }),
-    listProxiedArtifacts: async () => [],
-    downloadProxiedArtifact: async () => {
-      throw new Error('not used')
-    }
+    getRun: (id: string) =>
+      Promise.resolve({
+        info: { run_id: id, artifact_uri: `mlflow-artifacts:/7/${id}/artifacts` },
+        data: { metrics: [], params: [], tags: [] }
+      }),
+    getLoggedModel: (id: string) =>
+      Promise.resolve({
+        info: {
+          model_id: id,
+          artifact_uri: `mlflow-artifacts:/7/models/${id}/artifacts`,
+          tags: []
+        },
+        data: { params: [], metrics: [] }
+      }),
+    listProxiedArtifacts: () => Promise.resolve([]),
+    downloadProxiedArtifact: () => Promise.reject(new Error('not used'))
   }
   const mv = (source: string): ModelVersion => version('churn', '3', 'Production', { source })
 

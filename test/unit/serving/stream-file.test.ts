@@ -22,6 +22,7 @@ describe('writeHashed', () => {
     const expected = createHash('md5')
     let behind = 0
     async function* body(): AsyncGenerator<Uint8Array> {
+      await Promise.resolve()
       for (let i = 0; i < TOTAL / CHUNK; i++) {
         // When asked for chunk i, every earlier byte must already be in the file: the writer
         // pulled this chunk only after writing the last one, so at most one is held in memory.
@@ -40,6 +41,7 @@ describe('writeHashed', () => {
   it('truncates on a second attempt (a retried download starts clean) and stops at the budget', async () => {
     const file = path.join(mkdtempSync(path.join(os.tmpdir(), 's3rs-stream-')), 'f')
     async function* bytes(n: number): AsyncGenerator<Uint8Array> {
+      await Promise.resolve()
       yield Buffer.alloc(n, 1)
     }
     await writeHashed(bytes(100), file)
@@ -54,6 +56,7 @@ describe('writeHashed', () => {
     const file = path.join(mkdtempSync(path.join(os.tmpdir(), 's3rs-stream-')), 'f')
     const controller = new AbortController()
     async function* body(): AsyncGenerator<Uint8Array> {
+      await Promise.resolve()
       yield Buffer.alloc(1)
       controller.abort()
       yield Buffer.alloc(1)
