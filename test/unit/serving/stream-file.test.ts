@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { createHash } from 'node:crypto'
-import { mkdtempSync, statSync } from 'node:fs'
+import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { writeHashed } from '../../../src/serving/index.js'
@@ -32,10 +32,15 @@ describe('writeHashed', () => {
         yield chunk
       }
     }
-    const written = await writeHashed(body(), file)
-    expect(behind).toBe(0)
-    expect(written).toEqual({ md5: expected.digest('hex'), bytes: TOTAL })
-    expect(statSync(file).size).toBe(TOTAL)
+    try {
+      const written = await writeHashed(body(), file)
+      expect(behind).toBe(0)
+      expect(written).toEqual({ md5: expected.digest('hex'), bytes: TOTAL })
+      expect(statSync(file).size).toBe(TOTAL)
+    } finally {
+      // 200 MB is not left behind in the temporary directory.
+      rmSync(path.dirname(file), { recursive: true, force: true })
+    }
   })
 
   it('truncates on a second attempt (a retried download starts clean) and stops at the budget', async () => {
