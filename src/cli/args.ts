@@ -1,6 +1,6 @@
 import { UsageError } from './exit-codes.js'
 
-export const COMMANDS = ['status', 'history', 'verify-audit', 'reconcile'] as const
+export const COMMANDS = ['status', 'history', 'verify-audit', 'reconcile', 'resolve'] as const
 export type Command = (typeof COMMANDS)[number]
 
 export interface ParsedArgs {
@@ -23,6 +23,8 @@ export interface ParsedArgs {
   checkRuns: boolean
   /** status: the instant to answer for, from the audit trail (--at). */
   at?: Date
+  /** resolve: download the governed version's files, verified, into this folder. */
+  download?: string
 }
 
 const VALUE_OPTIONS = new Set([
@@ -34,7 +36,8 @@ const VALUE_OPTIONS = new Set([
   '--expected-sha256',
   '--audit-identities',
   '--expected-commit',
-  '--at'
+  '--at',
+  '--download'
 ])
 
 /** A small, strict parser: unknown options are errors (a misspelt --jsn must not print a table to a script). */
@@ -150,6 +153,14 @@ function setValue(parsed: ParsedArgs, name: string, value: string): void {
       break
     case '--at':
       parsed.at = parseInstant(value)
+      break
+    case '--download':
+      // eslint-disable-next-line no-control-regex
+      if (/[\u0000-\u001f]/.test(value))
+        throw new UsageError(
+          'Option --download holds a control character; pass a plain folder path'
+        )
+      parsed.download = value
       break
     case '--limit': {
       const n = Number(value)

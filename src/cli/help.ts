@@ -12,6 +12,10 @@ Commands:
                         action's verify mode)
   reconcile             compare the registry with the audit log for every model it names
                         (the reconcile action)
+  resolve <model> <stage|alias>
+                        the governed version's models:/ URI; exit 1 when the registry
+                        disagrees with the audit log. --download DIR fetches its files,
+                        verified against the md5 the audit log recorded
 
 Options:
   --json                machine-readable output on stdout
@@ -27,6 +31,7 @@ Options:
   --expected-commit <c> verify-audit: a commit an older clone kept; a rewritten history fails
   --check-runs          verify-audit: confirm each entry against GitHub's record of its run
                         (GITHUB_TOKEN or GH_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL)
+  --download <dir>      resolve: stream the files into <dir> (new or empty), verified
   --color, --no-color   force colour on or off (default: on a terminal, unless NO_COLOR is set)
   --verbose             debug messages on stderr
   -h, --help            this text;  --version  the version

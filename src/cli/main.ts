@@ -3,6 +3,7 @@ import { cliFieldName } from './fields.js'
 import { parseArgs, type ParsedArgs } from './args.js'
 import { historyCommand } from './commands/history.js'
 import { reconcileCommand } from './commands/reconcile.js'
+import { resolveCommand } from './commands/resolve.js'
 import { statusCommand } from './commands/status.js'
 import { verifyAuditCommand } from './commands/verify-audit.js'
 import { repositoryRoot, stderrLogger, type CliIo, type CommandContext } from './context.js'
@@ -15,7 +16,8 @@ const COMMANDS = {
   status: statusCommand,
   history: historyCommand,
   'verify-audit': verifyAuditCommand,
-  reconcile: reconcileCommand
+  reconcile: reconcileCommand,
+  resolve: resolveCommand
 }
 
 /**

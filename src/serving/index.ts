@@ -1,0 +1,6 @@
+export * from './artifact-tree.js'
+export * from './download.js'
+export * from './fetch.js'
+export * from './resolve.js'
+export * from './stream-file.js'
+export * from './target.js'

@@ -1,0 +1,92 @@
+import type { AuditEntry } from '../audit/entry.js'
+import type { ModelVersion } from '../mlflow/index.js'
+import type { Policy } from '../policy/index.js'
+import { versionRecord, type RecordedLineage } from '../provenance/version-record.js'
+import { auditedHolders } from '../reconcile/audited.js'
+import { readRegistryHolders, type RegistryReader } from '../reconcile/registry-state.js'
+import { targetKey, type Target } from '../reconcile/targets.js'
+import { resolveTargetSpec } from './target.js'
+
+export interface ResolveDeps {
+  registry: RegistryReader
+  /** The effective policy of one model (per-model overrides applied). */
+  policyFor: (model: string) => Policy
+  /** Verified audit entries (loadVerifiedEntries): the chain and history checks already ran. */
+  entries: AuditEntry[]
+}
+
+/** What `resolve` found for one target of one model; never printed by the domain. */
+export interface ResolveResult {
+  model: string
+  target: Target
+  /** The version the registry holds the target with now; null when nobody holds it. */
+  registryVersion: string | null
+  /** The version the verified audit trail says holds it; null when it never put one there. */
+  auditedVersion: string | null
+  /** Registry and trail agree, and someone holds the target: the only case with a `uri`. */
+  governed: boolean
+  /** Registry and trail agree (both may say nobody). */
+  inSync: boolean
+  /** `models:/<model>/<version>` of the governed version, else null. */
+  uri: string | null
+  /** The lineage the trail recorded for the audited version (its own, also after a rollback). */
+  lineage: RecordedLineage | null
+  /** The seq of the entry that put the audited version on the target. */
+  auditSeq: number | null
+  /** Why the target has no governed version (drift, or nobody), in a sentence; null when governed. */
+  problem: string | null
+  /** The registry's record of the holder (its source says where its files are). */
+  holder?: ModelVersion
+  server: string
+}
+
+const show = (version: string | null): string => (version === null ? 'nobody' : `v${version}`)
+
+/**
+ * The governed version of one stage or alias: reconcile's comparison, for that one target only
+ * (one registry read: get-latest-versions for a stage, the alias GET for an alias), plus the
+ * lineage the audit trail recorded for the audited version. Used by `resolve` and by the scale
+ * benchmark, once per model.
+ */
+export async function resolveTarget(
+  deps: ResolveDeps,
+  model: string,
+  target: string | Target
+): Promise<ResolveResult> {
+  const policy = deps.policyFor(model)
+  const wanted = typeof target === 'string' ? resolveTargetSpec(target, policy) : target
+  const key = targetKey(wanted)
+  const { holders } = auditedHolders(deps.entries, model, policy)
+  const audited = holders.get(key) ?? { version: null }
+  const held = (await readRegistryHolders(deps.registry, model, [wanted])).get(key)
+  const registryVersion = held ? held.version : null
+  const inSync = registryVersion === audited.version
+  const governed = inSync && audited.version !== null
+  const seq = audited.entry?.seq
+  const label = `${wanted.kind} ${wanted.name} of '${model}'`
+  let problem: string | null = null
+  if (!inSync) {
+    problem =
+      `the registry disagrees with the verified audit trail: ${label} is held by ${show(registryVersion)} in ${deps.registry.server}, ` +
+      `but the audit trail says ${show(audited.version)}${typeof seq === 'number' ? ` (audit entry seq ${seq})` : ''}. ` +
+      `It was changed outside the governed workflow; run 'model-governance reconcile --model ${model}' and restore the audited holder or promote through the workflow`
+  } else if (audited.version === null) {
+    problem = `${label} has no governed holder: nobody holds it in the registry and the audit trail never put a version there; promote one through the workflow first`
+  }
+  const result: ResolveResult = {
+    model,
+    target: wanted,
+    registryVersion,
+    auditedVersion: audited.version,
+    governed,
+    inSync,
+    uri: governed ? `models:/${model}/${audited.version}` : null,
+    lineage:
+      audited.version === null ? null : versionRecord(deps.entries, model, audited.version).lineage,
+    auditSeq: typeof seq === 'number' ? seq : null,
+    problem,
+    server: deps.registry.server
+  }
+  if (held) result.holder = held
+  return result
+}

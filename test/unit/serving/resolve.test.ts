@@ -1,0 +1,139 @@
+import { describe, expect, it } from '@jest/globals'
+import { ActionError, ConfigurationError } from '../../../src/core/errors.js'
+import type { ModelVersion } from '../../../src/mlflow/index.js'
+import { artifactRoot, resolveTarget, resolveTargetSpec } from '../../../src/serving/index.js'
+import {
+  BOTH_POLICY,
+  chain,
+  event,
+  FakeReader,
+  STAGES_POLICY,
+  version
+} from '../reconcile/helpers.js'
+
+const V1 = { lock_sha256: '1'.repeat(64), model_md5: `${'a'.repeat(32)}.dir`, verified: true }
+const V2 = { lock_sha256: '2'.repeat(64), model_md5: `${'b'.repeat(32)}.dir`, verified: true }
+const NONE = { lock_sha256: '', model_md5: '', verified: null }
+
+/** v1 to Production, v2 to Production, then a rollback to v1 that records no lineage of its own. */
+const TRAIL = chain([
+  event('churn', '1', 'Production', { lineage: V1 }),
+  event('churn', '2', 'Production', { lineage: V2, previous_version: '1' }),
+  event('churn', '1', 'Production', { event: 'rollback', lineage: NONE, previous_version: '2' })
+]).entries
+
+const deps = (registry: FakeReader) => ({
+  registry,
+  policyFor: () => BOTH_POLICY,
+  entries: TRAIL
+})
+
+describe('resolveTarget', () => {
+  it("after a rollback: the URI of v1, with v1's own lineage from its promotion, in one registry read", async () => {
+    const registry = new FakeReader({
+      churn: {
+        versions: [version('churn', '1', 'Production'), version('churn', '2', 'Archived')],
+        aliases: { champion: '1' }
+      }
+    })
+    const result = await resolveTarget(deps(registry), 'churn', 'Production')
+    expect(result).toMatchObject({
+      target: { kind: 'stage', name: 'Production' },
+      registryVersion: '1',
+      auditedVersion: '1',
+      governed: true,
+      uri: 'models:/churn/1',
+      auditSeq: 3,
+      problem: null,
+      lineage: { model_md5: V1.model_md5, lock_sha256: V1.lock_sha256, seq: 1 }
+    })
+    expect(registry.calls).toEqual(['latest churn Production'])
+    const alias = await resolveTarget(deps(registry), 'churn', 'alias:champion')
+    expect([alias.uri, alias.lineage?.seq]).toEqual(['models:/churn/1', 1])
+  })
+
+  it('drift: not governed, no URI, and a problem naming both versions', async () => {
+    const registry = new FakeReader({
+      churn: { versions: [version('churn', '2', 'Production')], aliases: { champion: '1' } }
+    })
+    const result = await resolveTarget(deps(registry), 'churn', 'stage:Production')
+    expect([result.governed, result.inSync, result.uri]).toEqual([false, false, null])
+    expect(result.problem).toContain(
+      'held by v2 in http://fake, but the audit trail says v1 (audit entry seq 3)'
+    )
+  })
+
+  it('no governed holder: nobody in the registry and nobody in the trail', async () => {
+    const registry = new FakeReader({ churn: { versions: [] } })
+    const result = await resolveTarget(deps(registry), 'churn', 'Staging')
+    expect([result.governed, result.inSync, result.uri]).toEqual([false, true, null])
+    expect(result.problem).toContain('has no governed holder')
+  })
+})
+
+describe('resolveTargetSpec', () => {
+  it('reads the spellings of audit entries: stage, stage:, alias:, a bare alias', () => {
+    expect(resolveTargetSpec('Production', BOTH_POLICY)).toEqual({
+      kind: 'stage',
+      name: 'Production'
+    })
+    expect(resolveTargetSpec('stage:staging', BOTH_POLICY)).toEqual({
+      kind: 'stage',
+      name: 'Staging'
+    })
+    expect(resolveTargetSpec('champion', BOTH_POLICY)).toEqual({ kind: 'alias', name: 'champion' })
+    expect(resolveTargetSpec('alias:shadow', STAGES_POLICY)).toEqual({
+      kind: 'alias',
+      name: 'shadow'
+    })
+  })
+
+  it('refuses None, Archived and an empty target', () => {
+    expect(() => resolveTargetSpec('None', STAGES_POLICY)).toThrow(ConfigurationError)
+    expect(() => resolveTargetSpec('Archived', STAGES_POLICY)).toThrow("MLflow's Archived stage")
+    expect(() => resolveTargetSpec(' ', STAGES_POLICY)).toThrow('names no stage or alias')
+  })
+})
+
+describe('artifactRoot: where a version source points in the artifact proxy', () => {
+  const client = {
+    getRun: (id: string) =>
+      Promise.resolve({
+        info: { run_id: id, artifact_uri: `mlflow-artifacts:/7/${id}/artifacts` },
+        data: { metrics: [], params: [], tags: [] }
+      }),
+    getLoggedModel: (id: string) =>
+      Promise.resolve({
+        info: {
+          model_id: id,
+          artifact_uri: `mlflow-artifacts:/7/models/${id}/artifacts`,
+          tags: []
+        },
+        data: { params: [], metrics: [] }
+      }),
+    listProxiedArtifacts: () => Promise.resolve([]),
+    downloadProxiedArtifact: () => Promise.reject(new Error('not used'))
+  }
+  const mv = (source: string): ModelVersion => version('churn', '3', 'Production', { source })
+
+  it.each([
+    ['runs:/abc/model', '7/abc/artifacts/model'],
+    ['models:/m-0f1e', '7/models/m-0f1e/artifacts'],
+    ['mlflow-artifacts:/7/abc/artifacts/model/', '7/abc/artifacts/model'],
+    ['mlflow-artifacts://mlflow.example.com/7/abc/artifacts/model', '7/abc/artifacts/model']
+  ])('%s -> %s', async (source, root) => {
+    await expect(artifactRoot(client as never, mv(source))).resolves.toBe(root)
+  })
+
+  it('refuses a place the proxy does not serve, without printing its credentials', async () => {
+    const refusal = artifactRoot(client as never, mv('s3://key:secret@bucket/model'))
+    await expect(refusal).rejects.toThrow(ActionError)
+    await expect(refusal).rejects.toThrow("at 's3://bucket/model', which is not served")
+  })
+
+  it('refuses a source that climbs out of the artifact store', async () => {
+    await expect(
+      artifactRoot(client as never, mv('mlflow-artifacts:/7/abc/../../etc'))
+    ).rejects.toThrow('is not a plain path')
+  })
+})
