@@ -1,6 +1,6 @@
 import { UsageError } from './exit-codes.js'
 
-export const COMMANDS = ['status', 'history', 'verify-audit', 'reconcile'] as const
+export const COMMANDS = ['status', 'history', 'verify-audit', 'reconcile', 'evidence'] as const
 export type Command = (typeof COMMANDS)[number]
 
 export interface ParsedArgs {
@@ -21,6 +21,10 @@ export interface ParsedArgs {
   expectedCommit?: string
   /** verify-audit: confirm each entry against GitHub's record of its run (token from GITHUB_TOKEN). */
   checkRuns: boolean
+  /** evidence: --version N (the model version; a bare --version prints the tool's version). */
+  modelVersion?: string
+  format?: string
+  out?: string
 }
 
 const VALUE_OPTIONS = new Set([
@@ -31,7 +35,9 @@ const VALUE_OPTIONS = new Set([
   '--limit',
   '--expected-sha256',
   '--audit-identities',
-  '--expected-commit'
+  '--expected-commit',
+  '--format',
+  '--out'
 ])
 
 /** A small, strict parser: unknown options are errors (a misspelt --jsn must not print a table to a script). */
@@ -59,6 +65,16 @@ export function parseArgs(argv: string[]): ParsedArgs {
     }
     const eq = arg.indexOf('=')
     const name = eq > 0 ? arg.slice(0, eq) : arg
+    // evidence's --version N: a value that is a version number; alone, --version is the tool's.
+    if (name === '--version' && (eq > 0 || /^\d+$/.test(argv[i + 1] ?? ''))) {
+      const value = eq > 0 ? arg.slice(eq + 1) : argv[++i]!
+      if (!/^[1-9]\d{0,17}$/.test(value))
+        throw new UsageError(
+          `Option --version is '${value}'; use a model version number, e.g. --version 3`
+        )
+      parsed.modelVersion = value
+      continue
+    }
     if (VALUE_OPTIONS.has(name)) {
       const value = eq > 0 ? arg.slice(eq + 1) : argv[++i]
       if (value === undefined || value === '')
@@ -144,6 +160,14 @@ function setValue(parsed: ParsedArgs, name: string, value: string): void {
           'Option --expected-commit must be a commit id (7 to 64 lowercase hex digits)'
         )
       parsed.expectedCommit = value
+      break
+    case '--format':
+      if (!['md', 'json', 'html'].includes(value))
+        throw new UsageError(`Option --format is '${value}'; use md, json or html`)
+      parsed.format = value
+      break
+    case '--out':
+      parsed.out = value
       break
     case '--limit': {
       const n = Number(value)

@@ -12,6 +12,9 @@ Commands:
                         action's verify mode)
   reconcile             compare the registry with the audit log for every model it names
                         (the reconcile action)
+  evidence <model> --version <n> [--format md|json|html] [--out <file>]
+                        one self-contained evidence pack for an auditor: the version's history,
+                        gates, approvals, lineage, training run, trail verification, timeline
 
 Options:
   --json                machine-readable output on stdout

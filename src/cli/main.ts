@@ -1,6 +1,7 @@
 import { renderError } from '../core/errors.js'
 import { cliFieldName } from './fields.js'
 import { parseArgs, type ParsedArgs } from './args.js'
+import { evidenceCommand } from './commands/evidence.js'
 import { historyCommand } from './commands/history.js'
 import { reconcileCommand } from './commands/reconcile.js'
 import { statusCommand } from './commands/status.js'
@@ -15,7 +16,8 @@ const COMMANDS = {
   status: statusCommand,
   history: historyCommand,
   'verify-audit': verifyAuditCommand,
-  reconcile: reconcileCommand
+  reconcile: reconcileCommand,
+  evidence: evidenceCommand
 }
 
 /**
