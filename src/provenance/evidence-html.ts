@@ -4,7 +4,7 @@ import { escapeHtml as h, timelineSvg } from './timeline-svg.js'
 const CSS = `body{font:14px/1.45 system-ui,sans-serif;color:#1b1f24;margin:24px auto;max-width:1160px;padding:0 16px}
 h1{font-size:24px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid #d0d7de;padding-bottom:4px}
 h3{font-size:15px;margin:18px 0 6px}table{border-collapse:collapse;width:100%;margin:6px 0}
-th,td{border:1px solid #d0d7de;padding:4px 8px;text-align:left;vertical-align:top}th{background:#f6f8fa}
+th,td{border:1px solid #d0d7de;padding:4px 8px;text-align:left;vertical-align:top;overflow-wrap:anywhere}th{background:#f6f8fa}
 code{font:12px ui-monospace,monospace;word-break:break-all}.ok{background:#dafbe1;border:2px solid #2da44e}
 .bad{background:#ffebe9;border:2px solid #cf222e}.verdict{padding:10px 14px;border-radius:6px;font-weight:600;font-size:16px}
 .muted{color:#57606a}.fail{color:#cf222e;font-weight:600}.pass{color:#1a7f37;font-weight:600}pre{background:#f6f8fa;padding:8px;overflow:auto}`

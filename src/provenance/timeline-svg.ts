@@ -31,7 +31,7 @@ export function timelineSvg(targets: EvidenceTarget[], now: Date, highlight?: st
   const right = 30
   const rowH = 34
   const top = 20
-  const height = top + targets.length * rowH + 50
+  const height = top + targets.length * rowH + 64
   const times = spans.map(s => Date.parse(s.from)).filter(Number.isFinite)
   const end = now.getTime()
   let start = times.length > 0 ? Math.min(...times) : end - 86_400_000
@@ -74,16 +74,19 @@ export function timelineSvg(targets: EvidenceTarget[], now: Date, highlight?: st
   })
   const axisY = top + targets.length * rowH + 6
   out.push(`<line x1="${left}" y1="${axisY}" x2="${width - right}" y2="${axisY}" stroke="#444"/>`)
-  const ticks = 5
+  const ticks = 4
   for (let k = 0; k <= ticks; k++) {
     const t = t0 + ((end - t0) * k) / ticks
     const tx = x(t)
     const label = new Date(t).toISOString().slice(0, 16).replace('T', ' ')
     out.push(
       `<line x1="${tx.toFixed(1)}" y1="${axisY}" x2="${tx.toFixed(1)}" y2="${axisY + 5}" stroke="#444"/>`,
-      `<text x="${tx.toFixed(1)}" y="${axisY + 20}" text-anchor="${k === 0 ? 'start' : k === ticks ? 'end' : 'middle'}" fill="#333">${escapeHtml(k === ticks ? `now (${label})` : label)}</text>`
+      `<text x="${tx.toFixed(1)}" y="${axisY + 20}" text-anchor="${k === 0 ? 'start' : k === ticks ? 'end' : 'middle'}" fill="#333">${escapeHtml(label)}</text>`
     )
   }
-  out.push('</svg>')
+  out.push(
+    `<text x="${width - right}" y="${axisY + 38}" text-anchor="end" font-weight="600" fill="#333">now</text>`,
+    '</svg>'
+  )
   return out.join('\n')
 }
