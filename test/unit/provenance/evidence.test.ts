@@ -70,7 +70,8 @@ const LOG = chain([
 function facts(value: unknown, into = new Set<string>()): Set<string> {
   if (value === null || value === undefined) return into
   if (typeof value === 'object') for (const v of Object.values(value)) facts(v, into)
-  else into.add(String(value))
+  else if (typeof value !== 'function' && typeof value !== 'symbol')
+    into.add(`${value as string | number | boolean | bigint}`)
   return into
 }
 
