@@ -1,14 +1,17 @@
 import path from 'node:path'
 import { AppendFailedError } from '../../src/audit/append.js'
 import { buildEntry } from '../../src/audit/build-entry.js'
-import type { AuditApproval } from '../../src/audit/entry.js'
+import type { AuditApproval, AuditEntry } from '../../src/audit/entry.js'
+import { verifyFile } from '../../src/audit/verify.js'
+import { policyResolver } from '../../src/policy/index.js'
+import { holderTimeline, mermaidTimeline } from '../../src/provenance/index.js'
 import { repositoryPath } from '../../src/audit/git-store.js'
 import { inspectFile } from '../../src/audit/inspect.js'
 import { labelRoles } from '../../src/audit/sign-off.js'
 import { appendedSummary, chainSummary, entriesSummary } from '../../src/audit/summary.js'
 import { ActionError, FieldError, errorMessage } from '../../src/core/errors.js'
 import type { ActionContext } from '../../src/core/run.js'
-import { escapeText } from '../../src/core/summary.js'
+import { escapeText, heading } from '../../src/core/summary.js'
 import { systemClock } from '../../src/core/time.js'
 import { workspaceDir } from '../../src/core/workspace.js'
 import { createGitRunner } from '../../src/git/git.js'
@@ -62,6 +65,7 @@ async function inspect(ctx: Context, file: string): Promise<void> {
   ctx.summary.add(
     input.mode === 'render' ? entriesSummary(file, newest, chain) : chainSummary(file, chain)
   )
+  if (input.mode === 'render') await renderTimelines(ctx, full, newest)
   if (chain.valid) {
     ctx.logger.info(`${file}: ${chain.entries} entries, chain valid, head ${chain.headSha256}`)
     return
@@ -70,6 +74,39 @@ async function inspect(ctx: Context, file: string): Promise<void> {
   const message = `${file} line ${bad.line} ${bad.reason}; the chain is broken there (${chain.entries} line(s) before it verified)`
   if (input.mode === 'render') ctx.logger.warning(message, { file, line: bad.line })
   else throw new ActionError(message, { location: { file, line: bad.line } })
+}
+
+/**
+ * render mode: a mermaid gantt of each model's stage and alias holders (model-name's, else the
+ * models of the rendered entries, at most 5), replayed from every verified entry of the file.
+ */
+async function renderTimelines(ctx: Context, full: string, newest: AuditEntry[]): Promise<void> {
+  const named = ctx.inputs['model-name']
+  const models = named ? [named] : [...new Set(newest.map(e => String(e.model ?? '')))].slice(0, 5)
+  if (models.length === 0) return
+  const wanted = new Set(models)
+  const entries: AuditEntry[] = []
+  await verifyFile(full, {
+    onEntry: line => {
+      const entry = JSON.parse(line.toString('utf8')) as AuditEntry
+      if (wanted.has(String(entry.model))) entries.push(entry)
+    }
+  })
+  let policyFor
+  try {
+    policyFor = policyResolver({ workspace: workspaceDir(ctx.env), logger: ctx.logger })
+  } catch (error) {
+    ctx.logger.warning(`No timeline in the summary: ${errorMessage(error)}`)
+    return
+  }
+  for (const model of models) {
+    const diagram = mermaidTimeline(
+      model,
+      holderTimeline(entries, model, policyFor(model)),
+      new Date(systemClock.now())
+    )
+    if (diagram) ctx.summary.add(`${heading(`Stage history: ${escapeText(model)}`)}\n\n${diagram}`)
+  }
 }
 
 async function readApprovals(

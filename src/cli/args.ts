@@ -1,6 +1,13 @@
 import { UsageError } from './exit-codes.js'
 
-export const COMMANDS = ['status', 'history', 'verify-audit', 'reconcile', 'resolve'] as const
+export const COMMANDS = [
+  'status',
+  'history',
+  'verify-audit',
+  'reconcile',
+  'resolve',
+  'evidence'
+] as const
 export type Command = (typeof COMMANDS)[number]
 
 export interface ParsedArgs {
@@ -25,6 +32,10 @@ export interface ParsedArgs {
   at?: Date
   /** resolve: download the governed version's files, verified, into this folder. */
   download?: string
+  /** evidence: --version N (the model version; a bare --version prints the tool's version). */
+  modelVersion?: string
+  format?: string
+  out?: string
 }
 
 const VALUE_OPTIONS = new Set([
@@ -37,7 +48,9 @@ const VALUE_OPTIONS = new Set([
   '--audit-identities',
   '--expected-commit',
   '--at',
-  '--download'
+  '--download',
+  '--format',
+  '--out'
 ])
 
 /** A small, strict parser: unknown options are errors (a misspelt --jsn must not print a table to a script). */
@@ -65,6 +78,16 @@ export function parseArgs(argv: string[]): ParsedArgs {
     }
     const eq = arg.indexOf('=')
     const name = eq > 0 ? arg.slice(0, eq) : arg
+    // evidence's --version N: a value that is a version number; alone, --version is the tool's.
+    if (name === '--version' && (eq > 0 || /^\d+$/.test(argv[i + 1] ?? ''))) {
+      const value = eq > 0 ? arg.slice(eq + 1) : argv[++i]!
+      if (!/^[1-9]\d{0,17}$/.test(value))
+        throw new UsageError(
+          `Option --version is '${value}'; use a model version number, e.g. --version 3`
+        )
+      parsed.modelVersion = value
+      continue
+    }
     if (VALUE_OPTIONS.has(name)) {
       const value = eq > 0 ? arg.slice(eq + 1) : argv[++i]
       if (value === undefined || value === '')
@@ -161,6 +184,14 @@ function setValue(parsed: ParsedArgs, name: string, value: string): void {
           'Option --download holds a control character; pass a plain folder path'
         )
       parsed.download = value
+      break
+    case '--format':
+      if (!['md', 'json', 'html'].includes(value))
+        throw new UsageError(`Option --format is '${value}'; use md, json or html`)
+      parsed.format = value
+      break
+    case '--out':
+      parsed.out = value
       break
     case '--limit': {
       const n = Number(value)

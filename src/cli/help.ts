@@ -16,6 +16,9 @@ Commands:
                         the governed version's models:/ URI; exit 1 when the registry
                         disagrees with the audit log. --download DIR fetches its files,
                         verified against the md5 the audit log recorded
+  evidence <model> --version <n> [--format md|json|html] [--out <file>]
+                        one self-contained evidence pack for an auditor: the version's history,
+                        gates, approvals, lineage, training run, trail verification, timeline
 
 Options:
   --json                machine-readable output on stdout

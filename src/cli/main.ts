@@ -1,6 +1,7 @@
 import { renderError } from '../core/errors.js'
 import { cliFieldName } from './fields.js'
 import { parseArgs, type ParsedArgs } from './args.js'
+import { evidenceCommand } from './commands/evidence.js'
 import { historyCommand } from './commands/history.js'
 import { reconcileCommand } from './commands/reconcile.js'
 import { resolveCommand } from './commands/resolve.js'
@@ -17,7 +18,8 @@ const COMMANDS = {
   history: historyCommand,
   'verify-audit': verifyAuditCommand,
   reconcile: reconcileCommand,
-  resolve: resolveCommand
+  resolve: resolveCommand,
+  evidence: evidenceCommand
 }
 
 /**

@@ -73,6 +73,8 @@ describe.each(NODE_VERSIONS)('audit-log bundle on %s', (node: NodeVersion) => {
     expect(render.summary).toContain('| 2 |')
     expect(render.summary).not.toContain('| 1 |')
     expect(render.summary).toContain('chain valid, 2 entries')
+    // The stage history as a mermaid gantt, replayed from the whole file (not only the newest 1).
+    expect(render.summary).toMatch(/```mermaid\ngantt\n {4}title Holders of churn\n[\s\S]*section stage Production\n {4}v7 :s0, \d+, \d+\n {4}v8 now :s1, \d+, \d+\n[\s\S]*```/)
   })
 
   it('fails clearly when a pre-receive hook rejects the push, leaving the remote unchanged', async () => {

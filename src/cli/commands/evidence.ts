@@ -1,0 +1,104 @@
+import { renameSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import type { AuditEntry } from '../../audit/entry.js'
+import { verifyTrail } from '../../audit/trust.js'
+import { ConfigurationError } from '../../core/errors.js'
+import { createGitRunner } from '../../git/git.js'
+import {
+  buildEvidence,
+  evidenceHtml,
+  evidenceMarkdown,
+  lockAtCommit,
+  trainingFacts,
+  type TrainingFacts
+} from '../../provenance/index.js'
+import { positionals } from '../args.js'
+import { cliIdentities } from '../audit-trust.js'
+import { auditPath, mlflowClient, policyFor, type CommandContext } from '../context.js'
+import { EXIT, UsageError, type ExitCode } from '../exit-codes.js'
+
+/**
+ * `evidence <model> --version N`: one document for an auditor. A broken trail still gets its pack
+ * (that is what an auditor needs to see), marked failed, and the command exits 1.
+ */
+export async function evidenceCommand(ctx: CommandContext): Promise<ExitCode> {
+  const [model] = positionals(ctx.args, ['model'], 1) as [string]
+  const version = ctx.args.modelVersion
+  if (!version)
+    throw new UsageError(
+      `'evidence' needs --version <n>; e.g. model-governance evidence ${model} --version 3 --format html --out evidence.html`
+    )
+  if (ctx.args.json && ctx.args.format && ctx.args.format !== 'json')
+    throw new UsageError(`--json and --format ${ctx.args.format} disagree; pass one of them`)
+  const format = ctx.args.json ? 'json' : (ctx.args.format ?? 'md')
+  const file = auditPath(ctx)
+  const entries: AuditEntry[] = []
+  const identities = cliIdentities(ctx)
+  const report = await verifyTrail(file.full, {
+    onEntry: line => void entries.push(JSON.parse(line.toString('utf8')) as AuditEntry),
+    history: ctx.args.history,
+    ...(identities ? { identities } : {})
+  })
+  if (!report.exists)
+    throw new ConfigurationError(
+      `The audit log '${file.label}' does not exist; pass --file or --repo`
+    )
+  const mine = entries.filter(e => e.model === model)
+  if (!mine.some(e => String(e.version ?? '') === version)) {
+    const known = [...new Set(mine.map(e => String(e.version ?? '')).filter(Boolean))]
+    throw new UsageError(
+      `${file.label} has no verified entry for ${model} version ${version}` +
+        (known.length > 0
+          ? `; it names versions ${known.join(', ')}`
+          : `; it names no version of ${model}`) +
+        (report.chain.valid ? '' : ` (the chain breaks at line ${report.chain.firstBad?.line})`)
+    )
+  }
+  let training: TrainingFacts | null = null
+  if (ctx.io.env.MLFLOW_TRACKING_URI?.trim()) {
+    training = await trainingFacts(mlflowClient(ctx), model, version)
+  } else ctx.logger.warning('MLFLOW_TRACKING_URI is not set; the pack has no training run facts')
+  const pack0 = buildEvidence({
+    model,
+    version,
+    auditFile: file.label,
+    entries,
+    report,
+    policy: policyFor(ctx)(model),
+    training,
+    data: null,
+    now: new Date(),
+    ...(ctx.io.env.GITHUB_REPOSITORY ? { repository: ctx.io.env.GITHUB_REPOSITORY } : {})
+  })
+  const commit = pack0.lineage?.git_commit || pack0.promotions.at(-1)?.git_commit
+  const pack = commit
+    ? {
+        ...pack0,
+        data: await lockAtCommit(createGitRunner(ctx.logger, ctx.root), ctx.root, commit)
+      }
+    : pack0
+  const text =
+    format === 'json'
+      ? `${JSON.stringify(pack, null, 2)}\n`
+      : format === 'html'
+        ? evidenceHtml(pack)
+        : evidenceMarkdown(pack)
+  if (ctx.args.out) {
+    const target = path.resolve(ctx.io.cwd, ctx.args.out)
+    const temp = `${target}.${process.pid}.tmp`
+    try {
+      writeFileSync(temp, text)
+      renameSync(temp, target)
+    } catch (error) {
+      throw new ConfigurationError(
+        `Cannot write --out ${ctx.args.out}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`
+      )
+    }
+    ctx.io.stderr.write(`wrote ${ctx.args.out} (${format}, ${Buffer.byteLength(text)} bytes)\n`)
+  } else ctx.io.stdout.write(text)
+  if (!report.valid)
+    ctx.logger.warning(
+      `${file.label} line ${report.firstBad?.line} ${report.firstBad?.reason}; the pack is marked VERIFICATION FAILED`
+    )
+  return report.valid ? EXIT.ok : EXIT.problem
+}
