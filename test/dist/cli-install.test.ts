@@ -1,7 +1,17 @@
 import { describe, expect, it } from '@jest/globals'
-import { execFileSync, spawnSync } from 'node:child_process'
+import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync
+} from 'node:fs'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { VERSION } from '../../src/cli/help.js'
@@ -53,6 +63,43 @@ describe('the single-file bundle, pinned by its sha256', () => {
     })
     expect(run.stdout).toBe(`${VERSION}\n`)
     expect(run.status).toBe(0)
+  })
+
+  it('is fetched by the Node one-liner of the docs where there is no curl (node:24-slim)', async () => {
+    // The program exactly as docs/cli.md gives it, run against a local server for the bundle.
+    const docs = readFileSync(path.join(ROOT, 'docs', 'cli.md'), 'utf8')
+    const program = /node -e '(fetch\(process\.argv\[1\]\)[^']+)'/.exec(docs)?.[1]
+    expect(program).toBeDefined()
+    const server = http.createServer((req, res) => {
+      if (req.url === '/dist/cli/index.js') res.end(readFileSync(BUNDLE))
+      else res.writeHead(404).end('no such file')
+    })
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    const dir = scratch('fetch')
+    const fetchTo = (url: string): Promise<{ code: number | null; err: string }> =>
+      new Promise(resolve => {
+        const child = spawn(nodeBinary('node24'), ['-e', program!, url, 'model-governance.mjs'], {
+          cwd: dir
+        })
+        let err = ''
+        child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()))
+        child.on('close', code => resolve({ code, err }))
+      })
+    try {
+      const ok = await fetchTo(`${base}/dist/cli/index.js`)
+      expect(ok.code).toBe(0)
+      expect(sha256(path.join(dir, 'model-governance.mjs'))).toBe(pinned)
+      // A failed download exits non-zero and writes no file for sha256sum to pass.
+      rmSync(path.join(dir, 'model-governance.mjs'))
+      const missing = await fetchTo(`${base}/nope`)
+      expect(missing.code).not.toBe(0)
+      expect(missing.err).toContain('HTTP 404')
+      expect(existsSync(path.join(dir, 'model-governance.mjs'))).toBe(false)
+    } finally {
+      server.closeAllConnections()
+      await new Promise(resolve => server.close(resolve))
+    }
   })
 
   it('refuses a bundle changed by one byte', () => {
