@@ -22,6 +22,7 @@ import {
   writeFileSync
 } from 'node:fs'
 import path from 'node:path'
+import { writeChecksum } from './cli-checksum.mjs'
 import { actionNames } from './lib/actions.mjs'
 
 const root = path.resolve(import.meta.dirname, '..')
@@ -37,7 +38,7 @@ const entries = actionNames(root).map(name => ({
   bin: false
 }))
 if (existsSync(path.join(root, 'cli', 'index.ts'))) {
-  // The command declared as package.json "bin": same bundling, plus a shebang.
+  // The command declared as package.json "bin": same bundling, plus a shebang and its checksum.
   entries.push({ name: 'cli', entry: path.join('cli', 'index'), bin: true })
 }
 
@@ -79,6 +80,8 @@ async function bundle({ name, entry, bin }) {
     const code = readFileSync(file, 'utf8')
     if (!code.startsWith('#!')) writeFileSync(file, `#!/usr/bin/env node\n${code}`)
     chmodSync(file, 0o755)
+    // index.js.sha256: what users pin when they fetch the bundle alone (docs/cli.md).
+    writeChecksum(file)
   }
   rmSync(out, { recursive: true, force: true })
   renameSync(temp, out)

@@ -45,4 +45,7 @@ MLFLOW_TRACKING_SERVER_CERT_PATH, MLFLOW_TRACKING_CLIENT_CERT_PATH.
 
 Exit codes: 0 ok; 1 drift found or audit chain broken; 2 usage or configuration error;
 3 tracking server unreachable or refused; 4 internal error (a bug). See docs/cli.md.
+
+Install it pinned to a release commit and its SHA-256, never as \`npx model-governance\` (that
+npm name is not this project): docs/cli.md, "Installing the CLI, pinned".
 `

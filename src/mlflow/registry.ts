@@ -20,6 +20,16 @@ import {
 export const MLFLOW_STAGES = ['None', 'Staging', 'Production', 'Archived'] as const
 export type MlflowStage = (typeof MLFLOW_STAGES)[number]
 
+/** Versions per search page: a reply of 1,000 versions with tags stays far below the 32 MiB cap. */
+export const SEARCH_PAGE_SIZE = 1000
+/** Values per metric-history page (MLflow's own client asks for 25,000). */
+export const METRIC_PAGE_SIZE = 25000
+/**
+ * Pages followed before a search is refused: 10 million versions at SEARCH_PAGE_SIZE, far more
+ * than any registry holds, and a hard stop for a server that keeps inventing fresh tokens.
+ */
+export const MAX_PAGES = 10_000
+
 const versionLabel = (name: string, version: string): string =>
   `registered model '${name}' version ${version}`
 
@@ -60,7 +70,11 @@ function sameVersion(asked: string, got: string | undefined): boolean {
  * are always sent as strings.
  */
 export class MlflowClient {
-  constructor(readonly http: MlflowHttp) {}
+  /** `maxPages`: MAX_PAGES unless a test needs a smaller stop. */
+  constructor(
+    readonly http: MlflowHttp,
+    private readonly paging: { maxPages?: number } = {}
+  ) {}
 
   get server(): string {
     return this.http.server
@@ -187,24 +201,58 @@ export class MlflowClient {
     return res.model_versions
   }
 
-  /** All versions matching a filter, following page tokens. */
+  /**
+   * All versions matching a filter, following page tokens to the end, SEARCH_PAGE_SIZE at a time
+   * (MLflow's store caps a page at 200,000; a smaller page keeps each reply well under the
+   * response cap).
+   */
   async searchModelVersions(filter: string, orderBy: string[] = []): Promise<ModelVersion[]> {
-    const all: ModelVersion[] = []
-    let pageToken: string | undefined
-    do {
+    const op = { action: 'search', object: `model versions (${filter})` }
+    return this.paginate(op, async pageToken => {
       const res = await this.http.get(
         'model-versions/search',
-        { filter, max_results: 1000, order_by: orderBy, page_token: pageToken },
+        { filter, max_results: SEARCH_PAGE_SIZE, order_by: orderBy, page_token: pageToken },
         z.object({
           model_versions: z.array(modelVersionSchema).optional().default([]),
           next_page_token: z.string().optional()
         }),
-        { action: 'search', object: `model versions (${filter})` }
+        op
       )
-      all.push(...res.model_versions)
-      pageToken = res.next_page_token || undefined
-    } while (pageToken)
-    return all
+      return { items: res.model_versions, next: res.next_page_token }
+    })
+  }
+
+  /**
+   * Follows `next_page_token` until a page has none. A server that hands back a token it already
+   * gave (a page that does not advance) or keeps paging past MAX_PAGES is refused rather than
+   * followed forever; the same goes for a proxy that replays one page.
+   */
+  private async paginate<T>(
+    op: { action: string; object: string },
+    page: (token: string | undefined) => Promise<{ items: T[]; next: string | undefined }>
+  ): Promise<T[]> {
+    const all: T[] = []
+    const seen = new Set<string>()
+    const maxPages = this.paging.maxPages ?? MAX_PAGES
+    let token: string | undefined
+    for (let pages = 1; ; pages++) {
+      const { items, next } = await page(token)
+      all.push(...items)
+      if (!next) return all
+      if (seen.has(next) || pages >= maxPages) {
+        throw new MlflowApiError(
+          'PAGINATION_LOOP',
+          200,
+          op,
+          this.http.server,
+          seen.has(next)
+            ? `page ${pages} handed back a next_page_token the server already gave; refusing to loop (check proxies and caches between the runner and the tracking server)`
+            : `still paging after ${maxPages} pages; refusing to read more`
+        )
+      }
+      seen.add(next)
+      token = next
+    }
   }
 
   async transitionStage(
@@ -258,35 +306,28 @@ export class MlflowClient {
     return res.run
   }
 
-  /** The full history of one metric, following page tokens. */
+  /** The full history of one metric, following page tokens (METRIC_PAGE_SIZE values a page). */
   async getMetricHistory(runId: string, key: string): Promise<Metric[]> {
-    const all: Metric[] = []
-    let pageToken: string | undefined
-    do {
+    const op = { action: `get the history of metric '${key}' of`, object: `run '${runId}'` }
+    return this.paginate(op, async pageToken => {
       const res = await this.http.get(
         'metrics/get-history',
-        { run_id: runId, metric_key: key, max_results: 25000, page_token: pageToken },
+        { run_id: runId, metric_key: key, max_results: METRIC_PAGE_SIZE, page_token: pageToken },
         z.object({
           metrics: z.array(metricSchema).optional().default([]),
           next_page_token: z.string().optional()
         }),
-        { action: `get the history of metric '${key}' of`, object: `run '${runId}'` }
+        op
       )
-      for (const metric of res.metrics)
-        this.expect(
-          `get the history of metric '${key}' of`,
-          `run '${runId}'`,
-          'metric',
-          key,
-          metric.key
-        )
-      all.push(...res.metrics)
-      pageToken = res.next_page_token || undefined
-    } while (pageToken)
-    return all
+      for (const metric of res.metrics) this.expect(op.action, op.object, 'metric', key, metric.key)
+      return { items: res.metrics, next: res.next_page_token }
+    })
   }
 
-  /** One level of a directory in the server's artifact proxy (`--serve-artifacts`). */
+  /**
+   * One level of a directory in the server's artifact proxy (`--serve-artifacts`). The proxy's
+   * list endpoint has no paging at all (mlflow_artifacts.proto: `path` only): one reply is the level.
+   */
   async listProxiedArtifacts(
     path: string
   ): Promise<{ path: string; is_dir: boolean; file_size?: number }[]> {
@@ -364,19 +405,30 @@ export class MlflowClient {
     return res.model_version
   }
 
-  /** One level of a run's artifact tree; a missing path (or a file) lists nothing. */
+  /**
+   * One level of a run's artifact tree; a missing path (or a file) lists nothing. MLflow's
+   * handler answers the whole level in one reply today, but the API declares `page_token`, so a
+   * `next_page_token` (another server, a future MLflow) is followed rather than silently cut.
+   */
   async listRunArtifacts(
     runId: string,
     path?: string
   ): Promise<{ path: string; is_dir: boolean; file_size?: number }[]> {
-    const res = await this.http.get(
-      'artifacts/list',
-      { run_id: runId, ...(path ? { path } : {}) },
-      artifactListSchema,
-      { action: 'list the artifacts of', object: `run '${runId}'${path ? ` under '${path}'` : ''}` }
+    const object = `run '${runId}'${path ? ` under '${path}'` : ''}`
+    const files = await this.paginate(
+      { action: 'list the artifacts of', object },
+      async pageToken => {
+        const res = await this.http.get(
+          'artifacts/list',
+          { run_id: runId, ...(path ? { path } : {}), page_token: pageToken },
+          artifactListSchema.extend({ next_page_token: z.string().optional() }),
+          { action: 'list the artifacts of', object }
+        )
+        return { items: res.files, next: res.next_page_token }
+      }
     )
-    this.expectListing(`run '${runId}'${path ? ` under '${path}'` : ''}`, path, res.files)
-    return res.files
+    this.expectListing(object, path, files)
+    return files
   }
 
   async getLoggedModel(modelId: string): Promise<LoggedModel> {

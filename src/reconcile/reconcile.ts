@@ -1,4 +1,5 @@
 import type { AuditEntry } from '../audit/entry.js'
+import { mapConcurrent } from '../core/concurrency.js'
 import type { ModelVersion } from '../mlflow/index.js'
 import type { Policy } from '../policy/index.js'
 import { auditedHolders, auditedModels, type AuditedHolder } from './audited.js'
@@ -95,18 +96,38 @@ export function toFinding(row: TargetRow): Finding {
 }
 
 /**
+ * How many models are read from the registry at once. Each model costs one get-latest-versions
+ * call plus one alias GET per alias (those run together), so 8 models keep roughly 8 to 24
+ * requests in flight: enough to hide the round trip's latency on a registry of a thousand
+ * models, few enough that a shared tracking server (its default is 4 uvicorn workers, often
+ * behind a rate limit) is not flooded, and well under undici's connection pool.
+ */
+export const RECONCILE_CONCURRENCY = 8
+
+/**
  * Reconciles every model the audit log names, or only `onlyModels` when given (a model the log
- * never mentions is compared against "nobody should hold any target"). Models are read one
- * after another so a large registry is not hit with every request at once.
+ * never mentions is compared against "nobody should hold any target"). At most
+ * RECONCILE_CONCURRENCY models are read at once; rows keep the models' order. Each model is
+ * replayed from its own entries only, so the work grows with the log, not log × models.
  */
 export async function reconcile(
   entries: AuditEntry[],
   deps: ReconcileDeps,
-  onlyModels: string[] = []
+  onlyModels: string[] = [],
+  concurrency = RECONCILE_CONCURRENCY
 ): Promise<ReconcileReport> {
   const models = onlyModels.length > 0 ? [...new Set(onlyModels)] : auditedModels(entries)
-  const rows: TargetRow[] = []
-  for (const model of models) rows.push(...(await reconcileModel(model, entries, deps)))
+  const byModel = new Map<string, AuditEntry[]>()
+  for (const entry of entries) {
+    const name = String(entry.model ?? '')
+    const list = byModel.get(name)
+    if (list) list.push(entry)
+    else byModel.set(name, [entry])
+  }
+  const perModel = await mapConcurrent(models, concurrency, model =>
+    reconcileModel(model, byModel.get(model) ?? [], deps)
+  )
+  const rows = perModel.flat()
   const findings = rows.filter(r => !r.inSync).map(toFinding)
   return { inSync: findings.length === 0, models, rows, findings }
 }
