@@ -15,6 +15,13 @@ const common = {
 }
 export default {
   reporters: ['default'],
+  // Two workers on CI's two cores (jest's default there is one): the integration and dist files
+  // mostly wait on MLflow, DVC, git, act and bundle processes, so a second file runs in that
+  // waiting time (serial, the files took 1,100-1,400 s). The basic-auth clients' budgets allow
+  // for the queueing this adds on that server (AUTH_RETRY in test/integration/promote-model).
+  maxWorkers: 2,
+  // Longest files first, also on a fresh clone with no timings cached (see the file).
+  testSequencer: '<rootDir>/test/harness/sequencer.mjs',
   // Real servers answer in milliseconds, but Python seeding and bundles take seconds.
   testTimeout: 120000,
   projects: [

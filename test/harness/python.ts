@@ -2,17 +2,38 @@ import { spawnSync } from 'node:child_process'
 import path from 'node:path'
 import { PYTHON, ROOT } from './paths.js'
 
-/** Runs a script under test/python with the venv's Python; returns its stdout parsed as JSON. */
+/** The harness's fork server (test/python/warm.py), when this process runs under it. */
+function warmSocket(): string | undefined {
+  if (!process.env.MG_HARNESS_STATE) return undefined
+  return (JSON.parse(process.env.MG_HARNESS_STATE) as { warm?: { socket: string } }).warm?.socket
+}
+
+/**
+ * Runs a script under test/python with the venv's Python; returns its stdout parsed as JSON.
+ * Under the harness the script runs in a fork of test/python/warm.py, which imported MLflow
+ * once (each new Python process paid 2-3 s for that import on an idle machine, 10 s on a busy
+ * one); it sees the same argv, environment, stdin and stdout as a process of its own.
+ */
 export function runPythonJson<T = unknown>(
   script: string,
   args: string[],
   options: { input?: unknown; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}
 ): T {
-  const result = spawnSync(PYTHON, [path.join(ROOT, 'test', 'python', script), ...args], {
+  const file = path.join(ROOT, 'test', 'python', script)
+  const warm = warmSocket()
+  const timeout = options.timeoutMs ?? 120_000
+  const argv = warm
+    ? [path.join(ROOT, 'test', 'python', 'warm.py'), 'run', warm, file, ...args]
+    : [file, ...args]
+  const result = spawnSync(PYTHON, argv, {
     input: options.input === undefined ? '' : JSON.stringify(options.input),
     encoding: 'utf8',
-    env: { ...process.env, ...options.env },
-    timeout: options.timeoutMs ?? 120_000,
+    env: {
+      ...process.env,
+      ...options.env,
+      MG_WARM_TIMEOUT_S: String(Math.ceil(timeout / 1000))
+    },
+    timeout,
     maxBuffer: 64 * 1024 * 1024
   })
   if (result.status !== 0) {

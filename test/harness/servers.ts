@@ -1,9 +1,10 @@
 import { spawn, spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { mkdirSync, openSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs'
 import net from 'node:net'
+import os from 'node:os'
 import path from 'node:path'
-import { OUTPUT, PYTHON } from './paths.js'
+import { OUTPUT, PYTHON, ROOT } from './paths.js'
 
 /** What the harness started; written to test-output/harness.json for the test files. */
 export interface ServerInfo {
@@ -178,6 +179,13 @@ export async function startMlflowServer(
         `admin_username = ${admin.username}`,
         `admin_password = ${admin.password}`,
         'authorization_function = mlflow.server.auth:authenticate_request_basic_auth',
+        // MLflow's credential cache (off by default): a password that passed is not checked
+        // again for 10 minutes. Without it every request paid scrypt, about 0.6 s of the
+        // server's single worker on 2 cores (1.2 s under load), which made the basic-auth files
+        // the slowest MLflow tests and their budgets tight. Only successful checks are cached:
+        // a wrong password is still refused on every request, and permissions are still
+        // checked per request. No test changes or deletes a user.
+        'auth_cache_ttl_seconds = 600',
         ''
       ].join('\n')
     )
@@ -218,4 +226,45 @@ export async function stopProcessGroup(pid: number): Promise<void> {
       // already gone
     }
   }
+}
+
+/** The fork server of test/python/warm.py: its socket, and its process group for teardown. */
+export interface WarmPython {
+  socket: string
+  pid: number
+  log: string
+}
+
+/**
+ * Starts test/python/warm.py, which imports MLflow once and forks a child per script call
+ * (test/harness/python.ts), and waits until its socket listens. The socket lives in the system's
+ * temporary folder: a Unix socket's path must stay under 108 bytes, whatever the checkout's path.
+ */
+export async function startWarmPython(runId: string): Promise<WarmPython> {
+  const dir = path.join(OUTPUT, 'servers', runId, 'warm-python')
+  mkdirSync(dir, { recursive: true })
+  const log = path.join(dir, 'warm.log')
+  const socket = path.join(os.tmpdir(), `mg-warm-${runId}.sock`)
+  const out = openSync(log, 'a')
+  const child = spawn(PYTHON, [path.join(ROOT, 'test', 'python', 'warm.py'), 'serve', socket], {
+    env: { ...process.env, DVC_NO_ANALYTICS: '1' },
+    detached: true,
+    stdio: ['ignore', out, out]
+  })
+  child.unref()
+  const pid = child.pid
+  if (pid === undefined) throw new Error('could not start test/python/warm.py')
+  // The import takes seconds, ten or more on a busy machine; the MLflow servers start meanwhile.
+  const deadline = Date.now() + 180_000
+  while (!existsSync(socket)) {
+    try {
+      process.kill(pid, 0)
+    } catch {
+      throw new Error(`test/python/warm.py exited during start-up; see ${log}`)
+    }
+    if (Date.now() > deadline)
+      throw new Error(`test/python/warm.py did not listen within 180 s; see ${log}`)
+    await new Promise(resolve => setTimeout(resolve, 100))
+  }
+  return { socket, pid, log }
 }

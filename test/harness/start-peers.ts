@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { OUTPUT, PYTHON, STATE_FILE } from './paths.js'
-import { dropStaleDatabases, startMlflowServer } from './servers.js'
+import { dropStaleDatabases, startMlflowServer, startWarmPython } from './servers.js'
 import type { HarnessState } from './state.js'
 
 declare global {
@@ -23,11 +23,12 @@ export default async function globalSetup(): Promise<void> {
   const runId = `${Date.now().toString(36)}_${process.pid}`
   dropStaleDatabases('mg_test_')
   const started = Date.now()
-  const [mlflow, auth] = await Promise.all([
+  const [mlflow, auth, warm] = await Promise.all([
     startMlflowServer({ name: 'mlflow', runId }),
-    startMlflowServer({ name: 'basic-auth', runId, basicAuth: true })
+    startMlflowServer({ name: 'basic-auth', runId, basicAuth: true }),
+    startWarmPython(runId)
   ])
-  const state: HarnessState = { runId, mlflow, auth: auth as HarnessState['auth'] }
+  const state: HarnessState = { runId, mlflow, auth: auth as HarnessState['auth'], warm }
   writeFileSync(STATE_FILE, JSON.stringify(state, null, 2))
   // Test workers inherit this; the file is only for looking at after a run, since several jest
   // runs on one machine would overwrite each other's file.

@@ -1,11 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs'
-import type { AuthServerInfo, ServerInfo } from './servers.js'
+import type { AuthServerInfo, ServerInfo, WarmPython } from './servers.js'
 import { STATE_FILE } from './paths.js'
 
 export interface HarnessState {
   runId: string
   mlflow: ServerInfo
   auth: AuthServerInfo
+  /** The fork server that runs test/python scripts with MLflow imported (test/python/warm.py). */
+  warm?: WarmPython
 }
 
 /** What global-setup started, for test files (which run in other processes). */

@@ -13,12 +13,15 @@ function client(uri: string, env: NodeJS.ProcessEnv = {}): MlflowClient {
   return new MlflowClient(
     new MlflowHttp(connection, {
       logger: new MemoryLogger(),
+      // One retry, soon. The budget is not what is tested: it covers the basic-auth server,
+      // whose every request pays MLflow's scrypt password check (about 0.6 s of its single
+      // worker on 2 cores) and queues behind the other jest worker's authenticated requests.
       retry: {
         maxRetries: 1,
         baseDelayMs: 10,
         maxDelayMs: 10,
-        totalBudgetMs: 5000,
-        requestTimeoutMs: 10000
+        totalBudgetMs: 60_000,
+        requestTimeoutMs: 30_000
       }
     })
   )

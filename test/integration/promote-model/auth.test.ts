@@ -9,6 +9,7 @@ import {
   modelOps,
   realClient,
   request,
+  AUTH_RETRY,
   stages,
   type DumpedModel
 } from './helpers.js'
@@ -54,7 +55,7 @@ describe('promote-model on the basic-auth server', () => {
   })
 
   it('refuses a user with READ, naming the missing permission, and changes nothing', async () => {
-    const client = realClient(auth.uri, reader)
+    const client = realClient(auth.uri, { ...reader, retry: AUTH_RETRY })
     const [dump] = Object.values(dumpModels(auth.uri, [name, name], adminEnv)) as DumpedModel[]
     before = dump!
     const error = await failure(
@@ -71,7 +72,7 @@ describe('promote-model on the basic-auth server', () => {
   })
 
   it('lets a user with EDIT promote', async () => {
-    const client = realClient(auth.uri, editor)
+    const client = realClient(auth.uri, { ...editor, retry: AUTH_RETRY })
     const result = await promote(request(name, { version: '1', stage: 'Staging' }), deps(client))
     await client.http.close()
     expect(result.changed).toBe(true)

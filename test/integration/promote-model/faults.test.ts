@@ -159,5 +159,8 @@ describe('promotion under injected faults', () => {
       RUNS
     )
     expect(figures.success).toBeGreaterThan(RUNS / 2)
-  }, 300_000)
+    // The runs wait on injected slow answers and Retry-After by design, and on a loaded machine
+    // on the server too: 300 s ran out at a load average of 13-19 (serial run, other sessions
+    // on the same two cores). Nothing asserts the time; the bound only ends a hung run.
+  }, 600_000)
 })

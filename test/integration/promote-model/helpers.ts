@@ -21,6 +21,21 @@ export const FAST_RETRY: RetryPolicy = {
   requestTimeoutMs: 10_000
 }
 
+/**
+ * For the basic-auth server. Every request there pays MLflow's scrypt password check, about
+ * 0.6 s of that server's single worker on a 2-core machine (0.03 s for the same request on the
+ * plain server, measured), and with two jest workers other files' authenticated requests queue
+ * ahead: a tag write then took longer than FAST_RETRY's 4 s budget, which is sized for the fault
+ * tests' fast failures. No test here times the auth server; the registration helpers use 90 s too.
+ */
+export const AUTH_RETRY: RetryPolicy = {
+  maxRetries: 3,
+  baseDelayMs: 200,
+  maxDelayMs: 2000,
+  totalBudgetMs: 90_000,
+  requestTimeoutMs: 30_000
+}
+
 export function realClient(
   uri: string,
   options: { username?: string; password?: string; retry?: RetryPolicy; logger?: MemoryLogger } = {}
