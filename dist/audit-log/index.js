@@ -40385,7 +40385,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _src_core_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(680);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8459);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(237);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7657);
 /* harmony import */ var _outputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3624);
 // Entry point only: no logic here (see main.ts).
 
@@ -40494,7 +40494,7 @@ const inputs_inputs = (0,inputs/* defineInputs */.pf)(specs, refine);
 
 /***/ }),
 
-/***/ 237:
+/***/ 7657:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -40509,7 +40509,7 @@ var external_node_path_ = __nccwpck_require__(6760);
 /** Polls: 250 ms, doubling, capped at 5 s. */
 const POLL_BACKOFF = { firstMs: 250, factor: 2, capMs: 5000, jitter: 'half' };
 /** The wait after the n-th failed try (n from 0). */
-function backoffDelay(attempt, backoff, random) {
+function backoff_backoffDelay(attempt, backoff, random) {
     const full = Math.min(backoff.capMs, backoff.firstMs * backoff.factor ** attempt);
     if (backoff.jitter === 'none')
         return full;
@@ -40529,7 +40529,7 @@ async function waitFor(look, options) {
         const value = await look();
         if (value !== undefined)
             return value;
-        const wait = backoffDelay(attempt, backoff, options.random);
+        const wait = backoff_backoffDelay(attempt, backoff, options.random);
         const elapsed = options.clock.now() - started;
         if (elapsed >= options.timeoutMs)
             return undefined;
@@ -41004,7 +41004,7 @@ function appendDelay(attempt, policy) {
         capMs: policy.backoffMs * 16,
         jitter: 'full'
     };
-    return backoffDelay(attempt - 1, backoff, policy.random ?? Math.random);
+    return backoff_backoffDelay(attempt - 1, backoff, policy.random ?? Math.random);
 }
 /**
  * Validates the chain at the tip, places the entry after its last line, and commits; on a race
@@ -41076,7 +41076,7 @@ function nonEmpty(value) {
 function connection_serverLabel(url) {
     return `${url.protocol}//${url.host}`;
 }
-function resolveConnection(inputs, env, readFile = path => readFileSync(path, 'utf8')) {
+function connection_resolveConnection(inputs, env, readFile = path => readFileSync(path, 'utf8')) {
     const uri = nonEmpty(inputs['tracking-uri']) ?? nonEmpty(env.MLFLOW_TRACKING_URI);
     if (!uri) {
         throw new FieldError('tracking-uri', 'is not set and MLFLOW_TRACKING_URI is empty; set it to your tracking server, e.g. https://mlflow.example.com');
@@ -41151,7 +41151,7 @@ function uriSecrets(uri) {
         return [];
     }
 }
-function connectionSecrets(connection) {
+function connection_connectionSecrets(connection) {
     const { auth } = connection;
     if (auth.kind === 'basic') {
         return [auth.password, Buffer.from(`${auth.username}:${auth.password}`).toString('base64')];
@@ -41397,6 +41397,6746 @@ function buildEntry(input, context, approvals, gitCommit, nowMs, env = {}) {
         invalid: invalid.map(item => ({ ...item, input: INPUT_OF[item.field] ?? item.field }))
     };
 }
+
+;// CONCATENATED MODULE: ./node_modules/js-yaml/dist/js-yaml.mjs
+function getDefaultExportFromCjs(x) {
+  return x && x.__esModule && Object.prototype.hasOwnProperty.call(x, "default") ? x["default"] : x;
+}
+var jsYaml = {};
+var loader = {};
+var js_yaml_common = {};
+var hasRequiredCommon;
+function requireCommon() {
+  if (hasRequiredCommon) return js_yaml_common;
+  hasRequiredCommon = 1;
+  function isNothing(subject) {
+    return typeof subject === "undefined" || subject === null;
+  }
+  function isObject(subject) {
+    return typeof subject === "object" && subject !== null;
+  }
+  function toArray(sequence) {
+    if (Array.isArray(sequence)) return sequence;
+    else if (isNothing(sequence)) return [];
+    return [sequence];
+  }
+  function extend(target, source) {
+    if (source) {
+      const sourceKeys = Object.keys(source);
+      for (let index = 0, length = sourceKeys.length; index < length; index += 1) {
+        const key = sourceKeys[index];
+        target[key] = source[key];
+      }
+    }
+    return target;
+  }
+  function repeat(string, count) {
+    let result = "";
+    for (let cycle = 0; cycle < count; cycle += 1) {
+      result += string;
+    }
+    return result;
+  }
+  function isNegativeZero(number) {
+    return number === 0 && Number.NEGATIVE_INFINITY === 1 / number;
+  }
+  js_yaml_common.isNothing = isNothing;
+  js_yaml_common.isObject = isObject;
+  js_yaml_common.toArray = toArray;
+  js_yaml_common.repeat = repeat;
+  js_yaml_common.isNegativeZero = isNegativeZero;
+  js_yaml_common.extend = extend;
+  return js_yaml_common;
+}
+var exception;
+var hasRequiredException;
+function requireException() {
+  if (hasRequiredException) return exception;
+  hasRequiredException = 1;
+  function formatError(exception2, compact) {
+    let where = "";
+    const message = exception2.reason || "(unknown reason)";
+    if (!exception2.mark) return message;
+    if (exception2.mark.name) {
+      where += 'in "' + exception2.mark.name + '" ';
+    }
+    where += "(" + (exception2.mark.line + 1) + ":" + (exception2.mark.column + 1) + ")";
+    if (!compact && exception2.mark.snippet) {
+      where += "\n\n" + exception2.mark.snippet;
+    }
+    return message + " " + where;
+  }
+  function YAMLException2(reason, mark) {
+    Error.call(this);
+    this.name = "YAMLException";
+    this.reason = reason;
+    this.mark = mark;
+    this.message = formatError(this, false);
+    if (Error.captureStackTrace) {
+      Error.captureStackTrace(this, this.constructor);
+    } else {
+      this.stack = new Error().stack || "";
+    }
+  }
+  YAMLException2.prototype = Object.create(Error.prototype);
+  YAMLException2.prototype.constructor = YAMLException2;
+  YAMLException2.prototype.toString = function toString(compact) {
+    return this.name + ": " + formatError(this, compact);
+  };
+  exception = YAMLException2;
+  return exception;
+}
+var snippet;
+var hasRequiredSnippet;
+function requireSnippet() {
+  if (hasRequiredSnippet) return snippet;
+  hasRequiredSnippet = 1;
+  const common2 = requireCommon();
+  function getLine(buffer, lineStart, lineEnd, position, maxLineLength) {
+    let head = "";
+    let tail = "";
+    const maxHalfLength = Math.floor(maxLineLength / 2) - 1;
+    if (position - lineStart > maxHalfLength) {
+      head = " ... ";
+      lineStart = position - maxHalfLength + head.length;
+    }
+    if (lineEnd - position > maxHalfLength) {
+      tail = " ...";
+      lineEnd = position + maxHalfLength - tail.length;
+    }
+    return {
+      str: head + buffer.slice(lineStart, lineEnd).replace(/\t/g, "→") + tail,
+      pos: position - lineStart + head.length
+      // relative position
+    };
+  }
+  function padStart(string, max) {
+    return common2.repeat(" ", max - string.length) + string;
+  }
+  function makeSnippet(mark, options) {
+    options = Object.create(options || null);
+    if (!mark.buffer) return null;
+    if (!options.maxLength) options.maxLength = 79;
+    if (typeof options.indent !== "number") options.indent = 1;
+    if (typeof options.linesBefore !== "number") options.linesBefore = 3;
+    if (typeof options.linesAfter !== "number") options.linesAfter = 2;
+    const re = /\r?\n|\r|\0/g;
+    const lineStarts = [0];
+    const lineEnds = [];
+    let match;
+    let foundLineNo = -1;
+    while (match = re.exec(mark.buffer)) {
+      lineEnds.push(match.index);
+      lineStarts.push(match.index + match[0].length);
+      if (mark.position <= match.index && foundLineNo < 0) {
+        foundLineNo = lineStarts.length - 2;
+      }
+    }
+    if (foundLineNo < 0) foundLineNo = lineStarts.length - 1;
+    let result = "";
+    const lineNoLength = Math.min(mark.line + options.linesAfter, lineEnds.length).toString().length;
+    const maxLineLength = options.maxLength - (options.indent + lineNoLength + 3);
+    for (let i = 1; i <= options.linesBefore; i++) {
+      if (foundLineNo - i < 0) break;
+      const line2 = getLine(
+        mark.buffer,
+        lineStarts[foundLineNo - i],
+        lineEnds[foundLineNo - i],
+        mark.position - (lineStarts[foundLineNo] - lineStarts[foundLineNo - i]),
+        maxLineLength
+      );
+      result = common2.repeat(" ", options.indent) + padStart((mark.line - i + 1).toString(), lineNoLength) + " | " + line2.str + "\n" + result;
+    }
+    const line = getLine(mark.buffer, lineStarts[foundLineNo], lineEnds[foundLineNo], mark.position, maxLineLength);
+    result += common2.repeat(" ", options.indent) + padStart((mark.line + 1).toString(), lineNoLength) + " | " + line.str + "\n";
+    result += common2.repeat("-", options.indent + lineNoLength + 3 + line.pos) + "^\n";
+    for (let i = 1; i <= options.linesAfter; i++) {
+      if (foundLineNo + i >= lineEnds.length) break;
+      const line2 = getLine(
+        mark.buffer,
+        lineStarts[foundLineNo + i],
+        lineEnds[foundLineNo + i],
+        mark.position - (lineStarts[foundLineNo] - lineStarts[foundLineNo + i]),
+        maxLineLength
+      );
+      result += common2.repeat(" ", options.indent) + padStart((mark.line + i + 1).toString(), lineNoLength) + " | " + line2.str + "\n";
+    }
+    return result.replace(/\n$/, "");
+  }
+  snippet = makeSnippet;
+  return snippet;
+}
+var type;
+var hasRequiredType;
+function requireType() {
+  if (hasRequiredType) return type;
+  hasRequiredType = 1;
+  const YAMLException2 = requireException();
+  const TYPE_CONSTRUCTOR_OPTIONS = [
+    "kind",
+    "multi",
+    "resolve",
+    "construct",
+    "instanceOf",
+    "predicate",
+    "represent",
+    "representName",
+    "defaultStyle",
+    "styleAliases"
+  ];
+  const YAML_NODE_KINDS = [
+    "scalar",
+    "sequence",
+    "mapping"
+  ];
+  function compileStyleAliases(map2) {
+    const result = {};
+    if (map2 !== null) {
+      Object.keys(map2).forEach(function(style) {
+        map2[style].forEach(function(alias) {
+          result[String(alias)] = style;
+        });
+      });
+    }
+    return result;
+  }
+  function Type2(tag, options) {
+    options = options || {};
+    Object.keys(options).forEach(function(name) {
+      if (TYPE_CONSTRUCTOR_OPTIONS.indexOf(name) === -1) {
+        throw new YAMLException2('Unknown option "' + name + '" is met in definition of "' + tag + '" YAML type.');
+      }
+    });
+    this.options = options;
+    this.tag = tag;
+    this.kind = options["kind"] || null;
+    this.resolve = options["resolve"] || function() {
+      return true;
+    };
+    this.construct = options["construct"] || function(data) {
+      return data;
+    };
+    this.instanceOf = options["instanceOf"] || null;
+    this.predicate = options["predicate"] || null;
+    this.represent = options["represent"] || null;
+    this.representName = options["representName"] || null;
+    this.defaultStyle = options["defaultStyle"] || null;
+    this.multi = options["multi"] || false;
+    this.styleAliases = compileStyleAliases(options["styleAliases"] || null);
+    if (YAML_NODE_KINDS.indexOf(this.kind) === -1) {
+      throw new YAMLException2('Unknown kind "' + this.kind + '" is specified for "' + tag + '" YAML type.');
+    }
+  }
+  type = Type2;
+  return type;
+}
+var schema;
+var hasRequiredSchema;
+function requireSchema() {
+  if (hasRequiredSchema) return schema;
+  hasRequiredSchema = 1;
+  const YAMLException2 = requireException();
+  const Type2 = requireType();
+  function compileList(schema2, name) {
+    const result = [];
+    schema2[name].forEach(function(currentType) {
+      let newIndex = result.length;
+      result.forEach(function(previousType, previousIndex) {
+        if (previousType.tag === currentType.tag && previousType.kind === currentType.kind && previousType.multi === currentType.multi) {
+          newIndex = previousIndex;
+        }
+      });
+      result[newIndex] = currentType;
+    });
+    return result;
+  }
+  function compileMap() {
+    const result = {
+      scalar: {},
+      sequence: {},
+      mapping: {},
+      fallback: {},
+      multi: {
+        scalar: [],
+        sequence: [],
+        mapping: [],
+        fallback: []
+      }
+    };
+    function collectType(type2) {
+      if (type2.multi) {
+        result.multi[type2.kind].push(type2);
+        result.multi["fallback"].push(type2);
+      } else {
+        result[type2.kind][type2.tag] = result["fallback"][type2.tag] = type2;
+      }
+    }
+    for (let index = 0, length = arguments.length; index < length; index += 1) {
+      arguments[index].forEach(collectType);
+    }
+    return result;
+  }
+  function Schema2(definition) {
+    return this.extend(definition);
+  }
+  Schema2.prototype.extend = function extend(definition) {
+    let implicit = [];
+    let explicit = [];
+    if (definition instanceof Type2) {
+      explicit.push(definition);
+    } else if (Array.isArray(definition)) {
+      explicit = explicit.concat(definition);
+    } else if (definition && (Array.isArray(definition.implicit) || Array.isArray(definition.explicit))) {
+      if (definition.implicit) implicit = implicit.concat(definition.implicit);
+      if (definition.explicit) explicit = explicit.concat(definition.explicit);
+    } else {
+      throw new YAMLException2("Schema.extend argument should be a Type, [ Type ], or a schema definition ({ implicit: [...], explicit: [...] })");
+    }
+    implicit.forEach(function(type2) {
+      if (!(type2 instanceof Type2)) {
+        throw new YAMLException2("Specified list of YAML types (or a single Type object) contains a non-Type object.");
+      }
+      if (type2.loadKind && type2.loadKind !== "scalar") {
+        throw new YAMLException2("There is a non-scalar type in the implicit list of a schema. Implicit resolving of such types is not supported.");
+      }
+      if (type2.multi) {
+        throw new YAMLException2("There is a multi type in the implicit list of a schema. Multi tags can only be listed as explicit.");
+      }
+    });
+    explicit.forEach(function(type2) {
+      if (!(type2 instanceof Type2)) {
+        throw new YAMLException2("Specified list of YAML types (or a single Type object) contains a non-Type object.");
+      }
+    });
+    const result = Object.create(Schema2.prototype);
+    result.implicit = (this.implicit || []).concat(implicit);
+    result.explicit = (this.explicit || []).concat(explicit);
+    result.compiledImplicit = compileList(result, "implicit");
+    result.compiledExplicit = compileList(result, "explicit");
+    result.compiledTypeMap = compileMap(result.compiledImplicit, result.compiledExplicit);
+    return result;
+  };
+  schema = Schema2;
+  return schema;
+}
+var str;
+var hasRequiredStr;
+function requireStr() {
+  if (hasRequiredStr) return str;
+  hasRequiredStr = 1;
+  const Type2 = requireType();
+  str = new Type2("tag:yaml.org,2002:str", {
+    kind: "scalar",
+    construct: function(data) {
+      return data !== null ? data : "";
+    }
+  });
+  return str;
+}
+var seq;
+var hasRequiredSeq;
+function requireSeq() {
+  if (hasRequiredSeq) return seq;
+  hasRequiredSeq = 1;
+  const Type2 = requireType();
+  seq = new Type2("tag:yaml.org,2002:seq", {
+    kind: "sequence",
+    construct: function(data) {
+      return data !== null ? data : [];
+    }
+  });
+  return seq;
+}
+var map;
+var hasRequiredMap;
+function requireMap() {
+  if (hasRequiredMap) return map;
+  hasRequiredMap = 1;
+  const Type2 = requireType();
+  map = new Type2("tag:yaml.org,2002:map", {
+    kind: "mapping",
+    construct: function(data) {
+      return data !== null ? data : {};
+    }
+  });
+  return map;
+}
+var failsafe;
+var hasRequiredFailsafe;
+function requireFailsafe() {
+  if (hasRequiredFailsafe) return failsafe;
+  hasRequiredFailsafe = 1;
+  const Schema2 = requireSchema();
+  failsafe = new Schema2({
+    explicit: [
+      requireStr(),
+      requireSeq(),
+      requireMap()
+    ]
+  });
+  return failsafe;
+}
+var _null;
+var hasRequired_null;
+function require_null() {
+  if (hasRequired_null) return _null;
+  hasRequired_null = 1;
+  const Type2 = requireType();
+  function resolveYamlNull(data) {
+    if (data === null) return true;
+    const max = data.length;
+    return max === 1 && data === "~" || max === 4 && (data === "null" || data === "Null" || data === "NULL");
+  }
+  function constructYamlNull() {
+    return null;
+  }
+  function isNull(object) {
+    return object === null;
+  }
+  _null = new Type2("tag:yaml.org,2002:null", {
+    kind: "scalar",
+    resolve: resolveYamlNull,
+    construct: constructYamlNull,
+    predicate: isNull,
+    represent: {
+      canonical: function() {
+        return "~";
+      },
+      lowercase: function() {
+        return "null";
+      },
+      uppercase: function() {
+        return "NULL";
+      },
+      camelcase: function() {
+        return "Null";
+      },
+      empty: function() {
+        return "";
+      }
+    },
+    defaultStyle: "lowercase"
+  });
+  return _null;
+}
+var bool;
+var hasRequiredBool;
+function requireBool() {
+  if (hasRequiredBool) return bool;
+  hasRequiredBool = 1;
+  const Type2 = requireType();
+  function resolveYamlBoolean(data) {
+    if (data === null) return false;
+    const max = data.length;
+    return max === 4 && (data === "true" || data === "True" || data === "TRUE") || max === 5 && (data === "false" || data === "False" || data === "FALSE");
+  }
+  function constructYamlBoolean(data) {
+    return data === "true" || data === "True" || data === "TRUE";
+  }
+  function isBoolean(object) {
+    return Object.prototype.toString.call(object) === "[object Boolean]";
+  }
+  bool = new Type2("tag:yaml.org,2002:bool", {
+    kind: "scalar",
+    resolve: resolveYamlBoolean,
+    construct: constructYamlBoolean,
+    predicate: isBoolean,
+    represent: {
+      lowercase: function(object) {
+        return object ? "true" : "false";
+      },
+      uppercase: function(object) {
+        return object ? "TRUE" : "FALSE";
+      },
+      camelcase: function(object) {
+        return object ? "True" : "False";
+      }
+    },
+    defaultStyle: "lowercase"
+  });
+  return bool;
+}
+var js_yaml_int;
+var hasRequiredInt;
+function requireInt() {
+  if (hasRequiredInt) return js_yaml_int;
+  hasRequiredInt = 1;
+  const common2 = requireCommon();
+  const Type2 = requireType();
+  function isHexCode(c) {
+    return c >= 48 && c <= 57 || c >= 65 && c <= 70 || c >= 97 && c <= 102;
+  }
+  function isOctCode(c) {
+    return c >= 48 && c <= 55;
+  }
+  function isDecCode(c) {
+    return c >= 48 && c <= 57;
+  }
+  function resolveYamlInteger(data) {
+    if (data === null) return false;
+    const max = data.length;
+    let index = 0;
+    let hasDigits = false;
+    if (!max) return false;
+    let ch = data[index];
+    if (ch === "-" || ch === "+") {
+      ch = data[++index];
+    }
+    if (ch === "0") {
+      if (index + 1 === max) return true;
+      ch = data[++index];
+      if (ch === "b") {
+        index++;
+        for (; index < max; index++) {
+          ch = data[index];
+          if (ch !== "0" && ch !== "1") return false;
+          hasDigits = true;
+        }
+        return hasDigits && isFinite(parseYamlInteger(data));
+      }
+      if (ch === "x") {
+        index++;
+        for (; index < max; index++) {
+          if (!isHexCode(data.charCodeAt(index))) return false;
+          hasDigits = true;
+        }
+        return hasDigits && isFinite(parseYamlInteger(data));
+      }
+      if (ch === "o") {
+        index++;
+        for (; index < max; index++) {
+          if (!isOctCode(data.charCodeAt(index))) return false;
+          hasDigits = true;
+        }
+        return hasDigits && isFinite(parseYamlInteger(data));
+      }
+    }
+    for (; index < max; index++) {
+      if (!isDecCode(data.charCodeAt(index))) {
+        return false;
+      }
+      hasDigits = true;
+    }
+    if (!hasDigits) return false;
+    return isFinite(parseYamlInteger(data));
+  }
+  function parseYamlInteger(data) {
+    let value = data;
+    let sign = 1;
+    let ch = value[0];
+    if (ch === "-" || ch === "+") {
+      if (ch === "-") sign = -1;
+      value = value.slice(1);
+      ch = value[0];
+    }
+    if (value === "0") return 0;
+    if (ch === "0") {
+      if (value[1] === "b") return sign * parseInt(value.slice(2), 2);
+      if (value[1] === "x") return sign * parseInt(value.slice(2), 16);
+      if (value[1] === "o") return sign * parseInt(value.slice(2), 8);
+    }
+    return sign * parseInt(value, 10);
+  }
+  function constructYamlInteger(data) {
+    return parseYamlInteger(data);
+  }
+  function isInteger(object) {
+    return Object.prototype.toString.call(object) === "[object Number]" && (object % 1 === 0 && !common2.isNegativeZero(object));
+  }
+  js_yaml_int = new Type2("tag:yaml.org,2002:int", {
+    kind: "scalar",
+    resolve: resolveYamlInteger,
+    construct: constructYamlInteger,
+    predicate: isInteger,
+    represent: {
+      binary: function(obj) {
+        return obj >= 0 ? "0b" + obj.toString(2) : "-0b" + obj.toString(2).slice(1);
+      },
+      octal: function(obj) {
+        return obj >= 0 ? "0o" + obj.toString(8) : "-0o" + obj.toString(8).slice(1);
+      },
+      decimal: function(obj) {
+        return obj.toString(10);
+      },
+      hexadecimal: function(obj) {
+        return obj >= 0 ? "0x" + obj.toString(16).toUpperCase() : "-0x" + obj.toString(16).toUpperCase().slice(1);
+      }
+    },
+    defaultStyle: "decimal",
+    styleAliases: {
+      binary: [2, "bin"],
+      octal: [8, "oct"],
+      decimal: [10, "dec"],
+      hexadecimal: [16, "hex"]
+    }
+  });
+  return js_yaml_int;
+}
+var js_yaml_float;
+var hasRequiredFloat;
+function requireFloat() {
+  if (hasRequiredFloat) return js_yaml_float;
+  hasRequiredFloat = 1;
+  const common2 = requireCommon();
+  const Type2 = requireType();
+  const YAML_FLOAT_PATTERN = new RegExp(
+    // 2.5e4, 2.5 and integers
+    "^(?:[-+]?(?:[0-9]+)(?:\\.[0-9]*)?(?:[eE][-+]?[0-9]+)?|\\.[0-9]+(?:[eE][-+]?[0-9]+)?|[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$"
+  );
+  const YAML_FLOAT_SPECIAL_PATTERN = new RegExp(
+    "^(?:[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$"
+  );
+  function resolveYamlFloat(data) {
+    if (data === null) return false;
+    if (!YAML_FLOAT_PATTERN.test(data)) {
+      return false;
+    }
+    if (isFinite(parseFloat(data, 10))) {
+      return true;
+    }
+    return YAML_FLOAT_SPECIAL_PATTERN.test(data);
+  }
+  function constructYamlFloat(data) {
+    let value = data.toLowerCase();
+    const sign = value[0] === "-" ? -1 : 1;
+    if ("+-".indexOf(value[0]) >= 0) {
+      value = value.slice(1);
+    }
+    if (value === ".inf") {
+      return sign === 1 ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+    } else if (value === ".nan") {
+      return NaN;
+    }
+    return sign * parseFloat(value, 10);
+  }
+  const SCIENTIFIC_WITHOUT_DOT = /^[-+]?[0-9]+e/;
+  function representYamlFloat(object, style) {
+    if (isNaN(object)) {
+      switch (style) {
+        case "lowercase":
+          return ".nan";
+        case "uppercase":
+          return ".NAN";
+        case "camelcase":
+          return ".NaN";
+      }
+    } else if (Number.POSITIVE_INFINITY === object) {
+      switch (style) {
+        case "lowercase":
+          return ".inf";
+        case "uppercase":
+          return ".INF";
+        case "camelcase":
+          return ".Inf";
+      }
+    } else if (Number.NEGATIVE_INFINITY === object) {
+      switch (style) {
+        case "lowercase":
+          return "-.inf";
+        case "uppercase":
+          return "-.INF";
+        case "camelcase":
+          return "-.Inf";
+      }
+    } else if (common2.isNegativeZero(object)) {
+      return "-0.0";
+    }
+    const res = object.toString(10);
+    return SCIENTIFIC_WITHOUT_DOT.test(res) ? res.replace("e", ".e") : res;
+  }
+  function isFloat(object) {
+    return Object.prototype.toString.call(object) === "[object Number]" && (object % 1 !== 0 || common2.isNegativeZero(object));
+  }
+  js_yaml_float = new Type2("tag:yaml.org,2002:float", {
+    kind: "scalar",
+    resolve: resolveYamlFloat,
+    construct: constructYamlFloat,
+    predicate: isFloat,
+    represent: representYamlFloat,
+    defaultStyle: "lowercase"
+  });
+  return js_yaml_float;
+}
+var json;
+var hasRequiredJson;
+function requireJson() {
+  if (hasRequiredJson) return json;
+  hasRequiredJson = 1;
+  json = requireFailsafe().extend({
+    implicit: [
+      require_null(),
+      requireBool(),
+      requireInt(),
+      requireFloat()
+    ]
+  });
+  return json;
+}
+var core;
+var hasRequiredCore;
+function requireCore() {
+  if (hasRequiredCore) return core;
+  hasRequiredCore = 1;
+  core = requireJson();
+  return core;
+}
+var timestamp;
+var hasRequiredTimestamp;
+function requireTimestamp() {
+  if (hasRequiredTimestamp) return timestamp;
+  hasRequiredTimestamp = 1;
+  const Type2 = requireType();
+  const YAML_DATE_REGEXP = new RegExp(
+    "^([0-9][0-9][0-9][0-9])-([0-9][0-9])-([0-9][0-9])$"
+  );
+  const YAML_TIMESTAMP_REGEXP = new RegExp(
+    "^([0-9][0-9][0-9][0-9])-([0-9][0-9]?)-([0-9][0-9]?)(?:[Tt]|[ \\t]+)([0-9][0-9]?):([0-9][0-9]):([0-9][0-9])(?:\\.([0-9]*))?(?:[ \\t]*(Z|([-+])([0-9][0-9]?)(?::([0-9][0-9]))?))?$"
+  );
+  function resolveYamlTimestamp(data) {
+    if (data === null) return false;
+    if (YAML_DATE_REGEXP.exec(data) !== null) return true;
+    if (YAML_TIMESTAMP_REGEXP.exec(data) !== null) return true;
+    return false;
+  }
+  function constructYamlTimestamp(data) {
+    let fraction = 0;
+    let delta = null;
+    let match = YAML_DATE_REGEXP.exec(data);
+    if (match === null) match = YAML_TIMESTAMP_REGEXP.exec(data);
+    if (match === null) throw new Error("Date resolve error");
+    const year = +match[1];
+    const month = +match[2] - 1;
+    const day = +match[3];
+    if (!match[4]) {
+      return new Date(Date.UTC(year, month, day));
+    }
+    const hour = +match[4];
+    const minute = +match[5];
+    const second = +match[6];
+    if (match[7]) {
+      fraction = match[7].slice(0, 3);
+      while (fraction.length < 3) {
+        fraction += "0";
+      }
+      fraction = +fraction;
+    }
+    if (match[9]) {
+      const tzHour = +match[10];
+      const tzMinute = +(match[11] || 0);
+      delta = (tzHour * 60 + tzMinute) * 6e4;
+      if (match[9] === "-") delta = -delta;
+    }
+    const date = new Date(Date.UTC(year, month, day, hour, minute, second, fraction));
+    if (delta) date.setTime(date.getTime() - delta);
+    return date;
+  }
+  function representYamlTimestamp(object) {
+    return object.toISOString();
+  }
+  timestamp = new Type2("tag:yaml.org,2002:timestamp", {
+    kind: "scalar",
+    resolve: resolveYamlTimestamp,
+    construct: constructYamlTimestamp,
+    instanceOf: Date,
+    represent: representYamlTimestamp
+  });
+  return timestamp;
+}
+var merge;
+var hasRequiredMerge;
+function requireMerge() {
+  if (hasRequiredMerge) return merge;
+  hasRequiredMerge = 1;
+  const Type2 = requireType();
+  function resolveYamlMerge(data) {
+    return data === "<<" || data === null;
+  }
+  merge = new Type2("tag:yaml.org,2002:merge", {
+    kind: "scalar",
+    resolve: resolveYamlMerge
+  });
+  return merge;
+}
+var binary;
+var hasRequiredBinary;
+function requireBinary() {
+  if (hasRequiredBinary) return binary;
+  hasRequiredBinary = 1;
+  const Type2 = requireType();
+  const BASE64_MAP = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=\n\r";
+  function resolveYamlBinary(data) {
+    if (data === null) return false;
+    let bitlen = 0;
+    const max = data.length;
+    const map2 = BASE64_MAP;
+    for (let idx = 0; idx < max; idx++) {
+      const code = map2.indexOf(data.charAt(idx));
+      if (code > 64) continue;
+      if (code < 0) return false;
+      bitlen += 6;
+    }
+    return bitlen % 8 === 0;
+  }
+  function constructYamlBinary(data) {
+    const input = data.replace(/[\r\n=]/g, "");
+    const max = input.length;
+    const map2 = BASE64_MAP;
+    let bits = 0;
+    const result = [];
+    for (let idx = 0; idx < max; idx++) {
+      if (idx % 4 === 0 && idx) {
+        result.push(bits >> 16 & 255);
+        result.push(bits >> 8 & 255);
+        result.push(bits & 255);
+      }
+      bits = bits << 6 | map2.indexOf(input.charAt(idx));
+    }
+    const tailbits = max % 4 * 6;
+    if (tailbits === 0) {
+      result.push(bits >> 16 & 255);
+      result.push(bits >> 8 & 255);
+      result.push(bits & 255);
+    } else if (tailbits === 18) {
+      result.push(bits >> 10 & 255);
+      result.push(bits >> 2 & 255);
+    } else if (tailbits === 12) {
+      result.push(bits >> 4 & 255);
+    }
+    return new Uint8Array(result);
+  }
+  function representYamlBinary(object) {
+    let result = "";
+    let bits = 0;
+    const max = object.length;
+    const map2 = BASE64_MAP;
+    for (let idx = 0; idx < max; idx++) {
+      if (idx % 3 === 0 && idx) {
+        result += map2[bits >> 18 & 63];
+        result += map2[bits >> 12 & 63];
+        result += map2[bits >> 6 & 63];
+        result += map2[bits & 63];
+      }
+      bits = (bits << 8) + object[idx];
+    }
+    const tail = max % 3;
+    if (tail === 0) {
+      result += map2[bits >> 18 & 63];
+      result += map2[bits >> 12 & 63];
+      result += map2[bits >> 6 & 63];
+      result += map2[bits & 63];
+    } else if (tail === 2) {
+      result += map2[bits >> 10 & 63];
+      result += map2[bits >> 4 & 63];
+      result += map2[bits << 2 & 63];
+      result += map2[64];
+    } else if (tail === 1) {
+      result += map2[bits >> 2 & 63];
+      result += map2[bits << 4 & 63];
+      result += map2[64];
+      result += map2[64];
+    }
+    return result;
+  }
+  function isBinary(obj) {
+    return Object.prototype.toString.call(obj) === "[object Uint8Array]";
+  }
+  binary = new Type2("tag:yaml.org,2002:binary", {
+    kind: "scalar",
+    resolve: resolveYamlBinary,
+    construct: constructYamlBinary,
+    predicate: isBinary,
+    represent: representYamlBinary
+  });
+  return binary;
+}
+var omap;
+var hasRequiredOmap;
+function requireOmap() {
+  if (hasRequiredOmap) return omap;
+  hasRequiredOmap = 1;
+  const Type2 = requireType();
+  const _hasOwnProperty = Object.prototype.hasOwnProperty;
+  const _toString = Object.prototype.toString;
+  function resolveYamlOmap(data) {
+    if (data === null) return true;
+    const objectKeys = {};
+    const object = data;
+    for (let index = 0, length = object.length; index < length; index += 1) {
+      const pair = object[index];
+      let pairHasKey = false;
+      if (_toString.call(pair) !== "[object Object]") return false;
+      let pairKey;
+      for (pairKey in pair) {
+        if (_hasOwnProperty.call(pair, pairKey)) {
+          if (!pairHasKey) pairHasKey = true;
+          else return false;
+        }
+      }
+      if (!pairHasKey) return false;
+      if (_hasOwnProperty.call(objectKeys, pairKey)) return false;
+      Object.defineProperty(objectKeys, pairKey, { value: true });
+    }
+    return true;
+  }
+  function constructYamlOmap(data) {
+    return data !== null ? data : [];
+  }
+  omap = new Type2("tag:yaml.org,2002:omap", {
+    kind: "sequence",
+    resolve: resolveYamlOmap,
+    construct: constructYamlOmap
+  });
+  return omap;
+}
+var pairs;
+var hasRequiredPairs;
+function requirePairs() {
+  if (hasRequiredPairs) return pairs;
+  hasRequiredPairs = 1;
+  const Type2 = requireType();
+  const _toString = Object.prototype.toString;
+  function resolveYamlPairs(data) {
+    if (data === null) return true;
+    const object = data;
+    const result = new Array(object.length);
+    for (let index = 0, length = object.length; index < length; index += 1) {
+      const pair = object[index];
+      if (_toString.call(pair) !== "[object Object]") return false;
+      const keys = Object.keys(pair);
+      if (keys.length !== 1) return false;
+      result[index] = [keys[0], pair[keys[0]]];
+    }
+    return true;
+  }
+  function constructYamlPairs(data) {
+    if (data === null) return [];
+    const object = data;
+    const result = new Array(object.length);
+    for (let index = 0, length = object.length; index < length; index += 1) {
+      const pair = object[index];
+      const keys = Object.keys(pair);
+      result[index] = [keys[0], pair[keys[0]]];
+    }
+    return result;
+  }
+  pairs = new Type2("tag:yaml.org,2002:pairs", {
+    kind: "sequence",
+    resolve: resolveYamlPairs,
+    construct: constructYamlPairs
+  });
+  return pairs;
+}
+var set;
+var hasRequiredSet;
+function requireSet() {
+  if (hasRequiredSet) return set;
+  hasRequiredSet = 1;
+  const Type2 = requireType();
+  const _hasOwnProperty = Object.prototype.hasOwnProperty;
+  function resolveYamlSet(data) {
+    if (data === null) return true;
+    const object = data;
+    for (const key in object) {
+      if (_hasOwnProperty.call(object, key)) {
+        if (object[key] !== null) return false;
+      }
+    }
+    return true;
+  }
+  function constructYamlSet(data) {
+    return data !== null ? data : {};
+  }
+  set = new Type2("tag:yaml.org,2002:set", {
+    kind: "mapping",
+    resolve: resolveYamlSet,
+    construct: constructYamlSet
+  });
+  return set;
+}
+var _default;
+var hasRequired_default;
+function require_default() {
+  if (hasRequired_default) return _default;
+  hasRequired_default = 1;
+  _default = requireCore().extend({
+    implicit: [
+      requireTimestamp(),
+      requireMerge()
+    ],
+    explicit: [
+      requireBinary(),
+      requireOmap(),
+      requirePairs(),
+      requireSet()
+    ]
+  });
+  return _default;
+}
+var hasRequiredLoader;
+function requireLoader() {
+  if (hasRequiredLoader) return loader;
+  hasRequiredLoader = 1;
+  const common2 = requireCommon();
+  const YAMLException2 = requireException();
+  const makeSnippet = requireSnippet();
+  const DEFAULT_SCHEMA2 = require_default();
+  const _hasOwnProperty = Object.prototype.hasOwnProperty;
+  const CONTEXT_FLOW_IN = 1;
+  const CONTEXT_FLOW_OUT = 2;
+  const CONTEXT_BLOCK_IN = 3;
+  const CONTEXT_BLOCK_OUT = 4;
+  const CHOMPING_CLIP = 1;
+  const CHOMPING_STRIP = 2;
+  const CHOMPING_KEEP = 3;
+  const PATTERN_NON_PRINTABLE = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:[^\uD800-\uDBFF]|^)[\uDC00-\uDFFF]/;
+  const PATTERN_NON_ASCII_LINE_BREAKS = /[\x85\u2028\u2029]/;
+  const PATTERN_FLOW_INDICATORS = /[,\[\]{}]/;
+  const PATTERN_TAG_HANDLE = /^(?:!|!!|![0-9A-Za-z-]+!)$/;
+  const PATTERN_TAG_URI = /^(?:!|[^,\[\]{}])(?:%[0-9a-f]{2}|[0-9a-z\-#;/?:@&=+$,_.!~*'()\[\]])*$/i;
+  function _class(obj) {
+    return Object.prototype.toString.call(obj);
+  }
+  function isEol(c) {
+    return c === 10 || c === 13;
+  }
+  function isWhiteSpace(c) {
+    return c === 9 || c === 32;
+  }
+  function isWsOrEol(c) {
+    return c === 9 || c === 32 || c === 10 || c === 13;
+  }
+  function isFlowIndicator(c) {
+    return c === 44 || c === 91 || c === 93 || c === 123 || c === 125;
+  }
+  function fromHexCode(c) {
+    if (c >= 48 && c <= 57) {
+      return c - 48;
+    }
+    const lc = c | 32;
+    if (lc >= 97 && lc <= 102) {
+      return lc - 97 + 10;
+    }
+    return -1;
+  }
+  function escapedHexLen(c) {
+    if (c === 120) {
+      return 2;
+    }
+    if (c === 117) {
+      return 4;
+    }
+    if (c === 85) {
+      return 8;
+    }
+    return 0;
+  }
+  function fromDecimalCode(c) {
+    if (c >= 48 && c <= 57) {
+      return c - 48;
+    }
+    return -1;
+  }
+  function simpleEscapeSequence(c) {
+    switch (c) {
+      case 48:
+        return "\0";
+      case 97:
+        return "\x07";
+      case 98:
+        return "\b";
+      case 116:
+        return "	";
+      case 9:
+        return "	";
+      case 110:
+        return "\n";
+      case 118:
+        return "\v";
+      case 102:
+        return "\f";
+      case 114:
+        return "\r";
+      case 101:
+        return "\x1B";
+      case 32:
+        return " ";
+      case 34:
+        return '"';
+      case 47:
+        return "/";
+      case 92:
+        return "\\";
+      case 78:
+        return "";
+      case 95:
+        return " ";
+      case 76:
+        return "\u2028";
+      case 80:
+        return "\u2029";
+      default:
+        return "";
+    }
+  }
+  function charFromCodepoint(c) {
+    if (c <= 65535) {
+      return String.fromCharCode(c);
+    }
+    return String.fromCharCode(
+      (c - 65536 >> 10) + 55296,
+      (c - 65536 & 1023) + 56320
+    );
+  }
+  function setProperty(object, key, value) {
+    if (key === "__proto__") {
+      Object.defineProperty(object, key, {
+        configurable: true,
+        enumerable: true,
+        writable: true,
+        value
+      });
+    } else {
+      object[key] = value;
+    }
+  }
+  const simpleEscapeCheck = new Array(256);
+  const simpleEscapeMap = new Array(256);
+  for (let i = 0; i < 256; i++) {
+    simpleEscapeCheck[i] = simpleEscapeSequence(i) ? 1 : 0;
+    simpleEscapeMap[i] = simpleEscapeSequence(i);
+  }
+  function State(input, options) {
+    this.input = input;
+    this.filename = options["filename"] || null;
+    this.schema = options["schema"] || DEFAULT_SCHEMA2;
+    this.onWarning = options["onWarning"] || null;
+    this.legacy = options["legacy"] || false;
+    this.json = options["json"] || false;
+    this.listener = options["listener"] || null;
+    this.maxDepth = typeof options["maxDepth"] === "number" ? options["maxDepth"] : 100;
+    this.maxTotalMergeKeys = typeof options["maxTotalMergeKeys"] === "number" ? options["maxTotalMergeKeys"] : 1e4;
+    this.implicitTypes = this.schema.compiledImplicit;
+    this.typeMap = this.schema.compiledTypeMap;
+    this.length = input.length;
+    this.position = 0;
+    this.line = 0;
+    this.lineStart = 0;
+    this.lineIndent = 0;
+    this.depth = 0;
+    this.totalMergeKeys = 0;
+    this.firstTabInLine = -1;
+    this.documents = [];
+    this.anchorMapTransactions = [];
+  }
+  function generateError(state, message) {
+    const mark = {
+      name: state.filename,
+      buffer: state.input.slice(0, -1),
+      // omit trailing \0
+      position: state.position,
+      line: state.line,
+      column: state.position - state.lineStart
+    };
+    mark.snippet = makeSnippet(mark);
+    return new YAMLException2(message, mark);
+  }
+  function throwError(state, message) {
+    throw generateError(state, message);
+  }
+  function throwWarning(state, message) {
+    if (state.onWarning) {
+      state.onWarning.call(null, generateError(state, message));
+    }
+  }
+  function storeAnchor(state, name, value) {
+    const transactions = state.anchorMapTransactions;
+    if (transactions.length !== 0) {
+      const transaction = transactions[transactions.length - 1];
+      if (!_hasOwnProperty.call(transaction, name)) {
+        transaction[name] = {
+          existed: _hasOwnProperty.call(state.anchorMap, name),
+          value: state.anchorMap[name]
+        };
+      }
+    }
+    state.anchorMap[name] = value;
+  }
+  function beginAnchorTransaction(state) {
+    state.anchorMapTransactions.push(/* @__PURE__ */ Object.create(null));
+  }
+  function commitAnchorTransaction(state) {
+    const transaction = state.anchorMapTransactions.pop();
+    const transactions = state.anchorMapTransactions;
+    if (transactions.length === 0) return;
+    const parent = transactions[transactions.length - 1];
+    const names = Object.keys(transaction);
+    for (let index = 0, length = names.length; index < length; index += 1) {
+      const name = names[index];
+      if (!_hasOwnProperty.call(parent, name)) {
+        parent[name] = transaction[name];
+      }
+    }
+  }
+  function rollbackAnchorTransaction(state) {
+    const transaction = state.anchorMapTransactions.pop();
+    const names = Object.keys(transaction);
+    for (let index = names.length - 1; index >= 0; index -= 1) {
+      const entry = transaction[names[index]];
+      if (entry.existed) {
+        state.anchorMap[names[index]] = entry.value;
+      } else {
+        delete state.anchorMap[names[index]];
+      }
+    }
+  }
+  function snapshotState(state) {
+    return {
+      position: state.position,
+      line: state.line,
+      lineStart: state.lineStart,
+      lineIndent: state.lineIndent,
+      firstTabInLine: state.firstTabInLine,
+      tag: state.tag,
+      anchor: state.anchor,
+      kind: state.kind,
+      result: state.result
+    };
+  }
+  function restoreState(state, snapshot) {
+    state.position = snapshot.position;
+    state.line = snapshot.line;
+    state.lineStart = snapshot.lineStart;
+    state.lineIndent = snapshot.lineIndent;
+    state.firstTabInLine = snapshot.firstTabInLine;
+    state.tag = snapshot.tag;
+    state.anchor = snapshot.anchor;
+    state.kind = snapshot.kind;
+    state.result = snapshot.result;
+  }
+  const directiveHandlers = {
+    YAML: function handleYamlDirective(state, name, args) {
+      if (state.version !== null) {
+        throwError(state, "duplication of %YAML directive");
+      }
+      if (args.length !== 1) {
+        throwError(state, "YAML directive accepts exactly one argument");
+      }
+      const match = /^([0-9]+)\.([0-9]+)$/.exec(args[0]);
+      if (match === null) {
+        throwError(state, "ill-formed argument of the YAML directive");
+      }
+      const major = parseInt(match[1], 10);
+      const minor = parseInt(match[2], 10);
+      if (major !== 1) {
+        throwError(state, "unacceptable YAML version of the document");
+      }
+      state.version = args[0];
+      state.checkLineBreaks = minor < 2;
+      if (minor !== 1 && minor !== 2) {
+        throwWarning(state, "unsupported YAML version of the document");
+      }
+    },
+    TAG: function handleTagDirective(state, name, args) {
+      let prefix;
+      if (args.length !== 2) {
+        throwError(state, "TAG directive accepts exactly two arguments");
+      }
+      const handle = args[0];
+      prefix = args[1];
+      if (!PATTERN_TAG_HANDLE.test(handle)) {
+        throwError(state, "ill-formed tag handle (first argument) of the TAG directive");
+      }
+      if (_hasOwnProperty.call(state.tagMap, handle)) {
+        throwError(state, 'there is a previously declared suffix for "' + handle + '" tag handle');
+      }
+      if (!PATTERN_TAG_URI.test(prefix)) {
+        throwError(state, "ill-formed tag prefix (second argument) of the TAG directive");
+      }
+      try {
+        prefix = decodeURIComponent(prefix);
+      } catch (err) {
+        throwError(state, "tag prefix is malformed: " + prefix);
+      }
+      state.tagMap[handle] = prefix;
+    }
+  };
+  function captureSegment(state, start, end, checkJson) {
+    if (start < end) {
+      const _result = state.input.slice(start, end);
+      if (checkJson) {
+        for (let _position = 0, _length = _result.length; _position < _length; _position += 1) {
+          const _character = _result.charCodeAt(_position);
+          if (!(_character === 9 || _character >= 32 && _character <= 1114111)) {
+            throwError(state, "expected valid JSON character");
+          }
+        }
+      } else if (PATTERN_NON_PRINTABLE.test(_result)) {
+        throwError(state, "the stream contains non-printable characters");
+      }
+      state.result += _result;
+    }
+  }
+  function chargeMergeWork(state) {
+    state.totalMergeKeys++;
+    if (state.maxTotalMergeKeys !== -1 && state.totalMergeKeys > state.maxTotalMergeKeys) {
+      throwError(state, "merge keys exceeded maxTotalMergeKeys (" + state.maxTotalMergeKeys + ")");
+    }
+  }
+  function mergeMappings(state, destination, source, overridableKeys) {
+    if (!common2.isObject(source)) {
+      throwError(state, "cannot merge mappings; the provided source object is unacceptable");
+    }
+    chargeMergeWork(state);
+    const sourceKeys = Object.keys(source);
+    for (let index = 0, quantity = sourceKeys.length; index < quantity; index += 1) {
+      const key = sourceKeys[index];
+      chargeMergeWork(state);
+      if (!_hasOwnProperty.call(destination, key)) {
+        setProperty(destination, key, source[key]);
+        overridableKeys[key] = true;
+      }
+    }
+  }
+  function storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, valueNode, startLine, startLineStart, startPos) {
+    if (Array.isArray(keyNode)) {
+      keyNode = Array.prototype.slice.call(keyNode);
+      for (let index = 0, quantity = keyNode.length; index < quantity; index += 1) {
+        if (Array.isArray(keyNode[index])) {
+          throwError(state, "nested arrays are not supported inside keys");
+        }
+        if (typeof keyNode === "object" && _class(keyNode[index]) === "[object Object]") {
+          keyNode[index] = "[object Object]";
+        }
+      }
+    }
+    if (typeof keyNode === "object" && _class(keyNode) === "[object Object]") {
+      keyNode = "[object Object]";
+    }
+    keyNode = String(keyNode);
+    if (_result === null) {
+      _result = {};
+    }
+    if (keyTag === "tag:yaml.org,2002:merge") {
+      if (Array.isArray(valueNode)) {
+        if (valueNode.length > 100) {
+          throwError(state, "abnormal merge sequence size");
+        }
+        for (let index = 0, quantity = valueNode.length; index < quantity; index += 1) {
+          mergeMappings(state, _result, valueNode[index], overridableKeys);
+        }
+      } else {
+        mergeMappings(state, _result, valueNode, overridableKeys);
+      }
+    } else {
+      if (!state.json && !_hasOwnProperty.call(overridableKeys, keyNode) && _hasOwnProperty.call(_result, keyNode)) {
+        state.line = startLine || state.line;
+        state.lineStart = startLineStart || state.lineStart;
+        state.position = startPos || state.position;
+        throwError(state, "duplicated mapping key");
+      }
+      setProperty(_result, keyNode, valueNode);
+      delete overridableKeys[keyNode];
+    }
+    return _result;
+  }
+  function readLineBreak(state) {
+    const ch = state.input.charCodeAt(state.position);
+    if (ch === 10) {
+      state.position++;
+    } else if (ch === 13) {
+      state.position++;
+      if (state.input.charCodeAt(state.position) === 10) {
+        state.position++;
+      }
+    } else {
+      throwError(state, "a line break is expected");
+    }
+    state.line += 1;
+    state.lineStart = state.position;
+    state.firstTabInLine = -1;
+  }
+  function skipSeparationSpace(state, allowComments, checkIndent) {
+    let lineBreaks = 0;
+    let ch = state.input.charCodeAt(state.position);
+    while (ch !== 0) {
+      while (isWhiteSpace(ch)) {
+        if (ch === 9 && state.firstTabInLine === -1) {
+          state.firstTabInLine = state.position;
+        }
+        ch = state.input.charCodeAt(++state.position);
+      }
+      if (allowComments && ch === 35) {
+        do {
+          ch = state.input.charCodeAt(++state.position);
+        } while (ch !== 10 && ch !== 13 && ch !== 0);
+      }
+      if (isEol(ch)) {
+        readLineBreak(state);
+        ch = state.input.charCodeAt(state.position);
+        lineBreaks++;
+        state.lineIndent = 0;
+        while (ch === 32) {
+          state.lineIndent++;
+          ch = state.input.charCodeAt(++state.position);
+        }
+      } else {
+        break;
+      }
+    }
+    if (checkIndent !== -1 && lineBreaks !== 0 && state.lineIndent < checkIndent) {
+      throwWarning(state, "deficient indentation");
+    }
+    return lineBreaks;
+  }
+  function testDocumentSeparator(state) {
+    let _position = state.position;
+    let ch = state.input.charCodeAt(_position);
+    if ((ch === 45 || ch === 46) && ch === state.input.charCodeAt(_position + 1) && ch === state.input.charCodeAt(_position + 2)) {
+      _position += 3;
+      ch = state.input.charCodeAt(_position);
+      if (ch === 0 || isWsOrEol(ch)) {
+        return true;
+      }
+    }
+    return false;
+  }
+  function writeFoldedLines(state, count) {
+    if (count === 1) {
+      state.result += " ";
+    } else if (count > 1) {
+      state.result += common2.repeat("\n", count - 1);
+    }
+  }
+  function readPlainScalar(state, nodeIndent, withinFlowCollection) {
+    let captureStart;
+    let captureEnd;
+    let hasPendingContent;
+    let _line;
+    let _lineStart;
+    let _lineIndent;
+    const _kind = state.kind;
+    const _result = state.result;
+    let ch = state.input.charCodeAt(state.position);
+    if (isWsOrEol(ch) || isFlowIndicator(ch) || ch === 35 || ch === 38 || ch === 42 || ch === 33 || ch === 124 || ch === 62 || ch === 39 || ch === 34 || ch === 37 || ch === 64 || ch === 96) {
+      return false;
+    }
+    if (ch === 63 || ch === 45) {
+      const following = state.input.charCodeAt(state.position + 1);
+      if (isWsOrEol(following) || withinFlowCollection && isFlowIndicator(following)) {
+        return false;
+      }
+    }
+    state.kind = "scalar";
+    state.result = "";
+    captureStart = captureEnd = state.position;
+    hasPendingContent = false;
+    while (ch !== 0) {
+      if (ch === 58) {
+        const following = state.input.charCodeAt(state.position + 1);
+        if (isWsOrEol(following) || withinFlowCollection && isFlowIndicator(following)) {
+          break;
+        }
+      } else if (ch === 35) {
+        const preceding = state.input.charCodeAt(state.position - 1);
+        if (isWsOrEol(preceding)) {
+          break;
+        }
+      } else if (state.position === state.lineStart && testDocumentSeparator(state) || withinFlowCollection && isFlowIndicator(ch)) {
+        break;
+      } else if (isEol(ch)) {
+        _line = state.line;
+        _lineStart = state.lineStart;
+        _lineIndent = state.lineIndent;
+        skipSeparationSpace(state, false, -1);
+        if (state.lineIndent >= nodeIndent) {
+          hasPendingContent = true;
+          ch = state.input.charCodeAt(state.position);
+          continue;
+        } else {
+          state.position = captureEnd;
+          state.line = _line;
+          state.lineStart = _lineStart;
+          state.lineIndent = _lineIndent;
+          break;
+        }
+      }
+      if (hasPendingContent) {
+        captureSegment(state, captureStart, captureEnd, false);
+        writeFoldedLines(state, state.line - _line);
+        captureStart = captureEnd = state.position;
+        hasPendingContent = false;
+      }
+      if (!isWhiteSpace(ch)) {
+        captureEnd = state.position + 1;
+      }
+      ch = state.input.charCodeAt(++state.position);
+    }
+    captureSegment(state, captureStart, captureEnd, false);
+    if (state.result) {
+      return true;
+    }
+    state.kind = _kind;
+    state.result = _result;
+    return false;
+  }
+  function readSingleQuotedScalar(state, nodeIndent) {
+    let captureStart;
+    let captureEnd;
+    let ch = state.input.charCodeAt(state.position);
+    if (ch !== 39) {
+      return false;
+    }
+    state.kind = "scalar";
+    state.result = "";
+    state.position++;
+    captureStart = captureEnd = state.position;
+    while ((ch = state.input.charCodeAt(state.position)) !== 0) {
+      if (ch === 39) {
+        captureSegment(state, captureStart, state.position, true);
+        ch = state.input.charCodeAt(++state.position);
+        if (ch === 39) {
+          captureStart = state.position;
+          state.position++;
+          captureEnd = state.position;
+        } else {
+          return true;
+        }
+      } else if (isEol(ch)) {
+        captureSegment(state, captureStart, captureEnd, true);
+        writeFoldedLines(state, skipSeparationSpace(state, false, nodeIndent));
+        captureStart = captureEnd = state.position;
+      } else if (state.position === state.lineStart && testDocumentSeparator(state)) {
+        throwError(state, "unexpected end of the document within a single quoted scalar");
+      } else {
+        state.position++;
+        if (!isWhiteSpace(ch)) {
+          captureEnd = state.position;
+        }
+      }
+    }
+    throwError(state, "unexpected end of the stream within a single quoted scalar");
+  }
+  function readDoubleQuotedScalar(state, nodeIndent) {
+    let captureStart;
+    let captureEnd;
+    let tmp;
+    let ch = state.input.charCodeAt(state.position);
+    if (ch !== 34) {
+      return false;
+    }
+    state.kind = "scalar";
+    state.result = "";
+    state.position++;
+    captureStart = captureEnd = state.position;
+    while ((ch = state.input.charCodeAt(state.position)) !== 0) {
+      if (ch === 34) {
+        captureSegment(state, captureStart, state.position, true);
+        state.position++;
+        return true;
+      } else if (ch === 92) {
+        captureSegment(state, captureStart, state.position, true);
+        ch = state.input.charCodeAt(++state.position);
+        if (isEol(ch)) {
+          skipSeparationSpace(state, false, nodeIndent);
+        } else if (ch < 256 && simpleEscapeCheck[ch]) {
+          state.result += simpleEscapeMap[ch];
+          state.position++;
+        } else if ((tmp = escapedHexLen(ch)) > 0) {
+          let hexLength = tmp;
+          let hexResult = 0;
+          for (; hexLength > 0; hexLength--) {
+            ch = state.input.charCodeAt(++state.position);
+            if ((tmp = fromHexCode(ch)) >= 0) {
+              hexResult = (hexResult << 4) + tmp;
+            } else {
+              throwError(state, "expected hexadecimal character");
+            }
+          }
+          state.result += charFromCodepoint(hexResult);
+          state.position++;
+        } else {
+          throwError(state, "unknown escape sequence");
+        }
+        captureStart = captureEnd = state.position;
+      } else if (isEol(ch)) {
+        captureSegment(state, captureStart, captureEnd, true);
+        writeFoldedLines(state, skipSeparationSpace(state, false, nodeIndent));
+        captureStart = captureEnd = state.position;
+      } else if (state.position === state.lineStart && testDocumentSeparator(state)) {
+        throwError(state, "unexpected end of the document within a double quoted scalar");
+      } else {
+        state.position++;
+        if (!isWhiteSpace(ch)) {
+          captureEnd = state.position;
+        }
+      }
+    }
+    throwError(state, "unexpected end of the stream within a double quoted scalar");
+  }
+  function readFlowCollection(state, nodeIndent) {
+    let readNext = true;
+    let _line;
+    let _lineStart;
+    let _pos;
+    const _tag = state.tag;
+    let _result;
+    const _anchor = state.anchor;
+    let terminator;
+    let isPair;
+    let isExplicitPair;
+    let isMapping;
+    const overridableKeys = /* @__PURE__ */ Object.create(null);
+    let keyNode;
+    let keyTag;
+    let valueNode;
+    let ch = state.input.charCodeAt(state.position);
+    if (ch === 91) {
+      terminator = 93;
+      isMapping = false;
+      _result = [];
+    } else if (ch === 123) {
+      terminator = 125;
+      isMapping = true;
+      _result = {};
+    } else {
+      return false;
+    }
+    if (state.anchor !== null) {
+      storeAnchor(state, state.anchor, _result);
+    }
+    ch = state.input.charCodeAt(++state.position);
+    while (ch !== 0) {
+      skipSeparationSpace(state, true, nodeIndent);
+      ch = state.input.charCodeAt(state.position);
+      if (ch === terminator) {
+        state.position++;
+        state.tag = _tag;
+        state.anchor = _anchor;
+        state.kind = isMapping ? "mapping" : "sequence";
+        state.result = _result;
+        return true;
+      } else if (!readNext) {
+        throwError(state, "missed comma between flow collection entries");
+      } else if (ch === 44) {
+        throwError(state, "expected the node content, but found ','");
+      }
+      keyTag = keyNode = valueNode = null;
+      isPair = isExplicitPair = false;
+      if (ch === 63) {
+        const following = state.input.charCodeAt(state.position + 1);
+        if (isWsOrEol(following)) {
+          isPair = isExplicitPair = true;
+          state.position++;
+          skipSeparationSpace(state, true, nodeIndent);
+        }
+      }
+      _line = state.line;
+      _lineStart = state.lineStart;
+      _pos = state.position;
+      composeNode(state, nodeIndent, CONTEXT_FLOW_IN, false, true);
+      keyTag = state.tag;
+      keyNode = state.result;
+      skipSeparationSpace(state, true, nodeIndent);
+      ch = state.input.charCodeAt(state.position);
+      if ((isExplicitPair || state.line === _line) && ch === 58) {
+        isPair = true;
+        ch = state.input.charCodeAt(++state.position);
+        skipSeparationSpace(state, true, nodeIndent);
+        composeNode(state, nodeIndent, CONTEXT_FLOW_IN, false, true);
+        valueNode = state.result;
+      }
+      if (isMapping) {
+        storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, valueNode, _line, _lineStart, _pos);
+      } else if (isPair) {
+        _result.push(storeMappingPair(state, null, overridableKeys, keyTag, keyNode, valueNode, _line, _lineStart, _pos));
+      } else {
+        _result.push(keyNode);
+      }
+      skipSeparationSpace(state, true, nodeIndent);
+      ch = state.input.charCodeAt(state.position);
+      if (ch === 44) {
+        readNext = true;
+        ch = state.input.charCodeAt(++state.position);
+      } else {
+        readNext = false;
+      }
+    }
+    throwError(state, "unexpected end of the stream within a flow collection");
+  }
+  function readBlockScalar(state, nodeIndent) {
+    let folding;
+    let chomping = CHOMPING_CLIP;
+    let didReadContent = false;
+    let detectedIndent = false;
+    let textIndent = nodeIndent;
+    let emptyLines = 0;
+    let atMoreIndented = false;
+    let tmp;
+    let ch = state.input.charCodeAt(state.position);
+    if (ch === 124) {
+      folding = false;
+    } else if (ch === 62) {
+      folding = true;
+    } else {
+      return false;
+    }
+    state.kind = "scalar";
+    state.result = "";
+    while (ch !== 0) {
+      ch = state.input.charCodeAt(++state.position);
+      if (ch === 43 || ch === 45) {
+        if (CHOMPING_CLIP === chomping) {
+          chomping = ch === 43 ? CHOMPING_KEEP : CHOMPING_STRIP;
+        } else {
+          throwError(state, "repeat of a chomping mode identifier");
+        }
+      } else if ((tmp = fromDecimalCode(ch)) >= 0) {
+        if (tmp === 0) {
+          throwError(state, "bad explicit indentation width of a block scalar; it cannot be less than one");
+        } else if (!detectedIndent) {
+          textIndent = nodeIndent + tmp - 1;
+          detectedIndent = true;
+        } else {
+          throwError(state, "repeat of an indentation width identifier");
+        }
+      } else {
+        break;
+      }
+    }
+    if (isWhiteSpace(ch)) {
+      do {
+        ch = state.input.charCodeAt(++state.position);
+      } while (isWhiteSpace(ch));
+      if (ch === 35) {
+        do {
+          ch = state.input.charCodeAt(++state.position);
+        } while (!isEol(ch) && ch !== 0);
+      }
+    }
+    while (ch !== 0) {
+      readLineBreak(state);
+      state.lineIndent = 0;
+      ch = state.input.charCodeAt(state.position);
+      while ((!detectedIndent || state.lineIndent < textIndent) && ch === 32) {
+        state.lineIndent++;
+        ch = state.input.charCodeAt(++state.position);
+      }
+      if (!detectedIndent && state.lineIndent > textIndent) {
+        textIndent = state.lineIndent;
+      }
+      if (isEol(ch)) {
+        emptyLines++;
+        continue;
+      }
+      if (!detectedIndent && textIndent === 0) {
+        throwError(state, "missing indentation for block scalar");
+      }
+      if (state.lineIndent < textIndent) {
+        if (chomping === CHOMPING_KEEP) {
+          state.result += common2.repeat("\n", didReadContent ? 1 + emptyLines : emptyLines);
+        } else if (chomping === CHOMPING_CLIP) {
+          if (didReadContent) {
+            state.result += "\n";
+          }
+        }
+        break;
+      }
+      if (folding) {
+        if (isWhiteSpace(ch)) {
+          atMoreIndented = true;
+          state.result += common2.repeat("\n", didReadContent ? 1 + emptyLines : emptyLines);
+        } else if (atMoreIndented) {
+          atMoreIndented = false;
+          state.result += common2.repeat("\n", emptyLines + 1);
+        } else if (emptyLines === 0) {
+          if (didReadContent) {
+            state.result += " ";
+          }
+        } else {
+          state.result += common2.repeat("\n", emptyLines);
+        }
+      } else {
+        state.result += common2.repeat("\n", didReadContent ? 1 + emptyLines : emptyLines);
+      }
+      didReadContent = true;
+      detectedIndent = true;
+      emptyLines = 0;
+      const captureStart = state.position;
+      while (!isEol(ch) && ch !== 0) {
+        ch = state.input.charCodeAt(++state.position);
+      }
+      captureSegment(state, captureStart, state.position, false);
+    }
+    return true;
+  }
+  function readBlockSequence(state, nodeIndent) {
+    const _tag = state.tag;
+    const _anchor = state.anchor;
+    const _result = [];
+    let detected = false;
+    if (state.firstTabInLine !== -1) return false;
+    if (state.anchor !== null) {
+      storeAnchor(state, state.anchor, _result);
+    }
+    let ch = state.input.charCodeAt(state.position);
+    while (ch !== 0) {
+      if (state.firstTabInLine !== -1) {
+        state.position = state.firstTabInLine;
+        throwError(state, "tab characters must not be used in indentation");
+      }
+      if (ch !== 45) {
+        break;
+      }
+      const following = state.input.charCodeAt(state.position + 1);
+      if (!isWsOrEol(following)) {
+        break;
+      }
+      detected = true;
+      state.position++;
+      if (skipSeparationSpace(state, true, -1)) {
+        if (state.lineIndent <= nodeIndent) {
+          _result.push(null);
+          ch = state.input.charCodeAt(state.position);
+          continue;
+        }
+      }
+      const _line = state.line;
+      composeNode(state, nodeIndent, CONTEXT_BLOCK_IN, false, true);
+      _result.push(state.result);
+      skipSeparationSpace(state, true, -1);
+      ch = state.input.charCodeAt(state.position);
+      if ((state.line === _line || state.lineIndent > nodeIndent) && ch !== 0) {
+        throwError(state, "bad indentation of a sequence entry");
+      } else if (state.lineIndent < nodeIndent) {
+        break;
+      }
+    }
+    if (detected) {
+      state.tag = _tag;
+      state.anchor = _anchor;
+      state.kind = "sequence";
+      state.result = _result;
+      return true;
+    }
+    return false;
+  }
+  function readBlockMapping(state, nodeIndent, flowIndent) {
+    let allowCompact;
+    let _keyLine;
+    let _keyLineStart;
+    let _keyPos;
+    const _tag = state.tag;
+    const _anchor = state.anchor;
+    const _result = {};
+    const overridableKeys = /* @__PURE__ */ Object.create(null);
+    let keyTag = null;
+    let keyNode = null;
+    let valueNode = null;
+    let atExplicitKey = false;
+    let detected = false;
+    if (state.firstTabInLine !== -1) return false;
+    if (state.anchor !== null) {
+      storeAnchor(state, state.anchor, _result);
+    }
+    let ch = state.input.charCodeAt(state.position);
+    while (ch !== 0) {
+      if (!atExplicitKey && state.firstTabInLine !== -1) {
+        state.position = state.firstTabInLine;
+        throwError(state, "tab characters must not be used in indentation");
+      }
+      const following = state.input.charCodeAt(state.position + 1);
+      const _line = state.line;
+      if ((ch === 63 || ch === 58) && isWsOrEol(following)) {
+        if (ch === 63) {
+          if (atExplicitKey) {
+            storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, null, _keyLine, _keyLineStart, _keyPos);
+            keyTag = keyNode = valueNode = null;
+          }
+          detected = true;
+          atExplicitKey = true;
+          allowCompact = true;
+        } else if (atExplicitKey) {
+          atExplicitKey = false;
+          allowCompact = true;
+        } else {
+          throwError(state, "incomplete explicit mapping pair; a key node is missed; or followed by a non-tabulated empty line");
+        }
+        state.position += 1;
+        ch = following;
+      } else {
+        _keyLine = state.line;
+        _keyLineStart = state.lineStart;
+        _keyPos = state.position;
+        if (!composeNode(state, flowIndent, CONTEXT_FLOW_OUT, false, true)) {
+          break;
+        }
+        if (state.line === _line) {
+          ch = state.input.charCodeAt(state.position);
+          while (isWhiteSpace(ch)) {
+            ch = state.input.charCodeAt(++state.position);
+          }
+          if (ch === 58) {
+            ch = state.input.charCodeAt(++state.position);
+            if (!isWsOrEol(ch)) {
+              throwError(state, "a whitespace character is expected after the key-value separator within a block mapping");
+            }
+            if (atExplicitKey) {
+              storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, null, _keyLine, _keyLineStart, _keyPos);
+              keyTag = keyNode = valueNode = null;
+            }
+            detected = true;
+            atExplicitKey = false;
+            allowCompact = false;
+            keyTag = state.tag;
+            keyNode = state.result;
+          } else if (detected) {
+            throwError(state, "can not read an implicit mapping pair; a colon is missed");
+          } else {
+            state.tag = _tag;
+            state.anchor = _anchor;
+            return true;
+          }
+        } else if (detected) {
+          throwError(state, "can not read a block mapping entry; a multiline key may not be an implicit key");
+        } else {
+          state.tag = _tag;
+          state.anchor = _anchor;
+          return true;
+        }
+      }
+      if (state.line === _line || state.lineIndent > nodeIndent) {
+        if (atExplicitKey) {
+          _keyLine = state.line;
+          _keyLineStart = state.lineStart;
+          _keyPos = state.position;
+        }
+        if (composeNode(state, nodeIndent, CONTEXT_BLOCK_OUT, true, allowCompact)) {
+          if (atExplicitKey) {
+            keyNode = state.result;
+          } else {
+            valueNode = state.result;
+          }
+        }
+        if (!atExplicitKey) {
+          storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, valueNode, _keyLine, _keyLineStart, _keyPos);
+          keyTag = keyNode = valueNode = null;
+        }
+        skipSeparationSpace(state, true, -1);
+        ch = state.input.charCodeAt(state.position);
+      }
+      if ((state.line === _line || state.lineIndent > nodeIndent) && ch !== 0) {
+        throwError(state, "bad indentation of a mapping entry");
+      } else if (state.lineIndent < nodeIndent) {
+        break;
+      }
+    }
+    if (atExplicitKey) {
+      storeMappingPair(state, _result, overridableKeys, keyTag, keyNode, null, _keyLine, _keyLineStart, _keyPos);
+    }
+    if (detected) {
+      state.tag = _tag;
+      state.anchor = _anchor;
+      state.kind = "mapping";
+      state.result = _result;
+    }
+    return detected;
+  }
+  function readTagProperty(state) {
+    let isVerbatim = false;
+    let isNamed = false;
+    let tagHandle;
+    let tagName;
+    let ch = state.input.charCodeAt(state.position);
+    if (ch !== 33) return false;
+    if (state.tag !== null) {
+      throwError(state, "duplication of a tag property");
+    }
+    ch = state.input.charCodeAt(++state.position);
+    if (ch === 60) {
+      isVerbatim = true;
+      ch = state.input.charCodeAt(++state.position);
+    } else if (ch === 33) {
+      isNamed = true;
+      tagHandle = "!!";
+      ch = state.input.charCodeAt(++state.position);
+    } else {
+      tagHandle = "!";
+    }
+    let _position = state.position;
+    if (isVerbatim) {
+      do {
+        ch = state.input.charCodeAt(++state.position);
+      } while (ch !== 0 && ch !== 62);
+      if (state.position < state.length) {
+        tagName = state.input.slice(_position, state.position);
+        ch = state.input.charCodeAt(++state.position);
+      } else {
+        throwError(state, "unexpected end of the stream within a verbatim tag");
+      }
+    } else {
+      while (ch !== 0 && !isWsOrEol(ch)) {
+        if (ch === 33) {
+          if (!isNamed) {
+            tagHandle = state.input.slice(_position - 1, state.position + 1);
+            if (!PATTERN_TAG_HANDLE.test(tagHandle)) {
+              throwError(state, "named tag handle cannot contain such characters");
+            }
+            isNamed = true;
+            _position = state.position + 1;
+          } else {
+            throwError(state, "tag suffix cannot contain exclamation marks");
+          }
+        }
+        ch = state.input.charCodeAt(++state.position);
+      }
+      tagName = state.input.slice(_position, state.position);
+      if (PATTERN_FLOW_INDICATORS.test(tagName)) {
+        throwError(state, "tag suffix cannot contain flow indicator characters");
+      }
+    }
+    if (tagName && !PATTERN_TAG_URI.test(tagName)) {
+      throwError(state, "tag name cannot contain such characters: " + tagName);
+    }
+    try {
+      tagName = decodeURIComponent(tagName);
+    } catch (err) {
+      throwError(state, "tag name is malformed: " + tagName);
+    }
+    if (isVerbatim) {
+      state.tag = tagName;
+    } else if (_hasOwnProperty.call(state.tagMap, tagHandle)) {
+      state.tag = state.tagMap[tagHandle] + tagName;
+    } else if (tagHandle === "!") {
+      state.tag = "!" + tagName;
+    } else if (tagHandle === "!!") {
+      state.tag = "tag:yaml.org,2002:" + tagName;
+    } else {
+      throwError(state, 'undeclared tag handle "' + tagHandle + '"');
+    }
+    return true;
+  }
+  function readAnchorProperty(state) {
+    let ch = state.input.charCodeAt(state.position);
+    if (ch !== 38) return false;
+    if (state.anchor !== null) {
+      throwError(state, "duplication of an anchor property");
+    }
+    ch = state.input.charCodeAt(++state.position);
+    const _position = state.position;
+    while (ch !== 0 && !isWsOrEol(ch) && !isFlowIndicator(ch)) {
+      ch = state.input.charCodeAt(++state.position);
+    }
+    if (state.position === _position) {
+      throwError(state, "name of an anchor node must contain at least one character");
+    }
+    state.anchor = state.input.slice(_position, state.position);
+    return true;
+  }
+  function readAlias(state) {
+    let ch = state.input.charCodeAt(state.position);
+    if (ch !== 42) return false;
+    ch = state.input.charCodeAt(++state.position);
+    const _position = state.position;
+    while (ch !== 0 && !isWsOrEol(ch) && !isFlowIndicator(ch)) {
+      ch = state.input.charCodeAt(++state.position);
+    }
+    if (state.position === _position) {
+      throwError(state, "name of an alias node must contain at least one character");
+    }
+    const alias = state.input.slice(_position, state.position);
+    if (!_hasOwnProperty.call(state.anchorMap, alias)) {
+      throwError(state, 'unidentified alias "' + alias + '"');
+    }
+    state.result = state.anchorMap[alias];
+    skipSeparationSpace(state, true, -1);
+    return true;
+  }
+  function tryReadBlockMappingFromProperty(state, propertyStart, nodeIndent, flowIndent) {
+    const fallbackState = snapshotState(state);
+    beginAnchorTransaction(state);
+    restoreState(state, propertyStart);
+    state.tag = null;
+    state.anchor = null;
+    state.kind = null;
+    state.result = null;
+    if (readBlockMapping(state, nodeIndent, flowIndent) && state.kind === "mapping") {
+      commitAnchorTransaction(state);
+      return true;
+    }
+    rollbackAnchorTransaction(state);
+    restoreState(state, fallbackState);
+    return false;
+  }
+  function composeNode(state, parentIndent, nodeContext, allowToSeek, allowCompact) {
+    let allowBlockScalars;
+    let allowBlockCollections;
+    let indentStatus = 1;
+    let atNewLine = false;
+    let hasContent = false;
+    let propertyStart = null;
+    let type2;
+    let flowIndent;
+    let blockIndent;
+    if (state.depth >= state.maxDepth) {
+      throwError(state, "nesting exceeded maxDepth (" + state.maxDepth + ")");
+    }
+    state.depth += 1;
+    if (state.listener !== null) {
+      state.listener("open", state);
+    }
+    state.tag = null;
+    state.anchor = null;
+    state.kind = null;
+    state.result = null;
+    const allowBlockStyles = allowBlockScalars = allowBlockCollections = CONTEXT_BLOCK_OUT === nodeContext || CONTEXT_BLOCK_IN === nodeContext;
+    if (allowToSeek) {
+      if (skipSeparationSpace(state, true, -1)) {
+        atNewLine = true;
+        if (state.lineIndent > parentIndent) {
+          indentStatus = 1;
+        } else if (state.lineIndent === parentIndent) {
+          indentStatus = 0;
+        } else if (state.lineIndent < parentIndent) {
+          indentStatus = -1;
+        }
+      }
+    }
+    if (indentStatus === 1) {
+      while (true) {
+        const ch = state.input.charCodeAt(state.position);
+        const propertyState = snapshotState(state);
+        if (atNewLine && (ch === 33 && state.tag !== null || ch === 38 && state.anchor !== null)) {
+          break;
+        }
+        if (!readTagProperty(state) && !readAnchorProperty(state)) {
+          break;
+        }
+        if (propertyStart === null) {
+          propertyStart = propertyState;
+        }
+        if (skipSeparationSpace(state, true, -1)) {
+          atNewLine = true;
+          allowBlockCollections = allowBlockStyles;
+          if (state.lineIndent > parentIndent) {
+            indentStatus = 1;
+          } else if (state.lineIndent === parentIndent) {
+            indentStatus = 0;
+          } else if (state.lineIndent < parentIndent) {
+            indentStatus = -1;
+          }
+        } else {
+          allowBlockCollections = false;
+        }
+      }
+    }
+    if (allowBlockCollections) {
+      allowBlockCollections = atNewLine || allowCompact;
+    }
+    if (indentStatus === 1 || CONTEXT_BLOCK_OUT === nodeContext) {
+      if (CONTEXT_FLOW_IN === nodeContext || CONTEXT_FLOW_OUT === nodeContext) {
+        flowIndent = parentIndent;
+      } else {
+        flowIndent = parentIndent + 1;
+      }
+      blockIndent = state.position - state.lineStart;
+      if (indentStatus === 1) {
+        if (allowBlockCollections && (readBlockSequence(state, blockIndent) || readBlockMapping(state, blockIndent, flowIndent)) || readFlowCollection(state, flowIndent)) {
+          hasContent = true;
+        } else {
+          const ch = state.input.charCodeAt(state.position);
+          if (propertyStart !== null && allowBlockStyles && !allowBlockCollections && ch !== 124 && ch !== 62 && tryReadBlockMappingFromProperty(
+            state,
+            propertyStart,
+            propertyStart.position - propertyStart.lineStart,
+            flowIndent
+          )) {
+            hasContent = true;
+          } else if (allowBlockScalars && readBlockScalar(state, flowIndent) || readSingleQuotedScalar(state, flowIndent) || readDoubleQuotedScalar(state, flowIndent)) {
+            hasContent = true;
+          } else if (readAlias(state)) {
+            hasContent = true;
+            if (state.tag !== null || state.anchor !== null) {
+              throwError(state, "alias node should not have any properties");
+            }
+          } else if (readPlainScalar(state, flowIndent, CONTEXT_FLOW_IN === nodeContext)) {
+            hasContent = true;
+            if (state.tag === null) {
+              state.tag = "?";
+            }
+          }
+          if (state.anchor !== null) {
+            storeAnchor(state, state.anchor, state.result);
+          }
+        }
+      } else if (indentStatus === 0) {
+        hasContent = allowBlockCollections && readBlockSequence(state, blockIndent);
+      }
+    }
+    if (state.tag === null) {
+      if (state.anchor !== null) {
+        storeAnchor(state, state.anchor, state.result);
+      }
+    } else if (state.tag === "?") {
+      if (state.result !== null && state.kind !== "scalar") {
+        throwError(state, 'unacceptable node kind for !<?> tag; it should be "scalar", not "' + state.kind + '"');
+      }
+      for (let typeIndex = 0, typeQuantity = state.implicitTypes.length; typeIndex < typeQuantity; typeIndex += 1) {
+        type2 = state.implicitTypes[typeIndex];
+        if (type2.resolve(state.result)) {
+          state.result = type2.construct(state.result);
+          state.tag = type2.tag;
+          if (state.anchor !== null) {
+            storeAnchor(state, state.anchor, state.result);
+          }
+          break;
+        }
+      }
+    } else if (state.tag !== "!") {
+      if (_hasOwnProperty.call(state.typeMap[state.kind || "fallback"], state.tag)) {
+        type2 = state.typeMap[state.kind || "fallback"][state.tag];
+      } else {
+        type2 = null;
+        const typeList = state.typeMap.multi[state.kind || "fallback"];
+        for (let typeIndex = 0, typeQuantity = typeList.length; typeIndex < typeQuantity; typeIndex += 1) {
+          if (state.tag.slice(0, typeList[typeIndex].tag.length) === typeList[typeIndex].tag) {
+            type2 = typeList[typeIndex];
+            break;
+          }
+        }
+      }
+      if (!type2) {
+        throwError(state, "unknown tag !<" + state.tag + ">");
+      }
+      if (state.result !== null && type2.kind !== state.kind) {
+        throwError(state, "unacceptable node kind for !<" + state.tag + '> tag; it should be "' + type2.kind + '", not "' + state.kind + '"');
+      }
+      if (!type2.resolve(state.result, state.tag)) {
+        throwError(state, "cannot resolve a node with !<" + state.tag + "> explicit tag");
+      } else {
+        state.result = type2.construct(state.result, state.tag);
+        if (state.anchor !== null) {
+          storeAnchor(state, state.anchor, state.result);
+        }
+      }
+    }
+    if (state.listener !== null) {
+      state.listener("close", state);
+    }
+    state.depth -= 1;
+    return state.tag !== null || state.anchor !== null || hasContent;
+  }
+  function readDocument(state) {
+    const documentStart = state.position;
+    let hasDirectives = false;
+    let ch;
+    state.version = null;
+    state.checkLineBreaks = state.legacy;
+    state.tagMap = /* @__PURE__ */ Object.create(null);
+    state.anchorMap = /* @__PURE__ */ Object.create(null);
+    while ((ch = state.input.charCodeAt(state.position)) !== 0) {
+      skipSeparationSpace(state, true, -1);
+      ch = state.input.charCodeAt(state.position);
+      if (state.lineIndent > 0 || ch !== 37) {
+        break;
+      }
+      hasDirectives = true;
+      ch = state.input.charCodeAt(++state.position);
+      let _position = state.position;
+      while (ch !== 0 && !isWsOrEol(ch)) {
+        ch = state.input.charCodeAt(++state.position);
+      }
+      const directiveName = state.input.slice(_position, state.position);
+      const directiveArgs = [];
+      if (directiveName.length < 1) {
+        throwError(state, "directive name must not be less than one character in length");
+      }
+      while (ch !== 0) {
+        while (isWhiteSpace(ch)) {
+          ch = state.input.charCodeAt(++state.position);
+        }
+        if (ch === 35) {
+          do {
+            ch = state.input.charCodeAt(++state.position);
+          } while (ch !== 0 && !isEol(ch));
+          break;
+        }
+        if (isEol(ch)) break;
+        _position = state.position;
+        while (ch !== 0 && !isWsOrEol(ch)) {
+          ch = state.input.charCodeAt(++state.position);
+        }
+        directiveArgs.push(state.input.slice(_position, state.position));
+      }
+      if (ch !== 0) readLineBreak(state);
+      if (_hasOwnProperty.call(directiveHandlers, directiveName)) {
+        directiveHandlers[directiveName](state, directiveName, directiveArgs);
+      } else {
+        throwWarning(state, 'unknown document directive "' + directiveName + '"');
+      }
+    }
+    skipSeparationSpace(state, true, -1);
+    if (state.lineIndent === 0 && state.input.charCodeAt(state.position) === 45 && state.input.charCodeAt(state.position + 1) === 45 && state.input.charCodeAt(state.position + 2) === 45) {
+      state.position += 3;
+      skipSeparationSpace(state, true, -1);
+    } else if (hasDirectives) {
+      throwError(state, "directives end mark is expected");
+    }
+    composeNode(state, state.lineIndent - 1, CONTEXT_BLOCK_OUT, false, true);
+    skipSeparationSpace(state, true, -1);
+    if (state.checkLineBreaks && PATTERN_NON_ASCII_LINE_BREAKS.test(state.input.slice(documentStart, state.position))) {
+      throwWarning(state, "non-ASCII line breaks are interpreted as content");
+    }
+    state.documents.push(state.result);
+    if (state.position === state.lineStart && testDocumentSeparator(state)) {
+      if (state.input.charCodeAt(state.position) === 46) {
+        state.position += 3;
+        skipSeparationSpace(state, true, -1);
+      }
+      return;
+    }
+    if (state.position < state.length - 1) {
+      throwError(state, "end of the stream or a document separator is expected");
+    }
+  }
+  function loadDocuments(input, options) {
+    input = String(input);
+    options = options || {};
+    if (input.length !== 0) {
+      if (input.charCodeAt(input.length - 1) !== 10 && input.charCodeAt(input.length - 1) !== 13) {
+        input += "\n";
+      }
+      if (input.charCodeAt(0) === 65279) {
+        input = input.slice(1);
+      }
+    }
+    const state = new State(input, options);
+    const nullpos = input.indexOf("\0");
+    if (nullpos !== -1) {
+      state.position = nullpos;
+      throwError(state, "null byte is not allowed in input");
+    }
+    state.input += "\0";
+    while (state.input.charCodeAt(state.position) === 32) {
+      state.lineIndent += 1;
+      state.position += 1;
+    }
+    while (state.position < state.length - 1) {
+      readDocument(state);
+    }
+    return state.documents;
+  }
+  function loadAll2(input, iterator, options) {
+    if (iterator !== null && typeof iterator === "object" && typeof options === "undefined") {
+      options = iterator;
+      iterator = null;
+    }
+    const documents = loadDocuments(input, options);
+    if (typeof iterator !== "function") {
+      return documents;
+    }
+    for (let index = 0, length = documents.length; index < length; index += 1) {
+      iterator(documents[index]);
+    }
+  }
+  function load2(input, options) {
+    const documents = loadDocuments(input, options);
+    if (documents.length === 0) {
+      return void 0;
+    } else if (documents.length === 1) {
+      return documents[0];
+    }
+    throw new YAMLException2("expected a single document in the stream, but found more");
+  }
+  loader.loadAll = loadAll2;
+  loader.load = load2;
+  return loader;
+}
+var dumper = {};
+var hasRequiredDumper;
+function requireDumper() {
+  if (hasRequiredDumper) return dumper;
+  hasRequiredDumper = 1;
+  const common2 = requireCommon();
+  const YAMLException2 = requireException();
+  const DEFAULT_SCHEMA2 = require_default();
+  const _toString = Object.prototype.toString;
+  const _hasOwnProperty = Object.prototype.hasOwnProperty;
+  const CHAR_BOM = 65279;
+  const CHAR_TAB = 9;
+  const CHAR_LINE_FEED = 10;
+  const CHAR_CARRIAGE_RETURN = 13;
+  const CHAR_SPACE = 32;
+  const CHAR_EXCLAMATION = 33;
+  const CHAR_DOUBLE_QUOTE = 34;
+  const CHAR_SHARP = 35;
+  const CHAR_PERCENT = 37;
+  const CHAR_AMPERSAND = 38;
+  const CHAR_SINGLE_QUOTE = 39;
+  const CHAR_ASTERISK = 42;
+  const CHAR_COMMA = 44;
+  const CHAR_MINUS = 45;
+  const CHAR_COLON = 58;
+  const CHAR_EQUALS = 61;
+  const CHAR_GREATER_THAN = 62;
+  const CHAR_QUESTION = 63;
+  const CHAR_COMMERCIAL_AT = 64;
+  const CHAR_LEFT_SQUARE_BRACKET = 91;
+  const CHAR_RIGHT_SQUARE_BRACKET = 93;
+  const CHAR_GRAVE_ACCENT = 96;
+  const CHAR_LEFT_CURLY_BRACKET = 123;
+  const CHAR_VERTICAL_LINE = 124;
+  const CHAR_RIGHT_CURLY_BRACKET = 125;
+  const ESCAPE_SEQUENCES = {};
+  ESCAPE_SEQUENCES[0] = "\\0";
+  ESCAPE_SEQUENCES[7] = "\\a";
+  ESCAPE_SEQUENCES[8] = "\\b";
+  ESCAPE_SEQUENCES[9] = "\\t";
+  ESCAPE_SEQUENCES[10] = "\\n";
+  ESCAPE_SEQUENCES[11] = "\\v";
+  ESCAPE_SEQUENCES[12] = "\\f";
+  ESCAPE_SEQUENCES[13] = "\\r";
+  ESCAPE_SEQUENCES[27] = "\\e";
+  ESCAPE_SEQUENCES[34] = '\\"';
+  ESCAPE_SEQUENCES[92] = "\\\\";
+  ESCAPE_SEQUENCES[133] = "\\N";
+  ESCAPE_SEQUENCES[160] = "\\_";
+  ESCAPE_SEQUENCES[8232] = "\\L";
+  ESCAPE_SEQUENCES[8233] = "\\P";
+  const DEPRECATED_BOOLEANS_SYNTAX = [
+    "y",
+    "Y",
+    "yes",
+    "Yes",
+    "YES",
+    "on",
+    "On",
+    "ON",
+    "n",
+    "N",
+    "no",
+    "No",
+    "NO",
+    "off",
+    "Off",
+    "OFF"
+  ];
+  const DEPRECATED_BASE60_SYNTAX = /^[-+]?[0-9_]+(?::[0-9_]+)+(?:\.[0-9_]*)?$/;
+  function compileStyleMap(schema2, map2) {
+    if (map2 === null) return {};
+    const result = {};
+    const keys = Object.keys(map2);
+    for (let index = 0, length = keys.length; index < length; index += 1) {
+      let tag = keys[index];
+      let style = String(map2[tag]);
+      if (tag.slice(0, 2) === "!!") {
+        tag = "tag:yaml.org,2002:" + tag.slice(2);
+      }
+      const type2 = schema2.compiledTypeMap["fallback"][tag];
+      if (type2 && _hasOwnProperty.call(type2.styleAliases, style)) {
+        style = type2.styleAliases[style];
+      }
+      result[tag] = style;
+    }
+    return result;
+  }
+  function encodeHex(character) {
+    let handle;
+    let length;
+    const string = character.toString(16).toUpperCase();
+    if (character <= 255) {
+      handle = "x";
+      length = 2;
+    } else if (character <= 65535) {
+      handle = "u";
+      length = 4;
+    } else if (character <= 4294967295) {
+      handle = "U";
+      length = 8;
+    } else {
+      throw new YAMLException2("code point within a string may not be greater than 0xFFFFFFFF");
+    }
+    return "\\" + handle + common2.repeat("0", length - string.length) + string;
+  }
+  const QUOTING_TYPE_SINGLE = 1;
+  const QUOTING_TYPE_DOUBLE = 2;
+  function State(options) {
+    this.schema = options["schema"] || DEFAULT_SCHEMA2;
+    this.indent = Math.max(1, options["indent"] || 2);
+    this.noArrayIndent = options["noArrayIndent"] || false;
+    this.skipInvalid = options["skipInvalid"] || false;
+    this.flowLevel = common2.isNothing(options["flowLevel"]) ? -1 : options["flowLevel"];
+    this.styleMap = compileStyleMap(this.schema, options["styles"] || null);
+    this.sortKeys = options["sortKeys"] || false;
+    this.lineWidth = options["lineWidth"] || 80;
+    this.noRefs = options["noRefs"] || false;
+    this.noCompatMode = options["noCompatMode"] || false;
+    this.condenseFlow = options["condenseFlow"] || false;
+    this.quotingType = options["quotingType"] === '"' ? QUOTING_TYPE_DOUBLE : QUOTING_TYPE_SINGLE;
+    this.forceQuotes = options["forceQuotes"] || false;
+    this.replacer = typeof options["replacer"] === "function" ? options["replacer"] : null;
+    this.implicitTypes = this.schema.compiledImplicit;
+    this.explicitTypes = this.schema.compiledExplicit;
+    this.tag = null;
+    this.result = "";
+    this.duplicates = [];
+    this.usedDuplicates = null;
+  }
+  function indentString(string, spaces) {
+    const ind = common2.repeat(" ", spaces);
+    let position = 0;
+    let result = "";
+    const length = string.length;
+    while (position < length) {
+      let line;
+      const next = string.indexOf("\n", position);
+      if (next === -1) {
+        line = string.slice(position);
+        position = length;
+      } else {
+        line = string.slice(position, next + 1);
+        position = next + 1;
+      }
+      if (line.length && line !== "\n") result += ind;
+      result += line;
+    }
+    return result;
+  }
+  function generateNextLine(state, level) {
+    return "\n" + common2.repeat(" ", state.indent * level);
+  }
+  function testImplicitResolving(state, str2) {
+    for (let index = 0, length = state.implicitTypes.length; index < length; index += 1) {
+      const type2 = state.implicitTypes[index];
+      if (type2.resolve(str2)) {
+        return true;
+      }
+    }
+    return false;
+  }
+  function isWhitespace(c) {
+    return c === CHAR_SPACE || c === CHAR_TAB;
+  }
+  function isPrintable(c) {
+    return c >= 32 && c <= 126 || c >= 161 && c <= 55295 && c !== 8232 && c !== 8233 || c >= 57344 && c <= 65533 && c !== CHAR_BOM || c >= 65536 && c <= 1114111;
+  }
+  function isNsCharOrWhitespace(c) {
+    return isPrintable(c) && c !== CHAR_BOM && // - b-char
+    c !== CHAR_CARRIAGE_RETURN && c !== CHAR_LINE_FEED;
+  }
+  function isPlainSafe(c, prev, inblock) {
+    const cIsNsCharOrWhitespace = isNsCharOrWhitespace(c);
+    const cIsNsChar = cIsNsCharOrWhitespace && !isWhitespace(c);
+    return (
+      // ns-plain-safe
+      (inblock ? cIsNsCharOrWhitespace : cIsNsCharOrWhitespace && // - c-flow-indicator
+      c !== CHAR_COMMA && c !== CHAR_LEFT_SQUARE_BRACKET && c !== CHAR_RIGHT_SQUARE_BRACKET && c !== CHAR_LEFT_CURLY_BRACKET && c !== CHAR_RIGHT_CURLY_BRACKET) && // ns-plain-char
+      c !== CHAR_SHARP && // false on '#'
+      !(prev === CHAR_COLON && !cIsNsChar) || // false on ': '
+      isNsCharOrWhitespace(prev) && !isWhitespace(prev) && c === CHAR_SHARP || // change to true on '[^ ]#'
+      prev === CHAR_COLON && cIsNsChar
+    );
+  }
+  function isPlainSafeFirst(c) {
+    return isPrintable(c) && c !== CHAR_BOM && !isWhitespace(c) && // - s-white
+    // - (c-indicator ::=
+    // “-” | “?” | “:” | “,” | “[” | “]” | “{” | “}”
+    c !== CHAR_MINUS && c !== CHAR_QUESTION && c !== CHAR_COLON && c !== CHAR_COMMA && c !== CHAR_LEFT_SQUARE_BRACKET && c !== CHAR_RIGHT_SQUARE_BRACKET && c !== CHAR_LEFT_CURLY_BRACKET && c !== CHAR_RIGHT_CURLY_BRACKET && // | “#” | “&” | “*” | “!” | “|” | “=” | “>” | “'” | “"”
+    c !== CHAR_SHARP && c !== CHAR_AMPERSAND && c !== CHAR_ASTERISK && c !== CHAR_EXCLAMATION && c !== CHAR_VERTICAL_LINE && c !== CHAR_EQUALS && c !== CHAR_GREATER_THAN && c !== CHAR_SINGLE_QUOTE && c !== CHAR_DOUBLE_QUOTE && // | “%” | “@” | “`”)
+    c !== CHAR_PERCENT && c !== CHAR_COMMERCIAL_AT && c !== CHAR_GRAVE_ACCENT;
+  }
+  function isPlainSafeLast(c) {
+    return !isWhitespace(c) && c !== CHAR_COLON;
+  }
+  function codePointAt(string, pos) {
+    const first = string.charCodeAt(pos);
+    let second;
+    if (first >= 55296 && first <= 56319 && pos + 1 < string.length) {
+      second = string.charCodeAt(pos + 1);
+      if (second >= 56320 && second <= 57343) {
+        return (first - 55296) * 1024 + second - 56320 + 65536;
+      }
+    }
+    return first;
+  }
+  function needIndentIndicator(string) {
+    const leadingSpaceRe = /^\n* /;
+    return leadingSpaceRe.test(string);
+  }
+  const STYLE_PLAIN = 1;
+  const STYLE_SINGLE = 2;
+  const STYLE_LITERAL = 3;
+  const STYLE_FOLDED = 4;
+  const STYLE_DOUBLE = 5;
+  function chooseScalarStyle(string, singleLineOnly, indentPerLevel, lineWidth, testAmbiguousType, quotingType, forceQuotes, inblock) {
+    let i;
+    let char = 0;
+    let prevChar = null;
+    let hasLineBreak = false;
+    let hasFoldableLine = false;
+    const shouldTrackWidth = lineWidth !== -1;
+    let previousLineBreak = -1;
+    let plain = isPlainSafeFirst(codePointAt(string, 0)) && isPlainSafeLast(codePointAt(string, string.length - 1));
+    if (singleLineOnly || forceQuotes) {
+      for (i = 0; i < string.length; char >= 65536 ? i += 2 : i++) {
+        char = codePointAt(string, i);
+        if (!isPrintable(char)) {
+          return STYLE_DOUBLE;
+        }
+        plain = plain && isPlainSafe(char, prevChar, inblock);
+        prevChar = char;
+      }
+    } else {
+      for (i = 0; i < string.length; char >= 65536 ? i += 2 : i++) {
+        char = codePointAt(string, i);
+        if (char === CHAR_LINE_FEED) {
+          hasLineBreak = true;
+          if (shouldTrackWidth) {
+            hasFoldableLine = hasFoldableLine || // Foldable line = too long, and not more-indented.
+            i - previousLineBreak - 1 > lineWidth && string[previousLineBreak + 1] !== " ";
+            previousLineBreak = i;
+          }
+        } else if (!isPrintable(char)) {
+          return STYLE_DOUBLE;
+        }
+        plain = plain && isPlainSafe(char, prevChar, inblock);
+        prevChar = char;
+      }
+      hasFoldableLine = hasFoldableLine || shouldTrackWidth && (i - previousLineBreak - 1 > lineWidth && string[previousLineBreak + 1] !== " ");
+    }
+    if (!hasLineBreak && !hasFoldableLine) {
+      if (plain && !forceQuotes && !testAmbiguousType(string)) {
+        return STYLE_PLAIN;
+      }
+      return quotingType === QUOTING_TYPE_DOUBLE ? STYLE_DOUBLE : STYLE_SINGLE;
+    }
+    if (indentPerLevel > 9 && needIndentIndicator(string)) {
+      return STYLE_DOUBLE;
+    }
+    if (!forceQuotes) {
+      return hasFoldableLine ? STYLE_FOLDED : STYLE_LITERAL;
+    }
+    return quotingType === QUOTING_TYPE_DOUBLE ? STYLE_DOUBLE : STYLE_SINGLE;
+  }
+  function writeScalar(state, string, level, iskey, inblock) {
+    state.dump = (function() {
+      if (string.length === 0) {
+        return state.quotingType === QUOTING_TYPE_DOUBLE ? '""' : "''";
+      }
+      if (!state.noCompatMode) {
+        if (DEPRECATED_BOOLEANS_SYNTAX.indexOf(string) !== -1 || DEPRECATED_BASE60_SYNTAX.test(string)) {
+          return state.quotingType === QUOTING_TYPE_DOUBLE ? '"' + string + '"' : "'" + string + "'";
+        }
+      }
+      const indent = state.indent * Math.max(1, level);
+      const lineWidth = state.lineWidth === -1 ? -1 : Math.max(Math.min(state.lineWidth, 40), state.lineWidth - indent);
+      const singleLineOnly = iskey || // No block styles in flow mode.
+      state.flowLevel > -1 && level >= state.flowLevel;
+      function testAmbiguity(string2) {
+        return testImplicitResolving(state, string2);
+      }
+      switch (chooseScalarStyle(
+        string,
+        singleLineOnly,
+        state.indent,
+        lineWidth,
+        testAmbiguity,
+        state.quotingType,
+        state.forceQuotes && !iskey,
+        inblock
+      )) {
+        case STYLE_PLAIN:
+          return string;
+        case STYLE_SINGLE:
+          return "'" + string.replace(/'/g, "''") + "'";
+        case STYLE_LITERAL:
+          return "|" + blockHeader(string, state.indent) + dropEndingNewline(indentString(string, indent));
+        case STYLE_FOLDED:
+          return ">" + blockHeader(string, state.indent) + dropEndingNewline(indentString(foldString(string, lineWidth), indent));
+        case STYLE_DOUBLE:
+          return '"' + escapeString(string) + '"';
+        default:
+          throw new YAMLException2("impossible error: invalid scalar style");
+      }
+    })();
+  }
+  function blockHeader(string, indentPerLevel) {
+    const indentIndicator = needIndentIndicator(string) ? String(indentPerLevel) : "";
+    const clip = string[string.length - 1] === "\n";
+    const keep = clip && (string[string.length - 2] === "\n" || string === "\n");
+    const chomp = keep ? "+" : clip ? "" : "-";
+    return indentIndicator + chomp + "\n";
+  }
+  function dropEndingNewline(string) {
+    return string[string.length - 1] === "\n" ? string.slice(0, -1) : string;
+  }
+  function foldString(string, width) {
+    const lineRe = /(\n+)([^\n]*)/g;
+    let result = (function() {
+      let nextLF = string.indexOf("\n");
+      nextLF = nextLF !== -1 ? nextLF : string.length;
+      lineRe.lastIndex = nextLF;
+      return foldLine(string.slice(0, nextLF), width);
+    })();
+    let prevMoreIndented = string[0] === "\n" || string[0] === " ";
+    let moreIndented;
+    let match;
+    while (match = lineRe.exec(string)) {
+      const prefix = match[1];
+      const line = match[2];
+      moreIndented = line[0] === " ";
+      result += prefix + (!prevMoreIndented && !moreIndented && line !== "" ? "\n" : "") + foldLine(line, width);
+      prevMoreIndented = moreIndented;
+    }
+    return result;
+  }
+  function foldLine(line, width) {
+    if (line === "" || line[0] === " ") return line;
+    const breakRe = / [^ ]/g;
+    let match;
+    let start = 0;
+    let end;
+    let curr = 0;
+    let next = 0;
+    let result = "";
+    while (match = breakRe.exec(line)) {
+      next = match.index;
+      if (next - start > width) {
+        end = curr > start ? curr : next;
+        result += "\n" + line.slice(start, end);
+        start = end + 1;
+      }
+      curr = next;
+    }
+    result += "\n";
+    if (line.length - start > width && curr > start) {
+      result += line.slice(start, curr) + "\n" + line.slice(curr + 1);
+    } else {
+      result += line.slice(start);
+    }
+    return result.slice(1);
+  }
+  function escapeString(string) {
+    let result = "";
+    let char = 0;
+    for (let i = 0; i < string.length; char >= 65536 ? i += 2 : i++) {
+      char = codePointAt(string, i);
+      const escapeSeq = ESCAPE_SEQUENCES[char];
+      if (!escapeSeq && isPrintable(char)) {
+        result += string[i];
+        if (char >= 65536) result += string[i + 1];
+      } else {
+        result += escapeSeq || encodeHex(char);
+      }
+    }
+    return result;
+  }
+  function writeFlowSequence(state, level, object) {
+    let _result = "";
+    const _tag = state.tag;
+    for (let index = 0, length = object.length; index < length; index += 1) {
+      let value = object[index];
+      if (state.replacer) {
+        value = state.replacer.call(object, String(index), value);
+      }
+      if (writeNode(state, level, value, false, false) || typeof value === "undefined" && writeNode(state, level, null, false, false)) {
+        if (_result !== "") _result += "," + (!state.condenseFlow ? " " : "");
+        _result += state.dump;
+      }
+    }
+    state.tag = _tag;
+    state.dump = "[" + _result + "]";
+  }
+  function writeBlockSequence(state, level, object, compact) {
+    let _result = "";
+    const _tag = state.tag;
+    for (let index = 0, length = object.length; index < length; index += 1) {
+      let value = object[index];
+      if (state.replacer) {
+        value = state.replacer.call(object, String(index), value);
+      }
+      if (writeNode(state, level + 1, value, true, true, false, true) || typeof value === "undefined" && writeNode(state, level + 1, null, true, true, false, true)) {
+        if (!compact || _result !== "") {
+          _result += generateNextLine(state, level);
+        }
+        if (state.dump && CHAR_LINE_FEED === state.dump.charCodeAt(0)) {
+          _result += "-";
+        } else {
+          _result += "- ";
+        }
+        _result += state.dump;
+      }
+    }
+    state.tag = _tag;
+    state.dump = _result || "[]";
+  }
+  function writeFlowMapping(state, level, object) {
+    let _result = "";
+    const _tag = state.tag;
+    const objectKeyList = Object.keys(object);
+    for (let index = 0, length = objectKeyList.length; index < length; index += 1) {
+      let pairBuffer = "";
+      if (_result !== "") pairBuffer += ", ";
+      if (state.condenseFlow) pairBuffer += '"';
+      const objectKey = objectKeyList[index];
+      let objectValue = object[objectKey];
+      if (state.replacer) {
+        objectValue = state.replacer.call(object, objectKey, objectValue);
+      }
+      if (!writeNode(state, level, objectKey, false, false)) {
+        continue;
+      }
+      if (state.dump.length > 1024) pairBuffer += "? ";
+      pairBuffer += state.dump + (state.condenseFlow ? '"' : "") + ":" + (state.condenseFlow ? "" : " ");
+      if (!writeNode(state, level, objectValue, false, false)) {
+        continue;
+      }
+      pairBuffer += state.dump;
+      _result += pairBuffer;
+    }
+    state.tag = _tag;
+    state.dump = "{" + _result + "}";
+  }
+  function writeBlockMapping(state, level, object, compact) {
+    let _result = "";
+    const _tag = state.tag;
+    const objectKeyList = Object.keys(object);
+    if (state.sortKeys === true) {
+      objectKeyList.sort();
+    } else if (typeof state.sortKeys === "function") {
+      objectKeyList.sort(state.sortKeys);
+    } else if (state.sortKeys) {
+      throw new YAMLException2("sortKeys must be a boolean or a function");
+    }
+    for (let index = 0, length = objectKeyList.length; index < length; index += 1) {
+      let pairBuffer = "";
+      if (!compact || _result !== "") {
+        pairBuffer += generateNextLine(state, level);
+      }
+      const objectKey = objectKeyList[index];
+      let objectValue = object[objectKey];
+      if (state.replacer) {
+        objectValue = state.replacer.call(object, objectKey, objectValue);
+      }
+      if (!writeNode(state, level + 1, objectKey, true, true, true)) {
+        continue;
+      }
+      const explicitPair = state.tag !== null && state.tag !== "?" || state.dump && state.dump.length > 1024;
+      if (explicitPair) {
+        if (state.dump && CHAR_LINE_FEED === state.dump.charCodeAt(0)) {
+          pairBuffer += "?";
+        } else {
+          pairBuffer += "? ";
+        }
+      }
+      pairBuffer += state.dump;
+      if (explicitPair) {
+        pairBuffer += generateNextLine(state, level);
+      }
+      if (!writeNode(state, level + 1, objectValue, true, explicitPair)) {
+        continue;
+      }
+      if (state.dump && CHAR_LINE_FEED === state.dump.charCodeAt(0)) {
+        pairBuffer += ":";
+      } else {
+        pairBuffer += ": ";
+      }
+      pairBuffer += state.dump;
+      _result += pairBuffer;
+    }
+    state.tag = _tag;
+    state.dump = _result || "{}";
+  }
+  function detectType(state, object, explicit) {
+    const typeList = explicit ? state.explicitTypes : state.implicitTypes;
+    for (let index = 0, length = typeList.length; index < length; index += 1) {
+      const type2 = typeList[index];
+      if ((type2.instanceOf || type2.predicate) && (!type2.instanceOf || typeof object === "object" && object instanceof type2.instanceOf) && (!type2.predicate || type2.predicate(object))) {
+        if (explicit) {
+          if (type2.multi && type2.representName) {
+            state.tag = type2.representName(object);
+          } else {
+            state.tag = type2.tag;
+          }
+        } else {
+          state.tag = "?";
+        }
+        if (type2.represent) {
+          const style = state.styleMap[type2.tag] || type2.defaultStyle;
+          let _result;
+          if (_toString.call(type2.represent) === "[object Function]") {
+            _result = type2.represent(object, style);
+          } else if (_hasOwnProperty.call(type2.represent, style)) {
+            _result = type2.represent[style](object, style);
+          } else {
+            throw new YAMLException2("!<" + type2.tag + '> tag resolver accepts not "' + style + '" style');
+          }
+          state.dump = _result;
+        }
+        return true;
+      }
+    }
+    return false;
+  }
+  function writeNode(state, level, object, block, compact, iskey, isblockseq) {
+    state.tag = null;
+    state.dump = object;
+    if (!detectType(state, object, false)) {
+      detectType(state, object, true);
+    }
+    const type2 = _toString.call(state.dump);
+    const inblock = block;
+    if (block) {
+      block = state.flowLevel < 0 || state.flowLevel > level;
+    }
+    const objectOrArray = type2 === "[object Object]" || type2 === "[object Array]";
+    let duplicateIndex;
+    let duplicate;
+    if (objectOrArray) {
+      duplicateIndex = state.duplicates.indexOf(object);
+      duplicate = duplicateIndex !== -1;
+    }
+    if (state.tag !== null && state.tag !== "?" || duplicate || state.indent !== 2 && level > 0) {
+      compact = false;
+    }
+    if (duplicate && state.usedDuplicates[duplicateIndex]) {
+      state.dump = "*ref_" + duplicateIndex;
+    } else {
+      if (objectOrArray && duplicate && !state.usedDuplicates[duplicateIndex]) {
+        state.usedDuplicates[duplicateIndex] = true;
+      }
+      if (type2 === "[object Object]") {
+        if (block && Object.keys(state.dump).length !== 0) {
+          writeBlockMapping(state, level, state.dump, compact);
+          if (duplicate) {
+            state.dump = "&ref_" + duplicateIndex + state.dump;
+          }
+        } else {
+          writeFlowMapping(state, level, state.dump);
+          if (duplicate) {
+            state.dump = "&ref_" + duplicateIndex + " " + state.dump;
+          }
+        }
+      } else if (type2 === "[object Array]") {
+        if (block && state.dump.length !== 0) {
+          if (state.noArrayIndent && !isblockseq && level > 0) {
+            writeBlockSequence(state, level - 1, state.dump, compact);
+          } else {
+            writeBlockSequence(state, level, state.dump, compact);
+          }
+          if (duplicate) {
+            state.dump = "&ref_" + duplicateIndex + state.dump;
+          }
+        } else {
+          writeFlowSequence(state, level, state.dump);
+          if (duplicate) {
+            state.dump = "&ref_" + duplicateIndex + " " + state.dump;
+          }
+        }
+      } else if (type2 === "[object String]") {
+        if (state.tag !== "?") {
+          writeScalar(state, state.dump, level, iskey, inblock);
+        }
+      } else if (type2 === "[object Undefined]") {
+        return false;
+      } else {
+        if (state.skipInvalid) return false;
+        throw new YAMLException2("unacceptable kind of an object to dump " + type2);
+      }
+      if (state.tag !== null && state.tag !== "?") {
+        let tagStr = encodeURI(
+          state.tag[0] === "!" ? state.tag.slice(1) : state.tag
+        ).replace(/!/g, "%21");
+        if (state.tag[0] === "!") {
+          tagStr = "!" + tagStr;
+        } else if (tagStr.slice(0, 18) === "tag:yaml.org,2002:") {
+          tagStr = "!!" + tagStr.slice(18);
+        } else {
+          tagStr = "!<" + tagStr + ">";
+        }
+        state.dump = tagStr + " " + state.dump;
+      }
+    }
+    return true;
+  }
+  function getDuplicateReferences(object, state) {
+    const objects = [];
+    const duplicatesIndexes = [];
+    inspectNode(object, objects, duplicatesIndexes);
+    const length = duplicatesIndexes.length;
+    for (let index = 0; index < length; index += 1) {
+      state.duplicates.push(objects[duplicatesIndexes[index]]);
+    }
+    state.usedDuplicates = new Array(length);
+  }
+  function inspectNode(object, objects, duplicatesIndexes) {
+    if (object !== null && typeof object === "object") {
+      const index = objects.indexOf(object);
+      if (index !== -1) {
+        if (duplicatesIndexes.indexOf(index) === -1) {
+          duplicatesIndexes.push(index);
+        }
+      } else {
+        objects.push(object);
+        if (Array.isArray(object)) {
+          for (let i = 0, length = object.length; i < length; i += 1) {
+            inspectNode(object[i], objects, duplicatesIndexes);
+          }
+        } else {
+          const objectKeyList = Object.keys(object);
+          for (let i = 0, length = objectKeyList.length; i < length; i += 1) {
+            inspectNode(object[objectKeyList[i]], objects, duplicatesIndexes);
+          }
+        }
+      }
+    }
+  }
+  function dump2(input, options) {
+    options = options || {};
+    const state = new State(options);
+    if (!state.noRefs) getDuplicateReferences(input, state);
+    let value = input;
+    if (state.replacer) {
+      value = state.replacer.call({ "": value }, "", value);
+    }
+    if (writeNode(state, 0, value, true, true)) return state.dump + "\n";
+    return "";
+  }
+  dumper.dump = dump2;
+  return dumper;
+}
+var hasRequiredJsYaml;
+function requireJsYaml() {
+  if (hasRequiredJsYaml) return jsYaml;
+  hasRequiredJsYaml = 1;
+  const loader2 = requireLoader();
+  const dumper2 = requireDumper();
+  function renamed(from, to) {
+    return function() {
+      throw new Error("Function yaml." + from + " is removed in js-yaml 4. Use yaml." + to + " instead, which is now safe by default.");
+    };
+  }
+  jsYaml.Type = requireType();
+  jsYaml.Schema = requireSchema();
+  jsYaml.FAILSAFE_SCHEMA = requireFailsafe();
+  jsYaml.JSON_SCHEMA = requireJson();
+  jsYaml.CORE_SCHEMA = requireCore();
+  jsYaml.DEFAULT_SCHEMA = require_default();
+  jsYaml.load = loader2.load;
+  jsYaml.loadAll = loader2.loadAll;
+  jsYaml.dump = dumper2.dump;
+  jsYaml.YAMLException = requireException();
+  jsYaml.types = {
+    binary: requireBinary(),
+    float: requireFloat(),
+    map: requireMap(),
+    null: require_null(),
+    pairs: requirePairs(),
+    set: requireSet(),
+    timestamp: requireTimestamp(),
+    bool: requireBool(),
+    int: requireInt(),
+    merge: requireMerge(),
+    omap: requireOmap(),
+    seq: requireSeq(),
+    str: requireStr()
+  };
+  jsYaml.safeLoad = renamed("safeLoad", "load");
+  jsYaml.safeLoadAll = renamed("safeLoadAll", "loadAll");
+  jsYaml.safeDump = renamed("safeDump", "dump");
+  return jsYaml;
+}
+var jsYamlExports = requireJsYaml();
+const js_yaml_yaml = /* @__PURE__ */ getDefaultExportFromCjs(jsYamlExports);
+const {
+  Type,
+  Schema,
+  FAILSAFE_SCHEMA,
+  JSON_SCHEMA,
+  CORE_SCHEMA,
+  DEFAULT_SCHEMA,
+  load,
+  loadAll,
+  dump,
+  YAMLException,
+  types,
+  safeLoad,
+  safeLoadAll,
+  safeDump
+} = js_yaml_yaml;
+
+//# sourceMappingURL=js-yaml.mjs.map
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/error.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+function getLineColFromPtr(string, ptr) {
+    let lines = string.slice(0, ptr).split(/\r?\n/);
+    return [lines.length, lines.pop().length + 1];
+}
+function makeCodeBlock(string, line, column) {
+    let lines = string.split(/\r?\n/);
+    let codeblock = '';
+    let numberLen = (Math.log10(line + 1) | 0) + 1;
+    for (let i = line - 1; i <= line + 1; i++) {
+        let l = lines[i - 1];
+        if (!l)
+            continue;
+        codeblock += i.toString().padEnd(numberLen, ' ');
+        codeblock += ':  ';
+        codeblock += l;
+        codeblock += '\n';
+        if (i === line) {
+            codeblock += ' '.repeat(numberLen + column + 2);
+            codeblock += '^\n';
+        }
+    }
+    return codeblock;
+}
+class TomlError extends Error {
+    line;
+    column;
+    codeblock;
+    constructor(message, options) {
+        const [line, column] = getLineColFromPtr(options.toml, options.ptr);
+        const codeblock = makeCodeBlock(options.toml, line, column);
+        super(`Invalid TOML document: ${message}\n\n${codeblock}`, options);
+        this.line = line;
+        this.column = column;
+        this.codeblock = codeblock;
+    }
+    /** @internal */
+    static x(message, ctx, ptr) {
+        throw new TomlError(message, { toml: ctx.s, ptr: ptr ?? ctx.p });
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/primitive.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+/** @internal */
+function parseString(ctx) {
+    let startPtr = ctx.p;
+    let c = ctx.s.charCodeAt(ctx.p++);
+    let first = c;
+    let isLiteral = c === 0x27; /* ' */
+    let isMultiline = c === ctx.s.charCodeAt(ctx.p) && c === ctx.s.charCodeAt(ctx.p + 1);
+    if (isMultiline) {
+        // Trim initial newline
+        if ((c = ctx.s.charCodeAt(ctx.p += 2)) === 0xa /* \n */)
+            ctx.p++;
+        else if (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */)
+            ctx.p += 2;
+    }
+    // For the record: it is not worth it to use a fast-path for literal strings using `indexOf`.
+    // Doing a char-by-char iteration ends up dispatching less instructions, for the same wall-clock runtime.
+    let parsed = '';
+    let sliceStart = ctx.p;
+    // states:
+    //   0 - decoding
+    //   1 - decoding escape
+    //   2 - whitespace escape (no newline encountered yet, must fail on non-whitespace)
+    //   3 - whitespace escape (newline encountered, allowed to transition back to normal decode)
+    let state = 0;
+    for (; ctx.p < ctx.s.length; ctx.p++) {
+        c = ctx.s.charCodeAt(ctx.p);
+        // Deal with newlines first, since that simplifies control character checking and handling across all states
+        if (isMultiline && (c === 0xa /* \n */ || (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */))) {
+            state = state && 3;
+        }
+        // Control characters are banned in TOML, so we throw an error if we encounter them
+        else if ((c < 0x20 && c !== 0x9 /* \t */) || c === 0x7f) {
+            TomlError.x('control characters are not allowed in strings', ctx);
+        }
+        // The string might terminate while we're parsing through a newline escape.
+        // It must have encountered a newline; otherwise, it'll simply fail in another branch.
+        else if ((!state || state === 3) && c === first && (!isMultiline || (ctx.s.charCodeAt(ctx.p + 1) === first && ctx.s.charCodeAt(ctx.p + 2) === first))) {
+            if (isMultiline) {
+                // If the string ends with 4-5 quotes, then the first 1-2 are part of the string
+                if (ctx.s.charCodeAt(ctx.p + 3) === first)
+                    ctx.p++;
+                if (ctx.s.charCodeAt(ctx.p + 3) === first)
+                    ctx.p++;
+            }
+            // If we're in a newline escape still, then there's nothing to add.
+            if (!state) {
+                // Avoid a useless concat operation if the string can be used as-is.
+                let s = ctx.s.slice(sliceStart, ctx.p);
+                parsed = parsed ? parsed + s : s;
+            }
+            ctx.p += isMultiline ? 3 : 1;
+            return parsed;
+        }
+        // Baseline state; keep moving forward unless an escape sequence starts
+        else if (!state) {
+            if (!isLiteral && c === 0x5c /* \ */) {
+                parsed += ctx.s.slice(sliceStart, (sliceStart = ctx.p));
+                state = 1;
+            }
+        }
+        else if (state === 1) {
+            if (c === 0x78 /* x */ || c === 0x75 /* u */ || c === 0x55 /* U */) { // Unicode escape
+                let errPtr = ctx.p++ - 1;
+                let value = 0;
+                let len = c === 0x78 /* x */ ? 2 : c === 0x75 /* u */ ? 4 : 8;
+                for (let j = 0; j < len; j++, ctx.p++) {
+                    let hex = ctx.s.charCodeAt(ctx.p);
+                    let digit = 
+                    /* 0-9 */ hex >= 0x30 && hex <= 0x39 ? hex - 0x30 :
+                        /* A-F */ hex >= 0x41 && hex <= 0x46 ? hex - 0x41 + 10 :
+                            /* a-f */ hex >= 0x61 && hex <= 0x66 ? hex - 0x61 + 10 : -1;
+                    if (digit < 0)
+                        TomlError.x('invalid non-hex character in unicode escape', ctx);
+                    value = (value << 4) | digit;
+                }
+                // Because JS does bitwise on signed 32bit integers, all 0xfzzzzzzz values are actually seen as negative
+                if (value < 0 || value > 0x10ffff || (value >= 0xd800 && value <= 0xdfff)) {
+                    TomlError.x('invalid unicode escape', ctx, errPtr);
+                }
+                parsed += String.fromCodePoint(value);
+                sliceStart = ctx.p--;
+                state = 0;
+            }
+            // Newline escape sequence. We only need to care about spaces and tabs; newlines are dealt with earlier
+            else if (isMultiline && (c === 0x20 || c === 0x9 /* \t */)) {
+                state = 2;
+            }
+            // Basic escape sequence
+            else {
+                if (c === 0x62 /* b */)
+                    parsed += '\b';
+                else if (c === 0x74 /* t */)
+                    parsed += '\t';
+                else if (c === 0x6e /* n */)
+                    parsed += '\n';
+                else if (c === 0x66 /* f */)
+                    parsed += '\f';
+                else if (c === 0x72 /* r */)
+                    parsed += '\r';
+                else if (c === 0x65 /* e */)
+                    parsed += '\x1b';
+                else if (c === 0x22 /* " */)
+                    parsed += '"';
+                else if (c === 0x5c /* \ */)
+                    parsed += '\\';
+                else
+                    TomlError.x('unrecognised escape sequence', ctx);
+                sliceStart = ctx.p + 1;
+                state = 0;
+            }
+        }
+        // Newline escape continuation: keep moving forward until the first non-whitespace char
+        else if (c !== 0x20 && c !== 0x9 /* \t */) {
+            if (state === 2)
+                TomlError.x('invalid escape: only line-ending whitespace may be escaped', ctx, sliceStart);
+            // State cannot be zero, or we'd have branched earlier already.
+            // If it's a backslash, immediately transition to the escape state so it can be processed.
+            state = !isLiteral && c === 0x5c /* \ */ ? 1 : 0;
+            sliceStart = ctx.p;
+        }
+    }
+    TomlError.x('unfinished string', ctx, startPtr);
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/date.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+let DATE_TIME_RE = /^(\d{4}-\d{2}-\d{2})?[Tt ]?(?:(\d{2}):\d{2}(?::\d{2}(?:\.\d+)?)?)?(Z|z|[-+]\d{2}:\d{2})?$/i;
+class TomlDate extends Date {
+    #hasDate = false;
+    #hasTime = false;
+    #offset = null;
+    constructor(date, fasttype, unsafeDelim) {
+        let hasDate = true;
+        let hasTime = true;
+        let offset = 'Z';
+        let c;
+        if (typeof date === 'string') {
+            if (fasttype)
+                prep: {
+                    // Date-time
+                    if (fasttype < 3) {
+                        if (+date.slice(11, 13) > 23) {
+                            date = '';
+                            break prep;
+                        }
+                        // Local
+                        if (fasttype === 2) {
+                            offset = null;
+                            date += 'Z';
+                        }
+                        // Offset; keep track of offset if not Z
+                        else if ((c = date.charCodeAt(date.length - 1)) !== 0x5a /* Z */ && c !== 0x7a /* z */) {
+                            offset = date.slice(date.length - 6);
+                        }
+                        if (unsafeDelim)
+                            date = date.slice(0, 10) + 'T' + date.slice(11);
+                    }
+                    // Time
+                    else if (fasttype === 4) {
+                        date = +date.slice(0, 2) > 23 ? '' : `0000-01-01T${date}Z`;
+                    }
+                    hasDate = fasttype !== 4;
+                    hasTime = fasttype !== 3;
+                }
+            else {
+                let match = date.match(DATE_TIME_RE);
+                if (match) {
+                    if (!match[1]) {
+                        hasDate = false;
+                        date = `0000-01-01T${date}`;
+                    }
+                    hasTime = !!match[2];
+                    // Make sure to use T instead of a space. Breaks in case of extreme values otherwise.
+                    hasTime && date[10] === ' ' && (date = date.replace(' ', 'T'));
+                    // Do not allow rollover hours.
+                    if (match[2] && +match[2] > 23) {
+                        date = '';
+                    }
+                    else {
+                        offset = match[3] || null;
+                        if (!offset && hasTime)
+                            date += 'Z';
+                    }
+                }
+                else {
+                    date = '';
+                }
+            }
+        }
+        super(date);
+        if (!isNaN(this.getTime())) {
+            this.#hasDate = hasDate;
+            this.#hasTime = hasTime;
+            this.#offset = offset;
+        }
+    }
+    isDateTime() {
+        return this.#hasDate && this.#hasTime;
+    }
+    isLocal() {
+        return !this.#hasDate || !this.#hasTime || !this.#offset;
+    }
+    isDate() {
+        return this.#hasDate && !this.#hasTime;
+    }
+    isTime() {
+        return this.#hasTime && !this.#hasDate;
+    }
+    isValid() {
+        return this.#hasDate || this.#hasTime;
+    }
+    toISOString() {
+        let iso = super.toISOString();
+        // Local Date
+        if (this.isDate())
+            return iso.slice(0, 10);
+        // Local Time
+        if (this.isTime())
+            return iso.slice(11, 23);
+        // Local DateTime
+        if (this.#offset === null)
+            return iso.slice(0, -1);
+        // Offset DateTime
+        if (this.#offset === 'Z' || this.#offset === 'z')
+            return iso;
+        // This part is quite annoying: JS strips the original timezone from the ISO string representation
+        // Instead of using a "modified" date and "Z", we restore the representation "as authored"
+        let offset = (+(this.#offset.slice(1, 3)) * 60) + +(this.#offset.slice(4, 6));
+        offset = this.#offset[0] === '-' ? offset : -offset;
+        let offsetDate = new Date(this.getTime() - (offset * 60e3));
+        return offsetDate.toISOString().slice(0, -1) + this.#offset;
+    }
+    static wrapAsOffsetDateTime(jsDate, offset = 'Z') {
+        let date = new TomlDate(jsDate);
+        date.#offset = offset;
+        return date;
+    }
+    static wrapAsLocalDateTime(jsDate) {
+        let date = new TomlDate(jsDate);
+        date.#offset = null;
+        return date;
+    }
+    static wrapAsLocalDate(jsDate) {
+        let date = new TomlDate(jsDate);
+        date.#hasTime = false;
+        date.#offset = null;
+        return date;
+    }
+    static wrapAsLocalTime(jsDate) {
+        let date = new TomlDate(jsDate);
+        date.#hasDate = false;
+        date.#offset = null;
+        return date;
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/extract.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+
+
+
+function isDigit(char, base = 10) {
+    return base === 16
+        ? (char > 0x2f && char < 0x3a) || (char > 0x40 && char < 0x47) || (char > 0x60 && char < 0x67)
+        : (char > 0x2f && char < 0x30 + base);
+}
+function isEndOfValue(char, delim) {
+    // Whitespace -- we're permissive on `\r` for performance; it'll be dealt with later anyway
+    return char === 0x20 || char === 0x9 /* \t */ || char === 0xa /* \n */ || char === 0xd /* \r */ ||
+        // Structure end or next value delimiter
+        (delim && (char === delim || char === 0x2c /* , */)) ||
+        // Comment
+        char === 0x23; /* # */
+}
+/** @internal */
+function extractValue(ctx, end) {
+    let errPtr = ctx.p;
+    let c = ctx.s.charCodeAt(ctx.p);
+    // Structs
+    if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
+        ctx.d-- || TomlError.x('document contains excessively nested structures. aborting.', ctx);
+        let value = c === 0x5b /* [ */
+            ? parseArray(ctx)
+            : parseInlineTable(ctx);
+        ctx.d++;
+        return value;
+    }
+    // Strings
+    if (c === 0x22 /* " */ || c === 0x27 /* ' */) {
+        return parseString(ctx);
+    }
+    // Booleans
+    // We can fast-path because the first character is enough to know the only possible value
+    if (c === 0x74 /* t */) { // Only possible valid value is `true`
+        if (ctx.s.charCodeAt(++ctx.p) !== 0x72 || ctx.s.charCodeAt(++ctx.p) !== 0x75 || ctx.s.charCodeAt(++ctx.p) !== 0x65)
+            TomlError.x('invalid value', ctx, errPtr);
+        return ctx.p++, true;
+    }
+    if (c === 0x66 /* f */) { // Only possible valid value is `false`
+        if (ctx.s.charCodeAt(++ctx.p) !== 0x61 || ctx.s.charCodeAt(++ctx.p) !== 0x6c || ctx.s.charCodeAt(++ctx.p) !== 0x73 || ctx.s.charCodeAt(++ctx.p) !== 0x65)
+            TomlError.x('invalid value', ctx, errPtr);
+        return ctx.p++, false;
+    }
+    if (c === 0x2b /* + */ || c === 0x2d /* - */) {
+        return parseNumber(ctx, ctx.p, ctx.s.charCodeAt(++ctx.p), 0x2c - c, end);
+    }
+    // Rough heuristic, but `parseDate` falls back to number parsing if it's a false positive.
+    // e.g.: `a = 1\n-------------- = 1` would match this heuristic, but gracefully fallback to numbers.
+    if (ctx.s.charCodeAt(ctx.p + 4) === 0x2d /* - */ && ctx.s.charCodeAt(ctx.p + 7) === 0x2d /* - */) {
+        return parseDate(ctx, c, end);
+    }
+    // Same logic as above; `parseTime` falls back to number parsing if it's a false positive.
+    if (ctx.s.charCodeAt(ctx.p + 2) === 0x3a /* : */) {
+        return parseTime(ctx, c, end);
+    }
+    return parseNumber(ctx, ctx.p, c, 0, end);
+}
+// State:
+// 0: init
+// 1: integer
+// 2: fractional dot
+// 3: fractional
+// 4: exponent letter
+// 5: exponent
+// 6: exponent sign
+// 7: exponent with sign
+// >9: underscore; see below
+//     -> 12: was integer
+//     -> 14: was fractional
+//     -> 16: was exponent
+// states 2-5, 14, 16 are ONLY permitted iif base === 10
+function parseNumber(ctx, startPtr, startChr, sign, endChr) {
+    let c = startChr;
+    let state = 0;
+    let hasUnderscores = false;
+    // (+/-)inf
+    if (c === 0x69 /* i */) {
+        if (ctx.s.charCodeAt(++ctx.p) !== 0x6e || ctx.s.charCodeAt(++ctx.p) !== 0x66)
+            TomlError.x('invalid value', ctx, startPtr);
+        return ctx.p++, (sign || 1) / 0;
+    }
+    // (+/-)nan
+    if (c === 0x6e /* n */) {
+        if (ctx.s.charCodeAt(++ctx.p) !== 0x61 || ctx.s.charCodeAt(++ctx.p) !== 0x6e)
+            TomlError.x('invalid value', ctx, startPtr);
+        return ctx.p++, NaN;
+    }
+    // Leading zero
+    // Only allowed cases: `0<EOV>`, `0.(...)`, `0e(...)`, `0x(...)`, `0b(...)`, `0o(...)`
+    // FWIW, `0e(...)` is a stupid case, but it's not banned per-se so we have to parse it
+    if (c === 0x30 /* 0 */) {
+        if (++ctx.p >= ctx.s.length || isEndOfValue(c = ctx.s.charCodeAt(ctx.p), endChr))
+            return ctx.bi === true ? 0n : 0; // note: conveniently deals with `-0`
+        if (!sign) {
+            if (c === 0x78 /* x */)
+                return parseIntegerBaseN(ctx, startPtr, 16, endChr);
+            else if (c === 0x62 /* b */)
+                return parseIntegerBaseN(ctx, startPtr, 2, endChr);
+            else if (c === 0x6f /* o */)
+                return parseIntegerBaseN(ctx, startPtr, 8, endChr);
+        }
+        if (c === 0x2e /* . */)
+            state = 2;
+        else if (c === 0x65 /* e */ || c === 0x45 /* E */)
+            state = 4;
+        else
+            TomlError.x('illegal leading zero', ctx, startPtr);
+    }
+    // If the 1st char is not a digit by now, then it's not a valid TOML value at all
+    else if (!isDigit(c))
+        TomlError.x('invalid value', ctx, startPtr);
+    while (++ctx.p < ctx.s.length && (c = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c, endChr))) {
+        if (!state)
+            state = 1; // Detects single-digit numbers we can use a fast parse path for
+        // The way the states are numbered is not random: underscores are always permitted in odd-numbered states and
+        // never permitted in even-numbered ones.
+        if (c === 0x5f /* _ */) {
+            if (!(state & 1))
+                TomlError.x('illegal underscore', ctx);
+            state += 11; // 11 is a marker that makes the state even and greater than 9; see the numbering + rationale above
+            hasUnderscores = true;
+        }
+        // Transition to fractional part.
+        else if (state === 1 && c === 0x2e /* . */)
+            state = 2;
+        // Transition to exponent part.
+        else if ((state === 1 || state === 3) && (c === 0x65 /* e */ || c === 0x45 /* E */))
+            state = 4;
+        // + and - are permitted in state 4 only (handled before entering the function for state 0)
+        else if (state === 4 && (c === 0x2b /* + */ || c === 0x2d /* - */)) {
+            state = 6;
+        }
+        // All special cases have been handled; only digits are allowed here
+        else if (!isDigit(c))
+            TomlError.x(`illegal character in numeric literal`, ctx);
+        // Clear state flags
+        else if (state > 9)
+            state -= 11;
+        else if (!(state & 1))
+            state++;
+    }
+    // Single-char number; we can fast-path these very easily.
+    if (!state) {
+        let val = (startChr - 0x30 /* 0 */) * (sign || 1);
+        return ctx.bi === true ? BigInt(val) : val;
+    }
+    // Even-numbered states absolutely require a digit next; not even end of value is permitted
+    if (!(state & 1))
+        TomlError.x('unfinished numeric value', ctx, startPtr);
+    let str = ctx.s.slice(startPtr, ctx.p);
+    if (hasUnderscores)
+        str = str.replaceAll('_', ''); // perf: replaceAll 1.25x faster than replace with a regex
+    return state > 1
+        ? parseFloat(str)
+        : parseInteger(ctx, str, 10, startPtr);
+}
+function parseIntegerBaseN(ctx, startPtr, base, endChr) {
+    let c, underscore = 1;
+    while (++ctx.p < ctx.s.length && (c = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c, endChr))) {
+        if (c === 0x5f /* _ */) {
+            if (underscore & 1)
+                TomlError.x('illegal underscore', ctx);
+            underscore = 3;
+        }
+        // We only need to check if the number is a valid digit, nothing else is permitted
+        else if (!isDigit(c, base))
+            TomlError.x(`illegal character in numeric literal`, ctx);
+        // Clear underscore flag
+        else if (underscore & 1)
+            underscore--;
+    }
+    // Trailing underscore is not allowed
+    if (underscore & 1)
+        TomlError.x('unfinished numeric value', ctx);
+    let str = ctx.s.slice(startPtr + 2, ctx.p);
+    if (underscore)
+        str = str.replaceAll('_', ''); // perf: replaceAll 1.25x faster than replace with a regex
+    return parseInteger(ctx, str, base, startPtr);
+}
+function parseInteger(ctx, str, base, startPtr) {
+    if (ctx.bi !== true)
+        int: {
+            let val = parseInt(str, base);
+            if (!Number.isSafeInteger(val)) {
+                if (ctx.bi)
+                    break int;
+                TomlError.x('integer value cannot be represented losslessly', ctx, startPtr);
+            }
+            return val;
+        }
+    return base === 10 ? BigInt(str) : BigInt((base === 2 ? '0b' : base === 8 ? '0o' : '0x') + str);
+}
+function parseDate(ctx, c, endChr) {
+    let startPtr = ctx.p++, unsafeSeparator;
+    if (!isDigit(c) ||
+        !isDigit(ctx.s.charCodeAt(ctx.p++)) ||
+        !isDigit(ctx.s.charCodeAt(ctx.p++)) ||
+        !isDigit(ctx.s.charCodeAt(ctx.p++))) {
+        return parseNumber(ctx, ctx.p = startPtr, c, 0, endChr);
+    }
+    ctx.p += 5;
+    if (!isDigit(ctx.s.charCodeAt(ctx.p++)))
+        TomlError.x('invalid date-time: date part is malformed', ctx, startPtr);
+    if (ctx.p >= ctx.s.length || (((c = ctx.s.charCodeAt(ctx.p)) !== 0x20 || (unsafeSeparator = true, !isDigit(ctx.s.charCodeAt(ctx.p + 1)))) && c !== 0x54 /* T */ && c !== 0x74 /* t */)) {
+        let t = ctx.s.slice(startPtr, ctx.p);
+        return readDate(ctx, t, 3, false, startPtr);
+    }
+    if (ctx.s.charCodeAt(ctx.p += 3) !== 0x3a /* : */)
+        TomlError.x('invalid date-time: time part is malformed', ctx, startPtr);
+    if (ctx.s.charCodeAt(ctx.p += 3) === 0x3a /* : */)
+        ctx.p += 3;
+    if (ctx.s.charCodeAt(ctx.p) === 0x2e /* . */)
+        while (isDigit(ctx.s.charCodeAt(++ctx.p)))
+            ;
+    if (c = ctx.s.charCodeAt(ctx.p)) {
+        if (c === 0x5a /* Z */ || c === 0x7a /* z */) {
+            let t = ctx.s.slice(startPtr, ++ctx.p);
+            return readDate(ctx, t, 1, unsafeSeparator, startPtr, '[+00:00]');
+        }
+        if (c === 0x2b /* + */ || c === 0x2d /* - */) {
+            // Temporal's ZonedDateTime is weird asf when it comes to dealing with traditional offsets...
+            // It's 1.2x faster to allocate a new string to pass to ZDT than use Instant.toZonedDateTimeISO
+            let t = ctx.s.slice(startPtr, ctx.p += 6);
+            return readDate(ctx, t, 1, unsafeSeparator, startPtr, !ctx.ld && ('[' + ctx.s.slice(ctx.p - 6, ctx.p) + ']'));
+        }
+    }
+    let t = ctx.s.slice(startPtr, ctx.p);
+    return readDate(ctx, t, 2, unsafeSeparator, startPtr);
+}
+function parseTime(ctx, c, endChr) {
+    let start = ctx.p;
+    if (!isDigit(c) || !isDigit(ctx.s.charCodeAt(++ctx.p))) {
+        return parseNumber(ctx, --ctx.p, c, 0, endChr);
+    }
+    if (ctx.s.charCodeAt(ctx.p += 4) === 0x3a /* : */)
+        ctx.p += 3;
+    if (ctx.s.charCodeAt(ctx.p) === 0x2e /* . */)
+        while (isDigit(ctx.s.charCodeAt(++ctx.p)))
+            ;
+    let t = ctx.s.slice(start, ctx.p);
+    return readDate(ctx, t, 4, false, start);
+}
+function readDate(ctx, str, type, unsafeDelim, errPtr, temporalSuffix) {
+    if (ctx.ld) {
+        let date = new TomlDate(str, type, unsafeDelim);
+        if (!date.isValid())
+            TomlError.x('invalid date', ctx, errPtr);
+        return date;
+    }
+    try {
+        if (temporalSuffix)
+            str += temporalSuffix;
+        switch (type) {
+            case 1: return Temporal.ZonedDateTime.from(str);
+            case 2: return Temporal.PlainDateTime.from(str);
+            case 3: return Temporal.PlainDate.from(str);
+            case 4: return Temporal.PlainTime.from(str);
+        }
+    }
+    catch (e) {
+        TomlError.x(e instanceof Error ? e.message : '' + e, ctx, errPtr);
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/util.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+/** @internal */
+function skipComment(ctx) {
+    for (; ctx.p < ctx.s.length; ctx.p++) {
+        let c = ctx.s.charCodeAt(ctx.p);
+        if (c === 0xa /* \n */)
+            break;
+        if (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */) {
+            ctx.p++;
+            break;
+        }
+        if ((c < 0x20 && c !== 0x9 /* \t */) || c === 0x7f) {
+            TomlError.x('control characters are not allowed in comments', ctx);
+        }
+    }
+}
+/** @internal */
+function skipVoid(ctx, banNewLines, banComments) {
+    let c;
+    while (ctx.p < ctx.s.length) {
+        while (ctx.p < ctx.s.length && ((c = ctx.s.charCodeAt(ctx.p)) === 0x20 ||
+            c === 0x9 /* \t */ ||
+            (!banNewLines &&
+                (c === 0xa /* \n */ || (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */)))))
+            ctx.p++;
+        if (banComments || c !== 0x23 /* # */)
+            break;
+        skipComment(ctx);
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/struct.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+
+
+
+/** @internal */
+function parseKey(ctx, end = 0x3d /* = */) {
+    // States:
+    // 0: before first char
+    // 1: parsing bare key
+    // 2: after key component
+    let startPtr;
+    let state = 0;
+    let parsed = [];
+    let sliceStart;
+    let c = ctx.s.charCodeAt(startPtr = ctx.p);
+    do {
+        // End of key
+        if (c === end) {
+            if (!state)
+                TomlError.x('unexpected end of key', ctx);
+            if (state === 1)
+                parsed.push(ctx.s.slice(sliceStart, ctx.p));
+            return ctx.p++, parsed;
+        }
+        // Dotted key separator
+        else if (c === 0x2e /* . */) {
+            if (!state)
+                TomlError.x('illegal empty bare key', ctx);
+            if (state === 1)
+                parsed.push(ctx.s.slice(sliceStart, ctx.p));
+            state = 0;
+        }
+        // Quoted key
+        else if (!state && (c === 0x22 /* " */ || c === 0x27 /* ' */)) {
+            if (c === ctx.s.charCodeAt(ctx.p + 1) && c === ctx.s.charCodeAt(ctx.p + 2))
+                TomlError.x('illegal quoted key: multiline strings are not allowed', ctx);
+            parsed.push(parseString(ctx));
+            state = 2;
+            ctx.p--;
+        }
+        // Whitespace; no-op in state 0 and 2, end of bare key in state 1
+        else if (c === 0x20 || c === 0x9 /* \t */) {
+            if (state === 1) {
+                parsed.push(ctx.s.slice(sliceStart, ctx.p));
+                state = 2;
+            }
+        }
+        // If state is post-key, no character is allowed; otherwise ensure it's a bare-key component
+        else if (state === 2 || (c < 0x30 && c !== 0x2d /* - */) || (c > 0x39 && c < 0x41) || (c > 0x5a && c < 0x61 && c !== 0x5f /* _ */) || c > 0x7a) {
+            TomlError.x('illegal character in key', ctx);
+        }
+        // Illegal character
+        else if (!state) {
+            state = 1;
+            sliceStart = ctx.p;
+        }
+    } while (c = ctx.s.charCodeAt(++ctx.p));
+    TomlError.x('incomplete key-value: cannot find end of key', ctx, startPtr);
+}
+/** @internal */
+function parseInlineTable(ctx) {
+    let startPtr = ctx.p++;
+    let res = Object.create(null);
+    let seen = new Set();
+    let c;
+    while (ctx.p < ctx.s.length) {
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p)) === 0x7d /* } */) {
+            ctx.p++;
+            return res;
+        }
+        let k;
+        let t = res;
+        let hasOwn = false;
+        let errPtr = ctx.p;
+        let key = parseKey(ctx);
+        for (let i = 0; i < key.length; i++) {
+            if (i)
+                t = hasOwn ? t[k] : (t[k] = Object.create(null));
+            k = key[i];
+            if ((hasOwn = Object.hasOwn(t, k)) && (typeof t[k] !== 'object' || seen.has(t[k]))) {
+                TomlError.x('trying to redefine an already defined value', ctx, errPtr);
+            }
+            let unsafe = k === '__proto__';
+            if (ctx.uk && (unsafe || k === 'constructor')) {
+                t = ctx.uk !== 1 && TomlError.x('document contains an unsafe property', ctx, errPtr);
+                break;
+            }
+            if (!hasOwn && unsafe) {
+                Object.defineProperty(t, k, { enumerable: true, configurable: true, writable: true });
+            }
+        }
+        if (hasOwn) {
+            TomlError.x('trying to redefine an already defined value', ctx, errPtr);
+        }
+        skipVoid(ctx, true, true);
+        let value = extractValue(ctx, 0x7d /* } */);
+        if (t && typeof (t[k] = value) === 'object')
+            seen.add(value);
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p++)) === 0x7d /* } */) {
+            return res;
+        }
+        if (c !== 0x2c /* , */)
+            TomlError.x('expected comma or end of structure', ctx, ctx.p - 1);
+    }
+    TomlError.x('unfinished table', ctx, startPtr);
+}
+/** @internal */
+function parseArray(ctx) {
+    let startPtr = ctx.p++;
+    let res = [];
+    let c;
+    while (ctx.p < ctx.s.length) {
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p)) === 0x5d /* ] */) {
+            ctx.p++;
+            return res;
+        }
+        res.push(extractValue(ctx, 0x5d /* ] */));
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p++)) === 0x5d /* ] */) {
+            return res;
+        }
+        if (c !== 0x2c /* , */)
+            TomlError.x('expected comma or end of structure', ctx, ctx.p - 1);
+    }
+    TomlError.x('unfinished array', ctx, startPtr);
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/parse.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+
+
+
+function peekTable(ctx, key, table, meta, type) {
+    let t = table;
+    let m = meta;
+    let k;
+    let hasOwn = false;
+    let state;
+    for (let i = 0; i < key.length; i++) {
+        if (i) {
+            t = hasOwn ? t[k] : (t[k] = Object.create(null));
+            m = (state = m[k]).c;
+            if (type === 0 /* Type.DOTTED */ && (state.t === 1 /* Type.EXPLICIT */ || state.t === 2 /* Type.ARRAY */)) {
+                return null;
+            }
+            if (state.t === 2 /* Type.ARRAY */) {
+                let l = t.length - 1;
+                t = t[l];
+                m = m[l].c;
+            }
+        }
+        k = key[i];
+        if ((hasOwn = Object.hasOwn(t, k)) && m[k]?.t === 0 /* Type.DOTTED */ && m[k]?.d) {
+            return null;
+        }
+        if (!hasOwn) {
+            let unsafe = k === '__proto__';
+            if (ctx.uk && (unsafe || k === 'constructor'))
+                return false;
+            if (unsafe) {
+                Object.defineProperty(t, k, { enumerable: true, configurable: true, writable: true });
+                Object.defineProperty(m, k, { enumerable: true, configurable: true, writable: true });
+            }
+            m[k] = {
+                t: i < key.length - 1 && type === 2 /* Type.ARRAY */
+                    ? 3 /* Type.ARRAY_DOTTED */ : type,
+                d: false,
+                i: 0,
+                c: Object.create(null),
+            };
+        }
+    }
+    state = m[k];
+    if (state.t !== type && !(type === 1 /* Type.EXPLICIT */ && state.t === 3 /* Type.ARRAY_DOTTED */)) {
+        // Bad key type!
+        return null;
+    }
+    if (type === 2 /* Type.ARRAY */) {
+        if (!state.d) {
+            state.d = true;
+            t[k] = [];
+        }
+        t[k].push(t = Object.create(null));
+        state.c[state.i++] = (state = { t: 1 /* Type.EXPLICIT */, d: false, i: 0, c: Object.create(null) });
+    }
+    if (state.d) {
+        // Redefining a table!
+        return null;
+    }
+    state.d = true;
+    if (type === 1 /* Type.EXPLICIT */) {
+        t = hasOwn ? t[k] : (t[k] = Object.create(null));
+    }
+    else if (type === 0 /* Type.DOTTED */ && hasOwn) {
+        return null;
+    }
+    return [k, t, state.c];
+}
+function validateTablePeek(ctx, peek, ptr) {
+    if (peek === null || ctx.uk === 2)
+        TomlError.x(peek === null
+            ? 'trying to redefine an already defined table or value'
+            : 'document contains an unsafe property', ctx, ptr);
+}
+function parse_parse(toml, options = {}) {
+    let ctx = {
+        s: toml,
+        p: 0,
+        d: options.maxDepth ?? 1000,
+        bi: options.integersAsBigInt ?? false,
+        ld: options.useLegacyDate ?? true,
+        uk: options.unsafeKeyBehaviour === 'throw' ? 2 : options.unsafeKeyBehaviour === 'drop' ? 1 : 0,
+    };
+    let res = Object.create(null);
+    let meta = Object.create(null);
+    let tmp;
+    let skipping = false;
+    let tbl = res;
+    let m = meta;
+    // BOM is allowed, skip.
+    // JS is UTF-16, so we have to check for the UTF-16 BOM instead of the UTF-8 BOM sequence!
+    if (toml.charCodeAt(0) === 0xfeff)
+        ctx.p++;
+    skipVoid(ctx);
+    while (ctx.p < toml.length) {
+        if (toml.charCodeAt(ctx.p) === 0x5b /* [ */) {
+            let isTableArray = toml.charCodeAt(++ctx.p) === 0x5b; /* [ */
+            tmp = ctx.p += +isTableArray;
+            skipping = false;
+            let k = parseKey(ctx, 0x5d /* ] */);
+            if (isTableArray) {
+                if (toml.charCodeAt(ctx.p) !== 0x5d /* ] */) {
+                    TomlError.x('expected end of table array declaration', ctx);
+                }
+                ctx.p++;
+            }
+            let p = peekTable(ctx, k, res, meta, isTableArray ? 2 /* Type.ARRAY */ : 1 /* Type.EXPLICIT */);
+            if (!p) {
+                validateTablePeek(ctx, p, tmp);
+                skipping = true;
+            }
+            else {
+                m = p[2];
+                tbl = p[1];
+            }
+        }
+        else {
+            tmp = ctx.p;
+            let k = parseKey(ctx);
+            let p = peekTable(ctx, k, tbl, m, 0 /* Type.DOTTED */);
+            if (!p && !skipping)
+                validateTablePeek(ctx, p, tmp);
+            skipVoid(ctx, true, true);
+            let v = extractValue(ctx, void 0);
+            if (p && !skipping)
+                p[1][p[0]] = v;
+        }
+        skipVoid(ctx, true);
+        if (ctx.p < toml.length && (tmp = toml.charCodeAt(ctx.p)) !== 0xa /* \n */ && (tmp !== 0xd /* \r */ || toml.charCodeAt(ctx.p + 1) !== 0xa /* \n */)) {
+            TomlError.x('each key-value declaration must be followed by an end-of-line', ctx);
+        }
+        skipVoid(ctx);
+    }
+    return res;
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/stringify.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+let BARE_KEY = /^[a-z0-9-_]+$/i;
+let HAS_WELLFORMED = !!(''.isWellFormed);
+function extendedTypeOf(obj) {
+    let type = typeof obj;
+    if (type === 'object') {
+        if (Array.isArray(obj))
+            return 'array';
+        if (typeof obj.getUTCDate === 'function' && obj instanceof Date)
+            return 'date';
+        if (globalThis.Temporal) {
+            if (obj.until) {
+                if (obj instanceof Temporal.ZonedDateTime)
+                    return 'temporal/tz+uc';
+                if (obj instanceof Temporal.PlainDateTime || obj instanceof Temporal.PlainDate)
+                    return 'temporal/uc';
+                if (obj instanceof Temporal.PlainTime || obj instanceof Temporal.Instant)
+                    return 'temporal';
+                if (obj instanceof Temporal.PlainYearMonth)
+                    return 'temporal/x';
+            }
+            else if ((obj.toPlainDate && obj instanceof Temporal.PlainMonthDay) ||
+                (obj.negated && obj instanceof Temporal.Duration)) {
+                return 'temporal/x';
+            }
+        }
+    }
+    return type;
+}
+function isArrayOfTables(obj) {
+    for (let i = 0; i < obj.length; i++) {
+        if (extendedTypeOf(obj[i]) !== 'object')
+            return false;
+    }
+    return obj.length != 0;
+}
+function formatWellFormedStringUnchecked(s) {
+    return JSON.stringify(s).replaceAll('\x7f', '\\u007f');
+}
+function formatString(s) {
+    return formatWellFormedStringUnchecked(HAS_WELLFORMED ? s.toWellFormed() : s);
+}
+function formatKey(s) {
+    if (BARE_KEY.test(s))
+        return s;
+    if (HAS_WELLFORMED && !s.isWellFormed())
+        throw new RangeError('key contains illegal lone surrogates');
+    return formatWellFormedStringUnchecked(s);
+}
+function stringifyValue(val, type, depth, numberAsFloat, strictTemporal) {
+    if (depth === 0) {
+        throw new Error('Could not stringify the object: maximum object depth exceeded');
+    }
+    switch (type) {
+        // @ts-expect-error -- intentional fallthrough case
+        case 'number':
+            if (isNaN(val))
+                return 'nan';
+            if (val === Infinity)
+                return 'inf';
+            if (val === -Infinity)
+                return '-inf';
+            if (Number.isInteger(val) && (numberAsFloat || !Number.isSafeInteger(val)))
+                return val.toFixed(1);
+        case 'bigint':
+        case 'boolean':
+        case 'temporal':
+            return val.toString();
+        case 'string':
+            return formatString(val);
+        case 'date':
+            if (isNaN(val.getTime()))
+                throw new TypeError('cannot serialize invalid date');
+            return val.toISOString();
+        case 'object':
+            return stringifyInlineTable(val, depth, numberAsFloat, strictTemporal);
+        case 'array':
+            return stringifyArray(val, depth, numberAsFloat, strictTemporal);
+        // @ts-expect-error -- intentional fallthrough case
+        case 'temporal/tz+uc':
+            if (strictTemporal) {
+                let tz = val.timeZoneId;
+                let tzc = tz.charCodeAt(0);
+                if (
+                // Classic offset
+                tzc !== 0x2b /* + */ && tzc !== 0x2d /* - */ &&
+                    (
+                    // Fast pre-check pass; see below for the actually accepted values
+                    (tzc !== 0x55 /* U */ && tzc !== 0x47 /* G */ && tzc !== 0x5a /* Z */ && tzc !== 0x45 /* E */) ||
+                        (
+                        // UTC and its aliases; Temporal implementations don't all canonicalise unfortunately
+                        tz !== 'UTC' && tz !== 'UCT' && tz !== 'Universal' && tz !== 'Zulu' &&
+                            // GMT is a TZ but it's for all intents and purposes equivalent to UTC. Safe to downgrade.
+                            !tz.startsWith('GMT') && tz !== 'Greenwich' &&
+                            // Etc/* are all safe to downgrade to offset (either UTC, GMT, or offset)
+                            !tz.startsWith('Etc/')))) {
+                    throw new TypeError('Temporal objects with an IANA timezone are not allowed in Temporal strict mode');
+                }
+            }
+        case 'temporal/uc':
+            if (strictTemporal && val.calendarId !== 'iso8601')
+                throw new TypeError('Temporal objects with a non-default calendar are not allowed in Temporal strict mode');
+            return val.toString({
+                calendarName: 'never',
+                timeZoneName: 'never',
+            });
+        case 'temporal/x':
+            throw new TypeError('Unsupported ' + val[Symbol.toStringTag]);
+    }
+}
+function stringifyInlineTable(obj, depth, numberAsFloat, strictTemporal) {
+    let keys = Object.keys(obj);
+    if (keys.length === 0)
+        return '{}';
+    let res = '{ ';
+    for (let i = 0; i < keys.length; i++) {
+        let k = keys[i];
+        if (i)
+            res += ', ';
+        res += formatKey(k) + ' = ' + stringifyValue(obj[k], extendedTypeOf(obj[k]), depth - 1, numberAsFloat, strictTemporal);
+    }
+    return res + ' }';
+}
+function stringifyArray(array, depth, numberAsFloat, strictTemporal) {
+    if (array.length === 0)
+        return '[]';
+    let res = '[ ';
+    for (let i = 0; i < array.length; i++) {
+        if (i)
+            res += ', ';
+        if (array[i] === null || array[i] === void 0) {
+            throw new TypeError('arrays cannot contain null or undefined values');
+        }
+        res += stringifyValue(array[i], extendedTypeOf(array[i]), depth - 1, numberAsFloat, strictTemporal);
+    }
+    return res + ' ]';
+}
+function stringifyArrayTable(array, key, depth, numberAsFloat, strictTemporal) {
+    if (depth === 0) {
+        throw new Error('Could not stringify the object: maximum object depth exceeded');
+    }
+    let res = '';
+    for (let i = 0; i < array.length; i++) {
+        res += `${res && '\n'}[[${key}]]\n`;
+        res += stringifyTable(0, array[i], key, depth, numberAsFloat, strictTemporal);
+    }
+    return res;
+}
+function stringifyTable(tableKey, obj, prefix, depth, numberAsFloat, strictTemporal) {
+    if (depth === 0) {
+        throw new Error('Could not stringify the object: maximum object depth exceeded');
+    }
+    let preamble = '';
+    let tables = '';
+    let keys = Object.keys(obj);
+    for (let i = 0; i < keys.length; i++) {
+        let k = keys[i];
+        if (obj[k] !== null && obj[k] !== void 0) {
+            let type = extendedTypeOf(obj[k]);
+            if (type === 'symbol' || type === 'function') {
+                throw new TypeError(`cannot serialize values of type '${type}'`);
+            }
+            let key = formatKey(k);
+            if (type === 'array' && isArrayOfTables(obj[k])) {
+                tables += (tables && '\n') + stringifyArrayTable(obj[k], prefix ? `${prefix}.${key}` : key, depth - 1, numberAsFloat, strictTemporal);
+            }
+            else if (type === 'object') {
+                let tblKey = prefix ? `${prefix}.${key}` : key;
+                tables += (tables && '\n') + stringifyTable(tblKey, obj[k], tblKey, depth - 1, numberAsFloat, strictTemporal);
+            }
+            else {
+                preamble += key;
+                preamble += ' = ';
+                preamble += stringifyValue(obj[k], type, depth, numberAsFloat, strictTemporal);
+                preamble += '\n';
+            }
+        }
+    }
+    if (tableKey && (preamble || !tables)) // Create table only if necessary
+        preamble = preamble ? `[${tableKey}]\n${preamble}` : `[${tableKey}]`;
+    return preamble && tables
+        ? `${preamble}\n${tables}`
+        : preamble || tables;
+}
+function stringify(obj, { maxDepth = 1000, numbersAsFloat = false, strictTemporal = false } = {}) {
+    if (extendedTypeOf(obj) !== 'object') {
+        throw new TypeError('stringify can only be called with an object');
+    }
+    let str = stringifyTable(0, obj, '', maxDepth, numbersAsFloat, strictTemporal);
+    if (str[str.length - 1] !== '\n')
+        return str + '\n';
+    return str;
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/index.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+
+
+
+
+/** @deprecated use `import * as ... from 'smol-toml'` instead */
+/* harmony default export */ const dist = ({ parse: parse_parse, stringify: stringify, TomlDate: TomlDate, TomlError: TomlError });
+
+;// CONCATENATED MODULE: ./.cache/build/src/files/read.js
+
+
+/** dvc.yaml, dvc.lock, params, vars, metrics and policy files above this size are refused. */
+const MAX_FILE_BYTES = 16 * 1024 * 1024;
+// O_NONBLOCK: opening a FIFO for reading otherwise waits for a writer forever. On a regular
+// file it changes nothing. Windows has no such flag (and no FIFOs a path can name).
+const OPEN_FLAGS = external_node_fs_namespaceObject.constants.O_RDONLY | (external_node_fs_namespaceObject.constants.O_NONBLOCK ?? 0);
+function kindOf(stats) {
+    if (stats.isFile())
+        return 'file';
+    if (stats.isDirectory())
+        return 'directory';
+    if (stats.isFIFO())
+        return 'fifo';
+    if (stats.isSocket())
+        return 'socket';
+    if (stats.isBlockDevice() || stats.isCharacterDevice())
+        return 'device';
+    return 'other';
+}
+/** What is at a path (following symlinks), without opening it. */
+function fileKind(abs) {
+    try {
+        return kindOf(statSync(abs));
+    }
+    catch {
+        return 'missing'; // a dangling symlink too, as DVC sees it
+    }
+}
+/** Why a kind of file is never read: said in messages, so the user knows what to remove. */
+const KINDS = {
+    fifo: 'a FIFO (named pipe)',
+    socket: 'a socket',
+    device: 'a device',
+    directory: 'a directory'
+};
+function describeKind(kind) {
+    return KINDS[kind] ?? 'not a regular file';
+}
+function fail(message, options) {
+    throw new errors/* ConfigurationError */.j1(message, {
+        location: options.location ?? { file: options.display }
+    });
+}
+/**
+ * Reads a file the guard accepted: only a regular file, at most `limit` bytes. A FIFO, socket
+ * or device is refused without blocking (opened non-blocking, then checked with fstat on the
+ * descriptor itself, so a swap between check and open changes nothing). Missing: undefined.
+ * Every failure is a ConfigurationError naming the file, never its contents.
+ */
+function readAcceptedSync(safe, options) {
+    const limit = options.limit ?? MAX_FILE_BYTES;
+    let fd;
+    try {
+        fd = (0,external_node_fs_namespaceObject.openSync)(safe.abs, OPEN_FLAGS);
+    }
+    catch (error) {
+        const code = error.code;
+        if (code === 'ENOENT' || code === 'ENOTDIR')
+            return undefined;
+        if (code === 'EISDIR')
+            fail(`${options.display} is a directory, not a file`, options);
+        return fail(`${options.display} cannot be opened (${code ?? 'error'})`, options);
+    }
+    try {
+        const stats = (0,external_node_fs_namespaceObject.fstatSync)(fd);
+        const kind = kindOf(stats);
+        if (kind !== 'file')
+            fail(`${options.display} is ${describeKind(kind)}; only regular files are read, so it was not read`, options);
+        if (stats.size > limit)
+            fail(`${options.display} is ${stats.size} bytes, over the ${limit}-byte limit for project files; check that it is the right file`, options);
+        // Read at most limit + 1 bytes: a file that grows while read is caught too.
+        const buffer = Buffer.allocUnsafe(Math.min(stats.size, limit) + 1);
+        let offset = 0;
+        for (;;) {
+            const n = (0,external_node_fs_namespaceObject.readSync)(fd, buffer, offset, buffer.length - offset, null);
+            if (n === 0)
+                break;
+            offset += n;
+            if (offset > limit)
+                fail(`${options.display} is over the ${limit}-byte limit for project files; check that it is the right file`, options);
+            if (offset === buffer.length)
+                break;
+        }
+        return buffer.subarray(0, offset);
+    }
+    catch (error) {
+        if (error instanceof errors/* ConfigurationError */.j1)
+            throw error;
+        return fail(`${options.display} cannot be read (${error.code ?? 'error'})`, options);
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.closeSync)(fd);
+    }
+}
+/** The same, for callers that must find the file: missing is an error too. */
+function readRequiredSync(safe, options) {
+    const bytes = readAcceptedSync(safe, options);
+    if (bytes === undefined)
+        fail(options.missing, options);
+    return bytes;
+}
+
+;// CONCATENATED MODULE: ./.cache/build/src/files/parse.js
+
+
+
+
+/**
+ * Bounded parsing of untrusted YAML, JSON and TOML. Every parser here has three caps, each a
+ * ConfigurationError with file and line: size (MAX_FILE_BYTES), nesting depth (MAX_DEPTH) and,
+ * for YAML, alias expansion. js-yaml builds aliases as shared references, so parsing a
+ * "billion laughs" document is cheap; what blows up is everything after it (interpolation,
+ * deep copies, zod, JSON.stringify), which sees the expanded tree. So the expanded size is
+ * measured while parsing: each collection's weight is computed once, when js-yaml closes it,
+ * from its children's weights, and parsing stops as soon as one exceeds the budget.
+ */
+/** Deeper than any DVC, metrics or policy file needs; recursive code downstream stays safe. */
+const MAX_DEPTH = 100;
+/**
+ * Expanded-size budget, in weight units: one per node, plus one per 64 characters of each
+ * string or key. An alias-free document weighs less than its length, so only expansion can
+ * reach this; it bounds what downstream code may build to a few times the largest file.
+ */
+function expansionBudget(textLength) {
+    return 1_000_000 + textLength;
+}
+function checkSize(text, display) {
+    const bytes = Buffer.byteLength(text, 'utf8');
+    if (bytes > MAX_FILE_BYTES)
+        throw new errors/* ConfigurationError */.j1(`${display} is ${bytes} bytes, over the ${MAX_FILE_BYTES}-byte limit for project files; check that it is the right file`, { location: { file: display } });
+}
+class ExpansionExceeded extends Error {
+    line;
+    cycle;
+    constructor(line, cycle) {
+        super('expansion exceeded');
+        this.line = line;
+        this.cycle = cycle;
+    }
+}
+function isCollection(value) {
+    if (typeof value !== 'object' || value === null)
+        return false;
+    if (Array.isArray(value))
+        return true;
+    const proto = Object.getPrototypeOf(value);
+    return proto === Object.prototype || proto === null;
+}
+const stringWeight = (text) => 1 + (text.length >> 6);
+/**
+ * Weight of a collection as if every alias in it were copied out. Children closed earlier have
+ * their weight recorded; others (built by a tag's constructor, or an alias to a node still
+ * open, i.e. a cycle) are walked here with the same budget.
+ */
+function weigh(node, sizes, budget, line, 
+/** Only for the rare walk below a node: the nodes on the way, to catch a cycle. */
+open) {
+    let total = 1;
+    const values = Array.isArray(node) ? node : Object.values(node);
+    if (!Array.isArray(node))
+        for (const key in node)
+            total += stringWeight(key);
+    for (const child of values) {
+        if (typeof child === 'string')
+            total += stringWeight(child);
+        else if (typeof child !== 'object' || child === null)
+            total += 1;
+        else {
+            const known = sizes.get(child);
+            if (known !== undefined)
+                total += known;
+            else if (!isCollection(child))
+                total += 1;
+            else {
+                const path = open ?? new Set([node]);
+                if (path.has(child))
+                    throw new ExpansionExceeded(line, true);
+                path.add(child);
+                total += weigh(child, sizes, budget - total, line, path);
+                path.delete(child);
+            }
+        }
+        if (total > budget)
+            throw new ExpansionExceeded(line, false);
+    }
+    return total;
+}
+/**
+ * yaml.load with the caps. Syntax errors stay YAMLExceptions, so each caller words them its own
+ * way; exceeded caps are ConfigurationErrors naming the file and line.
+ */
+function parse_loadYamlBounded(text, display, schema) {
+    checkSize(text, display);
+    const sizes = new WeakMap();
+    const budget = expansionBudget(text.length);
+    const listener = (event, raw) => {
+        if (event !== 'close')
+            return;
+        // js-yaml's typings leave out the node's tag; it is there at runtime.
+        const state = raw;
+        const result = state.result;
+        // An alias closes with neither kind nor tag (a tagged empty node, `a: !!map`, has a tag).
+        if (state.kind === null && state.tag === null) {
+            // An alias: its result is the anchored node, weighed when that node closed. A node not
+            // weighed yet is still open, so the alias sits inside it: a cycle (`&a [*a]`), which
+            // recursive code downstream would follow forever.
+            if (isCollection(result) && !sizes.has(result))
+                throw new ExpansionExceeded(state.line + 1, true);
+            return;
+        }
+        if ((state.kind !== 'sequence' && state.kind !== 'mapping') || !isCollection(result))
+            return;
+        if (!sizes.has(result))
+            sizes.set(result, weigh(result, sizes, budget, state.line + 1));
+    };
+    try {
+        const value = js_yaml_yaml.load(text, {
+            schema,
+            filename: display,
+            json: false,
+            maxDepth: MAX_DEPTH,
+            listener
+        });
+        return value;
+    }
+    catch (error) {
+        if (error instanceof ExpansionExceeded) {
+            throw new errors/* ConfigurationError */.j1(error.cycle
+                ? `${display}:${error.line} has an alias that refers to a node containing it (a recursive structure); remove the alias`
+                : `${display}:${error.line}: aliases expand to more than ${budget} nodes (an "alias bomb"); write the values out or use fewer aliases`, { location: { file: display, line: error.line } });
+        }
+        if (error instanceof js_yaml_yaml.YAMLException && /maxDepth/.test(error.reason)) {
+            const line = error.mark ? error.mark.line + 1 : 1;
+            throw new errors/* ConfigurationError */.j1(`${display}:${line} nests deeper than ${MAX_DEPTH} levels; flatten the structure`, { location: { file: display, line } });
+        }
+        throw error;
+    }
+}
+/**
+ * Depth of JSON text, measured before parsing (a recursive parser, and any recursive code after
+ * it, would overflow the stack). Strings are skipped; a ConfigurationError names the line.
+ */
+function checkJsonBounds(text, display) {
+    checkSize(text, display);
+    let depth = 0;
+    let line = 1;
+    let inString = false;
+    for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (c === 10)
+            line++;
+        if (inString) {
+            if (c === 92)
+                i++; // backslash: skip the escaped character
+            else if (c === 34)
+                inString = false;
+            continue;
+        }
+        if (c === 34)
+            inString = true;
+        else if (c === 91 || c === 123) {
+            if (++depth > MAX_DEPTH)
+                throw new ConfigurationError(`${display}:${line} nests deeper than ${MAX_DEPTH} levels; flatten the structure`, { location: { file: display, line } });
+        }
+        else if (c === 93 || c === 125)
+            depth--;
+    }
+}
+/** JSON.parse within the caps; a syntax error is left to the caller (a SyntaxError). */
+function parseJsonBounded(text, display) {
+    checkJsonBounds(text, display);
+    return JSON.parse(text);
+}
+/** smol-toml within the caps (its own maxDepth); a TomlError is left to the caller. */
+function parseTomlBounded(text, display) {
+    checkSize(text, display);
+    return parseToml(text, { maxDepth: MAX_DEPTH });
+}
+
+;// CONCATENATED MODULE: ./.cache/build/src/files/paths.js
+
+
+
+function guardRoot(root) {
+    const abs = external_node_path_.resolve(root);
+    let realRoot = abs;
+    try {
+        realRoot = (0,external_node_fs_namespaceObject.realpathSync)(abs);
+    }
+    catch {
+        // A root that does not exist yet (a cache dir): nothing under it exists either.
+    }
+    return { root: abs, realRoot };
+}
+function inside(root, target) {
+    const rel = external_node_path_.relative(root, target);
+    return rel === '' || (!rel.startsWith('..') && !external_node_path_.isAbsolute(rel));
+}
+/** realpath of the deepest existing ancestor, joined with the rest: where the path would land. */
+function landing(abs) {
+    const missing = [];
+    let current = abs;
+    for (;;) {
+        try {
+            return external_node_path_.join((0,external_node_fs_namespaceObject.realpathSync)(current), ...missing.reverse());
+        }
+        catch {
+            const parent = external_node_path_.dirname(current);
+            if (parent === current)
+                return abs;
+            missing.push(external_node_path_.basename(current));
+            current = parent;
+        }
+    }
+}
+const isAbsoluteAnywhere = (p) => external_node_path_.isAbsolute(p) || /^[a-zA-Z]:/.test(p) || p.startsWith('\\') || p.startsWith('/');
+/** Lexically, whether `wdir/written` climbs above the root (`a/../b` stays inside). */
+function climbsOut(wdir, written) {
+    const joined = external_node_path_.posix.normalize(external_node_path_.posix.join(wdir.replace(/\\/g, '/'), written.replace(/\\/g, '/')));
+    return joined === '..' || joined.startsWith('../');
+}
+/**
+ * Resolves a path and decides whether it may be read. Absolute paths, `..` that climbs above
+ * the root, and symlinks that land outside it are refused unless allow-external is on. Pure:
+ * nothing is opened, and it never throws.
+ */
+function guardPath(base, written, options) {
+    const wdir = options.wdir ?? '.';
+    let why;
+    // NUL cannot be in a file name; Node's fs would throw a TypeError on it.
+    if (typeof written !== 'string' || written.includes('\0') || wdir.includes('\0')) {
+        return { ok: false, abs: base.root, why: 'invalid' };
+    }
+    const absoluteWritten = isAbsoluteAnywhere(written) || isAbsoluteAnywhere(wdir);
+    if (absoluteWritten && !options.absoluteInside)
+        why = 'absolute';
+    else if (!absoluteWritten && climbsOut(wdir, written))
+        why = 'parent-reference';
+    const abs = external_node_path_.resolve(base.root, wdir, written.replace(/\\/g, '/'));
+    if (!why && !inside(base.root, abs))
+        why = absoluteWritten ? 'absolute' : 'parent-reference';
+    if (!why && !inside(base.realRoot, landing(abs)))
+        why = 'symlink-escape';
+    if (!why)
+        return { ok: true, abs, external: false };
+    return options.allowExternal ? { ok: true, abs, external: true, why } : { ok: false, abs, why };
+}
+/** The guard for a path written in dvc.yaml or dvc.lock, relative to the stage wdir. */
+function resolveProjectPath(root, realRoot, wdir, written, allowExternal) {
+    return guardPath({ root, realRoot }, written, { wdir, allowExternal });
+}
+/**
+ * The guard's verdict as an error: names the path and why, never the contents (nothing was
+ * read), and what to change.
+ */
+function requireAccepted(safe, what, location, fix = 'set allow-external: true to read it') {
+    if (safe.ok)
+        return safe;
+    const where = location ? `${location.file}${location.line ? `:${location.line}` : ''}: ` : '';
+    throw new errors/* ConfigurationError */.j1(`${where}${what} ${describeRefusal(safe.why)}; it was not read (${fix}, or move the file into the project)`, location ? { location } : {});
+}
+/** A `.dir` manifest relpath must stay below its directory: no absolute path, no `..`. */
+function manifestRelpathEscapes(relpath) {
+    return (relpath.startsWith('/') ||
+        relpath.split('/').some(part => part === '..') ||
+        /^[a-zA-Z]:/.test(relpath) ||
+        relpath.includes('\\') ||
+        relpath.includes('\0'));
+}
+const REFUSALS = {
+    absolute: 'is an absolute path',
+    'parent-reference': "contains '..' leading outside the project",
+    'symlink-escape': 'resolves through a symlink to outside the project',
+    invalid: 'is not a valid path (it contains a NUL character)'
+};
+function describeRefusal(why) {
+    return REFUSALS[why];
+}
+
+;// CONCATENATED MODULE: ./.cache/build/src/policy/locate.js
+/**
+ * Finds the line of a key path (`stages[1].gates`) in block-style YAML text. js-yaml keeps no
+ * positions for values, and a best-effort line is far more useful in an error than none.
+ * Returns the deepest line found, so a missing leaf still points at its parent.
+ */
+function locateKeyPath(text, path) {
+    const lines = text.split(/\r?\n/);
+    const blank = (i) => {
+        const t = (lines[i] ?? '').trim();
+        return t === '' || t.startsWith('#');
+    };
+    const indentOf = (i) => {
+        const line = lines[i] ?? '';
+        return line.length - line.trimStart().length;
+    };
+    /** Column where the line's key text starts, after indentation and list dashes. */
+    const keyColumn = (i) => {
+        const match = /^(\s*(?:-\s+)*)/.exec(lines[i] ?? '');
+        return match?.[1]?.length ?? 0;
+    };
+    /** End (exclusive) of the block that starts at line i and holds lines indented deeper than `col`. */
+    const blockEnd = (i, col, limit) => {
+        let j = i + 1;
+        while (j < limit && (blank(j) || indentOf(j) > col))
+            j++;
+        return j;
+    };
+    let start = 0;
+    let end = lines.length;
+    let found;
+    for (const segment of path) {
+        let first = start;
+        while (first < end && blank(first))
+            first++;
+        if (first >= end)
+            break;
+        let hit;
+        if (typeof segment === 'number') {
+            const dashIndent = indentOf(first);
+            let count = -1;
+            for (let i = first; i < end; i++) {
+                if (blank(i) || indentOf(i) !== dashIndent || !/^\s*-(\s|$)/.test(lines[i] ?? ''))
+                    continue;
+                if (++count === segment) {
+                    hit = i;
+                    break;
+                }
+            }
+            if (hit === undefined)
+                break;
+            found = hit;
+            // The item's keys start on the dash line itself, after "- ".
+            start = hit;
+            end = blockEnd(hit, indentOf(hit), end);
+            lines[hit] = (lines[hit] ?? '').replace(/-(\s)/, ' $1');
+        }
+        else {
+            const col = keyColumn(first);
+            const escaped = segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+            const pattern = new RegExp(`^\\s*(?:-\\s+)*(["']?)${escaped}\\1\\s*:(\\s|$)`);
+            for (let i = first; i < end; i++) {
+                if (!blank(i) && keyColumn(i) === col && pattern.test(lines[i] ?? '')) {
+                    hit = i;
+                    break;
+                }
+            }
+            if (hit === undefined)
+                break;
+            found = hit;
+            start = hit + 1;
+            end = blockEnd(hit, col, end);
+        }
+    }
+    return found === undefined ? undefined : found + 1;
+}
+function formatKeyPath(path) {
+    let out = '';
+    for (const segment of path) {
+        if (typeof segment === 'number')
+            out += `[${segment}]`;
+        else
+            out += out === '' ? String(segment) : `.${String(segment)}`;
+    }
+    return out || '(root)';
+}
+
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
+var schemas = __nccwpck_require__(8816);
+;// CONCATENATED MODULE: ./.cache/build/src/policy/schema.js
+
+/**
+ * The governance policy: one YAML file every action reads (default .github/model-governance.yml).
+ * It accepts the `model_registry:` block of an .mlflow/config.yaml as is and extends each stage
+ * with the keys the suite needs. docs/policy.md documents every key with a complete example.
+ */
+/** A relative (`1%`) or absolute (`0.01`) tolerance, as in MLflow's MetricThreshold. */
+const toleranceSchema = schemas/* union */.KCZ([
+    schemas/* number */.aig().nonnegative(),
+    schemas/* string */.YjP()
+        .trim()
+        .regex(/^\d+(\.\d+)?%$|^\d+(\.\d+)?$/, 'use a number such as 0.01 or a percentage such as 1%')
+]);
+const championMetricSchema = schemas/* object */.Ikc({
+    max_regression: toleranceSchema.optional(),
+    min_improvement: toleranceSchema.optional(),
+    greater_is_better: schemas/* boolean */.zMY().optional()
+})
+    .strict();
+const championSchema = schemas/* object */.Ikc({
+    /** `stage:Production`, `alias:<name>` or a version number; defaults to the stage's current holder. */
+    compare_to: schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* number */.aig().transform(String)]).optional(),
+    metrics: schemas/* record */.g1P(schemas/* string */.YjP(), championMetricSchema).default({})
+})
+    .strict();
+/** Gates: a list of rule lines, or one multi-line string. */
+const gatesSchema = schemas/* union */.KCZ([schemas/* array */.YOg(schemas/* string */.YjP()), schemas/* string */.YjP().transform(text => text.split('\n'))])
+    .transform(lines => lines.map(l => l.trim()).filter(l => l !== ''));
+/** A GitHub login: letters, digits and single hyphens, at most 39 characters. */
+const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
+/** A team, written @org/team-slug. */
+const TEAM = /^@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9][A-Za-z0-9._-]*$/;
+/**
+ * Approvers: GitHub logins (a leading @ is dropped: @alice is alice) and teams written
+ * @org/team-slug, kept with their @ so they are never compared as logins. Anything else is refused:
+ * it could never match a reviewer.
+ */
+const approverListSchema = schemas/* union */.KCZ([schemas/* array */.YOg(schemas/* string */.YjP()), schemas/* string */.YjP().transform(s => s.split(','))])
+    .transform(list => list.map(a => a.trim()).filter(a => a !== ''))
+    .transform(list => list.map(a => (TEAM.test(a) ? a.toLowerCase() : a.replace(/^@/, ''))))
+    .refine(list => list.every(a => a.startsWith('@') || LOGIN.test(a)), {
+    message: 'an approver is a GitHub login (alice) or a team written @org/team-slug; check the spelling'
+});
+/** GitHub environment names as the suite accepts them; also what a stage name turns into. */
+const ENVIRONMENT_NAME = /^[\w.-]+$/;
+/** One role that must sign off a stage: the environment whose required reviewers stand for it. */
+const signOffSchema = schemas/* object */.Ikc({
+    role: schemas/* string */.YjP().trim().min(1),
+    environment: schemas/* string */.YjP()
+        .trim()
+        .regex(ENVIRONMENT_NAME, 'use a GitHub environment name (letters, digits, . _ -)'),
+    approvers: approverListSchema.default([])
+})
+    .strict();
+const stageSchema = schemas/* object */.Ikc({
+    name: schemas/* string */.YjP().trim().min(1),
+    description: schemas/* string */.YjP().optional(),
+    requires_approval: schemas/* boolean */.zMY().default(false),
+    approvers: approverListSchema.default([]),
+    gates: gatesSchema.default([]),
+    champion: championSchema.optional(),
+    lineage: schemas/* enum */.k5n(['required', 'optional']).default('optional'),
+    environment: schemas/* string */.YjP()
+        .trim()
+        .regex(ENVIRONMENT_NAME, 'use a GitHub environment name (letters, digits, . _ -)')
+        .optional(),
+    min_approvals: schemas/* number */.aig().int().min(0).max(6).optional(),
+    /** Roles that must each sign off, each through an environment of its own. */
+    sign_off: schemas/* array */.YOg(signOffSchema).min(1).optional(),
+    allow_self_approval: schemas/* boolean */.zMY().default(false),
+    alias: schemas/* string */.YjP()
+        .trim()
+        .regex(/^[\w-]+$/, 'use an MLflow alias (letters, digits, _ and -)')
+        .optional()
+})
+    .strict();
+/**
+ * A per-model override: stages are merged by name onto the global ones. Its fields carry no
+ * defaults, or an override that sets one key would reset every other key to its default.
+ */
+const stageOverrideSchema = schemas/* object */.Ikc(Object.fromEntries(Object.entries(stageSchema.shape).map(([key, field]) => [
+    key,
+    key === 'name'
+        ? field
+        : (field instanceof schemas/* ZodDefault */.XiL ? field.unwrap() : field).optional()
+])))
+    .strict();
+const registryModeSchema = schemas/* enum */.k5n(['stages', 'aliases', 'both']);
+const registrySchema = schemas/* object */.Ikc({ mode: registryModeSchema.default('stages') })
+    .strict()
+    .default({ mode: 'stages' });
+const modelOverrideSchema = schemas/* object */.Ikc({
+    registry: schemas/* object */.Ikc({ mode: registryModeSchema }).strict().optional(),
+    allow_skip: schemas/* boolean */.zMY().optional(),
+    stages: schemas/* array */.YOg(stageOverrideSchema).default([])
+})
+    .strict();
+const policyFileSchema = schemas/* object */.Ikc({
+    version: schemas/* literal */.euz(1).optional(),
+    registry: registrySchema,
+    /** Allows promotions that skip a stage in the order (also the allow-skip input). */
+    allow_skip: schemas/* boolean */.zMY().default(false),
+    stages: schemas/* array */.YOg(stageSchema).optional(),
+    model_registry: schemas/* object */.Ikc({ stages: schemas/* array */.YOg(stageSchema).optional() })
+        .passthrough()
+        .optional(),
+    models: schemas/* record */.g1P(schemas/* string */.YjP(), modelOverrideSchema).default({})
+});
+/** Top-level keys the suite reads; anything else (backend_store, ...) is warned about, not refused. */
+const KNOWN_TOP_LEVEL_KEYS = new Set(Object.keys(policyFileSchema.shape));
+
+;// CONCATENATED MODULE: ./.cache/build/src/policy/policy.js
+
+/** Used when no policy file exists: MLflow's own stages, no approvals, no gates. */
+const DEFAULT_STAGES = ['Development', 'Staging', 'Production'].map(name => stageSchema.parse({ name }));
+const MLFLOW_CANONICAL = {
+    none: 'None',
+    development: 'None',
+    staging: 'Staging',
+    production: 'Production',
+    archived: 'Archived'
+};
+/**
+ * The MLflow stage a policy stage is recorded as. `Development` is MLflow's `None`; a custom
+ * stage name has no MLflow stage and can only be recorded by its alias.
+ */
+function policy_mlflowStageFor(stageName) {
+    return MLFLOW_CANONICAL[stageName.toLowerCase()];
+}
+/** Finds a policy stage by its name or by its MLflow stage (`None` finds `Development`). */
+function policy_findStage(policy, name) {
+    const lower = name.toLowerCase();
+    const byName = policy.stages.find(s => s.name.toLowerCase() === lower);
+    if (byName)
+        return byName;
+    const mlflow = policy_mlflowStageFor(name);
+    return mlflow ? policy.stages.find(s => policy_mlflowStageFor(s.name) === mlflow) : undefined;
+}
+/**
+ * The GitHub environment that guards a stage: its `environment:`, else its name lower-cased
+ * (Production → production), so the `model_registry.stages` block of an .mlflow/config.yaml,
+ * which names no environments, is guarded as written.
+ */
+function stageEnvironment(stage) {
+    return stage.environment ?? stage.name.toLowerCase();
+}
+/**
+ * The roles that must approve a stage. Without `sign_off:` there is one, the stage's own
+ * environment with the stage's approvers: GitHub decides a deployment by its first review, so one
+ * environment yields at most one approval per run, and N people need N environments.
+ */
+function signOffRoles(stage) {
+    return (stage.sign_off ?? [
+        { role: stage.name, environment: stageEnvironment(stage), approvers: stage.approvers }
+    ]);
+}
+/** Index in the promotion order, or -1 (Archived and unknown stages are outside the order). */
+function stageIndex(policy, name) {
+    const stage = policy_findStage(policy, name);
+    return stage ? policy.stages.indexOf(stage) : -1;
+}
+/** Applies `models.<name>` overrides: stages merge by name, later keys win. */
+function effectivePolicy(file, model, source) {
+    const baseStages = file
+        ? (file.stages ?? file.model_registry?.stages ?? DEFAULT_STAGES)
+        : DEFAULT_STAGES;
+    const override = model && file ? file.models[model] : undefined;
+    const stages = baseStages.map(stage => {
+        const patch = override?.stages.find(s => s.name.toLowerCase() === stage.name.toLowerCase());
+        return patch ? { ...stage, ...stripUndefined(patch) } : stage;
+    });
+    return {
+        ...(source ? { source } : {}),
+        mode: override?.registry?.mode ?? file?.registry.mode ?? 'stages',
+        allowSkip: override?.allow_skip ?? file?.allow_skip ?? false,
+        stages
+    };
+}
+function stripUndefined(value) {
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
+}
+
+;// CONCATENATED MODULE: ./.cache/build/src/policy/loader.js
+
+
+
+
+
+
+
+
+const DEFAULT_POLICY_PATH = '.github/model-governance.yml';
+/**
+ * Parses and validates policy text. Errors name the file, the line and the key path.
+ * js-yaml's default schema is its safe one: no functions, no custom tags.
+ */
+function parsePolicy(text, file, logger) {
+    let raw;
+    try {
+        raw = parse_loadYamlBounded(text, file, js_yaml_yaml.DEFAULT_SCHEMA);
+    }
+    catch (error) {
+        if (error instanceof js_yaml_yaml.YAMLException) {
+            const line = error.mark ? error.mark.line + 1 : undefined;
+            const column = error.mark ? error.mark.column + 1 : undefined;
+            throw new errors/* ConfigurationError */.j1(`Policy file ${file}${line ? `:${line}` : ''} is not valid YAML: ${error.reason}; fix the syntax there`, { location: { file, ...(line ? { line } : {}), ...(column ? { column } : {}) } });
+        }
+        throw error;
+    }
+    if (raw === undefined || raw === null)
+        raw = {};
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+        throw new errors/* ConfigurationError */.j1(`Policy file ${file}:1 must be a mapping with keys such as 'stages' and 'models'`, { location: { file, line: 1 } });
+    }
+    for (const key of Object.keys(raw)) {
+        if (!KNOWN_TOP_LEVEL_KEYS.has(key)) {
+            const line = locateKeyPath(text, [key]);
+            logger.warning(`Policy file ${file}${line ? `:${line}` : ''}: key '${key}' is not used by model-governance and is ignored`, { file, ...(line ? { line } : {}) });
+        }
+    }
+    const result = policyFileSchema.safeParse(raw);
+    if (!result.success) {
+        const issue = result.error.issues[0];
+        const keyPath = issue.path.filter((p) => typeof p !== 'symbol');
+        let message = issue.message;
+        if (issue.code === 'unrecognized_keys') {
+            const keys = issue.keys;
+            keyPath.push(keys[0] ?? '');
+            message = `unknown key${keys.length > 1 ? 's' : ''} ${keys.map(k => `'${k}'`).join(', ')}; check the spelling against docs/policy.md`;
+        }
+        const line = locateKeyPath(text, keyPath);
+        throw new errors/* ConfigurationError */.j1(`Policy file ${file}${line ? `:${line}` : ''}: ${formatKeyPath(keyPath)}: ${message}`, { location: { file, ...(line ? { line } : {}) } });
+    }
+    const policy = result.data;
+    const stages = policy.stages ?? policy.model_registry?.stages;
+    if (policy.stages && policy.model_registry?.stages) {
+        throw new errors/* ConfigurationError */.j1(`Policy file ${file}: both 'stages' and 'model_registry.stages' are set; keep one of them`, { location: { file } });
+    }
+    if (stages)
+        checkStages(stages.map(s => s.name), text, file);
+    checkApprovalRules(policy, text, file);
+    return policy;
+}
+/**
+ * Approval rules that would let a guarded stage through with nobody's approval, checked for the
+ * global stages and for every model's effective stages (an override may turn approval on).
+ */
+function checkApprovalRules(policy, text, file) {
+    const lineOf = (model, index) => {
+        const line = model
+            ? locateKeyPath(text, ['models', model, 'stages'])
+            : (locateKeyPath(text, ['stages', index]) ??
+                locateKeyPath(text, ['model_registry', 'stages', index]));
+        return line ? { line } : {};
+    };
+    const scopes = [undefined, ...Object.keys(policy.models)];
+    for (const model of scopes) {
+        effectivePolicy(policy, model).stages.forEach((stage, index) => {
+            const scope = model ? ` (for model '${model}')` : '';
+            const location = { file, ...lineOf(model, index) };
+            const at = `${file}${location.line ? `:${location.line}` : ''}`;
+            checkSignOff(stage, `Policy file ${at}: stage ${stage.name}${scope}`, location);
+            if (!stage.requires_approval)
+                return;
+            if (stage.min_approvals !== undefined && stage.min_approvals < 1) {
+                throw new errors/* ConfigurationError */.j1(`Policy file ${at}: stage ${stage.name}${scope} has requires_approval: true and min_approvals: ${stage.min_approvals}, ` +
+                    'which would pass with no approval; set min_approvals to 1 or more, or remove it', { location });
+            }
+            if (!ENVIRONMENT_NAME.test(stageEnvironment(stage))) {
+                throw new errors/* ConfigurationError */.j1(`Policy file ${at}: stage ${stage.name}${scope} requires approval but names no environment, and its name ` +
+                    'is not a GitHub environment name; set environment: to the environment whose required reviewers approve it', { location });
+            }
+        });
+    }
+}
+const SIGN_OFF_EXAMPLE = "sign_off:\n  - role: data-science-lead\n    environment: production-ds\n    approvers: ['@acme/ds-leads']\n" +
+    '  - role: mlops-engineer\n    environment: production-ops\n    approvers: [carol, dave]';
+/**
+ * Approval rules GitHub can meet. GitHub decides a pending deployment by its first review, so an
+ * environment yields at most one approval per run: a stage needing N people needs N roles, each
+ * with an environment of its own.
+ */
+function checkSignOff(stage, where, location) {
+    const roles = stage.sign_off;
+    if (!roles) {
+        if ((stage.min_approvals ?? 1) > 1) {
+            throw new errors/* ConfigurationError */.j1(`${where} has min_approvals: ${stage.min_approvals}, but one environment yields at most one approval per run ` +
+                `(GitHub proceeds on the first review). To require ${stage.min_approvals} people, declare one sign_off role each, ` +
+                `every role with its own environment:\n${SIGN_OFF_EXAMPLE}`, { location });
+        }
+        return;
+    }
+    if (!stage.requires_approval)
+        throw new errors/* ConfigurationError */.j1(`${where} declares sign_off but not requires_approval: true; set it`, { location });
+    if (stage.approvers.length > 0)
+        throw new errors/* ConfigurationError */.j1(`${where} has both approvers and sign_off; with sign_off, list the approvers under each role`, { location });
+    const own = stageEnvironment(stage).toLowerCase();
+    const shared = roles.find(r => r.environment.toLowerCase() === own);
+    if (shared) {
+        throw new errors/* ConfigurationError */.j1(`${where}: role ${shared.role} uses environment '${shared.environment}', which is the stage's own environment; ` +
+            "the stage's environment releases the registry credential to the promote job after the roles signed off, " +
+            "so give the role an environment of its own (or set the stage's environment: to another one)", { location });
+    }
+    const seen = { role: new Set(), environment: new Set() };
+    for (const role of roles) {
+        for (const key of ['role', 'environment']) {
+            const value = role[key].toLowerCase();
+            if (seen[key].has(value)) {
+                throw new errors/* ConfigurationError */.j1(`${where}: sign_off names ${key} '${role[key]}' twice; ` +
+                    (key === 'environment'
+                        ? 'one environment yields one approval per run, so each role needs an environment of its own'
+                        : 'give each role its own name'), { location });
+            }
+            seen[key].add(value);
+        }
+    }
+    if ((stage.min_approvals ?? roles.length) > roles.length) {
+        throw new errors/* ConfigurationError */.j1(`${where} has min_approvals: ${stage.min_approvals}, but its sign_off roles can deliver at most ${roles.length} ` +
+            '(one per environment); add roles or lower min_approvals', { location });
+    }
+}
+function checkStages(names, text, file) {
+    const seen = new Set();
+    names.forEach((name, index) => {
+        const lower = name.toLowerCase();
+        if (seen.has(lower) ||
+            (lower === 'none' && seen.has('development')) ||
+            (lower === 'development' && seen.has('none'))) {
+            const line = locateKeyPath(text, ['stages', index]) ??
+                locateKeyPath(text, ['model_registry', 'stages', index]);
+            throw new errors/* ConfigurationError */.j1(`Policy file ${file}${line ? `:${line}` : ''}: stage '${name}' is listed twice; each stage appears once, in promotion order`, { location: { file, ...(line ? { line } : {}) } });
+        }
+        if (lower === 'archived') {
+            throw new errors/* ConfigurationError */.j1(`Policy file ${file}: stage 'Archived' must not be listed; it is always available as the way out of the order`, { location: { file } });
+        }
+        seen.add(lower);
+    });
+}
+/**
+ * The policy of each model, from one read of the policy file (reconcile and the CLI cover many
+ * models). With no explicit path and no default file, actions run from their inputs alone, with
+ * the default stages; an explicit path that does not exist is an error.
+ */
+function policyResolver(options) {
+    const explicit = options.policyFile?.trim();
+    const relative = explicit || DEFAULT_POLICY_PATH;
+    // An explicit policy-file is the workflow's choice and may live anywhere; the default path is
+    // repository content, so a symlink there that leads outside the workspace is refused. Either
+    // way only a regular file is opened (a FIFO would block), within the size cap.
+    const safe = requireAccepted(guardPath(guardRoot(options.workspace), relative, {
+        allowExternal: Boolean(explicit),
+        absoluteInside: true
+    }), `Policy file ${relative}`, undefined, "name it in 'policy-file' to read it from there");
+    const bytes = readAcceptedSync(safe, { display: `Policy file ${relative}` });
+    if (bytes === undefined) {
+        if (explicit) {
+            throw new errors/* FieldError */.bg('policy-file', `names '${explicit}', which does not exist in ${options.workspace}; fix the path or remove it`);
+        }
+        options.logger.debug(`No policy file at ${DEFAULT_POLICY_PATH}; using inputs alone and the default stages`);
+        return model => effectivePolicy(undefined, model);
+    }
+    const file = parsePolicy(bytes.toString('utf8'), relative, options.logger);
+    const cache = new Map();
+    return model => {
+        let policy = cache.get(model);
+        if (!policy)
+            cache.set(model, (policy = effectivePolicy(file, model, relative)));
+        return policy;
+    };
+}
+/** Loads the policy for one model (see policyResolver). */
+function loadPolicy(options) {
+    return policyResolver(options)(options.model);
+}
+
+;// CONCATENATED MODULE: ./.cache/build/src/policy/index.js
+
+
+
+;// CONCATENATED MODULE: ./.cache/build/src/dvc/schema.js
+
+/** dvc.lock (schema '2.0', dvc/schema.py). Unknown keys are kept: newer DVC may add some. */
+const lockEntrySchema = schemas/* object */.Ikc({
+    path: schemas/* string */.YjP(),
+    hash: schemas/* string */.YjP().optional(),
+    md5: schemas/* string */.YjP().optional(),
+    size: schemas/* number */.aig().optional(),
+    nfiles: schemas/* number */.aig().optional(),
+    isexec: schemas/* boolean */.zMY().optional(),
+    files: schemas/* array */.YOg(schemas/* object */.Ikc({ relpath: schemas/* string */.YjP(), md5: schemas/* string */.YjP().optional() }).passthrough())
+        .optional()
+})
+    .passthrough();
+const lockStageSchema = schemas/* object */.Ikc({
+    cmd: schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* array */.YOg(schemas/* string */.YjP())]),
+    deps: schemas/* array */.YOg(lockEntrySchema).optional().default([]),
+    params: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* unknown */.L5J()).nullable())
+        .optional()
+        .default({}),
+    outs: schemas/* array */.YOg(lockEntrySchema).optional().default([])
+})
+    .passthrough();
+const schema_lockFileSchema = schemas/* object */.Ikc({
+    schema: schemas/* literal */.euz('2.0', {
+        message: "dvc.lock needs schema: '2.0' (lockfile v1 was dropped in DVC 3); run `dvc repro` with DVC 3"
+    }),
+    stages: schemas/* record */.g1P(schemas/* string */.YjP(), lockStageSchema).optional().default({})
+});
+const outSpec = schemas/* union */.KCZ([
+    schemas/* string */.YjP(),
+    schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* object */.Ikc({ cache: schemas/* boolean */.zMY().optional() }).passthrough().nullable())
+]);
+const paramSpec = schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* array */.YOg(schemas/* string */.YjP()).nullable())]);
+/** One stage after `${}` resolution (foreach/matrix already expanded). */
+const schema_stageSchema = schemas/* object */.Ikc({
+    cmd: schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* array */.YOg(schemas/* string */.YjP())]),
+    wdir: schemas/* string */.YjP().optional(),
+    deps: schemas/* array */.YOg(schemas/* string */.YjP()).optional().default([]),
+    params: schemas/* array */.YOg(paramSpec).optional().default([]),
+    outs: schemas/* array */.YOg(outSpec).optional().default([]),
+    metrics: schemas/* array */.YOg(outSpec).optional().default([]),
+    plots: schemas/* array */.YOg(schemas/* union */.KCZ([outSpec, schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* unknown */.L5J())]))
+        .optional()
+        .default([]),
+    frozen: schemas/* boolean */.zMY().optional().default(false),
+    always_changed: schemas/* boolean */.zMY().optional().default(false)
+})
+    .passthrough();
+const artifactSchema = schemas/* object */.Ikc({ path: schemas/* string */.YjP(), type: schemas/* string */.YjP().optional(), desc: schemas/* string */.YjP().optional() })
+    .passthrough();
+const dvcYamlSchema = schemas/* object */.Ikc({
+    stages: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* unknown */.L5J())).optional().default({}),
+    vars: schemas/* array */.YOg(schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* unknown */.L5J())]))
+        .optional()
+        .default([]),
+    artifacts: schemas/* record */.g1P(schemas/* string */.YjP(), artifactSchema).optional().default({})
+})
+    .passthrough();
+
+;// CONCATENATED MODULE: ./.cache/build/src/provenance/lock-at-commit.js
+
+
+
+const COMMIT = /^[0-9a-f]{7,64}$/;
+/**
+ * The root dvc.lock at a commit, read from git (`git show <commit>:dvc.lock`), so the data a
+ * version was trained on can be named even after the workspace moved on. When the repository is
+ * not at hand, the commit is unknown to it (a shallow clone) or has no dvc.lock, that is said,
+ * never guessed.
+ */
+async function lock_at_commit_lockAtCommit(git, cwd, commit) {
+    if (!COMMIT.test(commit))
+        return { commit, unavailable: 'the recorded commit is not a commit id' };
+    const shown = await git.run(['show', `${commit}:dvc.lock`], { cwd, allowFailure: true });
+    if (shown.code !== 0) {
+        const said = shown.stderr.trim().split('\n').pop() ?? '';
+        return {
+            commit,
+            unavailable: /does not exist|exists on disk, but not in/.test(said)
+                ? `commit ${commit.slice(0, 12)} has no dvc.lock`
+                : `commit ${commit.slice(0, 12)} is not in this repository (fetch it, or clone without --depth)`
+        };
+    }
+    const label = `dvc.lock at ${commit.slice(0, 12)}`;
+    let parsed;
+    try {
+        parsed = lockFileSchema.safeParse(loadYamlBounded(shown.stdout, label, yaml.CORE_SCHEMA));
+    }
+    catch (error) {
+        return { commit, unavailable: `${label} could not be read: ${error.message}` };
+    }
+    if (!parsed.success)
+        return { commit, unavailable: `${label} is not a DVC 3 lock file` };
+    const entry = (e) => ({
+        path: e.path,
+        md5: e.md5 ?? ''
+    });
+    return {
+        commit,
+        stages: Object.entries(parsed.data.stages).map(([name, stage]) => ({
+            name,
+            deps: stage.deps.map(entry),
+            params: Object.entries(stage.params).map(([file, values]) => ({
+                file,
+                values: values ?? {}
+            })),
+            outs: stage.outs.map(entry)
+        }))
+    };
+}
+
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(6752);
+;// CONCATENATED MODULE: ./.cache/build/src/core/time.js
+const time_systemClock = {
+    now: () => Date.now(),
+    sleep: ms => new Promise(resolve => setTimeout(resolve, ms))
+};
+
+;// CONCATENATED MODULE: ./.cache/build/src/mlflow/errors.js
+
+/**
+ * A tracking-server answer that is not success. The message is one line naming the error code,
+ * the object and the server (scheme and host only, never credentials or paths).
+ */
+class errors_MlflowApiError extends errors/* ActionError */.lZ {
+    errorCode;
+    status;
+    operation;
+    server;
+    serverMessage;
+    constructor(errorCode, status, operation, server, serverMessage) {
+        super(errors_MlflowApiError.describe(errorCode, status, operation, server, serverMessage));
+        this.errorCode = errorCode;
+        this.status = status;
+        this.operation = operation;
+        this.server = server;
+        this.serverMessage = serverMessage;
+    }
+    static describe(code, status, op, server, serverMessage) {
+        const detail = serverMessage ? ` (server said: ${errors_oneLine(serverMessage)})` : '';
+        switch (code) {
+            case 'RESOURCE_DOES_NOT_EXIST':
+                return `RESOURCE_DOES_NOT_EXIST: ${op.object} not found at ${server}`;
+            case 'UNAUTHENTICATED':
+                return (`UNAUTHENTICATED: ${server} rejected the credentials while trying to ${op.action} ${op.object}; ` +
+                    'check tracking-username/tracking-password or tracking-token (MLFLOW_TRACKING_USERNAME, ' +
+                    'MLFLOW_TRACKING_PASSWORD, MLFLOW_TRACKING_TOKEN)');
+            case 'PERMISSION_DENIED':
+                return (`PERMISSION_DENIED: the tracking user may not ${op.action} ${op.object} at ${server}; ` +
+                    'grant the permission in MLflow or use another account');
+            default:
+                return `${code}: could not ${op.action} ${op.object} at ${server} (HTTP ${status})${detail}`;
+        }
+    }
+}
+/** The server could not be reached, or kept failing after the bounded retries. */
+class errors_MlflowUnavailableError extends (/* unused pure expression or super */ null && (ActionError)) {
+}
+function errors_oneLine(text) {
+    const line = text.replace(/\s+/g, ' ').trim();
+    return line.length > 300 ? `${line.slice(0, 297)}...` : line;
+}
+
+;// CONCATENATED MODULE: ./.cache/build/src/mlflow/http.js
+
+
+
+
+
+const DEFAULT_RETRY = {
+    maxRetries: 5,
+    baseDelayMs: 1000,
+    maxDelayMs: 30_000,
+    totalBudgetMs: 120_000,
+    requestTimeoutMs: 30_000
+};
+/** The same knobs MLflow's Python client reads, plus a total budget of our own. */
+function http_retryPolicyFromEnv(env) {
+    const num = (name) => {
+        const raw = env[name]?.trim();
+        if (!raw)
+            return undefined;
+        const value = Number(raw);
+        return Number.isFinite(value) && value >= 0 ? value : undefined;
+    };
+    const retries = num('MLFLOW_HTTP_REQUEST_MAX_RETRIES');
+    const factor = num('MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR');
+    const timeout = num('MLFLOW_HTTP_REQUEST_TIMEOUT');
+    const budget = num('MODEL_GOVERNANCE_HTTP_RETRY_BUDGET_SECONDS');
+    return {
+        maxRetries: retries === undefined ? DEFAULT_RETRY.maxRetries : Math.floor(retries),
+        baseDelayMs: factor === undefined ? DEFAULT_RETRY.baseDelayMs : factor * 1000,
+        maxDelayMs: DEFAULT_RETRY.maxDelayMs,
+        totalBudgetMs: budget === undefined ? DEFAULT_RETRY.totalBudgetMs : budget * 1000,
+        requestTimeoutMs: timeout === undefined ? DEFAULT_RETRY.requestTimeoutMs : timeout * 1000
+    };
+}
+const MIB = 1024 * 1024;
+const DEFAULT_LIMITS = {
+    maxResponseBytes: 32 * MIB,
+    maxDownloadBytes: 10 * 1024 * MIB
+};
+/** An error answer is only read for its code and message; the rest is dropped. */
+const ERROR_BODY_LIMIT = (/* unused pure expression or super */ null && (64 * 1024));
+function http_responseLimitsFromEnv(env) {
+    const mib = (name, fallback) => {
+        const raw = env[name]?.trim();
+        const value = raw ? Number(raw) : NaN;
+        return Number.isFinite(value) && value > 0 ? Math.floor(value * MIB) : fallback;
+    };
+    return {
+        maxResponseBytes: mib('MODEL_GOVERNANCE_HTTP_MAX_RESPONSE_MIB', DEFAULT_LIMITS.maxResponseBytes),
+        maxDownloadBytes: mib('MODEL_GOVERNANCE_HTTP_MAX_DOWNLOAD_MIB', DEFAULT_LIMITS.maxDownloadBytes)
+    };
+}
+const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
+/** MLflow answers a fatal archive-stage misuse with 500; retrying cannot help it. */
+const FATAL_500_CODES = new Set(['INVALID_STATE', 'BAD_REQUEST', 'INVALID_PARAMETER_VALUE']);
+/** Low-level JSON-over-HTTP with MLflow's error model. Registry operations live in registry.ts. */
+class http_MlflowHttp {
+    connection;
+    options;
+    server;
+    retry;
+    limits;
+    clock;
+    random;
+    dispatcher;
+    headers;
+    constructor(connection, options) {
+        this.connection = connection;
+        this.options = options;
+        this.server = connection.server;
+        this.retry = options.retry ?? DEFAULT_RETRY;
+        this.limits = options.limits ?? DEFAULT_LIMITS;
+        this.clock = options.clock ?? systemClock;
+        this.random = options.random ?? Math.random;
+        this.dispatcher =
+            options.dispatcher ??
+                new Agent({
+                    connect: {
+                        rejectUnauthorized: !connection.tls.insecure,
+                        ...(connection.tls.ca ? { ca: connection.tls.ca } : {}),
+                        ...(connection.tls.clientCert
+                            ? { cert: connection.tls.clientCert, key: connection.tls.clientCert }
+                            : {})
+                    }
+                });
+        this.headers = { accept: 'application/json', 'user-agent': 'model-governance' };
+        const { auth } = connection;
+        if (auth.kind === 'basic') {
+            const encoded = Buffer.from(`${auth.username}:${auth.password}`).toString('base64');
+            this.headers.authorization = `Basic ${encoded}`;
+        }
+        else if (auth.kind === 'bearer') {
+            this.headers.authorization = `Bearer ${auth.token}`;
+        }
+    }
+    get(path, query, schema, op) {
+        return this.call('GET', path, query, undefined, schema, op);
+    }
+    post(path, body, schema, op) {
+        return this.call('POST', path, {}, body, schema, op);
+    }
+    patch(path, body, schema, op) {
+        return this.call('PATCH', path, {}, body, schema, op);
+    }
+    delete(path, body, schema, op) {
+        return this.call('DELETE', path, {}, body, schema, op);
+    }
+    /**
+     * GET a raw body (artifact bytes) through the same auth, TLS, retry and error handling. A path
+     * starting with '/' is taken from the server root (e.g. /api/2.0/mlflow-artifacts/...). The
+     * body is handed to `consume` as a stream, so memory stays bounded whatever its size; a retry
+     * calls `consume` again from the start. The stream fails when no byte comes for one request
+     * timeout (a stall), when the whole call outlives the retry budget (a server dripping bytes),
+     * or when it passes maxDownloadBytes.
+     */
+    stream(path, query, op, consume) {
+        return this.call('GET', path, query, undefined, undefined, op, consume);
+    }
+    async close() {
+        if (!this.options.dispatcher)
+            await this.dispatcher.close();
+    }
+    url(path, query) {
+        const params = new URLSearchParams();
+        for (const [key, value] of Object.entries(query)) {
+            if (value === undefined)
+                continue;
+            if (Array.isArray(value))
+                for (const item of value)
+                    params.append(key, item);
+            else
+                params.append(key, String(value));
+        }
+        const qs = params.toString();
+        if (path.startsWith('/'))
+            return `${this.connection.baseUrl}${path}${qs ? `?${qs}` : ''}`;
+        return `${this.connection.baseUrl}/api/2.0/mlflow/${path}${qs ? `?${qs}` : ''}`;
+    }
+    async call(method, path, query, body, schema, op, consume) {
+        const started = this.clock.now();
+        const url = this.url(path, query);
+        const headers = { ...this.headers };
+        if (body !== undefined)
+            headers['content-type'] = 'application/json';
+        let lastProblem = 'no attempt fitted in the time budget';
+        let attempts = 0;
+        for (let attempt = 0;; attempt++) {
+            // Every attempt, a download included, ends by the retry budget: the deadline is what is left.
+            const remaining = this.retry.totalBudgetMs - (this.clock.now() - started);
+            if (remaining <= 0)
+                break;
+            attempts = attempt + 1;
+            const perRequest = Math.min(this.retry.requestTimeoutMs, remaining);
+            let retryAfterMs;
+            try {
+                const response = await request(url, {
+                    method,
+                    headers,
+                    body: body === undefined ? null : JSON.stringify(body),
+                    dispatcher: this.dispatcher,
+                    headersTimeout: perRequest,
+                    // Between two chunks: a stalled body fails after one request timeout.
+                    bodyTimeout: this.retry.requestTimeoutMs,
+                    // The whole exchange: one request timeout for a JSON call; for a download, which may
+                    // legitimately take longer, the rest of the budget (so a drip of bytes still ends).
+                    signal: AbortSignal.timeout(consume ? remaining : perRequest)
+                });
+                if (consume && response.statusCode >= 200 && response.statusCode < 300) {
+                    const limit = this.limits.maxDownloadBytes;
+                    this.refuseDeclaredSize(response.headers['content-length'], true, op, response.body);
+                    return await consume(capped(response.body, limit, () => this.tooLarge(op, true)));
+                }
+                if (response.statusCode >= 200 && response.statusCode < 300) {
+                    const limit = this.limits.maxResponseBytes;
+                    this.refuseDeclaredSize(response.headers['content-length'], false, op, response.body);
+                    const text = await readText(response.body, limit, () => this.tooLarge(op, false));
+                    return this.validate(text, schema, op);
+                }
+                const text = await readText(response.body, ERROR_BODY_LIMIT, undefined);
+                const { code, message } = parseError(response.statusCode, text);
+                const retryable = RETRYABLE_STATUS.has(response.statusCode) &&
+                    !(response.statusCode === 500 && FATAL_500_CODES.has(code));
+                if (!retryable) {
+                    throw new MlflowApiError(code, response.statusCode, op, this.server, message);
+                }
+                lastProblem = `${code} (HTTP ${response.statusCode})`;
+                retryAfterMs = parseRetryAfter(response.headers['retry-after'], this.clock.now());
+            }
+            catch (error) {
+                // Our own refusals (too large, not JSON) and a consumer's deliberate errors are final.
+                if (error instanceof ActionError)
+                    throw error;
+                lastProblem = networkProblem(error, consume ? remaining : perRequest);
+            }
+            if (attempt >= this.retry.maxRetries)
+                break;
+            const jittered = backoffDelay(attempt, {
+                firstMs: this.retry.baseDelayMs,
+                factor: 2,
+                capMs: this.retry.maxDelayMs,
+                jitter: 'half'
+            }, this.random);
+            // A server's Retry-After is a floor: never ask again sooner than it said.
+            const wait = Math.max(retryAfterMs ?? 0, jittered);
+            const elapsed = this.clock.now() - started;
+            if (elapsed + wait > this.retry.totalBudgetMs)
+                break;
+            this.options.logger.debug(`MLflow ${method} ${path} attempt ${attempt + 1} failed (${lastProblem}); retrying in ${Math.round(wait)} ms`);
+            await this.clock.sleep(wait);
+        }
+        throw new MlflowUnavailableError(`Could not ${op.action} ${op.object}: ${this.server} did not answer successfully (${lastProblem}) ` +
+            `after ${attempts} attempt${attempts === 1 ? '' : 's'} in ${((this.clock.now() - started) / 1000).toFixed(1)} s ` +
+            `(limits: ${this.retry.maxRetries + 1} attempts, ${Math.round(this.retry.totalBudgetMs / 1000)} s); ` +
+            'check that the tracking server is up and reachable from the runner');
+    }
+    tooLarge(op, download) {
+        const limit = download ? this.limits.maxDownloadBytes : this.limits.maxResponseBytes;
+        return new MlflowApiError('RESPONSE_TOO_LARGE', 200, op, this.server, `the answer is larger than ${formatBytes(limit)}; raise ${download
+            ? 'MODEL_GOVERNANCE_HTTP_MAX_DOWNLOAD_MIB'
+            : 'MODEL_GOVERNANCE_HTTP_MAX_RESPONSE_MIB'} if this server really sends that much`);
+    }
+    /** A Content-Length above the cap is refused before a byte of the body is read. */
+    refuseDeclaredSize(header, download, op, body) {
+        const limit = download ? this.limits.maxDownloadBytes : this.limits.maxResponseBytes;
+        const declared = Number(Array.isArray(header) ? header[0] : header);
+        if (Number.isFinite(declared) && declared > limit) {
+            body.destroy();
+            throw this.tooLarge(op, download);
+        }
+    }
+    validate(text, schema, op) {
+        let json;
+        try {
+            json = text.trim() === '' ? {} : JSON.parse(text);
+        }
+        catch {
+            throw new MlflowApiError('INVALID_RESPONSE', 200, op, this.server, 'the body is not JSON');
+        }
+        const result = schema.safeParse(json);
+        if (!result.success) {
+            const issue = result.error.issues[0];
+            const where = issue
+                ? `${issue.path.join('.') || '(root)'}: ${issue.message}`
+                : 'unexpected shape';
+            throw new MlflowApiError('INVALID_RESPONSE', 200, op, this.server, `unexpected response, ${where}`);
+        }
+        return result.data;
+    }
+}
+/** MLflow answers JSON errors, except basic-auth, which answers 401/403 in plain text. */
+function parseError(status, text) {
+    try {
+        const json = JSON.parse(text);
+        if (typeof json.error_code === 'string') {
+            return {
+                code: json.error_code,
+                message: typeof json.message === 'string' ? json.message : ''
+            };
+        }
+    }
+    catch {
+        // plain text: handled below
+    }
+    const byStatus = {
+        400: 'BAD_REQUEST',
+        401: 'UNAUTHENTICATED',
+        403: 'PERMISSION_DENIED',
+        404: 'ENDPOINT_NOT_FOUND',
+        408: 'REQUEST_TIMEOUT',
+        429: 'REQUEST_LIMIT_EXCEEDED',
+        500: 'INTERNAL_ERROR',
+        502: 'BAD_GATEWAY',
+        503: 'TEMPORARILY_UNAVAILABLE',
+        504: 'DEADLINE_EXCEEDED'
+    };
+    return { code: byStatus[status] ?? `HTTP_${status}`, message: text.slice(0, 500) };
+}
+function parseRetryAfter(header, now) {
+    const value = Array.isArray(header) ? header[0] : header;
+    if (!value)
+        return undefined;
+    if (/^\d+(\.\d+)?$/.test(value.trim()))
+        return Number(value.trim()) * 1000;
+    const date = Date.parse(value);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+const TIMEOUT_CODES = new Set([
+    'UND_ERR_HEADERS_TIMEOUT',
+    'UND_ERR_BODY_TIMEOUT',
+    'UND_ERR_CONNECT_TIMEOUT'
+]);
+function networkProblem(error, deadlineMs) {
+    // Duck-typed: AbortSignal.timeout rejects with a DOMException, which is not always an Error
+    // of this realm (jest's VM contexts), and undici's errors carry their code on them or a cause.
+    if (typeof error !== 'object' || error === null)
+        return 'network error';
+    const { name, code, cause } = error;
+    if (name === 'TimeoutError' || (name === 'AbortError' && code === undefined))
+        return `no complete answer within ${(deadlineMs / 1000).toFixed(1)} s`;
+    if (typeof code === 'string' && TIMEOUT_CODES.has(code))
+        return `timed out (${code})`;
+    const detail = typeof code === 'string'
+        ? code
+        : typeof cause?.code === 'string'
+            ? cause.code
+            : typeof name === 'string'
+                ? name
+                : '';
+    return detail ? `network error ${detail}` : 'network error';
+}
+function formatBytes(bytes) {
+    return bytes >= MIB ? `${Math.round((bytes / MIB) * 10) / 10} MiB` : `${bytes} bytes`;
+}
+/**
+ * Reads a body as UTF-8 up to `limit` bytes. Past it, `tooLarge` decides: an error to throw (a
+ * success answer), or undefined to keep what was read and drop the rest (an error answer).
+ */
+async function readText(body, limit, tooLarge) {
+    const chunks = [];
+    let size = 0;
+    for await (const chunk of body) {
+        size += chunk.length;
+        if (size > limit) {
+            body.destroy();
+            if (tooLarge)
+                throw tooLarge();
+            chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length - (size - limit)));
+            break;
+        }
+        // undici hands out a fresh Buffer per chunk: kept as it is, not copied.
+        chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length));
+    }
+    return Buffer.concat(chunks).toString('utf8');
+}
+/** Passes a body through, failing as soon as more than `limit` bytes have come. */
+async function* capped(body, limit, tooLarge) {
+    let size = 0;
+    try {
+        for await (const chunk of body) {
+            size += chunk.length;
+            if (size > limit)
+                throw tooLarge();
+            yield chunk;
+        }
+    }
+    finally {
+        // The consumer stopped early, failed or the cap was hit: release the connection either way.
+        if (size > limit || !isEnded(body))
+            body.destroy();
+    }
+}
+function isEnded(body) {
+    return body.readableEnded === true;
+}
+
+;// CONCATENATED MODULE: ./.cache/build/src/mlflow/schemas.js
+
+/**
+ * Response shapes. MLflow omits unset and empty fields, so everything not always present is
+ * optional, and arrays default to empty.
+ */
+const tag = schemas/* object */.Ikc({ key: schemas/* string */.YjP(), value: schemas/* string */.YjP().optional().default('') });
+/** int64 values arrive as numbers, or as strings through some proxies. */
+const int64 = schemas/* union */.KCZ([
+    schemas/* number */.aig(),
+    schemas/* string */.YjP()
+        .regex(/^-?\d+$/)
+        .transform(Number)
+]);
+/** Protobuf JSON writes NaN and Infinity as strings. */
+const metricValue = schemas/* union */.KCZ([
+    schemas/* number */.aig(),
+    schemas/* enum */.k5n(['NaN', 'Infinity', '-Infinity']).transform(Number)
+]);
+const schemas_modelVersionSchema = schemas/* object */.Ikc({
+    name: schemas/* string */.YjP(),
+    version: schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* number */.aig().transform(String)]),
+    creation_timestamp: int64.optional(),
+    last_updated_timestamp: int64.optional(),
+    user_id: schemas/* string */.YjP().optional(),
+    current_stage: schemas/* string */.YjP().optional().default('None'),
+    description: schemas/* string */.YjP().optional(),
+    source: schemas/* string */.YjP().optional(),
+    run_id: schemas/* string */.YjP().optional(),
+    run_link: schemas/* string */.YjP().optional(),
+    status: schemas/* string */.YjP().optional().default('READY'),
+    status_message: schemas/* string */.YjP().optional(),
+    tags: schemas/* array */.YOg(tag).optional().default([]),
+    aliases: schemas/* array */.YOg(schemas/* string */.YjP()).optional().default([]),
+    model_id: schemas/* string */.YjP().optional()
+});
+const schemas_registeredModelSchema = schemas/* object */.Ikc({
+    name: schemas/* string */.YjP(),
+    creation_timestamp: int64.optional(),
+    last_updated_timestamp: int64.optional(),
+    user_id: schemas/* string */.YjP().optional(),
+    description: schemas/* string */.YjP().optional(),
+    latest_versions: schemas/* array */.YOg(schemas_modelVersionSchema).optional().default([]),
+    tags: schemas/* array */.YOg(tag).optional().default([]),
+    aliases: schemas/* array */.YOg(schemas/* object */.Ikc({ alias: schemas/* string */.YjP(), version: schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* number */.aig().transform(String)]) }))
+        .optional()
+        .default([])
+});
+const schemas_metricSchema = schemas/* object */.Ikc({
+    key: schemas/* string */.YjP(),
+    value: metricValue,
+    timestamp: int64.optional(),
+    step: int64.optional().default(0)
+});
+/** What runs and logged models both carry: where they live and how they ended. */
+const trackedRecord = {
+    experiment_id: schemas/* string */.YjP().optional(),
+    artifact_uri: schemas/* string */.YjP().optional(),
+    status: schemas/* string */.YjP().optional()
+};
+const schemas_runSchema = schemas/* object */.Ikc({
+    info: schemas/* object */.Ikc({
+        run_id: schemas/* string */.YjP(),
+        ...trackedRecord,
+        run_name: schemas/* string */.YjP().optional(),
+        user_id: schemas/* string */.YjP().optional(),
+        start_time: int64.optional(),
+        end_time: int64.optional(),
+        lifecycle_stage: schemas/* string */.YjP().optional()
+    }),
+    data: schemas/* object */.Ikc({
+        metrics: schemas/* array */.YOg(schemas_metricSchema).optional().default([]),
+        params: schemas/* array */.YOg(tag).optional().default([]),
+        tags: schemas/* array */.YOg(tag).optional().default([])
+    })
+        .optional()
+        .default({ metrics: [], params: [], tags: [] })
+});
+const schemas_loggedModelSchema = schemas/* object */.Ikc({
+    info: schemas/* object */.Ikc({
+        model_id: schemas/* string */.YjP(),
+        ...trackedRecord,
+        name: schemas/* string */.YjP().optional(),
+        source_run_id: schemas/* string */.YjP().optional(),
+        tags: schemas/* array */.YOg(tag).optional().default([])
+    }),
+    data: schemas/* object */.Ikc({
+        params: schemas/* array */.YOg(tag).optional().default([]),
+        metrics: schemas/* array */.YOg(schemas_metricSchema.extend({
+            dataset_name: schemas/* string */.YjP().optional(),
+            dataset_digest: schemas/* string */.YjP().optional(),
+            run_id: schemas/* string */.YjP().optional()
+        }))
+            .optional()
+            .default([])
+    })
+        .optional()
+        .default({ params: [], metrics: [] })
+});
+const schemas_empty = schemas/* object */.Ikc({}).passthrough();
+/** A folder listing, as both artifacts/list and the artifact proxy answer it. */
+const schemas_artifactListSchema = schemas/* object */.Ikc({
+    files: schemas/* array */.YOg(schemas/* object */.Ikc({
+        path: schemas/* string */.YjP(),
+        is_dir: schemas/* boolean */.zMY().optional().default(false),
+        file_size: schemas/* union */.KCZ([schemas/* number */.aig(), schemas/* string */.YjP().transform(Number)]).optional()
+    }))
+        .optional()
+        .default([])
+});
+
+;// CONCATENATED MODULE: ./.cache/build/src/mlflow/registry.js
+
+
+
+/** The four stages MLflow knows, in its spelling. */
+const registry_MLFLOW_STAGES = (/* unused pure expression or super */ null && (['None', 'Staging', 'Production', 'Archived']));
+/** Versions per search page: a reply of 1,000 versions with tags stays far below the 32 MiB cap. */
+const SEARCH_PAGE_SIZE = 1000;
+/** Values per metric-history page (MLflow's own client asks for 25,000). */
+const METRIC_PAGE_SIZE = 25000;
+/**
+ * Pages followed before a search is refused: 10 million versions at SEARCH_PAGE_SIZE, far more
+ * than any registry holds, and a hard stop for a server that keeps inventing fresh tokens.
+ */
+const MAX_PAGES = 10_000;
+const versionLabel = (name, version) => `registered model '${name}' version ${version}`;
+/**
+ * A reply must be about what was asked: a proxy, a cache or a confused server that answers with
+ * another model, version or run would otherwise have that object promoted, gated or audited.
+ * Names are compared exactly (MLflow's are case-sensitive); versions as decimal numbers.
+ */
+function expectReply(server, op, field, asked, got) {
+    const same = field === 'version' ? sameVersion(asked, got) : asked === got;
+    if (same)
+        return;
+    throw new MlflowApiError('MISMATCHED_RESPONSE', 200, op, server, `asked for ${field} ${JSON.stringify(asked)} and the reply names ${got === undefined ? 'none' : JSON.stringify(got.slice(0, 100))}; refusing to use it (check proxies and caches between the runner and the tracking server)`);
+}
+function sameVersion(asked, got) {
+    return got !== undefined && /^\d+$/.test(asked.trim()) && /^\d+$/.test(got.trim())
+        ? BigInt(asked.trim()) === BigInt(got.trim())
+        : asked === got;
+}
+/**
+ * Typed registry and tracking operations over MlflowHttp. Paths and fields follow
+ * MLflow's REST API reference (mlflow.org/docs/latest/api_reference/rest-api.html); versions
+ * are always sent as strings.
+ */
+class registry_MlflowClient {
+    http;
+    paging;
+    /** `maxPages`: MAX_PAGES unless a test needs a smaller stop. */
+    constructor(http, paging = {}) {
+        this.http = http;
+        this.paging = paging;
+    }
+    get server() {
+        return this.http.server;
+    }
+    async getRegisteredModel(name) {
+        const res = await this.http.get('registered-models/get', { name }, z.object({ registered_model: registeredModelSchema }), { action: 'get', object: `registered model '${name}'` });
+        this.expect('get', `registered model '${name}'`, 'name', name, res.registered_model.name);
+        return res.registered_model;
+    }
+    /** Throws MISMATCHED_RESPONSE unless the reply's field is what was asked. */
+    expect(action, object, field, asked, got) {
+        expectReply(this.http.server, { action, object }, field, asked, got);
+    }
+    /**
+     * Listed paths must stay inside the artifact tree: relative, without '..' segments, control
+     * characters or backslashes, since callers build download paths from them.
+     */
+    expectListing(object, folder, files) {
+        for (const file of files) {
+            const parts = file.path.split('/');
+            const inside = file.path !== '' &&
+                !file.path.startsWith('/') &&
+                !parts.includes('..') &&
+                // eslint-disable-next-line no-control-regex
+                !/[\u0000-\u001f\\]/.test(file.path);
+            if (!inside)
+                this.expect('list', object, 'a path under', folder ?? '(root)', file.path);
+        }
+    }
+    /** A model version reply must name the asked model (and version, when one was asked). */
+    expectVersion(action, name, version, mv) {
+        const object = version === undefined ? `registered model '${name}'` : versionLabel(name, version);
+        this.expect(action, object, 'name', name, mv.name);
+        if (version !== undefined)
+            this.expect(action, object, 'version', version, mv.version);
+    }
+    async getModelVersion(name, version) {
+        const res = await this.http.get('model-versions/get', { name, version }, z.object({ model_version: modelVersionSchema }), { action: 'get', object: versionLabel(name, version) });
+        this.expectVersion('get', name, version, res.model_version);
+        return res.model_version;
+    }
+    /** The version an alias points at, or undefined when the alias is not set (MLflow answers 400). */
+    async getVersionByAlias(name, alias) {
+        try {
+            const res = await this.http.get('registered-models/alias', { name, alias }, z.object({ model_version: modelVersionSchema }), { action: 'get', object: `alias '${alias}' of registered model '${name}'` });
+            this.expectVersion('get the alias of', name, undefined, res.model_version);
+            // The SQL store leaves aliases empty in some replies; a filled list must hold the alias.
+            const { aliases } = res.model_version;
+            if (aliases.length > 0 && !aliases.includes(alias))
+                this.expect('get', `alias '${alias}' of registered model '${name}'`, 'alias', alias, aliases.join(','));
+            return res.model_version;
+        }
+        catch (error) {
+            if (error instanceof MlflowApiError &&
+                error.errorCode === 'INVALID_PARAMETER_VALUE' &&
+                /alias .* not found/i.test(error.serverMessage)) {
+                return undefined;
+            }
+            throw error;
+        }
+    }
+    async getLatestVersions(name, stages = []) {
+        const res = await this.http.post('registered-models/get-latest-versions', { name, stages }, z.object({ model_versions: z.array(modelVersionSchema).optional().default([]) }), { action: 'get latest versions of', object: `registered model '${name}'` });
+        for (const mv of res.model_versions) {
+            this.expectVersion('get latest versions of', name, undefined, mv);
+            if (stages.length > 0 && !stages.includes(mv.current_stage))
+                this.expect('get latest versions of', `registered model '${name}'`, 'stage', stages.join(' or '), mv.current_stage);
+        }
+        return res.model_versions;
+    }
+    /**
+     * All versions matching a filter, following page tokens to the end, SEARCH_PAGE_SIZE at a time
+     * (MLflow's store caps a page at 200,000; a smaller page keeps each reply well under the
+     * response cap).
+     */
+    async searchModelVersions(filter, orderBy = []) {
+        const op = { action: 'search', object: `model versions (${filter})` };
+        return this.paginate(op, async (pageToken) => {
+            const res = await this.http.get('model-versions/search', { filter, max_results: SEARCH_PAGE_SIZE, order_by: orderBy, page_token: pageToken }, z.object({
+                model_versions: z.array(modelVersionSchema).optional().default([]),
+                next_page_token: z.string().optional()
+            }), op);
+            return { items: res.model_versions, next: res.next_page_token };
+        });
+    }
+    /**
+     * Follows `next_page_token` until a page has none. A server that hands back a token it already
+     * gave (a page that does not advance) or keeps paging past MAX_PAGES is refused rather than
+     * followed forever; the same goes for a proxy that replays one page.
+     */
+    async paginate(op, page) {
+        const all = [];
+        const seen = new Set();
+        const maxPages = this.paging.maxPages ?? MAX_PAGES;
+        let token;
+        for (let pages = 1;; pages++) {
+            const { items, next } = await page(token);
+            all.push(...items);
+            if (!next)
+                return all;
+            if (seen.has(next) || pages >= maxPages) {
+                throw new MlflowApiError('PAGINATION_LOOP', 200, op, this.http.server, seen.has(next)
+                    ? `page ${pages} handed back a next_page_token the server already gave; refusing to loop (check proxies and caches between the runner and the tracking server)`
+                    : `still paging after ${maxPages} pages; refusing to read more`);
+            }
+            seen.add(next);
+            token = next;
+        }
+    }
+    async transitionStage(name, version, stage, archiveExistingVersions) {
+        const res = await this.http.post('model-versions/transition-stage', { name, version, stage, archive_existing_versions: archiveExistingVersions }, z.object({ model_version: modelVersionSchema }), { action: `transition to ${stage}`, object: versionLabel(name, version) });
+        this.expectVersion(`transition to ${stage}`, name, version, res.model_version);
+        return res.model_version;
+    }
+    async setAlias(name, alias, version) {
+        await this.http.post('registered-models/alias', { name, alias, version }, empty, {
+            action: `set alias '${alias}' on`,
+            object: versionLabel(name, version)
+        });
+    }
+    async deleteAlias(name, alias) {
+        await this.http.delete('registered-models/alias', { name, alias }, empty, {
+            action: `delete alias '${alias}' of`,
+            object: `registered model '${name}'`
+        });
+    }
+    async setModelVersionTag(name, version, key, value) {
+        await this.http.post('model-versions/set-tag', { name, version, key, value }, empty, {
+            action: `set tag '${key}' on`,
+            object: versionLabel(name, version)
+        });
+    }
+    async getRun(runId) {
+        const res = await this.http.get('runs/get', { run_id: runId }, z.object({ run: runSchema }), {
+            action: 'get',
+            object: `run '${runId}'`
+        });
+        this.expect('get', `run '${runId}'`, 'run id', runId, res.run.info.run_id);
+        return res.run;
+    }
+    /** The full history of one metric, following page tokens (METRIC_PAGE_SIZE values a page). */
+    async getMetricHistory(runId, key) {
+        const op = { action: `get the history of metric '${key}' of`, object: `run '${runId}'` };
+        return this.paginate(op, async (pageToken) => {
+            const res = await this.http.get('metrics/get-history', { run_id: runId, metric_key: key, max_results: METRIC_PAGE_SIZE, page_token: pageToken }, z.object({
+                metrics: z.array(metricSchema).optional().default([]),
+                next_page_token: z.string().optional()
+            }), op);
+            for (const metric of res.metrics)
+                this.expect(op.action, op.object, 'metric', key, metric.key);
+            return { items: res.metrics, next: res.next_page_token };
+        });
+    }
+    /**
+     * One level of a directory in the server's artifact proxy (`--serve-artifacts`). The proxy's
+     * list endpoint has no paging at all (mlflow_artifacts.proto: `path` only): one reply is the level.
+     */
+    async listProxiedArtifacts(path) {
+        const res = await this.http.get('/api/2.0/mlflow-artifacts/artifacts', { path }, artifactListSchema, { action: 'list', object: `artifacts under '${path}'` });
+        this.expectListing(`artifacts under '${path}'`, path, res.files);
+        return res.files;
+    }
+    /** Streams one proxied artifact file into `consume` (never buffered whole). */
+    downloadProxiedArtifact(path, consume) {
+        const encoded = path.split('/').map(encodeURIComponent).join('/');
+        return this.http.stream(`/api/2.0/mlflow-artifacts/artifacts/${encoded}`, {}, { action: 'download', object: `artifact '${path}'` }, consume);
+    }
+    /** Creates an empty registered model; RESOURCE_ALREADY_EXISTS (400) when the name is taken. */
+    async createRegisteredModel(name, description) {
+        const res = await this.http.post('registered-models/create', { name, ...(description ? { description } : {}) }, z.object({ registered_model: registeredModelSchema }), { action: 'create', object: `registered model '${name}'` });
+        this.expect('create', `registered model '${name}'`, 'name', name, res.registered_model.name);
+        return res.registered_model;
+    }
+    /**
+     * Registers a new version. MLflow 3 requires `run_id` for `runs:/` and run-artifact sources and
+     * `model_id` for `models:/m-…` sources, and checks that they match the source.
+     */
+    async createModelVersion(request) {
+        const body = {
+            name: request.name,
+            source: request.source,
+            ...(request.runId ? { run_id: request.runId } : {}),
+            ...(request.modelId ? { model_id: request.modelId } : {}),
+            ...(request.description ? { description: request.description } : {}),
+            tags: Object.entries(request.tags ?? {}).map(([key, value]) => ({ key, value }))
+        };
+        const res = await this.http.post('model-versions/create', body, z.object({ model_version: modelVersionSchema }), { action: 'create a version of', object: `registered model '${request.name}'` });
+        this.expectVersion('create a version of', request.name, undefined, res.model_version);
+        if (request.runId && res.model_version.run_id !== undefined)
+            this.expect('create a version of', `registered model '${request.name}'`, 'run id', request.runId, res.model_version.run_id);
+        return res.model_version;
+    }
+    /**
+     * One level of a run's artifact tree; a missing path (or a file) lists nothing. MLflow's
+     * handler answers the whole level in one reply today, but the API declares `page_token`, so a
+     * `next_page_token` (another server, a future MLflow) is followed rather than silently cut.
+     */
+    async listRunArtifacts(runId, path) {
+        const object = `run '${runId}'${path ? ` under '${path}'` : ''}`;
+        const files = await this.paginate({ action: 'list the artifacts of', object }, async (pageToken) => {
+            const res = await this.http.get('artifacts/list', { run_id: runId, ...(path ? { path } : {}), page_token: pageToken }, artifactListSchema.extend({ next_page_token: z.string().optional() }), { action: 'list the artifacts of', object });
+            return { items: res.files, next: res.next_page_token };
+        });
+        this.expectListing(object, path, files);
+        return files;
+    }
+    async getLoggedModel(modelId) {
+        const res = await this.http.get(`logged-models/${encodeURIComponent(modelId)}`, {}, z.object({ model: loggedModelSchema }), { action: 'get', object: `logged model '${modelId}'` });
+        this.expect('get', `logged model '${modelId}'`, 'model id', modelId, res.model.info.model_id);
+        return res.model;
+    }
+}
+
+;// CONCATENATED MODULE: ./.cache/build/src/mlflow/index.js
+
+
+
+
+
+/**
+ * Builds the client from an action's connection inputs and MLflow's environment variables,
+ * registering every secret for masking before any request is made.
+ */
+function createMlflowClient(inputs, env, logger, setSecret) {
+    const connection = resolveConnection(inputs, env);
+    for (const secret of connectionSecrets(connection))
+        setSecret(secret);
+    logger.debug(`MLflow tracking server: ${connection.server} (auth: ${connection.auth.kind})`);
+    return new MlflowClient(new MlflowHttp(connection, {
+        logger,
+        retry: retryPolicyFromEnv(env),
+        limits: responseLimitsFromEnv(env)
+    }));
+}
+
+;// CONCATENATED MODULE: ./.cache/build/src/promotion/targets.js
+
+
+
+/** Stages where MLflow accepts archive_existing_versions=true; for None and Archived it answers a fatal 500. */
+const ACTIVE_STAGES = (/* unused pure expression or super */ null && (['Staging', 'Production']));
+/** The alias a policy stage moves in `aliases` and `both` modes: its own `alias`, else its name lower-cased. */
+function stageAlias(stage) {
+    return stage.alias ?? stage.name.toLowerCase();
+}
+/**
+ * Turns the stage/alias inputs and the policy's registry mode into registry moves. The stage
+ * move always comes first, so a registry that rejects the stage API fails before any alias moves.
+ */
+function planTargets(policy, input) {
+    const stageInput = input.stage?.trim();
+    const aliasInput = input.alias?.trim();
+    if (!stageInput && !aliasInput) {
+        throw new ConfigurationError("Inputs 'stage' and 'alias' are both empty; set at least one of them");
+    }
+    const moves = [];
+    const targets = { moves };
+    if (stageInput) {
+        const policyStage = findStage(policy, stageInput);
+        const mlflowStage = mlflowStageFor(stageInput) ?? (policyStage ? mlflowStageFor(policyStage.name) : undefined);
+        if (!policyStage && !mlflowStage) {
+            throw new FieldError('stage', `is '${stageInput}', which is neither an MLflow stage nor a stage of the policy; ` +
+                `use one of: ${[...new Set([...policy.stages.map(s => s.name), ...MLFLOW_STAGES])].join(', ')}`);
+        }
+        if (policyStage)
+            targets.policyStage = policyStage;
+        targets.stageName = mlflowStage ?? policyStage.name;
+        const useStageApi = policy.mode !== 'aliases';
+        const useAlias = policy.mode !== 'stages';
+        if (useStageApi) {
+            if (!mlflowStage) {
+                throw new FieldError('stage', `is '${stageInput}', a policy stage with no MLflow stage; MLflow can record it only as an alias: ` +
+                    'set registry.mode: aliases (or both) in the policy file');
+            }
+            moves.push({
+                kind: 'stage',
+                stage: mlflowStage,
+                archiveExisting: input.archiveExisting && ACTIVE_STAGES.includes(mlflowStage)
+            });
+        }
+        if (useAlias) {
+            if (!policyStage || mlflowStage === 'Archived') {
+                if (!useStageApi) {
+                    throw new FieldError('stage', `is '${stageInput}', which has no alias in registry.mode: aliases; ` +
+                        'name a stage of the policy, or set the alias input instead');
+                }
+            }
+            else {
+                moves.push({ kind: 'alias', alias: stageAlias(policyStage) });
+            }
+        }
+    }
+    if (aliasInput) {
+        if (/^(latest|v\d+)$/i.test(aliasInput)) {
+            throw new FieldError('alias', `is '${aliasInput}', which MLflow reserves; choose another alias name`);
+        }
+        if (!moves.some(m => m.kind === 'alias' && m.alias === aliasInput))
+            moves.push({ kind: 'alias', alias: aliasInput });
+        // An alias that stands for a policy stage (its alias:, or its name lower-cased, which the
+        // aliases mode writes when there is no alias:) is that stage: moving it alone gets the
+        // stage's order and approval checks. Matched case-insensitively, so no spelling slips past.
+        const wanted = aliasInput.toLowerCase();
+        const byAlias = policy.stages.find(s => stageAlias(s).toLowerCase() === wanted || s.name.toLowerCase() === wanted);
+        if (byAlias && targets.policyStage && targets.policyStage !== byAlias) {
+            throw new FieldError('alias', `is '${aliasInput}', the alias of stage ${byAlias.name}, but 'stage' is ${targets.policyStage.name}; ` +
+                'promote to one stage at a time');
+        }
+        if (byAlias)
+            targets.policyStage = byAlias;
+    }
+    return targets;
+}
+
+;// CONCATENATED MODULE: ./.cache/build/src/reconcile/targets.js
+
+
+/** `stage:Production` / `alias:champion`: the spelling audit entries and messages use. */
+function targetKey(target) {
+    return `${target.kind}:${target.name}`;
+}
+/**
+ * The targets reconcile compares for one model under its policy. MLflow's `None` stage is left
+ * out: every new registration lands there, so its holder is never a governed decision (its
+ * alias, in the alias modes, is). Archived is a way out of the order, not a holder.
+ */
+function policyTargets(policy) {
+    const targets = [];
+    for (const stage of policy.stages) {
+        const mlflow = policy_mlflowStageFor(stage.name);
+        if (policy.mode !== 'aliases' && (mlflow === 'Staging' || mlflow === 'Production')) {
+            targets.push({ kind: 'stage', name: mlflow });
+        }
+        if (policy.mode !== 'stages')
+            targets.push({ kind: 'alias', name: stageAlias(stage) });
+    }
+    return targets;
+}
+/**
+ * What an audit entry's `to` moved, read the way promote-model writes and reads it: `Production`
+ * or `stage:Production` moves the stage and, in the alias modes, the stage's alias; `champion` or
+ * `alias:champion` moves that alias only (promote-model's alias input moves nothing else).
+ */
+function entryMoves(to, policy) {
+    const text = to.trim();
+    if (text === '')
+        return [];
+    const lower = text.toLowerCase();
+    if (lower.startsWith('alias:'))
+        return [{ kind: 'alias', name: text.slice('alias:'.length).trim() }];
+    const stageName = lower.startsWith('stage:') ? text.slice('stage:'.length).trim() : text;
+    const policyStage = policy_findStage(policy, stageName);
+    const mlflow = policy_mlflowStageFor(stageName) ?? (policyStage ? policy_mlflowStageFor(policyStage.name) : undefined);
+    if (!policyStage && !mlflow) {
+        return lower.startsWith('stage:') ? [] : [{ kind: 'alias', name: text }];
+    }
+    const moves = [];
+    if (policy.mode !== 'aliases' && mlflow)
+        moves.push({ kind: 'stage', name: mlflow });
+    if (policy.mode !== 'stages' && policyStage && mlflow !== 'Archived') {
+        moves.push({ kind: 'alias', name: stageAlias(policyStage) });
+    }
+    return moves;
+}
+/** Adds targets not yet listed (by key), keeping the first occurrence's order. */
+function mergeTargets(...lists) {
+    const seen = new Map();
+    for (const list of lists)
+        for (const t of list)
+            if (!seen.has(targetKey(t)))
+                seen.set(targetKey(t), t);
+    return [...seen.values()];
+}
+
+;// CONCATENATED MODULE: ./.cache/build/src/reconcile/audited.js
+
+/** Events that change who holds a target; gate failures, errors and drift records change nothing. */
+const MOVING_EVENTS = new Set(['promote', 'rollback']);
+const audited_ACTIVE_STAGES = new Set(['Staging', 'Production']);
+const byNumber = (a, b) => Number(a) - Number(b) || a.localeCompare(b);
+/**
+ * Replays one model's successful promote and rollback entries, in file order, the way the
+ * registry applied them: a version is in one stage at a time, so moving it to Production takes
+ * it out of Staging; a move to Staging or Production archives the stage's other versions
+ * (promote-model's default, archive-existing: true); an alias points at one version.
+ * `drift-detected` entries are skipped on purpose: recording a finding must not make the
+ * out-of-band state look audited. Stateful so a timeline can ask who held what after each entry.
+ */
+class HolderReplay {
+    model;
+    policy;
+    stageOf = new Map();
+    aliasOf = new Map();
+    touched = new Map();
+    constructor(model, policy) {
+        this.model = model;
+        this.policy = policy;
+    }
+    /** Applies one entry; false when it moves nothing (another model, a failure, a gate event). */
+    apply(entry) {
+        if (entry.model !== this.model ||
+            entry.outcome !== 'success' ||
+            !MOVING_EVENTS.has(String(entry.event)))
+            return false;
+        const version = String(entry.version ?? '').trim();
+        if (version === '')
+            return false;
+        const moves = entryMoves(String(entry.to ?? ''), this.policy);
+        for (const move of moves) {
+            this.touched.set(targetKey(move), move);
+            if (move.kind === 'alias') {
+                this.aliasOf.set(move.name, { version, entry });
+                continue;
+            }
+            if (audited_ACTIVE_STAGES.has(move.name)) {
+                for (const [other, held] of this.stageOf) {
+                    if (other !== version && held.stage === move.name)
+                        this.stageOf.set(other, { stage: 'Archived', entry });
+                }
+            }
+            this.stageOf.set(version, { stage: move.name, entry });
+        }
+        return moves.length > 0;
+    }
+    /** Every target some applied entry moved, in first-seen order. */
+    targets() {
+        return [...this.touched.values()];
+    }
+    /** Who holds each touched target now, by target key. */
+    holders() {
+        const holders = new Map();
+        for (const [key, target] of this.touched) {
+            if (target.kind === 'alias') {
+                const held = this.aliasOf.get(target.name);
+                holders.set(key, { version: held.version, entry: held.entry });
+                continue;
+            }
+            // get-latest-versions answers the highest version in a stage, so that is what is compared.
+            const inStage = [...this.stageOf]
+                .filter(([, held]) => held.stage === target.name)
+                .map(([v]) => v)
+                .sort(byNumber);
+            const top = inStage[inStage.length - 1];
+            holders.set(key, top ? { version: top, entry: this.stageOf.get(top).entry } : { version: null });
+        }
+        return holders;
+    }
+}
+/** The holders after every entry (see HolderReplay), and every target the entries moved. */
+function auditedHolders(entries, model, policy) {
+    const replay = new HolderReplay(model, policy);
+    for (const entry of entries)
+        replay.apply(entry);
+    return { holders: replay.holders(), touched: replay.targets() };
+}
+/** Models named by any entry, in first-seen order. */
+function auditedModels(entries) {
+    return [...new Set(entries.map(e => String(e.model ?? '')).filter(m => m !== ''))];
+}
+
+;// CONCATENATED MODULE: ./.cache/build/src/provenance/timeline.js
+
+
+/**
+ * Who held each stage and alias of one model, and when, replayed from verified audit entries
+ * with the same rules reconcile uses (HolderReplay), so a point-in-time answer and today's drift
+ * check can never disagree about the present. The policy's targets come first, even if no entry
+ * ever moved them (an empty timeline is an answer too: "nobody, as far as the trail knows").
+ */
+function timeline_holderTimeline(entries, model, policy) {
+    const replay = new HolderReplay(model, policy);
+    const spans = new Map();
+    for (const entry of entries) {
+        if (!replay.apply(entry))
+            continue;
+        for (const [key, holder] of replay.holders()) {
+            const list = spans.get(key) ?? [];
+            const open = list[list.length - 1];
+            if (open && open.version === holder.version)
+                continue;
+            if (open)
+                open.until = String(entry.ts);
+            list.push({
+                version: holder.version,
+                from: String(entry.ts),
+                until: null,
+                seq: Number(entry.seq),
+                event: String(entry.event),
+                actor: String(entry.actor ?? '')
+            });
+            spans.set(key, list);
+        }
+    }
+    return mergeTargets(policyTargets(policy), replay.targets()).map(target => ({
+        target,
+        spans: spans.get(targetKey(target)) ?? []
+    }));
+}
+/**
+ * The holder of each target at an instant. A span holds from its entry's `ts` (inclusive) to the
+ * next one's (exclusive): at the very second of a promotion the new version is the holder.
+ */
+function holdersAt(timelines, at) {
+    const t = at.getTime();
+    return timelines.map(({ target, spans }) => {
+        const span = spans.find(s => Date.parse(s.from) <= t && (s.until === null || t < Date.parse(s.until))) ??
+            null;
+        return { target, version: span?.version ?? null, span };
+    });
+}
+
+;// CONCATENATED MODULE: ./.cache/build/src/provenance/training.js
+
+const iso = (ms) => typeof ms === 'number' && ms > 0 ? new Date(ms).toISOString() : null;
+const training_nonEmpty = (value) => value === undefined || value === '' ? null : value;
+function training_empty(version, why) {
+    return {
+        run_id: training_nonEmpty(version?.run_id),
+        run_name: null,
+        experiment_id: null,
+        user: null,
+        start_time: null,
+        end_time: null,
+        status: null,
+        source_commit: null,
+        source_name: null,
+        model_source: training_nonEmpty(version?.source),
+        unavailable: why
+    };
+}
+/**
+ * Reads the training run of one model version. A version registered from files has no run, and a
+ * run can be deleted after the fact; both are answers ("unavailable: …"), not failures, because
+ * the rest of what status shows is still true. Any other server error is thrown.
+ */
+async function training_trainingFacts(registry, model, version, known) {
+    let mv;
+    try {
+        mv = known ?? (await registry.getModelVersion(model, version));
+    }
+    catch (error) {
+        if (error instanceof MlflowApiError && error.errorCode === 'RESOURCE_DOES_NOT_EXIST')
+            return training_empty(null, `version ${version} is not in the registry`);
+        throw error;
+    }
+    if (!mv.run_id)
+        return training_empty(mv, 'the version was registered without a run');
+    let run;
+    try {
+        run = await registry.getRun(mv.run_id);
+    }
+    catch (error) {
+        if (error instanceof MlflowApiError && error.errorCode === 'RESOURCE_DOES_NOT_EXIST')
+            return training_empty(mv, `run ${mv.run_id} no longer exists`);
+        throw error;
+    }
+    const tags = new Map(run.data.tags.map(t => [t.key, t.value]));
+    return {
+        run_id: run.info.run_id,
+        run_name: training_nonEmpty(run.info.run_name) ?? training_nonEmpty(tags.get('mlflow.runName')),
+        experiment_id: training_nonEmpty(run.info.experiment_id),
+        user: training_nonEmpty(run.info.user_id) ?? training_nonEmpty(tags.get('mlflow.user')),
+        start_time: iso(run.info.start_time),
+        end_time: iso(run.info.end_time),
+        status: training_nonEmpty(run.info.status),
+        source_commit: training_nonEmpty(tags.get('mlflow.source.git.commit')),
+        source_name: training_nonEmpty(tags.get('mlflow.source.name')),
+        model_source: training_nonEmpty(mv.source),
+        unavailable: run.info.lifecycle_stage === 'deleted' ? `run ${mv.run_id} is deleted` : null
+    };
+}
+
+;// CONCATENATED MODULE: ./.cache/build/src/provenance/target-facts.js
+
+
+
+
+function approvalFacts(approvals) {
+    if (!Array.isArray(approvals))
+        return [];
+    return approvals.map(a => ({
+        login: String(a.login ?? ''),
+        role: typeof a.role === 'string' && a.role !== '' ? a.role : null,
+        environments: Array.isArray(a.environments) ? a.environments.map(String) : [],
+        state: String(a.state ?? ''),
+        comment: String(a.comment ?? '')
+    }));
+}
+/**
+ * Gathers the facts for the version holding a target now. The data comes from the version's own
+ * history (versionRecord), so a rollback shows what v1's promotion recorded. Approvals come from
+ * the entry that put the version there only when the registry agrees with the trail: on drift
+ * nobody approved what the registry holds.
+ */
+async function targetFacts(row, entries, sources) {
+    const version = row.registryVersion;
+    if (version === null)
+        return {
+            trained: null,
+            data: { recorded: null, lock: null },
+            approvals: [],
+            event: null,
+            commit: null,
+            reproduce: []
+        };
+    const cache = sources.trainingCache ?? new Map();
+    const key = `${row.model}\u0000${version}`;
+    if (!cache.has(key))
+        cache.set(key, trainingFacts(sources.registry, row.model, version, row.holder));
+    const trained = await cache.get(key);
+    const recorded = versionRecord(entries, row.model, version).lineage;
+    const commit = recorded?.git_commit || trained.source_commit || null;
+    let lock = null;
+    if (sources.repository && commit) {
+        lock = await lockAtCommit(sources.repository.git, sources.repository.root, commit);
+    }
+    const governed = row.inSync ? row.entry : undefined;
+    return {
+        trained,
+        data: { recorded, lock },
+        approvals: approvalFacts(governed?.approvals),
+        event: governed ? String(governed.event) : null,
+        commit,
+        reproduce: reproduceCommands(commit)
+    };
+}
+
+;// CONCATENATED MODULE: ./.cache/build/src/provenance/evidence.js
+
+
+
+const evidence_text = (value) => typeof value === 'string'
+    ? value
+    : value === undefined || value === null
+        ? ''
+        : typeof value === 'number' || typeof value === 'boolean'
+            ? String(value)
+            : JSON.stringify(value);
+/** Gate rows as recorded; anything not a list of objects is kept as one row of raw text. */
+function gateRows(gates) {
+    if (gates === null || gates === undefined)
+        return [];
+    if (!Array.isArray(gates))
+        return [
+            {
+                metric: '',
+                check: '',
+                rule: evidence_text(gates),
+                observed: '',
+                champion: '',
+                verdict: '',
+                reason: ''
+            }
+        ];
+    return gates.map(g => {
+        const r = (g && typeof g === 'object' ? g : { rule: g });
+        return {
+            metric: evidence_text(r.metric),
+            check: evidence_text(r.check),
+            rule: evidence_text(r.rule),
+            observed: evidence_text(r.observed),
+            champion: evidence_text(r.champion),
+            verdict: evidence_text(r.verdict),
+            reason: evidence_text(r.reason)
+        };
+    });
+}
+function metricRows(metrics) {
+    if (metrics === null || metrics === undefined)
+        return [];
+    if (typeof metrics !== 'object' || Array.isArray(metrics))
+        return [{ name: '', value: evidence_text(metrics) }];
+    return Object.entries(metrics).map(([name, value]) => ({
+        name,
+        value: evidence_text(value)
+    }));
+}
+function approvalsOf(list) {
+    if (!Array.isArray(list))
+        return [];
+    return list.map(a => {
+        const r = (a && typeof a === 'object' ? a : {});
+        return {
+            login: evidence_text(r.login),
+            state: evidence_text(r.state),
+            comment: evidence_text(r.comment),
+            environments: Array.isArray(r.environments) ? r.environments.map(evidence_text) : [],
+            ...(r.role !== undefined ? { role: evidence_text(r.role) } : {})
+        };
+    });
+}
+/**
+ * Builds the pack from verified entries: the version's events (entries the history check flags
+ * are listed with the finding, but never feed its promotions, lineage or timeline).
+ */
+function buildEvidence(input) {
+    const { report } = input;
+    const findings = 'findings' in report.history ? report.history.findings : [];
+    const findingOf = new Map();
+    for (const f of findings)
+        if (!findingOf.has(f.line))
+            findingOf.set(f.line, f.reason);
+    const trusted = input.entries.filter((_, i) => !findingOf.has(i + 1));
+    const record = versionRecord(trusted, input.model, input.version);
+    const events = [];
+    input.entries.forEach((e, i) => {
+        if (e.model !== input.model || evidence_text(e.version) !== input.version)
+            return;
+        events.push({
+            seq: Number(e.seq),
+            ts: evidence_text(e.ts),
+            event: evidence_text(e.event),
+            outcome: evidence_text(e.outcome),
+            from: evidence_text(e.from),
+            to: evidence_text(e.to),
+            previous_version: evidence_text(e.previous_version),
+            actor: evidence_text(e.actor),
+            reason: evidence_text(e.reason),
+            run_url: evidence_text(e.run_url),
+            git_commit: evidence_text(e.git_commit),
+            history_finding: findingOf.get(i + 1) ?? null
+        });
+    });
+    const promotions = record.promotions.map(p => ({
+        seq: p.seq,
+        ts: p.ts,
+        event: p.event,
+        from: p.from,
+        to: p.to,
+        actor: p.actor,
+        triggered_by: p.triggered_by,
+        reason: p.reason,
+        run_url: p.run_url,
+        run_id: p.run_id,
+        workflow_ref: p.workflow_ref,
+        git_commit: p.git_commit,
+        approvals: approvalsOf(p.approvals),
+        gates: gateRows(p.gates),
+        metrics: metricRows(p.metrics),
+        lineage: p.lineage
+    }));
+    const history = report.history;
+    const commit = record.lineage?.git_commit || promotions[promotions.length - 1]?.git_commit || null;
+    return {
+        format: 'model-governance-evidence/1',
+        generated_at: input.now.toISOString(),
+        model: input.model,
+        version: input.version,
+        audit_file: input.auditFile,
+        verification: {
+            valid: report.valid,
+            chain_valid: report.chain.valid,
+            entries: report.chain.entries,
+            head_sha256: report.chain.headSha256,
+            first_bad_line: report.firstBad?.line ?? null,
+            first_bad_reason: report.firstBad?.reason ?? null,
+            first_bad_commit: report.firstBad?.commit ?? null,
+            history_checked: !('skipped' in history),
+            history_skipped: 'skipped' in history ? history.skipped : null,
+            history_commits: 'commits' in history ? history.commits : null,
+            history_findings: findings.map(f => ({ line: f.line, commit: f.commit, reason: f.reason }))
+        },
+        events,
+        promotions,
+        lineage: record.lineage,
+        training: input.training,
+        data: input.data,
+        reproduce: reproduceCommands(commit, input.repository),
+        timeline: holderTimeline(trusted, input.model, input.policy).map(t => ({
+            kind: t.target.kind,
+            name: t.target.name,
+            spans: t.spans
+        }))
+    };
+}
+
+;// CONCATENATED MODULE: ./.cache/build/src/provenance/mermaid.js
+/**
+ * A label for mermaid: letters, digits and ` ._@+-/` only, at most 40 characters. Everything
+ * else (`:`, `#`, `;`, `%`, backticks, quotes, brackets, line breaks) could end a statement, open a
+ * directive (`%%{init}%%`), add a `click` link or close the code fence, so it becomes `_`.
+ */
+function mermaidLabel(value) {
+    return (Array.from(value.replace(/[^\p{L}\p{N} ._@+\-/]/gu, '_'))
+        .slice(0, 40)
+        .join('')
+        .trim() || '_');
+}
+/**
+ * The stage and alias holders of one model as a mermaid gantt chart (GitHub renders ```mermaid
+ * blocks in job summaries): one section per target, one bar per holder span, open spans until
+ * `now`. Times are unix seconds, so no date text from the log reaches the diagram.
+ */
+function mermaidTimeline(model, timelines, now) {
+    const lines = [
+        '```mermaid',
+        'gantt',
+        `    title Holders of ${mermaidLabel(model)}`,
+        '    dateFormat X',
+        '    axisFormat %Y-%m-%d'
+    ];
+    let n = 0;
+    const end = Math.floor(now.getTime() / 1000);
+    for (const { target, spans } of timelines) {
+        const held = spans.filter(s => s.version !== null && Number.isFinite(Date.parse(s.from)));
+        if (held.length === 0)
+            continue;
+        lines.push(`    section ${target.kind} ${mermaidLabel(target.name)}`);
+        for (const s of held) {
+            const from = Math.floor(Date.parse(s.from) / 1000);
+            const until = s.until === null ? end : Math.floor(Date.parse(s.until) / 1000);
+            lines.push(`    v${mermaidLabel(s.version)}${s.until === null ? ' now' : ''} :s${n++}, ${from}, ${Math.max(until, from + 1)}`);
+        }
+    }
+    if (n === 0)
+        return '';
+    lines.push('```');
+    return lines.join('\n');
+}
+
+;// CONCATENATED MODULE: ./.cache/build/src/provenance/index.js
+
+
+
+
+
+
+
+
+
+
+
 
 ;// CONCATENATED MODULE: ./.cache/build/src/audit/git-store.js
 
@@ -41889,12 +48629,6 @@ function appendedSummary(file, line, result) {
     ].join('\n\n');
 }
 
-;// CONCATENATED MODULE: ./.cache/build/src/core/time.js
-const systemClock = {
-    now: () => Date.now(),
-    sleep: ms => new Promise(resolve => setTimeout(resolve, ms))
-};
-
 ;// CONCATENATED MODULE: ./.cache/build/src/core/workspace.js
 /** The directory relative paths resolve against: the runner's workspace, else the cwd. */
 function workspaceDir(env) {
@@ -42008,8 +48742,6 @@ class Context {
 //# sourceMappingURL=context.js.map
 // EXTERNAL MODULE: ./node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js
 var lib = __nccwpck_require__(9659);
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(6752);
 ;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/internal/utils.js
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -42290,7 +49022,7 @@ function removeUndefinedProperties(obj) {
 }
 
 // pkg/dist-src/merge.js
-function merge(defaults, route, options) {
+function dist_bundle_merge(defaults, route, options) {
   if (typeof route === "string") {
     let [method, url] = route.split(" ");
     options = Object.assign(url ? { method, url } : { url: method }, options);
@@ -42550,17 +49282,17 @@ function dist_bundle_parse(options) {
 
 // pkg/dist-src/endpoint-with-defaults.js
 function endpointWithDefaults(defaults, route, options) {
-  return dist_bundle_parse(merge(defaults, route, options));
+  return dist_bundle_parse(dist_bundle_merge(defaults, route, options));
 }
 
 // pkg/dist-src/with-defaults.js
 function withDefaults(oldDefaults, newDefaults) {
-  const DEFAULTS2 = merge(oldDefaults, newDefaults);
+  const DEFAULTS2 = dist_bundle_merge(oldDefaults, newDefaults);
   const endpoint2 = endpointWithDefaults.bind(null, DEFAULTS2);
   return Object.assign(endpoint2, {
     DEFAULTS: DEFAULTS2,
     defaults: withDefaults.bind(null, DEFAULTS2),
-    merge: merge.bind(null, DEFAULTS2),
+    merge: dist_bundle_merge.bind(null, DEFAULTS2),
     parse: dist_bundle_parse
   });
 }
@@ -43705,7 +50437,7 @@ function dist_bundle_withDefaults(oldEndpoint, newDefaults) {
 }
 
 // pkg/dist-src/index.js
-var request = dist_bundle_withDefaults(endpoint, defaults_default);
+var dist_bundle_request = dist_bundle_withDefaults(endpoint, defaults_default);
 
 /* v8 ignore next -- @preserve */
 /* v8 ignore else -- @preserve */
@@ -43825,7 +50557,7 @@ function graphql_dist_bundle_withDefaults(request2, newDefaults) {
 }
 
 // pkg/dist-src/index.js
-var graphql2 = graphql_dist_bundle_withDefaults(request, {
+var graphql2 = graphql_dist_bundle_withDefaults(dist_bundle_request, {
   headers: {
     "user-agent": `octokit-graphql.js/${graphql_dist_bundle_VERSION} ${getUserAgent()}`
   },
@@ -43970,7 +50702,7 @@ class Octokit {
   constructor(options = {}) {
     const hook = new before_after_hook.Collection();
     const requestDefaults = {
-      baseUrl: request.endpoint.DEFAULTS.baseUrl,
+      baseUrl: dist_bundle_request.endpoint.DEFAULTS.baseUrl,
       headers: {},
       request: Object.assign({}, options.request, {
         // @ts-ignore internal usage only, no need to type
@@ -43991,7 +50723,7 @@ class Octokit {
     if (options.timeZone) {
       requestDefaults.headers["time-zone"] = options.timeZone;
     }
-    this.request = request.defaults(requestDefaults);
+    this.request = dist_bundle_request.defaults(requestDefaults);
     this.graphql = withCustomRequest(this.request).defaults(requestDefaults);
     this.log = createLogger(options.log);
     this.hook = hook;
@@ -46953,8 +53685,6 @@ function getOctokit(token, options, ...additionalPlugins) {
     return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 //# sourceMappingURL=github.js.map
-// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
-var schemas = __nccwpck_require__(8816);
 ;// CONCATENATED MODULE: ./.cache/build/src/github/environment.js
 
 
@@ -47498,7 +54228,7 @@ async function appendFromInputs(ctx, target, fields) {
         git: target.git,
         logger: ctx.logger
     });
-    return appendEntry(store, fields, target.file, { maxAttempts: input['max-attempts'], backoffMs: input['backoff-ms'] }, { logger: ctx.logger, clock: systemClock });
+    return appendEntry(store, fields, target.file, { maxAttempts: input['max-attempts'], backoffMs: input['backoff-ms'] }, { logger: ctx.logger, clock: time_systemClock });
 }
 /** The audit-identities input as identities; undefined (the suite's own) when empty. */
 function auditIdentities(raw) {
@@ -48235,7 +54965,7 @@ function entryCollector() {
 
 
 /** The fields of GET /repos/{owner}/{repo}/actions/runs/{run_id} the run check reads. */
-const runSchema = schemas/* object */.Ikc({
+const runs_runSchema = schemas/* object */.Ikc({
     id: schemas/* number */.aig(),
     path: schemas/* string */.YjP(),
     created_at: schemas/* string */.YjP(),
@@ -48305,7 +55035,7 @@ function createRunsClient(token, apiUrl) {
                 return { kind: 'missing', ...extra };
             if (answer.kind === 'limited')
                 return { kind: 'limited', waitSeconds: answer.wait, ...extra };
-            const parsed = runSchema.safeParse(answer.data);
+            const parsed = runs_runSchema.safeParse(answer.data);
             if (!parsed.success)
                 throw new errors/* ActionError */.lZ(`GitHub answered ${what} with an unexpected shape`);
             return { kind: 'found', value: parsed.data, ...extra };
@@ -48370,6 +55100,9 @@ var outputs = __nccwpck_require__(3624);
 
 
 
+
+
+
 async function main(ctx) {
     const { inputs: input } = ctx;
     for (const secret of uriSecrets(input['tracking-uri'] || ctx.env.MLFLOW_TRACKING_URI))
@@ -48397,6 +55130,8 @@ async function inspect(ctx, file) {
         throw new errors/* FieldError */.bg('file', `names '${file}', which does not exist in the workspace; check out the branch that holds it`);
     ctx.setOutputs((0,outputs/* chainOutputs */.wj)(chain));
     ctx.summary.add(input.mode === 'render' ? entriesSummary(file, newest, chain) : chainSummary(file, chain));
+    if (input.mode === 'render')
+        await renderTimelines(ctx, full, newest);
     if (chain.valid) {
         ctx.logger.info(`${file}: ${chain.entries} entries, chain valid, head ${chain.headSha256}`);
         return;
@@ -48407,6 +55142,38 @@ async function inspect(ctx, file) {
         ctx.logger.warning(message, { file, line: bad.line });
     else
         throw new errors/* ActionError */.lZ(message, { location: { file, line: bad.line } });
+}
+/**
+ * render mode: a mermaid gantt of each model's stage and alias holders (model-name's, else the
+ * models of the rendered entries, at most 5), replayed from every verified entry of the file.
+ */
+async function renderTimelines(ctx, full, newest) {
+    const named = ctx.inputs['model-name'];
+    const models = named ? [named] : [...new Set(newest.map(e => String(e.model ?? '')))].slice(0, 5);
+    if (models.length === 0)
+        return;
+    const wanted = new Set(models);
+    const entries = [];
+    await verifyFile(full, {
+        onEntry: line => {
+            const entry = JSON.parse(line.toString('utf8'));
+            if (wanted.has(String(entry.model)))
+                entries.push(entry);
+        }
+    });
+    let policyFor;
+    try {
+        policyFor = policyResolver({ workspace: workspaceDir(ctx.env), logger: ctx.logger });
+    }
+    catch (error) {
+        ctx.logger.warning(`No timeline in the summary: ${(0,errors/* errorMessage */.gJ)(error)}`);
+        return;
+    }
+    for (const model of models) {
+        const diagram = mermaidTimeline(model, timeline_holderTimeline(entries, model, policyFor(model)), new Date(time_systemClock.now()));
+        if (diagram)
+            ctx.summary.add(`${heading(`Stage history: ${escapeText(model)}`)}\n\n${diagram}`);
+    }
 }
 async function readApprovals(ctx, context, notes) {
     const token = ctx.inputs.token;
@@ -48456,7 +55223,7 @@ async function append(ctx, fileInput) {
         gates: input.gates,
         lineage: input.lineage,
         trackingUri: input['tracking-uri']
-    }, context, approvals, await headCommit(git, context), systemClock.now(), ctx.env);
+    }, context, approvals, await headCommit(git, context), time_systemClock.now(), ctx.env);
     notes.push(...built.notes);
     for (const bad of built.invalid) {
         ctx.logger.warning(`Input '${bad.input}' ${bad.reason}; the event is recorded with ${bad.field} left empty and named in 'invalid'. ` +
@@ -48554,7 +55321,7 @@ async function runCheck(ctx, entries) {
         approvalsHorizonDays: 90,
         concurrency: 4,
         maxWaitSeconds: 300
-    }, systemClock);
+    }, time_systemClock);
 }
 
 
@@ -52078,15 +58845,20 @@ function getExecOutput(commandLine, args, options) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
+  XiL: () => (/* binding */ ZodDefault),
   YOg: () => (/* binding */ array),
   zMY: () => (/* binding */ schemas_boolean),
   k5n: () => (/* binding */ schemas_enum),
+  euz: () => (/* binding */ literal),
   aig: () => (/* binding */ schemas_number),
   Ikc: () => (/* binding */ object),
-  YjP: () => (/* binding */ schemas_string)
+  g1P: () => (/* binding */ record),
+  YjP: () => (/* binding */ schemas_string),
+  KCZ: () => (/* binding */ union),
+  L5J: () => (/* binding */ unknown)
 });
 
-// UNUSED EXPORTS: ZodAny, ZodArray, ZodBase64, ZodBase64URL, ZodBigInt, ZodBigIntFormat, ZodBoolean, ZodCIDRv4, ZodCIDRv6, ZodCUID, ZodCUID2, ZodCatch, ZodCodec, ZodCreditCard, ZodCustom, ZodCustomStringFormat, ZodDate, ZodDefault, ZodDiscriminatedUnion, ZodE164, ZodEmail, ZodEmoji, ZodEnum, ZodExactOptional, ZodFile, ZodFunction, ZodGUID, ZodIBAN, ZodIPv4, ZodIPv6, ZodISODate, ZodISODateTime, ZodISODuration, ZodISOTime, ZodInstanceOf, ZodIntersection, ZodJWT, ZodKSUID, ZodLazy, ZodLiteral, ZodMAC, ZodMap, ZodNaN, ZodNanoID, ZodNever, ZodNonOptional, ZodNull, ZodNullable, ZodNumber, ZodNumberFormat, ZodObject, ZodOptional, ZodPipe, ZodPrefault, ZodPreprocess, ZodPromise, ZodReadonly, ZodRecord, ZodSet, ZodString, ZodStringFormat, ZodSuccess, ZodSymbol, ZodTemplateLiteral, ZodTransform, ZodTuple, ZodType, ZodULID, ZodURL, ZodUUID, ZodUndefined, ZodUnion, ZodUnknown, ZodVoid, ZodXID, ZodXor, _ZodString, _default, _function, any, base64, base64url, bigint, catch, check, cidrv4, cidrv6, codec, creditCard, cuid, cuid2, currencyCode, custom, date, describe, discriminatedUnion, e164, email, emoji, exactOptional, file, float32, float64, function, guid, hash, hex, hostname, httpUrl, iban, instanceof, int, int32, int64, intersection, invertCodec, ipv4, ipv6, json, jwt, keyof, ksuid, lazy, literal, looseObject, looseRecord, mac, map, meta, nan, nanoid, nativeEnum, never, nonoptional, null, nullable, nullish, optional, partialRecord, pipe, prefault, preprocess, promise, readonly, record, refine, set, strictObject, stringFormat, stringbool, success, superRefine, symbol, templateLiteral, transform, tuple, uint32, uint64, ulid, undefined, union, unknown, url, uuid, uuidv4, uuidv6, uuidv7, void, xid, xor
+// UNUSED EXPORTS: ZodAny, ZodArray, ZodBase64, ZodBase64URL, ZodBigInt, ZodBigIntFormat, ZodBoolean, ZodCIDRv4, ZodCIDRv6, ZodCUID, ZodCUID2, ZodCatch, ZodCodec, ZodCreditCard, ZodCustom, ZodCustomStringFormat, ZodDate, ZodDiscriminatedUnion, ZodE164, ZodEmail, ZodEmoji, ZodEnum, ZodExactOptional, ZodFile, ZodFunction, ZodGUID, ZodIBAN, ZodIPv4, ZodIPv6, ZodISODate, ZodISODateTime, ZodISODuration, ZodISOTime, ZodInstanceOf, ZodIntersection, ZodJWT, ZodKSUID, ZodLazy, ZodLiteral, ZodMAC, ZodMap, ZodNaN, ZodNanoID, ZodNever, ZodNonOptional, ZodNull, ZodNullable, ZodNumber, ZodNumberFormat, ZodObject, ZodOptional, ZodPipe, ZodPrefault, ZodPreprocess, ZodPromise, ZodReadonly, ZodRecord, ZodSet, ZodString, ZodStringFormat, ZodSuccess, ZodSymbol, ZodTemplateLiteral, ZodTransform, ZodTuple, ZodType, ZodULID, ZodURL, ZodUUID, ZodUndefined, ZodUnion, ZodUnknown, ZodVoid, ZodXID, ZodXor, _ZodString, _default, _function, any, base64, base64url, bigint, catch, check, cidrv4, cidrv6, codec, creditCard, cuid, cuid2, currencyCode, custom, date, describe, discriminatedUnion, e164, email, emoji, exactOptional, file, float32, float64, function, guid, hash, hex, hostname, httpUrl, iban, instanceof, int, int32, int64, intersection, invertCodec, ipv4, ipv6, json, jwt, keyof, ksuid, lazy, looseObject, looseRecord, mac, map, meta, nan, nanoid, nativeEnum, never, nonoptional, null, nullable, nullish, optional, partialRecord, pipe, prefault, preprocess, promise, readonly, refine, set, strictObject, stringFormat, stringbool, success, superRefine, symbol, templateLiteral, transform, tuple, uint32, uint64, ulid, undefined, url, uuid, uuidv4, uuidv6, uuidv7, void, xid, xor
 
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
 
@@ -55861,13 +62633,13 @@ function handleTupleResults(itemResults, final, items, input, optoutStart) {
     }
     return final;
 }
-const $ZodRecord = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodRecord", (inst, def) => {
+const $ZodRecord = /*@__PURE__*/ $constructor("$ZodRecord", (inst, def) => {
     $ZodType.init(inst, def);
-    const memo = core.globalConfig.memoizer;
+    const memo = globalConfig.memoizer;
     memo?.attach(inst);
     inst._zod.parse = (payload, ctx) => {
         const input = payload.value;
-        if (!util.isPlainObject(input)) {
+        if (!isPlainObject(input)) {
             payload.issues.push({
                 expected: "record",
                 code: "invalid_type",
@@ -55896,7 +62668,7 @@ const $ZodRecord = /*@__PURE__*/ (/* unused pure expression or super */ null && 
                         payload.issues.push({
                             code: "invalid_key",
                             origin: "record",
-                            issues: keyResult.issues.map((iss) => util.finalizeIssue(iss, ctx, core.config())),
+                            issues: keyResult.issues.map((iss) => finalizeIssue(iss, ctx, config())),
                             input: key,
                             path: [key],
                             inst,
@@ -55910,14 +62682,14 @@ const $ZodRecord = /*@__PURE__*/ (/* unused pure expression or super */ null && 
                     if (result instanceof Promise) {
                         proms.push(result.then((result) => {
                             if (result.issues.length) {
-                                payload.issues.push(...util.prefixIssues(key, result.issues));
+                                payload.issues.push(...prefixIssues(key, result.issues));
                             }
                             payload.value[outKey] = result.value;
                         }));
                     }
                     else {
                         if (result.issues.length) {
-                            payload.issues.push(...util.prefixIssues(key, result.issues));
+                            payload.issues.push(...prefixIssues(key, result.issues));
                         }
                         payload.value[outKey] = result.value;
                     }
@@ -55963,7 +62735,7 @@ const $ZodRecord = /*@__PURE__*/ (/* unused pure expression or super */ null && 
                     throw new Error("Async schemas not supported in object keys currently");
                 }
                 // Numeric string fallback: if key is a numeric string and failed, retry with Number(key). This handles z.number(), z.literal([1, 2, 3]), and unions containing numeric literals
-                const checkNumericKey = typeof key === "string" && regexes.number.test(key) && keyResult.issues.length;
+                const checkNumericKey = typeof key === "string" && number.test(key) && keyResult.issues.length;
                 if (checkNumericKey) {
                     const retryResult = def.keyType._zod.run({ value: Number(key), issues: [] }, ctx);
                     if (retryResult instanceof Promise) {
@@ -55987,7 +62759,7 @@ const $ZodRecord = /*@__PURE__*/ (/* unused pure expression or super */ null && 
                         payload.issues.push({
                             code: "invalid_key",
                             origin: "record",
-                            issues: keyResult.issues.map((iss) => util.finalizeIssue(iss, ctx, core.config())),
+                            issues: keyResult.issues.map((iss) => finalizeIssue(iss, ctx, config())),
                             input: key,
                             path: [key],
                             inst,
@@ -56003,14 +62775,14 @@ const $ZodRecord = /*@__PURE__*/ (/* unused pure expression or super */ null && 
                 if (result instanceof Promise) {
                     proms.push(result.then((result) => {
                         if (result.issues.length) {
-                            payload.issues.push(...util.prefixIssues(key, result.issues));
+                            payload.issues.push(...prefixIssues(key, result.issues));
                         }
                         payload.value[outKey] = result.value;
                     }));
                 }
                 else {
                     if (result.issues.length) {
-                        payload.issues.push(...util.prefixIssues(key, result.issues));
+                        payload.issues.push(...prefixIssues(key, result.issues));
                     }
                     payload.value[outKey] = result.value;
                 }
@@ -56030,7 +62802,7 @@ const $ZodRecord = /*@__PURE__*/ (/* unused pure expression or super */ null && 
         }
         return payload;
     };
-})));
+});
 const $ZodMap = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodMap", (inst, def) => {
     $ZodType.init(inst, def);
     const memo = core.globalConfig.memoizer;
@@ -56173,16 +62945,16 @@ const $ZodEnum = /*@__PURE__*/ $constructor("$ZodEnum", (inst, def) => {
         return payload;
     };
 });
-const $ZodLiteral = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodLiteral", (inst, def) => {
+const $ZodLiteral = /*@__PURE__*/ $constructor("$ZodLiteral", (inst, def) => {
     $ZodType.init(inst, def);
     const values = new Set(def.values);
     inst._zod.values = values;
-    util.defineLazyInternal(inst, "pattern", (zod) => {
+    defineLazyInternal(inst, "pattern", (zod) => {
         const vals = zod.def.values;
         // unmatchable fallback, RE2-safe: an empty alternation would compile to /^()$/, which matches ""
         return new RegExp(vals.length
             ? `^(${vals
-                .map((o) => typeof o === "string" ? util.escapeRegex(o) : o ? util.escapeRegex(o.toString()) : String(o))
+                .map((o) => typeof o === "string" ? escapeRegex(o) : o ? escapeRegex(o.toString()) : String(o))
                 .join("|")})$`
             : "^[^\\s\\S]$");
     });
@@ -56199,7 +62971,7 @@ const $ZodLiteral = /*@__PURE__*/ (/* unused pure expression or super */ null &&
         });
         return payload;
     };
-})));
+});
 const $ZodFile = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("$ZodFile", (inst, def) => {
     $ZodType.init(inst, def);
     inst._zod.parse = (payload, _ctx) => {
@@ -61101,14 +67873,14 @@ function tuple(items, _paramsOrRest, _params) {
         ...util.normalizeParams(params),
     });
 }
-const ZodRecord = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodRecord", (inst, def) => {
+const ZodRecord = /*@__PURE__*/ $constructor("ZodRecord", (inst, def) => {
     _ensureDefaultMemoizer();
-    core.$ZodRecord.init(inst, def);
+    $ZodRecord.init(inst, def);
     ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => processors.recordProcessor(inst, ctx, json, params);
+    inst._zod.processJSONSchema = (ctx, json, params) => recordProcessor(inst, ctx, json, params);
     inst.keyType = def.keyType;
     inst.valueType = def.valueType;
-})));
+});
 function record(keyType, valueType, params) {
     // v3-compat: z.record(valueType, params?) — defaults keyType to z.string()
     if (!valueType || !valueType._zod) {
@@ -61116,14 +67888,14 @@ function record(keyType, valueType, params) {
             type: "record",
             keyType: schemas_string(),
             valueType: keyType,
-            ...util.normalizeParams(valueType),
+            ...normalizeParams(valueType),
         });
     }
     return new ZodRecord({
         type: "record",
         keyType,
         valueType: valueType,
-        ...util.normalizeParams(params),
+        ...normalizeParams(params),
     });
 }
 // type alksjf = core.output<core.$ZodRecordKey>;
@@ -61246,10 +68018,10 @@ function nativeEnum(entries, params) {
         ...util.normalizeParams(params),
     });
 }
-const ZodLiteral = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodLiteral", (inst, def) => {
-    core.$ZodLiteral.init(inst, def);
+const ZodLiteral = /*@__PURE__*/ $constructor("ZodLiteral", (inst, def) => {
+    $ZodLiteral.init(inst, def);
     ZodType.init(inst, def);
-    inst._zod.processJSONSchema = (ctx, json, params) => processors.literalProcessor(inst, ctx, json, params);
+    inst._zod.processJSONSchema = (ctx, json, params) => literalProcessor(inst, ctx, json, params);
     inst.values = new Set(def.values);
     Object.defineProperty(inst, "value", {
         get() {
@@ -61259,12 +68031,12 @@ const ZodLiteral = /*@__PURE__*/ (/* unused pure expression or super */ null && 
             return def.values[0];
         },
     });
-})));
+});
 function literal(value, params) {
     return new ZodLiteral({
         type: "literal",
         values: Array.isArray(value) ? value : [value],
-        ...util.normalizeParams(params),
+        ...normalizeParams(params),
     });
 }
 const ZodFile = /*@__PURE__*/ (/* unused pure expression or super */ null && (core.$constructor("ZodFile", (inst, def) => {

@@ -40378,7 +40378,7 @@ __webpack_async_result__();
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(953);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3462);
 
 // The bin entry (dist/cli/index.js): exit codes are documented in docs/cli.md.
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .a)(process.argv.slice(2), {
@@ -40393,7 +40393,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 953:
+/***/ 3462:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -50705,6 +50705,15 @@ const artifactListSchema = object({
 
 /** The four stages MLflow knows, in its spelling. */
 const registry_MLFLOW_STAGES = (/* unused pure expression or super */ null && (['None', 'Staging', 'Production', 'Archived']));
+/** Versions per search page: a reply of 1,000 versions with tags stays far below the 32 MiB cap. */
+const SEARCH_PAGE_SIZE = 1000;
+/** Values per metric-history page (MLflow's own client asks for 25,000). */
+const METRIC_PAGE_SIZE = 25000;
+/**
+ * Pages followed before a search is refused: 10 million versions at SEARCH_PAGE_SIZE, far more
+ * than any registry holds, and a hard stop for a server that keeps inventing fresh tokens.
+ */
+const MAX_PAGES = 10_000;
 const versionLabel = (name, version) => `registered model '${name}' version ${version}`;
 /**
  * A reply must be about what was asked: a proxy, a cache or a confused server that answers with
@@ -50729,8 +50738,11 @@ function sameVersion(asked, got) {
  */
 class MlflowClient {
     http;
-    constructor(http) {
+    paging;
+    /** `maxPages`: MAX_PAGES unless a test needs a smaller stop. */
+    constructor(http, paging = {}) {
         this.http = http;
+        this.paging = paging;
     }
     get server() {
         return this.http.server;
@@ -50801,19 +50813,44 @@ class MlflowClient {
         }
         return res.model_versions;
     }
-    /** All versions matching a filter, following page tokens. */
+    /**
+     * All versions matching a filter, following page tokens to the end, SEARCH_PAGE_SIZE at a time
+     * (MLflow's store caps a page at 200,000; a smaller page keeps each reply well under the
+     * response cap).
+     */
     async searchModelVersions(filter, orderBy = []) {
-        const all = [];
-        let pageToken;
-        do {
-            const res = await this.http.get('model-versions/search', { filter, max_results: 1000, order_by: orderBy, page_token: pageToken }, object({
+        const op = { action: 'search', object: `model versions (${filter})` };
+        return this.paginate(op, async (pageToken) => {
+            const res = await this.http.get('model-versions/search', { filter, max_results: SEARCH_PAGE_SIZE, order_by: orderBy, page_token: pageToken }, object({
                 model_versions: array(modelVersionSchema).optional().default([]),
                 next_page_token: schemas_string().optional()
-            }), { action: 'search', object: `model versions (${filter})` });
-            all.push(...res.model_versions);
-            pageToken = res.next_page_token || undefined;
-        } while (pageToken);
-        return all;
+            }), op);
+            return { items: res.model_versions, next: res.next_page_token };
+        });
+    }
+    /**
+     * Follows `next_page_token` until a page has none. A server that hands back a token it already
+     * gave (a page that does not advance) or keeps paging past MAX_PAGES is refused rather than
+     * followed forever; the same goes for a proxy that replays one page.
+     */
+    async paginate(op, page) {
+        const all = [];
+        const seen = new Set();
+        const maxPages = this.paging.maxPages ?? MAX_PAGES;
+        let token;
+        for (let pages = 1;; pages++) {
+            const { items, next } = await page(token);
+            all.push(...items);
+            if (!next)
+                return all;
+            if (seen.has(next) || pages >= maxPages) {
+                throw new MlflowApiError('PAGINATION_LOOP', 200, op, this.http.server, seen.has(next)
+                    ? `page ${pages} handed back a next_page_token the server already gave; refusing to loop (check proxies and caches between the runner and the tracking server)`
+                    : `still paging after ${maxPages} pages; refusing to read more`);
+            }
+            seen.add(next);
+            token = next;
+        }
     }
     async transitionStage(name, version, stage, archiveExistingVersions) {
         const res = await this.http.post('model-versions/transition-stage', { name, version, stage, archive_existing_versions: archiveExistingVersions }, object({ model_version: modelVersionSchema }), { action: `transition to ${stage}`, object: versionLabel(name, version) });
@@ -50846,23 +50883,23 @@ class MlflowClient {
         this.expect('get', `run '${runId}'`, 'run id', runId, res.run.info.run_id);
         return res.run;
     }
-    /** The full history of one metric, following page tokens. */
+    /** The full history of one metric, following page tokens (METRIC_PAGE_SIZE values a page). */
     async getMetricHistory(runId, key) {
-        const all = [];
-        let pageToken;
-        do {
-            const res = await this.http.get('metrics/get-history', { run_id: runId, metric_key: key, max_results: 25000, page_token: pageToken }, object({
+        const op = { action: `get the history of metric '${key}' of`, object: `run '${runId}'` };
+        return this.paginate(op, async (pageToken) => {
+            const res = await this.http.get('metrics/get-history', { run_id: runId, metric_key: key, max_results: METRIC_PAGE_SIZE, page_token: pageToken }, object({
                 metrics: array(metricSchema).optional().default([]),
                 next_page_token: schemas_string().optional()
-            }), { action: `get the history of metric '${key}' of`, object: `run '${runId}'` });
+            }), op);
             for (const metric of res.metrics)
-                this.expect(`get the history of metric '${key}' of`, `run '${runId}'`, 'metric', key, metric.key);
-            all.push(...res.metrics);
-            pageToken = res.next_page_token || undefined;
-        } while (pageToken);
-        return all;
+                this.expect(op.action, op.object, 'metric', key, metric.key);
+            return { items: res.metrics, next: res.next_page_token };
+        });
     }
-    /** One level of a directory in the server's artifact proxy (`--serve-artifacts`). */
+    /**
+     * One level of a directory in the server's artifact proxy (`--serve-artifacts`). The proxy's
+     * list endpoint has no paging at all (mlflow_artifacts.proto: `path` only): one reply is the level.
+     */
     async listProxiedArtifacts(path) {
         const res = await this.http.get('/api/2.0/mlflow-artifacts/artifacts', { path }, artifactListSchema, { action: 'list', object: `artifacts under '${path}'` });
         this.expectListing(`artifacts under '${path}'`, path, res.files);
@@ -50898,11 +50935,19 @@ class MlflowClient {
             this.expect('create a version of', `registered model '${request.name}'`, 'run id', request.runId, res.model_version.run_id);
         return res.model_version;
     }
-    /** One level of a run's artifact tree; a missing path (or a file) lists nothing. */
+    /**
+     * One level of a run's artifact tree; a missing path (or a file) lists nothing. MLflow's
+     * handler answers the whole level in one reply today, but the API declares `page_token`, so a
+     * `next_page_token` (another server, a future MLflow) is followed rather than silently cut.
+     */
     async listRunArtifacts(runId, path) {
-        const res = await this.http.get('artifacts/list', { run_id: runId, ...(path ? { path } : {}) }, artifactListSchema, { action: 'list the artifacts of', object: `run '${runId}'${path ? ` under '${path}'` : ''}` });
-        this.expectListing(`run '${runId}'${path ? ` under '${path}'` : ''}`, path, res.files);
-        return res.files;
+        const object = `run '${runId}'${path ? ` under '${path}'` : ''}`;
+        const files = await this.paginate({ action: 'list the artifacts of', object }, async (pageToken) => {
+            const res = await this.http.get('artifacts/list', { run_id: runId, ...(path ? { path } : {}), page_token: pageToken }, artifactListSchema.extend({ next_page_token: schemas_string().optional() }), { action: 'list the artifacts of', object });
+            return { items: res.files, next: res.next_page_token };
+        });
+        this.expectListing(object, path, files);
+        return files;
     }
     async getLoggedModel(modelId) {
         const res = await this.http.get(`logged-models/${encodeURIComponent(modelId)}`, {}, object({ model: loggedModelSchema }), { action: 'get', object: `logged model '${modelId}'` });
@@ -50964,7 +51009,14 @@ function exitCodeFor(error) {
 
 ;// CONCATENATED MODULE: ./.cache/build/src/cli/args.js
 
-const COMMANDS = ['status', 'history', 'verify-audit', 'reconcile'];
+const COMMANDS = [
+    'status',
+    'history',
+    'verify-audit',
+    'reconcile',
+    'resolve',
+    'evidence'
+];
 const VALUE_OPTIONS = new Set([
     '--file',
     '--policy',
@@ -50974,7 +51026,10 @@ const VALUE_OPTIONS = new Set([
     '--expected-sha256',
     '--audit-identities',
     '--expected-commit',
-    '--at'
+    '--at',
+    '--download',
+    '--format',
+    '--out'
 ]);
 /** A small, strict parser: unknown options are errors (a misspelt --jsn must not print a table to a script). */
 function parseArgs(argv) {
@@ -51001,6 +51056,14 @@ function parseArgs(argv) {
         }
         const eq = arg.indexOf('=');
         const name = eq > 0 ? arg.slice(0, eq) : arg;
+        // evidence's --version N: a value that is a version number; alone, --version is the tool's.
+        if (name === '--version' && (eq > 0 || /^\d+$/.test(argv[i + 1] ?? ''))) {
+            const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+            if (!/^[1-9]\d{0,17}$/.test(value))
+                throw new UsageError(`Option --version is '${value}'; use a model version number, e.g. --version 3`);
+            parsed.modelVersion = value;
+            continue;
+        }
         if (VALUE_OPTIONS.has(name)) {
             const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
             if (value === undefined || value === '')
@@ -51083,6 +51146,20 @@ function setValue(parsed, name, value) {
         case '--at':
             parsed.at = parseInstant(value);
             break;
+        case '--download':
+            // eslint-disable-next-line no-control-regex
+            if (/[\u0000-\u001f]/.test(value))
+                throw new UsageError('Option --download holds a control character; pass a plain folder path');
+            parsed.download = value;
+            break;
+        case '--format':
+            if (!['md', 'json', 'html'].includes(value))
+                throw new UsageError(`Option --format is '${value}'; use md, json or html`);
+            parsed.format = value;
+            break;
+        case '--out':
+            parsed.out = value;
+            break;
         case '--limit': {
             const n = Number(value);
             if (!Number.isInteger(n) || n < 1)
@@ -51120,46 +51197,67 @@ function positionals(args, names, need) {
     return args.positionals;
 }
 
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-;// CONCATENATED MODULE: ./.cache/build/src/audit/entry.js
-/**
- * One line of AUDIT.log (format v1, see audit-log/README.md). Readers that only need a few
- * fields (promote-model's rollback, reconcile) use this type and readAuditEntries; the chain
- * checks live in the audit room's verify module.
- */
-const AUDIT_EVENTS = [
-    'promote',
-    'rollback',
-    'gate-failed',
-    'lineage-failed',
-    'approval-rejected',
-    'error',
-    'drift-detected'
-];
-/**
- * Parses the lines that are JSON objects, in file order, skipping none silently: a line that is
- * not JSON is returned as an error entry so callers can decide. Chain validity is not checked here.
- */
-function readAuditEntries(text) {
-    const entries = [];
-    const badLines = [];
-    const lines = text.split('\n');
-    if (lines[lines.length - 1] === '')
-        lines.pop();
-    lines.forEach((line, index) => {
-        try {
-            const value = JSON.parse(line);
-            if (value && typeof value === 'object' && !Array.isArray(value))
-                entries.push(value);
-            else
-                badLines.push(index + 1);
-        }
-        catch {
-            badLines.push(index + 1);
-        }
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./.cache/build/src/git/stream.js
+
+const streamGit = (args, options) => {
+    const child = (0,external_node_child_process_namespaceObject.spawn)('git', args, {
+        cwd: options.cwd,
+        stdio: ['pipe', 'pipe', 'pipe'],
+        // A pager or a credential prompt would hang a verifier; neither has a place here.
+        env: { ...process.env, GIT_PAGER: 'cat', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' }
     });
-    return { entries, badLines };
+    let stderr = '';
+    child.stderr.on('data', (chunk) => {
+        stderr = (stderr + chunk.toString('utf8')).slice(-65536);
+    });
+    const done = new Promise(resolve => {
+        child.on('error', error => resolve({ code: -1, stderr: `${stderr}${error.message}` }));
+        child.on('close', code => resolve({ code: code ?? -1, stderr }));
+    });
+    // EPIPE when git exits before reading all of stdin is reported through `done`, not thrown.
+    child.stdin.on('error', () => undefined);
+    const input = options.input;
+    if (input instanceof RequestStream)
+        input.pipe(text => (text === null ? child.stdin.end() : child.stdin.write(text)));
+    else
+        child.stdin.end(input ?? '');
+    return { stdout: child.stdout, done };
+};
+/** Runs a short git command and returns its trimmed stdout (undefined when git fails). */
+async function gitText(git, args, cwd) {
+    const run = git(args, { cwd });
+    const parts = [];
+    for await (const chunk of run.stdout)
+        parts.push(chunk);
+    const { code } = await run.done;
+    return code === 0 ? Buffer.concat(parts).toString('utf8').trim() : undefined;
+}
+/** An open stdin for a long-lived git process (see GitStreamer's `input`). */
+class RequestStream {
+    listener;
+    queued = [];
+    push(text) {
+        this.emit(text);
+    }
+    end() {
+        this.emit(null);
+    }
+    /** Called by the streamer with a sink; what was queued before is flushed first. */
+    pipe(sink) {
+        this.listener = sink;
+        for (const item of this.queued.splice(0))
+            sink(item);
+    }
+    emit(item) {
+        if (this.listener)
+            this.listener(item);
+        else
+            this.queued.push(item);
+    }
 }
 
 // EXTERNAL MODULE: external "node:crypto"
@@ -51266,8 +51364,494 @@ function commitMessage(fields) {
     return format_oneLine(text);
 }
 
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./.cache/build/src/git/byte-reader.js
+/**
+ * Pulls delimited records and exact byte counts out of a stream of chunks, without decoding:
+ * what `git log` and `git cat-file --batch` print is read as bytes.
+ */
+class ByteReader {
+    buffer = Buffer.alloc(0);
+    ended = false;
+    iterator;
+    constructor(source) {
+        this.iterator = source[Symbol.asyncIterator]();
+    }
+    async fill() {
+        if (this.ended)
+            return false;
+        const next = await this.iterator.next();
+        if (next.done) {
+            this.ended = true;
+            return false;
+        }
+        this.buffer = this.buffer.length === 0 ? next.value : Buffer.concat([this.buffer, next.value]);
+        return true;
+    }
+    /** The bytes up to (not including) the next `delimiter`; at the end, what is left (or undefined). */
+    async until(delimiter) {
+        let from = 0;
+        for (;;) {
+            const at = this.buffer.indexOf(delimiter, from);
+            if (at !== -1) {
+                const record = this.buffer.subarray(0, at);
+                this.buffer = this.buffer.subarray(at + 1);
+                return record;
+            }
+            from = this.buffer.length;
+            if (!(await this.fill())) {
+                if (this.buffer.length === 0)
+                    return undefined;
+                const rest = this.buffer;
+                this.buffer = Buffer.alloc(0);
+                return rest;
+            }
+        }
+    }
+    /** Exactly `count` bytes, or undefined when the stream ends first. */
+    async exact(count) {
+        if (this.buffer.length < count) {
+            // Gathered first and joined once: joining on every chunk would copy a large blob n times.
+            const parts = [this.buffer];
+            let total = this.buffer.length;
+            while (total < count && !this.ended) {
+                const next = await this.iterator.next();
+                if (next.done)
+                    this.ended = true;
+                else {
+                    parts.push(next.value);
+                    total += next.value.length;
+                }
+            }
+            this.buffer = Buffer.concat(parts);
+            if (this.buffer.length < count)
+                return undefined;
+        }
+        const out = this.buffer.subarray(0, count);
+        this.buffer = this.buffer.subarray(count);
+        return out;
+    }
+}
+
+;// CONCATENATED MODULE: ./.cache/build/src/audit/identities.js
+/**
+ * The identity the suite's own committers use, for both commit methods:
+ * - commit-method git: author and committer are the author-name/author-email inputs, whose
+ *   defaults are these;
+ * - commit-method api (GraphQL createCommitOnBranch with the workflow's GITHUB_TOKEN): GitHub
+ *   sets the author to this identity and the committer to `GitHub <noreply@github.com>`, and
+ *   signs the commit with its web-flow key.
+ * The committer is not what is compared: every commit made in GitHub's web editor has the
+ * committer `GitHub <noreply@github.com>` too, so allowing it would allow any user's edit.
+ */
+const SUITE_IDENTITIES = [
+    { name: 'github-actions[bot]', email: '41898282+github-actions[bot]@users.noreply.github.com' }
+];
+/** `Name <email>` or `<email>` (or a bare email), one per comma or line. */
+function parseIdentities(text) {
+    const identities = [];
+    for (const raw of text.split(/[,\n]/)) {
+        const item = raw.trim();
+        if (item === '')
+            continue;
+        const full = /^(.*?)\s*<([^<>\s]+@[^<>\s]+)>$/.exec(item);
+        if (full) {
+            identities.push(full[1] ? { name: full[1], email: full[2] } : { email: full[2] });
+            continue;
+        }
+        if (/^[^<>\s]+@[^<>\s]+$/.test(item)) {
+            identities.push({ email: item });
+            continue;
+        }
+        throw new IdentityFormatError(item);
+    }
+    return identities;
+}
+class IdentityFormatError extends Error {
+    item;
+    constructor(item) {
+        super(`'${item}' is not an identity; write 'Name <email>' or '<email>', separated by commas or lines`);
+        this.item = item;
+    }
+}
+function identityAllowed(allowed, name, email) {
+    return allowed.some(a => a.email.toLowerCase() === email.toLowerCase() && (a.name === undefined || a.name === name));
+}
+function formatIdentity(identity) {
+    return identity.name === undefined
+        ? `<${identity.email}>`
+        : `${identity.name} <${identity.email}>`;
+}
+
+;// CONCATENATED MODULE: ./.cache/build/src/audit/line-trailer.js
+/**
+ * The `Audit-Line: <seq> <sha256>` trailer the suite's committers put in each audit commit's
+ * message: it names the line the commit added. The history check reads it instead of each
+ * version of the file (history.ts), and an old line's trailer is what exposes a later edit of
+ * that line. A commit anyone else writes may carry any trailer; it is only believed for commits
+ * by an allowed identity, whose line then has to match the current file.
+ */
+const LINE_TRAILER = 'Audit-Line';
+function lineTrailer(seq, sha256) {
+    return `${LINE_TRAILER}: ${seq} ${sha256}`;
+}
+/** The commit message: the one-line headline, a blank line, then the trailer. */
+function withLineTrailer(headline, seq, sha256) {
+    return `${headline}\n\n${lineTrailer(seq, sha256)}`;
+}
+function parseLineTrailer(value) {
+    const match = /^([1-9]\d{0,15}) ([0-9a-f]{64})$/.exec(value.trim());
+    return match ? { seq: Number(match[1]), sha256: match[2] } : undefined;
+}
+
+;// CONCATENATED MODULE: ./.cache/build/src/audit/history.js
+
+
+
+
+
+
+const ZERO = /^0+$/;
+const RAW = /^:\d{6} (\d{6}) [0-9a-f]{40,64} ([0-9a-f]{40,64}) [A-Z]\d*\t/;
+const history_short = (sha) => sha.slice(0, 12);
+// Names come from commits anyone can write: no control characters reach a message.
+// eslint-disable-next-line no-control-regex
+const clean = (text) => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+/** Checks the history of `options.file` against `lines`, the SHA-256 (hex) of each current line. */
+async function checkHistory(lines, options) {
+    const state = new HistoryState(options.identities);
+    const blobs = new BlobReader(options.git, options.repoDir);
+    const log = options.git([
+        '-c',
+        'log.showSignature=false',
+        'log',
+        '--first-parent',
+        '--diff-merges=first-parent',
+        '--reverse',
+        '--raw',
+        '--no-abbrev',
+        '--no-renames',
+        '--no-color',
+        `--format=%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%G?%x1f%GK%x1f%(trailers:key=Audit-Line,valueonly,separator=%x2C)%x1f`,
+        'HEAD',
+        '--',
+        `:(literal)${options.file}`
+    ], { cwd: options.repoDir });
+    const reader = new ByteReader(log.stdout);
+    try {
+        await reader.until(0x1e);
+        for (;;) {
+            const record = await reader.until(0x1e);
+            if (record === undefined)
+                break;
+            const commit = parseRecord(record);
+            await state.apply(commit, blobs);
+        }
+    }
+    finally {
+        await blobs.close();
+    }
+    const done = await log.done;
+    if (done.code !== 0) {
+        throw new errors_ActionError(`git log of ${options.file} failed: ${done.stderr.trim().split('\n').slice(-2).join(' ')}`);
+    }
+    state.compare(lines);
+    if (options.expectedCommit)
+        await checkExpected(options, lines, state);
+    return state.result();
+}
+function parseRecord(record) {
+    const parts = record.toString('utf8').split('\x1f');
+    const sha = parts[0] ?? '';
+    // Eight fields and the raw part: a name or trailer holding a separator would shift them, so
+    // the shape is checked and such a commit fails the check rather than being misread.
+    if (parts.length !== 8 || !/^[0-9a-f]{40,64}$/.test(sha)) {
+        throw new errors_ActionError(`git log printed a commit record that cannot be read${/^[0-9a-f]{40,64}/.test(sha) ? ` (commit ${history_short(sha)})` : ''}: ` +
+            'its author or message holds control characters the history check refuses to guess around');
+    }
+    let newBlob = null;
+    for (const line of parts[7].split('\n')) {
+        const raw = RAW.exec(line);
+        if (raw)
+            newBlob = ZERO.test(raw[2]) || raw[1] === '000000' ? '' : raw[2];
+    }
+    return {
+        sha,
+        parents: parts[1].split(' ').filter(Boolean).length,
+        author: parts[2],
+        email: parts[3],
+        signature: parts[4],
+        signer: parts[5],
+        trailer: parts[6].trim(),
+        newBlob
+    };
+}
+/** What the history says each line is, as of the commit last applied. */
+class HistoryState {
+    identities;
+    recorded = [];
+    by = [];
+    problem = [];
+    shas = [];
+    extra = [];
+    signatures = {};
+    reads = 0;
+    constructor(identities) {
+        this.identities = identities;
+    }
+    async apply(commit, blobs) {
+        if (commit.newBlob === null)
+            return;
+        const index = this.shas.push(commit.sha) - 1;
+        if (commit.signature !== 'N')
+            this.signatures[commit.signature] = (this.signatures[commit.signature] ?? 0) + 1;
+        const who = `${clean(commit.author)} <${clean(commit.email)}>`;
+        const allowed = identityAllowed(this.identities, commit.author, commit.email);
+        const badSignature = commit.signature === 'B'
+            ? 'has a bad signature'
+            : commit.signature === 'R'
+                ? `is signed with a revoked key (${clean(commit.signer)})`
+                : undefined;
+        const trailer = parseLineTrailer(commit.trailer);
+        if (allowed &&
+            !badSignature &&
+            commit.parents <= 1 &&
+            commit.newBlob !== '' &&
+            trailer?.seq === this.recorded.length + 1) {
+            this.recorded.push(trailer.sha256);
+            this.by.push(index);
+            this.problem.push(undefined);
+            return;
+        }
+        // Anything else: read this version of the file and compare it line by line.
+        this.reads++;
+        const hashes = commit.newBlob === '' ? [] : await blobs.lineHashes(commit.newBlob);
+        const known = this.recorded.length;
+        const changed = [];
+        for (let i = 0; i < Math.min(known, hashes.length); i++)
+            if (hashes[i] !== this.recorded[i])
+                changed.push(i);
+        const removed = Math.max(known - hashes.length, 0);
+        const added = Math.max(hashes.length - known, 0);
+        const at = `commit ${history_short(commit.sha)} (${who})`;
+        const faults = [];
+        if (!allowed)
+            faults.push('is not by an allowed audit identity');
+        if (badSignature)
+            faults.push(badSignature);
+        if (commit.parents > 1)
+            faults.push('is a merge (the suite never merges into the audit log)');
+        if (added > 1)
+            faults.push(`added ${added} lines at once (the suite adds one per commit)`);
+        if (changed.length > 0)
+            faults.push(`also changed line ${changed[0] + 1}`);
+        if (removed > 0)
+            faults.push('also removed lines');
+        if (trailer && allowed && added === 1 && hashes[known] !== trailer.sha256)
+            faults.push('names another line in its Audit-Line trailer than the one it added');
+        for (const i of changed) {
+            const before = history_short(this.shas[this.by[i]] ?? '');
+            this.recorded[i] = hashes[i];
+            this.by[i] = index;
+            this.problem[i] = `was changed by ${at}, after commit ${before} added it`;
+        }
+        if (removed > 0) {
+            this.extra.push({
+                line: hashes.length + 1,
+                commit: commit.sha,
+                reason: commit.newBlob === ''
+                    ? `${at} deleted the file, removing its ${known} line(s)`
+                    : `${at} removed line(s) ${hashes.length + 1}-${known}`
+            });
+            this.recorded.length = hashes.length;
+            this.by.length = hashes.length;
+            this.problem.length = hashes.length;
+        }
+        for (let i = known; i < hashes.length; i++) {
+            this.recorded.push(hashes[i]);
+            this.by.push(index);
+            this.problem.push(faults.length > 0 ? `was added by ${at}, which ${faults.join('; ')}` : undefined);
+        }
+    }
+    /** The current file's lines against what the history recorded. */
+    compare(lines) {
+        const n = this.recorded.length;
+        for (let i = 0; i < Math.min(n, lines.length); i++) {
+            if (lines[i] === this.recorded[i] || this.problem[i])
+                continue;
+            const sha = this.shas[this.by[i]];
+            this.problem[i] =
+                `differs from the line commit ${history_short(sha)} recorded: it was changed after that commit (by a later commit or in the working tree)`;
+        }
+        for (let i = n; i < lines.length; i++) {
+            this.recorded.push(lines[i]);
+            this.by.push(-1);
+            this.problem.push('is in no commit: it was added to the working tree, not committed');
+        }
+        if (lines.length < n && this.extra.every(e => e.line !== lines.length + 1)) {
+            this.extra.push({
+                line: lines.length + 1,
+                commit: '',
+                reason: `the working tree lacks line(s) ${lines.length + 1}-${n} that the history holds`
+            });
+        }
+    }
+    addFinding(finding) {
+        this.extra.push(finding);
+    }
+    result() {
+        const findings = [...this.extra];
+        this.problem.forEach((reason, i) => {
+            if (reason)
+                findings.push({ line: i + 1, commit: this.shas[this.by[i]] ?? '', reason });
+        });
+        findings.sort((a, b) => a.line - b.line);
+        return {
+            commits: this.shas.length,
+            findings,
+            failedLines: new Set(findings.map(f => f.line)),
+            signatures: this.signatures,
+            contentReads: this.reads
+        };
+    }
+}
+/** `git cat-file --batch`, started on the first read and fed one object at a time. */
+class BlobReader {
+    git;
+    cwd;
+    process;
+    constructor(git, cwd) {
+        this.git = git;
+        this.cwd = cwd;
+    }
+    async lineHashes(oid) {
+        const content = await this.read(oid);
+        const hashes = [];
+        let start = 0;
+        for (let at = content.indexOf(10); at !== -1; at = content.indexOf(10, start)) {
+            hashes.push((0,external_node_crypto_.createHash)('sha256').update(content.subarray(start, at)).digest('hex'));
+            start = at + 1;
+        }
+        if (start < content.length)
+            hashes.push((0,external_node_crypto_.createHash)('sha256').update(content.subarray(start)).digest('hex'));
+        return hashes;
+    }
+    async read(object) {
+        this.process ??= this.start();
+        this.process.write(`${object}\n`);
+        const header = (await this.process.reader.until(10))?.toString('utf8') ?? '';
+        const [, type, size] = header.split(' ');
+        if (type === undefined || size === undefined)
+            return Buffer.alloc(0);
+        if (type !== 'blob')
+            throw new errors_ActionError(`git cat-file: ${object.slice(0, 40)} is a ${type}, not a file`);
+        const content = await this.process.reader.exact(Number(size) + 1);
+        if (content === undefined)
+            throw new errors_ActionError(`git cat-file ended while reading ${object}`);
+        return content.subarray(0, Number(size));
+    }
+    start() {
+        // Requests are written one at a time, so the input must stay open: a stream of our own.
+        const input = new RequestStream();
+        const run = this.git(['cat-file', '--batch'], { cwd: this.cwd, input });
+        return {
+            write: text => input.push(text),
+            reader: new ByteReader(run.stdout),
+            close: async () => {
+                input.end();
+                await run.done;
+            }
+        };
+    }
+    async close() {
+        await this.process?.close();
+    }
+}
+async function checkExpected(options, lines, state) {
+    const expected = options.expectedCommit;
+    const exists = await gitText(options.git, ['cat-file', '-t', `${expected}^{commit}`], options.repoDir);
+    if (exists === undefined) {
+        state.addFinding({
+            line: 1,
+            commit: expected,
+            reason: `the expected commit ${history_short(expected)} is not in this clone; fetch it (or pass a commit the clone has)`
+        });
+        return;
+    }
+    const ancestor = await gitText(options.git, ['merge-base', '--is-ancestor', `${expected}^{commit}`, 'HEAD'], options.repoDir);
+    const blobs = new BlobReader(options.git, options.repoDir);
+    let then;
+    try {
+        then = await blobs.lineHashes(`${expected}:${options.file}`);
+    }
+    finally {
+        await blobs.close();
+    }
+    const differs = then.findIndex((hash, i) => lines[i] !== hash);
+    if (ancestor === undefined || differs !== -1 || then.length > lines.length) {
+        const line = differs === -1 ? Math.min(then.length, lines.length) + 1 : differs + 1;
+        state.addFinding({
+            line,
+            commit: expected,
+            reason: `the history was rewritten: commit ${history_short(expected)}, which this clone kept, ` +
+                `${ancestor === undefined ? 'is no longer an ancestor of HEAD' : 'no longer holds the file it recorded'}` +
+                (differs === -1
+                    ? then.length > lines.length
+                        ? `, and the file now lacks line(s) ${lines.length + 1}-${then.length} it had`
+                        : ''
+                    : `, and line ${differs + 1} differs from what it held`)
+        });
+    }
+}
+/** Refuses a shallow clone: its first commit would seem to add every older line at once. */
+async function assertFullHistory(git, repoDir) {
+    if ((await gitText(git, ['rev-parse', '--is-shallow-repository'], repoDir)) === 'true') {
+        throw new errors_ConfigurationError(`The history check needs the whole git history, but ${repoDir} is a shallow clone; ` +
+            'fetch it whole (actions/checkout with fetch-depth: 0, or git fetch --unshallow) or turn the history check off');
+    }
+}
+
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+;// CONCATENATED MODULE: ./.cache/build/src/audit/entry.js
+/**
+ * One line of AUDIT.log (format v1, see audit-log/README.md). Readers that only need a few
+ * fields (promote-model's rollback, reconcile) use this type and readAuditEntries; the chain
+ * checks live in the audit room's verify module.
+ */
+const AUDIT_EVENTS = [
+    'promote',
+    'rollback',
+    'gate-failed',
+    'lineage-failed',
+    'approval-rejected',
+    'error',
+    'drift-detected'
+];
+/**
+ * Parses the lines that are JSON objects, in file order, skipping none silently: a line that is
+ * not JSON is returned as an error entry so callers can decide. Chain validity is not checked here.
+ */
+function readAuditEntries(text) {
+    const entries = [];
+    const badLines = [];
+    const lines = text.split('\n');
+    if (lines[lines.length - 1] === '')
+        lines.pop();
+    lines.forEach((line, index) => {
+        try {
+            const value = JSON.parse(line);
+            if (value && typeof value === 'object' && !Array.isArray(value))
+                entries.push(value);
+            else
+                badLines.push(index + 1);
+        }
+        catch {
+            badLines.push(index + 1);
+        }
+    });
+    return { entries, badLines };
+}
+
 ;// CONCATENATED MODULE: ./.cache/build/src/audit/chain.js
 
 
@@ -51538,6 +52122,1280 @@ async function verifyFile(file, options = {}) {
         stream.destroy();
         await handle.close().catch(() => undefined);
     }
+}
+
+;// CONCATENATED MODULE: ./.cache/build/src/audit/trust.js
+
+
+
+
+
+
+
+/**
+ * verify mode's whole check: the hash chain, then the history of the file. The chain pass
+ * collects each line's SHA-256, which the history check compares with what the commits
+ * recorded; both are linear in the number of lines.
+ */
+async function verifyTrail(file, options = {}) {
+    const hashes = [];
+    const { onEntry } = options;
+    const keep = options.history !== false;
+    const chain = await verifyFile(file, {
+        ...options,
+        onEntry: (line, seq) => {
+            if (keep)
+                hashes.push(sha256Hex(line));
+            onEntry?.(line, seq);
+        }
+    });
+    const { exists, ...chainResult } = chain;
+    const history = options.history === false
+        ? { skipped: 'the history check is off' }
+        : !exists
+            ? { skipped: 'the file does not exist' }
+            : await historyOf(file, hashes, options);
+    const findings = 'findings' in history ? history.findings : [];
+    const first = findings[0];
+    const report = {
+        exists,
+        chain: chainResult,
+        history,
+        valid: chainResult.valid && findings.length === 0
+    };
+    const broken = chainResult.firstBad;
+    if (broken && (!first || broken.line <= first.line))
+        report.firstBad = broken;
+    else if (first)
+        report.firstBad = { line: first.line, reason: first.reason, commit: first.commit };
+    return report;
+}
+async function historyOf(file, hashes, options) {
+    const git = options.git ?? streamGit;
+    const dir = external_node_path_.dirname((0,external_node_fs_namespaceObject.realpathSync)(file));
+    const top = await gitText(git, ['rev-parse', '--show-toplevel'], dir);
+    if (top === undefined)
+        return { skipped: 'the file is not in a git repository' };
+    const relative = external_node_path_.relative((0,external_node_fs_namespaceObject.realpathSync)(top), (0,external_node_fs_namespaceObject.realpathSync)(file)).split(external_node_path_.sep).join('/');
+    // An untracked file has no history to read (a copy outside the checkout, a scratch file).
+    if ((await gitText(git, ['ls-files', '--error-unmatch', '--', `:(literal)${relative}`], top)) ===
+        undefined)
+        return { skipped: 'the file is not tracked by git' };
+    await assertFullHistory(git, top);
+    return checkHistory(hashes, {
+        repoDir: top,
+        file: relative,
+        identities: options.identities ?? SUITE_IDENTITIES,
+        ...(options.expectedCommit ? { expectedCommit: options.expectedCommit } : {}),
+        git
+    });
+}
+/** One line for a log: what the history check did, or why it did not run. */
+function describeHistory(history) {
+    if ('skipped' in history)
+        return `history not checked: ${history.skipped}`;
+    const signed = Object.entries(history.signatures)
+        .map(([verdict, count]) => `${count} ${SIGNATURE_WORDS[verdict] ?? `signature verdict ${verdict}`}`)
+        .join(', ');
+    return (`history of ${history.commits} commit(s) checked, ${history.findings.length} finding(s)` +
+        (signed ? `; signatures: ${signed}` : ''));
+}
+/** git's %G? verdicts, in words. */
+const SIGNATURE_WORDS = {
+    G: 'good',
+    U: 'good, of unknown validity',
+    X: 'good but expired',
+    Y: 'good, by an expired key',
+    R: 'by a revoked key',
+    B: 'bad',
+    E: "not checkable offline (the signer's key is not in the keyring)"
+};
+/** Lines whose entries reconcile and status may use: the chain verified them and the history check did not flag them. */
+function trustedLine(report) {
+    const failed = 'failedLines' in report.history ? report.history.failedLines : new Set();
+    return line => line <= report.chain.entries && !failed.has(line);
+}
+
+;// CONCATENATED MODULE: external "string_decoder"
+const external_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
+;// CONCATENATED MODULE: external "os"
+const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+// EXTERNAL MODULE: external "events"
+var external_events_ = __nccwpck_require__(4434);
+;// CONCATENATED MODULE: external "child_process"
+const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
+;// CONCATENATED MODULE: external "path"
+const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+// EXTERNAL MODULE: external "assert"
+var external_assert_ = __nccwpck_require__(2613);
+;// CONCATENATED MODULE: external "fs"
+const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
+// export const {open} = 'fs'
+const IS_WINDOWS = process.platform === 'win32';
+/**
+ * Custom implementation of readlink to ensure Windows junctions
+ * maintain trailing backslash for backward compatibility with Node.js < 24
+ *
+ * In Node.js 20, Windows junctions (directory symlinks) always returned paths
+ * with trailing backslashes. Node.js 24 removed this behavior, which breaks
+ * code that relied on this format for path operations.
+ *
+ * This implementation restores the Node 20 behavior by adding a trailing
+ * backslash to all junction results on Windows.
+ */
+function readlink(fsPath) {
+    return __awaiter(this, void 0, void 0, function* () {
+        const result = yield fs.promises.readlink(fsPath);
+        // On Windows, restore Node 20 behavior: add trailing backslash to all results
+        // since junctions on Windows are always directory links
+        if (IS_WINDOWS && !result.endsWith('\\')) {
+            return `${result}\\`;
+        }
+        return result;
+    });
+}
+// See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
+const UV_FS_O_EXLOCK = 0x10000000;
+const READONLY = external_fs_namespaceObject.constants.O_RDONLY;
+function exists(fsPath) {
+    return __awaiter(this, void 0, void 0, function* () {
+        try {
+            yield stat(fsPath);
+        }
+        catch (err) {
+            if (err.code === 'ENOENT') {
+                return false;
+            }
+            throw err;
+        }
+        return true;
+    });
+}
+function isDirectory(fsPath_1) {
+    return __awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
+        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
+        return stats.isDirectory();
+    });
+}
+/**
+ * On OSX/Linux, true if path starts with '/'. On Windows, true for paths like:
+ * \, \hello, \\hello\share, C:, and C:\hello (and corresponding alternate separator cases).
+ */
+function isRooted(p) {
+    p = normalizeSeparators(p);
+    if (!p) {
+        throw new Error('isRooted() parameter "p" cannot be empty');
+    }
+    if (IS_WINDOWS) {
+        return (p.startsWith('\\') || /^[A-Z]:/i.test(p) // e.g. \ or \hello or \\hello
+        ); // e.g. C: or C:\hello
+    }
+    return p.startsWith('/');
+}
+/**
+ * Best effort attempt to determine whether a file exists and is executable.
+ * @param filePath    file path to check
+ * @param extensions  additional file extensions to try
+ * @return if file exists and is executable, returns the file path. otherwise empty string.
+ */
+function tryGetExecutablePath(filePath, extensions) {
+    return __awaiter(this, void 0, void 0, function* () {
+        let stats = undefined;
+        try {
+            // test file exists
+            stats = yield stat(filePath);
+        }
+        catch (err) {
+            if (err.code !== 'ENOENT') {
+                // eslint-disable-next-line no-console
+                console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+            }
+        }
+        if (stats && stats.isFile()) {
+            if (IS_WINDOWS) {
+                // on Windows, test for valid extension
+                const upperExt = external_path_namespaceObject.extname(filePath).toUpperCase();
+                if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
+                    return filePath;
+                }
+            }
+            else {
+                if (isUnixExecutable(stats)) {
+                    return filePath;
+                }
+            }
+        }
+        // try each extension
+        const originalFilePath = filePath;
+        for (const extension of extensions) {
+            filePath = originalFilePath + extension;
+            stats = undefined;
+            try {
+                stats = yield stat(filePath);
+            }
+            catch (err) {
+                if (err.code !== 'ENOENT') {
+                    // eslint-disable-next-line no-console
+                    console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+                }
+            }
+            if (stats && stats.isFile()) {
+                if (IS_WINDOWS) {
+                    // preserve the case of the actual file (since an extension was appended)
+                    try {
+                        const directory = external_path_namespaceObject.dirname(filePath);
+                        const upperName = external_path_namespaceObject.basename(filePath).toUpperCase();
+                        for (const actualName of yield readdir(directory)) {
+                            if (upperName === actualName.toUpperCase()) {
+                                filePath = external_path_namespaceObject.join(directory, actualName);
+                                break;
+                            }
+                        }
+                    }
+                    catch (err) {
+                        // eslint-disable-next-line no-console
+                        console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
+                    }
+                    return filePath;
+                }
+                else {
+                    if (isUnixExecutable(stats)) {
+                        return filePath;
+                    }
+                }
+            }
+        }
+        return '';
+    });
+}
+function normalizeSeparators(p) {
+    p = p || '';
+    if (IS_WINDOWS) {
+        // convert slashes on Windows
+        p = p.replace(/\//g, '\\');
+        // remove redundant slashes
+        return p.replace(/\\\\+/g, '\\');
+    }
+    // remove redundant slashes
+    return p.replace(/\/\/+/g, '/');
+}
+// on Mac/Linux, test the execute bit
+//     R   W  X  R  W X R W X
+//   256 128 64 32 16 8 4 2 1
+function isUnixExecutable(stats) {
+    return ((stats.mode & 1) > 0 ||
+        ((stats.mode & 8) > 0 &&
+            process.getgid !== undefined &&
+            stats.gid === process.getgid()) ||
+        ((stats.mode & 64) > 0 &&
+            process.getuid !== undefined &&
+            stats.uid === process.getuid()));
+}
+// Get the path of cmd.exe in windows
+function getCmdPath() {
+    var _a;
+    return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
+}
+//# sourceMappingURL=io-util.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
+var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+/**
+ * Copies a file or folder.
+ * Based off of shelljs - https://github.com/shelljs/shelljs/blob/9237f66c52e5daa40458f94f9565e18e8132f5a6/src/cp.js
+ *
+ * @param     source    source path
+ * @param     dest      destination path
+ * @param     options   optional. See CopyOptions.
+ */
+function cp(source_1, dest_1) {
+    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
+        const { force, recursive, copySourceDirectory } = readCopyOptions(options);
+        const destStat = (yield ioUtil.exists(dest)) ? yield ioUtil.stat(dest) : null;
+        // Dest is an existing file, but not forcing
+        if (destStat && destStat.isFile() && !force) {
+            return;
+        }
+        // If dest is an existing directory, should copy inside.
+        const newDest = destStat && destStat.isDirectory() && copySourceDirectory
+            ? path.join(dest, path.basename(source))
+            : dest;
+        if (!(yield ioUtil.exists(source))) {
+            throw new Error(`no such file or directory: ${source}`);
+        }
+        const sourceStat = yield ioUtil.stat(source);
+        if (sourceStat.isDirectory()) {
+            if (!recursive) {
+                throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
+            }
+            else {
+                yield cpDirRecursive(source, newDest, 0, force);
+            }
+        }
+        else {
+            if (path.relative(source, newDest) === '') {
+                // a file cannot be copied to itself
+                throw new Error(`'${newDest}' and '${source}' are the same file`);
+            }
+            yield io_copyFile(source, newDest, force);
+        }
+    });
+}
+/**
+ * Moves a path.
+ *
+ * @param     source    source path
+ * @param     dest      destination path
+ * @param     options   optional. See MoveOptions.
+ */
+function mv(source_1, dest_1) {
+    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
+        if (yield ioUtil.exists(dest)) {
+            let destExists = true;
+            if (yield ioUtil.isDirectory(dest)) {
+                // If dest is directory copy src into dest
+                dest = path.join(dest, path.basename(source));
+                destExists = yield ioUtil.exists(dest);
+            }
+            if (destExists) {
+                if (options.force == null || options.force) {
+                    yield rmRF(dest);
+                }
+                else {
+                    throw new Error('Destination already exists');
+                }
+            }
+        }
+        yield mkdirP(path.dirname(dest));
+        yield ioUtil.rename(source, dest);
+    });
+}
+/**
+ * Remove a path recursively with force
+ *
+ * @param inputPath path to remove
+ */
+function rmRF(inputPath) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (ioUtil.IS_WINDOWS) {
+            // Check for invalid characters
+            // https://docs.microsoft.com/en-us/windows/win32/fileio/naming-a-file
+            if (/[*"<>|]/.test(inputPath)) {
+                throw new Error('File path must not contain `*`, `"`, `<`, `>` or `|` on Windows');
+            }
+        }
+        try {
+            // note if path does not exist, error is silent
+            yield ioUtil.rm(inputPath, {
+                force: true,
+                maxRetries: 3,
+                recursive: true,
+                retryDelay: 300
+            });
+        }
+        catch (err) {
+            throw new Error(`File was unable to be removed ${err}`);
+        }
+    });
+}
+/**
+ * Make a directory.  Creates the full path with folders in between
+ * Will throw if it fails
+ *
+ * @param   fsPath        path to create
+ * @returns Promise<void>
+ */
+function mkdirP(fsPath) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        ok(fsPath, 'a path argument must be provided');
+        yield ioUtil.mkdir(fsPath, { recursive: true });
+    });
+}
+/**
+ * Returns path of a tool had the tool actually been invoked.  Resolves via paths.
+ * If you check and the tool does not exist, it will throw.
+ *
+ * @param     tool              name of the tool
+ * @param     check             whether to check if tool exists
+ * @returns   Promise<string>   path to tool
+ */
+function which(tool, check) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (!tool) {
+            throw new Error("parameter 'tool' is required");
+        }
+        // recursive when check=true
+        if (check) {
+            const result = yield which(tool, false);
+            if (!result) {
+                if (IS_WINDOWS) {
+                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
+                }
+                else {
+                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.`);
+                }
+            }
+            return result;
+        }
+        const matches = yield findInPath(tool);
+        if (matches && matches.length > 0) {
+            return matches[0];
+        }
+        return '';
+    });
+}
+/**
+ * Returns a list of all occurrences of the given tool on the system path.
+ *
+ * @returns   Promise<string[]>  the paths of the tool
+ */
+function findInPath(tool) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (!tool) {
+            throw new Error("parameter 'tool' is required");
+        }
+        // build the list of extensions to try
+        const extensions = [];
+        if (IS_WINDOWS && process.env['PATHEXT']) {
+            for (const extension of process.env['PATHEXT'].split(external_path_namespaceObject.delimiter)) {
+                if (extension) {
+                    extensions.push(extension);
+                }
+            }
+        }
+        // if it's rooted, return it if exists. otherwise return empty.
+        if (isRooted(tool)) {
+            const filePath = yield tryGetExecutablePath(tool, extensions);
+            if (filePath) {
+                return [filePath];
+            }
+            return [];
+        }
+        // if any path separators, return empty
+        if (tool.includes(external_path_namespaceObject.sep)) {
+            return [];
+        }
+        // build the list of directories
+        //
+        // Note, technically "where" checks the current directory on Windows. From a toolkit perspective,
+        // it feels like we should not do this. Checking the current directory seems like more of a use
+        // case of a shell, and the which() function exposed by the toolkit should strive for consistency
+        // across platforms.
+        const directories = [];
+        if (process.env.PATH) {
+            for (const p of process.env.PATH.split(external_path_namespaceObject.delimiter)) {
+                if (p) {
+                    directories.push(p);
+                }
+            }
+        }
+        // find all matches
+        const matches = [];
+        for (const directory of directories) {
+            const filePath = yield tryGetExecutablePath(external_path_namespaceObject.join(directory, tool), extensions);
+            if (filePath) {
+                matches.push(filePath);
+            }
+        }
+        return matches;
+    });
+}
+function readCopyOptions(options) {
+    const force = options.force == null ? true : options.force;
+    const recursive = Boolean(options.recursive);
+    const copySourceDirectory = options.copySourceDirectory == null
+        ? true
+        : Boolean(options.copySourceDirectory);
+    return { force, recursive, copySourceDirectory };
+}
+function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        // Ensure there is not a run away recursive copy
+        if (currentDepth >= 255)
+            return;
+        currentDepth++;
+        yield mkdirP(destDir);
+        const files = yield ioUtil.readdir(sourceDir);
+        for (const fileName of files) {
+            const srcFile = `${sourceDir}/${fileName}`;
+            const destFile = `${destDir}/${fileName}`;
+            const srcFileStat = yield ioUtil.lstat(srcFile);
+            if (srcFileStat.isDirectory()) {
+                // Recurse
+                yield cpDirRecursive(srcFile, destFile, currentDepth, force);
+            }
+            else {
+                yield io_copyFile(srcFile, destFile, force);
+            }
+        }
+        // Change the mode for the newly created directory
+        yield ioUtil.chmod(destDir, (yield ioUtil.stat(sourceDir)).mode);
+    });
+}
+// Buffered file copy
+function io_copyFile(srcFile, destFile, force) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if ((yield ioUtil.lstat(srcFile)).isSymbolicLink()) {
+            // unlink/re-link it
+            try {
+                yield ioUtil.lstat(destFile);
+                yield ioUtil.unlink(destFile);
+            }
+            catch (e) {
+                // Try to override file permission
+                if (e.code === 'EPERM') {
+                    yield ioUtil.chmod(destFile, '0666');
+                    yield ioUtil.unlink(destFile);
+                }
+                // other errors = it doesn't exist, no work to do
+            }
+            // Copy over symlink
+            const symlinkFull = yield ioUtil.readlink(srcFile);
+            yield ioUtil.symlink(symlinkFull, destFile, ioUtil.IS_WINDOWS ? 'junction' : null);
+        }
+        else if (!(yield ioUtil.exists(destFile)) || force) {
+            yield ioUtil.copyFile(srcFile, destFile);
+        }
+    });
+}
+//# sourceMappingURL=io.js.map
+;// CONCATENATED MODULE: external "timers"
+const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
+var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+
+/* eslint-disable @typescript-eslint/unbound-method */
+const toolrunner_IS_WINDOWS = process.platform === 'win32';
+/*
+ * Class for running command line tools. Handles quoting and arg parsing in a platform agnostic way.
+ */
+class ToolRunner extends external_events_.EventEmitter {
+    constructor(toolPath, args, options) {
+        super();
+        if (!toolPath) {
+            throw new Error("Parameter 'toolPath' cannot be null or empty.");
+        }
+        this.toolPath = toolPath;
+        this.args = args || [];
+        this.options = options || {};
+    }
+    _debug(message) {
+        if (this.options.listeners && this.options.listeners.debug) {
+            this.options.listeners.debug(message);
+        }
+    }
+    _getCommandString(options, noPrefix) {
+        const toolPath = this._getSpawnFileName();
+        const args = this._getSpawnArgs(options);
+        let cmd = noPrefix ? '' : '[command]'; // omit prefix when piped to a second tool
+        if (toolrunner_IS_WINDOWS) {
+            // Windows + cmd file
+            if (this._isCmdFile()) {
+                cmd += toolPath;
+                for (const a of args) {
+                    cmd += ` ${a}`;
+                }
+            }
+            // Windows + verbatim
+            else if (options.windowsVerbatimArguments) {
+                cmd += `"${toolPath}"`;
+                for (const a of args) {
+                    cmd += ` ${a}`;
+                }
+            }
+            // Windows (regular)
+            else {
+                cmd += this._windowsQuoteCmdArg(toolPath);
+                for (const a of args) {
+                    cmd += ` ${this._windowsQuoteCmdArg(a)}`;
+                }
+            }
+        }
+        else {
+            // OSX/Linux - this can likely be improved with some form of quoting.
+            // creating processes on Unix is fundamentally different than Windows.
+            // on Unix, execvp() takes an arg array.
+            cmd += toolPath;
+            for (const a of args) {
+                cmd += ` ${a}`;
+            }
+        }
+        return cmd;
+    }
+    _processLineBuffer(data, strBuffer, onLine) {
+        try {
+            let s = strBuffer + data.toString();
+            let n = s.indexOf(external_os_namespaceObject.EOL);
+            while (n > -1) {
+                const line = s.substring(0, n);
+                onLine(line);
+                // the rest of the string ...
+                s = s.substring(n + external_os_namespaceObject.EOL.length);
+                n = s.indexOf(external_os_namespaceObject.EOL);
+            }
+            return s;
+        }
+        catch (err) {
+            // streaming lines to console is best effort.  Don't fail a build.
+            this._debug(`error processing line. Failed with error ${err}`);
+            return '';
+        }
+    }
+    _getSpawnFileName() {
+        if (toolrunner_IS_WINDOWS) {
+            if (this._isCmdFile()) {
+                return process.env['COMSPEC'] || 'cmd.exe';
+            }
+        }
+        return this.toolPath;
+    }
+    _getSpawnArgs(options) {
+        if (toolrunner_IS_WINDOWS) {
+            if (this._isCmdFile()) {
+                let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
+                for (const a of this.args) {
+                    argline += ' ';
+                    argline += options.windowsVerbatimArguments
+                        ? a
+                        : this._windowsQuoteCmdArg(a);
+                }
+                argline += '"';
+                return [argline];
+            }
+        }
+        return this.args;
+    }
+    _endsWith(str, end) {
+        return str.endsWith(end);
+    }
+    _isCmdFile() {
+        const upperToolPath = this.toolPath.toUpperCase();
+        return (this._endsWith(upperToolPath, '.CMD') ||
+            this._endsWith(upperToolPath, '.BAT'));
+    }
+    _windowsQuoteCmdArg(arg) {
+        // for .exe, apply the normal quoting rules that libuv applies
+        if (!this._isCmdFile()) {
+            return this._uvQuoteCmdArg(arg);
+        }
+        // otherwise apply quoting rules specific to the cmd.exe command line parser.
+        // the libuv rules are generic and are not designed specifically for cmd.exe
+        // command line parser.
+        //
+        // for a detailed description of the cmd.exe command line parser, refer to
+        // http://stackoverflow.com/questions/4094699/how-does-the-windows-command-interpreter-cmd-exe-parse-scripts/7970912#7970912
+        // need quotes for empty arg
+        if (!arg) {
+            return '""';
+        }
+        // determine whether the arg needs to be quoted
+        const cmdSpecialChars = [
+            ' ',
+            '\t',
+            '&',
+            '(',
+            ')',
+            '[',
+            ']',
+            '{',
+            '}',
+            '^',
+            '=',
+            ';',
+            '!',
+            "'",
+            '+',
+            ',',
+            '`',
+            '~',
+            '|',
+            '<',
+            '>',
+            '"'
+        ];
+        let needsQuotes = false;
+        for (const char of arg) {
+            if (cmdSpecialChars.some(x => x === char)) {
+                needsQuotes = true;
+                break;
+            }
+        }
+        // short-circuit if quotes not needed
+        if (!needsQuotes) {
+            return arg;
+        }
+        // the following quoting rules are very similar to the rules that by libuv applies.
+        //
+        // 1) wrap the string in quotes
+        //
+        // 2) double-up quotes - i.e. " => ""
+        //
+        //    this is different from the libuv quoting rules. libuv replaces " with \", which unfortunately
+        //    doesn't work well with a cmd.exe command line.
+        //
+        //    note, replacing " with "" also works well if the arg is passed to a downstream .NET console app.
+        //    for example, the command line:
+        //          foo.exe "myarg:""my val"""
+        //    is parsed by a .NET console app into an arg array:
+        //          [ "myarg:\"my val\"" ]
+        //    which is the same end result when applying libuv quoting rules. although the actual
+        //    command line from libuv quoting rules would look like:
+        //          foo.exe "myarg:\"my val\""
+        //
+        // 3) double-up slashes that precede a quote,
+        //    e.g.  hello \world    => "hello \world"
+        //          hello\"world    => "hello\\""world"
+        //          hello\\"world   => "hello\\\\""world"
+        //          hello world\    => "hello world\\"
+        //
+        //    technically this is not required for a cmd.exe command line, or the batch argument parser.
+        //    the reasons for including this as a .cmd quoting rule are:
+        //
+        //    a) this is optimized for the scenario where the argument is passed from the .cmd file to an
+        //       external program. many programs (e.g. .NET console apps) rely on the slash-doubling rule.
+        //
+        //    b) it's what we've been doing previously (by deferring to node default behavior) and we
+        //       haven't heard any complaints about that aspect.
+        //
+        // note, a weakness of the quoting rules chosen here, is that % is not escaped. in fact, % cannot be
+        // escaped when used on the command line directly - even though within a .cmd file % can be escaped
+        // by using %%.
+        //
+        // the saving grace is, on the command line, %var% is left as-is if var is not defined. this contrasts
+        // the line parsing rules within a .cmd file, where if var is not defined it is replaced with nothing.
+        //
+        // one option that was explored was replacing % with ^% - i.e. %var% => ^%var^%. this hack would
+        // often work, since it is unlikely that var^ would exist, and the ^ character is removed when the
+        // variable is used. the problem, however, is that ^ is not removed when %* is used to pass the args
+        // to an external program.
+        //
+        // an unexplored potential solution for the % escaping problem, is to create a wrapper .cmd file.
+        // % can be escaped within a .cmd file.
+        let reverse = '"';
+        let quoteHit = true;
+        for (let i = arg.length; i > 0; i--) {
+            // walk the string in reverse
+            reverse += arg[i - 1];
+            if (quoteHit && arg[i - 1] === '\\') {
+                reverse += '\\'; // double the slash
+            }
+            else if (arg[i - 1] === '"') {
+                quoteHit = true;
+                reverse += '"'; // double the quote
+            }
+            else {
+                quoteHit = false;
+            }
+        }
+        reverse += '"';
+        return reverse.split('').reverse().join('');
+    }
+    _uvQuoteCmdArg(arg) {
+        // Tool runner wraps child_process.spawn() and needs to apply the same quoting as
+        // Node in certain cases where the undocumented spawn option windowsVerbatimArguments
+        // is used.
+        //
+        // Since this function is a port of quote_cmd_arg from Node 4.x (technically, lib UV,
+        // see https://github.com/nodejs/node/blob/v4.x/deps/uv/src/win/process.c for details),
+        // pasting copyright notice from Node within this function:
+        //
+        //      Copyright Joyent, Inc. and other Node contributors. All rights reserved.
+        //
+        //      Permission is hereby granted, free of charge, to any person obtaining a copy
+        //      of this software and associated documentation files (the "Software"), to
+        //      deal in the Software without restriction, including without limitation the
+        //      rights to use, copy, modify, merge, publish, distribute, sublicense, and/or
+        //      sell copies of the Software, and to permit persons to whom the Software is
+        //      furnished to do so, subject to the following conditions:
+        //
+        //      The above copyright notice and this permission notice shall be included in
+        //      all copies or substantial portions of the Software.
+        //
+        //      THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+        //      IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+        //      FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+        //      AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+        //      LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
+        //      FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
+        //      IN THE SOFTWARE.
+        if (!arg) {
+            // Need double quotation for empty argument
+            return '""';
+        }
+        if (!arg.includes(' ') && !arg.includes('\t') && !arg.includes('"')) {
+            // No quotation needed
+            return arg;
+        }
+        if (!arg.includes('"') && !arg.includes('\\')) {
+            // No embedded double quotes or backslashes, so I can just wrap
+            // quote marks around the whole thing.
+            return `"${arg}"`;
+        }
+        // Expected input/output:
+        //   input : hello"world
+        //   output: "hello\"world"
+        //   input : hello""world
+        //   output: "hello\"\"world"
+        //   input : hello\world
+        //   output: hello\world
+        //   input : hello\\world
+        //   output: hello\\world
+        //   input : hello\"world
+        //   output: "hello\\\"world"
+        //   input : hello\\"world
+        //   output: "hello\\\\\"world"
+        //   input : hello world\
+        //   output: "hello world\\" - note the comment in libuv actually reads "hello world\"
+        //                             but it appears the comment is wrong, it should be "hello world\\"
+        let reverse = '"';
+        let quoteHit = true;
+        for (let i = arg.length; i > 0; i--) {
+            // walk the string in reverse
+            reverse += arg[i - 1];
+            if (quoteHit && arg[i - 1] === '\\') {
+                reverse += '\\';
+            }
+            else if (arg[i - 1] === '"') {
+                quoteHit = true;
+                reverse += '\\';
+            }
+            else {
+                quoteHit = false;
+            }
+        }
+        reverse += '"';
+        return reverse.split('').reverse().join('');
+    }
+    _cloneExecOptions(options) {
+        options = options || {};
+        const result = {
+            cwd: options.cwd || process.cwd(),
+            env: options.env || process.env,
+            silent: options.silent || false,
+            windowsVerbatimArguments: options.windowsVerbatimArguments || false,
+            failOnStdErr: options.failOnStdErr || false,
+            ignoreReturnCode: options.ignoreReturnCode || false,
+            delay: options.delay || 10000
+        };
+        result.outStream = options.outStream || process.stdout;
+        result.errStream = options.errStream || process.stderr;
+        return result;
+    }
+    _getSpawnOptions(options, toolPath) {
+        options = options || {};
+        const result = {};
+        result.cwd = options.cwd;
+        result.env = options.env;
+        result['windowsVerbatimArguments'] =
+            options.windowsVerbatimArguments || this._isCmdFile();
+        if (options.windowsVerbatimArguments) {
+            result.argv0 = `"${toolPath}"`;
+        }
+        return result;
+    }
+    /**
+     * Exec a tool.
+     * Output will be streamed to the live console.
+     * Returns promise with return code
+     *
+     * @param     tool     path to tool to exec
+     * @param     options  optional exec options.  See ExecOptions
+     * @returns   number
+     */
+    exec() {
+        return toolrunner_awaiter(this, void 0, void 0, function* () {
+            // root the tool path if it is unrooted and contains relative pathing
+            if (!isRooted(this.toolPath) &&
+                (this.toolPath.includes('/') ||
+                    (toolrunner_IS_WINDOWS && this.toolPath.includes('\\')))) {
+                // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
+                this.toolPath = external_path_namespaceObject.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
+            }
+            // if the tool is only a file name, then resolve it from the PATH
+            // otherwise verify it exists (add extension on Windows if necessary)
+            this.toolPath = yield which(this.toolPath, true);
+            return new Promise((resolve, reject) => toolrunner_awaiter(this, void 0, void 0, function* () {
+                this._debug(`exec tool: ${this.toolPath}`);
+                this._debug('arguments:');
+                for (const arg of this.args) {
+                    this._debug(`   ${arg}`);
+                }
+                const optionsNonNull = this._cloneExecOptions(this.options);
+                if (!optionsNonNull.silent && optionsNonNull.outStream) {
+                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_namespaceObject.EOL);
+                }
+                const state = new ExecState(optionsNonNull, this.toolPath);
+                state.on('debug', (message) => {
+                    this._debug(message);
+                });
+                if (this.options.cwd && !(yield exists(this.options.cwd))) {
+                    return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
+                }
+                const fileName = this._getSpawnFileName();
+                const cp = external_child_process_namespaceObject.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
+                let stdbuffer = '';
+                if (cp.stdout) {
+                    cp.stdout.on('data', (data) => {
+                        if (this.options.listeners && this.options.listeners.stdout) {
+                            this.options.listeners.stdout(data);
+                        }
+                        if (!optionsNonNull.silent && optionsNonNull.outStream) {
+                            optionsNonNull.outStream.write(data);
+                        }
+                        stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
+                            if (this.options.listeners && this.options.listeners.stdline) {
+                                this.options.listeners.stdline(line);
+                            }
+                        });
+                    });
+                }
+                let errbuffer = '';
+                if (cp.stderr) {
+                    cp.stderr.on('data', (data) => {
+                        state.processStderr = true;
+                        if (this.options.listeners && this.options.listeners.stderr) {
+                            this.options.listeners.stderr(data);
+                        }
+                        if (!optionsNonNull.silent &&
+                            optionsNonNull.errStream &&
+                            optionsNonNull.outStream) {
+                            const s = optionsNonNull.failOnStdErr
+                                ? optionsNonNull.errStream
+                                : optionsNonNull.outStream;
+                            s.write(data);
+                        }
+                        errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
+                            if (this.options.listeners && this.options.listeners.errline) {
+                                this.options.listeners.errline(line);
+                            }
+                        });
+                    });
+                }
+                cp.on('error', (err) => {
+                    state.processError = err.message;
+                    state.processExited = true;
+                    state.processClosed = true;
+                    state.CheckComplete();
+                });
+                cp.on('exit', (code) => {
+                    state.processExitCode = code;
+                    state.processExited = true;
+                    this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
+                    state.CheckComplete();
+                });
+                cp.on('close', (code) => {
+                    state.processExitCode = code;
+                    state.processExited = true;
+                    state.processClosed = true;
+                    this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
+                    state.CheckComplete();
+                });
+                state.on('done', (error, exitCode) => {
+                    if (stdbuffer.length > 0) {
+                        this.emit('stdline', stdbuffer);
+                    }
+                    if (errbuffer.length > 0) {
+                        this.emit('errline', errbuffer);
+                    }
+                    cp.removeAllListeners();
+                    if (error) {
+                        reject(error);
+                    }
+                    else {
+                        resolve(exitCode);
+                    }
+                });
+                if (this.options.input) {
+                    if (!cp.stdin) {
+                        throw new Error('child process missing stdin');
+                    }
+                    cp.stdin.end(this.options.input);
+                }
+            }));
+        });
+    }
+}
+/**
+ * Convert an arg string to an array of args. Handles escaping
+ *
+ * @param    argString   string of arguments
+ * @returns  string[]    array of arguments
+ */
+function argStringToArray(argString) {
+    const args = [];
+    let inQuotes = false;
+    let escaped = false;
+    let arg = '';
+    function append(c) {
+        // we only escape double quotes.
+        if (escaped && c !== '"') {
+            arg += '\\';
+        }
+        arg += c;
+        escaped = false;
+    }
+    for (let i = 0; i < argString.length; i++) {
+        const c = argString.charAt(i);
+        if (c === '"') {
+            if (!escaped) {
+                inQuotes = !inQuotes;
+            }
+            else {
+                append(c);
+            }
+            continue;
+        }
+        if (c === '\\' && escaped) {
+            append(c);
+            continue;
+        }
+        if (c === '\\' && inQuotes) {
+            escaped = true;
+            continue;
+        }
+        if (c === ' ' && !inQuotes) {
+            if (arg.length > 0) {
+                args.push(arg);
+                arg = '';
+            }
+            continue;
+        }
+        append(c);
+    }
+    if (arg.length > 0) {
+        args.push(arg.trim());
+    }
+    return args;
+}
+class ExecState extends external_events_.EventEmitter {
+    constructor(options, toolPath) {
+        super();
+        this.processClosed = false; // tracks whether the process has exited and stdio is closed
+        this.processError = '';
+        this.processExitCode = 0;
+        this.processExited = false; // tracks whether the process has exited
+        this.processStderr = false; // tracks whether stderr was written to
+        this.delay = 10000; // 10 seconds
+        this.done = false;
+        this.timeout = null;
+        if (!toolPath) {
+            throw new Error('toolPath must not be empty');
+        }
+        this.options = options;
+        this.toolPath = toolPath;
+        if (options.delay) {
+            this.delay = options.delay;
+        }
+    }
+    CheckComplete() {
+        if (this.done) {
+            return;
+        }
+        if (this.processClosed) {
+            this._setResult();
+        }
+        else if (this.processExited) {
+            this.timeout = (0,external_timers_namespaceObject.setTimeout)(ExecState.HandleTimeout, this.delay, this);
+        }
+    }
+    _debug(message) {
+        this.emit('debug', message);
+    }
+    _setResult() {
+        // determine whether there is an error
+        let error;
+        if (this.processExited) {
+            if (this.processError) {
+                error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
+            }
+            else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
+                error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
+            }
+            else if (this.processStderr && this.options.failOnStdErr) {
+                error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
+            }
+        }
+        // clear the timeout
+        if (this.timeout) {
+            clearTimeout(this.timeout);
+            this.timeout = null;
+        }
+        this.done = true;
+        this.emit('done', error, this.processExitCode);
+    }
+    static HandleTimeout(state) {
+        if (state.done) {
+            return;
+        }
+        if (!state.processClosed && state.processExited) {
+            const message = `The STDIO streams did not close within ${state.delay / 1000} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
+            state._debug(message);
+        }
+        state._setResult();
+    }
+}
+//# sourceMappingURL=toolrunner.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
+var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+/**
+ * Exec a command.
+ * Output will be streamed to the live console.
+ * Returns promise with return code
+ *
+ * @param     commandLine        command to execute (can include additional args). Must be correctly escaped.
+ * @param     args               optional arguments for tool. Escaping is handled by the lib.
+ * @param     options            optional exec options.  See ExecOptions
+ * @returns   Promise<number>    exit code
+ */
+function exec(commandLine, args, options) {
+    return exec_awaiter(this, void 0, void 0, function* () {
+        const commandArgs = argStringToArray(commandLine);
+        if (commandArgs.length === 0) {
+            throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
+        }
+        // Path to tool to execute should be first arg
+        const toolPath = commandArgs[0];
+        args = commandArgs.slice(1).concat(args || []);
+        const runner = new ToolRunner(toolPath, args, options);
+        return runner.exec();
+    });
+}
+/**
+ * Exec a command and get the output.
+ * Output will be streamed to the live console.
+ * Returns promise with the exit code and collected stdout and stderr
+ *
+ * @param     commandLine           command to execute (can include additional args). Must be correctly escaped.
+ * @param     args                  optional arguments for tool. Escaping is handled by the lib.
+ * @param     options               optional exec options.  See ExecOptions
+ * @returns   Promise<ExecOutput>   exit code, stdout, and stderr
+ */
+function getExecOutput(commandLine, args, options) {
+    return exec_awaiter(this, void 0, void 0, function* () {
+        var _a, _b;
+        let stdout = '';
+        let stderr = '';
+        //Using string decoder covers the case where a mult-byte character is split
+        const stdoutDecoder = new external_string_decoder_namespaceObject.StringDecoder('utf8');
+        const stderrDecoder = new external_string_decoder_namespaceObject.StringDecoder('utf8');
+        const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
+        const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
+        const stdErrListener = (data) => {
+            stderr += stderrDecoder.write(data);
+            if (originalStdErrListener) {
+                originalStdErrListener(data);
+            }
+        };
+        const stdOutListener = (data) => {
+            stdout += stdoutDecoder.write(data);
+            if (originalStdoutListener) {
+                originalStdoutListener(data);
+            }
+        };
+        const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
+        const exitCode = yield exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
+        //flush any remaining characters
+        stdout += stdoutDecoder.end();
+        stderr += stderrDecoder.end();
+        return {
+            exitCode,
+            stdout,
+            stderr
+        };
+    });
+}
+//# sourceMappingURL=exec.js.map
+;// CONCATENATED MODULE: ./.cache/build/src/git/git.js
+
+
+/**
+ * A git command that failed: an expected failure the user can act on (a repository with no
+ * commits, a branch that moved, a refused push), reported as its one-line message and not as a
+ * bug in the suite. The message names the command and git's own last words.
+ */
+class GitCommandError extends errors_ActionError {
+    args;
+    result;
+    constructor(args, result) {
+        const said = result.stderr.trim().split('\n').slice(-3).join(' ');
+        super(`git ${args.join(' ')} failed (exit ${result.code})${said ? `: ${said}` : ''}`);
+        this.args = args;
+        this.result = result;
+    }
+}
+/** The real runner: git through @actions/exec, silent, with each command logged at debug level. */
+function createGitRunner(logger, defaultCwd) {
+    return {
+        async run(args, options = {}) {
+            const cwd = options.cwd ?? defaultCwd;
+            logger.debug(`git ${args.join(' ')}${cwd ? ` (in ${cwd})` : ''}`);
+            const result = await getExecOutput('git', args, {
+                ...(cwd ? { cwd } : {}),
+                silent: true,
+                ignoreReturnCode: true,
+                ...(options.input !== undefined ? { input: Buffer.from(options.input) } : {}),
+                ...(options.env
+                    ? {
+                        env: {
+                            ...process.env,
+                            ...options.env
+                        }
+                    }
+                    : {})
+            });
+            const out = { code: result.exitCode, stdout: result.stdout, stderr: result.stderr };
+            if (out.code !== 0 && !options.allowFailure)
+                throw new GitCommandError(args, out);
+            return out;
+        }
+    };
 }
 
 ;// CONCATENATED MODULE: ./node_modules/js-yaml/dist/js-yaml.mjs
@@ -54608,6 +56466,66 @@ const {
 
 //# sourceMappingURL=js-yaml.mjs.map
 
+;// CONCATENATED MODULE: ./.cache/build/src/dvc/schema.js
+
+/** dvc.lock (schema '2.0', dvc/schema.py). Unknown keys are kept: newer DVC may add some. */
+const lockEntrySchema = object({
+    path: schemas_string(),
+    hash: schemas_string().optional(),
+    md5: schemas_string().optional(),
+    size: schemas_number().optional(),
+    nfiles: schemas_number().optional(),
+    isexec: schemas_boolean().optional(),
+    files: array(object({ relpath: schemas_string(), md5: schemas_string().optional() }).passthrough())
+        .optional()
+})
+    .passthrough();
+const lockStageSchema = object({
+    cmd: union([schemas_string(), array(schemas_string())]),
+    deps: array(lockEntrySchema).optional().default([]),
+    params: record(schemas_string(), record(schemas_string(), unknown()).nullable())
+        .optional()
+        .default({}),
+    outs: array(lockEntrySchema).optional().default([])
+})
+    .passthrough();
+const lockFileSchema = object({
+    schema: literal('2.0', {
+        message: "dvc.lock needs schema: '2.0' (lockfile v1 was dropped in DVC 3); run `dvc repro` with DVC 3"
+    }),
+    stages: record(schemas_string(), lockStageSchema).optional().default({})
+});
+const outSpec = union([
+    schemas_string(),
+    record(schemas_string(), object({ cache: schemas_boolean().optional() }).passthrough().nullable())
+]);
+const paramSpec = union([schemas_string(), record(schemas_string(), array(schemas_string()).nullable())]);
+/** One stage after `${}` resolution (foreach/matrix already expanded). */
+const stageSchema = object({
+    cmd: union([schemas_string(), array(schemas_string())]),
+    wdir: schemas_string().optional(),
+    deps: array(schemas_string()).optional().default([]),
+    params: array(paramSpec).optional().default([]),
+    outs: array(outSpec).optional().default([]),
+    metrics: array(outSpec).optional().default([]),
+    plots: array(union([outSpec, record(schemas_string(), unknown())]))
+        .optional()
+        .default([]),
+    frozen: schemas_boolean().optional().default(false),
+    always_changed: schemas_boolean().optional().default(false)
+})
+    .passthrough();
+const artifactSchema = object({ path: schemas_string(), type: schemas_string().optional(), desc: schemas_string().optional() })
+    .passthrough();
+const dvcYamlSchema = object({
+    stages: record(schemas_string(), record(schemas_string(), unknown())).optional().default({}),
+    vars: array(union([schemas_string(), record(schemas_string(), unknown())]))
+        .optional()
+        .default([]),
+    artifacts: record(schemas_string(), artifactSchema).optional().default({})
+})
+    .passthrough();
+
 ;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/error.js
 /*!
  * Copyright (c) Squirrel Chat et al., All rights reserved.
@@ -56204,6 +58122,58 @@ function parseTomlBounded(text, display) {
     return parseToml(text, { maxDepth: MAX_DEPTH });
 }
 
+;// CONCATENATED MODULE: ./.cache/build/src/provenance/lock-at-commit.js
+
+
+
+const COMMIT = /^[0-9a-f]{7,64}$/;
+/**
+ * The root dvc.lock at a commit, read from git (`git show <commit>:dvc.lock`), so the data a
+ * version was trained on can be named even after the workspace moved on. When the repository is
+ * not at hand, the commit is unknown to it (a shallow clone) or has no dvc.lock, that is said,
+ * never guessed.
+ */
+async function lockAtCommit(git, cwd, commit) {
+    if (!COMMIT.test(commit))
+        return { commit, unavailable: 'the recorded commit is not a commit id' };
+    const shown = await git.run(['show', `${commit}:dvc.lock`], { cwd, allowFailure: true });
+    if (shown.code !== 0) {
+        const said = shown.stderr.trim().split('\n').pop() ?? '';
+        return {
+            commit,
+            unavailable: /does not exist|exists on disk, but not in/.test(said)
+                ? `commit ${commit.slice(0, 12)} has no dvc.lock`
+                : `commit ${commit.slice(0, 12)} is not in this repository (fetch it, or clone without --depth)`
+        };
+    }
+    const label = `dvc.lock at ${commit.slice(0, 12)}`;
+    let parsed;
+    try {
+        parsed = lockFileSchema.safeParse(loadYamlBounded(shown.stdout, label, yaml.CORE_SCHEMA));
+    }
+    catch (error) {
+        return { commit, unavailable: `${label} could not be read: ${error.message}` };
+    }
+    if (!parsed.success)
+        return { commit, unavailable: `${label} is not a DVC 3 lock file` };
+    const entry = (e) => ({
+        path: e.path,
+        md5: e.md5 ?? ''
+    });
+    return {
+        commit,
+        stages: Object.entries(parsed.data.stages).map(([name, stage]) => ({
+            name,
+            deps: stage.deps.map(entry),
+            params: Object.entries(stage.params).map(([file, values]) => ({
+                file,
+                values: values ?? {}
+            })),
+            outs: stage.outs.map(entry)
+        }))
+    };
+}
+
 ;// CONCATENATED MODULE: ./.cache/build/src/files/paths.js
 
 
@@ -56446,7 +58416,7 @@ const signOffSchema = object({
     approvers: approverListSchema.default([])
 })
     .strict();
-const stageSchema = object({
+const schema_stageSchema = object({
     name: schemas_string().trim().min(1),
     description: schemas_string().optional(),
     requires_approval: schemas_boolean().default(false),
@@ -56472,7 +58442,7 @@ const stageSchema = object({
  * A per-model override: stages are merged by name onto the global ones. Its fields carry no
  * defaults, or an override that sets one key would reset every other key to its default.
  */
-const stageOverrideSchema = object(Object.fromEntries(Object.entries(stageSchema.shape).map(([key, field]) => [
+const stageOverrideSchema = object(Object.fromEntries(Object.entries(schema_stageSchema.shape).map(([key, field]) => [
     key,
     key === 'name'
         ? field
@@ -56494,8 +58464,8 @@ const policyFileSchema = object({
     registry: registrySchema,
     /** Allows promotions that skip a stage in the order (also the allow-skip input). */
     allow_skip: schemas_boolean().default(false),
-    stages: array(stageSchema).optional(),
-    model_registry: object({ stages: array(stageSchema).optional() })
+    stages: array(schema_stageSchema).optional(),
+    model_registry: object({ stages: array(schema_stageSchema).optional() })
         .passthrough()
         .optional(),
     models: record(schemas_string(), modelOverrideSchema).default({})
@@ -56506,7 +58476,7 @@ const KNOWN_TOP_LEVEL_KEYS = new Set(Object.keys(policyFileSchema.shape));
 ;// CONCATENATED MODULE: ./.cache/build/src/policy/policy.js
 
 /** Used when no policy file exists: MLflow's own stages, no approvals, no gates. */
-const DEFAULT_STAGES = ['Development', 'Staging', 'Production'].map(name => stageSchema.parse({ name }));
+const DEFAULT_STAGES = ['Development', 'Staging', 'Production'].map(name => schema_stageSchema.parse({ name }));
 const MLFLOW_CANONICAL = {
     none: 'None',
     development: 'None',
@@ -56770,6 +58740,949 @@ function loadPolicy(options) {
 ;// CONCATENATED MODULE: ./.cache/build/src/policy/index.js
 
 
+
+;// CONCATENATED MODULE: ./.cache/build/src/promotion/targets.js
+
+
+
+/** Stages where MLflow accepts archive_existing_versions=true; for None and Archived it answers a fatal 500. */
+const ACTIVE_STAGES = (/* unused pure expression or super */ null && (['Staging', 'Production']));
+/** The alias a policy stage moves in `aliases` and `both` modes: its own `alias`, else its name lower-cased. */
+function stageAlias(stage) {
+    return stage.alias ?? stage.name.toLowerCase();
+}
+/**
+ * Turns the stage/alias inputs and the policy's registry mode into registry moves. The stage
+ * move always comes first, so a registry that rejects the stage API fails before any alias moves.
+ */
+function planTargets(policy, input) {
+    const stageInput = input.stage?.trim();
+    const aliasInput = input.alias?.trim();
+    if (!stageInput && !aliasInput) {
+        throw new ConfigurationError("Inputs 'stage' and 'alias' are both empty; set at least one of them");
+    }
+    const moves = [];
+    const targets = { moves };
+    if (stageInput) {
+        const policyStage = findStage(policy, stageInput);
+        const mlflowStage = mlflowStageFor(stageInput) ?? (policyStage ? mlflowStageFor(policyStage.name) : undefined);
+        if (!policyStage && !mlflowStage) {
+            throw new FieldError('stage', `is '${stageInput}', which is neither an MLflow stage nor a stage of the policy; ` +
+                `use one of: ${[...new Set([...policy.stages.map(s => s.name), ...MLFLOW_STAGES])].join(', ')}`);
+        }
+        if (policyStage)
+            targets.policyStage = policyStage;
+        targets.stageName = mlflowStage ?? policyStage.name;
+        const useStageApi = policy.mode !== 'aliases';
+        const useAlias = policy.mode !== 'stages';
+        if (useStageApi) {
+            if (!mlflowStage) {
+                throw new FieldError('stage', `is '${stageInput}', a policy stage with no MLflow stage; MLflow can record it only as an alias: ` +
+                    'set registry.mode: aliases (or both) in the policy file');
+            }
+            moves.push({
+                kind: 'stage',
+                stage: mlflowStage,
+                archiveExisting: input.archiveExisting && ACTIVE_STAGES.includes(mlflowStage)
+            });
+        }
+        if (useAlias) {
+            if (!policyStage || mlflowStage === 'Archived') {
+                if (!useStageApi) {
+                    throw new FieldError('stage', `is '${stageInput}', which has no alias in registry.mode: aliases; ` +
+                        'name a stage of the policy, or set the alias input instead');
+                }
+            }
+            else {
+                moves.push({ kind: 'alias', alias: stageAlias(policyStage) });
+            }
+        }
+    }
+    if (aliasInput) {
+        if (/^(latest|v\d+)$/i.test(aliasInput)) {
+            throw new FieldError('alias', `is '${aliasInput}', which MLflow reserves; choose another alias name`);
+        }
+        if (!moves.some(m => m.kind === 'alias' && m.alias === aliasInput))
+            moves.push({ kind: 'alias', alias: aliasInput });
+        // An alias that stands for a policy stage (its alias:, or its name lower-cased, which the
+        // aliases mode writes when there is no alias:) is that stage: moving it alone gets the
+        // stage's order and approval checks. Matched case-insensitively, so no spelling slips past.
+        const wanted = aliasInput.toLowerCase();
+        const byAlias = policy.stages.find(s => stageAlias(s).toLowerCase() === wanted || s.name.toLowerCase() === wanted);
+        if (byAlias && targets.policyStage && targets.policyStage !== byAlias) {
+            throw new FieldError('alias', `is '${aliasInput}', the alias of stage ${byAlias.name}, but 'stage' is ${targets.policyStage.name}; ` +
+                'promote to one stage at a time');
+        }
+        if (byAlias)
+            targets.policyStage = byAlias;
+    }
+    return targets;
+}
+
+;// CONCATENATED MODULE: ./.cache/build/src/reconcile/targets.js
+
+
+/** `stage:Production` / `alias:champion`: the spelling audit entries and messages use. */
+function targetKey(target) {
+    return `${target.kind}:${target.name}`;
+}
+/**
+ * The targets reconcile compares for one model under its policy. MLflow's `None` stage is left
+ * out: every new registration lands there, so its holder is never a governed decision (its
+ * alias, in the alias modes, is). Archived is a way out of the order, not a holder.
+ */
+function policyTargets(policy) {
+    const targets = [];
+    for (const stage of policy.stages) {
+        const mlflow = policy_mlflowStageFor(stage.name);
+        if (policy.mode !== 'aliases' && (mlflow === 'Staging' || mlflow === 'Production')) {
+            targets.push({ kind: 'stage', name: mlflow });
+        }
+        if (policy.mode !== 'stages')
+            targets.push({ kind: 'alias', name: stageAlias(stage) });
+    }
+    return targets;
+}
+/**
+ * What an audit entry's `to` moved, read the way promote-model writes and reads it: `Production`
+ * or `stage:Production` moves the stage and, in the alias modes, the stage's alias; `champion` or
+ * `alias:champion` moves that alias only (promote-model's alias input moves nothing else).
+ */
+function entryMoves(to, policy) {
+    const text = to.trim();
+    if (text === '')
+        return [];
+    const lower = text.toLowerCase();
+    if (lower.startsWith('alias:'))
+        return [{ kind: 'alias', name: text.slice('alias:'.length).trim() }];
+    const stageName = lower.startsWith('stage:') ? text.slice('stage:'.length).trim() : text;
+    const policyStage = policy_findStage(policy, stageName);
+    const mlflow = policy_mlflowStageFor(stageName) ?? (policyStage ? policy_mlflowStageFor(policyStage.name) : undefined);
+    if (!policyStage && !mlflow) {
+        return lower.startsWith('stage:') ? [] : [{ kind: 'alias', name: text }];
+    }
+    const moves = [];
+    if (policy.mode !== 'aliases' && mlflow)
+        moves.push({ kind: 'stage', name: mlflow });
+    if (policy.mode !== 'stages' && policyStage && mlflow !== 'Archived') {
+        moves.push({ kind: 'alias', name: stageAlias(policyStage) });
+    }
+    return moves;
+}
+/** Adds targets not yet listed (by key), keeping the first occurrence's order. */
+function mergeTargets(...lists) {
+    const seen = new Map();
+    for (const list of lists)
+        for (const t of list)
+            if (!seen.has(targetKey(t)))
+                seen.set(targetKey(t), t);
+    return [...seen.values()];
+}
+
+;// CONCATENATED MODULE: ./.cache/build/src/reconcile/audited.js
+
+/** Events that change who holds a target; gate failures, errors and drift records change nothing. */
+const MOVING_EVENTS = new Set(['promote', 'rollback']);
+const audited_ACTIVE_STAGES = new Set(['Staging', 'Production']);
+const byNumber = (a, b) => Number(a) - Number(b) || a.localeCompare(b);
+/**
+ * Replays one model's successful promote and rollback entries, in file order, the way the
+ * registry applied them: a version is in one stage at a time, so moving it to Production takes
+ * it out of Staging; a move to Staging or Production archives the stage's other versions
+ * (promote-model's default, archive-existing: true); an alias points at one version.
+ * `drift-detected` entries are skipped on purpose: recording a finding must not make the
+ * out-of-band state look audited. Stateful so a timeline can ask who held what after each entry.
+ */
+class HolderReplay {
+    model;
+    policy;
+    stageOf = new Map();
+    aliasOf = new Map();
+    touched = new Map();
+    constructor(model, policy) {
+        this.model = model;
+        this.policy = policy;
+    }
+    /** Applies one entry; false when it moves nothing (another model, a failure, a gate event). */
+    apply(entry) {
+        if (entry.model !== this.model ||
+            entry.outcome !== 'success' ||
+            !MOVING_EVENTS.has(String(entry.event)))
+            return false;
+        const version = String(entry.version ?? '').trim();
+        if (version === '')
+            return false;
+        const moves = entryMoves(String(entry.to ?? ''), this.policy);
+        for (const move of moves) {
+            this.touched.set(targetKey(move), move);
+            if (move.kind === 'alias') {
+                this.aliasOf.set(move.name, { version, entry });
+                continue;
+            }
+            if (audited_ACTIVE_STAGES.has(move.name)) {
+                for (const [other, held] of this.stageOf) {
+                    if (other !== version && held.stage === move.name)
+                        this.stageOf.set(other, { stage: 'Archived', entry });
+                }
+            }
+            this.stageOf.set(version, { stage: move.name, entry });
+        }
+        return moves.length > 0;
+    }
+    /** Every target some applied entry moved, in first-seen order. */
+    targets() {
+        return [...this.touched.values()];
+    }
+    /** Who holds each touched target now, by target key. */
+    holders() {
+        const holders = new Map();
+        for (const [key, target] of this.touched) {
+            if (target.kind === 'alias') {
+                const held = this.aliasOf.get(target.name);
+                holders.set(key, { version: held.version, entry: held.entry });
+                continue;
+            }
+            // get-latest-versions answers the highest version in a stage, so that is what is compared.
+            const inStage = [...this.stageOf]
+                .filter(([, held]) => held.stage === target.name)
+                .map(([v]) => v)
+                .sort(byNumber);
+            const top = inStage[inStage.length - 1];
+            holders.set(key, top ? { version: top, entry: this.stageOf.get(top).entry } : { version: null });
+        }
+        return holders;
+    }
+}
+/** The holders after every entry (see HolderReplay), and every target the entries moved. */
+function auditedHolders(entries, model, policy) {
+    const replay = new HolderReplay(model, policy);
+    for (const entry of entries)
+        replay.apply(entry);
+    return { holders: replay.holders(), touched: replay.targets() };
+}
+/** Models named by any entry, in first-seen order. */
+function auditedModels(entries) {
+    return [...new Set(entries.map(e => String(e.model ?? '')).filter(m => m !== ''))];
+}
+
+;// CONCATENATED MODULE: ./.cache/build/src/provenance/timeline.js
+
+
+/**
+ * Who held each stage and alias of one model, and when, replayed from verified audit entries
+ * with the same rules reconcile uses (HolderReplay), so a point-in-time answer and today's drift
+ * check can never disagree about the present. The policy's targets come first, even if no entry
+ * ever moved them (an empty timeline is an answer too: "nobody, as far as the trail knows").
+ */
+function holderTimeline(entries, model, policy) {
+    const replay = new HolderReplay(model, policy);
+    const spans = new Map();
+    for (const entry of entries) {
+        if (!replay.apply(entry))
+            continue;
+        for (const [key, holder] of replay.holders()) {
+            const list = spans.get(key) ?? [];
+            const open = list[list.length - 1];
+            if (open && open.version === holder.version)
+                continue;
+            if (open)
+                open.until = String(entry.ts);
+            list.push({
+                version: holder.version,
+                from: String(entry.ts),
+                until: null,
+                seq: Number(entry.seq),
+                event: String(entry.event),
+                actor: String(entry.actor ?? '')
+            });
+            spans.set(key, list);
+        }
+    }
+    return mergeTargets(policyTargets(policy), replay.targets()).map(target => ({
+        target,
+        spans: spans.get(targetKey(target)) ?? []
+    }));
+}
+/**
+ * The holder of each target at an instant. A span holds from its entry's `ts` (inclusive) to the
+ * next one's (exclusive): at the very second of a promotion the new version is the holder.
+ */
+function holdersAt(timelines, at) {
+    const t = at.getTime();
+    return timelines.map(({ target, spans }) => {
+        const span = spans.find(s => Date.parse(s.from) <= t && (s.until === null || t < Date.parse(s.until))) ??
+            null;
+        return { target, version: span?.version ?? null, span };
+    });
+}
+
+;// CONCATENATED MODULE: ./.cache/build/src/provenance/training.js
+
+const iso = (ms) => typeof ms === 'number' && ms > 0 ? new Date(ms).toISOString() : null;
+const training_nonEmpty = (value) => value === undefined || value === '' ? null : value;
+function training_empty(version, why) {
+    return {
+        run_id: training_nonEmpty(version?.run_id),
+        run_name: null,
+        experiment_id: null,
+        user: null,
+        start_time: null,
+        end_time: null,
+        status: null,
+        source_commit: null,
+        source_name: null,
+        model_source: training_nonEmpty(version?.source),
+        unavailable: why
+    };
+}
+/**
+ * Reads the training run of one model version. A version registered from files has no run, and a
+ * run can be deleted after the fact; both are answers ("unavailable: …"), not failures, because
+ * the rest of what status shows is still true. Any other server error is thrown.
+ */
+async function trainingFacts(registry, model, version, known) {
+    let mv;
+    try {
+        mv = known ?? (await registry.getModelVersion(model, version));
+    }
+    catch (error) {
+        if (error instanceof MlflowApiError && error.errorCode === 'RESOURCE_DOES_NOT_EXIST')
+            return training_empty(null, `version ${version} is not in the registry`);
+        throw error;
+    }
+    if (!mv.run_id)
+        return training_empty(mv, 'the version was registered without a run');
+    let run;
+    try {
+        run = await registry.getRun(mv.run_id);
+    }
+    catch (error) {
+        if (error instanceof MlflowApiError && error.errorCode === 'RESOURCE_DOES_NOT_EXIST')
+            return training_empty(mv, `run ${mv.run_id} no longer exists`);
+        throw error;
+    }
+    const tags = new Map(run.data.tags.map(t => [t.key, t.value]));
+    return {
+        run_id: run.info.run_id,
+        run_name: training_nonEmpty(run.info.run_name) ?? training_nonEmpty(tags.get('mlflow.runName')),
+        experiment_id: training_nonEmpty(run.info.experiment_id),
+        user: training_nonEmpty(run.info.user_id) ?? training_nonEmpty(tags.get('mlflow.user')),
+        start_time: iso(run.info.start_time),
+        end_time: iso(run.info.end_time),
+        status: training_nonEmpty(run.info.status),
+        source_commit: training_nonEmpty(tags.get('mlflow.source.git.commit')),
+        source_name: training_nonEmpty(tags.get('mlflow.source.name')),
+        model_source: training_nonEmpty(mv.source),
+        unavailable: run.info.lifecycle_stage === 'deleted' ? `run ${mv.run_id} is deleted` : null
+    };
+}
+
+;// CONCATENATED MODULE: ./.cache/build/src/provenance/version-record.js
+const version_record_text = (value) => (typeof value === 'string' ? value : '');
+function recordedLineage(entry) {
+    const l = entry.lineage;
+    if (!l || (version_record_text(l.lock_sha256) === '' && version_record_text(l.model_md5) === ''))
+        return null;
+    return {
+        lock_sha256: version_record_text(l.lock_sha256),
+        model_md5: version_record_text(l.model_md5),
+        verified: typeof l.verified === 'boolean' ? l.verified : null,
+        seq: Number(entry.seq),
+        git_commit: version_record_text(entry.git_commit)
+    };
+}
+/**
+ * One version's governed history from verified entries. The lineage is the version's own: a
+ * rollback to v1 carries no lineage in its entry, but v1's earlier promotion recorded it, and
+ * that is what the version is.
+ */
+function versionRecord(entries, model, version) {
+    const events = entries.filter(e => e.model === model && String(e.version ?? '') === version);
+    const promotions = events
+        .filter(e => e.outcome === 'success' && (e.event === 'promote' || e.event === 'rollback'))
+        .map(e => ({
+        seq: Number(e.seq),
+        ts: version_record_text(e.ts),
+        event: String(e.event),
+        from: version_record_text(e.from),
+        to: version_record_text(e.to),
+        previous_version: version_record_text(e.previous_version),
+        actor: version_record_text(e.actor),
+        triggered_by: version_record_text(e.triggered_by),
+        approvals: Array.isArray(e.approvals) ? e.approvals : [],
+        reason: version_record_text(e.reason),
+        run_url: version_record_text(e.run_url),
+        run_id: version_record_text(e.run_id),
+        workflow_ref: version_record_text(e.workflow_ref),
+        git_commit: version_record_text(e.git_commit),
+        lineage: recordedLineage(e),
+        gates: e.gates ?? null,
+        metrics: e.metrics ?? null
+    }));
+    let lineage = null;
+    for (const p of promotions)
+        if (p.lineage)
+            lineage = p.lineage;
+    return { model, version, events, promotions, lineage };
+}
+
+;// CONCATENATED MODULE: ./.cache/build/src/provenance/reproduce.js
+/** A full or abbreviated commit id: anything else must never reach a command a person pastes. */
+const reproduce_COMMIT = /^[0-9a-f]{7,64}$/;
+/**
+ * The commands that rebuild a version's model from its commit: DVC's own way (`dvc pull` then
+ * `dvc repro`, and `dvc status` to confirm the workspace matches dvc.lock). The commit comes from
+ * the audit trail or the run's tags, so it is checked to be a commit id before it is printed;
+ * an empty list means there is no commit to start from.
+ */
+function reproduceCommands(commit, repository) {
+    if (commit === null || !reproduce_COMMIT.test(commit))
+        return [];
+    const clone = repository && /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)
+        ? [`git clone https://github.com/${repository}.git && cd ${repository.split('/')[1]}`]
+        : [];
+    return [
+        ...clone,
+        `git checkout ${commit}`,
+        'dvc pull',
+        'dvc repro',
+        'dvc status   # "Data and pipelines are up to date." means the same model'
+    ];
+}
+
+;// CONCATENATED MODULE: ./.cache/build/src/provenance/target-facts.js
+
+
+
+
+function approvalFacts(approvals) {
+    if (!Array.isArray(approvals))
+        return [];
+    return approvals.map(a => ({
+        login: String(a.login ?? ''),
+        role: typeof a.role === 'string' && a.role !== '' ? a.role : null,
+        environments: Array.isArray(a.environments) ? a.environments.map(String) : [],
+        state: String(a.state ?? ''),
+        comment: String(a.comment ?? '')
+    }));
+}
+/**
+ * Gathers the facts for the version holding a target now. The data comes from the version's own
+ * history (versionRecord), so a rollback shows what v1's promotion recorded. Approvals come from
+ * the entry that put the version there only when the registry agrees with the trail: on drift
+ * nobody approved what the registry holds.
+ */
+async function targetFacts(row, entries, sources) {
+    const version = row.registryVersion;
+    if (version === null)
+        return {
+            trained: null,
+            data: { recorded: null, lock: null },
+            approvals: [],
+            event: null,
+            commit: null,
+            reproduce: []
+        };
+    const cache = sources.trainingCache ?? new Map();
+    const key = `${row.model}\u0000${version}`;
+    if (!cache.has(key))
+        cache.set(key, trainingFacts(sources.registry, row.model, version, row.holder));
+    const trained = await cache.get(key);
+    const recorded = versionRecord(entries, row.model, version).lineage;
+    const commit = recorded?.git_commit || trained.source_commit || null;
+    let lock = null;
+    if (sources.repository && commit) {
+        lock = await lockAtCommit(sources.repository.git, sources.repository.root, commit);
+    }
+    const governed = row.inSync ? row.entry : undefined;
+    return {
+        trained,
+        data: { recorded, lock },
+        approvals: approvalFacts(governed?.approvals),
+        event: governed ? String(governed.event) : null,
+        commit,
+        reproduce: reproduceCommands(commit)
+    };
+}
+
+;// CONCATENATED MODULE: ./.cache/build/src/provenance/evidence.js
+
+
+
+const evidence_text = (value) => typeof value === 'string'
+    ? value
+    : value === undefined || value === null
+        ? ''
+        : typeof value === 'number' || typeof value === 'boolean'
+            ? String(value)
+            : JSON.stringify(value);
+/** Gate rows as recorded; anything not a list of objects is kept as one row of raw text. */
+function gateRows(gates) {
+    if (gates === null || gates === undefined)
+        return [];
+    if (!Array.isArray(gates))
+        return [
+            {
+                metric: '',
+                check: '',
+                rule: evidence_text(gates),
+                observed: '',
+                champion: '',
+                verdict: '',
+                reason: ''
+            }
+        ];
+    return gates.map(g => {
+        const r = (g && typeof g === 'object' ? g : { rule: g });
+        return {
+            metric: evidence_text(r.metric),
+            check: evidence_text(r.check),
+            rule: evidence_text(r.rule),
+            observed: evidence_text(r.observed),
+            champion: evidence_text(r.champion),
+            verdict: evidence_text(r.verdict),
+            reason: evidence_text(r.reason)
+        };
+    });
+}
+function metricRows(metrics) {
+    if (metrics === null || metrics === undefined)
+        return [];
+    if (typeof metrics !== 'object' || Array.isArray(metrics))
+        return [{ name: '', value: evidence_text(metrics) }];
+    return Object.entries(metrics).map(([name, value]) => ({
+        name,
+        value: evidence_text(value)
+    }));
+}
+function approvalsOf(list) {
+    if (!Array.isArray(list))
+        return [];
+    return list.map(a => {
+        const r = (a && typeof a === 'object' ? a : {});
+        return {
+            login: evidence_text(r.login),
+            state: evidence_text(r.state),
+            comment: evidence_text(r.comment),
+            environments: Array.isArray(r.environments) ? r.environments.map(evidence_text) : [],
+            ...(r.role !== undefined ? { role: evidence_text(r.role) } : {})
+        };
+    });
+}
+/**
+ * Builds the pack from verified entries: the version's events (entries the history check flags
+ * are listed with the finding, but never feed its promotions, lineage or timeline).
+ */
+function buildEvidence(input) {
+    const { report } = input;
+    const findings = 'findings' in report.history ? report.history.findings : [];
+    const findingOf = new Map();
+    for (const f of findings)
+        if (!findingOf.has(f.line))
+            findingOf.set(f.line, f.reason);
+    const trusted = input.entries.filter((_, i) => !findingOf.has(i + 1));
+    const record = versionRecord(trusted, input.model, input.version);
+    const events = [];
+    input.entries.forEach((e, i) => {
+        if (e.model !== input.model || evidence_text(e.version) !== input.version)
+            return;
+        events.push({
+            seq: Number(e.seq),
+            ts: evidence_text(e.ts),
+            event: evidence_text(e.event),
+            outcome: evidence_text(e.outcome),
+            from: evidence_text(e.from),
+            to: evidence_text(e.to),
+            previous_version: evidence_text(e.previous_version),
+            actor: evidence_text(e.actor),
+            reason: evidence_text(e.reason),
+            run_url: evidence_text(e.run_url),
+            git_commit: evidence_text(e.git_commit),
+            history_finding: findingOf.get(i + 1) ?? null
+        });
+    });
+    const promotions = record.promotions.map(p => ({
+        seq: p.seq,
+        ts: p.ts,
+        event: p.event,
+        from: p.from,
+        to: p.to,
+        actor: p.actor,
+        triggered_by: p.triggered_by,
+        reason: p.reason,
+        run_url: p.run_url,
+        run_id: p.run_id,
+        workflow_ref: p.workflow_ref,
+        git_commit: p.git_commit,
+        approvals: approvalsOf(p.approvals),
+        gates: gateRows(p.gates),
+        metrics: metricRows(p.metrics),
+        lineage: p.lineage
+    }));
+    const history = report.history;
+    const commit = record.lineage?.git_commit || promotions[promotions.length - 1]?.git_commit || null;
+    return {
+        format: 'model-governance-evidence/1',
+        generated_at: input.now.toISOString(),
+        model: input.model,
+        version: input.version,
+        audit_file: input.auditFile,
+        verification: {
+            valid: report.valid,
+            chain_valid: report.chain.valid,
+            entries: report.chain.entries,
+            head_sha256: report.chain.headSha256,
+            first_bad_line: report.firstBad?.line ?? null,
+            first_bad_reason: report.firstBad?.reason ?? null,
+            first_bad_commit: report.firstBad?.commit ?? null,
+            history_checked: !('skipped' in history),
+            history_skipped: 'skipped' in history ? history.skipped : null,
+            history_commits: 'commits' in history ? history.commits : null,
+            history_findings: findings.map(f => ({ line: f.line, commit: f.commit, reason: f.reason }))
+        },
+        events,
+        promotions,
+        lineage: record.lineage,
+        training: input.training,
+        data: input.data,
+        reproduce: reproduceCommands(commit, input.repository),
+        timeline: holderTimeline(trusted, input.model, input.policy).map(t => ({
+            kind: t.target.kind,
+            name: t.target.name,
+            spans: t.spans
+        }))
+    };
+}
+
+;// CONCATENATED MODULE: ./.cache/build/src/provenance/timeline-svg.js
+/** Text for HTML and SVG: every character that could start markup is an entity. */
+function escapeHtml(value) {
+    return value.replace(/[&<>"'`\n\r]/g, c => ({
+        '&': '&amp;',
+        '<': '&lt;',
+        '>': '&gt;',
+        '"': '&quot;',
+        "'": '&#39;',
+        '`': '&#96;',
+        '\n': '&#10;',
+        '\r': '&#13;'
+    })[c]);
+}
+const COLORS = ['#2f6fb0', '#c2572b', '#3a8a4a', '#8a4fa8', '#b08a1e', '#1e8a8a', '#a8325e'];
+/**
+ * One row per stage or alias, a bar per holder span labelled with its version, a date axis, and
+ * "now" at the end of the spans that last. Pure SVG, no script, no external reference.
+ */
+function timelineSvg(targets, now, highlight) {
+    const spans = targets.flatMap(t => t.spans);
+    const width = 1100;
+    const left = 170;
+    const right = 30;
+    const rowH = 34;
+    const top = 20;
+    const height = top + targets.length * rowH + 64;
+    const times = spans.map(s => Date.parse(s.from)).filter(Number.isFinite);
+    const end = now.getTime();
+    let start = times.length > 0 ? Math.min(...times) : end - 86_400_000;
+    if (end - start < 3_600_000)
+        start = end - 3_600_000;
+    const pad = (end - start) * 0.03;
+    const t0 = start - pad;
+    const x = (t) => left + ((t - t0) / (end - t0)) * (width - left - right);
+    const out = [
+        `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="Holders of each stage and alias over time" viewBox="0 0 ${width} ${height}" width="100%" font-family="system-ui, sans-serif" font-size="13">`
+    ];
+    targets.forEach((t, i) => {
+        const y = top + i * rowH;
+        out.push(`<rect x="0" y="${y}" width="${width}" height="${rowH}" fill="${i % 2 ? '#f6f7f9' : '#ffffff'}"/>`, `<text x="8" y="${y + 21}" font-weight="600">${escapeHtml(`${t.kind} ${t.name}`)}</text>`);
+        const versions = [...new Set(t.spans.map(s => s.version ?? ''))];
+        t.spans.forEach(s => {
+            const x1 = x(Date.parse(s.from));
+            const x2 = x(s.until === null ? end : Date.parse(s.until));
+            const w = Math.max(2, x2 - x1);
+            if (s.version === null) {
+                out.push(`<rect x="${x1.toFixed(1)}" y="${y + 8}" width="${w.toFixed(1)}" height="${rowH - 16}" fill="none" stroke="#999" stroke-dasharray="4 3"/>`);
+                return;
+            }
+            const color = COLORS[versions.indexOf(s.version) % COLORS.length];
+            const strong = highlight === undefined || highlight === s.version;
+            out.push(`<rect x="${x1.toFixed(1)}" y="${y + 6}" width="${w.toFixed(1)}" height="${rowH - 12}" rx="4" fill="${color}" fill-opacity="${strong ? 1 : 0.35}"><title>${escapeHtml(`v${s.version}: ${s.from} to ${s.until ?? 'now'} (seq ${s.seq}, ${s.event} by ${s.actor})`)}</title></rect>`);
+            if (w > 28)
+                out.push(`<text x="${(x1 + 6).toFixed(1)}" y="${y + 22}" fill="#fff" font-weight="700">${escapeHtml(`v${s.version}`)}${s.until === null && w > 90 ? ' → now' : ''}</text>`);
+        });
+        if (t.spans.length === 0)
+            out.push(`<text x="${left + 6}" y="${y + 21}" fill="#777">never moved by the trail</text>`);
+    });
+    const axisY = top + targets.length * rowH + 6;
+    out.push(`<line x1="${left}" y1="${axisY}" x2="${width - right}" y2="${axisY}" stroke="#444"/>`);
+    const ticks = 4;
+    for (let k = 0; k <= ticks; k++) {
+        const t = t0 + ((end - t0) * k) / ticks;
+        const tx = x(t);
+        const label = new Date(t).toISOString().slice(0, 16).replace('T', ' ');
+        out.push(`<line x1="${tx.toFixed(1)}" y1="${axisY}" x2="${tx.toFixed(1)}" y2="${axisY + 5}" stroke="#444"/>`, `<text x="${tx.toFixed(1)}" y="${axisY + 20}" text-anchor="${k === 0 ? 'start' : k === ticks ? 'end' : 'middle'}" fill="#333">${escapeHtml(label)}</text>`);
+    }
+    out.push(`<text x="${width - right}" y="${axisY + 38}" text-anchor="end" font-weight="600" fill="#333">now</text>`, '</svg>');
+    return out.join('\n');
+}
+
+;// CONCATENATED MODULE: ./.cache/build/src/provenance/evidence-html.js
+
+const CSS = `body{font:14px/1.45 system-ui,sans-serif;color:#1b1f24;margin:24px auto;max-width:1160px;padding:0 16px}
+h1{font-size:24px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid #d0d7de;padding-bottom:4px}
+h3{font-size:15px;margin:18px 0 6px}table{border-collapse:collapse;width:100%;margin:6px 0}
+th,td{border:1px solid #d0d7de;padding:4px 8px;text-align:left;vertical-align:top;overflow-wrap:anywhere}th{background:#f6f8fa}
+code{font:12px ui-monospace,monospace;word-break:break-all}.ok{background:#dafbe1;border:2px solid #2da44e}
+.bad{background:#ffebe9;border:2px solid #cf222e}.verdict{padding:10px 14px;border-radius:6px;font-weight:600;font-size:16px}
+.muted{color:#57606a}.fail{color:#cf222e;font-weight:600}.pass{color:#1a7f37;font-weight:600}pre{background:#f6f8fa;padding:8px;overflow:auto}`;
+const cell = (v) => `<td>${escapeHtml(v === null || v === undefined ? '' : String(v))}</td>`;
+const row = (values) => `<tr>${values.map(cell).join('')}</tr>`;
+const table = (head, rows) => rows.length === 0
+    ? '<p class="muted">none recorded</p>'
+    : `<table><thead><tr>${head.map(x => `<th>${escapeHtml(x)}</th>`).join('')}</tr></thead><tbody>${rows.map(row).join('')}</tbody></table>`;
+const kv = (pairs) => `<table><tbody>${pairs.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th>${cell(v)}</tr>`).join('')}</tbody></table>`;
+/** The pack as one self-contained HTML page: inline CSS, inline SVG, no script, a strict CSP. */
+function evidenceHtml(pack) {
+    const v = pack.verification;
+    const verdict = v.valid
+        ? `<p class="verdict ok">Audit trail verified: chain of ${v.entries} entries, head SHA-256 <code>${escapeHtml(v.head_sha256)}</code></p>`
+        : `<p class="verdict bad">VERIFICATION FAILED at line ${escapeHtml(String(v.first_bad_line ?? '?'))}: ${escapeHtml(v.first_bad_reason ?? '')}. Only the ${v.entries} line(s) before the chain broke are used; entries the history check flags are listed but not used.</p>`;
+    const parts = [
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">',
+        `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
+        `<title>${escapeHtml(`Evidence: ${pack.model} v${pack.version}`)}</title><style>${CSS}</style></head><body>`,
+        `<h1>${escapeHtml(`Evidence pack: ${pack.model} version ${pack.version}`)}</h1>`,
+        `<p class="muted">${escapeHtml(`Generated ${pack.generated_at} from ${pack.audit_file} (${pack.format})`)}</p>`,
+        verdict,
+        '<h2>Stage and alias holders</h2>',
+        timelineSvg(pack.timeline, new Date(pack.generated_at), pack.version),
+        '<h2>Trained by</h2>',
+        pack.training
+            ? kv([
+                ['user', pack.training.user],
+                ['run id', pack.training.run_id],
+                ['run name', pack.training.run_name],
+                ['start time', pack.training.start_time],
+                ['end time', pack.training.end_time],
+                ['status', pack.training.status],
+                ['source commit', pack.training.source_commit],
+                ['source', pack.training.source_name],
+                ['model source', pack.training.model_source],
+                ['unavailable', pack.training.unavailable]
+            ])
+            : '<p class="muted">not read</p>',
+        '<h2>Data</h2>',
+        pack.lineage
+            ? kv([
+                ['lock_sha256', pack.lineage.lock_sha256],
+                ['model_md5', pack.lineage.model_md5],
+                ['verified', pack.lineage.verified === null ? 'unknown' : String(pack.lineage.verified)],
+                ['recorded by seq', pack.lineage.seq],
+                ['commit', pack.lineage.git_commit]
+            ])
+            : '<p class="muted">no lineage recorded</p>'
+    ];
+    if (pack.data && 'stages' in pack.data) {
+        parts.push(`<h3>${escapeHtml(`dvc.lock at ${pack.data.commit}`)}</h3>`);
+        for (const s of pack.data.stages)
+            parts.push(`<h3>${escapeHtml(`stage ${s.name}`)}</h3>`, table(['kind', 'path', 'md5'], [
+                ...s.deps.map(d => ['dep', d.path, d.md5]),
+                ...s.outs.map(o => ['out', o.path, o.md5]),
+                ...s.params.map(p => ['params', p.file, JSON.stringify(p.values)])
+            ]));
+    }
+    else if (pack.data)
+        parts.push(`<p class="muted">${escapeHtml(pack.data.unavailable)}</p>`);
+    if (pack.reproduce.length > 0)
+        parts.push('<h3>Reproduce</h3>', `<pre>${pack.reproduce.map(escapeHtml).join('&#10;')}</pre>`);
+    parts.push('<h2>Promotions</h2>');
+    if (pack.promotions.length === 0)
+        parts.push('<p class="muted">none</p>');
+    for (const p of pack.promotions) {
+        parts.push(`<h3>${escapeHtml(`seq ${p.seq}: ${p.event} ${p.from || '-'} → ${p.to} at ${p.ts}`)}</h3>`, kv([
+            ['actor', p.actor],
+            ['triggered by', p.triggered_by],
+            ['reason', p.reason],
+            ['run', p.run_url],
+            ['run id', p.run_id],
+            ['workflow', p.workflow_ref],
+            ['commit', p.git_commit],
+            ['lock_sha256', p.lineage?.lock_sha256],
+            ['model_md5', p.lineage?.model_md5],
+            ['lineage verified', p.lineage ? String(p.lineage.verified ?? 'unknown') : 'none recorded']
+        ]), '<h3>Approvals</h3>', table(['login', 'role', 'environment', 'state', 'comment'], p.approvals.map(a => [a.login, a.role ?? '', a.environments.join(', '), a.state, a.comment])), '<h3>Gates</h3>', table(['metric', 'check', 'rule', 'observed', 'champion', 'verdict', 'reason'], p.gates.map(g => [g.metric, g.check, g.rule, g.observed, g.champion, g.verdict, g.reason])), '<h3>Metrics</h3>', table(['metric', 'value'], p.metrics.map(m => [m.name, m.value])));
+    }
+    parts.push('<h2>Governed history (every event)</h2>', table([
+        'seq',
+        'time',
+        'event',
+        'outcome',
+        'from',
+        'to',
+        'previous',
+        'actor',
+        'reason',
+        'run',
+        'commit',
+        'history check'
+    ], pack.events.map(e => [
+        e.seq,
+        e.ts,
+        e.event,
+        e.outcome,
+        e.from,
+        e.to,
+        e.previous_version,
+        e.actor,
+        e.reason,
+        e.run_url,
+        e.git_commit,
+        e.history_finding ?? 'ok'
+    ])), '<h2>Audit trail verification</h2>', kv([
+        ['valid', String(v.valid)],
+        ['chain valid', String(v.chain_valid)],
+        ['entries verified', v.entries],
+        ['head sha256', v.head_sha256],
+        ['first bad line', v.first_bad_line],
+        ['first bad reason', v.first_bad_reason],
+        ['first bad commit', v.first_bad_commit],
+        ['history checked', String(v.history_checked)],
+        ['history skipped', v.history_skipped],
+        ['history commits', v.history_commits]
+    ]), table(['line', 'commit', 'finding'], v.history_findings.map(f => [f.line, f.commit, f.reason])), '</body></html>\n');
+    return parts.join('\n');
+}
+
+;// CONCATENATED MODULE: ./.cache/build/src/provenance/evidence-markdown.js
+/** Table cell text: one line, pipes and markup characters escaped. */
+function md(value) {
+    return (String(value ?? '')
+        // eslint-disable-next-line no-control-regex
+        .replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ')
+        .replace(/[\\`*_{}[\]<>()#+!|~]/g, c => `\\${c}`));
+}
+const evidence_markdown_table = (head, rows) => rows.length === 0
+    ? '_none recorded_'
+    : [
+        `| ${head.join(' | ')} |`,
+        `|${head.map(() => ' --- ').join('|')}|`,
+        ...rows.map(r => `| ${r.map(md).join(' | ')} |`)
+    ].join('\n');
+/** The pack as markdown (the same object as the HTML and JSON forms). */
+function evidenceMarkdown(pack) {
+    const v = pack.verification;
+    const out = [
+        `# Evidence pack: ${md(pack.model)} version ${md(pack.version)}`,
+        `Generated ${md(pack.generated_at)} from ${md(pack.audit_file)} (${pack.format}).`,
+        v.valid
+            ? `**Audit trail verified**: chain of ${v.entries} entries, head SHA-256 ${md(v.head_sha256)}.`
+            : `**VERIFICATION FAILED** at line ${md(v.first_bad_line)}: ${md(v.first_bad_reason)}.`,
+        '## Stage and alias holders',
+        evidence_markdown_table(['target', 'version', 'from', 'until', 'seq', 'event', 'actor'], pack.timeline.flatMap(t => t.spans.map(s => [
+            `${t.kind} ${t.name}`,
+            s.version ?? '(none)',
+            s.from,
+            s.until ?? 'now',
+            s.seq,
+            s.event,
+            s.actor
+        ]))),
+        '## Trained by',
+        pack.training
+            ? evidence_markdown_table(['field', 'value'], Object.entries(pack.training).map(([k, val]) => [k, val]))
+            : '_not read_',
+        '## Data',
+        pack.lineage
+            ? evidence_markdown_table(['field', 'value'], Object.entries(pack.lineage).map(([k, val]) => [
+                k,
+                val === null ? 'unknown' : String(val)
+            ]))
+            : '_no lineage recorded_'
+    ];
+    if (pack.data && 'stages' in pack.data)
+        for (const s of pack.data.stages)
+            out.push(`dvc.lock at ${md(pack.data.commit)}, stage ${md(s.name)}:`, evidence_markdown_table(['kind', 'path', 'md5'], [...s.deps.map(d => ['dep', d.path, d.md5]), ...s.outs.map(o => ['out', o.path, o.md5])]));
+    else if (pack.data)
+        out.push(`_${md(pack.data.unavailable)}_`);
+    if (pack.reproduce.length > 0)
+        out.push('### Reproduce', ['```sh', ...pack.reproduce, '```'].join('\n'));
+    out.push('## Promotions');
+    for (const p of pack.promotions)
+        out.push(`### seq ${p.seq}: ${md(p.event)} ${md(p.from || '-')} → ${md(p.to)} at ${md(p.ts)}`, evidence_markdown_table(['actor', 'reason', 'run', 'commit', 'lock_sha256', 'model_md5', 'verified'], [
+            [
+                p.actor,
+                p.reason,
+                p.run_url,
+                p.git_commit,
+                p.lineage?.lock_sha256,
+                p.lineage?.model_md5,
+                String(p.lineage?.verified ?? '')
+            ]
+        ]), evidence_markdown_table(['approver', 'role', 'environment', 'state', 'comment'], p.approvals.map(a => [a.login, a.role ?? '', a.environments.join(', '), a.state, a.comment])), evidence_markdown_table(['metric', 'check', 'rule', 'observed', 'champion', 'verdict', 'reason'], p.gates.map(g => [g.metric, g.check, g.rule, g.observed, g.champion, g.verdict, g.reason])), evidence_markdown_table(['metric', 'value'], p.metrics.map(m => [m.name, m.value])));
+    out.push('## Governed history', evidence_markdown_table(['seq', 'time', 'event', 'outcome', 'from', 'to', 'actor', 'reason', 'history check'], pack.events.map(e => [
+        e.seq,
+        e.ts,
+        e.event,
+        e.outcome,
+        e.from,
+        e.to,
+        e.actor,
+        e.reason,
+        e.history_finding ?? 'ok'
+    ])), '## Audit trail verification', evidence_markdown_table(['check', 'result'], [
+        ['valid', String(v.valid)],
+        ['entries verified', v.entries],
+        ['head sha256', v.head_sha256],
+        [
+            'history',
+            v.history_checked
+                ? `${v.history_commits} commit(s), ${v.history_findings.length} finding(s)`
+                : `skipped: ${v.history_skipped}`
+        ],
+        ...v.history_findings.map(f => [`line ${f.line}`, `${f.commit.slice(0, 12)}: ${f.reason}`])
+    ]));
+    return `${out.join('\n\n')}\n`;
+}
+
+;// CONCATENATED MODULE: ./.cache/build/src/provenance/index.js
+
+
+
+
+
+
+
+
+
+
+
+
+;// CONCATENATED MODULE: ./.cache/build/src/cli/audit-trust.js
+
+
+/** --audit-identities as identities (the suite's own when absent). */
+function cliIdentities(ctx) {
+    if (ctx.args.auditIdentities === undefined)
+        return undefined;
+    try {
+        return parseIdentities(ctx.args.auditIdentities);
+    }
+    catch (error) {
+        if (error instanceof IdentityFormatError)
+            throw new UsageError(`Option --audit-identities: ${error.message}`);
+        throw error;
+    }
+}
+/** The history check for reconcile and status: --no-history and --audit-identities; warnings on stderr. */
+function auditTrust(ctx) {
+    const identities = cliIdentities(ctx);
+    return {
+        history: ctx.args.history,
+        ...(identities ? { identities } : {}),
+        warn: message => ctx.logger.warning(message),
+        note: message => ctx.logger.info(message)
+    };
+}
 
 ;// CONCATENATED MODULE: ./.cache/build/src/core/logger.js
 /**
@@ -57053,6 +59966,97 @@ function mlflowClient(ctx) {
     return createMlflowClient({}, ctx.io.env, ctx.logger, value => ctx.addSecret(value));
 }
 
+;// CONCATENATED MODULE: ./.cache/build/src/cli/commands/evidence.js
+
+
+
+
+
+
+
+
+
+
+/**
+ * `evidence <model> --version N`: one document for an auditor. A broken trail still gets its pack
+ * (that is what an auditor needs to see), marked failed, and the command exits 1.
+ */
+async function evidenceCommand(ctx) {
+    const [model] = positionals(ctx.args, ['model'], 1);
+    const version = ctx.args.modelVersion;
+    if (!version)
+        throw new UsageError(`'evidence' needs --version <n>; e.g. model-governance evidence ${model} --version 3 --format html --out evidence.html`);
+    if (ctx.args.json && ctx.args.format && ctx.args.format !== 'json')
+        throw new UsageError(`--json and --format ${ctx.args.format} disagree; pass one of them`);
+    const format = ctx.args.json ? 'json' : (ctx.args.format ?? 'md');
+    const file = auditPath(ctx);
+    const entries = [];
+    const identities = cliIdentities(ctx);
+    const report = await verifyTrail(file.full, {
+        onEntry: line => void entries.push(JSON.parse(line.toString('utf8'))),
+        history: ctx.args.history,
+        ...(identities ? { identities } : {})
+    });
+    if (!report.exists)
+        throw new errors_ConfigurationError(`The audit log '${file.label}' does not exist; pass --file or --repo`);
+    const mine = entries.filter(e => e.model === model);
+    if (!mine.some(e => String(e.version ?? '') === version)) {
+        const known = [...new Set(mine.map(e => String(e.version ?? '')).filter(Boolean))];
+        throw new UsageError(`${file.label} has no verified entry for ${model} version ${version}` +
+            (known.length > 0
+                ? `; it names versions ${known.join(', ')}`
+                : `; it names no version of ${model}`) +
+            (report.chain.valid ? '' : ` (the chain breaks at line ${report.chain.firstBad?.line})`));
+    }
+    let training = null;
+    if (ctx.io.env.MLFLOW_TRACKING_URI?.trim()) {
+        training = await trainingFacts(mlflowClient(ctx), model, version);
+    }
+    else
+        ctx.logger.warning('MLFLOW_TRACKING_URI is not set; the pack has no training run facts');
+    const pack0 = buildEvidence({
+        model,
+        version,
+        auditFile: file.label,
+        entries,
+        report,
+        policy: policyFor(ctx)(model),
+        training,
+        data: null,
+        now: new Date(),
+        ...(ctx.io.env.GITHUB_REPOSITORY ? { repository: ctx.io.env.GITHUB_REPOSITORY } : {})
+    });
+    const commit = pack0.lineage?.git_commit || pack0.promotions.at(-1)?.git_commit;
+    const pack = commit
+        ? {
+            ...pack0,
+            data: await lockAtCommit(createGitRunner(ctx.logger, ctx.root), ctx.root, commit)
+        }
+        : pack0;
+    const text = format === 'json'
+        ? `${JSON.stringify(pack, null, 2)}\n`
+        : format === 'html'
+            ? evidenceHtml(pack)
+            : evidenceMarkdown(pack);
+    if (ctx.args.out) {
+        const target = external_node_path_.resolve(ctx.io.cwd, ctx.args.out);
+        const temp = `${target}.${process.pid}.tmp`;
+        try {
+            (0,external_node_fs_namespaceObject.writeFileSync)(temp, text);
+            (0,external_node_fs_namespaceObject.renameSync)(temp, target);
+        }
+        catch (error) {
+            throw new errors_ConfigurationError(`Cannot write --out ${ctx.args.out}: ${error.code ?? error.message}`);
+        }
+        ctx.io.stderr.write(`wrote ${ctx.args.out} (${format}, ${Buffer.byteLength(text)} bytes)\n`);
+    }
+    else
+        ctx.io.stdout.write(text);
+    if (!report.valid)
+        ctx.logger.warning(`${file.label} line ${report.firstBad?.line} ${report.firstBad?.reason}; the pack is marked VERIFICATION FAILED`);
+    return report.valid ? EXIT.ok : EXIT.problem;
+}
+
 ;// CONCATENATED MODULE: ./.cache/build/src/cli/commands/history.js
 
 
@@ -57131,228 +60135,32 @@ async function historyCommand(ctx) {
     return chain.valid ? EXIT.ok : EXIT.problem;
 }
 
-;// CONCATENATED MODULE: ./.cache/build/src/promotion/targets.js
-
-
-
-/** Stages where MLflow accepts archive_existing_versions=true; for None and Archived it answers a fatal 500. */
-const ACTIVE_STAGES = (/* unused pure expression or super */ null && (['Staging', 'Production']));
-/** The alias a policy stage moves in `aliases` and `both` modes: its own `alias`, else its name lower-cased. */
-function stageAlias(stage) {
-    return stage.alias ?? stage.name.toLowerCase();
-}
+;// CONCATENATED MODULE: ./.cache/build/src/core/concurrency.js
 /**
- * Turns the stage/alias inputs and the policy's registry mode into registry moves. The stage
- * move always comes first, so a registry that rejects the stage API fails before any alias moves.
+ * Maps `items` through `work` with at most `limit` calls in flight, and returns the results in
+ * the items' order (not the order they finish). The first failure rejects the whole map; work
+ * already started is left to finish, and no new item is started after it.
  */
-function planTargets(policy, input) {
-    const stageInput = input.stage?.trim();
-    const aliasInput = input.alias?.trim();
-    if (!stageInput && !aliasInput) {
-        throw new ConfigurationError("Inputs 'stage' and 'alias' are both empty; set at least one of them");
-    }
-    const moves = [];
-    const targets = { moves };
-    if (stageInput) {
-        const policyStage = findStage(policy, stageInput);
-        const mlflowStage = mlflowStageFor(stageInput) ?? (policyStage ? mlflowStageFor(policyStage.name) : undefined);
-        if (!policyStage && !mlflowStage) {
-            throw new FieldError('stage', `is '${stageInput}', which is neither an MLflow stage nor a stage of the policy; ` +
-                `use one of: ${[...new Set([...policy.stages.map(s => s.name), ...MLFLOW_STAGES])].join(', ')}`);
-        }
-        if (policyStage)
-            targets.policyStage = policyStage;
-        targets.stageName = mlflowStage ?? policyStage.name;
-        const useStageApi = policy.mode !== 'aliases';
-        const useAlias = policy.mode !== 'stages';
-        if (useStageApi) {
-            if (!mlflowStage) {
-                throw new FieldError('stage', `is '${stageInput}', a policy stage with no MLflow stage; MLflow can record it only as an alias: ` +
-                    'set registry.mode: aliases (or both) in the policy file');
+async function mapConcurrent(items, limit, work) {
+    if (!Number.isInteger(limit) || limit < 1)
+        throw new RangeError(`concurrency limit must be a positive integer; got ${limit}`);
+    const results = new Array(items.length);
+    let next = 0;
+    let failed = false;
+    const worker = async () => {
+        while (!failed && next < items.length) {
+            const index = next++;
+            try {
+                results[index] = await work(items[index], index);
             }
-            moves.push({
-                kind: 'stage',
-                stage: mlflowStage,
-                archiveExisting: input.archiveExisting && ACTIVE_STAGES.includes(mlflowStage)
-            });
-        }
-        if (useAlias) {
-            if (!policyStage || mlflowStage === 'Archived') {
-                if (!useStageApi) {
-                    throw new FieldError('stage', `is '${stageInput}', which has no alias in registry.mode: aliases; ` +
-                        'name a stage of the policy, or set the alias input instead');
-                }
-            }
-            else {
-                moves.push({ kind: 'alias', alias: stageAlias(policyStage) });
+            catch (error) {
+                failed = true;
+                throw error;
             }
         }
-    }
-    if (aliasInput) {
-        if (/^(latest|v\d+)$/i.test(aliasInput)) {
-            throw new FieldError('alias', `is '${aliasInput}', which MLflow reserves; choose another alias name`);
-        }
-        if (!moves.some(m => m.kind === 'alias' && m.alias === aliasInput))
-            moves.push({ kind: 'alias', alias: aliasInput });
-        // An alias that stands for a policy stage (its alias:, or its name lower-cased, which the
-        // aliases mode writes when there is no alias:) is that stage: moving it alone gets the
-        // stage's order and approval checks. Matched case-insensitively, so no spelling slips past.
-        const wanted = aliasInput.toLowerCase();
-        const byAlias = policy.stages.find(s => stageAlias(s).toLowerCase() === wanted || s.name.toLowerCase() === wanted);
-        if (byAlias && targets.policyStage && targets.policyStage !== byAlias) {
-            throw new FieldError('alias', `is '${aliasInput}', the alias of stage ${byAlias.name}, but 'stage' is ${targets.policyStage.name}; ` +
-                'promote to one stage at a time');
-        }
-        if (byAlias)
-            targets.policyStage = byAlias;
-    }
-    return targets;
-}
-
-;// CONCATENATED MODULE: ./.cache/build/src/reconcile/targets.js
-
-
-/** `stage:Production` / `alias:champion`: the spelling audit entries and messages use. */
-function targetKey(target) {
-    return `${target.kind}:${target.name}`;
-}
-/**
- * The targets reconcile compares for one model under its policy. MLflow's `None` stage is left
- * out: every new registration lands there, so its holder is never a governed decision (its
- * alias, in the alias modes, is). Archived is a way out of the order, not a holder.
- */
-function policyTargets(policy) {
-    const targets = [];
-    for (const stage of policy.stages) {
-        const mlflow = policy_mlflowStageFor(stage.name);
-        if (policy.mode !== 'aliases' && (mlflow === 'Staging' || mlflow === 'Production')) {
-            targets.push({ kind: 'stage', name: mlflow });
-        }
-        if (policy.mode !== 'stages')
-            targets.push({ kind: 'alias', name: stageAlias(stage) });
-    }
-    return targets;
-}
-/**
- * What an audit entry's `to` moved, read the way promote-model writes and reads it: `Production`
- * or `stage:Production` moves the stage and, in the alias modes, the stage's alias; `champion` or
- * `alias:champion` moves that alias only (promote-model's alias input moves nothing else).
- */
-function entryMoves(to, policy) {
-    const text = to.trim();
-    if (text === '')
-        return [];
-    const lower = text.toLowerCase();
-    if (lower.startsWith('alias:'))
-        return [{ kind: 'alias', name: text.slice('alias:'.length).trim() }];
-    const stageName = lower.startsWith('stage:') ? text.slice('stage:'.length).trim() : text;
-    const policyStage = policy_findStage(policy, stageName);
-    const mlflow = policy_mlflowStageFor(stageName) ?? (policyStage ? policy_mlflowStageFor(policyStage.name) : undefined);
-    if (!policyStage && !mlflow) {
-        return lower.startsWith('stage:') ? [] : [{ kind: 'alias', name: text }];
-    }
-    const moves = [];
-    if (policy.mode !== 'aliases' && mlflow)
-        moves.push({ kind: 'stage', name: mlflow });
-    if (policy.mode !== 'stages' && policyStage && mlflow !== 'Archived') {
-        moves.push({ kind: 'alias', name: stageAlias(policyStage) });
-    }
-    return moves;
-}
-/** Adds targets not yet listed (by key), keeping the first occurrence's order. */
-function mergeTargets(...lists) {
-    const seen = new Map();
-    for (const list of lists)
-        for (const t of list)
-            if (!seen.has(targetKey(t)))
-                seen.set(targetKey(t), t);
-    return [...seen.values()];
-}
-
-;// CONCATENATED MODULE: ./.cache/build/src/reconcile/audited.js
-
-/** Events that change who holds a target; gate failures, errors and drift records change nothing. */
-const MOVING_EVENTS = new Set(['promote', 'rollback']);
-const audited_ACTIVE_STAGES = new Set(['Staging', 'Production']);
-const byNumber = (a, b) => Number(a) - Number(b) || a.localeCompare(b);
-/**
- * Replays one model's successful promote and rollback entries, in file order, the way the
- * registry applied them: a version is in one stage at a time, so moving it to Production takes
- * it out of Staging; a move to Staging or Production archives the stage's other versions
- * (promote-model's default, archive-existing: true); an alias points at one version.
- * `drift-detected` entries are skipped on purpose: recording a finding must not make the
- * out-of-band state look audited. Stateful so a timeline can ask who held what after each entry.
- */
-class HolderReplay {
-    model;
-    policy;
-    stageOf = new Map();
-    aliasOf = new Map();
-    touched = new Map();
-    constructor(model, policy) {
-        this.model = model;
-        this.policy = policy;
-    }
-    /** Applies one entry; false when it moves nothing (another model, a failure, a gate event). */
-    apply(entry) {
-        if (entry.model !== this.model ||
-            entry.outcome !== 'success' ||
-            !MOVING_EVENTS.has(String(entry.event)))
-            return false;
-        const version = String(entry.version ?? '').trim();
-        if (version === '')
-            return false;
-        const moves = entryMoves(String(entry.to ?? ''), this.policy);
-        for (const move of moves) {
-            this.touched.set(targetKey(move), move);
-            if (move.kind === 'alias') {
-                this.aliasOf.set(move.name, { version, entry });
-                continue;
-            }
-            if (audited_ACTIVE_STAGES.has(move.name)) {
-                for (const [other, held] of this.stageOf) {
-                    if (other !== version && held.stage === move.name)
-                        this.stageOf.set(other, { stage: 'Archived', entry });
-                }
-            }
-            this.stageOf.set(version, { stage: move.name, entry });
-        }
-        return moves.length > 0;
-    }
-    /** Every target some applied entry moved, in first-seen order. */
-    targets() {
-        return [...this.touched.values()];
-    }
-    /** Who holds each touched target now, by target key. */
-    holders() {
-        const holders = new Map();
-        for (const [key, target] of this.touched) {
-            if (target.kind === 'alias') {
-                const held = this.aliasOf.get(target.name);
-                holders.set(key, { version: held.version, entry: held.entry });
-                continue;
-            }
-            // get-latest-versions answers the highest version in a stage, so that is what is compared.
-            const inStage = [...this.stageOf]
-                .filter(([, held]) => held.stage === target.name)
-                .map(([v]) => v)
-                .sort(byNumber);
-            const top = inStage[inStage.length - 1];
-            holders.set(key, top ? { version: top, entry: this.stageOf.get(top).entry } : { version: null });
-        }
-        return holders;
-    }
-}
-/** The holders after every entry (see HolderReplay), and every target the entries moved. */
-function auditedHolders(entries, model, policy) {
-    const replay = new HolderReplay(model, policy);
-    for (const entry of entries)
-        replay.apply(entry);
-    return { holders: replay.holders(), touched: replay.targets() };
-}
-/** Models named by any entry, in first-seen order. */
-function auditedModels(entries) {
-    return [...new Set(entries.map(e => String(e.model ?? '')).filter(m => m !== ''))];
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+    return results;
 }
 
 ;// CONCATENATED MODULE: ./.cache/build/src/reconcile/registry-state.js
@@ -57393,6 +60201,7 @@ async function readRegistryHolders(registry, model, targets) {
 }
 
 ;// CONCATENATED MODULE: ./.cache/build/src/reconcile/reconcile.js
+
 
 
 
@@ -57438,616 +60247,34 @@ function toFinding(row) {
     };
 }
 /**
- * Reconciles every model the audit log names, or only `onlyModels` when given (a model the log
- * never mentions is compared against "nobody should hold any target"). Models are read one
- * after another so a large registry is not hit with every request at once.
+ * How many models are read from the registry at once. Each model costs one get-latest-versions
+ * call plus one alias GET per alias (those run together), so 8 models keep roughly 8 to 24
+ * requests in flight: enough to hide the round trip's latency on a registry of a thousand
+ * models, few enough that a shared tracking server (its default is 4 uvicorn workers, often
+ * behind a rate limit) is not flooded, and well under undici's connection pool.
  */
-async function reconcile(entries, deps, onlyModels = []) {
+const RECONCILE_CONCURRENCY = 8;
+/**
+ * Reconciles every model the audit log names, or only `onlyModels` when given (a model the log
+ * never mentions is compared against "nobody should hold any target"). At most
+ * RECONCILE_CONCURRENCY models are read at once; rows keep the models' order. Each model is
+ * replayed from its own entries only, so the work grows with the log, not log × models.
+ */
+async function reconcile(entries, deps, onlyModels = [], concurrency = RECONCILE_CONCURRENCY) {
     const models = onlyModels.length > 0 ? [...new Set(onlyModels)] : auditedModels(entries);
-    const rows = [];
-    for (const model of models)
-        rows.push(...(await reconcileModel(model, entries, deps)));
+    const byModel = new Map();
+    for (const entry of entries) {
+        const name = String(entry.model ?? '');
+        const list = byModel.get(name);
+        if (list)
+            list.push(entry);
+        else
+            byModel.set(name, [entry]);
+    }
+    const perModel = await mapConcurrent(models, concurrency, model => reconcileModel(model, byModel.get(model) ?? [], deps));
+    const rows = perModel.flat();
     const findings = rows.filter(r => !r.inSync).map(toFinding);
     return { inSync: findings.length === 0, models, rows, findings };
-}
-
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: ./.cache/build/src/git/stream.js
-
-const streamGit = (args, options) => {
-    const child = (0,external_node_child_process_namespaceObject.spawn)('git', args, {
-        cwd: options.cwd,
-        stdio: ['pipe', 'pipe', 'pipe'],
-        // A pager or a credential prompt would hang a verifier; neither has a place here.
-        env: { ...process.env, GIT_PAGER: 'cat', GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' }
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk) => {
-        stderr = (stderr + chunk.toString('utf8')).slice(-65536);
-    });
-    const done = new Promise(resolve => {
-        child.on('error', error => resolve({ code: -1, stderr: `${stderr}${error.message}` }));
-        child.on('close', code => resolve({ code: code ?? -1, stderr }));
-    });
-    // EPIPE when git exits before reading all of stdin is reported through `done`, not thrown.
-    child.stdin.on('error', () => undefined);
-    const input = options.input;
-    if (input instanceof RequestStream)
-        input.pipe(text => (text === null ? child.stdin.end() : child.stdin.write(text)));
-    else
-        child.stdin.end(input ?? '');
-    return { stdout: child.stdout, done };
-};
-/** Runs a short git command and returns its trimmed stdout (undefined when git fails). */
-async function gitText(git, args, cwd) {
-    const run = git(args, { cwd });
-    const parts = [];
-    for await (const chunk of run.stdout)
-        parts.push(chunk);
-    const { code } = await run.done;
-    return code === 0 ? Buffer.concat(parts).toString('utf8').trim() : undefined;
-}
-/** An open stdin for a long-lived git process (see GitStreamer's `input`). */
-class RequestStream {
-    listener;
-    queued = [];
-    push(text) {
-        this.emit(text);
-    }
-    end() {
-        this.emit(null);
-    }
-    /** Called by the streamer with a sink; what was queued before is flushed first. */
-    pipe(sink) {
-        this.listener = sink;
-        for (const item of this.queued.splice(0))
-            sink(item);
-    }
-    emit(item) {
-        if (this.listener)
-            this.listener(item);
-        else
-            this.queued.push(item);
-    }
-}
-
-;// CONCATENATED MODULE: ./.cache/build/src/git/byte-reader.js
-/**
- * Pulls delimited records and exact byte counts out of a stream of chunks, without decoding:
- * what `git log` and `git cat-file --batch` print is read as bytes.
- */
-class ByteReader {
-    buffer = Buffer.alloc(0);
-    ended = false;
-    iterator;
-    constructor(source) {
-        this.iterator = source[Symbol.asyncIterator]();
-    }
-    async fill() {
-        if (this.ended)
-            return false;
-        const next = await this.iterator.next();
-        if (next.done) {
-            this.ended = true;
-            return false;
-        }
-        this.buffer = this.buffer.length === 0 ? next.value : Buffer.concat([this.buffer, next.value]);
-        return true;
-    }
-    /** The bytes up to (not including) the next `delimiter`; at the end, what is left (or undefined). */
-    async until(delimiter) {
-        let from = 0;
-        for (;;) {
-            const at = this.buffer.indexOf(delimiter, from);
-            if (at !== -1) {
-                const record = this.buffer.subarray(0, at);
-                this.buffer = this.buffer.subarray(at + 1);
-                return record;
-            }
-            from = this.buffer.length;
-            if (!(await this.fill())) {
-                if (this.buffer.length === 0)
-                    return undefined;
-                const rest = this.buffer;
-                this.buffer = Buffer.alloc(0);
-                return rest;
-            }
-        }
-    }
-    /** Exactly `count` bytes, or undefined when the stream ends first. */
-    async exact(count) {
-        if (this.buffer.length < count) {
-            // Gathered first and joined once: joining on every chunk would copy a large blob n times.
-            const parts = [this.buffer];
-            let total = this.buffer.length;
-            while (total < count && !this.ended) {
-                const next = await this.iterator.next();
-                if (next.done)
-                    this.ended = true;
-                else {
-                    parts.push(next.value);
-                    total += next.value.length;
-                }
-            }
-            this.buffer = Buffer.concat(parts);
-            if (this.buffer.length < count)
-                return undefined;
-        }
-        const out = this.buffer.subarray(0, count);
-        this.buffer = this.buffer.subarray(count);
-        return out;
-    }
-}
-
-;// CONCATENATED MODULE: ./.cache/build/src/audit/identities.js
-/**
- * The identity the suite's own committers use, for both commit methods:
- * - commit-method git: author and committer are the author-name/author-email inputs, whose
- *   defaults are these;
- * - commit-method api (GraphQL createCommitOnBranch with the workflow's GITHUB_TOKEN): GitHub
- *   sets the author to this identity and the committer to `GitHub <noreply@github.com>`, and
- *   signs the commit with its web-flow key.
- * The committer is not what is compared: every commit made in GitHub's web editor has the
- * committer `GitHub <noreply@github.com>` too, so allowing it would allow any user's edit.
- */
-const SUITE_IDENTITIES = [
-    { name: 'github-actions[bot]', email: '41898282+github-actions[bot]@users.noreply.github.com' }
-];
-/** `Name <email>` or `<email>` (or a bare email), one per comma or line. */
-function parseIdentities(text) {
-    const identities = [];
-    for (const raw of text.split(/[,\n]/)) {
-        const item = raw.trim();
-        if (item === '')
-            continue;
-        const full = /^(.*?)\s*<([^<>\s]+@[^<>\s]+)>$/.exec(item);
-        if (full) {
-            identities.push(full[1] ? { name: full[1], email: full[2] } : { email: full[2] });
-            continue;
-        }
-        if (/^[^<>\s]+@[^<>\s]+$/.test(item)) {
-            identities.push({ email: item });
-            continue;
-        }
-        throw new IdentityFormatError(item);
-    }
-    return identities;
-}
-class IdentityFormatError extends Error {
-    item;
-    constructor(item) {
-        super(`'${item}' is not an identity; write 'Name <email>' or '<email>', separated by commas or lines`);
-        this.item = item;
-    }
-}
-function identityAllowed(allowed, name, email) {
-    return allowed.some(a => a.email.toLowerCase() === email.toLowerCase() && (a.name === undefined || a.name === name));
-}
-function formatIdentity(identity) {
-    return identity.name === undefined
-        ? `<${identity.email}>`
-        : `${identity.name} <${identity.email}>`;
-}
-
-;// CONCATENATED MODULE: ./.cache/build/src/audit/line-trailer.js
-/**
- * The `Audit-Line: <seq> <sha256>` trailer the suite's committers put in each audit commit's
- * message: it names the line the commit added. The history check reads it instead of each
- * version of the file (history.ts), and an old line's trailer is what exposes a later edit of
- * that line. A commit anyone else writes may carry any trailer; it is only believed for commits
- * by an allowed identity, whose line then has to match the current file.
- */
-const LINE_TRAILER = 'Audit-Line';
-function lineTrailer(seq, sha256) {
-    return `${LINE_TRAILER}: ${seq} ${sha256}`;
-}
-/** The commit message: the one-line headline, a blank line, then the trailer. */
-function withLineTrailer(headline, seq, sha256) {
-    return `${headline}\n\n${lineTrailer(seq, sha256)}`;
-}
-function parseLineTrailer(value) {
-    const match = /^([1-9]\d{0,15}) ([0-9a-f]{64})$/.exec(value.trim());
-    return match ? { seq: Number(match[1]), sha256: match[2] } : undefined;
-}
-
-;// CONCATENATED MODULE: ./.cache/build/src/audit/history.js
-
-
-
-
-
-
-const ZERO = /^0+$/;
-const RAW = /^:\d{6} (\d{6}) [0-9a-f]{40,64} ([0-9a-f]{40,64}) [A-Z]\d*\t/;
-const history_short = (sha) => sha.slice(0, 12);
-// Names come from commits anyone can write: no control characters reach a message.
-// eslint-disable-next-line no-control-regex
-const clean = (text) => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
-/** Checks the history of `options.file` against `lines`, the SHA-256 (hex) of each current line. */
-async function checkHistory(lines, options) {
-    const state = new HistoryState(options.identities);
-    const blobs = new BlobReader(options.git, options.repoDir);
-    const log = options.git([
-        '-c',
-        'log.showSignature=false',
-        'log',
-        '--first-parent',
-        '--diff-merges=first-parent',
-        '--reverse',
-        '--raw',
-        '--no-abbrev',
-        '--no-renames',
-        '--no-color',
-        `--format=%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%G?%x1f%GK%x1f%(trailers:key=Audit-Line,valueonly,separator=%x2C)%x1f`,
-        'HEAD',
-        '--',
-        `:(literal)${options.file}`
-    ], { cwd: options.repoDir });
-    const reader = new ByteReader(log.stdout);
-    try {
-        await reader.until(0x1e);
-        for (;;) {
-            const record = await reader.until(0x1e);
-            if (record === undefined)
-                break;
-            const commit = parseRecord(record);
-            await state.apply(commit, blobs);
-        }
-    }
-    finally {
-        await blobs.close();
-    }
-    const done = await log.done;
-    if (done.code !== 0) {
-        throw new errors_ActionError(`git log of ${options.file} failed: ${done.stderr.trim().split('\n').slice(-2).join(' ')}`);
-    }
-    state.compare(lines);
-    if (options.expectedCommit)
-        await checkExpected(options, lines, state);
-    return state.result();
-}
-function parseRecord(record) {
-    const parts = record.toString('utf8').split('\x1f');
-    const sha = parts[0] ?? '';
-    // Eight fields and the raw part: a name or trailer holding a separator would shift them, so
-    // the shape is checked and such a commit fails the check rather than being misread.
-    if (parts.length !== 8 || !/^[0-9a-f]{40,64}$/.test(sha)) {
-        throw new errors_ActionError(`git log printed a commit record that cannot be read${/^[0-9a-f]{40,64}/.test(sha) ? ` (commit ${history_short(sha)})` : ''}: ` +
-            'its author or message holds control characters the history check refuses to guess around');
-    }
-    let newBlob = null;
-    for (const line of parts[7].split('\n')) {
-        const raw = RAW.exec(line);
-        if (raw)
-            newBlob = ZERO.test(raw[2]) || raw[1] === '000000' ? '' : raw[2];
-    }
-    return {
-        sha,
-        parents: parts[1].split(' ').filter(Boolean).length,
-        author: parts[2],
-        email: parts[3],
-        signature: parts[4],
-        signer: parts[5],
-        trailer: parts[6].trim(),
-        newBlob
-    };
-}
-/** What the history says each line is, as of the commit last applied. */
-class HistoryState {
-    identities;
-    recorded = [];
-    by = [];
-    problem = [];
-    shas = [];
-    extra = [];
-    signatures = {};
-    reads = 0;
-    constructor(identities) {
-        this.identities = identities;
-    }
-    async apply(commit, blobs) {
-        if (commit.newBlob === null)
-            return;
-        const index = this.shas.push(commit.sha) - 1;
-        if (commit.signature !== 'N')
-            this.signatures[commit.signature] = (this.signatures[commit.signature] ?? 0) + 1;
-        const who = `${clean(commit.author)} <${clean(commit.email)}>`;
-        const allowed = identityAllowed(this.identities, commit.author, commit.email);
-        const badSignature = commit.signature === 'B'
-            ? 'has a bad signature'
-            : commit.signature === 'R'
-                ? `is signed with a revoked key (${clean(commit.signer)})`
-                : undefined;
-        const trailer = parseLineTrailer(commit.trailer);
-        if (allowed &&
-            !badSignature &&
-            commit.parents <= 1 &&
-            commit.newBlob !== '' &&
-            trailer?.seq === this.recorded.length + 1) {
-            this.recorded.push(trailer.sha256);
-            this.by.push(index);
-            this.problem.push(undefined);
-            return;
-        }
-        // Anything else: read this version of the file and compare it line by line.
-        this.reads++;
-        const hashes = commit.newBlob === '' ? [] : await blobs.lineHashes(commit.newBlob);
-        const known = this.recorded.length;
-        const changed = [];
-        for (let i = 0; i < Math.min(known, hashes.length); i++)
-            if (hashes[i] !== this.recorded[i])
-                changed.push(i);
-        const removed = Math.max(known - hashes.length, 0);
-        const added = Math.max(hashes.length - known, 0);
-        const at = `commit ${history_short(commit.sha)} (${who})`;
-        const faults = [];
-        if (!allowed)
-            faults.push('is not by an allowed audit identity');
-        if (badSignature)
-            faults.push(badSignature);
-        if (commit.parents > 1)
-            faults.push('is a merge (the suite never merges into the audit log)');
-        if (added > 1)
-            faults.push(`added ${added} lines at once (the suite adds one per commit)`);
-        if (changed.length > 0)
-            faults.push(`also changed line ${changed[0] + 1}`);
-        if (removed > 0)
-            faults.push('also removed lines');
-        if (trailer && allowed && added === 1 && hashes[known] !== trailer.sha256)
-            faults.push('names another line in its Audit-Line trailer than the one it added');
-        for (const i of changed) {
-            const before = history_short(this.shas[this.by[i]] ?? '');
-            this.recorded[i] = hashes[i];
-            this.by[i] = index;
-            this.problem[i] = `was changed by ${at}, after commit ${before} added it`;
-        }
-        if (removed > 0) {
-            this.extra.push({
-                line: hashes.length + 1,
-                commit: commit.sha,
-                reason: commit.newBlob === ''
-                    ? `${at} deleted the file, removing its ${known} line(s)`
-                    : `${at} removed line(s) ${hashes.length + 1}-${known}`
-            });
-            this.recorded.length = hashes.length;
-            this.by.length = hashes.length;
-            this.problem.length = hashes.length;
-        }
-        for (let i = known; i < hashes.length; i++) {
-            this.recorded.push(hashes[i]);
-            this.by.push(index);
-            this.problem.push(faults.length > 0 ? `was added by ${at}, which ${faults.join('; ')}` : undefined);
-        }
-    }
-    /** The current file's lines against what the history recorded. */
-    compare(lines) {
-        const n = this.recorded.length;
-        for (let i = 0; i < Math.min(n, lines.length); i++) {
-            if (lines[i] === this.recorded[i] || this.problem[i])
-                continue;
-            const sha = this.shas[this.by[i]];
-            this.problem[i] =
-                `differs from the line commit ${history_short(sha)} recorded: it was changed after that commit (by a later commit or in the working tree)`;
-        }
-        for (let i = n; i < lines.length; i++) {
-            this.recorded.push(lines[i]);
-            this.by.push(-1);
-            this.problem.push('is in no commit: it was added to the working tree, not committed');
-        }
-        if (lines.length < n && this.extra.every(e => e.line !== lines.length + 1)) {
-            this.extra.push({
-                line: lines.length + 1,
-                commit: '',
-                reason: `the working tree lacks line(s) ${lines.length + 1}-${n} that the history holds`
-            });
-        }
-    }
-    addFinding(finding) {
-        this.extra.push(finding);
-    }
-    result() {
-        const findings = [...this.extra];
-        this.problem.forEach((reason, i) => {
-            if (reason)
-                findings.push({ line: i + 1, commit: this.shas[this.by[i]] ?? '', reason });
-        });
-        findings.sort((a, b) => a.line - b.line);
-        return {
-            commits: this.shas.length,
-            findings,
-            failedLines: new Set(findings.map(f => f.line)),
-            signatures: this.signatures,
-            contentReads: this.reads
-        };
-    }
-}
-/** `git cat-file --batch`, started on the first read and fed one object at a time. */
-class BlobReader {
-    git;
-    cwd;
-    process;
-    constructor(git, cwd) {
-        this.git = git;
-        this.cwd = cwd;
-    }
-    async lineHashes(oid) {
-        const content = await this.read(oid);
-        const hashes = [];
-        let start = 0;
-        for (let at = content.indexOf(10); at !== -1; at = content.indexOf(10, start)) {
-            hashes.push((0,external_node_crypto_.createHash)('sha256').update(content.subarray(start, at)).digest('hex'));
-            start = at + 1;
-        }
-        if (start < content.length)
-            hashes.push((0,external_node_crypto_.createHash)('sha256').update(content.subarray(start)).digest('hex'));
-        return hashes;
-    }
-    async read(object) {
-        this.process ??= this.start();
-        this.process.write(`${object}\n`);
-        const header = (await this.process.reader.until(10))?.toString('utf8') ?? '';
-        const [, type, size] = header.split(' ');
-        if (type === undefined || size === undefined)
-            return Buffer.alloc(0);
-        if (type !== 'blob')
-            throw new errors_ActionError(`git cat-file: ${object.slice(0, 40)} is a ${type}, not a file`);
-        const content = await this.process.reader.exact(Number(size) + 1);
-        if (content === undefined)
-            throw new errors_ActionError(`git cat-file ended while reading ${object}`);
-        return content.subarray(0, Number(size));
-    }
-    start() {
-        // Requests are written one at a time, so the input must stay open: a stream of our own.
-        const input = new RequestStream();
-        const run = this.git(['cat-file', '--batch'], { cwd: this.cwd, input });
-        return {
-            write: text => input.push(text),
-            reader: new ByteReader(run.stdout),
-            close: async () => {
-                input.end();
-                await run.done;
-            }
-        };
-    }
-    async close() {
-        await this.process?.close();
-    }
-}
-async function checkExpected(options, lines, state) {
-    const expected = options.expectedCommit;
-    const exists = await gitText(options.git, ['cat-file', '-t', `${expected}^{commit}`], options.repoDir);
-    if (exists === undefined) {
-        state.addFinding({
-            line: 1,
-            commit: expected,
-            reason: `the expected commit ${history_short(expected)} is not in this clone; fetch it (or pass a commit the clone has)`
-        });
-        return;
-    }
-    const ancestor = await gitText(options.git, ['merge-base', '--is-ancestor', `${expected}^{commit}`, 'HEAD'], options.repoDir);
-    const blobs = new BlobReader(options.git, options.repoDir);
-    let then;
-    try {
-        then = await blobs.lineHashes(`${expected}:${options.file}`);
-    }
-    finally {
-        await blobs.close();
-    }
-    const differs = then.findIndex((hash, i) => lines[i] !== hash);
-    if (ancestor === undefined || differs !== -1 || then.length > lines.length) {
-        const line = differs === -1 ? Math.min(then.length, lines.length) + 1 : differs + 1;
-        state.addFinding({
-            line,
-            commit: expected,
-            reason: `the history was rewritten: commit ${history_short(expected)}, which this clone kept, ` +
-                `${ancestor === undefined ? 'is no longer an ancestor of HEAD' : 'no longer holds the file it recorded'}` +
-                (differs === -1
-                    ? then.length > lines.length
-                        ? `, and the file now lacks line(s) ${lines.length + 1}-${then.length} it had`
-                        : ''
-                    : `, and line ${differs + 1} differs from what it held`)
-        });
-    }
-}
-/** Refuses a shallow clone: its first commit would seem to add every older line at once. */
-async function assertFullHistory(git, repoDir) {
-    if ((await gitText(git, ['rev-parse', '--is-shallow-repository'], repoDir)) === 'true') {
-        throw new errors_ConfigurationError(`The history check needs the whole git history, but ${repoDir} is a shallow clone; ` +
-            'fetch it whole (actions/checkout with fetch-depth: 0, or git fetch --unshallow) or turn the history check off');
-    }
-}
-
-;// CONCATENATED MODULE: ./.cache/build/src/audit/trust.js
-
-
-
-
-
-
-
-/**
- * verify mode's whole check: the hash chain, then the history of the file. The chain pass
- * collects each line's SHA-256, which the history check compares with what the commits
- * recorded; both are linear in the number of lines.
- */
-async function verifyTrail(file, options = {}) {
-    const hashes = [];
-    const { onEntry } = options;
-    const keep = options.history !== false;
-    const chain = await verifyFile(file, {
-        ...options,
-        onEntry: (line, seq) => {
-            if (keep)
-                hashes.push(sha256Hex(line));
-            onEntry?.(line, seq);
-        }
-    });
-    const { exists, ...chainResult } = chain;
-    const history = options.history === false
-        ? { skipped: 'the history check is off' }
-        : !exists
-            ? { skipped: 'the file does not exist' }
-            : await historyOf(file, hashes, options);
-    const findings = 'findings' in history ? history.findings : [];
-    const first = findings[0];
-    const report = {
-        exists,
-        chain: chainResult,
-        history,
-        valid: chainResult.valid && findings.length === 0
-    };
-    const broken = chainResult.firstBad;
-    if (broken && (!first || broken.line <= first.line))
-        report.firstBad = broken;
-    else if (first)
-        report.firstBad = { line: first.line, reason: first.reason, commit: first.commit };
-    return report;
-}
-async function historyOf(file, hashes, options) {
-    const git = options.git ?? streamGit;
-    const dir = external_node_path_.dirname((0,external_node_fs_namespaceObject.realpathSync)(file));
-    const top = await gitText(git, ['rev-parse', '--show-toplevel'], dir);
-    if (top === undefined)
-        return { skipped: 'the file is not in a git repository' };
-    const relative = external_node_path_.relative((0,external_node_fs_namespaceObject.realpathSync)(top), (0,external_node_fs_namespaceObject.realpathSync)(file)).split(external_node_path_.sep).join('/');
-    // An untracked file has no history to read (a copy outside the checkout, a scratch file).
-    if ((await gitText(git, ['ls-files', '--error-unmatch', '--', `:(literal)${relative}`], top)) ===
-        undefined)
-        return { skipped: 'the file is not tracked by git' };
-    await assertFullHistory(git, top);
-    return checkHistory(hashes, {
-        repoDir: top,
-        file: relative,
-        identities: options.identities ?? SUITE_IDENTITIES,
-        ...(options.expectedCommit ? { expectedCommit: options.expectedCommit } : {}),
-        git
-    });
-}
-/** One line for a log: what the history check did, or why it did not run. */
-function describeHistory(history) {
-    if ('skipped' in history)
-        return `history not checked: ${history.skipped}`;
-    const signed = Object.entries(history.signatures)
-        .map(([verdict, count]) => `${count} ${SIGNATURE_WORDS[verdict] ?? `signature verdict ${verdict}`}`)
-        .join(', ');
-    return (`history of ${history.commits} commit(s) checked, ${history.findings.length} finding(s)` +
-        (signed ? `; signatures: ${signed}` : ''));
-}
-/** git's %G? verdicts, in words. */
-const SIGNATURE_WORDS = {
-    G: 'good',
-    U: 'good, of unknown validity',
-    X: 'good but expired',
-    Y: 'good, by an expired key',
-    R: 'by a revoked key',
-    B: 'bad',
-    E: "not checkable offline (the signer's key is not in the keyring)"
-};
-/** Lines whose entries reconcile and status may use: the chain verified them and the history check did not flag them. */
-function trustedLine(report) {
-    const failed = 'failedLines' in report.history ? report.history.failedLines : new Set();
-    return line => line <= report.chain.entries && !failed.has(line);
 }
 
 ;// CONCATENATED MODULE: ./.cache/build/src/reconcile/audit-source.js
@@ -58092,33 +60319,6 @@ async function loadVerifiedEntries(fullPath, label, options = {}) {
                 : ''));
     }
     return kept;
-}
-
-;// CONCATENATED MODULE: ./.cache/build/src/cli/audit-trust.js
-
-
-/** --audit-identities as identities (the suite's own when absent). */
-function cliIdentities(ctx) {
-    if (ctx.args.auditIdentities === undefined)
-        return undefined;
-    try {
-        return parseIdentities(ctx.args.auditIdentities);
-    }
-    catch (error) {
-        if (error instanceof IdentityFormatError)
-            throw new UsageError(`Option --audit-identities: ${error.message}`);
-        throw error;
-    }
-}
-/** The history check for reconcile and status: --no-history and --audit-identities; warnings on stderr. */
-function auditTrust(ctx) {
-    const identities = cliIdentities(ctx);
-    return {
-        history: ctx.args.history,
-        ...(identities ? { identities } : {}),
-        warn: message => ctx.logger.warning(message),
-        note: message => ctx.logger.info(message)
-    };
 }
 
 ;// CONCATENATED MODULE: ./.cache/build/src/cli/commands/reconcile.js
@@ -58189,1186 +60389,585 @@ async function reconcileCommand(ctx) {
     return report.inSync ? EXIT.ok : EXIT.problem;
 }
 
-;// CONCATENATED MODULE: external "string_decoder"
-const external_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
-;// CONCATENATED MODULE: external "os"
-const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
-// EXTERNAL MODULE: external "events"
-var external_events_ = __nccwpck_require__(4434);
-;// CONCATENATED MODULE: external "child_process"
-const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
-;// CONCATENATED MODULE: external "path"
-const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
-// EXTERNAL MODULE: external "assert"
-var external_assert_ = __nccwpck_require__(2613);
-;// CONCATENATED MODULE: external "fs"
-const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
-var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
+;// CONCATENATED MODULE: ./.cache/build/src/serving/text.js
+/**
+ * Server text inside a message: control characters (an ANSI escape, a newline forging a log
+ * line) become spaces and very long values are cut, before anything is printed or logged.
+ */
+function terminalSafeText(text, max = 300) {
+    // eslint-disable-next-line no-control-regex
+    const clean = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
+    return clean.length > max ? `${clean.slice(0, max)}…` : clean;
+}
+
+;// CONCATENATED MODULE: ./.cache/build/src/serving/artifact-tree.js
+
+
+
+const DEFAULT_TREE_LIMITS = {
+    maxFiles: 20_000,
+    maxDepth: 32,
+    maxTotalBytes: 10 * 1024 * 1024 * 1024
 };
-
-
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
-// export const {open} = 'fs'
-const IS_WINDOWS = process.platform === 'win32';
-/**
- * Custom implementation of readlink to ensure Windows junctions
- * maintain trailing backslash for backward compatibility with Node.js < 24
- *
- * In Node.js 20, Windows junctions (directory symlinks) always returned paths
- * with trailing backslashes. Node.js 24 removed this behavior, which breaks
- * code that relied on this format for path operations.
- *
- * This implementation restores the Node 20 behavior by adding a trailing
- * backslash to all junction results on Windows.
- */
-function readlink(fsPath) {
-    return __awaiter(this, void 0, void 0, function* () {
-        const result = yield fs.promises.readlink(fsPath);
-        // On Windows, restore Node 20 behavior: add trailing backslash to all results
-        // since junctions on Windows are always directory links
-        if (IS_WINDOWS && !result.endsWith('\\')) {
-            return `${result}\\`;
-        }
-        return result;
-    });
+const PROXY = /^mlflow-artifacts:(?:\/\/[^/]*)?\/?(.*)$/;
+const RUNS = /^runs:\/([^/]+)\/?(.*)$/;
+const LOGGED_MODEL = /^models:\/(m-[^/]+)\/?$/;
+/** Never print a credential an artifact URI may carry (scheme://user:pass@host). */
+const withoutUserinfo = (uri) => uri.replace(/\/\/[^/@]*@/, '//');
+/** One path segment as the server names it: refused unless it is a plain name. */
+function safeSegment(name) {
+    return (name !== '' &&
+        name !== '.' &&
+        name !== '..' &&
+        name.length <= 255 &&
+        !name.includes('/') &&
+        // eslint-disable-next-line no-control-regex
+        !/[\u0000-\u001f\u007f\\]/.test(name));
 }
-// See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
-const UV_FS_O_EXLOCK = 0x10000000;
-const READONLY = external_fs_namespaceObject.constants.O_RDONLY;
-function exists(fsPath) {
-    return __awaiter(this, void 0, void 0, function* () {
-        try {
-            yield stat(fsPath);
-        }
-        catch (err) {
-            if (err.code === 'ENOENT') {
-                return false;
-            }
-            throw err;
-        }
-        return true;
-    });
+/** A relative path from the server: refused when absolute, climbing (`..`), empty or odd. */
+function safeRelpath(relpath) {
+    return relpath.length <= 4096 && relpath.split('/').every(safeSegment);
 }
-function isDirectory(fsPath_1) {
-    return __awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
-        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
-        return stats.isDirectory();
-    });
+function untrusted(what) {
+    return new errors_ActionError(`The tracking server's answer is refused: ${terminalSafeText(what)}; nothing was downloaded. Check the server and any proxy in front of it`);
 }
 /**
- * On OSX/Linux, true if path starts with '/'. On Windows, true for paths like:
- * \, \hello, \\hello\share, C:, and C:\hello (and corresponding alternate separator cases).
+ * Where a version's files are, as a path inside the tracking server's artifact proxy: its
+ * `source` as MLflow stores it. `runs:/<run>/<path>` is the run's artifact root plus the path;
+ * `models:/m-<id>` (an MLflow 3 logged model) is the logged model's artifact root;
+ * `mlflow-artifacts:/<path>` is the path itself. Any other place (s3://, a local path, another
+ * registered model) cannot be fetched through the tracking server and is refused.
  */
-function isRooted(p) {
-    p = normalizeSeparators(p);
-    if (!p) {
-        throw new Error('isRooted() parameter "p" cannot be empty');
+async function artifactRoot(client, mv) {
+    let uri = (mv.source ?? '').trim();
+    const runs = RUNS.exec(uri);
+    if (runs) {
+        const run = await client.getRun(runs[1]);
+        uri = `${(run.info.artifact_uri ?? '').replace(/\/+$/, '')}/${runs[2] ?? ''}`;
     }
-    if (IS_WINDOWS) {
-        return (p.startsWith('\\') || /^[A-Z]:/i.test(p) // e.g. \ or \hello or \\hello
-        ); // e.g. C: or C:\hello
+    else {
+        const logged = LOGGED_MODEL.exec(uri);
+        if (logged)
+            uri = (await client.getLoggedModel(logged[1])).info.artifact_uri ?? '';
     }
-    return p.startsWith('/');
+    const proxied = PROXY.exec(uri);
+    const where = proxied?.[1]?.replace(/\/+$/, '') ?? '';
+    if (!proxied || where === '') {
+        throw new errors_ActionError(`Version ${mv.version} of '${mv.name}' has its files at '${terminalSafeText(withoutUserinfo(uri || '(no source)'))}', which is not served through the tracking server's artifact proxy (mlflow-artifacts:); ` +
+            'run the server with --serve-artifacts and register versions from runs:/ or models:/m-<id> sources, or fetch the files some other way');
+    }
+    if (!safeRelpath(where))
+        throw untrusted(`the artifact location '${where}' is not a plain path`);
+    return where;
+}
+/** The last segment of a listed path, which must name an entry of `dir` and nothing else. */
+function listedName(dir, listed) {
+    const name = listed.startsWith(`${dir}/`) ? listed.slice(dir.length + 1) : listed;
+    if (!safeSegment(name))
+        throw untrusted(`listing '${dir}' names '${listed}', which is not a plain entry of it`);
+    return name;
 }
 /**
- * Best effort attempt to determine whether a file exists and is executable.
- * @param filePath    file path to check
- * @param extensions  additional file extensions to try
- * @return if file exists and is executable, returns the file path. otherwise empty string.
+ * Lists what a download will fetch, before any byte is fetched: the root as one file, or every
+ * file under it (one listing per directory). Every name is checked (no `..`, no absolute path,
+ * no control characters, no duplicates) and the count, depth and listed sizes are capped.
  */
-function tryGetExecutablePath(filePath, extensions) {
-    return __awaiter(this, void 0, void 0, function* () {
-        let stats = undefined;
-        try {
-            // test file exists
-            stats = yield stat(filePath);
+async function listArtifactTree(client, root, limits = DEFAULT_TREE_LIMITS) {
+    const top = await client.listProxiedArtifacts(root);
+    if (top.length === 0) {
+        const parent = external_node_path_.posix.dirname(root);
+        const base = external_node_path_.posix.basename(root);
+        const siblings = await client.listProxiedArtifacts(parent === '.' ? '' : parent);
+        const self = siblings.find(s => s.path === base || s.path === root);
+        if (!self) {
+            throw new errors_ActionError(`The version's artifact '${terminalSafeText(root)}' does not exist in the tracking server's artifact store (it may have been deleted); nothing was downloaded`);
         }
-        catch (err) {
-            if (err.code !== 'ENOENT') {
-                // eslint-disable-next-line no-console
-                console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
-            }
-        }
-        if (stats && stats.isFile()) {
-            if (IS_WINDOWS) {
-                // on Windows, test for valid extension
-                const upperExt = external_path_namespaceObject.extname(filePath).toUpperCase();
-                if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
-                    return filePath;
-                }
-            }
-            else {
-                if (isUnixExecutable(stats)) {
-                    return filePath;
-                }
-            }
-        }
-        // try each extension
-        const originalFilePath = filePath;
-        for (const extension of extensions) {
-            filePath = originalFilePath + extension;
-            stats = undefined;
-            try {
-                stats = yield stat(filePath);
-            }
-            catch (err) {
-                if (err.code !== 'ENOENT') {
-                    // eslint-disable-next-line no-console
-                    console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
-                }
-            }
-            if (stats && stats.isFile()) {
-                if (IS_WINDOWS) {
-                    // preserve the case of the actual file (since an extension was appended)
-                    try {
-                        const directory = external_path_namespaceObject.dirname(filePath);
-                        const upperName = external_path_namespaceObject.basename(filePath).toUpperCase();
-                        for (const actualName of yield readdir(directory)) {
-                            if (upperName === actualName.toUpperCase()) {
-                                filePath = external_path_namespaceObject.join(directory, actualName);
-                                break;
-                            }
-                        }
-                    }
-                    catch (err) {
-                        // eslint-disable-next-line no-console
-                        console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
-                    }
-                    return filePath;
-                }
-                else {
-                    if (isUnixExecutable(stats)) {
-                        return filePath;
-                    }
-                }
-            }
-        }
-        return '';
-    });
-}
-function normalizeSeparators(p) {
-    p = p || '';
-    if (IS_WINDOWS) {
-        // convert slashes on Windows
-        p = p.replace(/\//g, '\\');
-        // remove redundant slashes
-        return p.replace(/\\\\+/g, '\\');
+        if (!self.is_dir)
+            return { kind: 'file', root, name: base, size: self.file_size };
+        return { kind: 'dir', root, files: [] };
     }
-    // remove redundant slashes
-    return p.replace(/\/\/+/g, '/');
-}
-// on Mac/Linux, test the execute bit
-//     R   W  X  R  W X R W X
-//   256 128 64 32 16 8 4 2 1
-function isUnixExecutable(stats) {
-    return ((stats.mode & 1) > 0 ||
-        ((stats.mode & 8) > 0 &&
-            process.getgid !== undefined &&
-            stats.gid === process.getgid()) ||
-        ((stats.mode & 64) > 0 &&
-            process.getuid !== undefined &&
-            stats.uid === process.getuid()));
-}
-// Get the path of cmd.exe in windows
-function getCmdPath() {
-    var _a;
-    return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
-}
-//# sourceMappingURL=io-util.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
-var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-/**
- * Copies a file or folder.
- * Based off of shelljs - https://github.com/shelljs/shelljs/blob/9237f66c52e5daa40458f94f9565e18e8132f5a6/src/cp.js
- *
- * @param     source    source path
- * @param     dest      destination path
- * @param     options   optional. See CopyOptions.
- */
-function cp(source_1, dest_1) {
-    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
-        const { force, recursive, copySourceDirectory } = readCopyOptions(options);
-        const destStat = (yield ioUtil.exists(dest)) ? yield ioUtil.stat(dest) : null;
-        // Dest is an existing file, but not forcing
-        if (destStat && destStat.isFile() && !force) {
-            return;
-        }
-        // If dest is an existing directory, should copy inside.
-        const newDest = destStat && destStat.isDirectory() && copySourceDirectory
-            ? path.join(dest, path.basename(source))
-            : dest;
-        if (!(yield ioUtil.exists(source))) {
-            throw new Error(`no such file or directory: ${source}`);
-        }
-        const sourceStat = yield ioUtil.stat(source);
-        if (sourceStat.isDirectory()) {
-            if (!recursive) {
-                throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
+    const files = [];
+    let total = 0;
+    const walk = async (rel, listing, depth) => {
+        if (depth > limits.maxDepth)
+            throw untrusted(`the artifact tree is deeper than ${limits.maxDepth} levels`);
+        const dir = rel ? `${root}/${rel}` : root;
+        const seen = new Set();
+        for (const item of listing) {
+            const name = listedName(dir, item.path);
+            if (seen.has(name))
+                throw untrusted(`listing '${dir}' names '${name}' twice`);
+            seen.add(name);
+            const relpath = rel ? `${rel}/${name}` : name;
+            if (item.is_dir) {
+                await walk(relpath, await client.listProxiedArtifacts(`${root}/${relpath}`), depth + 1);
+                continue;
             }
-            else {
-                yield cpDirRecursive(source, newDest, 0, force);
+            const size = Number.isFinite(item.file_size) ? item.file_size : undefined;
+            if (size !== undefined && size < 0)
+                throw untrusted(`'${relpath}' has a negative size`);
+            total += size ?? 0;
+            if (total > limits.maxTotalBytes) {
+                throw new errors_ActionError(`The artifact is larger than ${Math.round(limits.maxTotalBytes / 1024 / 1024)} MiB; raise MODEL_GOVERNANCE_HTTP_MAX_DOWNLOAD_MIB if the model really is that large. Nothing was downloaded`);
             }
-        }
-        else {
-            if (path.relative(source, newDest) === '') {
-                // a file cannot be copied to itself
-                throw new Error(`'${newDest}' and '${source}' are the same file`);
-            }
-            yield io_copyFile(source, newDest, force);
-        }
-    });
-}
-/**
- * Moves a path.
- *
- * @param     source    source path
- * @param     dest      destination path
- * @param     options   optional. See MoveOptions.
- */
-function mv(source_1, dest_1) {
-    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
-        if (yield ioUtil.exists(dest)) {
-            let destExists = true;
-            if (yield ioUtil.isDirectory(dest)) {
-                // If dest is directory copy src into dest
-                dest = path.join(dest, path.basename(source));
-                destExists = yield ioUtil.exists(dest);
-            }
-            if (destExists) {
-                if (options.force == null || options.force) {
-                    yield rmRF(dest);
-                }
-                else {
-                    throw new Error('Destination already exists');
-                }
-            }
-        }
-        yield mkdirP(path.dirname(dest));
-        yield ioUtil.rename(source, dest);
-    });
-}
-/**
- * Remove a path recursively with force
- *
- * @param inputPath path to remove
- */
-function rmRF(inputPath) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (ioUtil.IS_WINDOWS) {
-            // Check for invalid characters
-            // https://docs.microsoft.com/en-us/windows/win32/fileio/naming-a-file
-            if (/[*"<>|]/.test(inputPath)) {
-                throw new Error('File path must not contain `*`, `"`, `<`, `>` or `|` on Windows');
-            }
-        }
-        try {
-            // note if path does not exist, error is silent
-            yield ioUtil.rm(inputPath, {
-                force: true,
-                maxRetries: 3,
-                recursive: true,
-                retryDelay: 300
-            });
-        }
-        catch (err) {
-            throw new Error(`File was unable to be removed ${err}`);
-        }
-    });
-}
-/**
- * Make a directory.  Creates the full path with folders in between
- * Will throw if it fails
- *
- * @param   fsPath        path to create
- * @returns Promise<void>
- */
-function mkdirP(fsPath) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        ok(fsPath, 'a path argument must be provided');
-        yield ioUtil.mkdir(fsPath, { recursive: true });
-    });
-}
-/**
- * Returns path of a tool had the tool actually been invoked.  Resolves via paths.
- * If you check and the tool does not exist, it will throw.
- *
- * @param     tool              name of the tool
- * @param     check             whether to check if tool exists
- * @returns   Promise<string>   path to tool
- */
-function which(tool, check) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (!tool) {
-            throw new Error("parameter 'tool' is required");
-        }
-        // recursive when check=true
-        if (check) {
-            const result = yield which(tool, false);
-            if (!result) {
-                if (IS_WINDOWS) {
-                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
-                }
-                else {
-                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.`);
-                }
-            }
-            return result;
-        }
-        const matches = yield findInPath(tool);
-        if (matches && matches.length > 0) {
-            return matches[0];
-        }
-        return '';
-    });
-}
-/**
- * Returns a list of all occurrences of the given tool on the system path.
- *
- * @returns   Promise<string[]>  the paths of the tool
- */
-function findInPath(tool) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (!tool) {
-            throw new Error("parameter 'tool' is required");
-        }
-        // build the list of extensions to try
-        const extensions = [];
-        if (IS_WINDOWS && process.env['PATHEXT']) {
-            for (const extension of process.env['PATHEXT'].split(external_path_namespaceObject.delimiter)) {
-                if (extension) {
-                    extensions.push(extension);
-                }
-            }
-        }
-        // if it's rooted, return it if exists. otherwise return empty.
-        if (isRooted(tool)) {
-            const filePath = yield tryGetExecutablePath(tool, extensions);
-            if (filePath) {
-                return [filePath];
-            }
-            return [];
-        }
-        // if any path separators, return empty
-        if (tool.includes(external_path_namespaceObject.sep)) {
-            return [];
-        }
-        // build the list of directories
-        //
-        // Note, technically "where" checks the current directory on Windows. From a toolkit perspective,
-        // it feels like we should not do this. Checking the current directory seems like more of a use
-        // case of a shell, and the which() function exposed by the toolkit should strive for consistency
-        // across platforms.
-        const directories = [];
-        if (process.env.PATH) {
-            for (const p of process.env.PATH.split(external_path_namespaceObject.delimiter)) {
-                if (p) {
-                    directories.push(p);
-                }
-            }
-        }
-        // find all matches
-        const matches = [];
-        for (const directory of directories) {
-            const filePath = yield tryGetExecutablePath(external_path_namespaceObject.join(directory, tool), extensions);
-            if (filePath) {
-                matches.push(filePath);
-            }
-        }
-        return matches;
-    });
-}
-function readCopyOptions(options) {
-    const force = options.force == null ? true : options.force;
-    const recursive = Boolean(options.recursive);
-    const copySourceDirectory = options.copySourceDirectory == null
-        ? true
-        : Boolean(options.copySourceDirectory);
-    return { force, recursive, copySourceDirectory };
-}
-function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        // Ensure there is not a run away recursive copy
-        if (currentDepth >= 255)
-            return;
-        currentDepth++;
-        yield mkdirP(destDir);
-        const files = yield ioUtil.readdir(sourceDir);
-        for (const fileName of files) {
-            const srcFile = `${sourceDir}/${fileName}`;
-            const destFile = `${destDir}/${fileName}`;
-            const srcFileStat = yield ioUtil.lstat(srcFile);
-            if (srcFileStat.isDirectory()) {
-                // Recurse
-                yield cpDirRecursive(srcFile, destFile, currentDepth, force);
-            }
-            else {
-                yield io_copyFile(srcFile, destFile, force);
-            }
-        }
-        // Change the mode for the newly created directory
-        yield ioUtil.chmod(destDir, (yield ioUtil.stat(sourceDir)).mode);
-    });
-}
-// Buffered file copy
-function io_copyFile(srcFile, destFile, force) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if ((yield ioUtil.lstat(srcFile)).isSymbolicLink()) {
-            // unlink/re-link it
-            try {
-                yield ioUtil.lstat(destFile);
-                yield ioUtil.unlink(destFile);
-            }
-            catch (e) {
-                // Try to override file permission
-                if (e.code === 'EPERM') {
-                    yield ioUtil.chmod(destFile, '0666');
-                    yield ioUtil.unlink(destFile);
-                }
-                // other errors = it doesn't exist, no work to do
-            }
-            // Copy over symlink
-            const symlinkFull = yield ioUtil.readlink(srcFile);
-            yield ioUtil.symlink(symlinkFull, destFile, ioUtil.IS_WINDOWS ? 'junction' : null);
-        }
-        else if (!(yield ioUtil.exists(destFile)) || force) {
-            yield ioUtil.copyFile(srcFile, destFile);
-        }
-    });
-}
-//# sourceMappingURL=io.js.map
-;// CONCATENATED MODULE: external "timers"
-const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
-var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-
-
-/* eslint-disable @typescript-eslint/unbound-method */
-const toolrunner_IS_WINDOWS = process.platform === 'win32';
-/*
- * Class for running command line tools. Handles quoting and arg parsing in a platform agnostic way.
- */
-class ToolRunner extends external_events_.EventEmitter {
-    constructor(toolPath, args, options) {
-        super();
-        if (!toolPath) {
-            throw new Error("Parameter 'toolPath' cannot be null or empty.");
-        }
-        this.toolPath = toolPath;
-        this.args = args || [];
-        this.options = options || {};
-    }
-    _debug(message) {
-        if (this.options.listeners && this.options.listeners.debug) {
-            this.options.listeners.debug(message);
-        }
-    }
-    _getCommandString(options, noPrefix) {
-        const toolPath = this._getSpawnFileName();
-        const args = this._getSpawnArgs(options);
-        let cmd = noPrefix ? '' : '[command]'; // omit prefix when piped to a second tool
-        if (toolrunner_IS_WINDOWS) {
-            // Windows + cmd file
-            if (this._isCmdFile()) {
-                cmd += toolPath;
-                for (const a of args) {
-                    cmd += ` ${a}`;
-                }
-            }
-            // Windows + verbatim
-            else if (options.windowsVerbatimArguments) {
-                cmd += `"${toolPath}"`;
-                for (const a of args) {
-                    cmd += ` ${a}`;
-                }
-            }
-            // Windows (regular)
-            else {
-                cmd += this._windowsQuoteCmdArg(toolPath);
-                for (const a of args) {
-                    cmd += ` ${this._windowsQuoteCmdArg(a)}`;
-                }
-            }
-        }
-        else {
-            // OSX/Linux - this can likely be improved with some form of quoting.
-            // creating processes on Unix is fundamentally different than Windows.
-            // on Unix, execvp() takes an arg array.
-            cmd += toolPath;
-            for (const a of args) {
-                cmd += ` ${a}`;
-            }
-        }
-        return cmd;
-    }
-    _processLineBuffer(data, strBuffer, onLine) {
-        try {
-            let s = strBuffer + data.toString();
-            let n = s.indexOf(external_os_namespaceObject.EOL);
-            while (n > -1) {
-                const line = s.substring(0, n);
-                onLine(line);
-                // the rest of the string ...
-                s = s.substring(n + external_os_namespaceObject.EOL.length);
-                n = s.indexOf(external_os_namespaceObject.EOL);
-            }
-            return s;
-        }
-        catch (err) {
-            // streaming lines to console is best effort.  Don't fail a build.
-            this._debug(`error processing line. Failed with error ${err}`);
-            return '';
-        }
-    }
-    _getSpawnFileName() {
-        if (toolrunner_IS_WINDOWS) {
-            if (this._isCmdFile()) {
-                return process.env['COMSPEC'] || 'cmd.exe';
-            }
-        }
-        return this.toolPath;
-    }
-    _getSpawnArgs(options) {
-        if (toolrunner_IS_WINDOWS) {
-            if (this._isCmdFile()) {
-                let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
-                for (const a of this.args) {
-                    argline += ' ';
-                    argline += options.windowsVerbatimArguments
-                        ? a
-                        : this._windowsQuoteCmdArg(a);
-                }
-                argline += '"';
-                return [argline];
-            }
-        }
-        return this.args;
-    }
-    _endsWith(str, end) {
-        return str.endsWith(end);
-    }
-    _isCmdFile() {
-        const upperToolPath = this.toolPath.toUpperCase();
-        return (this._endsWith(upperToolPath, '.CMD') ||
-            this._endsWith(upperToolPath, '.BAT'));
-    }
-    _windowsQuoteCmdArg(arg) {
-        // for .exe, apply the normal quoting rules that libuv applies
-        if (!this._isCmdFile()) {
-            return this._uvQuoteCmdArg(arg);
-        }
-        // otherwise apply quoting rules specific to the cmd.exe command line parser.
-        // the libuv rules are generic and are not designed specifically for cmd.exe
-        // command line parser.
-        //
-        // for a detailed description of the cmd.exe command line parser, refer to
-        // http://stackoverflow.com/questions/4094699/how-does-the-windows-command-interpreter-cmd-exe-parse-scripts/7970912#7970912
-        // need quotes for empty arg
-        if (!arg) {
-            return '""';
-        }
-        // determine whether the arg needs to be quoted
-        const cmdSpecialChars = [
-            ' ',
-            '\t',
-            '&',
-            '(',
-            ')',
-            '[',
-            ']',
-            '{',
-            '}',
-            '^',
-            '=',
-            ';',
-            '!',
-            "'",
-            '+',
-            ',',
-            '`',
-            '~',
-            '|',
-            '<',
-            '>',
-            '"'
-        ];
-        let needsQuotes = false;
-        for (const char of arg) {
-            if (cmdSpecialChars.some(x => x === char)) {
-                needsQuotes = true;
-                break;
-            }
-        }
-        // short-circuit if quotes not needed
-        if (!needsQuotes) {
-            return arg;
-        }
-        // the following quoting rules are very similar to the rules that by libuv applies.
-        //
-        // 1) wrap the string in quotes
-        //
-        // 2) double-up quotes - i.e. " => ""
-        //
-        //    this is different from the libuv quoting rules. libuv replaces " with \", which unfortunately
-        //    doesn't work well with a cmd.exe command line.
-        //
-        //    note, replacing " with "" also works well if the arg is passed to a downstream .NET console app.
-        //    for example, the command line:
-        //          foo.exe "myarg:""my val"""
-        //    is parsed by a .NET console app into an arg array:
-        //          [ "myarg:\"my val\"" ]
-        //    which is the same end result when applying libuv quoting rules. although the actual
-        //    command line from libuv quoting rules would look like:
-        //          foo.exe "myarg:\"my val\""
-        //
-        // 3) double-up slashes that precede a quote,
-        //    e.g.  hello \world    => "hello \world"
-        //          hello\"world    => "hello\\""world"
-        //          hello\\"world   => "hello\\\\""world"
-        //          hello world\    => "hello world\\"
-        //
-        //    technically this is not required for a cmd.exe command line, or the batch argument parser.
-        //    the reasons for including this as a .cmd quoting rule are:
-        //
-        //    a) this is optimized for the scenario where the argument is passed from the .cmd file to an
-        //       external program. many programs (e.g. .NET console apps) rely on the slash-doubling rule.
-        //
-        //    b) it's what we've been doing previously (by deferring to node default behavior) and we
-        //       haven't heard any complaints about that aspect.
-        //
-        // note, a weakness of the quoting rules chosen here, is that % is not escaped. in fact, % cannot be
-        // escaped when used on the command line directly - even though within a .cmd file % can be escaped
-        // by using %%.
-        //
-        // the saving grace is, on the command line, %var% is left as-is if var is not defined. this contrasts
-        // the line parsing rules within a .cmd file, where if var is not defined it is replaced with nothing.
-        //
-        // one option that was explored was replacing % with ^% - i.e. %var% => ^%var^%. this hack would
-        // often work, since it is unlikely that var^ would exist, and the ^ character is removed when the
-        // variable is used. the problem, however, is that ^ is not removed when %* is used to pass the args
-        // to an external program.
-        //
-        // an unexplored potential solution for the % escaping problem, is to create a wrapper .cmd file.
-        // % can be escaped within a .cmd file.
-        let reverse = '"';
-        let quoteHit = true;
-        for (let i = arg.length; i > 0; i--) {
-            // walk the string in reverse
-            reverse += arg[i - 1];
-            if (quoteHit && arg[i - 1] === '\\') {
-                reverse += '\\'; // double the slash
-            }
-            else if (arg[i - 1] === '"') {
-                quoteHit = true;
-                reverse += '"'; // double the quote
-            }
-            else {
-                quoteHit = false;
-            }
-        }
-        reverse += '"';
-        return reverse.split('').reverse().join('');
-    }
-    _uvQuoteCmdArg(arg) {
-        // Tool runner wraps child_process.spawn() and needs to apply the same quoting as
-        // Node in certain cases where the undocumented spawn option windowsVerbatimArguments
-        // is used.
-        //
-        // Since this function is a port of quote_cmd_arg from Node 4.x (technically, lib UV,
-        // see https://github.com/nodejs/node/blob/v4.x/deps/uv/src/win/process.c for details),
-        // pasting copyright notice from Node within this function:
-        //
-        //      Copyright Joyent, Inc. and other Node contributors. All rights reserved.
-        //
-        //      Permission is hereby granted, free of charge, to any person obtaining a copy
-        //      of this software and associated documentation files (the "Software"), to
-        //      deal in the Software without restriction, including without limitation the
-        //      rights to use, copy, modify, merge, publish, distribute, sublicense, and/or
-        //      sell copies of the Software, and to permit persons to whom the Software is
-        //      furnished to do so, subject to the following conditions:
-        //
-        //      The above copyright notice and this permission notice shall be included in
-        //      all copies or substantial portions of the Software.
-        //
-        //      THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
-        //      IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
-        //      FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
-        //      AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
-        //      LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
-        //      FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
-        //      IN THE SOFTWARE.
-        if (!arg) {
-            // Need double quotation for empty argument
-            return '""';
-        }
-        if (!arg.includes(' ') && !arg.includes('\t') && !arg.includes('"')) {
-            // No quotation needed
-            return arg;
-        }
-        if (!arg.includes('"') && !arg.includes('\\')) {
-            // No embedded double quotes or backslashes, so I can just wrap
-            // quote marks around the whole thing.
-            return `"${arg}"`;
-        }
-        // Expected input/output:
-        //   input : hello"world
-        //   output: "hello\"world"
-        //   input : hello""world
-        //   output: "hello\"\"world"
-        //   input : hello\world
-        //   output: hello\world
-        //   input : hello\\world
-        //   output: hello\\world
-        //   input : hello\"world
-        //   output: "hello\\\"world"
-        //   input : hello\\"world
-        //   output: "hello\\\\\"world"
-        //   input : hello world\
-        //   output: "hello world\\" - note the comment in libuv actually reads "hello world\"
-        //                             but it appears the comment is wrong, it should be "hello world\\"
-        let reverse = '"';
-        let quoteHit = true;
-        for (let i = arg.length; i > 0; i--) {
-            // walk the string in reverse
-            reverse += arg[i - 1];
-            if (quoteHit && arg[i - 1] === '\\') {
-                reverse += '\\';
-            }
-            else if (arg[i - 1] === '"') {
-                quoteHit = true;
-                reverse += '\\';
-            }
-            else {
-                quoteHit = false;
-            }
-        }
-        reverse += '"';
-        return reverse.split('').reverse().join('');
-    }
-    _cloneExecOptions(options) {
-        options = options || {};
-        const result = {
-            cwd: options.cwd || process.cwd(),
-            env: options.env || process.env,
-            silent: options.silent || false,
-            windowsVerbatimArguments: options.windowsVerbatimArguments || false,
-            failOnStdErr: options.failOnStdErr || false,
-            ignoreReturnCode: options.ignoreReturnCode || false,
-            delay: options.delay || 10000
-        };
-        result.outStream = options.outStream || process.stdout;
-        result.errStream = options.errStream || process.stderr;
-        return result;
-    }
-    _getSpawnOptions(options, toolPath) {
-        options = options || {};
-        const result = {};
-        result.cwd = options.cwd;
-        result.env = options.env;
-        result['windowsVerbatimArguments'] =
-            options.windowsVerbatimArguments || this._isCmdFile();
-        if (options.windowsVerbatimArguments) {
-            result.argv0 = `"${toolPath}"`;
-        }
-        return result;
-    }
-    /**
-     * Exec a tool.
-     * Output will be streamed to the live console.
-     * Returns promise with return code
-     *
-     * @param     tool     path to tool to exec
-     * @param     options  optional exec options.  See ExecOptions
-     * @returns   number
-     */
-    exec() {
-        return toolrunner_awaiter(this, void 0, void 0, function* () {
-            // root the tool path if it is unrooted and contains relative pathing
-            if (!isRooted(this.toolPath) &&
-                (this.toolPath.includes('/') ||
-                    (toolrunner_IS_WINDOWS && this.toolPath.includes('\\')))) {
-                // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
-                this.toolPath = external_path_namespaceObject.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
-            }
-            // if the tool is only a file name, then resolve it from the PATH
-            // otherwise verify it exists (add extension on Windows if necessary)
-            this.toolPath = yield which(this.toolPath, true);
-            return new Promise((resolve, reject) => toolrunner_awaiter(this, void 0, void 0, function* () {
-                this._debug(`exec tool: ${this.toolPath}`);
-                this._debug('arguments:');
-                for (const arg of this.args) {
-                    this._debug(`   ${arg}`);
-                }
-                const optionsNonNull = this._cloneExecOptions(this.options);
-                if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_namespaceObject.EOL);
-                }
-                const state = new ExecState(optionsNonNull, this.toolPath);
-                state.on('debug', (message) => {
-                    this._debug(message);
-                });
-                if (this.options.cwd && !(yield exists(this.options.cwd))) {
-                    return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
-                }
-                const fileName = this._getSpawnFileName();
-                const cp = external_child_process_namespaceObject.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
-                let stdbuffer = '';
-                if (cp.stdout) {
-                    cp.stdout.on('data', (data) => {
-                        if (this.options.listeners && this.options.listeners.stdout) {
-                            this.options.listeners.stdout(data);
-                        }
-                        if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                            optionsNonNull.outStream.write(data);
-                        }
-                        stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
-                            if (this.options.listeners && this.options.listeners.stdline) {
-                                this.options.listeners.stdline(line);
-                            }
-                        });
-                    });
-                }
-                let errbuffer = '';
-                if (cp.stderr) {
-                    cp.stderr.on('data', (data) => {
-                        state.processStderr = true;
-                        if (this.options.listeners && this.options.listeners.stderr) {
-                            this.options.listeners.stderr(data);
-                        }
-                        if (!optionsNonNull.silent &&
-                            optionsNonNull.errStream &&
-                            optionsNonNull.outStream) {
-                            const s = optionsNonNull.failOnStdErr
-                                ? optionsNonNull.errStream
-                                : optionsNonNull.outStream;
-                            s.write(data);
-                        }
-                        errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
-                            if (this.options.listeners && this.options.listeners.errline) {
-                                this.options.listeners.errline(line);
-                            }
-                        });
-                    });
-                }
-                cp.on('error', (err) => {
-                    state.processError = err.message;
-                    state.processExited = true;
-                    state.processClosed = true;
-                    state.CheckComplete();
-                });
-                cp.on('exit', (code) => {
-                    state.processExitCode = code;
-                    state.processExited = true;
-                    this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
-                    state.CheckComplete();
-                });
-                cp.on('close', (code) => {
-                    state.processExitCode = code;
-                    state.processExited = true;
-                    state.processClosed = true;
-                    this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
-                    state.CheckComplete();
-                });
-                state.on('done', (error, exitCode) => {
-                    if (stdbuffer.length > 0) {
-                        this.emit('stdline', stdbuffer);
-                    }
-                    if (errbuffer.length > 0) {
-                        this.emit('errline', errbuffer);
-                    }
-                    cp.removeAllListeners();
-                    if (error) {
-                        reject(error);
-                    }
-                    else {
-                        resolve(exitCode);
-                    }
-                });
-                if (this.options.input) {
-                    if (!cp.stdin) {
-                        throw new Error('child process missing stdin');
-                    }
-                    cp.stdin.end(this.options.input);
-                }
-            }));
-        });
-    }
-}
-/**
- * Convert an arg string to an array of args. Handles escaping
- *
- * @param    argString   string of arguments
- * @returns  string[]    array of arguments
- */
-function argStringToArray(argString) {
-    const args = [];
-    let inQuotes = false;
-    let escaped = false;
-    let arg = '';
-    function append(c) {
-        // we only escape double quotes.
-        if (escaped && c !== '"') {
-            arg += '\\';
-        }
-        arg += c;
-        escaped = false;
-    }
-    for (let i = 0; i < argString.length; i++) {
-        const c = argString.charAt(i);
-        if (c === '"') {
-            if (!escaped) {
-                inQuotes = !inQuotes;
-            }
-            else {
-                append(c);
-            }
-            continue;
-        }
-        if (c === '\\' && escaped) {
-            append(c);
-            continue;
-        }
-        if (c === '\\' && inQuotes) {
-            escaped = true;
-            continue;
-        }
-        if (c === ' ' && !inQuotes) {
-            if (arg.length > 0) {
-                args.push(arg);
-                arg = '';
-            }
-            continue;
-        }
-        append(c);
-    }
-    if (arg.length > 0) {
-        args.push(arg.trim());
-    }
-    return args;
-}
-class ExecState extends external_events_.EventEmitter {
-    constructor(options, toolPath) {
-        super();
-        this.processClosed = false; // tracks whether the process has exited and stdio is closed
-        this.processError = '';
-        this.processExitCode = 0;
-        this.processExited = false; // tracks whether the process has exited
-        this.processStderr = false; // tracks whether stderr was written to
-        this.delay = 10000; // 10 seconds
-        this.done = false;
-        this.timeout = null;
-        if (!toolPath) {
-            throw new Error('toolPath must not be empty');
-        }
-        this.options = options;
-        this.toolPath = toolPath;
-        if (options.delay) {
-            this.delay = options.delay;
-        }
-    }
-    CheckComplete() {
-        if (this.done) {
-            return;
-        }
-        if (this.processClosed) {
-            this._setResult();
-        }
-        else if (this.processExited) {
-            this.timeout = (0,external_timers_namespaceObject.setTimeout)(ExecState.HandleTimeout, this.delay, this);
-        }
-    }
-    _debug(message) {
-        this.emit('debug', message);
-    }
-    _setResult() {
-        // determine whether there is an error
-        let error;
-        if (this.processExited) {
-            if (this.processError) {
-                error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
-            }
-            else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
-                error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
-            }
-            else if (this.processStderr && this.options.failOnStdErr) {
-                error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
-            }
-        }
-        // clear the timeout
-        if (this.timeout) {
-            clearTimeout(this.timeout);
-            this.timeout = null;
-        }
-        this.done = true;
-        this.emit('done', error, this.processExitCode);
-    }
-    static HandleTimeout(state) {
-        if (state.done) {
-            return;
-        }
-        if (!state.processClosed && state.processExited) {
-            const message = `The STDIO streams did not close within ${state.delay / 1000} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
-            state._debug(message);
-        }
-        state._setResult();
-    }
-}
-//# sourceMappingURL=toolrunner.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
-var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-/**
- * Exec a command.
- * Output will be streamed to the live console.
- * Returns promise with return code
- *
- * @param     commandLine        command to execute (can include additional args). Must be correctly escaped.
- * @param     args               optional arguments for tool. Escaping is handled by the lib.
- * @param     options            optional exec options.  See ExecOptions
- * @returns   Promise<number>    exit code
- */
-function exec(commandLine, args, options) {
-    return exec_awaiter(this, void 0, void 0, function* () {
-        const commandArgs = argStringToArray(commandLine);
-        if (commandArgs.length === 0) {
-            throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
-        }
-        // Path to tool to execute should be first arg
-        const toolPath = commandArgs[0];
-        args = commandArgs.slice(1).concat(args || []);
-        const runner = new ToolRunner(toolPath, args, options);
-        return runner.exec();
-    });
-}
-/**
- * Exec a command and get the output.
- * Output will be streamed to the live console.
- * Returns promise with the exit code and collected stdout and stderr
- *
- * @param     commandLine           command to execute (can include additional args). Must be correctly escaped.
- * @param     args                  optional arguments for tool. Escaping is handled by the lib.
- * @param     options               optional exec options.  See ExecOptions
- * @returns   Promise<ExecOutput>   exit code, stdout, and stderr
- */
-function getExecOutput(commandLine, args, options) {
-    return exec_awaiter(this, void 0, void 0, function* () {
-        var _a, _b;
-        let stdout = '';
-        let stderr = '';
-        //Using string decoder covers the case where a mult-byte character is split
-        const stdoutDecoder = new external_string_decoder_namespaceObject.StringDecoder('utf8');
-        const stderrDecoder = new external_string_decoder_namespaceObject.StringDecoder('utf8');
-        const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
-        const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
-        const stdErrListener = (data) => {
-            stderr += stderrDecoder.write(data);
-            if (originalStdErrListener) {
-                originalStdErrListener(data);
-            }
-        };
-        const stdOutListener = (data) => {
-            stdout += stdoutDecoder.write(data);
-            if (originalStdoutListener) {
-                originalStdoutListener(data);
-            }
-        };
-        const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
-        const exitCode = yield exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
-        //flush any remaining characters
-        stdout += stdoutDecoder.end();
-        stderr += stderrDecoder.end();
-        return {
-            exitCode,
-            stdout,
-            stderr
-        };
-    });
-}
-//# sourceMappingURL=exec.js.map
-;// CONCATENATED MODULE: ./.cache/build/src/git/git.js
-
-
-/**
- * A git command that failed: an expected failure the user can act on (a repository with no
- * commits, a branch that moved, a refused push), reported as its one-line message and not as a
- * bug in the suite. The message names the command and git's own last words.
- */
-class GitCommandError extends errors_ActionError {
-    args;
-    result;
-    constructor(args, result) {
-        const said = result.stderr.trim().split('\n').slice(-3).join(' ');
-        super(`git ${args.join(' ')} failed (exit ${result.code})${said ? `: ${said}` : ''}`);
-        this.args = args;
-        this.result = result;
-    }
-}
-/** The real runner: git through @actions/exec, silent, with each command logged at debug level. */
-function createGitRunner(logger, defaultCwd) {
-    return {
-        async run(args, options = {}) {
-            const cwd = options.cwd ?? defaultCwd;
-            logger.debug(`git ${args.join(' ')}${cwd ? ` (in ${cwd})` : ''}`);
-            const result = await getExecOutput('git', args, {
-                ...(cwd ? { cwd } : {}),
-                silent: true,
-                ignoreReturnCode: true,
-                ...(options.input !== undefined ? { input: Buffer.from(options.input) } : {}),
-                ...(options.env
-                    ? {
-                        env: {
-                            ...process.env,
-                            ...options.env
-                        }
-                    }
-                    : {})
-            });
-            const out = { code: result.exitCode, stdout: result.stdout, stderr: result.stderr };
-            if (out.code !== 0 && !options.allowFailure)
-                throw new GitCommandError(args, out);
-            return out;
+            files.push({ relpath, size });
+            if (files.length > limits.maxFiles)
+                throw untrusted(`the artifact holds more than ${limits.maxFiles} files`);
         }
     };
+    await walk('', top, 1);
+    return { kind: 'dir', root, files };
+}
+
+;// CONCATENATED MODULE: ./.cache/build/src/dvc/manifest.js
+
+/** Code-point order (Python sorts str by code point; JS's default sort uses UTF-16 units). */
+function compareCodePoints(a, b) {
+    return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
+/** Printable ASCII without `"` or `\`: json.dumps leaves it as is. */
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+/** Python's json.dumps string escaping with ensure_ascii=True. */
+function pyJsonString(text) {
+    if (PLAIN.test(text))
+        return `"${text}"`;
+    let out = '"';
+    for (let i = 0; i < text.length; i++) {
+        const code = text.charCodeAt(i);
+        const ch = text[i];
+        if (ch === '"')
+            out += '\\"';
+        else if (ch === '\\')
+            out += '\\\\';
+        else if (ch === '\n')
+            out += '\\n';
+        else if (ch === '\r')
+            out += '\\r';
+        else if (ch === '\t')
+            out += '\\t';
+        else if (ch === '\b')
+            out += '\\b';
+        else if (ch === '\f')
+            out += '\\f';
+        // UTF-16 units are exactly what Python emits for astral characters (surrogate pairs).
+        else if (code < 0x20 || code > 0x7e)
+            out += `\\u${code.toString(16).padStart(4, '0')}`;
+        else
+            out += ch;
+    }
+    return `${out}"`;
+}
+const SURROGATE = /[\uD800-\uDFFF]/;
+/** The exact bytes of `json.dumps(sorted_entries, sort_keys=True)`. */
+function manifestBytes(entries) {
+    // Without surrogates, UTF-16 order is code-point order and plain string comparison is
+    // exact; otherwise compare UTF-8 bytes (code-point order), each relpath encoded once.
+    const sorted = entries.some(e => SURROGATE.test(e.relpath))
+        ? entries
+            .map(e => ({ e, key: Buffer.from(e.relpath, 'utf8') }))
+            .sort((a, b) => Buffer.compare(a.key, b.key))
+            .map(x => x.e)
+        : [...entries].sort((a, b) => (a.relpath < b.relpath ? -1 : a.relpath > b.relpath ? 1 : 0));
+    // One regex pass over every value at once: when all are plain (the usual case), no value
+    // needs escaping and 20,000 entries cost 20,000 template strings, not 40,000 regex tests.
+    if (PLAIN.test(sorted.map(e => e.md5 + e.relpath).join('')))
+        return `[${sorted.map(e => `{"md5": "${e.md5}", "relpath": "${e.relpath}"}`).join(', ')}]`;
+    return `[${sorted.map(e => `{"md5": ${pyJsonString(e.md5)}, "relpath": ${pyJsonString(e.relpath)}}`).join(', ')}]`;
+}
+function manifestHash(entries) {
+    return `${(0,external_node_crypto_.createHash)('md5').update(manifestBytes(entries), 'utf8').digest('hex')}.dir`;
+}
+
+;// CONCATENATED MODULE: ./.cache/build/src/serving/stream-file.js
+
+
+
+/**
+ * Streams a body into `file`, hashing each chunk as it passes: one chunk is held at a time (the
+ * next one is pulled only after this one is on disk), so memory stays at one chunk whatever the
+ * file's size. The file is truncated first, so a retried download starts clean. `budget` is how
+ * many bytes may still come for the whole download; `signal` stops between chunks.
+ */
+async function writeHashed(body, file, options = {}) {
+    const hash = (0,external_node_crypto_.createHash)('md5');
+    const handle = await (0,promises_.open)(file, 'w', 0o644);
+    let bytes = 0;
+    try {
+        for await (const chunk of body) {
+            if (options.signal?.aborted)
+                throw new errors_ActionError('The download was interrupted');
+            bytes += chunk.length;
+            if (options.budget !== undefined && bytes > options.budget) {
+                throw new errors_ActionError(`The artifact${options.label ? ` '${options.label}'` : ''} is larger than the download limit; raise MODEL_GOVERNANCE_HTTP_MAX_DOWNLOAD_MIB if the model really is that large`);
+            }
+            hash.update(chunk);
+            let at = 0;
+            while (at < chunk.length) {
+                const { bytesWritten } = await handle.write(chunk, at, chunk.length - at);
+                at += bytesWritten;
+            }
+        }
+        await handle.sync();
+    }
+    finally {
+        await handle.close();
+    }
+    return { md5: hash.digest('hex'), bytes };
+}
+
+;// CONCATENATED MODULE: ./.cache/build/src/serving/download.js
+
+
+
+
+
+
+
+
+/** Temporary folders being written now: removed synchronously on SIGINT (see abandonDownloads). */
+const active = new Set();
+/**
+ * Removes every temporary download folder of this process, synchronously: for a signal handler,
+ * which must not leave half a model next to DIR when the process is stopped. Returns the paths.
+ */
+function abandonDownloads() {
+    const removed = [...active];
+    for (const dir of removed) {
+        (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
+        active.delete(dir);
+    }
+    return removed;
+}
+const interrupted = () => new errors_ActionError('The download was interrupted; nothing was kept');
+/** DIR must be absent or an empty folder, and its parent must exist: nothing is created above it. */
+function checkTarget(dir) {
+    let stat;
+    try {
+        stat = (0,external_node_fs_namespaceObject.lstatSync)(dir);
+    }
+    catch {
+        const parent = external_node_path_.dirname(dir);
+        if (!(0,external_node_fs_namespaceObject.existsSync)(parent) || !(0,external_node_fs_namespaceObject.lstatSync)(parent).isDirectory()) {
+            throw new errors_FieldError('download', `is '${dir}', whose parent folder '${parent}' does not exist; create it first (resolve creates only DIR itself)`);
+        }
+        return;
+    }
+    if (!stat.isDirectory() || stat.isSymbolicLink()) {
+        throw new errors_FieldError('download', `is '${dir}', which exists and is not a folder; pass a new folder, or an empty one`);
+    }
+    if ((0,external_node_fs_namespaceObject.readdirSync)(dir).length > 0) {
+        throw new errors_FieldError('download', `is '${dir}', which is not empty; resolve never mixes a model into other files. Pass a new or empty folder (or remove its contents)`);
+    }
+}
+/** The recorded md5 must be DVC's: 32 hex digits, with `.dir` for a directory. */
+function checkRecorded(md5) {
+    if (!/^[0-9a-f]{32}(\.dir)?$/.test(md5)) {
+        throw new errors_ActionError(`The audit trail's model_md5 '${terminalSafeText(md5)}' is not a DVC md5 (32 hex digits, optionally .dir), so the download cannot be verified; nothing was downloaded`);
+    }
+}
+async function fetchTree(options, tree, temp, limits) {
+    const { client, signal } = options;
+    const files = tree.kind === 'file'
+        ? [{ relpath: tree.name, size: tree.size, remote: tree.root }]
+        : tree.files.map(f => ({ ...f, remote: `${tree.root}/${f.relpath}` }));
+    const entries = [];
+    let bytes = 0;
+    for (const file of files) {
+        if (signal?.aborted || !active.has(temp))
+            throw interrupted();
+        // Checked again here: no path from the server reaches the filesystem unchecked.
+        if (!safeRelpath(file.relpath))
+            throw new errors_ActionError(`Refused the artifact path '${terminalSafeText(file.relpath)}'`);
+        const local = external_node_path_.join(temp, ...file.relpath.split('/'));
+        (0,external_node_fs_namespaceObject.mkdirSync)(external_node_path_.dirname(local), { recursive: true });
+        const written = await client.downloadProxiedArtifact(file.remote, body => writeHashed(body, local, {
+            budget: limits.maxTotalBytes - bytes,
+            label: file.relpath,
+            ...(signal ? { signal } : {})
+        }));
+        if (file.size !== undefined && written.bytes !== file.size) {
+            throw new errors_ActionError(`The download of '${terminalSafeText(file.relpath)}' was short or long: the server listed ${file.size} bytes and sent ${written.bytes}; nothing was kept`);
+        }
+        if (!active.has(temp))
+            throw interrupted();
+        bytes += written.bytes;
+        entries.push({ relpath: file.relpath, md5: written.md5 });
+        options.logger.debug(`downloaded ${file.relpath} (${written.bytes} bytes, md5 ${written.md5})`);
+    }
+    return { entries, bytes };
+}
+/**
+ * Downloads a version's files through the artifact proxy into a temporary folder next to `dir`
+ * (same filesystem, so the final rename is atomic), hashes them DVC's way while they stream
+ * (a file's md5; for a directory, DVC's `.dir` manifest hash of every file's relpath and md5,
+ * src/dvc/manifest.ts), compares that with the md5 the audit trail recorded, and only then
+ * renames the folder to `dir`. On a mismatch, a failed or short transfer, an interruption or
+ * any error, the temporary folder is removed and `dir` is left as it was (absent or empty).
+ */
+async function downloadVerified(options) {
+    const limits = options.limits ?? DEFAULT_TREE_LIMITS;
+    const dir = external_node_path_.resolve(options.dir);
+    checkRecorded(options.expectedMd5);
+    checkTarget(dir);
+    const tree = await listArtifactTree(options.client, options.root, limits);
+    const isDir = options.expectedMd5.endsWith('.dir');
+    if (isDir !== (tree.kind === 'dir')) {
+        throw new errors_ActionError(tree.kind === 'dir'
+            ? `The audit trail recorded a file's md5 (${options.expectedMd5}) for this version, but its artifact '${terminalSafeText(options.root)}' is a directory of ${tree.files.length} file(s). ` +
+                "A file's md5 cannot vouch for the other files (MLmodel decides how a model loads), so nothing was downloaded. Make the DVC output the directory MLflow serves (docs/serving.md)"
+            : `The audit trail recorded a directory hash (${options.expectedMd5}) for this version, but its artifact '${terminalSafeText(options.root)}' is one file; nothing was downloaded`);
+    }
+    let temp;
+    try {
+        temp = await (0,promises_.mkdtemp)(external_node_path_.join(external_node_path_.dirname(dir), `.${external_node_path_.basename(dir)}.resolve-`));
+    }
+    catch (error) {
+        throw new errors_FieldError('download', `is '${dir}', but its temporary folder cannot be created next to it in '${external_node_path_.dirname(dir)}' (${error.code ?? String(error)}); ` +
+            'pass a folder whose parent is writable, e.g. a folder inside the volume (/models/current, not the mount point /models)');
+    }
+    active.add(temp);
+    try {
+        const { entries, bytes } = await fetchTree(options, tree, temp, limits);
+        const md5 = isDir ? manifestHash(entries) : entries[0].md5;
+        const compared = isDir
+            ? `DVC's .dir hash of all ${entries.length} file(s) under '${options.root}' (relpath and md5 of each)`
+            : `the md5 of the file '${options.root}'`;
+        if (md5 !== options.expectedMd5) {
+            throw new errors_ActionError(`The downloaded artifact is not the one the audit trail approved: ${compared} is ${md5}, the audit trail recorded ${options.expectedMd5}. ` +
+                'The files in the artifact store were changed after the promotion; nothing was kept');
+        }
+        // Abandoned meanwhile (a signal): the folder is gone, and must not come back as DIR.
+        if (!active.has(temp))
+            throw interrupted();
+        // The target is checked again: something may have been written there meanwhile.
+        checkTarget(dir);
+        const hadDir = (0,external_node_fs_namespaceObject.existsSync)(dir);
+        try {
+            if (hadDir)
+                await (0,promises_.rmdir)(dir);
+            await (0,promises_.rename)(temp, dir);
+        }
+        catch (error) {
+            // Put back the empty folder that was there: DIR is left as it was found.
+            if (hadDir && !(0,external_node_fs_namespaceObject.existsSync)(dir))
+                (0,external_node_fs_namespaceObject.mkdirSync)(dir);
+            const code = error.code;
+            throw new errors_FieldError('download', `is '${dir}', which the verified download could not be moved to (${code ?? String(error)})` +
+                (code === 'EXDEV' || code === 'EBUSY'
+                    ? '; it is a mount point or on another filesystem. Pass a folder inside the volume, e.g. /models/current'
+                    : ''));
+        }
+        active.delete(temp);
+        const files = tree.kind === 'file' ? 1 : tree.files.length;
+        return { dir, md5, files, bytes, compared };
+    }
+    finally {
+        if (active.has(temp)) {
+            await (0,promises_.rm)(temp, { recursive: true, force: true });
+            active.delete(temp);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./.cache/build/src/serving/fetch.js
+
+
+
+/**
+ * Downloads the governed version of a resolved target, verified against the model md5 the
+ * audit trail recorded for that version (its own promotion's lineage, also after a rollback).
+ * Refused, before any byte moves, when the target is not governed (drift, nobody) or the trail
+ * recorded no md5 for the version.
+ */
+async function fetchGoverned(client, resolved, dir, options) {
+    if (!resolved.governed || !resolved.holder || resolved.auditedVersion === null)
+        throw new errors_ActionError(`Nothing was downloaded: ${resolved.problem ?? 'no governed version'}`);
+    const md5 = resolved.lineage?.model_md5 ?? '';
+    if (md5 === '') {
+        throw new errors_ActionError(`Nothing was downloaded: the audit trail records no model md5 for version ${resolved.auditedVersion} of '${resolved.model}', so its files cannot be proven to be the approved ones. ` +
+            "Promote versions with lineage-check's lineage output passed to audit-log (docs/workflow.md)");
+    }
+    const root = await artifactRoot(client, resolved.holder);
+    options.logger.info(`Downloading ${resolved.uri} from ${resolved.server} (artifact '${root}')`);
+    const downloaded = await downloadVerified({
+        client,
+        root,
+        expectedMd5: md5,
+        dir,
+        logger: options.logger,
+        ...(options.limits ? { limits: options.limits } : {}),
+        ...(options.signal ? { signal: options.signal } : {})
+    });
+    return { ...downloaded, root };
+}
+
+;// CONCATENATED MODULE: ./.cache/build/src/serving/target.js
+
+
+/**
+ * The one target `resolve` answers for, spelled as audit entries spell `to` (reconcile's
+ * targets.ts): `Production` or `stage:Production` is the stage (in the `aliases` mode, the
+ * stage's alias, which is what that mode governs); `champion` or `alias:champion` is the alias.
+ * MLflow's None and Archived stages are refused: every new version lands in None by
+ * registration, and Archived is a way out, so neither names a governed holder.
+ */
+function resolveTargetSpec(text, policy) {
+    const spelled = text.trim();
+    const moves = entryMoves(spelled, policy);
+    const target = moves[0];
+    if (spelled === '' || !target) {
+        throw new errors_ConfigurationError(`The target '${spelled}' names no stage or alias; give a stage of the policy (e.g. Production, stage:Production) or an alias (e.g. champion, alias:champion)`);
+    }
+    if (target.kind === 'stage' && (target.name === 'None' || target.name === 'Archived')) {
+        throw new errors_ConfigurationError(`The target '${spelled}' is MLflow's ${target.name} stage, which holds no governed version (${target.name === 'None'
+            ? 'every new registration lands there'
+            : 'it is where versions leave to'}); resolve a stage the policy promotes to, such as Production, or an alias`);
+    }
+    return target;
+}
+
+;// CONCATENATED MODULE: ./.cache/build/src/serving/resolve.js
+
+
+
+
+
+const resolve_show = (version) => (version === null ? 'nobody' : `v${version}`);
+/**
+ * The governed version of one stage or alias: reconcile's comparison, for that one target only
+ * (one registry read: get-latest-versions for a stage, the alias GET for an alias), plus the
+ * lineage the audit trail recorded for the audited version. Used by `resolve` and by the scale
+ * benchmark, once per model.
+ */
+async function resolveTarget(deps, model, target) {
+    const policy = deps.policyFor(model);
+    const wanted = typeof target === 'string' ? resolveTargetSpec(target, policy) : target;
+    const key = targetKey(wanted);
+    const { holders } = auditedHolders(deps.entries, model, policy);
+    const audited = holders.get(key) ?? { version: null };
+    const held = (await readRegistryHolders(deps.registry, model, [wanted])).get(key);
+    const registryVersion = held ? held.version : null;
+    const inSync = registryVersion === audited.version;
+    const governed = inSync && audited.version !== null;
+    const seq = audited.entry?.seq;
+    const label = `${wanted.kind} ${wanted.name} of '${model}'`;
+    let problem = null;
+    if (!inSync) {
+        problem =
+            `the registry disagrees with the verified audit trail: ${label} is held by ${resolve_show(registryVersion)} in ${deps.registry.server}, ` +
+                `but the audit trail says ${resolve_show(audited.version)}${typeof seq === 'number' ? ` (audit entry seq ${seq})` : ''}. ` +
+                `It was changed outside the governed workflow; run 'model-governance reconcile --model ${model}' and restore the audited holder or promote through the workflow`;
+    }
+    else if (audited.version === null) {
+        problem = `${label} has no governed holder: nobody holds it in the registry and the audit trail never put a version there; promote one through the workflow first`;
+    }
+    const result = {
+        model,
+        target: wanted,
+        registryVersion,
+        auditedVersion: audited.version,
+        governed,
+        inSync,
+        uri: governed ? `models:/${model}/${audited.version}` : null,
+        lineage: audited.version === null ? null : versionRecord(deps.entries, model, audited.version).lineage,
+        auditSeq: typeof seq === 'number' ? seq : null,
+        problem,
+        server: deps.registry.server
+    };
+    if (held)
+        result.holder = held;
+    return result;
+}
+
+;// CONCATENATED MODULE: ./.cache/build/src/serving/index.js
+
+
+
+
+
+
+
+;// CONCATENATED MODULE: ./.cache/build/src/cli/commands/resolve.js
+
+
+
+
+
+
+
+function resolve_json(r, file, download) {
+    return {
+        model: r.model,
+        kind: r.target.kind,
+        target: r.target.name,
+        version: r.registryVersion,
+        audited_version: r.auditedVersion,
+        uri: r.uri,
+        in_sync: r.inSync,
+        governed: r.governed,
+        problem: r.problem,
+        model_md5: r.lineage?.model_md5 || null,
+        lock_sha256: r.lineage?.lock_sha256 || null,
+        lineage_seq: r.lineage?.seq ?? null,
+        audit_seq: r.auditSeq,
+        registry: r.server,
+        audit_file: file,
+        ...(download
+            ? {
+                download: {
+                    dir: download.dir,
+                    artifact: download.root,
+                    md5: download.md5,
+                    files: download.files,
+                    bytes: download.bytes,
+                    verified: true
+                }
+            }
+            : {})
+    };
+}
+/**
+ * `resolve <model> <stage|alias> [--download DIR]`: the governed version's URI, or exit 1; with
+ * --download, its files, verified against the audit trail's md5 (src/serving/).
+ */
+async function resolveCommand(ctx) {
+    const [model, target] = positionals(ctx.args, ['model', 'stage|alias'], 2);
+    const file = auditPath(ctx);
+    const entries = await loadVerifiedEntries(file.full, file.label, auditTrust(ctx));
+    const registry = mlflowClient(ctx);
+    try {
+        const resolved = await resolveTarget({ registry, policyFor: policyFor(ctx), entries }, model, target);
+        if (!resolved.governed) {
+            if (ctx.args.json)
+                ctx.out(JSON.stringify(resolve_json(resolved, file.label, undefined), null, 2));
+            ctx.logger.error?.(resolved.problem ?? 'no governed version');
+            return EXIT.problem;
+        }
+        let download;
+        if (ctx.args.download !== undefined) {
+            // Stopped by a signal: the half-written temporary folder goes first, then the process.
+            const onSignal = (signal) => {
+                for (const removed of abandonDownloads())
+                    ctx.io.stderr.write(`interrupted: removed ${removed}\n`);
+                process.exit(signal === 'SIGINT' ? 130 : 143);
+            };
+            process.once('SIGINT', onSignal);
+            process.once('SIGTERM', onSignal);
+            try {
+                download = await fetchGoverned(registry, resolved, external_node_path_.resolve(ctx.io.cwd, ctx.args.download), { logger: ctx.logger });
+            }
+            finally {
+                process.off('SIGINT', onSignal);
+                process.off('SIGTERM', onSignal);
+            }
+            ctx.logger.notice(`${resolved.uri} verified: ${download.compared} is ${download.md5}, as the audit trail recorded (seq ${resolved.lineage?.seq}); ${download.files} file(s), ${download.bytes} bytes in ${download.dir}`);
+        }
+        ctx.out(ctx.args.json ? JSON.stringify(resolve_json(resolved, file.label, download), null, 2) : resolved.uri);
+        return EXIT.ok;
+    }
+    finally {
+        await registry.http.close();
+    }
 }
 
 ;// CONCATENATED MODULE: ./.cache/build/src/promotion/tags.js
@@ -59400,366 +60999,6 @@ function promotionTags(prefix, record, run) {
 function previousTagKey(prefix, move) {
     return `${prefix}previous.${moveKey(move)}`;
 }
-
-;// CONCATENATED MODULE: ./.cache/build/src/dvc/schema.js
-
-/** dvc.lock (schema '2.0', dvc/schema.py). Unknown keys are kept: newer DVC may add some. */
-const lockEntrySchema = object({
-    path: schemas_string(),
-    hash: schemas_string().optional(),
-    md5: schemas_string().optional(),
-    size: schemas_number().optional(),
-    nfiles: schemas_number().optional(),
-    isexec: schemas_boolean().optional(),
-    files: array(object({ relpath: schemas_string(), md5: schemas_string().optional() }).passthrough())
-        .optional()
-})
-    .passthrough();
-const lockStageSchema = object({
-    cmd: union([schemas_string(), array(schemas_string())]),
-    deps: array(lockEntrySchema).optional().default([]),
-    params: record(schemas_string(), record(schemas_string(), unknown()).nullable())
-        .optional()
-        .default({}),
-    outs: array(lockEntrySchema).optional().default([])
-})
-    .passthrough();
-const lockFileSchema = object({
-    schema: literal('2.0', {
-        message: "dvc.lock needs schema: '2.0' (lockfile v1 was dropped in DVC 3); run `dvc repro` with DVC 3"
-    }),
-    stages: record(schemas_string(), lockStageSchema).optional().default({})
-});
-const outSpec = union([
-    schemas_string(),
-    record(schemas_string(), object({ cache: schemas_boolean().optional() }).passthrough().nullable())
-]);
-const paramSpec = union([schemas_string(), record(schemas_string(), array(schemas_string()).nullable())]);
-/** One stage after `${}` resolution (foreach/matrix already expanded). */
-const schema_stageSchema = object({
-    cmd: union([schemas_string(), array(schemas_string())]),
-    wdir: schemas_string().optional(),
-    deps: array(schemas_string()).optional().default([]),
-    params: array(paramSpec).optional().default([]),
-    outs: array(outSpec).optional().default([]),
-    metrics: array(outSpec).optional().default([]),
-    plots: array(union([outSpec, record(schemas_string(), unknown())]))
-        .optional()
-        .default([]),
-    frozen: schemas_boolean().optional().default(false),
-    always_changed: schemas_boolean().optional().default(false)
-})
-    .passthrough();
-const artifactSchema = object({ path: schemas_string(), type: schemas_string().optional(), desc: schemas_string().optional() })
-    .passthrough();
-const dvcYamlSchema = object({
-    stages: record(schemas_string(), record(schemas_string(), unknown())).optional().default({}),
-    vars: array(union([schemas_string(), record(schemas_string(), unknown())]))
-        .optional()
-        .default([]),
-    artifacts: record(schemas_string(), artifactSchema).optional().default({})
-})
-    .passthrough();
-
-;// CONCATENATED MODULE: ./.cache/build/src/provenance/lock-at-commit.js
-
-
-
-const COMMIT = /^[0-9a-f]{7,64}$/;
-/**
- * The root dvc.lock at a commit, read from git (`git show <commit>:dvc.lock`), so the data a
- * version was trained on can be named even after the workspace moved on. When the repository is
- * not at hand, the commit is unknown to it (a shallow clone) or has no dvc.lock, that is said,
- * never guessed.
- */
-async function lockAtCommit(git, cwd, commit) {
-    if (!COMMIT.test(commit))
-        return { commit, unavailable: 'the recorded commit is not a commit id' };
-    const shown = await git.run(['show', `${commit}:dvc.lock`], { cwd, allowFailure: true });
-    if (shown.code !== 0) {
-        const said = shown.stderr.trim().split('\n').pop() ?? '';
-        return {
-            commit,
-            unavailable: /does not exist|exists on disk, but not in/.test(said)
-                ? `commit ${commit.slice(0, 12)} has no dvc.lock`
-                : `commit ${commit.slice(0, 12)} is not in this repository (fetch it, or clone without --depth)`
-        };
-    }
-    const label = `dvc.lock at ${commit.slice(0, 12)}`;
-    let parsed;
-    try {
-        parsed = lockFileSchema.safeParse(loadYamlBounded(shown.stdout, label, yaml.CORE_SCHEMA));
-    }
-    catch (error) {
-        return { commit, unavailable: `${label} could not be read: ${error.message}` };
-    }
-    if (!parsed.success)
-        return { commit, unavailable: `${label} is not a DVC 3 lock file` };
-    const entry = (e) => ({
-        path: e.path,
-        md5: e.md5 ?? ''
-    });
-    return {
-        commit,
-        stages: Object.entries(parsed.data.stages).map(([name, stage]) => ({
-            name,
-            deps: stage.deps.map(entry),
-            params: Object.entries(stage.params).map(([file, values]) => ({
-                file,
-                values: values ?? {}
-            })),
-            outs: stage.outs.map(entry)
-        }))
-    };
-}
-
-;// CONCATENATED MODULE: ./.cache/build/src/provenance/timeline.js
-
-
-/**
- * Who held each stage and alias of one model, and when, replayed from verified audit entries
- * with the same rules reconcile uses (HolderReplay), so a point-in-time answer and today's drift
- * check can never disagree about the present. The policy's targets come first, even if no entry
- * ever moved them (an empty timeline is an answer too: "nobody, as far as the trail knows").
- */
-function holderTimeline(entries, model, policy) {
-    const replay = new HolderReplay(model, policy);
-    const spans = new Map();
-    for (const entry of entries) {
-        if (!replay.apply(entry))
-            continue;
-        for (const [key, holder] of replay.holders()) {
-            const list = spans.get(key) ?? [];
-            const open = list[list.length - 1];
-            if (open && open.version === holder.version)
-                continue;
-            if (open)
-                open.until = String(entry.ts);
-            list.push({
-                version: holder.version,
-                from: String(entry.ts),
-                until: null,
-                seq: Number(entry.seq),
-                event: String(entry.event),
-                actor: String(entry.actor ?? '')
-            });
-            spans.set(key, list);
-        }
-    }
-    return mergeTargets(policyTargets(policy), replay.targets()).map(target => ({
-        target,
-        spans: spans.get(targetKey(target)) ?? []
-    }));
-}
-/**
- * The holder of each target at an instant. A span holds from its entry's `ts` (inclusive) to the
- * next one's (exclusive): at the very second of a promotion the new version is the holder.
- */
-function holdersAt(timelines, at) {
-    const t = at.getTime();
-    return timelines.map(({ target, spans }) => {
-        const span = spans.find(s => Date.parse(s.from) <= t && (s.until === null || t < Date.parse(s.until))) ??
-            null;
-        return { target, version: span?.version ?? null, span };
-    });
-}
-
-;// CONCATENATED MODULE: ./.cache/build/src/provenance/training.js
-
-const iso = (ms) => typeof ms === 'number' && ms > 0 ? new Date(ms).toISOString() : null;
-const training_nonEmpty = (value) => value === undefined || value === '' ? null : value;
-function training_empty(version, why) {
-    return {
-        run_id: training_nonEmpty(version?.run_id),
-        run_name: null,
-        experiment_id: null,
-        user: null,
-        start_time: null,
-        end_time: null,
-        status: null,
-        source_commit: null,
-        source_name: null,
-        model_source: training_nonEmpty(version?.source),
-        unavailable: why
-    };
-}
-/**
- * Reads the training run of one model version. A version registered from files has no run, and a
- * run can be deleted after the fact; both are answers ("unavailable: …"), not failures, because
- * the rest of what status shows is still true. Any other server error is thrown.
- */
-async function trainingFacts(registry, model, version, known) {
-    let mv;
-    try {
-        mv = known ?? (await registry.getModelVersion(model, version));
-    }
-    catch (error) {
-        if (error instanceof MlflowApiError && error.errorCode === 'RESOURCE_DOES_NOT_EXIST')
-            return training_empty(null, `version ${version} is not in the registry`);
-        throw error;
-    }
-    if (!mv.run_id)
-        return training_empty(mv, 'the version was registered without a run');
-    let run;
-    try {
-        run = await registry.getRun(mv.run_id);
-    }
-    catch (error) {
-        if (error instanceof MlflowApiError && error.errorCode === 'RESOURCE_DOES_NOT_EXIST')
-            return training_empty(mv, `run ${mv.run_id} no longer exists`);
-        throw error;
-    }
-    const tags = new Map(run.data.tags.map(t => [t.key, t.value]));
-    return {
-        run_id: run.info.run_id,
-        run_name: training_nonEmpty(run.info.run_name) ?? training_nonEmpty(tags.get('mlflow.runName')),
-        experiment_id: training_nonEmpty(run.info.experiment_id),
-        user: training_nonEmpty(run.info.user_id) ?? training_nonEmpty(tags.get('mlflow.user')),
-        start_time: iso(run.info.start_time),
-        end_time: iso(run.info.end_time),
-        status: training_nonEmpty(run.info.status),
-        source_commit: training_nonEmpty(tags.get('mlflow.source.git.commit')),
-        source_name: training_nonEmpty(tags.get('mlflow.source.name')),
-        model_source: training_nonEmpty(mv.source),
-        unavailable: run.info.lifecycle_stage === 'deleted' ? `run ${mv.run_id} is deleted` : null
-    };
-}
-
-;// CONCATENATED MODULE: ./.cache/build/src/provenance/version-record.js
-const version_record_text = (value) => (typeof value === 'string' ? value : '');
-function recordedLineage(entry) {
-    const l = entry.lineage;
-    if (!l || (version_record_text(l.lock_sha256) === '' && version_record_text(l.model_md5) === ''))
-        return null;
-    return {
-        lock_sha256: version_record_text(l.lock_sha256),
-        model_md5: version_record_text(l.model_md5),
-        verified: typeof l.verified === 'boolean' ? l.verified : null,
-        seq: Number(entry.seq),
-        git_commit: version_record_text(entry.git_commit)
-    };
-}
-/**
- * One version's governed history from verified entries. The lineage is the version's own: a
- * rollback to v1 carries no lineage in its entry, but v1's earlier promotion recorded it, and
- * that is what the version is.
- */
-function versionRecord(entries, model, version) {
-    const events = entries.filter(e => e.model === model && String(e.version ?? '') === version);
-    const promotions = events
-        .filter(e => e.outcome === 'success' && (e.event === 'promote' || e.event === 'rollback'))
-        .map(e => ({
-        seq: Number(e.seq),
-        ts: version_record_text(e.ts),
-        event: String(e.event),
-        from: version_record_text(e.from),
-        to: version_record_text(e.to),
-        previous_version: version_record_text(e.previous_version),
-        actor: version_record_text(e.actor),
-        triggered_by: version_record_text(e.triggered_by),
-        approvals: Array.isArray(e.approvals) ? e.approvals : [],
-        reason: version_record_text(e.reason),
-        run_url: version_record_text(e.run_url),
-        run_id: version_record_text(e.run_id),
-        workflow_ref: version_record_text(e.workflow_ref),
-        git_commit: version_record_text(e.git_commit),
-        lineage: recordedLineage(e),
-        gates: e.gates ?? null,
-        metrics: e.metrics ?? null
-    }));
-    let lineage = null;
-    for (const p of promotions)
-        if (p.lineage)
-            lineage = p.lineage;
-    return { model, version, events, promotions, lineage };
-}
-
-;// CONCATENATED MODULE: ./.cache/build/src/provenance/reproduce.js
-/** A full or abbreviated commit id: anything else must never reach a command a person pastes. */
-const reproduce_COMMIT = /^[0-9a-f]{7,64}$/;
-/**
- * The commands that rebuild a version's model from its commit: DVC's own way (`dvc pull` then
- * `dvc repro`, and `dvc status` to confirm the workspace matches dvc.lock). The commit comes from
- * the audit trail or the run's tags, so it is checked to be a commit id before it is printed;
- * an empty list means there is no commit to start from.
- */
-function reproduceCommands(commit, repository) {
-    if (commit === null || !reproduce_COMMIT.test(commit))
-        return [];
-    const clone = repository && /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)
-        ? [`git clone https://github.com/${repository}.git && cd ${repository.split('/')[1]}`]
-        : [];
-    return [
-        ...clone,
-        `git checkout ${commit}`,
-        'dvc pull',
-        'dvc repro',
-        'dvc status   # "Data and pipelines are up to date." means the same model'
-    ];
-}
-
-;// CONCATENATED MODULE: ./.cache/build/src/provenance/target-facts.js
-
-
-
-
-function approvalFacts(approvals) {
-    if (!Array.isArray(approvals))
-        return [];
-    return approvals.map(a => ({
-        login: String(a.login ?? ''),
-        role: typeof a.role === 'string' && a.role !== '' ? a.role : null,
-        environments: Array.isArray(a.environments) ? a.environments.map(String) : [],
-        state: String(a.state ?? ''),
-        comment: String(a.comment ?? '')
-    }));
-}
-/**
- * Gathers the facts for the version holding a target now. The data comes from the version's own
- * history (versionRecord), so a rollback shows what v1's promotion recorded. Approvals come from
- * the entry that put the version there only when the registry agrees with the trail: on drift
- * nobody approved what the registry holds.
- */
-async function targetFacts(row, entries, sources) {
-    const version = row.registryVersion;
-    if (version === null)
-        return {
-            trained: null,
-            data: { recorded: null, lock: null },
-            approvals: [],
-            event: null,
-            commit: null,
-            reproduce: []
-        };
-    const cache = sources.trainingCache ?? new Map();
-    const key = `${row.model}\u0000${version}`;
-    if (!cache.has(key))
-        cache.set(key, trainingFacts(sources.registry, row.model, version, row.holder));
-    const trained = await cache.get(key);
-    const recorded = versionRecord(entries, row.model, version).lineage;
-    const commit = recorded?.git_commit || trained.source_commit || null;
-    let lock = null;
-    if (sources.repository && commit) {
-        lock = await lockAtCommit(sources.repository.git, sources.repository.root, commit);
-    }
-    const governed = row.inSync ? row.entry : undefined;
-    return {
-        trained,
-        data: { recorded, lock },
-        approvals: approvalFacts(governed?.approvals),
-        event: governed ? String(governed.event) : null,
-        commit,
-        reproduce: reproduceCommands(commit)
-    };
-}
-
-;// CONCATENATED MODULE: ./.cache/build/src/provenance/index.js
-
-
-
-
-
-
 
 ;// CONCATENATED MODULE: ./.cache/build/src/cli/commands/target-choice.js
 
@@ -59834,7 +61073,7 @@ function approvers(t) {
     const logins = approved.length > 0 ? approved : t.approved_by;
     return [...new Set(logins)].join(',');
 }
-function row(t) {
+function status_view_row(t) {
     return [
         shorten(`${t.kind} ${t.target}`, WIDTH.target),
         t.version ?? '-',
@@ -59848,7 +61087,7 @@ function row(t) {
 }
 /** `status <model>`: one row per target, then what drifted and how to see one target in full. */
 function statusTable(model, targets, auditFile, style) {
-    const table = renderTable(['TARGET', 'VER', 'SINCE', 'TRAINED BY', 'APPROVED BY', 'DATA', 'COMMIT', 'AUDIT'], targets.map(row), style);
+    const table = renderTable(['TARGET', 'VER', 'SINCE', 'TRAINED BY', 'APPROVED BY', 'DATA', 'COMMIT', 'AUDIT'], targets.map(status_view_row), style);
     const lines = [table, ''];
     const drifted = targets.filter(t => t.drift);
     for (const t of drifted) {
@@ -59856,9 +61095,9 @@ function statusTable(model, targets, auditFile, style) {
     }
     lines.push(drifted.length === 0
         ? style.paint(`${model}: every stage and alias holds what ${auditFile} says.`, 'green')
-        : style.paint(`${model}: ${drifted.length} target(s) changed outside the audit trail; run 'model-governance reconcile' for details.`, 'red'));
+        : style.paint(`${model}: ${drifted.length} target(s) changed outside the audit trail (see 'model-governance reconcile').`, 'red'));
     if (targets.length > 0)
-        lines.push(`DATA is dvc.lock's sha256. One target in full: model-governance status ${model} ${targets[0].kind}:${targets[0].target}`);
+        lines.push("DATA is dvc.lock's sha256, COMMIT the one that reproduces it. One target in full:", `  model-governance status ${model} ${targets[0].kind}:${targets[0].target}`);
     return lines.join('\n');
 }
 /** A labelled line: the label column is 16 wide so values start at one place. */
@@ -65756,13 +66995,22 @@ const HELP = `model-governance: which model is running, who put it there, and di
 Usage: model-governance <command> [arguments] [options]
 
 Commands:
-  status <model>        each stage and alias: version, since, promoted by, approved by, reason,
-                        run URL, lock_sha256, model md5; flags drift from the audit log
+  status <model> [target]
+                        each stage and alias: version, who trained it, on what data, who
+                        approved it, the commit that reproduces it; flags drift from the audit
+                        log. With a target (Production, alias:champion): that one in full
   history <model>       the model's audit events as a table
   verify-audit [file]   check an audit log's hash chain and git history (the audit-log
                         action's verify mode)
   reconcile             compare the registry with the audit log for every model it names
                         (the reconcile action)
+  resolve <model> <stage|alias>
+                        the governed version's models:/ URI; exit 1 when the registry
+                        disagrees with the audit log. --download DIR fetches its files,
+                        verified against the md5 the audit log recorded
+  evidence <model> --version <n> [--format md|json|html] [--out <file>]
+                        one self-contained evidence pack for an auditor: the version's history,
+                        gates, approvals, lineage, training run, trail verification, timeline
 
 Options:
   --json                machine-readable output on stdout
@@ -65772,12 +67020,15 @@ Options:
   --model <name>        reconcile only this model (repeatable)
   --limit <n>           history: only the newest n events
   --expected-sha256 <h> verify-audit: the file must contain a line with this SHA-256
+  --at <time>           status: who held each target then, by the audit trail (ISO 8601, with
+                        its zone: 2026-12-01T02:00:00Z)
   --no-history          verify-audit, status, reconcile: skip the git history check
   --audit-identities <l> who may append, as git authors: 'Name <email>, <email>'
                         (default: github-actions[bot], the suite's own committer)
   --expected-commit <c> verify-audit: a commit an older clone kept; a rewritten history fails
   --check-runs          verify-audit: confirm each entry against GitHub's record of its run
                         (GITHUB_TOKEN or GH_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL)
+  --download <dir>      resolve: stream the files into <dir> (new or empty), verified
   --color, --no-color   force colour on or off (default: on a terminal, unless NO_COLOR is set)
   --verbose             debug messages on stderr
   -h, --help            this text;  --version  the version
@@ -65788,9 +67039,14 @@ MLFLOW_TRACKING_SERVER_CERT_PATH, MLFLOW_TRACKING_CLIENT_CERT_PATH.
 
 Exit codes: 0 ok; 1 drift found or audit chain broken; 2 usage or configuration error;
 3 tracking server unreachable or refused; 4 internal error (a bug). See docs/cli.md.
+
+Install it pinned to a release commit and its SHA-256, never as \`npx model-governance\` (that
+npm name is not this project): docs/cli.md, "Installing the CLI, pinned".
 `;
 
 ;// CONCATENATED MODULE: ./.cache/build/src/cli/main.js
+
+
 
 
 
@@ -65807,7 +67063,9 @@ const main_COMMANDS = {
     status: statusCommand,
     history: historyCommand,
     'verify-audit': verifyAuditCommand,
-    reconcile: reconcileCommand
+    reconcile: reconcileCommand,
+    resolve: resolveCommand,
+    evidence: evidenceCommand
 };
 /**
  * Runs one command and returns its exit code; never calls process.exit, so tests run it in

@@ -50991,6 +50991,15 @@ const artifactListSchema = schemas/* object */.Ikc({
 
 /** The four stages MLflow knows, in its spelling. */
 const MLFLOW_STAGES = ['None', 'Staging', 'Production', 'Archived'];
+/** Versions per search page: a reply of 1,000 versions with tags stays far below the 32 MiB cap. */
+const SEARCH_PAGE_SIZE = 1000;
+/** Values per metric-history page (MLflow's own client asks for 25,000). */
+const METRIC_PAGE_SIZE = 25000;
+/**
+ * Pages followed before a search is refused: 10 million versions at SEARCH_PAGE_SIZE, far more
+ * than any registry holds, and a hard stop for a server that keeps inventing fresh tokens.
+ */
+const MAX_PAGES = 10_000;
 const versionLabel = (name, version) => `registered model '${name}' version ${version}`;
 /**
  * A reply must be about what was asked: a proxy, a cache or a confused server that answers with
@@ -51015,8 +51024,11 @@ function sameVersion(asked, got) {
  */
 class MlflowClient {
     http;
-    constructor(http) {
+    paging;
+    /** `maxPages`: MAX_PAGES unless a test needs a smaller stop. */
+    constructor(http, paging = {}) {
         this.http = http;
+        this.paging = paging;
     }
     get server() {
         return this.http.server;
@@ -51087,19 +51099,44 @@ class MlflowClient {
         }
         return res.model_versions;
     }
-    /** All versions matching a filter, following page tokens. */
+    /**
+     * All versions matching a filter, following page tokens to the end, SEARCH_PAGE_SIZE at a time
+     * (MLflow's store caps a page at 200,000; a smaller page keeps each reply well under the
+     * response cap).
+     */
     async searchModelVersions(filter, orderBy = []) {
-        const all = [];
-        let pageToken;
-        do {
-            const res = await this.http.get('model-versions/search', { filter, max_results: 1000, order_by: orderBy, page_token: pageToken }, schemas/* object */.Ikc({
+        const op = { action: 'search', object: `model versions (${filter})` };
+        return this.paginate(op, async (pageToken) => {
+            const res = await this.http.get('model-versions/search', { filter, max_results: SEARCH_PAGE_SIZE, order_by: orderBy, page_token: pageToken }, schemas/* object */.Ikc({
                 model_versions: schemas/* array */.YOg(modelVersionSchema).optional().default([]),
                 next_page_token: schemas/* string */.YjP().optional()
-            }), { action: 'search', object: `model versions (${filter})` });
-            all.push(...res.model_versions);
-            pageToken = res.next_page_token || undefined;
-        } while (pageToken);
-        return all;
+            }), op);
+            return { items: res.model_versions, next: res.next_page_token };
+        });
+    }
+    /**
+     * Follows `next_page_token` until a page has none. A server that hands back a token it already
+     * gave (a page that does not advance) or keeps paging past MAX_PAGES is refused rather than
+     * followed forever; the same goes for a proxy that replays one page.
+     */
+    async paginate(op, page) {
+        const all = [];
+        const seen = new Set();
+        const maxPages = this.paging.maxPages ?? MAX_PAGES;
+        let token;
+        for (let pages = 1;; pages++) {
+            const { items, next } = await page(token);
+            all.push(...items);
+            if (!next)
+                return all;
+            if (seen.has(next) || pages >= maxPages) {
+                throw new MlflowApiError('PAGINATION_LOOP', 200, op, this.http.server, seen.has(next)
+                    ? `page ${pages} handed back a next_page_token the server already gave; refusing to loop (check proxies and caches between the runner and the tracking server)`
+                    : `still paging after ${maxPages} pages; refusing to read more`);
+            }
+            seen.add(next);
+            token = next;
+        }
     }
     async transitionStage(name, version, stage, archiveExistingVersions) {
         const res = await this.http.post('model-versions/transition-stage', { name, version, stage, archive_existing_versions: archiveExistingVersions }, schemas/* object */.Ikc({ model_version: modelVersionSchema }), { action: `transition to ${stage}`, object: versionLabel(name, version) });
@@ -51132,23 +51169,23 @@ class MlflowClient {
         this.expect('get', `run '${runId}'`, 'run id', runId, res.run.info.run_id);
         return res.run;
     }
-    /** The full history of one metric, following page tokens. */
+    /** The full history of one metric, following page tokens (METRIC_PAGE_SIZE values a page). */
     async getMetricHistory(runId, key) {
-        const all = [];
-        let pageToken;
-        do {
-            const res = await this.http.get('metrics/get-history', { run_id: runId, metric_key: key, max_results: 25000, page_token: pageToken }, schemas/* object */.Ikc({
+        const op = { action: `get the history of metric '${key}' of`, object: `run '${runId}'` };
+        return this.paginate(op, async (pageToken) => {
+            const res = await this.http.get('metrics/get-history', { run_id: runId, metric_key: key, max_results: METRIC_PAGE_SIZE, page_token: pageToken }, schemas/* object */.Ikc({
                 metrics: schemas/* array */.YOg(metricSchema).optional().default([]),
                 next_page_token: schemas/* string */.YjP().optional()
-            }), { action: `get the history of metric '${key}' of`, object: `run '${runId}'` });
+            }), op);
             for (const metric of res.metrics)
-                this.expect(`get the history of metric '${key}' of`, `run '${runId}'`, 'metric', key, metric.key);
-            all.push(...res.metrics);
-            pageToken = res.next_page_token || undefined;
-        } while (pageToken);
-        return all;
+                this.expect(op.action, op.object, 'metric', key, metric.key);
+            return { items: res.metrics, next: res.next_page_token };
+        });
     }
-    /** One level of a directory in the server's artifact proxy (`--serve-artifacts`). */
+    /**
+     * One level of a directory in the server's artifact proxy (`--serve-artifacts`). The proxy's
+     * list endpoint has no paging at all (mlflow_artifacts.proto: `path` only): one reply is the level.
+     */
     async listProxiedArtifacts(path) {
         const res = await this.http.get('/api/2.0/mlflow-artifacts/artifacts', { path }, artifactListSchema, { action: 'list', object: `artifacts under '${path}'` });
         this.expectListing(`artifacts under '${path}'`, path, res.files);
@@ -51184,11 +51221,19 @@ class MlflowClient {
             this.expect('create a version of', `registered model '${request.name}'`, 'run id', request.runId, res.model_version.run_id);
         return res.model_version;
     }
-    /** One level of a run's artifact tree; a missing path (or a file) lists nothing. */
+    /**
+     * One level of a run's artifact tree; a missing path (or a file) lists nothing. MLflow's
+     * handler answers the whole level in one reply today, but the API declares `page_token`, so a
+     * `next_page_token` (another server, a future MLflow) is followed rather than silently cut.
+     */
     async listRunArtifacts(runId, path) {
-        const res = await this.http.get('artifacts/list', { run_id: runId, ...(path ? { path } : {}) }, artifactListSchema, { action: 'list the artifacts of', object: `run '${runId}'${path ? ` under '${path}'` : ''}` });
-        this.expectListing(`run '${runId}'${path ? ` under '${path}'` : ''}`, path, res.files);
-        return res.files;
+        const object = `run '${runId}'${path ? ` under '${path}'` : ''}`;
+        const files = await this.paginate({ action: 'list the artifacts of', object }, async (pageToken) => {
+            const res = await this.http.get('artifacts/list', { run_id: runId, ...(path ? { path } : {}), page_token: pageToken }, artifactListSchema.extend({ next_page_token: schemas/* string */.YjP().optional() }), { action: 'list the artifacts of', object });
+            return { items: res.files, next: res.next_page_token };
+        });
+        this.expectListing(object, path, files);
+        return files;
     }
     async getLoggedModel(modelId) {
         const res = await this.http.get(`logged-models/${encodeURIComponent(modelId)}`, {}, schemas/* object */.Ikc({ model: loggedModelSchema }), { action: 'get', object: `logged model '${modelId}'` });

@@ -40385,7 +40385,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _src_core_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(680);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6451);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3699);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6872);
 /* harmony import */ var _outputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9920);
 // Entry point only: no logic here (see main.ts).
 
@@ -40462,7 +40462,7 @@ const inputs_inputs = (0,inputs/* defineInputs */.pf)({
 
 /***/ }),
 
-/***/ 3699:
+/***/ 6872:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -46071,6 +46071,34 @@ function loadPolicy(options) {
 
 
 
+;// CONCATENATED MODULE: ./.cache/build/src/core/concurrency.js
+/**
+ * Maps `items` through `work` with at most `limit` calls in flight, and returns the results in
+ * the items' order (not the order they finish). The first failure rejects the whole map; work
+ * already started is left to finish, and no new item is started after it.
+ */
+async function mapConcurrent(items, limit, work) {
+    if (!Number.isInteger(limit) || limit < 1)
+        throw new RangeError(`concurrency limit must be a positive integer; got ${limit}`);
+    const results = new Array(items.length);
+    let next = 0;
+    let failed = false;
+    const worker = async () => {
+        while (!failed && next < items.length) {
+            const index = next++;
+            try {
+                results[index] = await work(items[index], index);
+            }
+            catch (error) {
+                failed = true;
+                throw error;
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+    return results;
+}
+
 ;// CONCATENATED MODULE: ./.cache/build/src/mlflow/connection.js
 
 
@@ -46718,6 +46746,15 @@ const artifactListSchema = schemas/* object */.Ikc({
 
 /** The four stages MLflow knows, in its spelling. */
 const registry_MLFLOW_STAGES = (/* unused pure expression or super */ null && (['None', 'Staging', 'Production', 'Archived']));
+/** Versions per search page: a reply of 1,000 versions with tags stays far below the 32 MiB cap. */
+const SEARCH_PAGE_SIZE = 1000;
+/** Values per metric-history page (MLflow's own client asks for 25,000). */
+const METRIC_PAGE_SIZE = 25000;
+/**
+ * Pages followed before a search is refused: 10 million versions at SEARCH_PAGE_SIZE, far more
+ * than any registry holds, and a hard stop for a server that keeps inventing fresh tokens.
+ */
+const MAX_PAGES = 10_000;
 const versionLabel = (name, version) => `registered model '${name}' version ${version}`;
 /**
  * A reply must be about what was asked: a proxy, a cache or a confused server that answers with
@@ -46742,8 +46779,11 @@ function sameVersion(asked, got) {
  */
 class MlflowClient {
     http;
-    constructor(http) {
+    paging;
+    /** `maxPages`: MAX_PAGES unless a test needs a smaller stop. */
+    constructor(http, paging = {}) {
         this.http = http;
+        this.paging = paging;
     }
     get server() {
         return this.http.server;
@@ -46814,19 +46854,44 @@ class MlflowClient {
         }
         return res.model_versions;
     }
-    /** All versions matching a filter, following page tokens. */
+    /**
+     * All versions matching a filter, following page tokens to the end, SEARCH_PAGE_SIZE at a time
+     * (MLflow's store caps a page at 200,000; a smaller page keeps each reply well under the
+     * response cap).
+     */
     async searchModelVersions(filter, orderBy = []) {
-        const all = [];
-        let pageToken;
-        do {
-            const res = await this.http.get('model-versions/search', { filter, max_results: 1000, order_by: orderBy, page_token: pageToken }, schemas/* object */.Ikc({
+        const op = { action: 'search', object: `model versions (${filter})` };
+        return this.paginate(op, async (pageToken) => {
+            const res = await this.http.get('model-versions/search', { filter, max_results: SEARCH_PAGE_SIZE, order_by: orderBy, page_token: pageToken }, schemas/* object */.Ikc({
                 model_versions: schemas/* array */.YOg(modelVersionSchema).optional().default([]),
                 next_page_token: schemas/* string */.YjP().optional()
-            }), { action: 'search', object: `model versions (${filter})` });
-            all.push(...res.model_versions);
-            pageToken = res.next_page_token || undefined;
-        } while (pageToken);
-        return all;
+            }), op);
+            return { items: res.model_versions, next: res.next_page_token };
+        });
+    }
+    /**
+     * Follows `next_page_token` until a page has none. A server that hands back a token it already
+     * gave (a page that does not advance) or keeps paging past MAX_PAGES is refused rather than
+     * followed forever; the same goes for a proxy that replays one page.
+     */
+    async paginate(op, page) {
+        const all = [];
+        const seen = new Set();
+        const maxPages = this.paging.maxPages ?? MAX_PAGES;
+        let token;
+        for (let pages = 1;; pages++) {
+            const { items, next } = await page(token);
+            all.push(...items);
+            if (!next)
+                return all;
+            if (seen.has(next) || pages >= maxPages) {
+                throw new MlflowApiError('PAGINATION_LOOP', 200, op, this.http.server, seen.has(next)
+                    ? `page ${pages} handed back a next_page_token the server already gave; refusing to loop (check proxies and caches between the runner and the tracking server)`
+                    : `still paging after ${maxPages} pages; refusing to read more`);
+            }
+            seen.add(next);
+            token = next;
+        }
     }
     async transitionStage(name, version, stage, archiveExistingVersions) {
         const res = await this.http.post('model-versions/transition-stage', { name, version, stage, archive_existing_versions: archiveExistingVersions }, schemas/* object */.Ikc({ model_version: modelVersionSchema }), { action: `transition to ${stage}`, object: versionLabel(name, version) });
@@ -46859,23 +46924,23 @@ class MlflowClient {
         this.expect('get', `run '${runId}'`, 'run id', runId, res.run.info.run_id);
         return res.run;
     }
-    /** The full history of one metric, following page tokens. */
+    /** The full history of one metric, following page tokens (METRIC_PAGE_SIZE values a page). */
     async getMetricHistory(runId, key) {
-        const all = [];
-        let pageToken;
-        do {
-            const res = await this.http.get('metrics/get-history', { run_id: runId, metric_key: key, max_results: 25000, page_token: pageToken }, schemas/* object */.Ikc({
+        const op = { action: `get the history of metric '${key}' of`, object: `run '${runId}'` };
+        return this.paginate(op, async (pageToken) => {
+            const res = await this.http.get('metrics/get-history', { run_id: runId, metric_key: key, max_results: METRIC_PAGE_SIZE, page_token: pageToken }, schemas/* object */.Ikc({
                 metrics: schemas/* array */.YOg(metricSchema).optional().default([]),
                 next_page_token: schemas/* string */.YjP().optional()
-            }), { action: `get the history of metric '${key}' of`, object: `run '${runId}'` });
+            }), op);
             for (const metric of res.metrics)
-                this.expect(`get the history of metric '${key}' of`, `run '${runId}'`, 'metric', key, metric.key);
-            all.push(...res.metrics);
-            pageToken = res.next_page_token || undefined;
-        } while (pageToken);
-        return all;
+                this.expect(op.action, op.object, 'metric', key, metric.key);
+            return { items: res.metrics, next: res.next_page_token };
+        });
     }
-    /** One level of a directory in the server's artifact proxy (`--serve-artifacts`). */
+    /**
+     * One level of a directory in the server's artifact proxy (`--serve-artifacts`). The proxy's
+     * list endpoint has no paging at all (mlflow_artifacts.proto: `path` only): one reply is the level.
+     */
     async listProxiedArtifacts(path) {
         const res = await this.http.get('/api/2.0/mlflow-artifacts/artifacts', { path }, artifactListSchema, { action: 'list', object: `artifacts under '${path}'` });
         this.expectListing(`artifacts under '${path}'`, path, res.files);
@@ -46911,11 +46976,19 @@ class MlflowClient {
             this.expect('create a version of', `registered model '${request.name}'`, 'run id', request.runId, res.model_version.run_id);
         return res.model_version;
     }
-    /** One level of a run's artifact tree; a missing path (or a file) lists nothing. */
+    /**
+     * One level of a run's artifact tree; a missing path (or a file) lists nothing. MLflow's
+     * handler answers the whole level in one reply today, but the API declares `page_token`, so a
+     * `next_page_token` (another server, a future MLflow) is followed rather than silently cut.
+     */
     async listRunArtifacts(runId, path) {
-        const res = await this.http.get('artifacts/list', { run_id: runId, ...(path ? { path } : {}) }, artifactListSchema, { action: 'list the artifacts of', object: `run '${runId}'${path ? ` under '${path}'` : ''}` });
-        this.expectListing(`run '${runId}'${path ? ` under '${path}'` : ''}`, path, res.files);
-        return res.files;
+        const object = `run '${runId}'${path ? ` under '${path}'` : ''}`;
+        const files = await this.paginate({ action: 'list the artifacts of', object }, async (pageToken) => {
+            const res = await this.http.get('artifacts/list', { run_id: runId, ...(path ? { path } : {}), page_token: pageToken }, artifactListSchema.extend({ next_page_token: schemas/* string */.YjP().optional() }), { action: 'list the artifacts of', object });
+            return { items: res.files, next: res.next_page_token };
+        });
+        this.expectListing(object, path, files);
+        return files;
     }
     async getLoggedModel(modelId) {
         const res = await this.http.get(`logged-models/${encodeURIComponent(modelId)}`, {}, schemas/* object */.Ikc({ model: loggedModelSchema }), { action: 'get', object: `logged model '${modelId}'` });
@@ -47096,51 +47169,74 @@ const byNumber = (a, b) => Number(a) - Number(b) || a.localeCompare(b);
  * it out of Staging; a move to Staging or Production archives the stage's other versions
  * (promote-model's default, archive-existing: true); an alias points at one version.
  * `drift-detected` entries are skipped on purpose: recording a finding must not make the
- * out-of-band state look audited.
+ * out-of-band state look audited. Stateful so a timeline can ask who held what after each entry.
  */
-function auditedHolders(entries, model, policy) {
-    const stageOf = new Map();
-    const aliasOf = new Map();
-    const touched = new Map();
-    for (const entry of entries) {
-        if (entry.model !== model ||
+class HolderReplay {
+    model;
+    policy;
+    stageOf = new Map();
+    aliasOf = new Map();
+    touched = new Map();
+    constructor(model, policy) {
+        this.model = model;
+        this.policy = policy;
+    }
+    /** Applies one entry; false when it moves nothing (another model, a failure, a gate event). */
+    apply(entry) {
+        if (entry.model !== this.model ||
             entry.outcome !== 'success' ||
             !MOVING_EVENTS.has(String(entry.event)))
-            continue;
+            return false;
         const version = String(entry.version ?? '').trim();
         if (version === '')
-            continue;
-        for (const move of entryMoves(String(entry.to ?? ''), policy)) {
-            touched.set(targetKey(move), move);
+            return false;
+        const moves = entryMoves(String(entry.to ?? ''), this.policy);
+        for (const move of moves) {
+            this.touched.set(targetKey(move), move);
             if (move.kind === 'alias') {
-                aliasOf.set(move.name, { version, entry });
+                this.aliasOf.set(move.name, { version, entry });
                 continue;
             }
             if (audited_ACTIVE_STAGES.has(move.name)) {
-                for (const [other, held] of stageOf) {
+                for (const [other, held] of this.stageOf) {
                     if (other !== version && held.stage === move.name)
-                        stageOf.set(other, { stage: 'Archived', entry });
+                        this.stageOf.set(other, { stage: 'Archived', entry });
                 }
             }
-            stageOf.set(version, { stage: move.name, entry });
+            this.stageOf.set(version, { stage: move.name, entry });
         }
+        return moves.length > 0;
     }
-    const holders = new Map();
-    for (const [key, target] of touched) {
-        if (target.kind === 'alias') {
-            const held = aliasOf.get(target.name);
-            holders.set(key, { version: held.version, entry: held.entry });
-            continue;
+    /** Every target some applied entry moved, in first-seen order. */
+    targets() {
+        return [...this.touched.values()];
+    }
+    /** Who holds each touched target now, by target key. */
+    holders() {
+        const holders = new Map();
+        for (const [key, target] of this.touched) {
+            if (target.kind === 'alias') {
+                const held = this.aliasOf.get(target.name);
+                holders.set(key, { version: held.version, entry: held.entry });
+                continue;
+            }
+            // get-latest-versions answers the highest version in a stage, so that is what is compared.
+            const inStage = [...this.stageOf]
+                .filter(([, held]) => held.stage === target.name)
+                .map(([v]) => v)
+                .sort(byNumber);
+            const top = inStage[inStage.length - 1];
+            holders.set(key, top ? { version: top, entry: this.stageOf.get(top).entry } : { version: null });
         }
-        // get-latest-versions answers the highest version in a stage, so that is what is compared.
-        const inStage = [...stageOf]
-            .filter(([, held]) => held.stage === target.name)
-            .map(([v]) => v)
-            .sort(byNumber);
-        const top = inStage[inStage.length - 1];
-        holders.set(key, top ? { version: top, entry: stageOf.get(top).entry } : { version: null });
+        return holders;
     }
-    return { holders, touched: [...touched.values()] };
+}
+/** The holders after every entry (see HolderReplay), and every target the entries moved. */
+function auditedHolders(entries, model, policy) {
+    const replay = new HolderReplay(model, policy);
+    for (const entry of entries)
+        replay.apply(entry);
+    return { holders: replay.holders(), touched: replay.targets() };
 }
 /** Models named by any entry, in first-seen order. */
 function auditedModels(entries) {
@@ -47188,6 +47284,7 @@ async function readRegistryHolders(registry, model, targets) {
 
 
 
+
 /** Compares one model's targets; the policy's targets and every target its audit entries moved. */
 async function reconcileModel(model, entries, deps) {
     const policy = deps.policyFor(model);
@@ -47230,15 +47327,32 @@ function toFinding(row) {
     };
 }
 /**
- * Reconciles every model the audit log names, or only `onlyModels` when given (a model the log
- * never mentions is compared against "nobody should hold any target"). Models are read one
- * after another so a large registry is not hit with every request at once.
+ * How many models are read from the registry at once. Each model costs one get-latest-versions
+ * call plus one alias GET per alias (those run together), so 8 models keep roughly 8 to 24
+ * requests in flight: enough to hide the round trip's latency on a registry of a thousand
+ * models, few enough that a shared tracking server (its default is 4 uvicorn workers, often
+ * behind a rate limit) is not flooded, and well under undici's connection pool.
  */
-async function reconcile(entries, deps, onlyModels = []) {
+const RECONCILE_CONCURRENCY = 8;
+/**
+ * Reconciles every model the audit log names, or only `onlyModels` when given (a model the log
+ * never mentions is compared against "nobody should hold any target"). At most
+ * RECONCILE_CONCURRENCY models are read at once; rows keep the models' order. Each model is
+ * replayed from its own entries only, so the work grows with the log, not log × models.
+ */
+async function reconcile(entries, deps, onlyModels = [], concurrency = RECONCILE_CONCURRENCY) {
     const models = onlyModels.length > 0 ? [...new Set(onlyModels)] : auditedModels(entries);
-    const rows = [];
-    for (const model of models)
-        rows.push(...(await reconcileModel(model, entries, deps)));
+    const byModel = new Map();
+    for (const entry of entries) {
+        const name = String(entry.model ?? '');
+        const list = byModel.get(name);
+        if (list)
+            list.push(entry);
+        else
+            byModel.set(name, [entry]);
+    }
+    const perModel = await mapConcurrent(models, concurrency, model => reconcileModel(model, byModel.get(model) ?? [], deps));
+    const rows = perModel.flat();
     const findings = rows.filter(r => !r.inSync).map(toFinding);
     return { inSync: findings.length === 0, models, rows, findings };
 }

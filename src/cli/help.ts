@@ -5,8 +5,10 @@ export const HELP = `model-governance: which model is running, who put it there,
 Usage: model-governance <command> [arguments] [options]
 
 Commands:
-  status <model>        each stage and alias: version, since, promoted by, approved by, reason,
-                        run URL, lock_sha256, model md5; flags drift from the audit log
+  status <model> [target]
+                        each stage and alias: version, who trained it, on what data, who
+                        approved it, the commit that reproduces it; flags drift from the audit
+                        log. With a target (Production, alias:champion): that one in full
   history <model>       the model's audit events as a table
   verify-audit [file]   check an audit log's hash chain and git history (the audit-log
                         action's verify mode)
@@ -28,6 +30,8 @@ Options:
   --model <name>        reconcile only this model (repeatable)
   --limit <n>           history: only the newest n events
   --expected-sha256 <h> verify-audit: the file must contain a line with this SHA-256
+  --at <time>           status: who held each target then, by the audit trail (ISO 8601, with
+                        its zone: 2026-12-01T02:00:00Z)
   --no-history          verify-audit, status, reconcile: skip the git history check
   --audit-identities <l> who may append, as git authors: 'Name <email>, <email>'
                         (default: github-actions[bot], the suite's own committer)
