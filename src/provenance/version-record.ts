@@ -1,4 +1,4 @@
-import type { AuditApproval, AuditEntry } from '../audit/entry.js'
+import type { AuditEntry } from '../audit/entry.js'
 
 /** What the trail recorded about the data and model file of one version's promotion. */
 export interface RecordedLineage {
@@ -11,21 +11,24 @@ export interface RecordedLineage {
 }
 
 /** One governed move of a version, as its audit entry tells it. */
-export interface Promotion {
-  seq: number
-  ts: string
+export interface Promotion extends Pick<
+  AuditEntry,
+  | 'seq'
+  | 'ts'
+  | 'from'
+  | 'to'
+  | 'previous_version'
+  | 'actor'
+  | 'triggered_by'
+  | 'approvals'
+  | 'reason'
+  | 'run_url'
+  | 'run_id'
+  | 'workflow_ref'
+  | 'git_commit'
+> {
+  /** promote or rollback (an entry's event, read from a file, so kept as text). */
   event: string
-  from: string
-  to: string
-  previous_version: string
-  actor: string
-  triggered_by: string
-  approvals: AuditApproval[]
-  reason: string
-  run_url: string
-  run_id: string
-  workflow_ref: string
-  git_commit: string
   lineage: RecordedLineage | null
   gates: unknown
   metrics: unknown

@@ -56,3 +56,26 @@ it('maps errors to the documented exit codes', () => {
   expect(exitCodeFor(new ActionError('chain broken'))).toBe(1)
   expect(exitCodeFor(new TypeError('bug'))).toBe(4)
 })
+
+describe('--at', () => {
+  it('takes a date (its UTC start) or a time with its zone', () => {
+    expect(parseArgs(['status', 'm', '--at', '2026-12-01']).at?.toISOString()).toBe(
+      '2026-12-01T00:00:00.000Z'
+    )
+    expect(parseArgs(['status', 'm', '--at=2026-12-01T02:00:00+01:00']).at?.toISOString()).toBe(
+      '2026-12-01T01:00:00.000Z'
+    )
+    expect(parseArgs(['status', 'm', '--at', '2026-12-01T02:00:00.123Z']).at?.getTime()).toBe(
+      Date.parse('2026-12-01T02:00:00.123Z')
+    )
+  })
+
+  it.each(['2026-12-01T02:00', 'yesterday', '2026-13-01', '1733011200'])(
+    "refuses '%s', naming the option and the form it wants",
+    value => {
+      expect(() => parseArgs(['status', 'm', '--at', value])).toThrow(
+        /Option --at is .*; use an ISO 8601 date or time with its zone/
+      )
+    }
+  )
+})
