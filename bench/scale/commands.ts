@@ -92,5 +92,20 @@ export const SCALE_COMMANDS: ScaleCommand[] = [
     floor: async (reg, models) => {
       for (const model of models) await rawReads(reg.uri, model)
     }
+  },
+  {
+    // One target per call: resolve reads only the holder it is asked for (one request).
+    name: 'resolve',
+    models: sample,
+    run: async (reg, models) => {
+      for (const model of models) {
+        const { out } = await cli(reg, ['resolve', model, 'Production'])
+        const doc = JSON.parse(out) as { in_sync: boolean; uri: string | null }
+        if (!doc.in_sync || !doc.uri) throw new Error(`resolve ${model}: not governed`)
+      }
+    },
+    floor: async (reg, models) => {
+      for (const model of models) await rawReads(reg.uri, model)
+    }
   }
 ]
