@@ -61065,7 +61065,7 @@ function statusAtCommand(ctx, input) {
 ;// CONCATENATED MODULE: ./.cache/build/src/cli/commands/status-view.js
 
 /** The compact table fits a 100-column terminal: long values are cut here, whole in --json. */
-const WIDTH = { target: 18, trained: 12, approved: 16 };
+const WIDTH = { target: 18, trained: 16, approved: 16 };
 const day = (iso) => (iso ?? '').slice(0, 10);
 const status_view_short = (hex) => (hex ?? '').slice(0, 8);
 function approvers(t) {

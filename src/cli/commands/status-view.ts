@@ -2,7 +2,7 @@ import { oneLine, renderTable, shorten, type Cell, type Styler } from '../table.
 import type { StatusTarget } from './status.js'
 
 /** The compact table fits a 100-column terminal: long values are cut here, whole in --json. */
-const WIDTH = { target: 18, trained: 12, approved: 16 } as const
+const WIDTH = { target: 18, trained: 16, approved: 16 } as const
 
 const day = (iso: string | null): string => (iso ?? '').slice(0, 10)
 const short = (hex: string | null | undefined): string => (hex ?? '').slice(0, 8)

@@ -69,7 +69,64 @@ export const statusSchema = z
           source: z.enum(['audit-log', 'tags', 'none']),
           audit_seq: z.number().int().positive().nullable(),
           registry_last_updated: z.string().datetime().nullable(),
-          registry_user: z.string().nullable()
+          registry_user: z.string().nullable(),
+          uri: z
+            .string()
+            .regex(/^models:\/.+\/\d+$/)
+            .nullable(),
+          event: z.enum(['promote', 'rollback']).nullable(),
+          approvals: z.array(
+            z
+              .object({
+                login: z.string(),
+                role: z.string().nullable(),
+                environments: z.array(z.string()),
+                state: z.string(),
+                comment: z.string()
+              })
+              .strict()
+          ),
+          trained_by: z
+            .object({
+              run_id: z.string().nullable(),
+              run_name: z.string().nullable(),
+              experiment_id: z.string().nullable(),
+              user: z.string().nullable(),
+              start_time: z.string().datetime().nullable(),
+              end_time: z.string().datetime().nullable(),
+              status: z.string().nullable(),
+              source_commit: z.string().nullable(),
+              source_name: z.string().nullable(),
+              model_source: z.string().nullable(),
+              unavailable: z.string().nullable()
+            })
+            .strict()
+            .nullable(),
+          data: z
+            .object({
+              recorded: z
+                .object({
+                  lock_sha256: z.string(),
+                  model_md5: z.string(),
+                  verified: z.boolean().nullable(),
+                  seq: z.number().int().positive(),
+                  git_commit: z.string()
+                })
+                .strict()
+                .nullable(),
+              lock: z
+                .union([
+                  z.object({ commit: z.string(), stages: z.array(z.unknown()) }).strict(),
+                  z.object({ commit: z.string(), unavailable: z.string() }).strict()
+                ])
+                .nullable()
+            })
+            .strict(),
+          commit: z
+            .string()
+            .regex(/^[0-9a-f]{7,64}$/)
+            .nullable(),
+          reproduce: z.array(z.string())
         })
         .strict()
     )

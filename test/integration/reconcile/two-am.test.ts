@@ -49,7 +49,15 @@ describe('status answers who trained it, on what data, who approved it, how to r
     const out = execFileSync(PYTHON, ['train.py', mlflow.uri, model, 'model.pkl'], {
       cwd: project,
       encoding: 'utf8',
-      env: { ...process.env, LOGNAME: user, USER: user },
+      // Telemetry off: its thread edits os.environ while requests iterates it (a KeyError seen
+      // here under load), and a test machine has nothing to report to anyway.
+      env: {
+        ...process.env,
+        LOGNAME: user,
+        USER: user,
+        MLFLOW_DISABLE_TELEMETRY: 'true',
+        DO_NOT_TRACK: 'true'
+      },
       timeout: 120_000
     })
     // MLflow prints "View run …" on stdout when the run ends; the script's JSON is the last line.
