@@ -40378,7 +40378,7 @@ __webpack_async_result__();
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3462);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9245);
 
 // The bin entry (dist/cli/index.js): exit codes are documented in docs/cli.md.
 process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .runCli */ .a)(process.argv.slice(2), {
@@ -40393,7 +40393,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3462:
+/***/ 9245:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -58822,6 +58822,7 @@ function planTargets(policy, input) {
 ;// CONCATENATED MODULE: ./.cache/build/src/reconcile/targets.js
 
 
+
 /** `stage:Production` / `alias:champion`: the spelling audit entries and messages use. */
 function targetKey(target) {
     return `${target.kind}:${target.name}`;
@@ -58877,6 +58878,27 @@ function mergeTargets(...lists) {
             if (!seen.has(targetKey(t)))
                 seen.set(targetKey(t), t);
     return [...seen.values()];
+}
+/**
+ * The one target `resolve` and `status <model> <target>` answer for, spelled as audit entries spell `to` (reconcile's
+ * targets.ts): `Production` or `stage:Production` is the stage (in the `aliases` mode, the
+ * stage's alias, which is what that mode governs); `champion` or `alias:champion` is the alias.
+ * MLflow's None and Archived stages are refused: every new version lands in None by
+ * registration, and Archived is a way out, so neither names a governed holder.
+ */
+function resolveTargetSpec(text, policy) {
+    const spelled = text.trim();
+    const moves = entryMoves(spelled, policy);
+    const target = moves[0];
+    if (spelled === '' || !target) {
+        throw new errors_ConfigurationError(`The target '${spelled}' names no stage or alias; give a stage of the policy (e.g. Production, stage:Production) or an alias (e.g. champion, alias:champion)`);
+    }
+    if (target.kind === 'stage' && (target.name === 'None' || target.name === 'Archived')) {
+        throw new errors_ConfigurationError(`The target '${spelled}' is MLflow's ${target.name} stage, which holds no governed version (${target.name === 'None'
+            ? 'every new registration lands there'
+            : 'it is where versions leave to'}); resolve a stage the policy promotes to, such as Production, or an alias`);
+    }
+    return target;
 }
 
 ;// CONCATENATED MODULE: ./.cache/build/src/reconcile/audited.js
@@ -59077,6 +59099,30 @@ async function trainingFacts(registry, model, version, known) {
     };
 }
 
+;// CONCATENATED MODULE: ./.cache/build/src/provenance/reproduce.js
+/** A full or abbreviated commit id: anything else must never reach a command a person pastes. */
+const reproduce_COMMIT = /^[0-9a-f]{7,64}$/;
+/**
+ * The commands that rebuild a version's model from its commit: DVC's own way (`dvc pull` then
+ * `dvc repro`, and `dvc status` to confirm the workspace matches dvc.lock). The commit comes from
+ * the audit trail or the run's tags, so it is checked to be a commit id before it is printed;
+ * an empty list means there is no commit to start from.
+ */
+function reproduceCommands(commit, repository) {
+    if (commit === null || !reproduce_COMMIT.test(commit))
+        return [];
+    const clone = repository && /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)
+        ? [`git clone https://github.com/${repository}.git && cd ${repository.split('/')[1]}`]
+        : [];
+    return [
+        ...clone,
+        `git checkout ${commit}`,
+        'dvc pull',
+        'dvc repro',
+        'dvc status   # "Data and pipelines are up to date." means the same model'
+    ];
+}
+
 ;// CONCATENATED MODULE: ./.cache/build/src/provenance/version-record.js
 const version_record_text = (value) => (typeof value === 'string' ? value : '');
 function recordedLineage(entry) {
@@ -59124,30 +59170,6 @@ function versionRecord(entries, model, version) {
         if (p.lineage)
             lineage = p.lineage;
     return { model, version, events, promotions, lineage };
-}
-
-;// CONCATENATED MODULE: ./.cache/build/src/provenance/reproduce.js
-/** A full or abbreviated commit id: anything else must never reach a command a person pastes. */
-const reproduce_COMMIT = /^[0-9a-f]{7,64}$/;
-/**
- * The commands that rebuild a version's model from its commit: DVC's own way (`dvc pull` then
- * `dvc repro`, and `dvc status` to confirm the workspace matches dvc.lock). The commit comes from
- * the audit trail or the run's tags, so it is checked to be a commit id before it is printed;
- * an empty list means there is no commit to start from.
- */
-function reproduceCommands(commit, repository) {
-    if (commit === null || !reproduce_COMMIT.test(commit))
-        return [];
-    const clone = repository && /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)
-        ? [`git clone https://github.com/${repository}.git && cd ${repository.split('/')[1]}`]
-        : [];
-    return [
-        ...clone,
-        `git checkout ${commit}`,
-        'dvc pull',
-        'dvc repro',
-        'dvc status   # "Data and pipelines are up to date." means the same model'
-    ];
 }
 
 ;// CONCATENATED MODULE: ./.cache/build/src/provenance/target-facts.js
@@ -60205,11 +60227,14 @@ async function readRegistryHolders(registry, model, targets) {
 
 
 
-/** Compares one model's targets; the policy's targets and every target its audit entries moved. */
-async function reconcileModel(model, entries, deps) {
+/**
+ * Compares one model's targets: the policy's targets and every target its audit entries moved,
+ * or only `only` when given (resolve asks for one, and reads only its holder).
+ */
+async function reconcileModel(model, entries, deps, only) {
     const policy = deps.policyFor(model);
     const { holders, touched } = auditedHolders(entries, model, policy);
-    const targets = mergeTargets(policyTargets(policy), touched);
+    const targets = only ?? mergeTargets(policyTargets(policy), touched);
     const registry = await readRegistryHolders(deps.registry, model, targets);
     return targets.map(target => {
         const key = targetKey(target);
@@ -60801,34 +60826,7 @@ async function fetchGoverned(client, resolved, dir, options) {
     return { ...downloaded, root };
 }
 
-;// CONCATENATED MODULE: ./.cache/build/src/serving/target.js
-
-
-/**
- * The one target `resolve` answers for, spelled as audit entries spell `to` (reconcile's
- * targets.ts): `Production` or `stage:Production` is the stage (in the `aliases` mode, the
- * stage's alias, which is what that mode governs); `champion` or `alias:champion` is the alias.
- * MLflow's None and Archived stages are refused: every new version lands in None by
- * registration, and Archived is a way out, so neither names a governed holder.
- */
-function resolveTargetSpec(text, policy) {
-    const spelled = text.trim();
-    const moves = entryMoves(spelled, policy);
-    const target = moves[0];
-    if (spelled === '' || !target) {
-        throw new errors_ConfigurationError(`The target '${spelled}' names no stage or alias; give a stage of the policy (e.g. Production, stage:Production) or an alias (e.g. champion, alias:champion)`);
-    }
-    if (target.kind === 'stage' && (target.name === 'None' || target.name === 'Archived')) {
-        throw new errors_ConfigurationError(`The target '${spelled}' is MLflow's ${target.name} stage, which holds no governed version (${target.name === 'None'
-            ? 'every new registration lands there'
-            : 'it is where versions leave to'}); resolve a stage the policy promotes to, such as Production, or an alias`);
-    }
-    return target;
-}
-
 ;// CONCATENATED MODULE: ./.cache/build/src/serving/resolve.js
-
-
 
 
 
@@ -60842,12 +60840,14 @@ const resolve_show = (version) => (version === null ? 'nobody' : `v${version}`);
 async function resolveTarget(deps, model, target) {
     const policy = deps.policyFor(model);
     const wanted = typeof target === 'string' ? resolveTargetSpec(target, policy) : target;
-    const key = targetKey(wanted);
-    const { holders } = auditedHolders(deps.entries, model, policy);
-    const audited = holders.get(key) ?? { version: null };
-    const held = (await readRegistryHolders(deps.registry, model, [wanted])).get(key);
-    const registryVersion = held ? held.version : null;
-    const inSync = registryVersion === audited.version;
+    // reconcile's comparison, for this one target: one registry read.
+    const [row] = await reconcileModel(model, deps.entries, { ...deps, policyFor: () => policy }, [
+        wanted
+    ]);
+    const registryVersion = row.registryVersion;
+    const audited = { version: row.auditedVersion, entry: row.entry };
+    const held = row.holder;
+    const inSync = row.inSync;
     const governed = inSync && audited.version !== null;
     const seq = audited.entry?.seq;
     const label = `${wanted.kind} ${wanted.name} of '${model}'`;
@@ -61002,20 +61002,18 @@ function previousTagKey(prefix, move) {
 
 ;// CONCATENATED MODULE: ./.cache/build/src/cli/commands/target-choice.js
 
-/** `Production`, `stage:Production`, `alias:champion` or `champion`, as promote-model spells them. */
-function pickTarget(targets, wanted, model) {
-    const text = wanted.trim();
-    const prefixed = /^(stage|alias):(.+)$/i.exec(text);
-    const matches = targets.filter(t => prefixed
-        ? t.kind === prefixed[1].toLowerCase() &&
-            t.target.toLowerCase() === prefixed[2].trim().toLowerCase()
-        : t.target.toLowerCase() === text.toLowerCase());
-    if (matches.length === 1)
-        return matches[0];
+
+/**
+ * `Production`, `stage:Production`, `alias:champion` or `champion`, read as promote-model and
+ * resolve read them (resolveTargetSpec), then found among the targets status lists.
+ */
+function pickTarget(targets, wanted, model, policy) {
+    const target = resolveTargetSpec(wanted, policy);
+    const found = targets.find(t => t.kind === target.kind && t.target === target.name);
+    if (found)
+        return found;
     const known = targets.map(t => `${t.kind}:${t.target}`).join(', ');
-    if (matches.length > 1)
-        throw new UsageError(`'${text}' is both a stage and an alias of ${model}; write stage:${text} or alias:${text}`);
-    throw new UsageError(`${model} has no stage or alias '${text}' under its policy; use one of: ${known || '(none)'}`);
+    throw new UsageError(`${model} has no ${target.kind} '${target.name}' under its policy or in its audit trail; use one of: ${known || '(none)'}`);
 }
 
 ;// CONCATENATED MODULE: ./.cache/build/src/cli/commands/status-at.js
@@ -61038,14 +61036,15 @@ const fromSpan = (span) => ({
  */
 function statusAtCommand(ctx, input) {
     const at = ctx.args.at;
-    const timelines = holderTimeline(input.entries, input.model, policyFor(ctx)(input.model));
+    const policy = policyFor(ctx)(input.model);
+    const timelines = holderTimeline(input.entries, input.model, policy);
     const all = holdersAt(timelines, at).map(h => ({
         kind: h.target.kind,
         target: h.target.name,
         version: h.version,
         ...fromSpan(h.span)
     }));
-    const targets = input.wanted === undefined ? all : [pickTarget(all, input.wanted, input.model)];
+    const targets = input.wanted === undefined ? all : [pickTarget(all, input.wanted, input.model, policy)];
     if (ctx.args.json) {
         ctx.out(JSON.stringify({ model: input.model, at: at.toISOString(), audit_file: input.file, targets }, null, 2));
         return EXIT.ok;
@@ -61234,9 +61233,9 @@ function promotionFacts(row) {
 }
 const registryUpdated = (row) => row.lastUpdatedTimestamp === null ? null : new Date(row.lastUpdatedTimestamp).toISOString();
 /** Everything status knows about one target, from the registry row, the trail and MLflow's run. */
-function statusTarget(row, entries, facts) {
+function statusTarget(row, facts) {
     const version = row.registryVersion;
-    const recorded = version === null ? null : versionRecord(entries, row.model, version).lineage;
+    const recorded = facts.data.recorded;
     return {
         kind: row.target.kind,
         target: row.target.name,
@@ -61269,17 +61268,18 @@ async function statusCommand(ctx) {
     if (ctx.args.at)
         return statusAtCommand(ctx, { model, wanted, entries, file: file.label });
     const registry = mlflowClient(ctx);
-    const rows = await reconcileModel(model, entries, { registry, policyFor: policyFor(ctx) });
+    const policies = policyFor(ctx);
+    const rows = await reconcileModel(model, entries, { registry, policyFor: policies });
     const repository = (0,external_node_fs_namespaceObject.existsSync)(external_node_path_.join(ctx.root, '.git'))
         ? { git: createGitRunner(ctx.logger), root: ctx.root }
         : undefined;
     const trainingCache = new Map();
-    const all = await Promise.all(rows.map(async (row) => statusTarget(row, entries, await targetFacts(row, entries, {
+    const all = await Promise.all(rows.map(async (row) => statusTarget(row, await targetFacts(row, entries, {
         registry,
         trainingCache,
         ...(repository ? { repository } : {})
     }))));
-    const targets = wanted === undefined ? all : [pickTarget(all, wanted, model)];
+    const targets = wanted === undefined ? all : [pickTarget(all, wanted, model, policies(model))];
     const drift = targets.filter(t => t.drift).length;
     if (ctx.args.json) {
         ctx.out(JSON.stringify({ model, registry: registry.server, audit_file: file.label, in_sync: drift === 0, targets }, null, 2));

@@ -49,15 +49,19 @@ export interface ReconcileDeps {
   policyFor: (model: string) => Policy
 }
 
-/** Compares one model's targets; the policy's targets and every target its audit entries moved. */
+/**
+ * Compares one model's targets: the policy's targets and every target its audit entries moved,
+ * or only `only` when given (resolve asks for one, and reads only its holder).
+ */
 export async function reconcileModel(
   model: string,
   entries: AuditEntry[],
-  deps: ReconcileDeps
+  deps: ReconcileDeps,
+  only?: Target[]
 ): Promise<TargetRow[]> {
   const policy = deps.policyFor(model)
   const { holders, touched } = auditedHolders(entries, model, policy)
-  const targets = mergeTargets(policyTargets(policy), touched)
+  const targets = only ?? mergeTargets(policyTargets(policy), touched)
   const registry = await readRegistryHolders(deps.registry, model, targets)
   return targets.map(target => {
     const key = targetKey(target)

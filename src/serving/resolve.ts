@@ -2,10 +2,9 @@ import type { AuditEntry } from '../audit/entry.js'
 import type { ModelVersion } from '../mlflow/index.js'
 import type { Policy } from '../policy/index.js'
 import { versionRecord, type RecordedLineage } from '../provenance/version-record.js'
-import { auditedHolders } from '../reconcile/audited.js'
-import { readRegistryHolders, type RegistryReader } from '../reconcile/registry-state.js'
-import { targetKey, type Target } from '../reconcile/targets.js'
-import { resolveTargetSpec } from './target.js'
+import { reconcileModel } from '../reconcile/reconcile.js'
+import type { RegistryReader } from '../reconcile/registry-state.js'
+import { resolveTargetSpec, type Target } from '../reconcile/targets.js'
 
 export interface ResolveDeps {
   registry: RegistryReader
@@ -55,12 +54,14 @@ export async function resolveTarget(
 ): Promise<ResolveResult> {
   const policy = deps.policyFor(model)
   const wanted = typeof target === 'string' ? resolveTargetSpec(target, policy) : target
-  const key = targetKey(wanted)
-  const { holders } = auditedHolders(deps.entries, model, policy)
-  const audited = holders.get(key) ?? { version: null }
-  const held = (await readRegistryHolders(deps.registry, model, [wanted])).get(key)
-  const registryVersion = held ? held.version : null
-  const inSync = registryVersion === audited.version
+  // reconcile's comparison, for this one target: one registry read.
+  const [row] = await reconcileModel(model, deps.entries, { ...deps, policyFor: () => policy }, [
+    wanted
+  ])
+  const registryVersion = row!.registryVersion
+  const audited = { version: row!.auditedVersion, entry: row!.entry }
+  const held = row!.holder
+  const inSync = row!.inSync
   const governed = inSync && audited.version !== null
   const seq = audited.entry?.seq
   const label = `${wanted.kind} ${wanted.name} of '${model}'`

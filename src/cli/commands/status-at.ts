@@ -38,14 +38,16 @@ export function statusAtCommand(
   input: { model: string; wanted: string | undefined; entries: AuditEntry[]; file: string }
 ): ExitCode {
   const at = ctx.args.at!
-  const timelines = holderTimeline(input.entries, input.model, policyFor(ctx)(input.model))
+  const policy = policyFor(ctx)(input.model)
+  const timelines = holderTimeline(input.entries, input.model, policy)
   const all: HolderAtTarget[] = holdersAt(timelines, at).map(h => ({
     kind: h.target.kind,
     target: h.target.name,
     version: h.version,
     ...fromSpan(h.span)
   }))
-  const targets = input.wanted === undefined ? all : [pickTarget(all, input.wanted, input.model)]
+  const targets =
+    input.wanted === undefined ? all : [pickTarget(all, input.wanted, input.model, policy)]
   if (ctx.args.json) {
     ctx.out(
       JSON.stringify(

@@ -3,7 +3,6 @@ import { createGitRunner } from '../../git/git.js'
 import { DEFAULT_TAG_PREFIX } from '../../promotion/tags.js'
 import {
   targetFacts,
-  versionRecord,
   type ApprovalFact,
   type DataFacts,
   type TrainingFacts
@@ -11,7 +10,6 @@ import {
 import { loadVerifiedEntries } from '../../reconcile/audit-source.js'
 import type { TargetRow } from '../../reconcile/reconcile.js'
 import { reconcileModel } from '../../reconcile/reconcile.js'
-import type { AuditEntry } from '../../audit/entry.js'
 import { positionals } from '../args.js'
 import { auditTrust } from '../audit-trust.js'
 import { auditPath, mlflowClient, policyFor, type CommandContext } from '../context.js'
@@ -98,11 +96,10 @@ const registryUpdated = (row: TargetRow): string | null =>
 /** Everything status knows about one target, from the registry row, the trail and MLflow's run. */
 export function statusTarget(
   row: TargetRow,
-  entries: AuditEntry[],
   facts: Awaited<ReturnType<typeof targetFacts>>
 ): StatusTarget {
   const version = row.registryVersion
-  const recorded = version === null ? null : versionRecord(entries, row.model, version).lineage
+  const recorded = facts.data.recorded
   return {
     kind: row.target.kind,
     target: row.target.name,
@@ -135,7 +132,8 @@ export async function statusCommand(ctx: CommandContext): Promise<ExitCode> {
   const entries = await loadVerifiedEntries(file.full, file.label, auditTrust(ctx))
   if (ctx.args.at) return statusAtCommand(ctx, { model, wanted, entries, file: file.label })
   const registry = mlflowClient(ctx)
-  const rows = await reconcileModel(model, entries, { registry, policyFor: policyFor(ctx) })
+  const policies = policyFor(ctx)
+  const rows = await reconcileModel(model, entries, { registry, policyFor: policies })
   const repository = existsSync(path.join(ctx.root, '.git'))
     ? { git: createGitRunner(ctx.logger), root: ctx.root }
     : undefined
@@ -144,7 +142,6 @@ export async function statusCommand(ctx: CommandContext): Promise<ExitCode> {
     rows.map(async row =>
       statusTarget(
         row,
-        entries,
         await targetFacts(row, entries, {
           registry,
           trainingCache,
@@ -153,7 +150,7 @@ export async function statusCommand(ctx: CommandContext): Promise<ExitCode> {
       )
     )
   )
-  const targets = wanted === undefined ? all : [pickTarget(all, wanted, model)]
+  const targets = wanted === undefined ? all : [pickTarget(all, wanted, model, policies(model))]
   const drift = targets.filter(t => t.drift).length
   if (ctx.args.json) {
     ctx.out(
