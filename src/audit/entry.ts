@@ -45,7 +45,26 @@ export interface AuditEntry {
   run_url: string
   workflow_ref: string
   git_commit: string
-  lineage: { lock_sha256: string; model_md5: string; verified: boolean | null }
+  lineage: {
+    lock_sha256: string
+    model_md5: string
+    verified: boolean | null
+    /**
+     * What the lineage verdict proved (issue "Seed flow"), strongest first: 1 the registered
+     * artifact's bytes are the DVC output; 2 the run logged a file whose md5 is the DVC output's;
+     * 3 the run was recorded at the lineage commit or an ancestor that differs only in what
+     * `dvc repro` writes; 4 no link. Absent on entries written before levels existed.
+     */
+    level?: 1 | 2 | 3 | 4
+    /** The commit lineage was checked at (the version's own lineage commit). */
+    commit?: string
+  }
+  /**
+   * The approved bytes (issue "Approved bytes"): the digest of the version's artifact that was
+   * validated, shown to the reviewers and re-checked before the registry write. Absent on
+   * entries written before it, and on events that never read the artifact.
+   */
+  artifact?: { digest: string; files: number; uri: string }
   metrics: unknown
   gates: unknown
   registry: string
