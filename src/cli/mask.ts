@@ -1,6 +1,6 @@
 import { escapeLogText } from '../core/logger.js'
 import { connectionSecrets, resolveConnection, uriSecrets } from '../mlflow/connection.js'
-import type { CliIo } from './context.js'
+import type { CliIo } from './io.js'
 
 const MASK = '***'
 
