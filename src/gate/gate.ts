@@ -130,7 +130,7 @@ export async function runGate(
   const fileList = [
     ...listInputFiles(options.metricsFiles),
     ...(options.dvcMetrics
-      ? dvcDeclaredMetrics(options.workspace, logger, options.allowExternal ?? false)
+      ? dvcDeclaredMetrics(options.workspace, options.allowExternal ?? false)
       : [])
   ]
   const subject = [
