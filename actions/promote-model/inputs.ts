@@ -13,7 +13,7 @@ import {
 } from '../../src/core/inputs.js'
 import { FieldError } from '../../src/core/errors.js'
 import type { PromotionCandidate } from '../../src/promotion/register-and-promote.js'
-import { DEFAULT_TAG_PREFIX } from '../../src/promotion/index.js'
+import { DEFAULT_TAG_PREFIX } from '../../src/promotion/tags.js'
 
 const specs = {
   'model-name': requiredString(),

@@ -8,8 +8,8 @@ import {
   type InputsOf,
   type InputValues
 } from '../../src/core/inputs.js'
-import { candidateOf, type Candidate } from '../../src/gate/gate.js'
-import { AGGREGATES } from '../../src/gate/mlflow-sources.js'
+import { AGGREGATES } from '../../src/gate/aggregates.js'
+import { candidateOf, type Candidate } from '../../src/gate/candidate.js'
 
 const specs = {
   'model-name': optionalString(),

@@ -1,4 +1,4 @@
-import { backoffDelay, type Backoff } from '../core/backoff.js'
+import { retry, type RetryPolicy } from '../core/retry.js'
 import { ActionError } from '../core/errors.js'
 import type { Logger } from '../core/logger.js'
 import type { Clock } from '../core/time.js'
@@ -27,7 +27,8 @@ export interface AuditStore {
   close?(): Promise<void>
 }
 
-export interface RetryPolicy {
+/** How an append retries a lost race (inputs max-attempts and backoff-ms). */
+export interface AppendRetry {
   maxAttempts: number
   /** Base of the full-jitter exponential backoff: wait in [0, base * 2^(attempt-1)), capped at 16 * base. */
   backoffMs: number
@@ -53,15 +54,20 @@ export class AppendFailedError extends ActionError {
   }
 }
 
-export function appendDelay(attempt: number, policy: RetryPolicy): number {
-  // Full jitter: appenders race on one branch head, and a wait near zero is as fair as any.
-  const backoff: Backoff = {
-    firstMs: policy.backoffMs,
-    factor: 2,
-    capMs: policy.backoffMs * 16,
+/**
+ * The suite's one retry policy for an append: attempts only (no time budget: a lost race is
+ * cheap and each attempt is bounded by the store), and full jitter because appenders race on
+ * one branch head, where a wait near zero is as fair as any.
+ */
+export function appendRetryPolicy(retry: AppendRetry): RetryPolicy {
+  return {
+    maxRetries: Math.max(0, retry.maxAttempts - 1),
+    baseDelayMs: retry.backoffMs,
+    maxDelayMs: retry.backoffMs * 16,
+    totalBudgetMs: Number.POSITIVE_INFINITY,
+    requestTimeoutMs: Number.POSITIVE_INFINITY,
     jitter: 'full'
   }
-  return backoffDelay(attempt - 1, backoff, policy.random ?? Math.random)
 }
 
 /**
@@ -73,44 +79,58 @@ export async function appendEntry(
   store: AuditStore,
   fields: EntryFields,
   file: string,
-  policy: RetryPolicy,
+  policy: AppendRetry,
   deps: { logger: Logger; clock: Clock }
 ): Promise<AppendResult> {
   try {
     const message = commitMessage(fields)
     let line: string | undefined
-    let lastProblem = ''
-    for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
-      const tip = await store.readTip()
-      const chain = await verifyBytes(tip.content)
-      if (!chain.valid && chain.firstBad) {
-        throw new AppendFailedError(
-          `Refusing to append: ${file} at ${tip.head?.slice(0, 12) ?? 'the branch tip'} has a broken chain at line ` +
-            `${chain.firstBad.line}, which ${chain.firstBad.reason}. Restore the file from git history (git log -p -- ${file}) ` +
-            "and run again; run mode 'verify' to check it",
-          line,
-          attempt
+    const outcome = await retry<AppendResult>(
+      async ({ n }) => {
+        const attempt = n + 1
+        const tip = await store.readTip()
+        const chain = await verifyBytes(tip.content)
+        if (!chain.valid && chain.firstBad) {
+          throw new AppendFailedError(
+            `Refusing to append: ${file} at ${tip.head?.slice(0, 12) ?? 'the branch tip'} has a broken chain at line ` +
+              `${chain.firstBad.line}, which ${chain.firstBad.reason}. Restore the file from git history (git log -p -- ${file}) ` +
+              "and run again; run mode 'verify' to check it",
+            line,
+            attempt
+          )
+        }
+        const seq = chain.entries + 1
+        line = formatLine(fields, seq, chain.headSha256)
+        const content = Buffer.concat([tip.content, Buffer.from(`${line}\n`, 'utf8')])
+        // The trailer names the line for the history check (line-trailer.ts); seq changes on a retry.
+        const result = await store.write(
+          tip,
+          content,
+          withLineTrailer(message, seq, sha256Hex(line))
         )
+        if (result.kind === 'committed') {
+          const value = {
+            line,
+            sha256: sha256Hex(line),
+            seq,
+            commitSha: result.sha,
+            attempts: attempt
+          }
+          return { ok: true, value }
+        }
+        return { ok: false, retryable: true, problem: result.detail }
+      },
+      appendRetryPolicy(policy),
+      {
+        clock: deps.clock,
+        random: policy.random ?? Math.random,
+        onRetry: (attempt, problem, wait) =>
+          deps.logger.info(`Attempt ${attempt} lost a race (${problem}); retrying in ${wait} ms`)
       }
-      const seq = chain.entries + 1
-      line = formatLine(fields, seq, chain.headSha256)
-      const content = Buffer.concat([tip.content, Buffer.from(`${line}\n`, 'utf8')])
-      // The trailer names the line for the history check (line-trailer.ts); seq changes on a retry.
-      const result = await store.write(tip, content, withLineTrailer(message, seq, sha256Hex(line)))
-      if (result.kind === 'committed') {
-        return { line, sha256: sha256Hex(line), seq, commitSha: result.sha, attempts: attempt }
-      }
-      lastProblem = result.detail
-      if (attempt < policy.maxAttempts) {
-        const wait = appendDelay(attempt, policy)
-        deps.logger.info(
-          `Attempt ${attempt} lost a race (${result.detail}); retrying in ${wait} ms`
-        )
-        await deps.clock.sleep(wait)
-      }
-    }
+    )
+    if (outcome.ok) return outcome.value
     throw new AppendFailedError(
-      `Could not record the audit entry in ${store.description} after ${policy.maxAttempts} attempt(s): ${lastProblem}. ` +
+      `Could not record the audit entry in ${store.description} after ${policy.maxAttempts} attempt(s): ${outcome.problem}. ` +
         "Nothing was force-pushed; raise 'max-attempts' or serialise the audit jobs with a concurrency group",
       line,
       policy.maxAttempts

@@ -1,3 +1,5 @@
+import { hasUnsafeText } from '../core/text-safety.js'
+
 /**
  * Checks on the text fields of an audit event. The audit log is evidence: a field that is not
  * what its name says (a version of `${{ steps.promote.outputs.version }}` left unexpanded by a
@@ -20,12 +22,10 @@ const MAX_NAME = 256
 
 /** A workflow expression that reached us unexpanded (or a template of some other tool). */
 const EXPRESSION = /\$\{\{|\}\}/
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/
-
 function common(value: string): string | undefined {
   if (EXPRESSION.test(value)) return 'holds an unexpanded workflow expression'
-  if (CONTROL.test(value)) return 'contains a line break or another control character'
+  if (hasUnsafeText(value))
+    return 'contains a line break, a control character or a bidirectional control character'
   return undefined
 }
 

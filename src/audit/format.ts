@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { AuditApproval, AuditEntry } from './entry.js'
+import { oneLine } from '../core/text-safety.js'
 
 /**
  * AUDIT.log format v1 (see audit-log/README.md): one JSON object per line, each line ending in
@@ -90,11 +91,6 @@ export function formatLine(fields: EntryFields, seq: number, prev: string): stri
   for (const key of REQUIRED_KEYS) if (!(key in ordered)) ordered[key] = source[key]
   for (const [key, value] of Object.entries(source)) if (!(key in ordered)) ordered[key] = value
   return escapeLineBreakers(JSON.stringify(ordered))
-}
-
-function oneLine(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim()
 }
 
 export function approvedLogins(approvals: AuditApproval[]): string[] {

@@ -4,6 +4,7 @@ import { ActionError, FieldError } from '../core/errors.js'
 import type { Logger } from '../core/logger.js'
 import type { GitResult, GitRunner } from '../git/git.js'
 import type { AuditStore, Tip, WriteResult } from './append.js'
+import { hasUnsafeText } from '../core/text-safety.js'
 
 export interface GitStoreOptions {
   /** The checked-out repository (the workspace). */
@@ -294,9 +295,8 @@ export function repositoryPath(file: string): string {
       `${why}; use a plain path inside the repository, such as AUDIT.log or audit/AUDIT.log`
     )
   }
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(file))
-    refuse('contains a line break or another control character')
+  if (hasUnsafeText(file))
+    refuse('contains a line break, a control character or a bidirectional control character')
   const slashed = file.replace(/\\/g, '/')
   if (slashed.split('/').includes('..')) refuse(`is '${file}', which has a '..' segment`)
   const normal = path.posix.normalize(slashed)

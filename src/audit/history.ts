@@ -4,6 +4,7 @@ import { ByteReader } from '../git/byte-reader.js'
 import { gitText, RequestStream, type GitStreamer } from '../git/stream.js'
 import { identityAllowed, type AuditIdentity } from './identities.js'
 import { parseLineTrailer } from './line-trailer.js'
+import { replaceUnsafe } from '../core/text-safety.js'
 
 /**
  * The history check: reads the git history of AUDIT.log in ONE `git log` pass and attributes
@@ -69,8 +70,7 @@ const RAW = /^:\d{6} (\d{6}) [0-9a-f]{40,64} ([0-9a-f]{40,64}) [A-Z]\d*\t/
 
 const short = (sha: string): string => sha.slice(0, 12)
 // Names come from commits anyone can write: no control characters reach a message.
-// eslint-disable-next-line no-control-regex
-const clean = (text: string): string => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?')
+const clean = (text: string): string => replaceUnsafe(text, '?')
 
 /** Checks the history of `options.file` against `lines`, the SHA-256 (hex) of each current line. */
 export async function checkHistory(

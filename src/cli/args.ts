@@ -1,4 +1,5 @@
 import { UsageError } from './exit-codes.js'
+import { hasUnsafeText } from '../core/text-safety.js'
 
 export const COMMANDS = [
   'status',
@@ -178,8 +179,7 @@ function setValue(parsed: ParsedArgs, name: string, value: string): void {
       parsed.at = parseInstant(value)
       break
     case '--download':
-      // eslint-disable-next-line no-control-regex
-      if (/[\u0000-\u001f]/.test(value))
+      if (hasUnsafeText(value))
         throw new UsageError(
           'Option --download holds a control character; pass a plain folder path'
         )

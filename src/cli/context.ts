@@ -6,16 +6,11 @@ import { createMlflowClient, type MlflowClient } from '../mlflow/index.js'
 import type { Policy } from '../policy/index.js'
 import { policyResolver } from '../policy/index.js'
 import type { ParsedArgs } from './args.js'
+import type { CliIo } from './io.js'
 import { terminalSafe } from './mask.js'
 import { styler, type Styler } from './table.js'
 
-/** Everything a command needs, injected so tests can run commands in-process. */
-export interface CliIo {
-  env: NodeJS.ProcessEnv
-  cwd: string
-  stdout: { write(text: string): void; isTTY?: boolean | undefined }
-  stderr: { write(text: string): void }
-}
+export type { CliIo } from './io.js'
 
 export interface CommandContext {
   args: ParsedArgs

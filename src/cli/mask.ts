@@ -1,6 +1,7 @@
 import { escapeLogText } from '../core/logger.js'
 import { connectionSecrets, resolveConnection, uriSecrets } from '../mlflow/connection.js'
-import type { CliIo } from './context.js'
+import type { CliIo } from './io.js'
+import { replaceUnsafe } from '../core/text-safety.js'
 
 const MASK = '***'
 
@@ -61,6 +62,5 @@ export function maskEnvironmentSecrets(masker: Masker, env: NodeJS.ProcessEnv): 
  * the title) become spaces. Colours the CLI adds itself are applied after this.
  */
 export function terminalSafe(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, ' ')
+  return replaceUnsafe(text, ' ', { multiline: true })
 }

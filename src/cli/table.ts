@@ -1,3 +1,5 @@
+import { oneLine } from '../core/text-safety.js'
+
 /** Aligned plain-text tables and ANSI colour, only when the output is a terminal. */
 
 export type Tone = 'red' | 'green' | 'yellow' | 'dim' | 'bold'
@@ -49,10 +51,7 @@ const toneOf = (cell: Cell): Tone | undefined => (typeof cell === 'string' ? und
 const width = (text: string): number => Array.from(text).length
 
 /** Control characters in data (a reason with a newline) would break a row; they print as spaces. */
-export function oneLine(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim()
-}
+export { oneLine }
 
 export function shorten(text: string, limit: number): string {
   const points = Array.from(text)

@@ -34,9 +34,12 @@ export interface WaitOptions {
   random: () => number
   timeoutMs: number
   backoff?: Backoff
+  /** Told before each wait: how many looks found nothing yet, and the wait. */
+  onWait?: (looks: number, waitMs: number) => void
 }
 
 /**
+ * The suite's one poll helper (retries of an operation go through src/core/retry.ts).
  * Calls `look` until it returns a value, sleeping with backoff in between. `look` returns
  * undefined for "not yet" and throws for "never". Returns undefined when the timeout runs out;
  * the first look is immediate, so a state that is already right costs one call and no wait.
@@ -53,6 +56,8 @@ export async function waitFor<T>(
     const wait = backoffDelay(attempt, backoff, options.random)
     const elapsed = options.clock.now() - started
     if (elapsed >= options.timeoutMs) return undefined
-    await options.clock.sleep(Math.min(wait, Math.max(0, options.timeoutMs - elapsed)))
+    const capped = Math.min(wait, Math.max(0, options.timeoutMs - elapsed))
+    options.onWait?.(attempt + 1, capped)
+    await options.clock.sleep(capped)
   }
 }

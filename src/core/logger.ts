@@ -1,4 +1,5 @@
 import { SourceLocation } from './errors.js'
+import { UNSAFE_CHARACTERS } from './text-safety.js'
 
 /**
  * The only logging surface domain modules see. The run wrapper backs it with @actions/core;
@@ -75,8 +76,7 @@ export const silentLogger: Logger = {
  * removes Unicode white space; a few invisible format characters are added to be safe (escaping
  * more lines than needed costs one backslash).
  */
-// eslint-disable-next-line no-control-regex
-const LEADING_SPACE = /^[\s\u0000-\u001f\u007f-\u009f\u180e\u200b-\u200f\u2060\ufeff]*/
+const LEADING_SPACE = new RegExp(`^[\\s${UNSAFE_CHARACTERS}\\u180e\\u200b-\\u200f\\u2060\\ufeff]*`)
 /** Line breaks the runner (or a log viewer) may split on. */
 const LINE_BREAK = /(\r\n|\r|\n|\u0085|\u2028|\u2029)/
 /** `::cmd::` is a workflow command, `##[cmd]` the runner's older spelling; `\` is the escape itself. */

@@ -1,3 +1,4 @@
+import { replaceUnsafe } from './text-safety.js'
 /**
  * Small markdown builders for job summaries. Data is escaped by default: a job summary renders
  * GitHub-flavoured markdown with HTML, so a model name, a reason or a dependency path taken as
@@ -38,14 +39,15 @@ function asText(value: unknown): string {
  */
 export function escapeCell(value: unknown): string {
   if (isTrusted(value)) return value.markdown
-  return asText(value)
+  // Unsafe characters (src/core/text-safety.ts) become spaces; line breaks stay, as <br>.
+  return replaceUnsafe(asText(value), ' ', { multiline: true })
     .replace(/&(?=[#A-Za-z])/g, '&amp;')
     .replace(/<(?=[A-Za-z/!?])/g, '&lt;')
     .replace(/[\\`*[\]|~$]/g, c => `\\${c}`)
     .replace(/_/g, (c, at: number, text: string) =>
       WORD.test(text[at - 1] ?? '') && WORD.test(text[at + 1] ?? '') ? c : '\\_'
     )
-    .replace(/\r\n|\r|\n|\u2028|\u2029/g, '<br>')
+    .replace(/\n/g, '<br>')
 }
 
 /** Another name for escapeCell, for data outside tables (headings, list items, quotes). */

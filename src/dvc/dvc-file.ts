@@ -6,6 +6,7 @@ import type { ResolvedStage } from './project.js'
 import { pyJsonDumps } from './py-json.js'
 import type { LockEntry, LockStage } from './schema.js'
 import { parseYaml } from './yaml-file.js'
+import type { ImportSource } from './stage-types.js'
 
 /**
  * `.dvc` files (`dvc add`, `dvc import`, `dvc import-url`, and DVC 1's single-stage files), read
@@ -13,15 +14,7 @@ import { parseYaml } from './yaml-file.js'
  * its path, as `dvc status` names it.
  */
 
-/** Where an import's data came from: never read here (another repository or a URL). */
-export interface ImportSource {
-  /** As written in the `.dvc` file's `deps`. */
-  path: string
-  /** `dvc import`: the source repository. */
-  repo?: { url: string; rev?: string; revLock?: string }
-  /** `import-url` from a URL (not a local path): which scheme. */
-  remote?: string
-}
+export type { ImportSource } from './stage-types.js'
 
 export interface DvcFileStage {
   stage: ResolvedStage

@@ -6,7 +6,7 @@ import { interpolateValue, InterpolationError, isMapping } from './interpolate.j
 import { loadParamsFile } from './params.js'
 import { dvcYamlSchema, stageSchema } from './schema.js'
 import { dvcToStr } from './interpolate.js'
-import type { ImportSource } from './dvc-file.js'
+import type { ImportSource } from './stage-types.js'
 
 /** A dvc.yaml stage after foreach/matrix expansion and `${}` resolution. */
 export interface ResolvedStage {

@@ -1,8 +1,5 @@
 import path from 'node:path'
-import yaml from 'js-yaml'
-import { ConfigurationError, FieldError, errorMessage } from '../core/errors.js'
-import type { Logger } from '../core/logger.js'
-import { loadYamlBounded } from '../files/parse.js'
+import { FieldError } from '../core/errors.js'
 import { guardPath, guardRoot, requireAccepted } from '../files/paths.js'
 import { readAcceptedSync, readRequiredSync } from '../files/read.js'
 import { resolvedMetricsPaths } from '../dvc/metrics-paths.js'
@@ -36,11 +33,7 @@ function slashes(p: string): string {
  * The metrics files declared in the workspace's dvc.yaml: top-level `metrics:` and each stage's
  * `metrics:` outputs (relative to its `wdir`), the same set `dvc metrics show` reads.
  */
-export function dvcDeclaredMetrics(
-  workspace: string,
-  logger: Logger,
-  allowExternal = false
-): string[] {
+export function dvcDeclaredMetrics(workspace: string, allowExternal = false): string[] {
   const safe = requireAccepted(
     guardPath(guardRoot(workspace), 'dvc.yaml', { allowExternal }),
     "dvc.yaml (read because 'dvc-metrics' is true)"
@@ -52,63 +45,10 @@ export function dvcDeclaredMetrics(
       "is true but there is no dvc.yaml in the workspace; check out the DVC project first or set 'dvc-metrics' to false"
     )
   }
-  let doc: unknown
-  try {
-    doc = loadYamlBounded(bytes.toString('utf8'), 'dvc.yaml', yaml.DEFAULT_SCHEMA)
-  } catch (error) {
-    if (error instanceof ConfigurationError) throw error
-    const mark = error instanceof yaml.YAMLException ? error.mark : undefined
-    throw new ConfigurationError(
-      `dvc.yaml${mark ? `:${mark.line + 1}` : ''} cannot be parsed: ${error instanceof yaml.YAMLException ? error.reason : errorMessage(error)}; fix the file`,
-      { location: { file: 'dvc.yaml', ...(mark ? { line: mark.line + 1 } : {}) } }
-    )
-  }
-  const text = bytes.toString('utf8')
-  // `${}` and foreach/matrix are resolved as DVC resolves them (src/dvc); a file that DVC
-  // could not resolve either falls back to the literal paths, with a warning for the rest.
-  if (/\$\{|^\s+(?:foreach|matrix)\s*:/m.test(text)) {
-    try {
-      return resolvedMetricsPaths(workspace, text, allowExternal)
-    } catch (error) {
-      if (!(error instanceof ConfigurationError)) throw error
-      logger.warning(`dvc.yaml metrics paths could not be resolved: ${error.message}`)
-    }
-  }
-  const root = (doc ?? {}) as { metrics?: unknown; stages?: Record<string, unknown> }
-  const found: string[] = []
-  const add = (entries: unknown, wdir: string, where: string): void => {
-    if (!Array.isArray(entries)) return
-    for (const entry of entries as unknown[]) {
-      const names =
-        typeof entry === 'string'
-          ? [entry]
-          : entry && typeof entry === 'object'
-            ? Object.keys(entry)
-            : []
-      for (const name of names) {
-        if (name.includes('${')) {
-          logger.warning(
-            `dvc.yaml ${where}: metrics path '${name}' uses interpolation, which is not resolved here; list the file in metrics-files instead`
-          )
-          continue
-        }
-        found.push(slashes(path.normalize(path.join(wdir, name))))
-      }
-    }
-  }
-  add(root.metrics, '.', 'metrics')
-  for (const [stageName, stage] of Object.entries(root.stages ?? {})) {
-    if (!stage || typeof stage !== 'object') continue
-    const s = stage as { metrics?: unknown; wdir?: unknown; foreach?: unknown; matrix?: unknown }
-    if (s.foreach !== undefined || s.matrix !== undefined) {
-      logger.warning(
-        `dvc.yaml stage '${stageName}' uses foreach/matrix, whose metrics are not expanded here; list them in metrics-files`
-      )
-      continue
-    }
-    add(s.metrics, typeof s.wdir === 'string' ? s.wdir : '.', `stage '${stageName}'`)
-  }
-  return found
+  // One dvc.yaml reader (src/dvc): YAML 1.2 as DVC reads it, `${}`, `vars`, params and
+  // foreach/matrix resolved as DVC resolves them. A file DVC could not resolve either is an
+  // error naming the file and line, not a guess at the literal paths.
+  return resolvedMetricsPaths(workspace, bytes.toString('utf8'), allowExternal)
 }
 
 /**

@@ -21,29 +21,9 @@ import { parseDirection, parsePerMetric, parseTolerance } from './per-metric.js'
 import { inputRules, policyRules } from './policy-rules.js'
 import type { MetricObservation } from './types.js'
 
-/** The action's inputs as the gate needs them, already typed. */
-/**
- * Whose metrics are checked: a registered version, a run (with the model its champion is a
- * version of, if any), or metrics files only. The action's inputs refine to exactly one.
- */
-export type Candidate =
-  | { kind: 'version'; model: string; version: string }
-  | { kind: 'run'; runId: string; model?: string | undefined; version?: string | undefined }
-  | { kind: 'files' }
+import type { Candidate } from './candidate.js'
 
-export interface CandidateFields {
-  model?: string | undefined
-  version?: string | undefined
-  runId?: string | undefined
-}
-
-/** The candidate named by a model, a version and a run id (a run wins: its metrics are read). */
-export function candidateOf(fields: CandidateFields): Candidate {
-  const { model, version, runId } = fields
-  if (runId) return { kind: 'run', runId, model, version }
-  if (model && version) return { kind: 'version', model, version }
-  return { kind: 'files' }
-}
+export { candidateOf, type Candidate, type CandidateFields } from './candidate.js'
 
 export interface GateOptions {
   candidate: Candidate
@@ -150,7 +130,7 @@ export async function runGate(
   const fileList = [
     ...listInputFiles(options.metricsFiles),
     ...(options.dvcMetrics
-      ? dvcDeclaredMetrics(options.workspace, logger, options.allowExternal ?? false)
+      ? dvcDeclaredMetrics(options.workspace, options.allowExternal ?? false)
       : [])
   ]
   const subject = [

@@ -14,8 +14,9 @@ export type MetricsClient = Pick<
   | 'getVersionByAlias'
 >
 
-export const AGGREGATES = ['latest', 'min', 'max', 'last'] as const
-export type Aggregate = (typeof AGGREGATES)[number]
+import type { Aggregate } from './aggregates.js'
+
+export { AGGREGATES, type Aggregate } from './aggregates.js'
 
 export interface ReadOptions {
   aggregate: Aggregate

@@ -1,31 +1,19 @@
 import { Agent, request, type Dispatcher } from 'undici'
 import type { z } from 'zod'
-import { backoffDelay } from '../core/backoff.js'
 import { ActionError } from '../core/errors.js'
 import type { Logger } from '../core/logger.js'
+import {
+  DEFAULT_RETRY,
+  isRetryableStatus,
+  retry,
+  type Attempt,
+  type RetryPolicy
+} from '../core/retry.js'
 import { systemClock, type Clock } from '../core/time.js'
 import type { Connection } from './connection.js'
 import { MlflowApiError, MlflowUnavailableError, type Operation } from './errors.js'
 
-export interface RetryPolicy {
-  /** Retries after the first attempt (MLFLOW_HTTP_REQUEST_MAX_RETRIES). */
-  maxRetries: number
-  /** First backoff delay in ms; doubles each retry (MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR scales it). */
-  baseDelayMs: number
-  maxDelayMs: number
-  /** Bound on the time spent across all attempts and waits of one call. */
-  totalBudgetMs: number
-  /** Per-request timeout (MLFLOW_HTTP_REQUEST_TIMEOUT, seconds). */
-  requestTimeoutMs: number
-}
-
-export const DEFAULT_RETRY: RetryPolicy = {
-  maxRetries: 5,
-  baseDelayMs: 1000,
-  maxDelayMs: 30_000,
-  totalBudgetMs: 120_000,
-  requestTimeoutMs: 30_000
-}
+export { DEFAULT_RETRY, type RetryPolicy } from '../core/retry.js'
 
 /** The same knobs MLflow's Python client reads, plus a total budget of our own. */
 export function retryPolicyFromEnv(env: NodeJS.ProcessEnv): RetryPolicy {
@@ -83,7 +71,6 @@ export function responseLimitsFromEnv(env: NodeJS.ProcessEnv): ResponseLimits {
   }
 }
 
-const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504])
 /** MLflow answers a fatal archive-stage misuse with 500; retrying cannot help it. */
 const FATAL_500_CODES = new Set(['INVALID_STATE', 'BAD_REQUEST', 'INVALID_PARAMETER_VALUE'])
 
@@ -200,76 +187,71 @@ export class MlflowHttp {
     const url = this.url(path, query)
     const headers = { ...this.headers }
     if (body !== undefined) headers['content-type'] = 'application/json'
-    let lastProblem = 'no attempt fitted in the time budget'
-    let attempts = 0
-    for (let attempt = 0; ; attempt++) {
-      // Every attempt, a download included, ends by the retry budget: the deadline is what is left.
-      const remaining = this.retry.totalBudgetMs - (this.clock.now() - started)
-      if (remaining <= 0) break
-      attempts = attempt + 1
-      const perRequest = Math.min(this.retry.requestTimeoutMs, remaining)
-      let retryAfterMs: number | undefined
-      try {
-        const response = await request(url, {
-          method,
-          headers,
-          body: body === undefined ? null : JSON.stringify(body),
-          dispatcher: this.dispatcher,
-          headersTimeout: perRequest,
-          // Between two chunks: a stalled body fails after one request timeout.
-          bodyTimeout: this.retry.requestTimeoutMs,
-          // The whole exchange: one request timeout for a JSON call; for a download, which may
-          // legitimately take longer, the rest of the budget (so a drip of bytes still ends).
-          signal: AbortSignal.timeout(consume ? remaining : perRequest)
-        })
-        if (consume && response.statusCode >= 200 && response.statusCode < 300) {
-          const limit = this.limits.maxDownloadBytes
-          this.refuseDeclaredSize(response.headers['content-length'], true, op, response.body)
-          return await consume(capped(response.body, limit, () => this.tooLarge(op, true)))
+    const result = await retry<T>(
+      async ({ timeoutMs: perRequest, remainingMs: remaining }): Promise<Attempt<T>> => {
+        try {
+          const response = await request(url, {
+            method,
+            headers,
+            body: body === undefined ? null : JSON.stringify(body),
+            dispatcher: this.dispatcher,
+            headersTimeout: perRequest,
+            // Between two chunks: a stalled body fails after one request timeout.
+            bodyTimeout: this.retry.requestTimeoutMs,
+            // The whole exchange: one request timeout for a JSON call; for a download, which may
+            // legitimately take longer, the rest of the budget (so a drip of bytes still ends).
+            signal: AbortSignal.timeout(consume ? remaining : perRequest)
+          })
+          if (consume && response.statusCode >= 200 && response.statusCode < 300) {
+            const limit = this.limits.maxDownloadBytes
+            this.refuseDeclaredSize(response.headers['content-length'], true, op, response.body)
+            const value = await consume(capped(response.body, limit, () => this.tooLarge(op, true)))
+            return { ok: true, value }
+          }
+          if (response.statusCode >= 200 && response.statusCode < 300) {
+            const limit = this.limits.maxResponseBytes
+            this.refuseDeclaredSize(response.headers['content-length'], false, op, response.body)
+            const text = await readText(response.body, limit, () => this.tooLarge(op, false))
+            return { ok: true, value: this.validate(text, schema!, op) }
+          }
+          const text = await readText(response.body, ERROR_BODY_LIMIT, undefined)
+          const { code, message } = parseError(response.statusCode, text)
+          const retryable =
+            isRetryableStatus(response.statusCode) &&
+            !(response.statusCode === 500 && FATAL_500_CODES.has(code))
+          if (!retryable) {
+            throw new MlflowApiError(code, response.statusCode, op, this.server, message)
+          }
+          return {
+            ok: false,
+            retryable: true,
+            problem: `${code} (HTTP ${response.statusCode})`,
+            retryAfterMs: parseRetryAfter(response.headers['retry-after'], this.clock.now())
+          }
+        } catch (error) {
+          // Our own refusals (too large, not JSON) and a consumer's deliberate errors are final.
+          if (error instanceof ActionError) throw error
+          return {
+            ok: false,
+            retryable: true,
+            problem: networkProblem(error, consume ? remaining : perRequest)
+          }
         }
-        if (response.statusCode >= 200 && response.statusCode < 300) {
-          const limit = this.limits.maxResponseBytes
-          this.refuseDeclaredSize(response.headers['content-length'], false, op, response.body)
-          const text = await readText(response.body, limit, () => this.tooLarge(op, false))
-          return this.validate(text, schema!, op)
-        }
-        const text = await readText(response.body, ERROR_BODY_LIMIT, undefined)
-        const { code, message } = parseError(response.statusCode, text)
-        const retryable =
-          RETRYABLE_STATUS.has(response.statusCode) &&
-          !(response.statusCode === 500 && FATAL_500_CODES.has(code))
-        if (!retryable) {
-          throw new MlflowApiError(code, response.statusCode, op, this.server, message)
-        }
-        lastProblem = `${code} (HTTP ${response.statusCode})`
-        retryAfterMs = parseRetryAfter(response.headers['retry-after'], this.clock.now())
-      } catch (error) {
-        // Our own refusals (too large, not JSON) and a consumer's deliberate errors are final.
-        if (error instanceof ActionError) throw error
-        lastProblem = networkProblem(error, consume ? remaining : perRequest)
+      },
+      this.retry,
+      {
+        clock: this.clock,
+        random: this.random,
+        onRetry: (attempt, problem, wait) =>
+          this.options.logger.debug(
+            `MLflow ${method} ${path} attempt ${attempt} failed (${problem}); retrying in ${Math.round(wait)} ms`
+          )
       }
-      if (attempt >= this.retry.maxRetries) break
-      const jittered = backoffDelay(
-        attempt,
-        {
-          firstMs: this.retry.baseDelayMs,
-          factor: 2,
-          capMs: this.retry.maxDelayMs,
-          jitter: 'half'
-        },
-        this.random
-      )
-      // A server's Retry-After is a floor: never ask again sooner than it said.
-      const wait = Math.max(retryAfterMs ?? 0, jittered)
-      const elapsed = this.clock.now() - started
-      if (elapsed + wait > this.retry.totalBudgetMs) break
-      this.options.logger.debug(
-        `MLflow ${method} ${path} attempt ${attempt + 1} failed (${lastProblem}); retrying in ${Math.round(wait)} ms`
-      )
-      await this.clock.sleep(wait)
-    }
+    )
+    if (result.ok) return result.value
+    const attempts = result.attempts
     throw new MlflowUnavailableError(
-      `Could not ${op.action} ${op.object}: ${this.server} did not answer successfully (${lastProblem}) ` +
+      `Could not ${op.action} ${op.object}: ${this.server} did not answer successfully (${result.problem}) ` +
         `after ${attempts} attempt${attempts === 1 ? '' : 's'} in ${((this.clock.now() - started) / 1000).toFixed(1)} s ` +
         `(limits: ${this.retry.maxRetries + 1} attempts, ${Math.round(this.retry.totalBudgetMs / 1000)} s); ` +
         'check that the tracking server is up and reachable from the runner'

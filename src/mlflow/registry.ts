@@ -15,6 +15,7 @@ import {
   type RegisteredModel,
   type Run
 } from './schemas.js'
+import { hasUnsafeText } from '../core/text-safety.js'
 
 /** The four stages MLflow knows, in its spelling. */
 export const MLFLOW_STAGES = ['None', 'Staging', 'Production', 'Archived'] as const
@@ -117,8 +118,8 @@ export class MlflowClient {
         file.path !== '' &&
         !file.path.startsWith('/') &&
         !parts.includes('..') &&
-        // eslint-disable-next-line no-control-regex
-        !/[\u0000-\u001f\\]/.test(file.path)
+        !file.path.includes('\\') &&
+        !hasUnsafeText(file.path)
       if (!inside) this.expect('list', object, 'a path under', folder ?? '(root)', file.path)
     }
   }

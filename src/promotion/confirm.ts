@@ -1,7 +1,7 @@
 import { ActionError } from '../core/errors.js'
 import type { Clock } from '../core/time.js'
 import { MlflowApiError, MlflowUnavailableError } from '../mlflow/index.js'
-import { backoffDelay, POLL_BACKOFF, type Backoff } from '../core/backoff.js'
+import { POLL_BACKOFF, waitFor, type Backoff } from '../core/backoff.js'
 import { readTargets, type TargetState } from './state.js'
 import { moveLabel, type Move, type Registry } from './types.js'
 
@@ -68,15 +68,12 @@ export async function confirmVisible(
   stageBefore: string,
   options: ConfirmOptions
 ): Promise<{ elapsedMs: number; reads: number }> {
-  const backoff = options.backoff ?? POLL_BACKOFF
   const started = options.clock.now()
   const moves = before.map(b => b.move)
-  let inARow = 0
-  let misses = 0
   let reads = 0
   let lastSeen: string | undefined
-  for (;;) {
-    let good = false
+  /** One read: true when every target shows this promotion; a change nobody asked for throws. */
+  const readOnce = async (): Promise<boolean> => {
     try {
       const [now, current] = await Promise.all([
         readTargets(registry, model, moves),
@@ -96,27 +93,31 @@ export async function confirmVisible(
             `this run for: ${lastSeen}. Another promotion or a person changed it meanwhile; check the registry before promoting again`
         )
       }
-      good = verdicts.every(v => v.kind === 'target')
+      return verdicts.every(v => v.kind === 'target')
     } catch (error) {
       if (!transient(error)) throw error
       lastSeen = `a failed read (${error instanceof Error ? error.message : String(error)})`
+      return false
     }
-    if (good) {
-      inARow++
-      if (inARow >= options.consistentReads)
-        return { elapsedMs: options.clock.now() - started, reads }
-      continue
-    }
-    inARow = 0
-    const elapsed = options.clock.now() - started
-    if (elapsed >= options.timeoutMs) {
-      throw new ActionError(
-        `The registry did not show the promotion of version ${version} of '${model}' ${options.consistentReads} times in a row ` +
-          `within ${Math.round(options.timeoutMs / 1000)} s (timeout-seconds); last seen: ${lastSeen ?? 'nothing'}`
-      )
-    }
-    await options.clock.sleep(
-      Math.min(backoffDelay(misses++, backoff, options.random), options.timeoutMs - elapsed)
-    )
   }
+  // One look of the poll: consecutive good reads, not spaced out; a miss ends the look, and the
+  // poll's backoff spaces the next one.
+  const confirmed = await waitFor(
+    async () => {
+      for (let inARow = 0; inARow < options.consistentReads; inARow++)
+        if (!(await readOnce())) return undefined
+      return { elapsedMs: options.clock.now() - started, reads }
+    },
+    {
+      clock: options.clock,
+      random: options.random,
+      timeoutMs: options.timeoutMs,
+      backoff: options.backoff ?? POLL_BACKOFF
+    }
+  )
+  if (confirmed) return confirmed
+  throw new ActionError(
+    `The registry did not show the promotion of version ${version} of '${model}' ${options.consistentReads} times in a row ` +
+      `within ${Math.round(options.timeoutMs / 1000)} s (timeout-seconds); last seen: ${lastSeen ?? 'nothing'}`
+  )
 }

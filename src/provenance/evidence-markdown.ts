@@ -1,22 +1,10 @@
+import { escapeText, markdownTable } from '../core/summary.js'
 import type { EvidencePack } from './evidence.js'
 
-/** Table cell text: one line, pipes and markup characters escaped. */
-function md(value: string | number | boolean | null | undefined): string {
-  return (
-    String(value ?? '')
-      // eslint-disable-next-line no-control-regex
-      .replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ')
-      .replace(/[\\`*_{}[\]<>()#+!|~]/g, c => `\\${c}`)
-  )
-}
+/** Text in the pack's markdown: escaped as every summary of the suite escapes it (core/summary.ts). */
+const md = (value: string | number | boolean | null | undefined): string => escapeText(value ?? '')
 const table = (head: string[], rows: (string | number | boolean | null | undefined)[][]): string =>
-  rows.length === 0
-    ? '_none recorded_'
-    : [
-        `| ${head.join(' | ')} |`,
-        `|${head.map(() => ' --- ').join('|')}|`,
-        ...rows.map(r => `| ${r.map(md).join(' | ')} |`)
-      ].join('\n')
+  rows.length === 0 ? '_none recorded_' : markdownTable(head, rows)
 
 /** The pack as markdown (the same object as the HTML and JSON forms). */
 export function evidenceMarkdown(pack: EvidencePack): string {

@@ -1,4 +1,4 @@
-import { backoffDelay, POLL_BACKOFF, type Backoff } from '../core/backoff.js'
+import { POLL_BACKOFF, waitFor, type Backoff } from '../core/backoff.js'
 import { ActionError } from '../core/errors.js'
 import type { Clock } from '../core/time.js'
 import type { Logger } from '../core/logger.js'
@@ -37,21 +37,30 @@ export async function waitUntilReady(
 ): Promise<{ version: ModelVersion; waitedMs: number }> {
   const started = clock.now()
   let current = seen ?? (await registry.getModelVersion(target.name, target.version))
-  for (let attempt = 0; ; attempt++) {
-    if (current.status === 'READY') return { version: current, waitedMs: clock.now() - started }
-    if (current.status === 'FAILED_REGISTRATION') throw failed(current)
-    const elapsed = clock.now() - started
-    if (elapsed >= timeoutMs) {
-      throw new ActionError(
-        `Registered model '${current.name}' version ${current.version} is still ${current.status} after ${Math.round(elapsed / 1000)} s ` +
-          `(timeout-seconds: ${Math.round(timeoutMs / 1000)}). It exists; a rerun with the same source finds it and waits again.`
-      )
+  let first = true
+  const ready = await waitFor(
+    async () => {
+      if (!first) current = await registry.getModelVersion(current.name, current.version)
+      first = false
+      if (current.status === 'READY') return current
+      if (current.status === 'FAILED_REGISTRATION') throw failed(current)
+      return undefined
+    },
+    {
+      clock,
+      random: Math.random,
+      timeoutMs,
+      backoff: READY_POLL,
+      onWait: (_looks, wait) =>
+        logger.info(
+          `Version ${current.version} of '${current.name}' is ${current.status}; reading again in ${Math.round(wait)} ms.`
+        )
     }
-    const wait = Math.min(backoffDelay(attempt, READY_POLL, Math.random), timeoutMs - elapsed)
-    logger.info(
-      `Version ${current.version} of '${current.name}' is ${current.status}; reading again in ${wait} ms.`
-    )
-    await clock.sleep(wait)
-    current = await registry.getModelVersion(current.name, current.version)
-  }
+  )
+  if (ready) return { version: ready, waitedMs: clock.now() - started }
+  const elapsed = clock.now() - started
+  throw new ActionError(
+    `Registered model '${current.name}' version ${current.version} is still ${current.status} after ${Math.round(elapsed / 1000)} s ` +
+      `(timeout-seconds: ${Math.round(timeoutMs / 1000)}). It exists; a rerun with the same source finds it and waits again.`
+  )
 }

@@ -2,6 +2,7 @@ import path from 'node:path'
 import { ActionError } from '../core/errors.js'
 import type { MlflowClient, ModelVersion } from '../mlflow/index.js'
 import { terminalSafeText } from './text.js'
+import { isPlainSegment } from '../core/text-safety.js'
 
 /** The MLflow operations a verified download needs; MlflowClient provides them. */
 export type ArtifactClient = Pick<
@@ -42,17 +43,7 @@ const LOGGED_MODEL = /^models:\/(m-[^/]+)\/?$/
 const withoutUserinfo = (uri: string): string => uri.replace(/\/\/[^/@]*@/, '//')
 
 /** One path segment as the server names it: refused unless it is a plain name. */
-export function safeSegment(name: string): boolean {
-  return (
-    name !== '' &&
-    name !== '.' &&
-    name !== '..' &&
-    name.length <= 255 &&
-    !name.includes('/') &&
-    // eslint-disable-next-line no-control-regex
-    !/[\u0000-\u001f\u007f\\]/.test(name)
-  )
-}
+export const safeSegment = isPlainSegment
 
 /** A relative path from the server: refused when absolute, climbing (`..`), empty or odd. */
 export function safeRelpath(relpath: string): boolean {

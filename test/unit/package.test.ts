@@ -82,7 +82,7 @@ describe('the published package (docs/releasing.md#publishing-the-cli)', () => {
   })
 
   it('installs nothing besides the self-contained bundle', () => {
-    // ncc bundles every library into dist/cli/index.js; a dependency would only add packages
+    // esbuild bundles every library into dist/cli/index.js; a dependency would only add packages
     // (and their install scripts) resolved from the registry on the user's machine.
     expect(pkg.dependencies ?? {}).toEqual({})
   })

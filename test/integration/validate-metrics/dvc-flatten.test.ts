@@ -6,7 +6,6 @@ import { promisify } from 'node:util'
 import fc from 'fast-check'
 import yaml from 'js-yaml'
 import { stringify as toToml } from 'smol-toml'
-import { MemoryLogger } from '../../../src/core/logger.js'
 import { dvcDeclaredMetrics, loadMetricsFiles } from '../../../src/gate/file-sources.js'
 import { DVC, OUTPUT } from '../../harness/paths.js'
 
@@ -91,7 +90,7 @@ describe('DVC metrics flattening against dvc metrics show --json', () => {
       const shown = reference[index] as {
         '': { data: Record<string, { data?: Record<string, unknown>; error?: unknown }> }
       }
-      const declared = dvcDeclaredMetrics(dir, new MemoryLogger())
+      const declared = dvcDeclaredMetrics(dir)
       expect(declared.sort()).toEqual(Object.keys(shown[''].data).sort())
       for (const loaded of loadMetricsFiles(dir, declared)) {
         const entry = shown[''].data[loaded.file]!

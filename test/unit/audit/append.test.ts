@@ -2,7 +2,6 @@ import { describe, expect, it } from '@jest/globals'
 import {
   appendEntry,
   AppendFailedError,
-  appendDelay,
   type AuditStore,
   type Tip,
   type WriteResult
@@ -106,8 +105,17 @@ describe('appendEntry', () => {
     expect(store.writes).toBe(0)
   })
 
-  it('bounds the jittered backoff at 16 times the base', () => {
-    const policy = { maxAttempts: 10, backoffMs: 100, random: () => 0.999 }
-    expect([1, 2, 5, 6, 9].map(a => appendDelay(a, policy))).toEqual([99, 199, 1598, 1598, 1598])
+  it('waits with full jitter between lost races, bounded at 16 times the base', async () => {
+    const store = new MemoryStore(joinLines(buildLines(1)), 9)
+    const d = deps()
+    const result = await appendEntry(
+      store,
+      sampleFields(50),
+      'AUDIT.log',
+      { maxAttempts: 10, backoffMs: 100, random: () => 0.999 },
+      d
+    )
+    expect(result.attempts).toBe(10)
+    expect(d.sleeps).toEqual([99, 199, 399, 799, 1598, 1598, 1598, 1598, 1598])
   })
 })

@@ -84,8 +84,14 @@ describe('audit fields are checked, and a bad one is recorded as invalid', () =>
     })
     expect(built.fields.invalid).toEqual([
       { field: 'version', reason: 'holds an unexpanded workflow expression' },
-      { field: 'to', reason: 'contains a line break or another control character' },
-      { field: 'previous_version', reason: 'contains a line break or another control character' },
+      {
+        field: 'to',
+        reason: 'contains a line break, a control character or a bidirectional control character'
+      },
+      {
+        field: 'previous_version',
+        reason: 'contains a line break, a control character or a bidirectional control character'
+      },
       {
         field: 'lineage',
         reason: expect.stringMatching(/^is not valid JSON( \(at character \d+\))?$/)
