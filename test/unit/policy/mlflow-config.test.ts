@@ -4,7 +4,9 @@ import os from 'node:os'
 import path from 'node:path'
 import { MemoryLogger } from '../../../src/core/logger.js'
 import { findStage, loadPolicy, parsePolicy } from '../../../src/policy/index.js'
+import { runCli } from '../../../src/cli/main.js'
 import { stageSummary } from '../../../src/promotion/index.js'
+import { chain, event } from '../reconcile/helpers.js'
 import { SEED_MLFLOW_CONFIG } from '../../harness/policies.js'
 
 function repo(files: Record<string, string>): string {
@@ -95,6 +97,45 @@ describe('the policy from .mlflow/config.yaml, named nowhere', () => {
     expect(logger.messages('warning')).toEqual([
       "Policy file .mlflow/config.yaml:15: key 'environments' is not used by model-governance and is ignored"
     ])
+  })
+})
+
+describe('the CLI with only .mlflow/config.yaml', () => {
+  it('governs by it: its stages and aliases make the timeline, and one note says which file', async () => {
+    const dir = repo({
+      // registry.mode both: the stage's alias is a target too, which the default stages have not.
+      '.mlflow/config.yaml': `registry:\n  mode: both\n${SEED_MLFLOW_CONFIG}`.replace(
+        'approvers: [data-science-lead, mlops-engineer]',
+        'approvers: [data-science-lead, mlops-engineer]\n      alias: champion'
+      ),
+      'AUDIT.log': chain([event('churn', '1', 'Production')]).text
+    })
+    mkdirSync(path.join(dir, '.git'))
+    const out: string[] = []
+    const err: string[] = []
+    const code = await runCli(['evidence', 'churn', '--version', '1', '--json', '--no-history'], {
+      env: {},
+      cwd: dir,
+      stdout: { write: t => void out.push(t) },
+      stderr: { write: t => void err.push(t) }
+    })
+    expect(code).toBe(0)
+    const pack = JSON.parse(out.join('')) as { timeline: { kind: string; name: string }[] }
+    const targets = pack.timeline.map(t => `${t.kind}:${t.name}`)
+    // The default stages would list Development and no champion alias.
+    expect(targets).toEqual(
+      expect.arrayContaining(['stage:Staging', 'stage:Production', 'alias:champion'])
+    )
+    expect(targets).not.toContain('stage:Development')
+    const notes = err
+      .join('')
+      .split('\n')
+      .filter(l => l.startsWith('note: '))
+    expect(notes).toEqual([
+      'note: No .github/model-governance.yml: the policy is the model_registry.stages block of .mlflow/config.yaml ' +
+        '(add .github/model-governance.yml or name a file in policy-file to govern by another)'
+    ])
+    expect(err.join('')).not.toContain('warning: Policy file')
   })
 })
 
