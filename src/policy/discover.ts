@@ -61,7 +61,7 @@ export function findPolicyText(options: FindOptions): PolicyText | undefined {
   }
   options.logger.notice(
     `No ${primary}: the policy is the model_registry.stages block of ${config} ` +
-      `(add ${DEFAULT_POLICY_PATH} or name a file in policy-file to govern by another)`
+      `(add ${DEFAULT_POLICY_PATH}, or name another policy file, to govern by another)`
   )
   return { relative: config, text: configText }
 }

@@ -14,7 +14,7 @@ import { harness } from '../harness/state.js'
  * nowhere: one notice says which file is the policy, and MLflow's keys draw no warning.
  */
 const NOTICE =
-  'the policy is the model_registry.stages block of {file} (add .github/model-governance.yml or name a file in policy-file to govern by another)'
+  'the policy is the model_registry.stages block of {file} (add .github/model-governance.yml, or name another policy file, to govern by another)'
 
 function notices(result: DistResult): string[] {
   return result.commands.filter(c => c.command === 'notice').map(c => c.message)

@@ -33,7 +33,7 @@ describe('the policy from .mlflow/config.yaml, named nowhere', () => {
     })
     expect(logger.messages('notice')).toEqual([
       'No .github/model-governance.yml: the policy is the model_registry.stages block of .mlflow/config.yaml ' +
-        '(add .github/model-governance.yml or name a file in policy-file to govern by another)'
+        '(add .github/model-governance.yml, or name another policy file, to govern by another)'
     ])
     expect(logger.messages('warning')).toEqual([])
   })
@@ -133,7 +133,7 @@ describe('the CLI with only .mlflow/config.yaml', () => {
       .filter(l => l.startsWith('note: '))
     expect(notes).toEqual([
       'note: No .github/model-governance.yml: the policy is the model_registry.stages block of .mlflow/config.yaml ' +
-        '(add .github/model-governance.yml or name a file in policy-file to govern by another)'
+        '(add .github/model-governance.yml, or name another policy file, to govern by another)'
     ])
     expect(err.join('')).not.toContain('warning: Policy file')
   })
