@@ -25,7 +25,8 @@ Commands:
 Options:
   --json                machine-readable output on stdout
   --file <path>         the audit log (default: AUDIT.log at the repository root)
-  --policy <path>       the policy file (default: .github/model-governance.yml at the root)
+  --policy <path>       the policy file (default: .github/model-governance.yml at the root,
+                        else .mlflow/config.yaml when it holds model_registry.stages)
   --repo <dir>          the repository root (default: the git repository above the cwd)
   --model <name>        reconcile only this model (repeatable)
   --limit <n>           history: only the newest n events

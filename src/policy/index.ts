@@ -1,4 +1,10 @@
-export { loadPolicy, parsePolicy, policyResolver, DEFAULT_POLICY_PATH } from './loader.js'
+export {
+  loadPolicy,
+  parsePolicy,
+  policyResolver,
+  DEFAULT_POLICY_PATH,
+  MLFLOW_CONFIG_PATH
+} from './loader.js'
 export {
   effectivePolicy,
   findStage,

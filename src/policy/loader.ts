@@ -1,20 +1,25 @@
 import yaml from 'js-yaml'
-import { ConfigurationError, FieldError, type SourceLocation } from '../core/errors.js'
+import { ConfigurationError, type SourceLocation } from '../core/errors.js'
 import { loadYamlBounded } from '../files/parse.js'
-import { guardPath, guardRoot, requireAccepted } from '../files/paths.js'
-import { readAcceptedSync } from '../files/read.js'
 import type { Logger } from '../core/logger.js'
+import {
+  DEFAULT_POLICY_PATH,
+  findPolicyText,
+  MLFLOW_CONFIG_PATH,
+  missingPolicyError
+} from './discover.js'
 import { formatKeyPath, locateKeyPath } from './locate.js'
 import { effectivePolicy, stageEnvironment, type Policy } from './policy.js'
 import {
   ENVIRONMENT_NAME,
   KNOWN_TOP_LEVEL_KEYS,
+  MLFLOW_SETTING_KEYS,
   policyFileSchema,
   type PolicyFile,
   type StagePolicy
 } from './schema.js'
 
-export const DEFAULT_POLICY_PATH = '.github/model-governance.yml'
+export { DEFAULT_POLICY_PATH, MLFLOW_CONFIG_PATH } from './discover.js'
 
 /**
  * Parses and validates policy text. Errors name the file, the line and the key path.
@@ -43,7 +48,11 @@ export function parsePolicy(text: string, file: string, logger: Logger): PolicyF
     )
   }
   for (const key of Object.keys(raw)) {
-    if (!KNOWN_TOP_LEVEL_KEYS.has(key)) {
+    if (MLFLOW_SETTING_KEYS.has(key)) {
+      logger.debug(
+        `Policy file ${file}: '${key}' is an MLflow setting; model-governance does not read it`
+      )
+    } else if (!KNOWN_TOP_LEVEL_KEYS.has(key)) {
       const line = locateKeyPath(text, [key])
       logger.warning(
         `Policy file ${file}${line ? `:${line}` : ''}: key '${key}' is not used by model-governance and is ignored`,
@@ -219,46 +228,31 @@ function checkStages(names: string[], text: string, file: string): void {
 
 /**
  * The policy of each model, from one read of the policy file (reconcile and the CLI cover many
- * models). With no explicit path and no default file, actions run from their inputs alone, with
- * the default stages; an explicit path that does not exist is an error.
+ * models). The file is the one named, else the default, else the seed's .mlflow/config.yaml
+ * (discover.ts). With none, actions run from their inputs alone, with the default stages, unless
+ * `required` (resolve-stage governs by it); a named file that does not exist is an error.
  */
 export function policyResolver(options: {
   policyFile?: string | undefined
   workspace: string
+  /** The folder (relative to the workspace) the default paths are looked up in. */
+  root?: string | undefined
+  required?: boolean
   logger: Logger
 }): (model: string | undefined) => Policy {
-  const explicit = options.policyFile?.trim()
-  const relative = explicit || DEFAULT_POLICY_PATH
-  // An explicit policy-file is the workflow's choice and may live anywhere; the default path is
-  // repository content, so a symlink there that leads outside the workspace is refused. Either
-  // way only a regular file is opened (a FIFO would block), within the size cap.
-  const safe = requireAccepted(
-    guardPath(guardRoot(options.workspace), relative, {
-      allowExternal: Boolean(explicit),
-      absoluteInside: true
-    }),
-    `Policy file ${relative}`,
-    undefined,
-    "name it in 'policy-file' to read it from there"
-  )
-  const bytes = readAcceptedSync(safe, { display: `Policy file ${relative}` })
-  if (bytes === undefined) {
-    if (explicit) {
-      throw new FieldError(
-        'policy-file',
-        `names '${explicit}', which does not exist in ${options.workspace}; fix the path or remove it`
-      )
-    }
+  const found = findPolicyText(options)
+  if (!found) {
+    if (options.required) throw missingPolicyError(options)
     options.logger.debug(
-      `No policy file at ${DEFAULT_POLICY_PATH}; using inputs alone and the default stages`
+      `No policy file at ${DEFAULT_POLICY_PATH} or ${MLFLOW_CONFIG_PATH}; using inputs alone and the default stages`
     )
     return model => effectivePolicy(undefined, model)
   }
-  const file = parsePolicy(bytes.toString('utf8'), relative, options.logger)
+  const file = parsePolicy(found.text, found.relative, options.logger)
   const cache = new Map<string | undefined, Policy>()
   return model => {
     let policy = cache.get(model)
-    if (!policy) cache.set(model, (policy = effectivePolicy(file, model, relative)))
+    if (!policy) cache.set(model, (policy = effectivePolicy(file, model, found.relative)))
     return policy
   }
 }
@@ -267,6 +261,8 @@ export function policyResolver(options: {
 export function loadPolicy(options: {
   policyFile?: string | undefined
   workspace: string
+  root?: string | undefined
+  required?: boolean
   model?: string | undefined
   logger: Logger
 }): Policy {

@@ -146,5 +146,36 @@ export const policyFileSchema = z.object({
 })
 export type PolicyFile = z.output<typeof policyFileSchema>
 
-/** Top-level keys the suite reads; anything else (backend_store, ...) is warned about, not refused. */
+/** Top-level keys the suite reads; anything else is warned about, not refused (but see below). */
 export const KNOWN_TOP_LEVEL_KEYS = new Set(Object.keys(policyFileSchema.shape))
+
+/**
+ * MLflow's own settings, which an .mlflow/config.yaml holds beside `model_registry` (the options
+ * of `mlflow server` and of its client, underscored). The suite reads none of them, but they
+ * belong in that file, so they are recognised and passed over without a warning.
+ */
+export const MLFLOW_SETTING_KEYS = new Set([
+  'backend_store',
+  'backend_store_uri',
+  'default_artifact_root',
+  'artifacts_destination',
+  'serve_artifacts',
+  'artifacts_only',
+  'registry_store',
+  'registry_store_uri',
+  'registry_uri',
+  'tracking_uri',
+  'experiment_name',
+  'host',
+  'port',
+  'workers',
+  'static_prefix',
+  'allowed_hosts',
+  'cors_allowed_origins',
+  'x_frame_options',
+  'app_name',
+  'expose_prometheus',
+  'gunicorn_opts',
+  'waitress_opts',
+  'uvicorn_opts'
+])

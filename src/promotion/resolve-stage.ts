@@ -22,6 +22,10 @@ export interface ResolvedStage {
   defaultBranch: string
   /** With sign_off: each role and the environment its approval job names. Empty otherwise. */
   signOff: { role: string; environment: string }[]
+  /** Without sign_off: the stage's approvers as read (logins, and teams written @org/team). */
+  approvers: string[]
+  /** The policy file the stage was read from. */
+  policySource?: string
 }
 
 /**
@@ -58,6 +62,8 @@ export async function resolveStage(
           : 'None',
     guarded: verdict.guarded,
     defaultBranch: verdict.defaultBranch,
-    signOff: (stage.sign_off ?? []).map(r => ({ role: r.role, environment: r.environment }))
+    signOff: (stage.sign_off ?? []).map(r => ({ role: r.role, environment: r.environment })),
+    approvers: stage.sign_off ? [] : stage.approvers,
+    ...(policy.source ? { policySource: policy.source } : {})
   }
 }

@@ -77,8 +77,34 @@ export function stageSummary(resolved: ResolvedStage): string {
       ? `sign-off by ${resolved.signOff.map(r => `${r.role} (environment ${r.environment})`).join(', ')}`
       : `required reviewers of ${resolved.environment}`
   // Stage and role names come from the policy file: markdownTable escapes them as data.
-  return `${heading('Target stage')}\n\n${markdownTable(
+  const table = `${heading('Target stage')}\n\n${markdownTable(
     ['stage', 'environment', 'from', 'approval'],
     [[resolved.stage, resolved.environment, resolved.fromStage, approval]]
   )}\n`
+  const rule = approvalRule(resolved)
+  return rule ? `${table}\n${rule}\n` : table
+}
+
+/**
+ * How the policy's approvers were read, said once: a policy written for MLflow (the seed's
+ * .mlflow/config.yaml lists `approvers` with no further rule) could be taken to need all of them.
+ */
+function approvalRule(resolved: ResolvedStage): string | undefined {
+  if (!resolved.guarded) return undefined
+  const from = resolved.policySource ? ` (${escapeText(resolved.policySource)})` : ''
+  if (resolved.signOff.length) {
+    return (
+      `**Approval rule${from}:** each of the ${resolved.signOff.length} \`sign_off\` roles must approve, ` +
+      "each through its own environment and by a different person; a role's approvers are GitHub " +
+      'logins, or teams written @org/team.'
+    )
+  }
+  const who = resolved.approvers.length
+    ? `approvers ${escapeText(resolved.approvers.join(', '))}, each read as a GitHub login, or as a team when written @org/team`
+    : `no approvers listed, so any required reviewer of environment ${escapeText(resolved.environment)}`
+  return (
+    `**Approval rule${from}:** ${who}. One of them must approve: GitHub decides environment ` +
+    `${escapeText(resolved.environment)} by its first review. To require each of several people ` +
+    'to sign, declare one `sign_off` role per person, each with an environment of its own (docs/policy.md).'
+  )
 }

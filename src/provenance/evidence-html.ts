@@ -50,6 +50,9 @@ export function evidenceHtml(pack: EvidencePack): string {
           ['unavailable', pack.training.unavailable]
         ])
       : '<p class="muted">not read</p>',
+    ...(pack.commit_note
+      ? [`<p><strong>Commits differ</strong>: ${h(pack.commit_note)}.</p>`]
+      : []),
     '<h2>Data</h2>',
     pack.lineage
       ? kv([
@@ -57,7 +60,8 @@ export function evidenceHtml(pack: EvidencePack): string {
           ['model_md5', pack.lineage.model_md5],
           ['verified', pack.lineage.verified === null ? 'unknown' : String(pack.lineage.verified)],
           ['recorded by seq', pack.lineage.seq],
-          ['commit', pack.lineage.git_commit]
+          ['promotion commit', pack.lineage.git_commit],
+          ['lineage commit', pack.lineage.commit]
         ])
       : '<p class="muted">no lineage recorded</p>'
   ]

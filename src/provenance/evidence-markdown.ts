@@ -39,6 +39,7 @@ export function evidenceMarkdown(pack: EvidencePack): string {
           )
         )
       : '_not read_',
+    ...(pack.commit_note ? [`**Commits differ**: ${md(pack.commit_note)}.`] : []),
     '## Data',
     pack.lineage
       ? table(

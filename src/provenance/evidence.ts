@@ -2,6 +2,7 @@ import type { AuditApproval, AuditEntry } from '../audit/entry.js'
 import type { TrustReport } from '../audit/trust.js'
 import type { Policy } from '../policy/index.js'
 import type { LockAtCommit } from './lock-at-commit.js'
+import { commitDifference } from './commit-check.js'
 import { reproduceCommands } from './reproduce.js'
 import { holderTimeline, type HolderSpan } from './timeline.js'
 import type { TrainingFacts } from './training.js'
@@ -85,6 +86,10 @@ export interface EvidencePack {
   promotions: EvidencePromotion[]
   lineage: RecordedLineage | null
   training: TrainingFacts | null
+  /** The commit lineage was checked at (the data and reproduce commands are its), or null. */
+  lineage_commit: string | null
+  /** Said when the training run's commit differs from the lineage commit, else null. */
+  commit_note: string | null
   data: LockAtCommit | null
   reproduce: string[]
   timeline: EvidenceTarget[]
@@ -214,7 +219,7 @@ export function buildEvidence(input: EvidenceInput): EvidencePack {
     lineage: p.lineage
   }))
   const history = report.history
-  const commit = record.lineage?.git_commit || promotions[promotions.length - 1]?.git_commit || null
+  const commit = record.lineage?.commit || promotions[promotions.length - 1]?.git_commit || null
   return {
     format: 'model-governance-evidence/1',
     generated_at: input.now.toISOString(),
@@ -238,6 +243,8 @@ export function buildEvidence(input: EvidenceInput): EvidencePack {
     promotions,
     lineage: record.lineage,
     training: input.training,
+    lineage_commit: commit,
+    commit_note: commitDifference(input.training?.source_commit, commit),
     data: input.data,
     reproduce: reproduceCommands(commit, input.repository),
     timeline: holderTimeline(trusted, input.model, input.policy).map(t => ({

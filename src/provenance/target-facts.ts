@@ -1,6 +1,7 @@
 import type { AuditApproval, AuditEntry } from '../audit/entry.js'
 import type { GitRunner } from '../git/git.js'
 import type { TargetRow } from '../reconcile/reconcile.js'
+import { commitDifference } from './commit-check.js'
 import { lockAtCommit, type LockAtCommit } from './lock-at-commit.js'
 import { reproduceCommands } from './reproduce.js'
 import { trainingFacts, type TrainingFacts, type TrainingReader } from './training.js'
@@ -33,6 +34,8 @@ export interface TargetFacts {
   event: string | null
   /** The commit that reproduces the version: the recorded lineage's, else the run's source. */
   commit: string | null
+  /** Said when the run's commit differs from the lineage commit (commit-check.ts), else null. */
+  commit_note: string | null
   reproduce: string[]
 }
 
@@ -74,6 +77,7 @@ export async function targetFacts(
       approvals: [],
       event: null,
       commit: null,
+      commit_note: null,
       reproduce: []
     }
   const cache = sources.trainingCache ?? new Map<string, Promise<TrainingFacts>>()
@@ -82,7 +86,7 @@ export async function targetFacts(
     cache.set(key, trainingFacts(sources.registry, row.model, version, row.holder))
   const trained = await cache.get(key)!
   const recorded = versionRecord(entries, row.model, version).lineage
-  const commit = recorded?.git_commit || trained.source_commit || null
+  const commit = recorded?.commit || trained.source_commit || null
   let lock: LockAtCommit | null = null
   if (sources.repository && commit) {
     lock = await lockAtCommit(sources.repository.git, sources.repository.root, commit)
@@ -94,6 +98,7 @@ export async function targetFacts(
     approvals: approvalFacts(governed?.approvals),
     event: governed ? String(governed.event) : null,
     commit,
+    commit_note: recorded ? commitDifference(trained.source_commit, recorded.commit) : null,
     reproduce: reproduceCommands(commit)
   }
 }

@@ -8,6 +8,11 @@ export interface RecordedLineage {
   /** The entry that recorded it: a rollback records none, so it comes from an earlier promote. */
   seq: number
   git_commit: string
+  /**
+   * The commit lineage was checked at: the entry's `lineage.commit`, else (entries written before
+   * it) the promotion's `git_commit`.
+   */
+  commit: string
 }
 
 /** One governed move of a version, as its audit entry tells it. */
@@ -55,7 +60,8 @@ function recordedLineage(entry: AuditEntry): RecordedLineage | null {
     model_md5: text(l.model_md5),
     verified: typeof l.verified === 'boolean' ? l.verified : null,
     seq: Number(entry.seq),
-    git_commit: text(entry.git_commit)
+    git_commit: text(entry.git_commit),
+    commit: text(l.commit) || text(entry.git_commit)
   }
 }
 

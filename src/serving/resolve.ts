@@ -1,10 +1,11 @@
 import type { AuditEntry } from '../audit/entry.js'
 import type { ModelVersion } from '../mlflow/index.js'
 import type { Policy } from '../policy/index.js'
+import { holderTimeline } from '../provenance/timeline.js'
 import { versionRecord, type RecordedLineage } from '../provenance/version-record.js'
 import { reconcileModel } from '../reconcile/reconcile.js'
 import type { RegistryReader } from '../reconcile/registry-state.js'
-import { resolveTargetSpec, type Target } from '../reconcile/targets.js'
+import { resolveTargetSpec, targetKey, type Target } from '../reconcile/targets.js'
 
 export interface ResolveDeps {
   registry: RegistryReader
@@ -72,7 +73,7 @@ export async function resolveTarget(
       `but the audit trail says ${show(audited.version)}${typeof seq === 'number' ? ` (audit entry seq ${seq})` : ''}. ` +
       `It was changed outside the governed workflow; run 'model-governance reconcile --model ${model}' and restore the audited holder or promote through the workflow`
   } else if (audited.version === null) {
-    problem = `${label} has no governed holder: nobody holds it in the registry and the audit trail never put a version there; promote one through the workflow first`
+    problem = `${label} has no governed holder: nobody holds it in the registry, and ${trailStory(deps.entries, model, policy, wanted)}; promote one through the workflow first`
   }
   const result: ResolveResult = {
     model,
@@ -90,4 +91,31 @@ export async function resolveTarget(
   }
   if (held) result.holder = held
   return result
+}
+
+/**
+ * What the trail did with a target nobody holds: never put a version there, or put one there that
+ * a later entry moved out (promoting v1 from Staging to Production empties Staging). Named by the
+ * entries' seq, so the reader can find both lines in the log.
+ */
+function trailStory(entries: AuditEntry[], model: string, policy: Policy, target: Target): string {
+  const spans =
+    holderTimeline(entries, model, policy).find(t => targetKey(t.target) === targetKey(target))
+      ?.spans ?? []
+  const last = spans.length > 0 ? spans[spans.length - 1]! : undefined
+  const held = [...spans].reverse().find(s => s.version !== null)
+  if (!last || !held || last.version !== null) return 'the audit trail never put a version there'
+  const mover = entries.find(e => Number(e.seq) === last.seq)
+  // Fields read from the log: one line each, whatever a line of it holds.
+  const what = (
+    mover
+      ? `${String(mover.event)} of v${String(mover.version)} to ${String(mover.to)}`
+      : last.event
+  )
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+  return (
+    `the audit trail put v${held.version} there (audit entry seq ${held.seq}, ${held.from}) ` +
+    `and moved it out with audit entry seq ${last.seq} (${what}, ${last.from})`
+  )
 }

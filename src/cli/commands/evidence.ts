@@ -70,7 +70,7 @@ export async function evidenceCommand(ctx: CommandContext): Promise<ExitCode> {
     now: new Date(),
     ...(ctx.io.env.GITHUB_REPOSITORY ? { repository: ctx.io.env.GITHUB_REPOSITORY } : {})
   })
-  const commit = pack0.lineage?.git_commit || pack0.promotions.at(-1)?.git_commit
+  const commit = pack0.lineage_commit
   const pack = commit
     ? {
         ...pack0,

@@ -40,6 +40,10 @@ export function statusTable(
   )
   const lines = [table, '']
   const drifted = targets.filter(t => t.drift)
+  for (const t of targets.filter(x => x.commit_note))
+    lines.push(
+      `${t.kind} ${t.target}: the run's commit ${short(t.trained_by?.source_commit)} differs from the lineage commit ${short(t.commit)} (COMMIT)`
+    )
   for (const t of drifted) {
     lines.push(
       style.paint(
@@ -79,6 +83,7 @@ function trainedLines(t: StatusTarget): string[] {
     field('started', run.start_time ?? 'not recorded'),
     field('source commit', run.source_commit ?? 'not recorded (mlflow.source.git.commit)')
   ]
+  if (t.commit_note) lines.push(field('differs', t.commit_note))
   if (run.unavailable) lines.push(field('note', run.unavailable))
   return lines
 }

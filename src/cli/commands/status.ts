@@ -44,6 +44,8 @@ export interface StatusTarget {
   data: DataFacts
   /** The commit that reproduces the version, and the commands that do it. */
   commit: string | null
+  /** Said when the training run's commit differs from the lineage commit, else null. */
+  commit_note: string | null
   reproduce: string[]
   /** Where the promotion facts come from: the audit log, promote-model's version tags, or neither. */
   source: 'audit-log' | 'tags' | 'none'
@@ -115,6 +117,7 @@ export function statusTarget(
     trained_by: facts.trained,
     data: facts.data,
     commit: facts.commit,
+    commit_note: facts.commit_note,
     reproduce: facts.reproduce,
     registry_last_updated: registryUpdated(row),
     registry_user: row.userId

@@ -110,7 +110,8 @@ export const statusSchema = z
                   model_md5: z.string(),
                   verified: z.boolean().nullable(),
                   seq: z.number().int().positive(),
-                  git_commit: z.string()
+                  git_commit: z.string(),
+                  commit: z.string()
                 })
                 .strict()
                 .nullable(),
@@ -126,6 +127,7 @@ export const statusSchema = z
             .string()
             .regex(/^[0-9a-f]{7,64}$/)
             .nullable(),
+          commit_note: z.string().nullable(),
           reproduce: z.array(z.string())
         })
         .strict()

@@ -84,7 +84,7 @@ describe('policy loader', () => {
   it('accepts an .mlflow/config.yaml model_registry block as is and warns about keys it does not use', () => {
     const logger = new MemoryLogger()
     const file = parsePolicy(
-      `backend_store: postgresql://x\nmodel_registry:\n  stages:\n    - name: Staging\n      description: QA\n      requires_approval: false\n      approvers: []\n    - name: Production\n      requires_approval: true\n      approvers: [carol]\n`,
+      `backend_store: postgresql://x\nenvironments: [production]\nmodel_registry:\n  stages:\n    - name: Staging\n      description: QA\n      requires_approval: false\n      approvers: []\n    - name: Production\n      requires_approval: true\n      approvers: [carol]\n`,
       '.mlflow/config.yaml',
       logger
     )
@@ -93,7 +93,7 @@ describe('policy loader', () => {
       'Production'
     ])
     expect(logger.messages('warning')).toEqual([
-      "Policy file .mlflow/config.yaml:1: key 'backend_store' is not used by model-governance and is ignored"
+      "Policy file .mlflow/config.yaml:2: key 'environments' is not used by model-governance and is ignored"
     ])
   })
 

@@ -67,7 +67,30 @@ describe('resolveTarget', () => {
     const registry = new FakeReader({ churn: { versions: [] } })
     const result = await resolveTarget(deps(registry), 'churn', 'Staging')
     expect([result.governed, result.inSync, result.uri]).toEqual([false, true, null])
-    expect(result.problem).toContain('has no governed holder')
+    expect(result.problem).toBe(
+      "stage Staging of 'churn' has no governed holder: nobody holds it in the registry, and the audit trail " +
+        'never put a version there; promote one through the workflow first'
+    )
+  })
+
+  it('no governed holder after a later promotion moved the version out: says what the trail did', async () => {
+    const entries = chain([
+      event('churn', '1', 'Staging', { ts: '2026-11-01T10:00:00.000Z', lineage: V1 }),
+      event('churn', '1', 'Production', { ts: '2026-11-03T10:00:00.000Z', from: 'Staging' })
+    ]).entries
+    const registry = new FakeReader({ churn: { versions: [version('churn', '1', 'Production')] } })
+    const result = await resolveTarget(
+      { registry, policyFor: () => BOTH_POLICY, entries },
+      'churn',
+      'Staging'
+    )
+    expect([result.governed, result.inSync, result.uri]).toEqual([false, true, null])
+    expect(result.problem).toBe(
+      "stage Staging of 'churn' has no governed holder: nobody holds it in the registry, and the audit trail " +
+        'put v1 there (audit entry seq 1, 2026-11-01T10:00:00.000Z) and moved it out with audit entry seq 2 ' +
+        '(promote of v1 to Production, 2026-11-03T10:00:00.000Z); promote one through the workflow first'
+    )
+    expect(result.problem).not.toContain('never')
   })
 })
 
