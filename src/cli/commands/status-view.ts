@@ -1,5 +1,5 @@
 import { oneLine, renderTable, shorten, type Cell, type Styler } from '../table.js'
-import type { StatusTarget } from './status.js'
+import type { StatusTarget } from './status-target.js'
 
 /** The compact table fits a 100-column terminal: long values are cut here, whole in --json. */
 const WIDTH = { target: 18, trained: 16, approved: 16 } as const

@@ -17,42 +17,11 @@ import { EXIT, type ExitCode } from '../exit-codes.js'
 import { pickTarget } from './target-choice.js'
 import { statusAtCommand } from './status-at.js'
 import { statusDetail, statusTable } from './status-view.js'
+import type { StatusTarget } from './status-target.js'
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 
-/** One target as `status` reports it (docs/cli.md documents every field). */
-export interface StatusTarget {
-  kind: 'stage' | 'alias'
-  target: string
-  version: string | null
-  audited_version: string | null
-  drift: boolean
-  /** `models:/<model>/<version>`: what a serving process loads. */
-  uri: string | null
-  since: string | null
-  /** promote or rollback: the entry that put the version there (null on drift). */
-  event: string | null
-  promoted_by: string | null
-  approved_by: string[]
-  approvals: ApprovalFact[]
-  reason: string | null
-  run_url: string | null
-  /** From the version's own governed history, so a rollback shows them too. */
-  lock_sha256: string | null
-  model_md5: string | null
-  trained_by: TrainingFacts | null
-  data: DataFacts
-  /** The commit that reproduces the version, and the commands that do it. */
-  commit: string | null
-  /** Said when the training run's commit differs from the lineage commit, else null. */
-  commit_note: string | null
-  reproduce: string[]
-  /** Where the promotion facts come from: the audit log, promote-model's version tags, or neither. */
-  source: 'audit-log' | 'tags' | 'none'
-  audit_seq: number | null
-  registry_last_updated: string | null
-  registry_user: string | null
-}
+export type { StatusTarget } from './status-target.js'
 
 const orNull = (value: unknown): string | null =>
   typeof value === 'string' && value !== '' ? value : null
