@@ -1,12 +1,7 @@
 import { approvedLogins } from '../../audit/format.js'
 import { createGitRunner } from '../../git/git.js'
 import { DEFAULT_TAG_PREFIX } from '../../promotion/tags.js'
-import {
-  targetFacts,
-  type ApprovalFact,
-  type DataFacts,
-  type TrainingFacts
-} from '../../provenance/index.js'
+import { targetFacts, type TrainingFacts } from '../../provenance/index.js'
 import { loadVerifiedEntries } from '../../reconcile/audit-source.js'
 import type { TargetRow } from '../../reconcile/reconcile.js'
 import { reconcileModel } from '../../reconcile/reconcile.js'
