@@ -6,6 +6,7 @@ import { versionRecord, type RecordedLineage } from '../provenance/version-recor
 import { reconcileModel } from '../reconcile/reconcile.js'
 import type { RegistryReader } from '../reconcile/registry-state.js'
 import { resolveTargetSpec, targetKey, type Target } from '../reconcile/targets.js'
+import { oneLine } from '../core/text-safety.js'
 
 export interface ResolveDeps {
   registry: RegistryReader
@@ -107,13 +108,11 @@ function trailStory(entries: AuditEntry[], model: string, policy: Policy, target
   if (!last || !held || last.version !== null) return 'the audit trail never put a version there'
   const mover = entries.find(e => Number(e.seq) === last.seq)
   // Fields read from the log: one line each, whatever a line of it holds.
-  const what = (
+  const what = oneLine(
     mover
       ? `${String(mover.event)} of v${String(mover.version)} to ${String(mover.to)}`
       : last.event
   )
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
   return (
     `the audit trail put v${held.version} there (audit entry seq ${held.seq}, ${held.from}) ` +
     `and moved it out with audit entry seq ${last.seq} (${what}, ${last.from})`

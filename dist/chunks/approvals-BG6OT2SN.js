@@ -1,2 +1,0 @@
-import { createRequire as __mgCreateRequire } from 'node:module'; const require = __mgCreateRequire(import.meta.url);
-import{TeamUnreadableError,approvalsSchema,createApprovalsClient,createGithubClient,membershipSchema,repositorySchema,teamSchema}from"./chunk-KSUJQKS2.js";import"./chunk-ZTLDDXQW.js";import"./chunk-4QJIKZNF.js";import"./chunk-4FRYLTJI.js";export{TeamUnreadableError,approvalsSchema,createApprovalsClient,createGithubClient,membershipSchema,repositorySchema,teamSchema};
