@@ -36,7 +36,10 @@ const specs = {
   'approved-artifact-digest': optionalString(
     z
       .string()
-      .regex(/^sha256:[0-9a-f]{64}$/, "use sha256:<64 lowercase hex>, the validate job's artifact-digest output")
+      .regex(
+        /^sha256:[0-9a-f]{64}$/,
+        "use sha256:<64 lowercase hex>, the validate job's artifact-digest output"
+      )
   ),
   'approved-artifact-manifest': optionalString(),
   source: optionalString(),

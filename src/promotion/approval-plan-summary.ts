@@ -17,7 +17,9 @@ export function approvalPlanSummary(plan: ApprovalPlan): string {
     : `Version ${escapeText(plan.version)} for ${escapeText(plan.target)}` +
       (plan.current ? ` (held now by version ${escapeText(plan.current)})` : '')
   const lines = [
-    heading(`What the reviewers approve: ${escapeText(plan.model)} version ${escapeText(plan.version)}`),
+    heading(
+      `What the reviewers approve: ${escapeText(plan.model)} version ${escapeText(plan.version)}`
+    ),
     '',
     what,
     '',

@@ -1,9 +1,5 @@
 import { createHash } from 'node:crypto'
-import {
-  changedFiles,
-  type ArtifactDigest,
-  type DigestedFile
-} from '../artifacts/index.js'
+import { changedFiles, type ArtifactDigest, type DigestedFile } from '../artifacts/index.js'
 import { ActionError, FieldError } from '../core/errors.js'
 import type { ModelVersion } from '../mlflow/index.js'
 
@@ -60,7 +56,9 @@ export function readApprovedManifest(approved: ApprovedArtifact): DigestedFile[]
 /** Names at most `max` paths, then counts the rest. */
 function listed(paths: string[], max = 10): string {
   const shown = paths.slice(0, max).map(p => JSON.stringify(p))
-  return paths.length > max ? `${shown.join(', ')} and ${paths.length - max} more` : shown.join(', ')
+  return paths.length > max
+    ? `${shown.join(', ')} and ${paths.length - max} more`
+    : shown.join(', ')
 }
 
 /**

@@ -158,7 +158,12 @@ async function checkBytes(planned: Plan, deps: PromotionDeps): Promise<ArtifactD
     throw new ActionError(
       'An approved artifact digest was given, but this run cannot read artifacts (no digester); this is a bug in the caller'
     )
-  const now = await verifyApprovedBytes(planned.req.model, planned.version, approved, deps.digestVersion)
+  const now = await verifyApprovedBytes(
+    planned.req.model,
+    planned.version,
+    approved,
+    deps.digestVersion
+  )
   deps.logger.info(
     `Artifact of version ${planned.version.version}: ${now.digest} (${now.files.length} file(s) from ${now.location.uri}), as approved`
   )
@@ -184,7 +189,10 @@ async function check(
   if (!req.rollback && orderName)
     checkOrder(deps.policy, version, targets.policyStage, orderName, req.allowSkip)
   checkExpected(req, states[0], v)
-  let approvals: { approvedBy: string[]; signOffs: RoleSignOff[] } = { approvedBy: [], signOffs: [] }
+  let approvals: { approvedBy: string[]; signOffs: RoleSignOff[] } = {
+    approvedBy: [],
+    signOffs: []
+  }
   if (targets.policyStage?.requires_approval) {
     const guard = await verifyGuard(targets.policyStage, deps, { requireDefaultBranch: true })
     const verdict = await checkApprovals(targets.policyStage, deps.run, deps.github, guard.settings)
