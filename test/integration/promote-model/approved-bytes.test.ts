@@ -5,7 +5,7 @@ import path from 'node:path'
 import { versionDigester } from '../../../actions/common/artifact-digest.js'
 import { ARTIFACT_DIGEST_TAG, manifestDigest } from '../../../src/artifacts/index.js'
 import { buildEntry } from '../../../src/audit/build-entry.js'
-import { formatLine, GENESIS_PREV } from '../../../src/audit/format.js'
+import { formatLine, GENESIS_PREV, sha256Hex, type EntryFields } from '../../../src/audit/format.js'
 import { planApproval, promote } from '../../../src/promotion/index.js'
 import { artifactRecord } from '../../../src/promotion/approved-artifact.js'
 import { dumpModel, runPythonJson, uniqueName } from '../../harness/python.js'
@@ -35,6 +35,20 @@ describe('approved bytes against the real MLflow server', () => {
   const root = path.join(path.dirname(mlflow.log), 'artifacts')
   const work = mkdtempSync(path.join(os.tmpdir(), 'approved-bytes-'))
   let versions: Logged[]
+  /** The audit entries of the promotions these tests made, in order. */
+  const entries: EntryFields[] = []
+
+  /** The entries chained into AUDIT.log bytes, exactly as audit-log writes them. */
+  function auditLog(): string {
+    let prev = GENESIS_PREV
+    return entries
+      .map((fields, i) => {
+        const line = formatLine(fields, i + 1, prev)
+        prev = sha256Hex(line)
+        return `${line}\n`
+      })
+      .join('')
+  }
 
   const promotionDeps = () => ({ ...deps(client), digestVersion: versionDigester(client, {}) })
 
@@ -97,6 +111,7 @@ describe('approved bytes against the real MLflow server', () => {
       '',
       Date.now()
     )
+    entries.push(entry.fields)
     const line = JSON.parse(formatLine(entry.fields, 1, GENESIS_PREV)) as Record<string, unknown>
     expect(line.artifact).toEqual({
       digest: plan.artifact.digest,
@@ -133,6 +148,53 @@ describe('approved bytes against the real MLflow server', () => {
     expect(error.message).toContain(`changed: ${JSON.stringify(pkl.path)}.`)
     expect(error.message).not.toMatch(/added:|removed:/)
     expect(error.message).toContain('Nothing was changed in the registry.')
+    expect(dumpModel(mlflow.uri, name)).toEqual(before)
+  }, 120_000)
+
+  it('a rollback is resolved in validation with the digest of its own promotion; a byte changed since refuses the write', async () => {
+    const [v1, v2] = versions as [Logged, Logged]
+    expect(entries).toHaveLength(1)
+    // Version 2 takes Staging (no digest checked), so a rollback gives it back to version 1.
+    await promote(request(name, { version: v2.version, stage: 'Staging' }), promotionDeps())
+    entries.push(
+      buildEntry(
+        {
+          event: 'promote',
+          model: name,
+          version: v2.version,
+          to: 'Staging',
+          previousVersion: v1.version
+        },
+        RUN,
+        [],
+        '',
+        Date.now()
+      ).fields
+    )
+    const d = { ...promotionDeps(), readAuditLog: () => Buffer.from(auditLog()) }
+    const plan = await planApproval(request(name, { stage: 'Staging', rollback: true }), d)
+    expect(plan).toMatchObject({ version: v1.version, current: v2.version, rollback: true })
+    expect(plan.recorded?.digest).toBe(plan.artifact.digest)
+    expect(plan.recorded?.from).toMatch(/^audit line 1 /)
+    const model = plan.artifact.files.find(f => f.path === 'MLmodel')!
+    const file = onDisk(plan.artifact.location.uri, model.path)
+    writeFileSync(file, `${readFileSync(file, 'utf8')}\n`)
+    const before = dumpModel(mlflow.uri, name)
+    const error = await failure(
+      promote(
+        request(name, {
+          stage: 'Staging',
+          rollback: true,
+          rollbackVersion: plan.version,
+          approvedArtifact: { digest: plan.artifact.digest, manifest: plan.manifest }
+        }),
+        d
+      )
+    )
+    expect(error.message).toContain(
+      `The files of version ${v1.version} of '${name}' are not the ones that were approved`
+    )
+    expect(error.message).toContain('changed: "MLmodel".')
     expect(dumpModel(mlflow.uri, name)).toEqual(before)
   }, 120_000)
 })

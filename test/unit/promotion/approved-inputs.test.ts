@@ -71,7 +71,7 @@ describe('promote-model inputs for approved bytes', () => {
       'artifact-manifest': `${'0a'.repeat(32)}  MLmodel\n`,
       changed: 'false'
     })
-    expect(JSON.parse(outputs.artifact!)).toEqual({
+    expect(JSON.parse(String(outputs.artifact))).toEqual({
       digest: DIGEST,
       files: 1,
       uri: 's3://bucket/m'
