@@ -440,9 +440,28 @@ describe('model-approval.yml: the audit event decision', () => {
       { PROMOTE_RESULT: 'failure', APPROVAL_OUTCOME: 'success' },
       'promote',
       'failure'
+    ],
+    [
+      'a rollback refused at the write (its files or its version changed after approval)',
+      { ROLLBACK: 'true', PROMOTE_RESULT: 'failure', APPROVAL_OUTCOME: 'success' },
+      'rollback',
+      'failure'
     ]
   ])('records %s', (_what, env, event, outcome) => {
     expect(decide(env)).toMatchObject({ event, outcome })
+  })
+
+  it('records the version validate resolved for a rollback refused at the write, and only from a validate that succeeded', () => {
+    const refused = { ROLLBACK: 'true', PROMOTE_RESULT: 'failure', APPROVAL_OUTCOME: 'success' }
+    expect(decide({ ...refused, PLANNED_VERSION: '4' })).toMatchObject({ version: '4' })
+    expect(
+      decide({ ...refused, PLANNED_VERSION: '4', VALIDATE_RESULT: 'failure', VERIFIED: '' })
+    ).toMatchObject({ version: '' })
+    expect(decide({ ...refused, PLANNED_VERSION: '${{ x }}' })).toMatchObject({ version: '' })
+    // A version named by the caller wins.
+    expect(
+      decide({ PROMOTE_RESULT: 'failure', INPUT_VERSION: '7', PLANNED_VERSION: '4' })
+    ).toMatchObject({ version: '7' })
   })
 
   it.each([
