@@ -68,12 +68,16 @@ export interface Plan {
   recorded?: RecordedArtifact
 }
 
-/** The digest a rollback restores: its own promotion's audit entry, else the version's tag. */
+/**
+ * The digest a rollback restores: its own promotion's audit entry; without an audit log, the
+ * version's tag. An audit log that records none is not topped up from the tag, which anyone with
+ * EDIT on the model can set and which does not say which target it was written for.
+ */
 function recordedDigest(
-  found: { recorded?: RecordedArtifact },
+  found: { recorded?: RecordedArtifact; source: 'audit log' | 'tags' },
   version: ModelVersion
 ): RecordedArtifact | undefined {
-  if (found.recorded) return found.recorded
+  if (found.source === 'audit log') return found.recorded
   const tag = version.tags.find(t => t.key === ARTIFACT_DIGEST_TAG)?.value.trim()
   return tag && /^sha256:[0-9a-f]{64}$/.test(tag)
     ? { digest: tag, files: 0, uri: '', from: `the version's tag ${ARTIFACT_DIGEST_TAG}` }

@@ -340,3 +340,41 @@ describe('approved bytes: rollback', () => {
     expect(registry.versions.get('1')!.tags.get(ARTIFACT_DIGEST_TAG)).toBe(v1.digest)
   })
 })
+
+describe('approved bytes: a rollback without an audit log', () => {
+  it("takes the digest from the restored version's tag, and refuses files that no longer match it", async () => {
+    const store = new FakeStore()
+    for (const v of ['1', '2']) store.put(v, { ...MODEL, 'model.pkl': `weights-v${v}` })
+    const v1 = await digestArtifact(store.reader('1'))
+    const s = setup()
+    s.deps.digestVersion = store.digester
+    s.registry.versions.get('2')!.stage = 'Production'
+    s.registry.versions.get('2')!.tags.set('mg.previous.stage.Production', '1')
+    s.registry.versions.get('1')!.tags.set(ARTIFACT_DIGEST_TAG, v1.digest)
+    const plan = await planApproval(request({ stage: 'Production', rollback: true }), s.deps)
+    expect(plan.recorded).toMatchObject({
+      digest: v1.digest,
+      from: `the version's tag ${ARTIFACT_DIGEST_TAG}`
+    })
+    store.files.get('1')!.set('model.pkl', 'swapped')
+    await expect(
+      planApproval(request({ stage: 'Production', rollback: true }), s.deps)
+    ).rejects.toThrow(/its files are not the ones it was promoted with/)
+  })
+
+  it('an audit entry without a digest is not topped up from the tag', async () => {
+    const store = new FakeStore()
+    for (const v of ['1', '2']) store.put(v, { ...MODEL, 'model.pkl': `weights-v${v}` })
+    const { text } = chain([
+      event('churn', '1', 'Production'),
+      event('churn', '2', 'Production', { previous_version: '1' })
+    ])
+    const s = setup({ audit: text })
+    s.deps.digestVersion = store.digester
+    s.registry.versions.get('2')!.stage = 'Production'
+    s.registry.versions.get('1')!.tags.set(ARTIFACT_DIGEST_TAG, `sha256:${'1'.repeat(64)}`)
+    const plan = await planApproval(request({ stage: 'Production', rollback: true }), s.deps)
+    expect(plan.recorded).toBeUndefined()
+    expect(plan.notes[0]).toMatch(/No digest was recorded when version 1 was promoted/)
+  })
+})
