@@ -157,7 +157,9 @@ function approvedDigest(planned: Plan): ApprovedArtifact | undefined {
 /** The bytes check, last before the write: the artifact is digested again and must be the approved one. */
 async function checkBytes(planned: Plan, deps: PromotionDeps): Promise<ArtifactDigest | undefined> {
   const approved = approvedDigest(planned)
-  if (!approved) return undefined
+  // A dry run reads the files only when asked to (an approved digest given): the workflow's dry
+  // run checks the approvals, and its failure is recorded as a rejection, not a changed artifact.
+  if (!approved || (planned.req.dryRun && !planned.req.approvedArtifact)) return undefined
   if (!deps.digestVersion)
     throw new ActionError(
       'An approved artifact digest was given, but this run cannot read artifacts (no digester); this is a bug in the caller'

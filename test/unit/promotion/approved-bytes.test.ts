@@ -378,3 +378,35 @@ describe('approved bytes: a rollback without an audit log', () => {
     expect(plan.notes[0]).toMatch(/No digest was recorded when version 1 was promoted/)
   })
 })
+
+describe('approved bytes: dry runs', () => {
+  it("a rollback's dry run does not read the files unless an approved digest is given", async () => {
+    const store = new FakeStore()
+    for (const v of ['1', '2']) store.put(v, { ...MODEL, 'model.pkl': `weights-v${v}` })
+    const v1 = await digestArtifact(store.reader('1'))
+    const artifact = { digest: v1.digest, files: v1.files.length, uri: v1.location.uri }
+    const { text } = chain([
+      event('churn', '1', 'Production', { artifact }),
+      event('churn', '2', 'Production', { previous_version: '1' })
+    ])
+    const s = setup({ audit: text })
+    s.deps.digestVersion = store.digester
+    s.registry.versions.get('2')!.stage = 'Production'
+    store.reads = 0
+    await promote(request({ stage: 'Production', rollback: true, dryRun: true }), s.deps)
+    expect(store.reads).toBe(0)
+    store.files.get('1')!.set('model.pkl', 'swapped')
+    await expect(
+      promote(
+        request({
+          stage: 'Production',
+          rollback: true,
+          dryRun: true,
+          approvedArtifact: { digest: v1.digest }
+        }),
+        s.deps
+      )
+    ).rejects.toThrow(/are not the ones that were approved/)
+    expect(s.registry.writes).toEqual([])
+  })
+})
