@@ -29,6 +29,7 @@ const specs = {
   metrics: optionalString(),
   gates: optionalString(),
   lineage: optionalString(),
+  artifact: optionalString(),
   'sign-off': optionalString(),
   'tracking-uri': optionalString(),
   ...auditCommitInputs,

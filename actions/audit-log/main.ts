@@ -171,6 +171,7 @@ async function append(ctx: Context, fileInput: string): Promise<void> {
       metrics: input.metrics,
       gates: input.gates,
       lineage: input.lineage,
+      artifact: input.artifact,
       trackingUri: input['tracking-uri']
     },
     context,

@@ -19,6 +19,10 @@ const specs = {
   reason: optionalString(),
   'gate-report': optionalString(),
   'lineage-report': optionalString(),
+  artifact: optionalString(),
+  'artifact-manifest': optionalString(),
+  rollback: boolean(false),
+  'previous-version': optionalString(),
   entry: optionalString(),
   'audit-commit': optionalString(),
   // A webhook URL is its own credential: whoever has it can post to the channel.
@@ -65,6 +69,9 @@ export type Announcement =
       reason: string
       gateReport: string | undefined
       lineageReport: string | undefined
+      artifact: string | undefined
+      artifactManifest: string | undefined
+      rollback: { replacing: string } | undefined
     }
   | { kind: 'outcome'; entry: string; auditCommit: string | undefined }
 
@@ -124,7 +131,10 @@ function refine(values: InputValues<typeof specs>): InputValues<typeof specs> & 
         stage: values.stage!,
         reason: values.reason ?? '',
         gateReport: values['gate-report'],
-        lineageReport: values['lineage-report']
+        lineageReport: values['lineage-report'],
+        artifact: values.artifact,
+        artifactManifest: values['artifact-manifest'],
+        rollback: values.rollback ? { replacing: values['previous-version'] ?? '' } : undefined
       }
   }
   return { ...values, announcement, destinations, problems }

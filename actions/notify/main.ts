@@ -135,7 +135,11 @@ function buildMessage(
     roles,
     gateReport: announcement.gateReport,
     lineageReport: announcement.lineageReport,
-    reviewUrl
+    reviewUrl,
+    artifact: announcement.artifact
+      ? { artifact: announcement.artifact, manifest: announcement.artifactManifest }
+      : undefined,
+    rollback: announcement.rollback
   })
   for (const p of problems)
     trouble(new FieldError(p.about, `${p.problem}; the message says it is unreadable`))

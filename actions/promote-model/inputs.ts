@@ -28,7 +28,20 @@ const specs = {
     z.string().regex(/^(\d+|none)$/i, 'use a version number, or none')
   ),
   rollback: boolean(false),
+  'rollback-version': optionalString(
+    z.string().regex(/^\d+$/, 'use the version number the validate job resolved')
+  ),
   'dry-run': boolean(false),
+  'plan-only': boolean(false),
+  'approved-artifact-digest': optionalString(
+    z
+      .string()
+      .regex(
+        /^sha256:[0-9a-f]{64}$/,
+        "use sha256:<64 lowercase hex>, the validate job's artifact-digest output"
+      )
+  ),
+  'approved-artifact-manifest': optionalString(),
   source: optionalString(),
   'create-model': boolean(false),
   'source-run-id': optionalString(
@@ -60,6 +73,21 @@ function refine(
   values: InputValues<typeof specs>
 ): InputValues<typeof specs> & { candidate: PromotionCandidate } {
   const { source, version, rollback } = values
+  if (values['plan-only'] && source)
+    throw new FieldError(
+      'plan-only',
+      'plans the promotion of an existing version; it cannot register source. Remove source or plan-only'
+    )
+  if (values['approved-artifact-manifest'] && !values['approved-artifact-digest'])
+    throw new FieldError(
+      'approved-artifact-manifest',
+      "is set without 'approved-artifact-digest'; pass both outputs of the validate run (artifact-digest and artifact-manifest)"
+    )
+  if (values['rollback-version'] && !rollback)
+    throw new FieldError(
+      'rollback-version',
+      "is set but 'rollback' is false; it names the version a rollback must restore"
+    )
   if (source && (version || rollback))
     throw new FieldError(
       'source',

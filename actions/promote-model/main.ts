@@ -7,11 +7,18 @@ import { readAcceptedSync } from '../../src/files/read.js'
 import { runContext } from '../../src/github/context.js'
 import { lazyGithubClient } from '../../src/github/lazy-client.js'
 import { loadPolicy } from '../../src/policy/index.js'
-import { promotionSummary, registerAndPromote } from '../../src/promotion/index.js'
+import {
+  approvalPlanSummary,
+  planApproval,
+  promotionSummary,
+  registerAndPromote,
+  type PromotionDeps
+} from '../../src/promotion/index.js'
 import { registrationSummary } from '../../src/registration/index.js'
+import { versionDigester } from '../common/artifact-digest.js'
 import { mlflowClient } from '../common/mlflow.js'
 import type { Inputs } from './inputs.js'
-import { promoteOutputs, type outputs } from './outputs.js'
+import { planOutputs, promoteOutputs, type outputs } from './outputs.js'
 
 type Context = ActionContext<Inputs, (typeof outputs.names)[number]>
 
@@ -24,38 +31,55 @@ export async function main(ctx: Context): Promise<void> {
   const model = input['model-name']
   const policy = loadPolicy({ policyFile: input['policy-file'], workspace, model, logger })
   const run = runContext(env)
-  const outcome = await registerAndPromote(
-    {
-      candidate: input.candidate,
-      promotion: {
-        model,
-        stage: input.stage,
-        alias: input.alias,
-        archiveExisting: input['archive-existing'],
-        allowSkip: input['allow-skip'],
-        expectedPreviousVersion: input['expected-previous-version'],
-        dryRun: input['dry-run'],
-        timeoutMs: input['timeout-seconds'] * 1000,
-        consistentReads: input['consistent-reads'],
-        tagPrefix: input['tag-prefix']
-      }
-    },
-    {
-      registry: mlflowClient(ctx),
-      policy,
-      run,
-      github: lazyGithubClient({
-        token: input['github-token'] ?? env.GITHUB_TOKEN,
-        apiUrl: run.apiUrl,
-        setSecret: value => ctx.setSecret(value),
-        purpose: 'the target stage requires approval'
-      }),
-      readAuditLog: () => readAuditFile(workspace, input['audit-file']),
-      clock: systemClock,
-      random: Math.random,
-      logger
-    }
-  )
+  const registry = mlflowClient(ctx)
+  const promotion = {
+    model,
+    stage: input.stage,
+    alias: input.alias,
+    archiveExisting: input['archive-existing'],
+    allowSkip: input['allow-skip'],
+    expectedPreviousVersion: input['expected-previous-version'],
+    dryRun: input['dry-run'],
+    timeoutMs: input['timeout-seconds'] * 1000,
+    consistentReads: input['consistent-reads'],
+    tagPrefix: input['tag-prefix'],
+    rollbackVersion: input['rollback-version'],
+    approvedArtifact: input['approved-artifact-digest']
+      ? {
+          digest: input['approved-artifact-digest'],
+          manifest: input['approved-artifact-manifest']
+        }
+      : undefined
+  }
+  const deps = {
+    registry,
+    policy,
+    run,
+    github: lazyGithubClient({
+      token: input['github-token'] ?? env.GITHUB_TOKEN,
+      apiUrl: run.apiUrl,
+      setSecret: value => ctx.setSecret(value),
+      purpose: 'the target stage requires approval'
+    }),
+    readAuditLog: () => readAuditFile(workspace, input['audit-file']),
+    digestVersion: versionDigester(registry, env),
+    clock: systemClock,
+    random: Math.random,
+    logger
+  } satisfies PromotionDeps
+  const { candidate } = input
+  if (input['plan-only'] && candidate.kind !== 'register') {
+    const plan = await planApproval(
+      candidate.kind === 'rollback'
+        ? { ...promotion, rollback: true }
+        : { ...promotion, rollback: false, version: candidate.version },
+      deps
+    )
+    ctx.setOutputs(planOutputs(plan))
+    ctx.summary.add(approvalPlanSummary(plan))
+    return
+  }
+  const outcome = await registerAndPromote({ candidate, promotion }, deps)
   ctx.setOutputs(promoteOutputs(outcome))
   if (outcome.registration) ctx.summary.add(registrationSummary(outcome.registration))
   if (outcome.kind === 'promoted') ctx.summary.add(promotionSummary(outcome.promotion))

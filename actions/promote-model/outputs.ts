@@ -1,4 +1,6 @@
 import { defineOutputs, type OutputValues } from '../../src/core/outputs.js'
+import type { ApprovalPlan } from '../../src/promotion/approval-plan.js'
+import { artifactRecord } from '../../src/promotion/approved-artifact.js'
 import type { GovernedResult } from '../../src/promotion/register-and-promote.js'
 import { resultJson } from '../../src/promotion/summary.js'
 
@@ -15,8 +17,27 @@ export const outputs = defineOutputs([
   'archived-versions',
   'changed',
   'propagation-ms',
-  'result'
+  'result',
+  'artifact-digest',
+  'artifact-manifest',
+  'artifact'
 ])
+
+/**
+ * plan-only's outputs: the version the reviewers approve (for a rollback, the one restored) and
+ * its bytes. `artifact` is one JSON value, audit-log's artifact input, passed whole.
+ */
+export function planOutputs(plan: ApprovalPlan): OutputValues<typeof outputs> {
+  return {
+    version: plan.version,
+    'previous-version': plan.current,
+    'model-uri': `models:/${plan.model}/${plan.version}`,
+    changed: 'false',
+    'artifact-digest': plan.artifact.digest,
+    'artifact-manifest': plan.manifest,
+    artifact: JSON.stringify(artifactRecord(plan.artifact))
+  }
+}
 
 /** The outputs of a registration alone, or of a promotion (after a registration, if any). */
 export function promoteOutputs(outcome: GovernedResult): OutputValues<typeof outputs> {
@@ -46,6 +67,12 @@ export function promoteOutputs(outcome: GovernedResult): OutputValues<typeof out
     // a registration followed by a no-op promotion still changed the registry
     changed: String(p.changed || registered),
     'propagation-ms': String(p.propagationMs),
-    result: JSON.stringify(resultJson(p))
+    result: JSON.stringify(resultJson(p)),
+    ...(p.artifact
+      ? {
+          'artifact-digest': p.artifact.digest,
+          artifact: JSON.stringify(artifactRecord(p.artifact))
+        }
+      : {})
   }
 }

@@ -1,10 +1,19 @@
 import { createHash } from 'node:crypto'
-import type { ArtifactDigest, ArtifactFile, ArtifactReader, DigestedFile } from './types.js'
+import type { ArtifactDigest, ArtifactReader, DigestedFile, ListingLimits } from './types.js'
 
 /**
  * The manifest's bytes: one line per file, sorted by path (UTF-8 byte order), in sha256sum's
  * format (`<sha256>  <path>\n`), so a person can check a downloaded folder with `sha256sum -c`.
  * The approved digest is `sha256:` plus the SHA-256 of these bytes.
+ *
+ * Per file, `<sha256>` is exactly what OpenSSF model-signing 1.x records in its statement's
+ * `predicate.resources` (`{name: <relpath>, algorithm: sha256, digest}`; proven by
+ * test/integration/artifacts/model-signing.test.ts, which runs the tool). The approved digest is
+ * deliberately NOT model-signing's subject digest (modelSigningSubjectDigest below): that one is
+ * the SHA-256 of the files' raw 32-byte digests concatenated in path order, without the paths,
+ * so two files swapping their contents (or a file renamed) leave it unchanged. Approving bytes
+ * must also approve which file holds them (MLmodel decides how the model loads), so our manifest
+ * binds each digest to its path.
  */
 export function manifestText(files: readonly Pick<DigestedFile, 'path' | 'sha256'>[]): string {
   return [...files]
@@ -15,6 +24,32 @@ export function manifestText(files: readonly Pick<DigestedFile, 'path' | 'sha256
 
 export function manifestDigest(files: readonly Pick<DigestedFile, 'path' | 'sha256'>[]): string {
   return `sha256:${createHash('sha256').update(manifestText(files)).digest('hex')}`
+}
+
+/**
+ * OpenSSF model-signing 1.x's single subject digest of the same files (its `subject[0].digest
+ * .sha256`, hex): SHA-256 over each file's raw 32-byte digest, in the order of its manifest
+ * (Python's ordering of PurePosixPath: segment by segment, each by code point, which for '/'
+ * separated paths differs from plain byte order: `a/b` sorts before `a.b`). For cross-checking a
+ * model-signing signature of the approved files; see manifestText for why it is not the
+ * approved digest.
+ */
+export function modelSigningSubjectDigest(
+  files: readonly Pick<DigestedFile, 'path' | 'sha256'>[]
+): string {
+  const bySegments = (a: string, b: string): number => {
+    const x = a.split('/')
+    const y = b.split('/')
+    for (let i = 0; i < Math.min(x.length, y.length); i++) {
+      const order = Buffer.compare(Buffer.from(x[i]!), Buffer.from(y[i]!))
+      if (order !== 0) return order
+    }
+    return x.length - y.length
+  }
+  const hash = createHash('sha256')
+  for (const file of [...files].sort((a, b) => bySegments(a.path, b.path)))
+    hash.update(Buffer.from(file.sha256, 'hex'))
+  return hash.digest('hex')
 }
 
 /** Files whose bytes differ between two manifests, plus files only one of them has. */
@@ -44,10 +79,13 @@ async function sha256Of(
 }
 
 /** Digests every listed file of an artifact, streaming (one chunk in memory per file read). */
-export async function digestArtifact(reader: ArtifactReader): Promise<ArtifactDigest> {
-  const listing = await reader.list()
+export async function digestArtifact(
+  reader: ArtifactReader,
+  limits?: ListingLimits
+): Promise<ArtifactDigest> {
+  const listing = await reader.list(limits)
   const files: DigestedFile[] = []
-  for (const file of listing.files as ArtifactFile[]) {
+  for (const file of listing.files) {
     const { sha256, size } = await reader.read(file, sha256Of)
     files.push({ path: file.relpath, sha256, size })
   }

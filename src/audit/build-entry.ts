@@ -19,6 +19,8 @@ export interface EntryInputs {
   metrics?: string | undefined
   gates?: string | undefined
   lineage?: string | undefined
+  /** The approved artifact digest, `{"digest", "files", "uri"}` (promote-model's artifact output). */
+  artifact?: string | undefined
   trackingUri?: string | undefined
 }
 
@@ -97,6 +99,39 @@ export function normaliseLineage(text: string | undefined): AuditEntry['lineage'
   return read.lineage
 }
 
+const DIGEST = /^sha256:[0-9a-f]{64}$/
+const URI_LIMIT = 2048
+
+/**
+ * promote-model's `artifact` output: the approved digest, the file count and the store URI the
+ * files were read from. Each part is checked, since the entry is what resolve later trusts: a
+ * digest in its one spelling, a whole number of files, a URI on one line without credentials.
+ * Empty text records no artifact (an event that never read one).
+ */
+export function readArtifact(
+  text: string | undefined
+): { artifact: AuditEntry['artifact'] } | { reason: string } {
+  const parsed = parseJsonInput(text)
+  if ('reason' in parsed) return parsed
+  const value = parsed.value
+  if (value === null) return { artifact: undefined }
+  if (typeof value !== 'object' || Array.isArray(value))
+    return { reason: 'is not a JSON object with digest, files and uri' }
+  const { digest, files, uri } = value as Record<string, unknown>
+  if (typeof digest !== 'string' || !DIGEST.test(digest))
+    return { reason: 'has a digest that is not sha256:<64 lowercase hex>' }
+  if (typeof files !== 'number' || !Number.isSafeInteger(files) || files < 0)
+    return { reason: 'has a files count that is not a whole number' }
+  if (typeof uri !== 'string' || uri.length > URI_LIMIT)
+    return { reason: `has a uri that is not text of at most ${URI_LIMIT} characters` }
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(uri))
+    return { reason: 'has a uri with a control character' }
+  if (/^[a-z][a-z0-9+.-]*:\/\/[^/]*@/i.test(uri))
+    return { reason: 'has a uri that carries credentials (user info before @)' }
+  return { artifact: { digest, files, uri } }
+}
+
 /** Scheme and host of the tracking server: never user info, path secrets or a query string. */
 export function registryLabel(uri: string | undefined): string {
   if (!uri) return ''
@@ -134,6 +169,7 @@ const INPUT_OF: Record<string, string> = {
   lineage: 'lineage',
   metrics: 'metrics',
   gates: 'gates',
+  artifact: 'artifact',
   registry: 'tracking-uri'
 }
 
@@ -185,6 +221,8 @@ export function buildEntry(
     invalid.push({ field, reason: parsed.reason })
     return null
   }
+  const artifact = readArtifact(input.artifact)
+  if ('reason' in artifact) invalid.push({ field: 'artifact', reason: artifact.reason })
   const metrics = json('metrics', input.metrics)
   const gates = json('gates', input.gates)
   const registry = registryOf(input.trackingUri || env.MLFLOW_TRACKING_URI)
@@ -207,6 +245,8 @@ export function buildEntry(
     gates,
     registry: 'reason' in registry ? '' : registry.label
   }
+  // Only entries that read an artifact carry the key, so the others stay byte-for-byte as before.
+  if ('artifact' in artifact && artifact.artifact) fields.artifact = artifact.artifact
   // Only entries with a problem carry the key, so every other line is byte-for-byte format v1 as before.
   if (invalid.length > 0) fields.invalid = invalid
   return {

@@ -25,6 +25,8 @@ export type MlflowStage = (typeof MLFLOW_STAGES)[number]
 export const SEARCH_PAGE_SIZE = 1000
 /** Values per metric-history page (MLflow's own client asks for 25,000). */
 export const METRIC_PAGE_SIZE = 25000
+/** Logged models per search page: the server's default page (SEARCH_LOGGED_MODEL_MAX_RESULTS_DEFAULT). */
+export const LOGGED_MODEL_PAGE_SIZE = 100
 /**
  * Pages followed before a search is refused: 10 million versions at SEARCH_PAGE_SIZE, far more
  * than any registry holds, and a hard stop for a server that keeps inventing fresh tokens.
@@ -430,6 +432,46 @@ export class MlflowClient {
     )
     this.expectListing(object, path, files)
     return files
+  }
+
+  /**
+   * Where MLflow's client downloads a version's files from (`get_model_version_download_uri`):
+   * the version's storage location, else its source, as the registry stores them.
+   */
+  async getModelVersionDownloadUri(name: string, version: string): Promise<string> {
+    const res = await this.http.get(
+      'model-versions/get-download-uri',
+      { name, version },
+      z.object({ artifact_uri: z.string().optional().default('') }),
+      { action: 'get the download URI of', object: versionLabel(name, version) }
+    )
+    return res.artifact_uri
+  }
+
+  /**
+   * Logged models of some experiments matching a filter (`name = 'model'`), following page
+   * tokens, LOGGED_MODEL_PAGE_SIZE at a time. MLflow's client finds
+   * the logged model behind `runs:/<run>/<name>` this way (runs_artifact_repo.py).
+   */
+  async searchLoggedModels(experimentIds: string[], filter: string): Promise<LoggedModel[]> {
+    const op = { action: 'search', object: `logged models (${filter})` }
+    return this.paginate(op, async pageToken => {
+      const res = await this.http.post(
+        'logged-models/search',
+        {
+          experiment_ids: experimentIds,
+          filter,
+          max_results: LOGGED_MODEL_PAGE_SIZE,
+          ...(pageToken ? { page_token: pageToken } : {})
+        },
+        z.object({
+          models: z.array(loggedModelSchema).optional().default([]),
+          next_page_token: z.string().optional()
+        }),
+        op
+      )
+      return { items: res.models, next: res.next_page_token }
+    })
   }
 
   async getLoggedModel(modelId: string): Promise<LoggedModel> {

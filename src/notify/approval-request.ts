@@ -1,3 +1,4 @@
+import { approvedBytesSection, type ArtifactToApprove } from './approved-bytes.js'
 import type { Fact, Link, NotificationMessage, Section } from './message.js'
 import { summarizeGateReport, summarizeLineageReport } from './reports.js'
 
@@ -21,12 +22,16 @@ export interface ApprovalRequest {
   lineageReport?: string | undefined
   /** The run's page with "Review deployments". */
   reviewUrl?: string | undefined
+  /** The digest of the version's artifact that validation computed, and its manifest. */
+  artifact?: ArtifactToApprove | undefined
+  /** A rollback: the version restored is `version`, replacing `replacing` (resolved in validation). */
+  rollback?: { replacing: string } | undefined
 }
 
 export interface BuiltMessage {
   message: NotificationMessage
   /** Things the message could not show (an unreadable report): the action warns about each. */
-  problems: { about: 'gate-report' | 'lineage-report'; problem: string }[]
+  problems: { about: 'gate-report' | 'lineage-report' | 'artifact'; problem: string }[]
 }
 
 /**
@@ -35,9 +40,15 @@ export interface BuiltMessage {
  */
 export function approvalRequestMessage(request: ApprovalRequest): BuiltMessage {
   const problems: BuiltMessage['problems'] = []
+  const rollback = request.rollback
   const facts: Fact[] = [
     { label: 'Model', value: request.model },
-    { label: 'Version', value: request.version },
+    {
+      label: 'Version',
+      value: rollback
+        ? `${request.version} (rollback${rollback.replacing ? `, replacing version ${rollback.replacing}` : ''})`
+        : request.version
+    },
     { label: 'Target stage', value: request.stage },
     { label: 'Justification', value: request.reason.trim() || '(none given)' }
   ]
@@ -82,6 +93,18 @@ export function approvalRequestMessage(request: ApprovalRequest): BuiltMessage {
       })
     }
   }
+  if (rollback) data.rollback = { restores: request.version, replacing: rollback.replacing }
+  if (request.artifact?.artifact.trim()) {
+    const bytes = approvedBytesSection(request.artifact)
+    if ('problem' in bytes) {
+      problems.push({ about: 'artifact', problem: bytes.problem })
+      sections.push({ heading: 'Approved bytes: the digest is unreadable', lines: [] })
+    } else {
+      facts.push({ label: 'Artifact digest', value: bytes.digest })
+      sections.push(bytes.section)
+      data.artifact = bytes.data
+    }
+  }
   const links: Link[] = request.reviewUrl
     ? [{ label: 'Review deployments', url: request.reviewUrl }]
     : []
@@ -90,7 +113,9 @@ export function approvalRequestMessage(request: ApprovalRequest): BuiltMessage {
     message: {
       kind: 'approval-requested',
       status: 'pending',
-      title: `Approval requested: ${request.model} v${request.version} → ${request.stage}`,
+      title: rollback
+        ? `Approval requested: roll back ${request.model} ${request.stage} to v${request.version}${rollback.replacing ? ` (from v${rollback.replacing})` : ''}`
+        : `Approval requested: ${request.model} v${request.version} → ${request.stage}`,
       facts,
       sections,
       links,

@@ -14,3 +14,6 @@ export type {
   Registry
 } from './types.js'
 export { resolveStage, type ResolvedStage, type StageRequest } from './resolve-stage.js'
+export { planApproval, type ApprovalPlan } from './approval-plan.js'
+export { approvalPlanSummary } from './approval-plan-summary.js'
+export type { ApprovedArtifact, VersionDigester } from './approved-artifact.js'

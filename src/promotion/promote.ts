@@ -1,13 +1,15 @@
 import { ActionError, errorMessage, extendError } from '../core/errors.js'
 import { phase } from '../core/logger.js'
 import type { ModelVersion } from '../mlflow/index.js'
+import { ARTIFACT_DIGEST_TAG, type ArtifactDigest } from '../artifacts/index.js'
 import { checkApprovals, type RoleSignOff } from './approval-check.js'
+import { verifyApprovedBytes, type ApprovedArtifact } from './approved-artifact.js'
 import { applyMove } from './apply.js'
 import { confirmVisible } from './confirm.js'
 import { verifyGuard } from './guard.js'
 import { checkOrder } from './order.js'
 import { resolveVersion } from './resolve-version.js'
-import { findRollbackTarget } from './rollback.js'
+import { findRollbackTarget, type RecordedArtifact } from './rollback.js'
 import { describeTargets, holdsTarget, readTargets, snapshot, type TargetState } from './state.js'
 import { previousTagKey, promotionTags } from './tags.js'
 import { planTargets } from './targets.js'
@@ -56,16 +58,34 @@ async function stateAfterFailure(
 }
 
 /** What the plan phase found: the version to move, the targets as they are, and why. */
-interface Plan {
+export interface Plan {
   req: PromotionRequest
   targets: ReturnType<typeof planTargets>
   version: ModelVersion
   states: TargetState[]
   rollbackFrom?: string
+  /** For a rollback: the digest recorded when the restored version was promoted to the target. */
+  recorded?: RecordedArtifact
+}
+
+/**
+ * The digest a rollback restores: its own promotion's audit entry; without an audit log, the
+ * version's tag. An audit log that records none is not topped up from the tag, which anyone with
+ * EDIT on the model can set and which does not say which target it was written for.
+ */
+function recordedDigest(
+  found: { recorded?: RecordedArtifact; source: 'audit log' | 'tags' },
+  version: ModelVersion
+): RecordedArtifact | undefined {
+  if (found.source === 'audit log') return found.recorded
+  const tag = version.tags.find(t => t.key === ARTIFACT_DIGEST_TAG)?.value.trim()
+  return tag && /^sha256:[0-9a-f]{64}$/.test(tag)
+    ? { digest: tag, files: 0, uri: '', from: `the version's tag ${ARTIFACT_DIGEST_TAG}` }
+    : undefined
 }
 
 /** Plan: which version, which targets, and who holds them now. Reads only. */
-async function plan(req: PromotionRequest, deps: PromotionDeps): Promise<Plan> {
+export async function planPromotion(req: PromotionRequest, deps: PromotionDeps): Promise<Plan> {
   const { registry, policy, clock, logger } = deps
   const wait = { clock, random: deps.random, timeoutMs: req.timeoutMs }
   const targets = planTargets(policy, {
@@ -94,13 +114,66 @@ async function plan(req: PromotionRequest, deps: PromotionDeps): Promise<Plan> {
   logger.info(
     `Rollback: ${moveLabel(primary.move)} is held by version ${found.current}; before it, version ${found.version} held it (from the ${found.source})`
   )
+  // The reviewers approved restoring the version validate showed them; the log may have moved on.
+  const approved = req.rollbackVersion?.trim()
+  if (approved && String(Number(approved)) !== found.version)
+    throw new ActionError(
+      `The rollback of ${moveLabel(primary.move)} of '${req.model}' would now restore version ${found.version} ` +
+        `(from the ${found.source}), but the reviewers approved restoring version ${approved} (rollback-version). ` +
+        'Run the rollback again so the reviewers see the version it restores'
+    )
   const version = await resolveVersion(registry, req.model, found.version, wait)
+  const recorded = recordedDigest(found, version)
   // The approver of a rollback approved replacing the version that holds the target now.
   const checked =
     req.expectedPreviousVersion === undefined
       ? { ...req, expectedPreviousVersion: found.current }
       : req
-  return { req: checked, targets, version, states, rollbackFrom: found.current }
+  return {
+    req: checked,
+    targets,
+    version,
+    states,
+    rollbackFrom: found.current,
+    ...(recorded ? { recorded } : {})
+  }
+}
+
+/**
+ * The digest the write must match: the one the reviewers approved, and for a rollback the one
+ * recorded at the restored version's own promotion (both, when both are known, must agree).
+ */
+function approvedDigest(planned: Plan): ApprovedArtifact | undefined {
+  const { req, recorded, version } = planned
+  const approved = req.approvedArtifact
+  if (approved && recorded && approved.digest !== recorded.digest)
+    throw new ActionError(
+      `approved-artifact-digest is ${approved.digest}, but version ${version.version} of '${req.model}' was promoted ` +
+        `with ${recorded.digest} (${recorded.from}); a rollback restores the bytes of its own promotion`
+    )
+  return approved ?? (recorded ? { digest: recorded.digest } : undefined)
+}
+
+/** The bytes check, last before the write: the artifact is digested again and must be the approved one. */
+async function checkBytes(planned: Plan, deps: PromotionDeps): Promise<ArtifactDigest | undefined> {
+  const approved = approvedDigest(planned)
+  // A dry run reads the files only when asked to (an approved digest given): the workflow's dry
+  // run checks the approvals, and its failure is recorded as a rejection, not a changed artifact.
+  if (!approved || (planned.req.dryRun && !planned.req.approvedArtifact)) return undefined
+  if (!deps.digestVersion)
+    throw new ActionError(
+      'An approved artifact digest was given, but this run cannot read artifacts (no digester); this is a bug in the caller'
+    )
+  const now = await verifyApprovedBytes(
+    planned.req.model,
+    planned.version,
+    approved,
+    deps.digestVersion
+  )
+  deps.logger.info(
+    `Artifact of version ${planned.version.version}: ${now.digest} (${now.files.length} file(s) from ${now.location.uri}), as approved`
+  )
+  return now
 }
 
 /** Check: order, compare-and-set and approvals, all before the first write. */
@@ -108,7 +181,7 @@ async function check(
   planned: Plan,
   pending: TargetState[],
   deps: PromotionDeps
-): Promise<{ approvedBy: string[]; signOffs: RoleSignOff[] }> {
+): Promise<{ approvedBy: string[]; signOffs: RoleSignOff[]; artifact?: ArtifactDigest }> {
   const { req, targets, version, states } = planned
   const v = version.version
   if (pending.length === 0) {
@@ -122,11 +195,19 @@ async function check(
   if (!req.rollback && orderName)
     checkOrder(deps.policy, version, targets.policyStage, orderName, req.allowSkip)
   checkExpected(req, states[0], v)
-  if (!targets.policyStage?.requires_approval) return { approvedBy: [], signOffs: [] }
-  const guard = await verifyGuard(targets.policyStage, deps, { requireDefaultBranch: true })
-  const verdict = await checkApprovals(targets.policyStage, deps.run, deps.github, guard.settings)
-  deps.logger.info(`Approvals for ${targets.policyStage.name}: ${verdict.counted.join(', ')}`)
-  return { approvedBy: verdict.counted, signOffs: verdict.roles }
+  let approvals: { approvedBy: string[]; signOffs: RoleSignOff[] } = {
+    approvedBy: [],
+    signOffs: []
+  }
+  if (targets.policyStage?.requires_approval) {
+    const guard = await verifyGuard(targets.policyStage, deps, { requireDefaultBranch: true })
+    const verdict = await checkApprovals(targets.policyStage, deps.run, deps.github, guard.settings)
+    deps.logger.info(`Approvals for ${targets.policyStage.name}: ${verdict.counted.join(', ')}`)
+    approvals = { approvedBy: verdict.counted, signOffs: verdict.roles }
+  }
+  // Last, so the bytes are read as close to the write as the checks allow.
+  const artifact = await checkBytes(planned, deps)
+  return artifact ? { ...approvals, artifact } : approvals
 }
 
 /** Apply: each pending move, in order. */
@@ -151,7 +232,12 @@ async function confirm(
   deps: PromotionDeps,
   planned: Plan,
   pending: TargetState[],
-  record: { previousVersion: string; approvedBy: string[]; signOffs: RoleSignOff[] },
+  record: {
+    previousVersion: string
+    approvedBy: string[]
+    signOffs: RoleSignOff[]
+    artifactDigest?: string | undefined
+  },
   timeoutMs: number
 ): Promise<number> {
   const { req, version } = planned
@@ -202,7 +288,7 @@ export async function promote(
 ): Promise<PromotionResult> {
   const { registry, clock, logger } = deps
   const t0 = clock.now()
-  const planned = await phase(logger, 'plan', () => plan(request, deps)).catch(unchanged)
+  const planned = await phase(logger, 'plan', () => planPromotion(request, deps)).catch(unchanged)
   const { req, targets, version, states } = planned
   const t1 = clock.now()
   const v = version.version
@@ -213,7 +299,7 @@ export async function promote(
     ? version.tags.find(t => t.key === previousTagKey(req.tagPrefix, moves[0]!))?.value
     : undefined
   const previousVersion = pending.length > 0 ? (previousByMove[0] ?? '') : (recordedPrevious ?? '')
-  const { approvedBy, signOffs } = await phase(logger, 'check', () =>
+  const { approvedBy, signOffs, artifact } = await phase(logger, 'check', () =>
     check(planned, pending, deps)
   ).catch(unchanged)
   const touched = [v, ...states.flatMap(s => s.holders)]
@@ -233,7 +319,8 @@ export async function promote(
     moves,
     approvedBy,
     signOffs,
-    before
+    before,
+    ...(artifact ? { artifact } : {})
   }
   const archivedVersions = pending.flatMap(s =>
     s.move.kind === 'stage' && s.move.archiveExisting ? s.holders.filter(h => h !== v) : []
@@ -276,7 +363,7 @@ export async function promote(
         deps,
         planned,
         pending,
-        { previousVersion, approvedBy, signOffs },
+        { previousVersion, approvedBy, signOffs, artifactDigest: artifact?.digest },
         Math.max(0, req.timeoutMs - (t3 - t0))
       )
     )

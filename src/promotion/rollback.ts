@@ -13,6 +13,20 @@ export interface RollbackTarget {
   /** The version holding it now. */
   current: string
   source: 'audit log' | 'tags'
+  /**
+   * The digest recorded when the version to restore was promoted to this target (its own
+   * promotion's audit entry), when that entry has one: a rollback restores those bytes.
+   */
+  recorded?: RecordedArtifact
+}
+
+/** An approved digest as an earlier promotion recorded it. */
+export interface RecordedArtifact {
+  digest: string
+  files: number
+  uri: string
+  /** Where it was recorded, for messages: "audit line 12 (2026-11-26T06:00:00.000Z)". */
+  from: string
 }
 
 /** Audit entries name the target as `Production`, `stage:Production`, `champion` or `alias:champion`. */
@@ -35,16 +49,17 @@ function refuse(model: string, move: Move, why: string): never {
 }
 
 /**
- * The version that held the target before `current`, from an audit log that verifies: the newest
- * governed move of `current` to the target names it, and an earlier governed move shows it holding
- * the target. Anything less is refused, because whoever can push a branch can write a log.
+ * The audit entries a rollback believes for one target of one model, oldest first: successful
+ * promote and rollback entries of a log whose chain verifies. This is the one place that decides
+ * which entries to trust (issue "Trust" swaps it for the GitHub-backed reader); everything the
+ * rollback takes from the log (the version to restore, the digest of its own promotion) comes
+ * from what it returns.
  */
-export async function previousFromAudit(
+export async function trustedMoves(
   bytes: Buffer,
   model: string,
-  move: Move,
-  current: string
-): Promise<string> {
+  move: Move
+): Promise<{ entry: AuditEntry; line: number }[]> {
   const chain = await verifyBytes(bytes)
   if (!chain.valid) {
     refuse(
@@ -53,23 +68,54 @@ export async function previousFromAudit(
       `the audit log does not verify (line ${chain.firstBad?.line ?? '?'} ${chain.firstBad?.reason ?? 'is broken'}), so it cannot say what held it before`
     )
   }
-  const moves = readAuditEntries(bytes.toString('utf8')).entries.filter(
-    e =>
-      e.model === model &&
-      e.outcome === 'success' &&
-      (e.event === 'promote' || e.event === 'rollback') &&
-      entryTargets(e, move)
-  )
+  // A verified chain has one JSON object per line, so an entry's index is its line.
+  return readAuditEntries(bytes.toString('utf8'))
+    .entries.map((entry, i) => ({ entry, line: i + 1 }))
+    .filter(
+      ({ entry: e }) =>
+        e.model === model &&
+        e.outcome === 'success' &&
+        (e.event === 'promote' || e.event === 'rollback') &&
+        entryTargets(e, move)
+    )
+}
+
+/** The entry's artifact digest, when it records a well-formed one. */
+function recordedArtifact(entry: AuditEntry, line: number): RecordedArtifact | undefined {
+  const a = entry.artifact
+  if (!a || typeof a !== 'object' || typeof a.digest !== 'string') return undefined
+  if (!/^sha256:[0-9a-f]{64}$/.test(a.digest)) return undefined
+  return {
+    digest: a.digest,
+    files: typeof a.files === 'number' ? a.files : 0,
+    uri: typeof a.uri === 'string' ? a.uri : '',
+    from: `audit line ${line} (${String(entry.ts)})`
+  }
+}
+
+/**
+ * The version that held the target before `current`, from an audit log that verifies: the newest
+ * governed move of `current` to the target names it, and an earlier governed move shows it holding
+ * the target (that move's digest is what a rollback restores). Anything less is refused, because
+ * whoever can push a branch can write a log.
+ */
+export async function rollbackFromAudit(
+  bytes: Buffer,
+  model: string,
+  move: Move,
+  current: string
+): Promise<{ version: string; recorded?: RecordedArtifact }> {
+  const moves = await trustedMoves(bytes, model, move)
   let index = -1
   for (let i = moves.length - 1; i >= 0 && index < 0; i--)
-    if (String(moves[i]!.version) === current) index = i
+    if (String(moves[i]!.entry.version) === current) index = i
   if (index < 0)
     refuse(
       model,
       move,
       `the audit log verifies but records no governed move of version ${current} to it`
     )
-  const previous = String(moves[index]!.previous_version ?? '').trim()
+  const previous = String(moves[index]!.entry.previous_version ?? '').trim()
   if (!VERSION_NUMBER.test(previous)) {
     refuse(
       model,
@@ -79,14 +125,29 @@ export async function previousFromAudit(
         : `the audit log records no version holding it before version ${current}`
     )
   }
-  if (!moves.slice(0, index).some(e => String(e.version) === previous)) {
+  const own = moves
+    .slice(0, index)
+    .filter(m => String(m.entry.version) === previous)
+    .pop()
+  if (!own) {
     refuse(
       model,
       move,
       `the audit log names version ${previous} as the previous holder, but records no governed move of version ${previous} to it`
     )
   }
-  return previous
+  const recorded = recordedArtifact(own.entry, own.line)
+  return recorded ? { version: previous, recorded } : { version: previous }
+}
+
+/** The version to restore, from the audit log (see rollbackFromAudit). */
+export async function previousFromAudit(
+  bytes: Buffer,
+  model: string,
+  move: Move,
+  current: string
+): Promise<string> {
+  return (await rollbackFromAudit(bytes, model, move, current)).version
 }
 
 /**
@@ -108,11 +169,8 @@ export async function findRollbackTarget(
     )
   }
   if (auditLog !== undefined) {
-    return {
-      version: await previousFromAudit(auditLog, model, move, current),
-      current,
-      source: 'audit log'
-    }
+    const found = await rollbackFromAudit(auditLog, model, move, current)
+    return { ...found, current, source: 'audit log' }
   }
   const key = previousTagKey(tagPrefix, move)
   const fromTag = currentVersion.tags.find(t => t.key === key)?.value.trim()

@@ -1,4 +1,4 @@
-import { escapeText, heading, markdownTable } from '../core/summary.js'
+import { code, escapeText, heading, markdownTable } from '../core/summary.js'
 import type { ResolvedStage } from './resolve-stage.js'
 import { moveLabel, type PromotionResult } from './types.js'
 
@@ -20,6 +20,15 @@ export function resultJson(result: PromotionResult): Record<string, unknown> {
     approved_by: result.approvedBy,
     sign_offs: result.signOffs,
     targets: result.moves.map(moveLabel),
+    ...(result.artifact
+      ? {
+          artifact: {
+            digest: result.artifact.digest,
+            files: result.artifact.files.length,
+            uri: result.artifact.location.uri
+          }
+        }
+      : {}),
     timings_ms: {
       resolve: result.timings.resolveMs,
       checks: result.timings.checksMs,
@@ -59,6 +68,11 @@ export function promotionSummary(result: PromotionResult): string {
       rows
     )
   )
+  if (result.artifact)
+    lines.push(
+      '',
+      `Artifact: ${code(result.artifact.digest)}, ${result.artifact.files.length} file(s) read from ${code(result.artifact.location.uri)} right before the write, as approved`
+    )
   if (result.signOffs.length > 1)
     lines.push(
       '',

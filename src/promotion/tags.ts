@@ -1,3 +1,4 @@
+import { ARTIFACT_DIGEST_TAG } from '../artifacts/index.js'
 import type { RunContext } from '../github/context.js'
 import { moveKey, type Move } from './types.js'
 
@@ -13,6 +14,8 @@ export interface PromotionRecord {
   signOffs: { role: string; login?: string }[]
   rollback: boolean
   at: Date
+  /** The approved artifact digest, checked right before the write; absent when none was. */
+  artifactDigest?: string | undefined
 }
 
 /**
@@ -36,6 +39,8 @@ export function promotionTags(
   }
   if (record.signOffs.length > 1)
     tags[`${prefix}sign_off`] = record.signOffs.map(s => `${s.role}:${s.login ?? ''}`).join(',')
+  // A fixed key, whatever the prefix: resolve and reconcile read the digest by this name.
+  if (record.artifactDigest) tags[ARTIFACT_DIGEST_TAG] = record.artifactDigest
   record.moves.forEach((move, i) => {
     tags[previousTagKey(prefix, move)] = record.previousByMove[i] ?? ''
   })

@@ -4,7 +4,9 @@ import type { GithubClient } from '../github/approvals.js'
 import type { RunContext } from '../github/context.js'
 import type { MlflowClient, MlflowStage } from '../mlflow/index.js'
 import type { Policy } from '../policy/index.js'
+import type { ArtifactDigest } from '../artifacts/index.js'
 import type { RoleSignOff } from './approval-check.js'
+import type { ApprovedArtifact, VersionDigester } from './approved-artifact.js'
 
 /** The registry operations a promotion uses; the real MlflowClient satisfies it, unit tests pass a fake. */
 export type Registry = Pick<
@@ -40,6 +42,13 @@ export interface PromotionRequestBase {
   timeoutMs: number
   consistentReads: number
   tagPrefix: string
+  /**
+   * The artifact digest the reviewers approved (validate's): the version's files are digested
+   * again right before the write and must match, else nothing is written.
+   */
+  approvedArtifact?: ApprovedArtifact | undefined
+  /** With rollback: the version the reviewers approved restoring; another one is refused. */
+  rollbackVersion?: string | undefined
 }
 
 export interface PromotionDeps {
@@ -53,6 +62,8 @@ export interface PromotionDeps {
   github: () => Promise<GithubClient>
   /** The audit log's bytes, when there is one (rollback takes the version to restore from it). */
   readAuditLog: () => Buffer | undefined
+  /** Digests a version's artifact in its store; needed only when an approved digest is checked. */
+  digestVersion?: VersionDigester | undefined
   clock: Clock
   random: () => number
   logger: Logger
@@ -86,6 +97,8 @@ export interface PromotionResult {
   signOffs: RoleSignOff[]
   before: VersionSnapshot[]
   after: VersionSnapshot[]
+  /** The artifact's digest as read right before the write, equal to the approved one; absent when none was checked. */
+  artifact?: ArtifactDigest | undefined
   timings: {
     resolveMs: number
     checksMs: number

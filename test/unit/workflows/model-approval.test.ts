@@ -146,6 +146,57 @@ describe('model-approval.yml: job graph', () => {
   })
 })
 
+describe('model-approval.yml: approved bytes', () => {
+  it('validate resolves the version and digests its files with the read credential, after the checks', () => {
+    const steps = workflow.jobs.validate!.steps!
+    const plan = step('validate', 'plan')
+    expect(plan.uses).toBe('$/promote-model')
+    expect(plan.with).toMatchObject({
+      'plan-only': 'true',
+      rollback: '${{ inputs.rollback }}',
+      version: '${{ inputs.version }}',
+      stage: '${{ steps.resolve.outputs.stage }}',
+      'tracking-token': '${{ secrets.MLFLOW_READ_TOKEN }}',
+      'audit-file': '.model-governance/audit/AUDIT.log'
+    })
+    expect(JSON.stringify(plan)).not.toContain('MLFLOW_REGISTRY')
+    expect(plan.if).toBeUndefined()
+    const stop = steps.findIndex(s => s.name === 'Stop unless lineage and gate passed')
+    expect(steps.indexOf(plan)).toBeGreaterThan(stop)
+    const audit = steps.find(s => s.with?.path === '.model-governance/audit')!
+    expect(audit.if).toBe('${{ inputs.rollback }}')
+    expect(steps.indexOf(audit)).toBeLessThan(steps.indexOf(plan))
+    const outputs = workflow.jobs.validate!.outputs!
+    expect(outputs).toMatchObject({
+      version: '${{ steps.plan.outputs.version }}',
+      'current-version': '${{ steps.plan.outputs.previous-version }}',
+      'artifact-digest': '${{ steps.plan.outputs.artifact-digest }}',
+      'artifact-manifest': '${{ steps.plan.outputs.artifact-manifest }}',
+      artifact: '${{ steps.plan.outputs.artifact }}'
+    })
+  })
+
+  it('the write checks the approved digest and rollback version; the dry run does not, so its failure stays a rejection', () => {
+    const [dry, write] = workflow.jobs.promote!.steps!.filter(s => s.uses === '$/promote-model')
+    expect(write!.with).toMatchObject({
+      'approved-artifact-digest': '${{ needs.validate.outputs.artifact-digest }}',
+      'approved-artifact-manifest': '${{ needs.validate.outputs.artifact-manifest }}',
+      'rollback-version': "${{ inputs.rollback && needs.validate.outputs.version || '' }}"
+    })
+    for (const key of [
+      'approved-artifact-digest',
+      'approved-artifact-manifest',
+      'rollback-version'
+    ])
+      expect(dry!.with![key]).toBeUndefined()
+  })
+
+  it('audit-log records the approved artifact, passed whole', () => {
+    const append = workflow.jobs.audit!.steps!.find(s => s.uses === '$/audit-log')!
+    expect(append.with!.artifact).toBe('${{ needs.validate.outputs.artifact }}')
+  })
+})
+
 describe('model-approval.yml: notifications', () => {
   const SECRETS = {
     'slack-webhook-url': '${{ secrets.SLACK_WEBHOOK_URL }}',
@@ -167,17 +218,22 @@ describe('model-approval.yml: notifications', () => {
     expect(request!.with).toEqual({
       event: 'approval-requested',
       'model-name': '${{ inputs.model-name }}',
-      version: '${{ inputs.version }}',
+      version: '${{ steps.plan.outputs.version }}',
       stage: '${{ steps.resolve.outputs.stage }}',
       reason: '${{ inputs.justification }}',
+      rollback: '${{ inputs.rollback }}',
+      'previous-version': '${{ steps.plan.outputs.previous-version }}',
+      artifact: '${{ steps.plan.outputs.artifact }}',
+      'artifact-manifest': '${{ steps.plan.outputs.artifact-manifest }}',
       'gate-report': '${{ steps.gate.outputs.report }}',
       'lineage-report': '${{ steps.lineage.outputs.report }}',
       'policy-file': '${{ steps.resolve.outputs.policy-path }}',
       ...SECRETS,
       'fail-on-error': 'false'
     })
+    // A rollback is announced too: its version is resolved in validate, before anyone approves.
     expect(request!.if).toBe(
-      "${{ env.MODEL_GOVERNANCE_NOTIFY == 'true' && steps.resolve.outputs.guarded == 'true' && !inputs.rollback }}"
+      "${{ env.MODEL_GOVERNANCE_NOTIFY == 'true' && steps.resolve.outputs.guarded == 'true' }}"
     )
   })
 
@@ -384,9 +440,28 @@ describe('model-approval.yml: the audit event decision', () => {
       { PROMOTE_RESULT: 'failure', APPROVAL_OUTCOME: 'success' },
       'promote',
       'failure'
+    ],
+    [
+      'a rollback refused at the write (its files or its version changed after approval)',
+      { ROLLBACK: 'true', PROMOTE_RESULT: 'failure', APPROVAL_OUTCOME: 'success' },
+      'rollback',
+      'failure'
     ]
   ])('records %s', (_what, env, event, outcome) => {
     expect(decide(env)).toMatchObject({ event, outcome })
+  })
+
+  it('records the version validate resolved for a rollback refused at the write, and only from a validate that succeeded', () => {
+    const refused = { ROLLBACK: 'true', PROMOTE_RESULT: 'failure', APPROVAL_OUTCOME: 'success' }
+    expect(decide({ ...refused, PLANNED_VERSION: '4' })).toMatchObject({ version: '4' })
+    expect(
+      decide({ ...refused, PLANNED_VERSION: '4', VALIDATE_RESULT: 'failure', VERIFIED: '' })
+    ).toMatchObject({ version: '' })
+    expect(decide({ ...refused, PLANNED_VERSION: '${{ x }}' })).toMatchObject({ version: '' })
+    // A version named by the caller wins.
+    expect(
+      decide({ PROMOTE_RESULT: 'failure', INPUT_VERSION: '7', PLANNED_VERSION: '4' })
+    ).toMatchObject({ version: '7' })
   })
 
   it.each([
