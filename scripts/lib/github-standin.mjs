@@ -299,10 +299,11 @@ function answerDeploymentReads(url, segments, send, notFound, state) {
   ) {
     const route = '/orgs/{org}/teams/{team_slug}/members'
     const found = teams.get(`@${segments[2]}/${segments[4]}`.toLowerCase())
-    if (!found?.visible) return notFound(route)
-    return send(route, 200, pageOf(url, found.members).map(user))
+    if (!found?.visible) notFound(route)
+    else send(route, 200, pageOf(url, found.members).map(user))
+    return true
   }
-  if (segments[1] !== 'repos' || !segments[2] || !segments[3]) return undefined
+  if (segments[1] !== 'repos' || !segments[2] || !segments[3]) return false
   const repository = `${segments[2]}/${segments[3]}`
   const rest = segments.slice(4)
   const known =
@@ -310,14 +311,17 @@ function answerDeploymentReads(url, segments, send, notFound, state) {
     [...environments.keys()].some(key => key.startsWith(`${repository}#`))
   if (rest.length === 1 && rest[0] === 'branches') {
     const route = '/repos/{owner}/{repo}/branches'
-    if (!known) return notFound(route)
+    if (!known) {
+      notFound(route)
+      return true
+    }
     // Unless set, the default branch is the one protected branch.
     const names = branches.get(repository) ?? [repositories.get(repository) ?? 'main']
     const onlyProtected = url.searchParams.get('protected') === 'true'
     const listed = onlyProtected
       ? names
       : [...new Set([repositories.get(repository) ?? 'main', ...names])]
-    return send(
+    send(
       route,
       200,
       pageOf(url, listed).map(name => ({
@@ -329,11 +333,15 @@ function answerDeploymentReads(url, segments, send, notFound, state) {
         protected: names.includes(name)
       }))
     )
+    return true
   }
   if (rest.length === 3 && rest[0] === 'environments' && rest[2] === 'deployment-branch-policies') {
     const route = '/repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies'
     const found = environments.get(envKey(repository, rest[1]))
-    if (!found) return notFound(route)
+    if (!found) {
+      notFound(route)
+      return true
+    }
     const rules = found.settings.branchPolicy === 'custom' ? (found.settings.branchRules ?? []) : []
     const all = rules.map((rule, i) => ({
       id: found.id * 100 + i,
@@ -341,9 +349,10 @@ function answerDeploymentReads(url, segments, send, notFound, state) {
       name: rule.name,
       type: rule.type ?? 'branch'
     }))
-    return send(route, 200, { total_count: all.length, branch_policies: pageOf(url, all) })
+    send(route, 200, { total_count: all.length, branch_policies: pageOf(url, all) })
+    return true
   }
-  return undefined
+  return false
 }
 export async function startGithubFake() {
   const repositories = new Map()
@@ -424,8 +433,7 @@ export async function startGithubFake() {
       }
     }
     // Deployment branch rules, protected branches and team members (the promotion guard's reads).
-    const deploymentAnswer = answerDeploymentReads(url, segments, send, notFound, deploymentState)
-    if (deploymentAnswer) return deploymentAnswer
+    if (answerDeploymentReads(url, segments, send, notFound, deploymentState)) return
     const [, repos, owner, repo, ...rest] = segments
     if (repos !== 'repos' || !owner || !repo) return notFound('')
     const repository = `${owner}/${repo}`
