@@ -63,7 +63,9 @@ async function inspect(ctx: Context, file: string): Promise<void> {
     )
   ctx.setOutputs(chainOutputs(chain))
   ctx.summary.add(
-    input.mode === 'render' ? entriesSummary(file, newest, chain) : chainSummary(file, chain)
+    input.mode === 'render'
+      ? entriesSummary(file, newest, chain, linkBase(runContext(ctx.env)))
+      : chainSummary(file, chain)
   )
   if (input.mode === 'render') await renderTimelines(ctx, full, newest)
   if (chain.valid) {
@@ -312,4 +314,9 @@ async function runCheck(
     },
     systemClock
   )
+}
+
+/** The render table links runs of this repository on this server only (summary.ts runLink). */
+function linkBase(context: RunContext): { serverUrl: string; repository?: string } {
+  return { serverUrl: context.serverUrl, repository: context.repository }
 }
