@@ -1,5 +1,6 @@
 import path from 'node:path'
 import { loadVerifiedEntries } from '../../reconcile/audit-source.js'
+import { requireKnownModels } from '../../reconcile/known-models.js'
 import { abandonDownloads, fetchGoverned, resolveTarget } from '../../serving/index.js'
 import type { ResolveResult, VerifiedDownload } from '../../serving/index.js'
 import { positionals } from '../args.js'
@@ -52,6 +53,7 @@ export async function resolveCommand(ctx: CommandContext): Promise<ExitCode> {
   const file = auditPath(ctx)
   const entries = await loadVerifiedEntries(file.full, file.label, auditTrust(ctx))
   const registry = mlflowClient(ctx)
+  await requireKnownModels([model], entries, registry, file.label)
   try {
     const resolved = await resolveTarget(
       { registry, policyFor: policyFor(ctx), entries },
