@@ -182,6 +182,7 @@ async function append(ctx: Context, fileInput: string): Promise<void> {
     ctx.env
   )
   notes.push(...built.notes)
+  for (const warning of built.warnings) ctx.logger.warning(warning)
   for (const bad of built.invalid) {
     ctx.logger.warning(
       `Input '${bad.input}' ${bad.reason}; the event is recorded with ${bad.field} left empty and named in 'invalid'. ` +

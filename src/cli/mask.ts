@@ -1,6 +1,7 @@
 import { escapeLogText } from '../core/logger.js'
 import { connectionSecrets, resolveConnection, uriSecrets } from '../mlflow/connection.js'
 import type { CliIo } from './context.js'
+import { neutraliseBidi } from '../core/bidi.js'
 
 const MASK = '***'
 
@@ -122,6 +123,7 @@ export class Masker {
   /**
    * The same io, with both streams masked, and escaped as the actions' logs are: the CLI also runs
    * in workflow steps, where a printed line starting with `::` would be a workflow command.
+   * Bidirectional controls are made visible (core/bidi.ts), in tables and JSON strings alike.
    */
   wrap(io: CliIo): CliIo {
     const { stdout, stderr } = io
@@ -129,9 +131,9 @@ export class Masker {
       ...io,
       stdout: {
         isTTY: stdout.isTTY,
-        write: text => stdout.write(escapeLogText(this.maskOutput(text)))
+        write: text => stdout.write(escapeLogText(neutraliseBidi(this.maskOutput(text))))
       },
-      stderr: { write: text => stderr.write(escapeLogText(this.mask(text))) }
+      stderr: { write: text => stderr.write(escapeLogText(neutraliseBidi(this.mask(text)))) }
     }
   }
 }

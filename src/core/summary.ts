@@ -1,3 +1,5 @@
+import { neutraliseBidi } from './bidi.js'
+
 /**
  * Small markdown builders for job summaries. Data is escaped by default: a job summary renders
  * GitHub-flavoured markdown with HTML, so a model name, a reason or a dependency path taken as
@@ -32,13 +34,14 @@ function asText(value: unknown): string {
  * - `[ ]` (links, images, link definitions), `` ` `` (code spans), `* ~` (emphasis,
  *   strike-through), `$` (math), `|` (table cells) and `\` itself get a backslash;
  * - `_` too, unless it sits inside a word (val_auc), where it is never emphasis;
- * - line breaks become `<br>`.
+ * - line breaks become `<br>`;
+ * - bidirectional controls become a visible `[U+202E]` (core/bidi.ts).
  * It renders as the original characters. Bare URLs may still be autolinked by GitHub; such a
  * link shows its real destination.
  */
 export function escapeCell(value: unknown): string {
   if (isTrusted(value)) return value.markdown
-  return asText(value)
+  return neutraliseBidi(asText(value))
     .replace(/&(?=[#A-Za-z])/g, '&amp;')
     .replace(/<(?=[A-Za-z/!?])/g, '&lt;')
     .replace(/[\\`*[\]|~$]/g, c => `\\${c}`)
@@ -57,7 +60,7 @@ export const escapeText = escapeCell
  * `inTable`: GFM splits cells on `|` even inside code spans, so it is escaped there.
  */
 export function code(value: unknown, inTable = false): string {
-  let text = asText(value).replace(/\r\n|\r|\n|\u2028|\u2029/g, ' ')
+  let text = neutraliseBidi(asText(value)).replace(/\r\n|\r|\n|\u2028|\u2029/g, ' ')
   if (inTable) text = text.replace(/\|/g, '\\|')
   if (text === '') return ''
   const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map(m => m[0].length))

@@ -53,7 +53,6 @@ export async function resolveCommand(ctx: CommandContext): Promise<ExitCode> {
   const file = auditPath(ctx)
   const entries = await loadVerifiedEntries(file.full, file.label, auditTrust(ctx))
   const registry = mlflowClient(ctx)
-  await requireKnownModels([model], entries, registry, file.label)
   try {
     const resolved = await resolveTarget(
       { registry, policyFor: policyFor(ctx), entries },
@@ -61,6 +60,8 @@ export async function resolveCommand(ctx: CommandContext): Promise<ExitCode> {
       target
     )
     if (!resolved.governed) {
+      // Not governed because nobody knows the model: say that, naming the models the trail knows.
+      await requireKnownModels([model], entries, registry, file.label)
       if (ctx.args.json) ctx.out(JSON.stringify(json(resolved, file.label, undefined), null, 2))
       ctx.logger.error?.(resolved.problem ?? 'no governed version')
       return EXIT.problem
