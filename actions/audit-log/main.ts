@@ -63,7 +63,9 @@ async function inspect(ctx: Context, file: string): Promise<void> {
     )
   ctx.setOutputs(chainOutputs(chain))
   ctx.summary.add(
-    input.mode === 'render' ? entriesSummary(file, newest, chain) : chainSummary(file, chain)
+    input.mode === 'render'
+      ? entriesSummary(file, newest, chain, linkBase(runContext(ctx.env)))
+      : chainSummary(file, chain)
   )
   if (input.mode === 'render') await renderTimelines(ctx, full, newest)
   if (chain.valid) {
@@ -181,6 +183,7 @@ async function append(ctx: Context, fileInput: string): Promise<void> {
     ctx.env
   )
   notes.push(...built.notes)
+  for (const warning of built.warnings) ctx.logger.warning(warning)
   for (const bad of built.invalid) {
     ctx.logger.warning(
       `Input '${bad.input}' ${bad.reason}; the event is recorded with ${bad.field} left empty and named in 'invalid'. ` +
@@ -313,4 +316,9 @@ async function runCheck(
     },
     systemClock
   )
+}
+
+/** The render table links runs of this repository on this server only (summary.ts runLink). */
+function linkBase(context: RunContext): { serverUrl: string; repository?: string } {
+  return { serverUrl: context.serverUrl, repository: context.repository }
 }

@@ -9,6 +9,7 @@ import { approvalRequestMessage } from '../../src/notify/approval-request.js'
 import { deliver, TARGET_NAME } from '../../src/notify/deliver.js'
 import { commitUrl, reviewDeploymentsUrl } from '../../src/notify/links.js'
 import type { NotificationMessage } from '../../src/notify/message.js'
+import { webhookSecretParts } from '../../src/notify/redact.js'
 import { outcomeMessage, parseOutcomeEntry } from '../../src/notify/outcome.js'
 import { policyRetrier } from '../../src/notify/retry.js'
 import { rolesToSign } from '../../src/notify/roles.js'
@@ -32,12 +33,10 @@ export async function main(ctx: Context): Promise<void> {
       `${renderError(problem, actionFieldName)} (notify does not fail the step: fail-on-error is false)`
     )
   }
-  // The run wrapper masked each URL; its path and query, where the credential is, are masked
-  // on their own too, in case a message quotes only that part.
-  for (const { url } of input.destinations) {
-    const parsed = new URL(url)
-    ctx.setSecret(`${parsed.pathname}${parsed.search}`)
-  }
+  // The run wrapper masked each URL; its path, query, each secret-looking segment and value,
+  // encoded and decoded, are masked on their own too, in case a message quotes only that part.
+  for (const { url } of input.destinations)
+    for (const part of webhookSecretParts(url)) ctx.setSecret(part)
   input.problems.forEach(trouble)
   const message = input.announcement && buildMessage(ctx, input.announcement, trouble)
   if (input.destinations.length === 0 || !message) {

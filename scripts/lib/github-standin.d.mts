@@ -7,6 +7,9 @@
  *  - GET /repos/{owner}/{repo}/environments/{name}          → protection rules, branch policy
  *  - GET /repos/{owner}/{repo}/actions/runs/{id}            → the run (path, actor, referenced_workflows, created_at)
  *  - GET /repos/{owner}/{repo}/actions/runs/{id}/approvals  → the run's reviews ([] for a known run without any)
+ *  - GET /repos/{owner}/{repo}/environments/{name}/deployment-branch-policies, GET /repos/{owner}/{repo}/branches
+ *    and GET /orgs/{org}/teams/{team_slug}/members → an environment's branch rules, the protected
+ *    branches, a team's members (paginated with per_page and page, as GitHub does)
  * Every answer carries GitHub's x-ratelimit-* headers; a spent limit answers 403 until its reset.
  * A review is recorded only from a required reviewer of its environment, and only the first
  * review of each environment in a run counts: GitHub decides a pending deployment by its first
@@ -28,6 +31,8 @@ export interface FakeEnvironment {
   preventSelfReview?: boolean
   /** protected: protected branches only; custom: selected branches; none: every branch. */
   branchPolicy?: 'protected' | 'custom' | 'none'
+  /** With branchPolicy custom: its name patterns (GET …/deployment-branch-policies); type defaults to branch. */
+  branchRules?: { name: string; type?: 'branch' | 'tag' }[]
 }
 export interface FakeRun {
   /** The workflow file, e.g. .github/workflows/promote.yml. */
@@ -67,6 +72,11 @@ export interface GithubFake {
     }
   ): void
   setEnvironment(repository: string, name: string, settings: FakeEnvironment): void
+  /**
+   * The repository's protected branches (GET /repos/{owner}/{repo}/branches?protected=true);
+   * unless set, the default branch alone is protected.
+   */
+  setProtectedBranches(repository: string, names: string[]): void
   /**
    * A team and its active members. `visible: false` answers 404 to the team, as GitHub does to a
    * token that cannot see it (a workflow's GITHUB_TOKEN cannot read organisation teams).

@@ -279,6 +279,81 @@ function workflowRunBody(repository, id, run) {
     display_title: run.name ?? 'promote'
   }
 }
+// ---- Deployment branch rules, protected branches and team members ----------------------------
+// GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies
+// GET /repos/{owner}/{repo}/branches?protected=true
+// GET /orgs/{org}/teams/{team_slug}/members
+// Each paginated as GitHub does (per_page up to 100, default 30; page from 1).
+function pageOf(url, items) {
+  const perPage = Math.min(Math.max(Number(url.searchParams.get('per_page') ?? 30) || 30, 1), 100)
+  const page = Math.max(Number(url.searchParams.get('page') ?? 1) || 1, 1)
+  return items.slice((page - 1) * perPage, page * perPage)
+}
+function answerDeploymentReads(url, segments, send, notFound, state) {
+  const { repositories, environments, teams, branches, envKey } = state
+  if (
+    segments.length === 6 &&
+    segments[1] === 'orgs' &&
+    segments[3] === 'teams' &&
+    segments[5] === 'members'
+  ) {
+    const route = '/orgs/{org}/teams/{team_slug}/members'
+    const found = teams.get(`@${segments[2]}/${segments[4]}`.toLowerCase())
+    if (!found?.visible) notFound(route)
+    else send(route, 200, pageOf(url, found.members).map(user))
+    return true
+  }
+  if (segments[1] !== 'repos' || !segments[2] || !segments[3]) return false
+  const repository = `${segments[2]}/${segments[3]}`
+  const rest = segments.slice(4)
+  const known =
+    repositories.has(repository) ||
+    [...environments.keys()].some(key => key.startsWith(`${repository}#`))
+  if (rest.length === 1 && rest[0] === 'branches') {
+    const route = '/repos/{owner}/{repo}/branches'
+    if (!known) {
+      notFound(route)
+      return true
+    }
+    // Unless set, the default branch is the one protected branch.
+    const names = branches.get(repository) ?? [repositories.get(repository) ?? 'main']
+    const onlyProtected = url.searchParams.get('protected') === 'true'
+    const listed = onlyProtected
+      ? names
+      : [...new Set([repositories.get(repository) ?? 'main', ...names])]
+    send(
+      route,
+      200,
+      pageOf(url, listed).map(name => ({
+        name,
+        commit: {
+          sha: 'f'.repeat(40),
+          url: `https://api.github.com/repos/${repository}/commits/${'f'.repeat(40)}`
+        },
+        protected: names.includes(name)
+      }))
+    )
+    return true
+  }
+  if (rest.length === 3 && rest[0] === 'environments' && rest[2] === 'deployment-branch-policies') {
+    const route = '/repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies'
+    const found = environments.get(envKey(repository, rest[1]))
+    if (!found) {
+      notFound(route)
+      return true
+    }
+    const rules = found.settings.branchPolicy === 'custom' ? (found.settings.branchRules ?? []) : []
+    const all = rules.map((rule, i) => ({
+      id: found.id * 100 + i,
+      node_id: `DBP_${found.id}_${i}`,
+      name: rule.name,
+      type: rule.type ?? 'branch'
+    }))
+    send(route, 200, { total_count: all.length, branch_policies: pageOf(url, all) })
+    return true
+  }
+  return false
+}
 export async function startGithubFake() {
   const repositories = new Map()
   const environments = new Map()
@@ -290,6 +365,8 @@ export async function startGithubFake() {
   const requests = []
   const responses = []
   const envKey = (repository, name) => `${repository}#${name.toLowerCase()}`
+  const branches = new Map()
+  const deploymentState = { repositories, environments, teams, branches, envKey }
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://fake')
     requests.push({
@@ -355,6 +432,8 @@ export async function startGithubFake() {
           : notFound(route)
       }
     }
+    // Deployment branch rules, protected branches and team members (the promotion guard's reads).
+    if (answerDeploymentReads(url, segments, send, notFound, deploymentState)) return
     const [, repos, owner, repo, ...rest] = segments
     if (repos !== 'repos' || !owner || !repo) return notFound('')
     const repository = `${owner}/${repo}`
@@ -419,6 +498,7 @@ export async function startGithubFake() {
       const existing = environments.get(envKey(repository, name))
       environments.set(envKey(repository, name), { id: existing?.id ?? nextId++, settings })
     },
+    setProtectedBranches: (repository, names) => branches.set(repository, [...names]),
     setTeam: (team, members, options = {}) =>
       teams.set(team.toLowerCase(), { members, visible: options.visible ?? true }),
     setApprovals: (repository, runId, reviews) => {

@@ -1,4 +1,5 @@
 import { runFields } from './run-fields.js'
+import { bidiControls, hasUnsafeText, neutraliseBidi } from '../core/text-safety.js'
 import { FieldError } from '../core/errors.js'
 import type { RunContext } from '../github/context.js'
 import { serverLabel } from '../mlflow/connection.js'
@@ -28,6 +29,8 @@ export interface BuiltEntry {
   fields: EntryFields
   /** Things the summary should tell the reader (a cut reason, ...). */
   notes: string[]
+  /** Things to warn about in the log too (bidirectional controls made visible, ...). */
+  warnings: string[]
   /**
    * Fields recorded empty because their input failed a check, with the input's name, for the
    * warning that names it. Also in fields.invalid (without the input name).
@@ -124,9 +127,7 @@ export function readArtifact(
     return { reason: 'has a files count that is not a whole number' }
   if (typeof uri !== 'string' || uri.length > URI_LIMIT)
     return { reason: `has a uri that is not text of at most ${URI_LIMIT} characters` }
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(uri))
-    return { reason: 'has a uri with a control character' }
+  if (hasUnsafeText(uri)) return { reason: 'has a uri with a control character' }
   if (/^[a-z][a-z0-9+.-]*:\/\/[^/]*@/i.test(uri))
     return { reason: 'has a uri that carries credentials (user info before @)' }
   return { artifact: { digest, files, uri } }
@@ -203,7 +204,19 @@ export function buildEntry(
   // A bad event or outcome cannot be a success: recording one would make it look audited.
   if (invalid.length > 0) outcome = 'failure'
   const notes: string[] = []
-  const reason = truncateCodePoints(input.reason ?? '', REASON_LIMIT)
+  const warnings: string[] = []
+  // Text people read is recorded with its bidirectional controls made visible (core/text-safety.ts):
+  // a U+202E would otherwise show the reviewer a reason, or a review comment, reversed.
+  const readable = (what: string, text: string): string => {
+    const found = bidiControls(text)
+    if (found.length === 0) return text
+    warnings.push(
+      `${what} holds bidirectional control characters (${found.join(', ')}), which reorder how it is shown; ` +
+        'each is recorded as visible text, e.g. [U+202E]'
+    )
+    return neutraliseBidi(text)
+  }
+  const reason = truncateCodePoints(readable("Input 'reason'", input.reason ?? ''), REASON_LIMIT)
   if (reason.truncated)
     notes.push(
       `The reason was ${reason.length} characters; the first ${REASON_LIMIT} are recorded.`
@@ -236,7 +249,11 @@ export function buildEntry(
     from,
     to,
     previous_version: previousVersion,
-    approvals,
+    approvals: approvals.map(a =>
+      typeof a.comment === 'string' && bidiControls(a.comment).length > 0
+        ? { ...a, comment: readable(`The review comment of ${a.login}`, a.comment) }
+        : a
+    ),
     reason: reason.text,
     ...runFields(context),
     git_commit: gitCommit,
@@ -249,9 +266,11 @@ export function buildEntry(
   if ('artifact' in artifact && artifact.artifact) fields.artifact = artifact.artifact
   // Only entries with a problem carry the key, so every other line is byte-for-byte format v1 as before.
   if (invalid.length > 0) fields.invalid = invalid
+  notes.push(...warnings)
   return {
     fields,
     notes,
+    warnings,
     invalid: invalid.map(item => ({ ...item, input: INPUT_OF[item.field] ?? item.field }))
   }
 }

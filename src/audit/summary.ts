@@ -29,15 +29,36 @@ function shorten(text: string, limit: number): string {
   return points.length <= limit ? text : `${points.slice(0, limit).join('')}…`
 }
 
-/** A link only to an http(s) URL with no character that could end the link or start markup. */
-function runLink(entry: AuditEntry): Trusted {
-  const url = String(entry.run_url ?? '')
-  const label = entry.run_id ? `#${plain(entry.run_id)}` : 'run'
-  return trusted(
-    /^https?:\/\/[A-Za-z0-9\-._~:/?#@!$&'*+,;=%]+$/.test(url) && !/[()[\]<>`]/.test(url)
-      ? `[${label}](${url})`
-      : plain(entry.run_id)
-  )
+/** Where the render links runs: the server, and the repository rendering (entries of another get no link). */
+export interface RunLinkBase {
+  /** GITHUB_SERVER_URL; https://github.com unless given. */
+  serverUrl?: string
+  /** GITHUB_REPOSITORY of the rendering run; when given, only its own runs are linked. */
+  repository?: string
+}
+
+const REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/
+const SERVER = /^https?:\/\/[A-Za-z0-9.-]+(?::\d+)?$/
+
+/**
+ * The run's link, built from the entry's repository and run id (and attempt), never taken from
+ * its `run_url`: a writer chooses that text, and a link that reads "#1234" could lead anywhere.
+ * An entry whose repository or run id is not well formed, or names another repository than the
+ * one rendering, shows its run id as text.
+ */
+function runLink(entry: AuditEntry, base: RunLinkBase): Trusted {
+  const id = text(entry.run_id)
+  const repository = text(entry.repository)
+  const attempt = text(entry.run_attempt)
+  const server = (base.serverUrl ?? 'https://github.com').replace(/\/+$/, '')
+  const linkable =
+    /^[1-9]\d{0,19}$/.test(id) &&
+    REPOSITORY.test(repository) &&
+    SERVER.test(server) &&
+    (!base.repository || base.repository.toLowerCase() === repository.toLowerCase())
+  if (!linkable) return trusted(plain(id))
+  const path = `${repository}/actions/runs/${id}${/^[1-9]\d{0,5}$/.test(attempt) ? `/attempts/${attempt}` : ''}`
+  return trusted(`[#${id}](${server}/${path})`)
 }
 
 export function chainSummary(file: string, chain: ChainResult): string {
@@ -49,7 +70,12 @@ export function chainSummary(file: string, chain: ChainResult): string {
 }
 
 /** The newest entries, newest first, as a table an auditor can read without opening JSON. */
-export function entriesSummary(file: string, entries: AuditEntry[], chain: ChainResult): string {
+export function entriesSummary(
+  file: string,
+  entries: AuditEntry[],
+  chain: ChainResult,
+  base: RunLinkBase = {}
+): string {
   // Cells are data: markdownTable escapes each of them (the run link is built here, trusted).
   const rows = [...entries].reverse().map(e => [
     e.seq,
@@ -66,7 +92,7 @@ export function entriesSummary(file: string, entries: AuditEntry[], chain: Chain
     Array.isArray(e.approvals) ? approvalLabels(e.approvals).join(', ') : '',
     shorten(text(e.reason), REASON_SHOWN),
     text(e.git_commit).slice(0, 12),
-    runLink(e)
+    runLink(e, base)
   ])
   const table =
     rows.length > 0
@@ -135,7 +161,7 @@ export function appendedSummary(
         ['actor / triggered by', `${text(entry.actor)} / ${text(entry.triggered_by)}`],
         ['approved by', approvalLabels(entry.approvals).join(', ') || 'none'],
         ['reason', text(entry.reason)],
-        ['run', runLink(entry)],
+        ['run', runLink(entry, {})],
         ['registry', text(entry.registry)]
       ]
     ),

@@ -32,6 +32,12 @@ export async function runCli(argv: string[], rawIo: CliIo): Promise<ExitCode> {
   const masker = new Masker()
   maskEnvironmentSecrets(masker, rawIo.env)
   const io = masker.wrap(rawIo)
+  if (masker.verdictCollisions().length > 0)
+    // Never name it: the warning would print the credential.
+    io.stderr.write(
+      'warning: an MLflow credential is a word the CLI prints as a verdict or JSON literal (such as true or DRIFT); ' +
+        'it is masked everywhere except where it stands as that word. Choose a stronger credential\n'
+    )
   const errStyle = styler(colorWanted(undefined, false, io.env))
   let args: ParsedArgs | undefined
   try {

@@ -1,3 +1,4 @@
+import { neutraliseBidi } from './text-safety.js'
 import { SourceLocation } from './errors.js'
 import { UNSAFE_CHARACTERS } from './text-safety.js'
 
@@ -119,19 +120,21 @@ export function unescapeLogText(text: string): string {
  * them on one line.
  */
 export function escapingLogger(inner: Logger): Logger {
+  // Bidirectional controls are made visible too (core/text-safety.ts): the log is read by people.
+  const safe = (text: string): string => escapeLogText(neutraliseBidi(text))
   const wrapped: Logger = {
-    debug: message => inner.debug(escapeLogText(message)),
-    info: message => inner.info(escapeLogText(message)),
-    warning: (message, location) => inner.warning(escapeLogText(message), location),
-    notice: (message, location) => inner.notice(escapeLogText(message), location)
+    debug: message => inner.debug(safe(message)),
+    info: message => inner.info(safe(message)),
+    warning: (message, location) => inner.warning(safe(message), location),
+    notice: (message, location) => inner.notice(safe(message), location)
   }
   if (inner.error) {
     const error = inner.error.bind(inner)
-    wrapped.error = (message, location) => error(escapeLogText(message), location)
+    wrapped.error = (message, location) => error(safe(message), location)
   }
   if (inner.group) {
     const group = inner.group.bind(inner)
-    wrapped.group = (name, fn) => group(escapeLogText(name), fn)
+    wrapped.group = (name, fn) => group(safe(name), fn)
   }
   return wrapped
 }

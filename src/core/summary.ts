@@ -1,4 +1,5 @@
-import { replaceUnsafe } from './text-safety.js'
+import { neutraliseBidi, replaceUnsafe } from './text-safety.js'
+
 /**
  * Small markdown builders for job summaries. Data is escaped by default: a job summary renders
  * GitHub-flavoured markdown with HTML, so a model name, a reason or a dependency path taken as
@@ -33,7 +34,8 @@ function asText(value: unknown): string {
  * - `[ ]` (links, images, link definitions), `` ` `` (code spans), `* ~` (emphasis,
  *   strike-through), `$` (math), `|` (table cells) and `\` itself get a backslash;
  * - `_` too, unless it sits inside a word (val_auc), where it is never emphasis;
- * - line breaks become `<br>`.
+ * - line breaks become `<br>`;
+ * - bidirectional controls become a visible `[U+202E]` (core/text-safety.ts).
  * It renders as the original characters. Bare URLs may still be autolinked by GitHub; such a
  * link shows its real destination.
  */
@@ -59,7 +61,7 @@ export const escapeText = escapeCell
  * `inTable`: GFM splits cells on `|` even inside code spans, so it is escaped there.
  */
 export function code(value: unknown, inTable = false): string {
-  let text = asText(value).replace(/\r\n|\r|\n|\u2028|\u2029/g, ' ')
+  let text = neutraliseBidi(asText(value)).replace(/\r\n|\r|\n|\u2028|\u2029/g, ' ')
   if (inTable) text = text.replace(/\|/g, '\\|')
   if (text === '') return ''
   const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map(m => m[0].length))

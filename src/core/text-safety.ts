@@ -12,8 +12,9 @@
  * "Trojan Source"). Every filter in src/ is one of the functions below, so a fix lands once.
  * Multi-line output (the CLI's messages) may keep `\n` and `\t`, and nothing else.
  */
-const UNSAFE_CLASS =
-  '\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069'
+const CONTROL_CLASS = '\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029'
+const BIDI_CLASS = '\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069'
+const UNSAFE_CLASS = CONTROL_CLASS + BIDI_CLASS
 
 /** The class's source, for the one place that extends it (the logger's leading-space rule). */
 export const UNSAFE_CHARACTERS = UNSAFE_CLASS
@@ -24,26 +25,47 @@ const UNSAFE_EACH = new RegExp(`[${UNSAFE_CLASS}]`, 'g')
 /** The same class less `\t` and `\n`, for text that is meant to span lines. */
 const UNSAFE_MULTILINE = new RegExp(`(?![\\t\\n])[${UNSAFE_CLASS}]`, 'g')
 
+const BIDI = new RegExp(`[${BIDI_CLASS}]`, 'g')
+const codePoint = (c: string): string =>
+  `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`
+
+/** The bidirectional controls a text holds, as `U+XXXX`, each once, in order of first appearance. */
+export function bidiControls(text: string): string[] {
+  return [...new Set(Array.from(text.matchAll(BIDI), m => codePoint(m[0])))]
+}
+
+/**
+ * Bidirectional controls made visible as `[U+202E]`: in text people read (a justification, a
+ * review comment) the reader then sees that something was there, and the text stays in its
+ * logical order. Every function below that prints text does this first.
+ */
+export function neutraliseBidi(text: string): string {
+  return text.replace(BIDI, c => `[${codePoint(c)}]`)
+}
+
 /** Whether the text holds any unsafe character. */
 export function hasUnsafeText(text: string): boolean {
   return UNSAFE.test(text)
 }
 
-/** One line: every run of unsafe characters becomes one space, and the ends are trimmed. */
+/** One line: bidi controls made visible, every run of other unsafe characters one space, ends trimmed. */
 export function oneLine(text: string): string {
-  return text.replace(UNSAFE_RUNS, ' ').trim()
+  return neutraliseBidi(text).replace(UNSAFE_RUNS, ' ').trim()
 }
 
 /**
- * Each unsafe character becomes `replacement` (one for one, so positions and lengths hold),
- * optionally keeping `\n` and `\t` for multi-line output.
+ * Bidi controls made visible, and each other unsafe character `replacement`, optionally
+ * keeping `\n` and `\t` for multi-line output.
  */
 export function replaceUnsafe(
   text: string,
   replacement = ' ',
   options: { multiline?: boolean } = {}
 ): string {
-  return text.replace(options.multiline ? UNSAFE_MULTILINE : UNSAFE_EACH, replacement)
+  return neutraliseBidi(text).replace(
+    options.multiline ? UNSAFE_MULTILINE : UNSAFE_EACH,
+    replacement
+  )
 }
 
 /** Server or file text inside a message: made safe, and cut at `max` characters. */

@@ -1,6 +1,7 @@
 import { getOctokit } from '@actions/github'
 import { z } from 'zod'
 import { ActionError } from '../core/errors.js'
+import { deploymentBranchReader, type DeploymentBranchReader } from './deployment-branches.js'
 import { parseEnvironment, type EnvironmentSettings } from './environment.js'
 
 /** One deployment review of a workflow run, in the audit log's shape. */
@@ -17,7 +18,7 @@ export interface ApprovalsClient {
 }
 
 /** What the promotion guard reads from GitHub: the run's reviews, the environments, the repository. */
-export interface GithubClient extends ApprovalsClient {
+export interface GithubClient extends ApprovalsClient, DeploymentBranchReader {
   /**
    * GET /repos/{owner}/{repo}/environments/{environment_name}; undefined when GitHub answers 404
    * (no such environment). The OpenAPI description says anyone with read access may call it; the
@@ -74,6 +75,7 @@ function statusOf(error: unknown): number | undefined {
 export function createGithubClient(token: string, apiUrl?: string): GithubClient {
   const octokit = getOctokit(token, apiUrl ? { baseUrl: apiUrl } : {})
   return {
+    ...deploymentBranchReader(octokit),
     async listApprovals(owner, repo, runId) {
       let data: unknown
       try {

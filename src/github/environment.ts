@@ -109,7 +109,10 @@ const SETTINGS = (repository: string, name: string): string =>
 /**
  * What an environment must enforce: `approval` for an environment whose reviewers approve (required
  * reviewers and a deployment branch policy), `secrets` for the one that only releases the registry
- * credential to the promote job (a deployment branch policy), `exists` for an unguarded stage.
+ * credential to the promote job (a deployment branch policy), `exists` for an unguarded stage's,
+ * which needs no reviewers but still holds the registry credential, so it too needs a deployment
+ * branch policy: MLflow grants EDIT per model, not per stage, so that credential can move
+ * Production as well (see deploymentBranchFindings for what the policy must allow).
  */
 export type EnvironmentRole = 'approval' | 'secrets' | 'exists'
 
@@ -134,13 +137,10 @@ export function environmentFindings(
         `Create it (Settings → Environments → New environment → ${name})` +
         (role === 'approval'
           ? ', with required reviewers and a deployment branch policy'
-          : role === 'secrets'
-            ? ', with a deployment branch policy'
-            : '')
+          : ', with a deployment branch policy that lets only the default branch deploy')
     )
     return { refusals, warnings }
   }
-  if (role === 'exists') return { refusals, warnings }
   if (role === 'approval' && (!settings.reviewers || settings.reviewers.length === 0)) {
     refusals.push(
       `Environment '${name}' has no required reviewers, so nobody has to approve the job that names it; ` +
@@ -149,7 +149,11 @@ export function environmentFindings(
   }
   if (!settings.branchPolicy) {
     refusals.push(
-      `Environment '${name}' lets every branch deploy, so a workflow on any branch reaches its secrets; ` +
+      `Environment '${name}' lets every branch deploy, so a workflow on any branch reaches its secrets` +
+        (role === 'approval'
+          ? ''
+          : ' (the registry credential, which can move every stage of the model)') +
+        '; ' +
         `in ${SETTINGS(repository, name)}, set Deployment branches and tags to Protected branches only, ` +
         'or to Selected branches and tags with only the default branch'
     )

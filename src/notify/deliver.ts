@@ -1,6 +1,7 @@
 import { IncomingWebhook, type FetchFunction } from '@slack/webhook'
 import type { NotificationMessage } from './message.js'
 import { genericPayload } from './generic.js'
+import { urlRedactor } from './redact.js'
 import { RETRYABLE_STATUS, type Attempt, type Retrier } from './retry.js'
 import { slackPayload } from './slack.js'
 import { teamsPayload } from './teams.js'
@@ -53,21 +54,12 @@ export interface DeliverDeps {
 /** An error answer is read for a short reason only. */
 const ERROR_TEXT = 200
 
-/** Every form the URL could take in an error message (whole, and its secret path and query). */
-function redactor(url: string): (text: string) => string {
-  const secrets = [url]
-  try {
-    const parsed = new URL(url)
-    secrets.push(parsed.href, `${parsed.pathname}${parsed.search}`, parsed.pathname)
-  } catch {
-    // An unparsable URL is refused before sending; the whole string is still redacted.
-  }
-  const parts = [...new Set(secrets.filter(s => s.length > 1))].sort((a, b) => b.length - a.length)
-  return text => parts.reduce((t, s) => t.split(s).join('***'), text)
-}
-
-function reason(status: number, body: string): string {
-  const text = body.replace(/\s+/g, ' ').trim().slice(0, ERROR_TEXT)
+/**
+ * The answer's reason, redacted before it is cut short: a secret cut in half by the limit would no
+ * longer match, and its first half would be shown.
+ */
+function reason(status: number, body: string, redact: (text: string) => string): string {
+  const text = redact(redact(body).replace(/\s+/g, ' ').trim()).slice(0, ERROR_TEXT)
   return `HTTP ${status}${text ? ` (${text})` : ''}`
 }
 
@@ -92,13 +84,14 @@ function networkProblem(error: unknown, timeoutMs: number): string {
 /** One attempt at one destination: where, with what, within how long; `seen` keeps its status. */
 interface AttemptContext {
   url: string
+  redact: (text: string) => string
   deps: DeliverDeps
   timeoutMs: number
   seen: { status?: number }
 }
 
 async function slackAttempt(
-  { url, deps, timeoutMs, seen }: AttemptContext,
+  { url, redact, deps, timeoutMs, seen }: AttemptContext,
   message: NotificationMessage
 ): Promise<Attempt<number>> {
   let last: { status: number; retryAfter: string | null } | undefined
@@ -125,7 +118,7 @@ async function slackAttempt(
       return {
         ok: false,
         retryable: RETRYABLE_STATUS(http.statusCode),
-        problem: reason(http.statusCode, String(http.body ?? '')),
+        problem: reason(http.statusCode, String(http.body ?? ''), redact),
         retryAfterMs: deps.retryAfterMs(last?.retryAfter ?? null)
       }
     }
@@ -139,7 +132,7 @@ async function slackAttempt(
 
 /** Teams and the generic webhook: one JSON POST; any 2xx is delivered (Workflows answers 202). */
 async function jsonAttempt(
-  { url, deps, timeoutMs, seen }: AttemptContext,
+  { url, redact, deps, timeoutMs, seen }: AttemptContext,
   body: unknown
 ): Promise<Attempt<number>> {
   try {
@@ -151,12 +144,12 @@ async function jsonAttempt(
       signal: AbortSignal.timeout(timeoutMs)
     })
     seen.status = response.status
-    const text = (await response.text().catch(() => '')).slice(0, ERROR_TEXT * 4)
+    const text = (await response.text().catch(() => '')).slice(0, ERROR_TEXT * 16)
     if (response.status >= 200 && response.status < 300) return { ok: true, value: response.status }
     return {
       ok: false,
       retryable: RETRYABLE_STATUS(response.status),
-      problem: reason(response.status, text),
+      problem: reason(response.status, text, redact),
       retryAfterMs: deps.retryAfterMs(response.headers.get('retry-after'))
     }
   } catch (error) {
@@ -172,11 +165,11 @@ export async function deliver(
 ): Promise<Delivery[]> {
   const results: Delivery[] = []
   for (const { target, url } of destinations) {
-    const redact = redactor(url)
+    const redact = urlRedactor(url)
     const seen: { status?: number } = {}
     // Redacted before the Retrier sees it: its retry lines are logged as they are.
     const outcome = await deps.retry(`Posting to ${TARGET_NAME[target]}`, async timeoutMs => {
-      const attempt = { url, deps, timeoutMs, seen }
+      const attempt = { url, redact, deps, timeoutMs, seen }
       const result =
         target === 'slack'
           ? await slackAttempt(attempt, message)

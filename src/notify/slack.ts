@@ -1,5 +1,6 @@
 import type { ActionsBlock, Button, KnownBlock, MrkdwnElement } from '@slack/types'
 import { capped, truncate, type NotificationMessage } from './message.js'
+import { neutraliseBidi } from '../core/text-safety.js'
 
 /**
  * Slack's three control characters in mrkdwn. Slack documents `&`, `<` and `>` as the only
@@ -8,7 +9,7 @@ import { capped, truncate, type NotificationMessage } from './message.js'
  * (link_names is false), so `@channel` in data stays text.
  */
 export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+  return neutraliseBidi(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 }
 
 /** Block Kit limits (docs.slack.dev, block reference): checked here so Slack never refuses a message. */

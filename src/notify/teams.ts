@@ -1,4 +1,5 @@
 import { capped, truncate, type NotificationMessage } from './message.js'
+import { neutraliseBidi } from '../core/text-safety.js'
 
 /**
  * Microsoft Teams: an Adaptive Card in the envelope that both a Teams "Workflows" webhook (Power
@@ -18,7 +19,9 @@ const LINES_PER_SECTION = 12
  * shows as written instead of as a link; `<` and `>` too, for renderers that allow HTML.
  */
 export function escapeCardMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|~<>]/g, c => `\\${c}`).replace(/\r\n|\r|\n/g, ' ')
+  return neutraliseBidi(text)
+    .replace(/[\\`*_{}[\]()#+\-.!|~<>]/g, c => `\\${c}`)
+    .replace(/\r\n|\r|\n/g, ' ')
 }
 
 export interface AdaptiveTextBlock {

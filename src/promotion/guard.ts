@@ -3,6 +3,12 @@ import type { Logger } from '../core/logger.js'
 import type { GithubClient } from '../github/approvals.js'
 import type { RunContext } from '../github/context.js'
 import {
+  deploymentBranchFindings,
+  reviewerFindings,
+  type ReviewerFacts
+} from '../github/deployment-rules.js'
+import type { DeploymentBranchPolicy } from '../github/deployment-branches.js'
+import {
   environmentFindings,
   type EnvironmentRole,
   type EnvironmentSettings
@@ -63,7 +69,8 @@ export async function verifyGuard(
   const defaultBranch = run.defaultBranch ?? (await github.getDefaultBranch(owner, repo))
   if (options.requireDefaultBranch && run.ref !== `refs/heads/${defaultBranch}`) {
     throw new ActionError(
-      `Stage ${stage.name} requires approval, and this run's ref is ${run.ref ?? '(unknown)'}, not the default branch ` +
+      `Stage ${stage.name} ${guarded ? 'requires approval' : 'names an environment that holds the registry credential'}, ` +
+        `and this run's ref is ${run.ref ?? '(unknown)'}, not the default branch ` +
         `${defaultBranch}: a branch can carry any policy and any workflow. Dispatch the promotion from ${defaultBranch}`
     )
   }
@@ -71,10 +78,23 @@ export async function verifyGuard(
   const read = await Promise.all(wanted.map(w => github.getEnvironment(owner, repo, w.name)))
   const settings = new Map<string, EnvironmentSettings>()
   const refusals: string[] = []
+  const repository = `${owner}/${repo}`
+  const facts = await deploymentFacts(github, run, owner, repo, read)
   wanted.forEach((w, i) => {
     const found = read[i]
     if (found) settings.set(w.name.toLowerCase(), found)
-    const findings = environmentFindings(found, w.name, `${owner}/${repo}`, w.role)
+    const findings = environmentFindings(found, w.name, repository, w.role)
+    if (found) {
+      const branches = deploymentBranchFindings(found, repository, {
+        defaultBranch,
+        protectedBranches: facts.protectedBranches,
+        policies: facts.policies.get(w.name.toLowerCase())
+      })
+      findings.refusals.push(...branches.refusals)
+      findings.warnings.push(...branches.warnings)
+      if (w.role === 'approval')
+        findings.warnings.push(...reviewerFindings(found, repository, facts.reviewers))
+    }
     for (const warning of findings.warnings) logger.warning(warning)
     refusals.push(...findings.refusals)
   })
@@ -84,7 +104,46 @@ export async function verifyGuard(
     )
   }
   logger.info(
-    `Environments verified for ${stage.name}: ${wanted.map(w => `${w.name} (${w.role === 'approval' ? 'required reviewers, branch policy' : w.role === 'secrets' ? 'branch policy' : 'exists'})`).join(', ')}; default branch ${defaultBranch}`
+    `Environments verified for ${stage.name}: ${wanted.map(w => `${w.name} (${w.role === 'approval' ? 'required reviewers, default branch only' : 'default branch only'})`).join(', ')}; default branch ${defaultBranch}`
   )
   return { environment, defaultBranch, guarded, settings }
+}
+
+/**
+ * What GitHub says about who may deploy to and review the environments read: the protected
+ * branches (once, when an environment allows them), each custom environment's branch rules, and
+ * each reviewing team's members (where the token can read them). Every request is made only when
+ * an environment needs it, so an unguarded setup costs no extra call.
+ */
+async function deploymentFacts(
+  github: GithubClient,
+  run: RunContext,
+  owner: string,
+  repo: string,
+  read: (EnvironmentSettings | undefined)[]
+): Promise<{
+  protectedBranches: string[] | undefined
+  policies: Map<string, DeploymentBranchPolicy[]>
+  reviewers: ReviewerFacts
+}> {
+  const present = read.filter((e): e is EnvironmentSettings => e !== undefined)
+  const protectedBranches = present.some(e => e.branchPolicy?.protectedBranches)
+    ? await github.listProtectedBranches(owner, repo)
+    : undefined
+  const policies = new Map<string, DeploymentBranchPolicy[]>()
+  for (const env of present.filter(e => e.branchPolicy?.customBranchPolicies))
+    policies.set(
+      env.name.toLowerCase(),
+      await github.listDeploymentBranchPolicies(owner, repo, env.name)
+    )
+  const teamMembers = new Map<string, string[] | undefined>()
+  for (const env of present)
+    for (const r of env.reviewers ?? []) {
+      const key = r.name.toLowerCase()
+      if (r.type !== 'Team' || teamMembers.has(key)) continue
+      const [org, slug] = r.name.split('/')
+      teamMembers.set(key, org && slug ? await github.listTeamMembers(org, slug) : undefined)
+    }
+  const dispatchers = [run.actor, run.triggeringActor].filter((a): a is string => !!a)
+  return { protectedBranches, policies, reviewers: { dispatchers, teamMembers } }
 }

@@ -49,7 +49,9 @@ export async function resolveStage(
   }
   if (stage.name.toLowerCase() === 'production' && !req.justification.trim())
     throw new FieldError('justification', 'is empty; a promotion to Production needs one')
-  const verdict = await verifyGuard(stage, deps, { requireDefaultBranch: stage.requires_approval })
+  // Every stage's environment holds the registry credential and lets only the default branch
+  // deploy (guard.ts), so a run from another branch could never enter it: say so now.
+  const verdict = await verifyGuard(stage, deps, { requireDefaultBranch: true })
   const index = policy.stages.indexOf(stage)
   return {
     stage: stage.name,

@@ -1,8 +1,9 @@
 import type { EvidenceTarget } from './evidence.js'
+import { neutraliseBidi } from '../core/text-safety.js'
 
 /** Text for HTML and SVG: every character that could start markup is an entity. */
 export function escapeHtml(value: string): string {
-  return value.replace(
+  return neutraliseBidi(value).replace(
     /[&<>"'`\n\r]/g,
     c =>
       ({

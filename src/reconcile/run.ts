@@ -8,6 +8,8 @@ import type { Policy } from '../policy/index.js'
 import { loadVerifiedEntries, type AuditSourceOptions } from './audit-source.js'
 import { driftEntry, describeFinding } from './drift-record.js'
 import { reconcile, type ReconcileReport } from './reconcile.js'
+import type { MlflowClient } from '../mlflow/index.js'
+import { requireKnownModels } from './known-models.js'
 import type { RegistryReader } from './registry-state.js'
 import { reconcileSummary } from './summary.js'
 
@@ -29,7 +31,8 @@ export interface RecordedEvent {
 }
 
 export interface ReconcileRunDeps {
-  registry: RegistryReader
+  /** getRegisteredModel: a model-name the log never names must at least exist in the registry. */
+  registry: RegistryReader & Pick<MlflowClient, 'getRegisteredModel'>
   policyFor: (model: string) => Policy
   logger: Logger
   clock: Clock
@@ -70,6 +73,7 @@ export async function runReconcile(
     },
     note: message => deps.logger.info(message)
   })
+  await requireKnownModels(options.models, entries, deps.registry, options.file.label)
   const report = await reconcile(
     entries,
     { registry: deps.registry, policyFor: deps.policyFor },

@@ -13,6 +13,11 @@ export type ArtifactClient = Pick<
 /** Bounds on what a server may make a download fetch; the defaults fit any real model. */
 export interface TreeLimits {
   maxFiles: number
+  /**
+   * Directories listed, the root included: each costs a request, and a server that keeps answering
+   * with new empty directories would otherwise keep the download listing (width × depth) forever.
+   */
+  maxDirectories: number
   maxDepth: number
   /** All files together, bytes (MODEL_GOVERNANCE_HTTP_MAX_DOWNLOAD_MIB, also the per-file cap). */
   maxTotalBytes: number
@@ -20,6 +25,7 @@ export interface TreeLimits {
 
 export const DEFAULT_TREE_LIMITS: TreeLimits = {
   maxFiles: 20_000,
+  maxDirectories: 5_000,
   maxDepth: 32,
   maxTotalBytes: 10 * 1024 * 1024 * 1024
 }
@@ -96,7 +102,8 @@ function listedName(dir: string, listed: string): string {
 /**
  * Lists what a download will fetch, before any byte is fetched: the root as one file, or every
  * file under it (one listing per directory). Every name is checked (no `..`, no absolute path,
- * no control characters, no duplicates) and the count, depth and listed sizes are capped.
+ * no control characters, no duplicates) and the counts of files and directories, the depth and
+ * the listed sizes are capped.
  */
 export async function listArtifactTree(
   client: ArtifactClient,
@@ -119,6 +126,7 @@ export async function listArtifactTree(
   }
   const files: TreeFile[] = []
   let total = 0
+  let directories = 1
   const walk = async (rel: string, listing: typeof top, depth: number): Promise<void> => {
     if (depth > limits.maxDepth)
       throw untrusted(`the artifact tree is deeper than ${limits.maxDepth} levels`)
@@ -130,6 +138,9 @@ export async function listArtifactTree(
       seen.add(name)
       const relpath = rel ? `${rel}/${name}` : name
       if (item.is_dir) {
+        // Counted before the request, so a hostile listing costs at most maxDirectories requests.
+        if (++directories > limits.maxDirectories)
+          throw untrusted(`the artifact holds more than ${limits.maxDirectories} directories`)
         await walk(relpath, await client.listProxiedArtifacts(`${root}/${relpath}`), depth + 1)
         continue
       }

@@ -1,5 +1,6 @@
 import { reconcile, type ReconcileReport, type TargetRow } from '../../reconcile/reconcile.js'
 import { loadVerifiedEntries } from '../../reconcile/audit-source.js'
+import { requireKnownModels } from '../../reconcile/known-models.js'
 import { positionals } from '../args.js'
 import { auditTrust } from '../audit-trust.js'
 import { auditPath, mlflowClient, policyFor, type CommandContext } from '../context.js'
@@ -44,6 +45,7 @@ export async function reconcileCommand(ctx: CommandContext): Promise<ExitCode> {
   const file = auditPath(ctx)
   const entries = await loadVerifiedEntries(file.full, file.label, auditTrust(ctx))
   const registry = mlflowClient(ctx)
+  await requireKnownModels(ctx.args.models, entries, registry, file.label)
   const report = await reconcile(entries, { registry, policyFor: policyFor(ctx) }, ctx.args.models)
   if (ctx.args.json) {
     ctx.out(JSON.stringify(json(report, registry.server, file.label), null, 2))

@@ -1,5 +1,6 @@
 import path from 'node:path'
 import { loadVerifiedEntries } from '../../reconcile/audit-source.js'
+import { requireKnownModels } from '../../reconcile/known-models.js'
 import { abandonDownloads, fetchGoverned, resolveTarget } from '../../serving/index.js'
 import type { ResolveResult, VerifiedDownload } from '../../serving/index.js'
 import { positionals } from '../args.js'
@@ -59,6 +60,8 @@ export async function resolveCommand(ctx: CommandContext): Promise<ExitCode> {
       target
     )
     if (!resolved.governed) {
+      // Not governed because nobody knows the model: say that, naming the models the trail knows.
+      await requireKnownModels([model], entries, registry, file.label)
       if (ctx.args.json) ctx.out(JSON.stringify(json(resolved, file.label, undefined), null, 2))
       ctx.logger.error?.(resolved.problem ?? 'no governed version')
       return EXIT.problem

@@ -3,6 +3,7 @@ import { createGitRunner } from '../../git/git.js'
 import { DEFAULT_TAG_PREFIX } from '../../promotion/tags.js'
 import { targetFacts, type TrainingFacts } from '../../provenance/index.js'
 import { loadVerifiedEntries } from '../../reconcile/audit-source.js'
+import { requireKnownModels } from '../../reconcile/known-models.js'
 import type { TargetRow } from '../../reconcile/reconcile.js'
 import { reconcileModel } from '../../reconcile/reconcile.js'
 import { positionals } from '../args.js'
@@ -97,8 +98,13 @@ export async function statusCommand(ctx: CommandContext): Promise<ExitCode> {
   const [model, wanted] = positionals(ctx.args, ['model', 'target'], 1) as [string, string?]
   const file = auditPath(ctx)
   const entries = await loadVerifiedEntries(file.full, file.label, auditTrust(ctx))
-  if (ctx.args.at) return statusAtCommand(ctx, { model, wanted, entries, file: file.label })
+  if (ctx.args.at) {
+    // The trail is the only source of a past instant: a model it never names is unknown.
+    await requireKnownModels([model], entries, undefined, file.label)
+    return statusAtCommand(ctx, { model, wanted, entries, file: file.label })
+  }
   const registry = mlflowClient(ctx)
+  await requireKnownModels([model], entries, registry, file.label)
   const policies = policyFor(ctx)
   const rows = await reconcileModel(model, entries, { registry, policyFor: policies })
   const repository = existsSync(path.join(ctx.root, '.git'))

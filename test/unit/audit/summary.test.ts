@@ -23,6 +23,30 @@ describe('entriesSummary', () => {
     expect(md).toContain('chain valid, 3 entries')
   })
 
+  it("builds the run link from the entry's repository and run id, never from its run_url", () => {
+    const forged = [
+      { ...entries[0]!, run_url: 'https://evil.example/phish', run_id: '1001' },
+      { ...entries[1]!, run_id: '1002) [x](https://evil.example', run_url: 'https://evil.example' },
+      { ...entries[2]!, repository: 'mallory/elsewhere', run_id: '1003' }
+    ] as AuditEntry[]
+    const chain = { valid: true, entries: 3, headSha256: 'f'.repeat(64) }
+    const md = entriesSummary('AUDIT.log', forged, chain, {
+      serverUrl: 'https://github.example.com',
+      repository: 'acme/models'
+    })
+    expect(md).not.toContain('evil.example/phish')
+    // The one link in the table is the one built here; the forged id's brackets are escaped.
+    expect(md.match(/(?<!\\)\]\(/g)).toHaveLength(1)
+    expect(md).toContain(
+      '[#1001](https://github.example.com/acme/models/actions/runs/1001/attempts/1)'
+    )
+    // Another repository's run, or a malformed id, is shown as text, not linked.
+    expect(md).not.toContain('mallory/elsewhere/actions')
+    const rows = md.split('\n').filter(l => /^\| \d+ \|/.test(l))
+    expect(rows[0]!.endsWith('| 1003 |')).toBe(true)
+    expect(rows[1]).toContain('1002) \\[x\\](https://evil.example |')
+  })
+
   it('puts a broken chain above the table, naming the line', () => {
     const md = entriesSummary('AUDIT.log', entries.slice(0, 1), {
       valid: false,

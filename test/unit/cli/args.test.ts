@@ -58,6 +58,30 @@ it('maps errors to the documented exit codes', () => {
 })
 
 describe('--at', () => {
+  it.each([
+    ['2026-02-30', /2026-02 has 28 days, so there is no day 30/],
+    ['2028-02-30T01:00:00Z', /2028-02 has 29 days, so there is no day 30/],
+    ['2026-04-31', /2026-04 has 30 days, so there is no day 31/],
+    ['2026-13-01', /there is no month 13/],
+    ['2026-00-10', /there is no month 00/],
+    ['2026-12-00', /there is no day 00/],
+    ['2026-12-01T24:00:00Z', /not a time of day/],
+    ['2026-12-01T23:60Z', /not a time of day/],
+    ['2026-12-01T23:59:60Z', /not a time of day/],
+    ['2026-12-01T02:00:00+25:00', /zone offset is not a time/]
+  ])('refuses the impossible %s instead of rolling it over', (value, why) => {
+    expect(() => parseArgs(['status', 'm', '--at', value])).toThrow(why)
+  })
+
+  it('takes the last day of each month, and 29 February in a leap year', () => {
+    expect(parseArgs(['status', 'm', '--at', '2028-02-29']).at?.toISOString()).toBe(
+      '2028-02-29T00:00:00.000Z'
+    )
+    expect(parseArgs(['status', 'm', '--at', '2026-12-31T23:59:59Z']).at?.toISOString()).toBe(
+      '2026-12-31T23:59:59.000Z'
+    )
+  })
+
   it('takes a date (its UTC start) or a time with its zone', () => {
     expect(parseArgs(['status', 'm', '--at', '2026-12-01']).at?.toISOString()).toBe(
       '2026-12-01T00:00:00.000Z'

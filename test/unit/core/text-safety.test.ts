@@ -39,7 +39,7 @@ describe('the one text-safety rule', () => {
 
   it('neutralises a reversed justification and an ANSI escape', () => {
     const reversed = `approved by alice ${codePoint(0x202e)}evila yb deifirev`
-    expect(oneLine(reversed)).toBe('approved by alice  evila yb deifirev')
+    expect(oneLine(reversed)).toBe('approved by alice [U+202E]evila yb deifirev')
     expect(replaceUnsafe('\u001b[31mred\u001b[0m')).toBe(' [31mred [0m')
     expect(replaceUnsafe('a\nb\tc\rd', '?', { multiline: true })).toBe('a\nb\tc?d')
     expect(safeExcerpt('x'.repeat(10), 4)).toBe('xxxx…')

@@ -115,3 +115,55 @@ describe('delivery through the suite retry policy', () => {
     )
   })
 })
+
+describe('a receiver that echoes part of the secret URL', () => {
+  const TEAMS =
+    'https://prod-12.westeurope.logic.azure.com:443/workflows/4f1c0d2e9a8b7c6d/triggers/manual/paths/invoke?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=Zx9-SecretSig_ab12'
+  it.each([
+    ['the token segment alone', SLACK, 'slack', 'bad token very-secret-token'],
+    [
+      'the path percent-encoded',
+      SLACK,
+      'slack',
+      'no route %2Fservices%2FT000%2FB000%2Fvery-secret-token'
+    ],
+    [
+      'the path JSON-escaped',
+      SLACK,
+      'webhook',
+      '{"error":"\\/services\\/T000\\/B000\\/very-secret-token"}'
+    ],
+    [
+      'the path in upper case',
+      SLACK,
+      'webhook',
+      'NOT FOUND: /SERVICES/T000/B000/VERY-SECRET-TOKEN'
+    ],
+    ['the signature query value', TEAMS, 'teams', 'invalid sig Zx9-SecretSig_ab12 for workflow'],
+    ['the workflow id', TEAMS, 'teams', 'workflow 4f1c0d2e9a8b7c6d is disabled'],
+    [
+      'a secret cut by the length limit',
+      SLACK,
+      'webhook',
+      `${'x'.repeat(190)} very-secret-token and more`
+    ]
+  ] as const)('redacts %s from the problem and the log', async (_case, url, target, body) => {
+    const { deps, logger } = setup([
+      { status: 500, body },
+      { status: 400, body }
+    ])
+    const [result] = await deliver(message, [{ target, url }], deps)
+    expect(result).toMatchObject({ ok: false, status: 400 })
+    const said = [result!.problem!, ...logger.messages()].join('\n')
+    expect(said).toContain('***')
+    for (const secret of [
+      'very-secret',
+      'VERY-SECRET',
+      'Zx9-SecretSig',
+      'ecretSig',
+      '4f1c0d2e9a8b7c6d'
+    ])
+      expect(said).not.toContain(secret)
+    expect(said).not.toMatch(/very-sec|secret-tok/i)
+  })
+})

@@ -4,6 +4,7 @@ import {
   type Approval,
   type GithubClient
 } from '../../../src/github/approvals.js'
+import type { DeploymentBranchPolicy } from '../../../src/github/deployment-branches.js'
 import type { EnvironmentSettings } from '../../../src/github/environment.js'
 import { effectivePolicy, parsePolicy, type Policy } from '../../../src/policy/index.js'
 import type {
@@ -58,6 +59,10 @@ export function setup(
     environments?: Record<string, EnvironmentSettings | undefined>
     /** Team members by `@org/slug`; a team not listed cannot be read with the token. */
     teams?: Record<string, string[]>
+    /** The repository's protected branches; ['main'] unless set. */
+    protectedBranches?: string[]
+    /** Each custom environment's deployment branch rules, by environment name. */
+    branchPolicies?: Record<string, DeploymentBranchPolicy[]>
   } = {}
 ): Setup {
   const registry = new FakeRegistry(options.model ?? 'churn', options.versions ?? 3)
@@ -76,6 +81,10 @@ export function setup(
           : protectedEnvironment(name)
       ),
     getDefaultBranch: () => Promise.resolve('main'),
+    listProtectedBranches: () => Promise.resolve(options.protectedBranches ?? ['main']),
+    listDeploymentBranchPolicies: (_owner, _repo, name) =>
+      Promise.resolve(options.branchPolicies?.[name] ?? []),
+    listTeamMembers: (org, slug) => Promise.resolve(options.teams?.[`@${org}/${slug}`]),
     teamMembership: (org, slug, username) => {
       const members = options.teams?.[`@${org}/${slug}`]
       if (!members)

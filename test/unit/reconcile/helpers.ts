@@ -2,7 +2,7 @@ import yaml from 'js-yaml'
 import type { AuditEntry } from '../../../src/audit/entry.js'
 import { formatLine, GENESIS_PREV, sha256Hex, type EntryFields } from '../../../src/audit/format.js'
 import { MlflowApiError } from '../../../src/mlflow/errors.js'
-import type { ModelVersion } from '../../../src/mlflow/index.js'
+import type { ModelVersion, RegisteredModel } from '../../../src/mlflow/index.js'
 import { effectivePolicy, type Policy } from '../../../src/policy/index.js'
 import { policyFileSchema } from '../../../src/policy/schema.js'
 import type { RegistryReader } from '../../../src/reconcile/registry-state.js'
@@ -119,6 +119,13 @@ export class FakeReader implements RegistryReader {
       if (top) out.push(top)
     }
     return out
+  }
+
+  async getRegisteredModel(name: string): Promise<RegisteredModel> {
+    await Promise.resolve()
+    this.calls.push(`model ${name}`)
+    this.model(name)
+    return { name } as RegisteredModel
   }
 
   async getVersionByAlias(name: string, alias: string): Promise<ModelVersion | undefined> {

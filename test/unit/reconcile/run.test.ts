@@ -12,7 +12,7 @@ import { chain, event, FakeReader, STAGES_POLICY, version } from './helpers.js'
 
 function setup(
   registryProduction: string,
-  options: { failOnDrift: boolean; recordDrift: boolean }
+  options: { failOnDrift: boolean; recordDrift: boolean; models?: string[] }
 ) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'mg-mode-'))
   const full = path.join(dir, 'AUDIT.log')
@@ -92,5 +92,19 @@ describe('runReconcile', () => {
     expect(report.inSync).toBe(false)
     expect(s.recorded).toEqual([])
     expect(s.summary.join('')).toContain('Set `record-drift: true`')
+  })
+
+  it('a model-name neither the registry nor the log knows fails the run, naming the known ones', async () => {
+    const s = setup('1', { failOnDrift: true, recordDrift: true, models: ['chrun'] })
+    const error = await s.run().then(
+      () => undefined,
+      (e: unknown) => e
+    )
+    expect(error).toBeInstanceOf(ActionError)
+    expect((error as Error).message).toBe(
+      "Model 'chrun' is neither in the registry at http://fake nor in AUDIT.log, so there is nothing to compare. The models AUDIT.log names: churn"
+    )
+    expect(s.outputs).toEqual({})
+    expect(s.recorded).toEqual([])
   })
 })

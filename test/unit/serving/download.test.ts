@@ -170,7 +170,7 @@ describe('downloadVerified', () => {
     ])
     await expect(download(client, dir, FOO_BAR_DIR)).rejects.toThrow("names 'foo' twice")
     const many = store(Object.fromEntries(Array.from({ length: 5 }, (_, i) => [`f${i}`, 'x'])))
-    const limits = { maxFiles: 4, maxDepth: 32, maxTotalBytes: 1000 }
+    const limits = { maxFiles: 4, maxDirectories: 10, maxDepth: 32, maxTotalBytes: 1000 }
     await expect(
       downloadVerified({
         client: many,
