@@ -1,4 +1,6 @@
-import { checkRuns, DEFAULT_APPROVAL_WORKFLOWS, type RunCheckResult } from '../audit/run-check.js'
+import { checkRuns, type RunCheckResult } from '../audit/run-check.js'
+import { runCheckFacts } from '../policy/index.js'
+import { policyFor } from './context.js'
 import type { AuditEntry } from '../audit/entry.js'
 import { systemClock } from '../core/time.js'
 import { runContext } from '../github/context.js'
@@ -25,12 +27,14 @@ export async function cliRunCheck(
     throw new UsageError(
       '--check-runs needs GITHUB_REPOSITORY=owner/repo, the repository whose runs wrote the log'
     )
+  const resolve = policyFor(ctx)
   return checkRuns(
     entries,
     createRunsClient(token, context.apiUrl),
     {
       repository: context.repository,
-      approvalWorkflows: DEFAULT_APPROVAL_WORKFLOWS,
+      // The governance keys and stages of the policy in the working directory (--policy-file).
+      policy: runCheckFacts(model => resolve(model ?? '')),
       approvalsHorizonDays: 90,
       concurrency: 4,
       maxWaitSeconds: 300
