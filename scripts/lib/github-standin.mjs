@@ -443,9 +443,11 @@ export async function startGithubFake() {
           )
         : notFound(route)
     }
-    if (rest.length >= 4 && rest[0] === 'git' && rest[1] === 'ref' && rest[2] === 'heads') {
+    // Octokit sends {ref} encoded (heads%2Fmain), as GitHub accepts it; segments are decoded.
+    const refPath = rest[0] === 'git' && rest[1] === 'ref' ? rest.slice(2).join('/') : ''
+    if (refPath.startsWith('heads/')) {
       const route = '/repos/{owner}/{repo}/git/ref/{ref}'
-      const branch = rest.slice(3).join('/')
+      const branch = refPath.slice('heads/'.length)
       const history = branches.get(`${repository}#${branch}`)
       if (!history || history.length === 0) return notFound(route)
       const sha = history[history.length - 1]
