@@ -116,3 +116,5 @@ export interface GithubFake {
   close(): Promise<void>
 }
 export declare function startGithubFake(): Promise<GithubFake>
+/** The environments a list of reviews names (production when none is named). */
+export declare function pendingFor(reviews: FakeReview[]): string[]

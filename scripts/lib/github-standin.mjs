@@ -627,3 +627,11 @@ export async function startGithubFake() {
     close: () => new Promise(resolve => server.close(() => resolve()))
   }
 }
+/**
+ * The environments a list of reviews names (production when none is named): for tests of a job
+ * that is itself in those environments (promote-model's promote job, a sign-off job), where a
+ * pending deployment exists by construction.
+ */
+export function pendingFor(reviews) {
+  return [...new Set(reviews.map(r => r.environment ?? 'production'))]
+}

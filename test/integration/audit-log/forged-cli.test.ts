@@ -103,6 +103,7 @@ describe('verify-audit catches the forged-line attack', () => {
           }
         ]
       })
+      github.setPendingDeployments('acme/models', String(1000 + i), ['production'])
       github.setApprovals('acme/models', String(1000 + i), [
         { login: 'bob', state: 'approved', comment: 'ok' }
       ])
