@@ -1,4 +1,5 @@
 import { checkRuns, type RunCheckResult } from '../audit/run-check.js'
+import { githubTrust, type GithubTrust } from '../audit/run-verdict.js'
 import { runCheckFacts } from '../policy/index.js'
 import { policyFor } from './context.js'
 import type { AuditEntry } from '../audit/entry.js'
@@ -41,4 +42,26 @@ export async function cliRunCheck(
     },
     systemClock
   )
+}
+
+/**
+ * The GitHub part of the trust verdict for CLI readers: with GITHUB_TOKEN (or GH_TOKEN) and
+ * GITHUB_REPOSITORY, the run check; without, not available (and said so).
+ */
+export async function cliGithubTrust(
+  ctx: CommandContext,
+  entries: AuditEntry[]
+): Promise<GithubTrust> {
+  const token = ctx.io.env.GITHUB_TOKEN || ctx.io.env.GH_TOKEN
+  if (token) ctx.addSecret(token)
+  const context = runContext(ctx.io.env)
+  const resolve = policyFor(ctx)
+  return githubTrust({
+    entries: entries.map((entry, i) => ({ line: i + 1, entry })),
+    client: token ? createRunsClient(token, context.apiUrl) : undefined,
+    repository: context.repository,
+    policy: runCheckFacts(model => resolve(model ?? '')),
+    clock: systemClock,
+    unavailable: token ? 'no GITHUB_REPOSITORY' : 'no GITHUB_TOKEN or GH_TOKEN'
+  })
 }

@@ -349,4 +349,41 @@ describe('each attack is refused by the run check', () => {
       /role "CEO", which the policy's stage Production does not have/
     )
   })
+
+  it('the evidence pack no longer shows a misleading entry as verified approvals', async () => {
+    const ws = clone(remote, path.join(root, `attack-${++clones}`))
+    await append(ws, fields('3009', { version: '3', approvals: [{ ...BOB, role: 'CEO' }] }), false)
+    const evidence = async (env: NodeJS.ProcessEnv) => {
+      const out: string[] = []
+      await runCli(['evidence', MODEL, '--version', '3', '--json'], {
+        env,
+        cwd: ws,
+        stdout: { write: t => void out.push(t), isTTY: false },
+        stderr: { write: () => undefined }
+      })
+      return JSON.parse(out.join('')) as {
+        verification: { github: { state: string; note: string } }
+        events: { seq: number; github_finding: string | null }[]
+        promotions: { seq: number; github: string }[]
+      }
+    }
+    const checked = await evidence({
+      GITHUB_TOKEN: 'ghs_verify',
+      GITHUB_REPOSITORY: REPO,
+      GITHUB_API_URL: github.uri
+    })
+    expect(checked.verification.github.state).toBe('findings')
+    // Listed with GitHub's finding, never as a promotion with approvals.
+    expect(checked.events).toEqual([
+      expect.objectContaining({ seq: 5, github_finding: expect.stringMatching(/role "CEO"/) })
+    ])
+    expect(checked.promotions).toEqual([])
+    // Without a token the pack says it cannot tell, and marks the approvals unconfirmed.
+    const unchecked = await evidence({})
+    expect(unchecked.verification.github).toMatchObject({ state: 'not-available' })
+    expect(unchecked.verification.github.note).toMatch(/cannot tell a writer's forgery/)
+    expect(unchecked.promotions).toEqual([
+      expect.objectContaining({ seq: 5, github: 'not-checked' })
+    ])
+  })
 })
