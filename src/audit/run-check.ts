@@ -144,14 +144,13 @@ export async function checkRuns(
     })
   )
   rollbackFindings(entries, results)
-  const verdicts = results.map(r => ({
-    line: r.line,
-    verdict: (r.findings.some(f => f.verdict === 'failed')
+  const verdictOf = (findings: RunFinding[]): RunVerdict =>
+    findings.some(f => f.verdict === 'failed')
       ? 'failed'
-      : r.findings.length > 0
+      : findings.length > 0
         ? 'unconfirmable'
-        : 'confirmed') as RunVerdict
-  }))
+        : 'confirmed'
+  const verdicts = results.map(r => ({ line: r.line, verdict: verdictOf(r.findings) }))
   const count = (v: RunVerdict): number => verdicts.filter(x => x.verdict === v).length
   const [confirmed, failed, unconfirmable] = [
     count('confirmed'),

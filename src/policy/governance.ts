@@ -28,7 +28,9 @@ export interface RunCheckPolicyFacts {
  * file, so the first model's policy gives them); a target is a stage by name or MLflow stage, or
  * the stage whose `alias` it is.
  */
-export function runCheckFacts(policyOf: (model: string | undefined) => Policy): RunCheckPolicyFacts {
+export function runCheckFacts(
+  policyOf: (model: string | undefined) => Policy
+): RunCheckPolicyFacts {
   const governance = policyOf(undefined).governance ?? DEFAULT_GOVERNANCE
   return {
     callerWorkflows: governance.caller_workflows,

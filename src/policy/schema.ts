@@ -146,12 +146,17 @@ const PINNED_WORKFLOW = /^[\w.-]+\/[\w.-]+\/\.github\/workflows\/[\w.-]+\.ya?ml@
 export const governanceSchema = z
   .object({
     caller_workflows: z
-      .array(z.string().trim().regex(WORKFLOW_PATH, 'use a path such as .github/workflows/promote.yml'))
+      .array(
+        z.string().trim().regex(WORKFLOW_PATH, 'use a path such as .github/workflows/promote.yml')
+      )
       .min(1)
       .default(['.github/workflows/promote.yml', '.github/workflows/rollback.yml']),
     drift_workflows: z
       .array(
-        z.string().trim().regex(WORKFLOW_PATH, 'use a path such as .github/workflows/drift-check.yml')
+        z
+          .string()
+          .trim()
+          .regex(WORKFLOW_PATH, 'use a path such as .github/workflows/drift-check.yml')
       )
       .default(['.github/workflows/drift-check.yml']),
     approval_workflows: z
