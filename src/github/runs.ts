@@ -138,7 +138,7 @@ export function createRunsClient(token: string, apiUrl?: string): RunsClient {
       throw new ActionError(
         `Could not read ${what}${status ? ` (HTTP ${status})` : ''}` +
           (status === 401 || status === 403
-            ? "; the token needs 'actions: read' on this repository"
+            ? "; the token needs 'actions: read' and 'contents: read' on this repository"
             : ''),
         { cause: error }
       )
