@@ -91,6 +91,8 @@ describe('the run check against the strict GitHub stand-in', () => {
     github.deleteRun(REPO, '105')
     run('106', { headSha: MAIN[0] }) // an older commit of main: fine
     run('107', { status: 'in_progress', conclusion: null })
+    // Dispatched from a tag the attacker named main, at their own commit: head_branch says main.
+    run('108', { headSha: '9'.repeat(40) })
   })
   afterAll(() => github.close())
 
@@ -149,6 +151,14 @@ describe('the run check against the strict GitHub stand-in', () => {
       [2, 'actor', 'failed'],
       [2, 'created', 'failed']
     ])
+  })
+
+  it('fails a run whose head_branch says main but whose commit is not on main (a tag named main)', async () => {
+    const result = await check([entry('108')])
+    expect(result.findings.map(f => f.part)).toEqual(['commit'])
+    expect(result.findings[0]!.reason).toMatch(
+      /999999999999, which is not a commit of main's history/
+    )
   })
 
   it('leaves a run still in progress unconfirmable', async () => {
