@@ -480,22 +480,15 @@ export async function startGithubFake() {
           if (!key.startsWith(`${repository}#`)) continue
           const i = history.indexOf(a)
           const j = history.indexOf(b)
-          if (i >= 0 && j >= 0 && i <= j) return j - i
+          if (i >= 0 && j >= 0 && i <= j) return { by: j - i, between: history.slice(i + 1, j + 1) }
         }
         return undefined
       }
       const forward = ancestor(base, head)
       const backward = ancestor(head, base)
       const status =
-        base === head
-          ? 'identical'
-          : forward !== undefined
-            ? 'ahead'
-            : backward !== undefined
-              ? 'behind'
-              : 'diverged'
-      const [history, index] = at[1]
-      const commits = forward ? history.slice(index - forward + 1, index + 1) : []
+        base === head ? 'identical' : forward ? 'ahead' : backward ? 'behind' : 'diverged'
+      const commits = forward?.between ?? []
       const api = `https://api.github.com/repos/${repository}`
       return send(route, 200, {
         url: `${api}/compare/${base}...${head}`,
@@ -506,9 +499,9 @@ export async function startGithubFake() {
         base_commit: commitBody(repository, base),
         merge_base_commit: commitBody(repository, status === 'behind' ? head : base),
         status,
-        ahead_by: forward ?? 0,
-        behind_by: backward ?? 0,
-        total_commits: forward ?? 0,
+        ahead_by: forward?.by ?? 0,
+        behind_by: backward?.by ?? 0,
+        total_commits: forward?.by ?? 0,
         // per_page, as GitHub pages the commits
         commits: commits
           .slice(0, Number(url.searchParams.get('per_page') ?? 250))
