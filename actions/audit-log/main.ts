@@ -20,11 +20,9 @@ import { runContext, type RunContext } from '../../src/github/context.js'
 import { uriSecrets } from '../../src/mlflow/connection.js'
 import { appendFromInputs, auditIdentities, headCommit } from '../common/audit.js'
 import { describeHistory, verifyTrail, type TrustReport } from '../../src/audit/trust.js'
-import {
-  checkRuns,
-  DEFAULT_APPROVAL_WORKFLOWS,
-  type RunCheckResult
-} from '../../src/audit/run-check.js'
+import { checkRuns, type RunCheckResult } from '../../src/audit/run-check.js'
+import { parseApprovalWorkflows } from '../../src/audit/run-policy.js'
+import { runCheckFacts } from '../../src/policy/index.js'
 import { entryCollector } from '../../src/audit/run-check-entries.js'
 import { createRunsClient } from '../../src/github/runs.js'
 import { markdownTable } from '../../src/core/summary.js'
@@ -300,16 +298,22 @@ async function runCheck(
       'token',
       'turns on the run check, which needs GITHUB_REPOSITORY (owner/repo); run it inside GitHub Actions'
     )
-  const workflows = (ctx.inputs['approval-workflows'] ?? '')
-    .split(/[,\n]/)
-    .map(w => w.trim())
-    .filter(Boolean)
+  // The policy's governance keys and stages; the input, when given, pins the approval workflow.
+  const { accepted, refused } = parseApprovalWorkflows(ctx.inputs['approval-workflows'] ?? '')
+  if (refused.length > 0)
+    throw new FieldError(
+      'approval-workflows',
+      `names ${refused.map(r => JSON.stringify(r)).join(', ')} without a ref; write owner/repo/.github/workflows/model-approval.yml@<ref>, the ref your callers pin (the ref is compared)`
+    )
+  const facts = runCheckFacts(
+    policyResolver({ workspace: workspaceDir(ctx.env), logger: ctx.logger })
+  )
   return checkRuns(
     entries,
     createRunsClient(ctx.inputs.token!, context.apiUrl),
     {
       repository: context.repository,
-      approvalWorkflows: workflows.length > 0 ? workflows : DEFAULT_APPROVAL_WORKFLOWS,
+      policy: accepted.length > 0 ? { ...facts, approvalWorkflows: accepted } : facts,
       approvalsHorizonDays: 90,
       concurrency: 4,
       maxWaitSeconds: 300

@@ -174,7 +174,16 @@ const SIGNED_OFF = [
 async function approvalWorkflow(title, caller, inputs, expected) {
   runId += 1
   heading(`Workflow run ${runId}: ${title}`)
-  const reviews = inputs.target_stage === 'Production' ? SIGNED_OFF : []
+  // Reviews exist only where a job waits on its environment: for Production, once the gate has
+  // passed and the sign-off jobs start. The run the champion gate rejects never gets that far,
+  // so GitHub would ask no one (and the strict stand-in takes no review for it).
+  const reviews =
+    inputs.target_stage === 'Production' && expected.event !== 'gate-failed' ? SIGNED_OFF : []
+  github.setPendingDeployments(
+    REPOSITORY,
+    String(runId),
+    reviews.map(r => r.environment)
+  )
   github.setApprovals(
     REPOSITORY,
     String(runId),
@@ -201,6 +210,12 @@ async function approvalWorkflow(title, caller, inputs, expected) {
     actor: 'dana',
     githubApi: github.uri
   })
+  // The stand-in was told these jobs waited on their environments: act must show they ran.
+  for (const r of reviews)
+    if (!run.output.includes(`signed off through environment ${r.environment}`))
+      throw new Error(
+        `run ${runId} was given a review of ${r.environment}, but no job of it reached that environment`
+      )
   for (const line of run.output.split('\n')) {
     const step = /\] +(✅|❌) +(?:Success|Failure) - Main (.*?) \[/u.exec(line)
     const job = /\[(?:[^\]/]*\/)*([^\]]+?)\s*\] 🏁 {2}Job (succeeded|failed)/u.exec(line)

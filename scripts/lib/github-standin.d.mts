@@ -5,13 +5,18 @@
  * every answer against it) and keeping GitHub's rules:
  *  - GET /repos/{owner}/{repo}                              → default_branch
  *  - GET /repos/{owner}/{repo}/environments/{name}          → protection rules, branch policy
- *  - GET /repos/{owner}/{repo}/actions/runs/{id}            → the run (path, actor, referenced_workflows, created_at)
+ *  - GET /repos/{owner}/{repo}/actions/runs/{id}            → the run (path, event, head_branch, head_sha,
+ *                                                             display_title, conclusion, actor, referenced_workflows)
+ *  - GET …/actions/runs/{id}/attempts/{n}                   → one attempt of it (n ≤ its run_attempt)
  *  - GET /repos/{owner}/{repo}/actions/runs/{id}/approvals  → the run's reviews ([] for a known run without any)
  *  - GET /repos/{owner}/{repo}/environments/{name}/deployment-branch-policies, GET /repos/{owner}/{repo}/branches
  *    and GET /orgs/{org}/teams/{team_slug}/members → an environment's branch rules, the protected
  *    branches, a team's members (paginated with per_page and page, as GitHub does)
+ *  - GET /repos/{owner}/{repo}/git/ref/heads/{branch}       → a branch's head (setBranch)
+ *  - GET /repos/{owner}/{repo}/compare/{base}...{head}      → ahead/behind/identical/diverged over setBranch's lines
  * Every answer carries GitHub's x-ratelimit-* headers; a spent limit answers 403 until its reset.
- * A review is recorded only from a required reviewer of its environment, and only the first
+ * A review is recorded only for an environment a job of the run is waiting on (a pending
+ * deployment, setPendingDeployments), only from a required reviewer of it, and only the first
  * review of each environment in a run counts: GitHub decides a pending deployment by its first
  * review ("Only one of the required reviewers needs to approve the job for it to proceed").
  */
@@ -48,8 +53,18 @@ export interface FakeRun {
   runNumber?: number
   headSha?: string
   headBranch?: string
+  /** workflow_dispatch unless said otherwise (push, schedule, …). */
   event?: string
+  /** The workflow's name. */
   name?: string
+  /** What GitHub shows as display_title: the evaluated `run-name` (defaults to name). */
+  displayTitle?: string
+  /** completed unless said otherwise (queued, in_progress, waiting). */
+  status?: string
+  /** success for a completed run unless said otherwise (failure, cancelled, …); null while running. */
+  conclusion?: string | null
+  /** Per-attempt differences, served by …/attempts/{n}. */
+  attempts?: Record<number, Partial<Omit<FakeRun, 'attempts'>>>
 }
 export interface GithubFake {
   uri: string
@@ -89,11 +104,19 @@ export interface GithubFake {
     }
   ): void
   /**
-   * Records reviews of a run as GitHub would, in order. Throws, as GitHub refuses it, for a
-   * reviewer who is not a required reviewer of the environment, or a second review of one
+   * Records reviews of a run as GitHub would, in order. Throws, as GitHub refuses it, for an
+   * environment no job of the run is waiting on (setPendingDeployments), a reviewer who is not a
+   * required reviewer of the environment, or a second review of one
    * environment in one run (that deployment was already decided).
    */
   setApprovals(repository: string, runId: string, reviews: FakeReview[]): void
+  /**
+   * The environments that jobs of a run reached and now wait on (GitHub's pending deployments);
+   * only these can be reviewed. An environment without required reviewers never makes a job wait.
+   */
+  setPendingDeployments(repository: string, runId: string, environments: string[]): void
+  /** A branch's first-parent history, oldest first (for git/ref and compare). */
+  setBranch(repository: string, branch: string, commits: string[]): void
   /** A workflow run GitHub knows (GET …/actions/runs/{id}); its approvals are [] until setApprovals. */
   setRun(repository: string, runId: string, run: FakeRun): void
   /** Deletes a run's record, as a repository admin can. */
@@ -103,3 +126,5 @@ export interface GithubFake {
   close(): Promise<void>
 }
 export declare function startGithubFake(): Promise<GithubFake>
+/** The environments a list of reviews names (production when none is named). */
+export declare function pendingFor(reviews: FakeReview[]): string[]

@@ -231,7 +231,7 @@ function minimalRepository(repository) {
   )
 }
 // GET /repos/{owner}/{repo}/actions/runs/{run_id}, with every field @octokit/openapi requires.
-function workflowRunBody(repository, id, run) {
+function workflowRunBody(repository, id, run, attempt) {
   const api = `https://api.github.com/repos/${repository}/actions/runs/${id}`
   const headSha = run.headSha ?? 'f'.repeat(40)
   return {
@@ -240,15 +240,20 @@ function workflowRunBody(repository, id, run) {
     node_id: `WFR_${id}`,
     check_suite_id: Number(id) * 3,
     check_suite_node_id: `CS_${id}`,
-    head_branch: run.headBranch ?? 'main',
+    head_branch: run.headBranch === undefined ? 'main' : run.headBranch,
     head_sha: headSha,
     path: run.path,
     run_number: run.runNumber ?? 1,
-    run_attempt: run.runAttempt ?? 1,
+    run_attempt: attempt ?? run.runAttempt ?? 1,
     referenced_workflows: run.referencedWorkflows === undefined ? [] : run.referencedWorkflows,
     event: run.event ?? 'workflow_dispatch',
-    status: 'completed',
-    conclusion: 'success',
+    status: run.status ?? 'completed',
+    conclusion:
+      run.conclusion !== undefined
+        ? run.conclusion
+        : (run.status ?? 'completed') === 'completed'
+          ? 'success'
+          : null,
     workflow_id: 161335,
     url: api,
     html_url: `https://github.com/${repository}/actions/runs/${id}`,
@@ -276,7 +281,39 @@ function workflowRunBody(repository, id, run) {
     },
     repository: minimalRepository(repository),
     head_repository: minimalRepository(repository),
-    display_title: run.name ?? 'promote'
+    // GitHub records the evaluated run-name (else the workflow's name) as display_title.
+    display_title: run.displayTitle ?? run.name ?? 'promote'
+  }
+}
+// One commit as GET …/compare/{basehead} lists it (schema "commit"), with the fields it requires.
+function commitBody(repository, sha, parent) {
+  const api = `https://api.github.com/repos/${repository}`
+  const who = { name: 'Octo Cat', email: 'octocat@example.com', date: STAMP }
+  return {
+    url: `${api}/commits/${sha}`,
+    sha,
+    node_id: `C_${sha.slice(0, 12)}`,
+    html_url: `https://github.com/${repository}/commit/${sha}`,
+    comments_url: `${api}/commits/${sha}/comments`,
+    commit: {
+      url: `${api}/git/commits/${sha}`,
+      author: who,
+      committer: who,
+      message: 'commit',
+      comment_count: 0,
+      tree: { sha: 'e'.repeat(40), url: `${api}/git/trees/${'e'.repeat(40)}` }
+    },
+    author: null,
+    committer: null,
+    parents: parent
+      ? [
+          {
+            sha: parent,
+            url: `${api}/commits/${parent}`,
+            html_url: `https://github.com/${repository}/commit/${parent}`
+          }
+        ]
+      : []
   }
 }
 // ---- Deployment branch rules, protected branches and team members ----------------------------
@@ -360,6 +397,10 @@ export async function startGithubFake() {
   const runs = new Map()
   const workflowRuns = new Map()
   const teams = new Map()
+  // Branch histories, oldest first: `${repository}#${branch}` → commit SHAs (a linear first-parent line).
+  const branches = new Map()
+  // Pending deployments: `${repository}#${runId}` → environments a job of the run is waiting on.
+  const pending = new Map()
   // GitHub's primary rate limit, as its x-ratelimit-* headers report it.
   const rate = { limit: 5000, remaining: 5000, reset: Math.floor(Date.now() / 1000) + 3600 }
   const requests = []
@@ -457,6 +498,97 @@ export async function startGithubFake() {
         : notFound(route)
     }
     if (
+      rest.length === 5 &&
+      rest[0] === 'actions' &&
+      rest[1] === 'runs' &&
+      rest[3] === 'attempts'
+    ) {
+      const route = '/repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}'
+      const run = workflowRuns.get(`${repository}#${rest[2]}`)
+      const attempt = Number(rest[4])
+      return run &&
+        /^\d+$/.test(rest[2]) &&
+        /^[1-9]\d*$/.test(rest[4]) &&
+        attempt <= (run.runAttempt ?? 1)
+        ? send(
+            route,
+            200,
+            workflowRunBody(
+              repository,
+              rest[2],
+              { ...run, ...(run.attempts?.[attempt] ?? {}) },
+              attempt
+            )
+          )
+        : notFound(route)
+    }
+    // Octokit sends {ref} encoded (heads%2Fmain), as GitHub accepts it; segments are decoded.
+    const refPath = rest[0] === 'git' && rest[1] === 'ref' ? rest.slice(2).join('/') : ''
+    if (refPath.startsWith('heads/')) {
+      const route = '/repos/{owner}/{repo}/git/ref/{ref}'
+      const branch = refPath.slice('heads/'.length)
+      const history = branches.get(`${repository}#${branch}`)
+      if (!history || history.length === 0) return notFound(route)
+      const sha = history[history.length - 1]
+      return send(route, 200, {
+        ref: `refs/heads/${branch}`,
+        node_id: `REF_${sha.slice(0, 12)}`,
+        url: `https://api.github.com/repos/${repository}/git/refs/heads/${branch}`,
+        object: {
+          type: 'commit',
+          sha,
+          url: `https://api.github.com/repos/${repository}/git/commits/${sha}`
+        }
+      })
+    }
+    if (rest.length === 2 && rest[0] === 'compare') {
+      const route = '/repos/{owner}/{repo}/compare/{basehead}'
+      const [base, head] = rest[1].split('...')
+      // Where a commit sits: [history, index] of the first branch line that holds it.
+      const locate = sha => {
+        for (const [key, history] of branches)
+          if (key.startsWith(`${repository}#`) && history.includes(sha))
+            return [history, history.indexOf(sha)]
+        return undefined
+      }
+      const at = [base, head].map(sha => (sha ? locate(sha) : undefined))
+      if (!at[0] || !at[1]) return notFound(route)
+      const ancestor = (a, b) => {
+        // a is an ancestor of (or equal to) b when some branch line holds both, a first.
+        for (const [key, history] of branches) {
+          if (!key.startsWith(`${repository}#`)) continue
+          const i = history.indexOf(a)
+          const j = history.indexOf(b)
+          if (i >= 0 && j >= 0 && i <= j) return { by: j - i, between: history.slice(i + 1, j + 1) }
+        }
+        return undefined
+      }
+      const forward = ancestor(base, head)
+      const backward = ancestor(head, base)
+      const status =
+        base === head ? 'identical' : forward ? 'ahead' : backward ? 'behind' : 'diverged'
+      const commits = forward?.between ?? []
+      const api = `https://api.github.com/repos/${repository}`
+      return send(route, 200, {
+        url: `${api}/compare/${base}...${head}`,
+        html_url: `https://github.com/${repository}/compare/${base}...${head}`,
+        permalink_url: `https://github.com/${repository}/compare/${base}...${head}`,
+        diff_url: `https://github.com/${repository}/compare/${base}...${head}.diff`,
+        patch_url: `https://github.com/${repository}/compare/${base}...${head}.patch`,
+        base_commit: commitBody(repository, base),
+        merge_base_commit: commitBody(repository, status === 'behind' ? head : base),
+        status,
+        ahead_by: forward?.by ?? 0,
+        behind_by: backward?.by ?? 0,
+        total_commits: forward?.by ?? 0,
+        // per_page, as GitHub pages the commits
+        commits: commits
+          .slice(0, Number(url.searchParams.get('per_page') ?? 250))
+          .map(sha => commitBody(repository, sha)),
+        files: []
+      })
+    }
+    if (
       rest.length === 4 &&
       rest[0] === 'actions' &&
       rest[1] === 'runs' &&
@@ -503,12 +635,18 @@ export async function startGithubFake() {
       teams.set(team.toLowerCase(), { members, visible: options.visible ?? true }),
     setApprovals: (repository, runId, reviews) => {
       const recorded = []
+      const waiting = pending.get(`${repository}#${runId}`) ?? []
       for (const review of reviews) {
         const environment = review.environment ?? 'production'
         const env = environments.get(envKey(repository, environment))
         if (!env)
           throw new Error(
             `GitHub stand-in: ${repository} has no environment ${environment} to review`
+          )
+        // GitHub offers a review only for a pending deployment: a job of the run waiting on it.
+        if (!waiting.some(w => w.toLowerCase() === environment.toLowerCase()))
+          throw new Error(
+            `GitHub stand-in: no job of run ${runId} is waiting on environment ${environment}; GitHub has no pending deployment to review (setPendingDeployments names the environments the run's jobs reached)`
           )
         const reviewer = name =>
           name.startsWith('@')
@@ -528,6 +666,24 @@ export async function startGithubFake() {
       }
       runs.set(`${repository}#${runId}`, recorded)
     },
+    setPendingDeployments: (repository, runId, names) => {
+      for (const name of names) {
+        const env = environments.get(envKey(repository, name))
+        if (!env)
+          throw new Error(`GitHub stand-in: ${repository} has no environment ${name} to wait on`)
+        // Only protection rules make a job wait: an environment without reviewers never does.
+        if (!env.settings.reviewers || env.settings.reviewers.length === 0)
+          throw new Error(
+            `GitHub stand-in: environment ${name} has no required reviewers, so no job waits on it`
+          )
+      }
+      pending.set(`${repository}#${runId}`, [...names])
+    },
+    setBranch: (repository, branch, commits) => {
+      if (!commits.every(c => /^[0-9a-f]{40}$/.test(c)))
+        throw new Error('GitHub stand-in: a branch history is a list of 40-hex commit SHAs')
+      branches.set(`${repository}#${branch}`, [...commits])
+    },
     setRun: (repository, runId, run) => {
       if (!run.path || !run.actor || !run.createdAt)
         throw new Error('GitHub stand-in: a run needs path, actor and createdAt')
@@ -543,4 +699,12 @@ export async function startGithubFake() {
     },
     close: () => new Promise(resolve => server.close(() => resolve()))
   }
+}
+/**
+ * The environments a list of reviews names (production when none is named): for tests of a job
+ * that is itself in those environments (promote-model's promote job, a sign-off job), where a
+ * pending deployment exists by construction.
+ */
+export function pendingFor(reviews) {
+  return [...new Set(reviews.map(r => r.environment ?? 'production'))]
 }

@@ -1,37 +1,56 @@
 import type { Clock } from '../core/time.js'
 import type { Approval } from '../github/approvals.js'
-import type { Fetched, RateLimit, RunsClient, WorkflowRun } from '../github/runs.js'
+import type { Fetched, RunsClient, WorkflowRun } from '../github/runs.js'
 import type { AuditEntry } from './entry.js'
+import {
+  rejectionShown,
+  recordedNotShown,
+  recordedProblems,
+  unsatisfiedRoles
+} from './run-approvals.js'
+import {
+  actorFindings,
+  approvalWorkflowFindings,
+  conclusionFindings,
+  DRIFT_EVENTS,
+  titleFindings,
+  triggerFindings,
+  type PartFinding
+} from './run-check-parts.js'
+import { Limiter } from './run-limiter.js'
+import type { RunCheckPolicy } from './run-policy.js'
 
 /**
- * The run check: each entry against GitHub's own record of the run that wrote it.
+ * The run check: an entry counts as a governed event only when GitHub's record of the run that
+ * wrote it backs it (docs/security.md, "The run check"). For each entry:
  *
- * - GET /repos/{owner}/{repo}/actions/runs/{run_id} must exist (a 404 fails the entry: GitHub
- *   keeps a run's record after its logs expire, until someone deletes it, and a deleted run is a
- *   finding in itself);
- * - the run must be a caller of the approval workflow: GitHub lists the reusable workflows a run
- *   called in `referenced_workflows[].path` (`owner/repo/.github/workflows/file.yml@ref`), so one
- *   of them must be the approval workflow (or the run's own `path` is it);
- * - the run's `actor.login` must be the entry's actor;
- * - the run's `created_at` must be before the entry's `ts`;
- * - every review the entry records must be among those GET …/runs/{run_id}/approvals returns now.
+ * - the run (GET …/actions/runs/{run_id}/attempts/{run_attempt}) exists in this repository;
+ * - it is a `workflow_dispatch` of a caller workflow the policy names (`governance.caller_workflows`;
+ *   drift-detected entries: a scheduled or dispatched drift workflow), on the default branch
+ *   (`head_branch`), at a commit of that branch's history (`head_sha`, GitHub's compare API:
+ *   GitHub's record, not the reader's clone, and a tag named like the branch cannot pass);
+ * - it called the approval workflow at the ref the policy pins (`referenced_workflows`);
+ * - its conclusion agrees with the entry's outcome;
+ * - its display_title (the caller's run-name, fixed from the dispatch inputs) names the entry's
+ *   model, version and target;
+ * - its actor is the entry's, created before the entry's ts;
+ * - the reviews the entry records are GitHub's, name an environment and a role the policy has;
+ *   a successful promote or rollback to a stage that requires approval has GitHub's approvals
+ *   for every role's environment; an approval-rejected entry has GitHub's rejection;
+ * - one run attempt backs one entry: a later entry naming the same run attempt fails.
  *
- * What cannot be checked any more is `unconfirmable`, never confirmed: GitHub does not document
- * how long it lists a run's reviews, so no reviews listed for a run older than
- * `approvalsHorizonDays` is unconfirmable rather than failed.
+ * What cannot be checked any more is `unconfirmable`, never confirmed.
  */
 export interface RunCheckOptions {
   /** The repository the trail belongs to (owner/repo); an entry naming another one fails. */
   repository: string
-  /** Accepted approval workflows, `owner/repo/.github/workflows/file.yml` (no @ref); matched by suffix when it starts with '/'. */
-  approvalWorkflows: string[]
+  /** What GitHub's record must show (callers, approval workflow pins, the stages' roles). */
+  policy: RunCheckPolicy
   approvalsHorizonDays: number
   concurrency: number
   /** Longest wait for a rate limit before the run check gives up on an entry (unconfirmable). */
   maxWaitSeconds: number
 }
-
-export const DEFAULT_APPROVAL_WORKFLOWS = ['/.github/workflows/model-approval.yml']
 
 export type RunVerdict = 'confirmed' | 'failed' | 'unconfirmable'
 
@@ -39,7 +58,10 @@ export interface RunFinding {
   line: number
   run_id: string
   verdict: Exclude<RunVerdict, 'confirmed'>
-  /** Which part: run, repository, workflow, actor, created, approvals, rate-limit. */
+  /**
+   * Which part: run, repository, event, workflow, branch, commit, approval-workflow,
+   * conclusion, title, actor, created, approvals, stage, reuse, rate-limit.
+   */
   part: string
   reason: string
 }
@@ -50,12 +72,36 @@ export interface RunCheckResult {
   failed: number
   unconfirmable: number
   findings: RunFinding[]
+  /** Per entry, in the order given: its verdict. */
+  verdicts: { line: number; verdict: RunVerdict }[]
   requests: number
   summary: string
 }
 
-/** The events written by reconcile (drift-check workflow), not by the approval workflow. */
-const NOT_FROM_APPROVAL = new Set(['drift-detected'])
+/** The reads of one check, each made once (runs and approvals per run, branch facts per sha). */
+interface Reads {
+  run(id: string, attempt: number): Promise<Fetched<WorkflowRun>>
+  approvals(id: string): Promise<Fetched<Approval[]>>
+  defaultBranch(): Promise<Fetched<string>>
+  onDefault(branch: string, sha: string): Promise<Fetched<boolean>>
+}
+
+function reads(client: RunsClient, owner: string, repo: string, limiter: Limiter): Reads {
+  const memo = new Map<string, Promise<unknown>>()
+  const once = <T>(key: string, fn: () => Promise<Fetched<T>>): Promise<Fetched<T>> => {
+    let p = memo.get(key) as Promise<Fetched<T>> | undefined
+    if (!p) memo.set(key, (p = limiter.call(fn)))
+    return p
+  }
+  return {
+    run: (id, attempt) =>
+      once(`run ${id} ${attempt}`, () => client.getRun(owner, repo, id, attempt)),
+    approvals: id => once(`approvals ${id}`, () => client.listApprovals(owner, repo, id)),
+    defaultBranch: () => once('default', () => client.getDefaultBranch(owner, repo)),
+    onDefault: (branch, sha) =>
+      once(`on ${branch} ${sha}`, () => client.onBranch(owner, repo, branch, sha))
+  }
+}
 
 export async function checkRuns(
   entries: { line: number; entry: AuditEntry }[],
@@ -65,212 +111,234 @@ export async function checkRuns(
 ): Promise<RunCheckResult> {
   const [owner, repo] = options.repository.split('/') as [string, string]
   const limiter = new Limiter(options.concurrency, clock, options.maxWaitSeconds)
-  const runs = new Map<string, Promise<Fetched<WorkflowRun>>>()
-  const approvals = new Map<string, Promise<Fetched<Approval[]>>>()
-  const runOf = (id: string): Promise<Fetched<WorkflowRun>> => {
-    let p = runs.get(id)
-    if (!p) runs.set(id, (p = limiter.call(() => client.getRun(owner, repo, id))))
-    return p
+  const read = reads(client, owner, repo, limiter)
+  // One run attempt backs one entry: the first entry (in file order) that names it claims it.
+  const claimed = new Map<string, number>()
+  const reuse = new Map<number, PartFinding>()
+  for (const { line, entry } of entries) {
+    if (DRIFT_EVENTS.has(String(entry.event))) continue // one drift run records every drift it finds
+    const key = `${String(entry.run_id ?? '')}#${String(entry.run_attempt ?? '')}`
+    const first = claimed.get(key)
+    if (first === undefined) claimed.set(key, line)
+    else
+      reuse.set(line, {
+        part: 'reuse',
+        reason: `run ${String(entry.run_id)} attempt ${String(entry.run_attempt)} already backs line ${first}; one run attempt records one event`
+      })
   }
-  const approvalsOf = (id: string): Promise<Fetched<Approval[]>> => {
-    let p = approvals.get(id)
-    if (!p) approvals.set(id, (p = limiter.call(() => client.listApprovals(owner, repo, id))))
-    return p
-  }
-  const verdicts = await Promise.all(
-    entries.map(({ line, entry }) => checkEntry(line, entry, options, runOf, approvalsOf, clock))
+  const results = await Promise.all(
+    entries.map(async ({ line, entry }) => {
+      const parts = await checkEntry(entry, options, read, clock)
+      const extra = reuse.get(line)
+      const all = extra ? [...parts, extra] : parts
+      return {
+        line,
+        findings: all.map((f): RunFinding => ({
+          line,
+          run_id: String(entry.run_id ?? ''),
+          verdict: f.unconfirmable ? 'unconfirmable' : 'failed',
+          part: f.part,
+          reason: f.reason
+        }))
+      }
+    })
   )
-  const findings = verdicts.flatMap(v => v.findings)
-  const failed = verdicts.filter(v => v.findings.some(f => f.verdict === 'failed')).length
-  const unconfirmable = verdicts.filter(
-    v => v.findings.length > 0 && v.findings.every(f => f.verdict === 'unconfirmable')
-  ).length
-  const confirmed = verdicts.length - failed - unconfirmable
+  rollbackFindings(entries, results)
+  const verdictOf = (findings: RunFinding[]): RunVerdict =>
+    findings.some(f => f.verdict === 'failed')
+      ? 'failed'
+      : findings.length > 0
+        ? 'unconfirmable'
+        : 'confirmed'
+  const verdicts = results.map(r => ({ line: r.line, verdict: verdictOf(r.findings) }))
+  const count = (v: RunVerdict): number => verdicts.filter(x => x.verdict === v).length
+  const [confirmed, failed, unconfirmable] = [
+    count('confirmed'),
+    count('failed'),
+    count('unconfirmable')
+  ]
   return {
     checked: verdicts.length,
     confirmed,
     failed,
     unconfirmable,
-    findings,
+    findings: results.flatMap(r => r.findings),
+    verdicts,
     requests: limiter.requests,
     summary: `${verdicts.length} entr${verdicts.length === 1 ? 'y' : 'ies'} checked against GitHub's record of their runs: ${confirmed} confirmed, ${failed} failed, ${unconfirmable} unconfirmable in part`
   }
 }
 
+/**
+ * A rollback's version is not in its run's title (the validate job resolves it from the trail),
+ * so it is bound by the trail itself: the version must be one that an earlier entry GitHub backs
+ * put into that target. Entries are judged in file order, on the findings so far.
+ */
+function rollbackFindings(
+  entries: { line: number; entry: AuditEntry }[],
+  results: { line: number; findings: RunFinding[] }[]
+): void {
+  const held = new Set<string>()
+  entries.forEach(({ line, entry }, i) => {
+    const result = results[i]!
+    const backed = result.findings.length === 0
+    const key = `${String(entry.model)}\u0000${String(entry.to).toLowerCase()}\u0000${String(entry.version)}`
+    if (entry.event === 'rollback' && entry.outcome === 'success' && backed && !held.has(key))
+      result.findings.push({
+        line,
+        run_id: String(entry.run_id ?? ''),
+        verdict: 'failed',
+        part: 'rollback',
+        reason: `restores version ${JSON.stringify(entry.version)}, which no earlier entry backed by GitHub shows holding ${String(entry.to)}`
+      })
+    else if (
+      (entry.event === 'promote' || entry.event === 'rollback') &&
+      entry.outcome === 'success' &&
+      result.findings.length === 0
+    )
+      held.add(key)
+  })
+}
+
 async function checkEntry(
-  line: number,
   entry: AuditEntry,
   options: RunCheckOptions,
-  runOf: (id: string) => Promise<Fetched<WorkflowRun>>,
-  approvalsOf: (id: string) => Promise<Fetched<Approval[]>>,
+  read: Reads,
   clock: Clock
-): Promise<{ findings: RunFinding[] }> {
+): Promise<PartFinding[]> {
   const runId = String(entry.run_id ?? '')
-  const findings: RunFinding[] = []
-  const fail = (part: string, reason: string): number =>
-    findings.push({ line, run_id: runId, verdict: 'failed', part, reason })
-  const unconfirmable = (part: string, reason: string): number =>
-    findings.push({ line, run_id: runId, verdict: 'unconfirmable', part, reason })
-  if (!/^[1-9]\d{0,19}$/.test(runId)) {
-    fail('run', 'records no run id GitHub could know')
-    return { findings }
-  }
-  if (entry.repository !== options.repository) {
-    fail(
+  const findings: PartFinding[] = []
+  const fail = (part: string, reason: string): PartFinding[] => [...findings, { part, reason }]
+  const limited = (part: string, what: string): PartFinding[] => [
+    ...findings,
+    {
+      part,
+      reason: `GitHub's rate limit did not allow reading ${what} in time`,
+      unconfirmable: true
+    }
+  ]
+  if (!/^[1-9]\d{0,19}$/.test(runId)) return fail('run', 'records no run id GitHub could know')
+  const attemptText = String(entry.run_attempt ?? '')
+  if (!/^[1-9]\d{0,3}$/.test(attemptText))
+    return fail(
+      'run',
+      `records no run attempt (${JSON.stringify(entry.run_attempt)}); GitHub numbers them from 1`
+    )
+  if (entry.repository !== options.repository)
+    return fail(
       'repository',
       `names the repository ${JSON.stringify(entry.repository)}, not ${options.repository}`
     )
-    return { findings }
-  }
-  const fetched = await runOf(runId)
-  if (fetched.kind === 'limited') {
-    unconfirmable('rate-limit', `GitHub's rate limit did not allow reading run ${runId} in time`)
-    return { findings }
-  }
-  if (fetched.kind === 'missing') {
-    fail(
+  const fetched = await read.run(runId, Number(attemptText))
+  if (fetched.kind === 'limited') return limited('rate-limit', `run ${runId}`)
+  if (fetched.kind === 'missing')
+    return fail(
       'run',
-      `GitHub knows no run ${runId} in ${options.repository}: it never existed or was deleted`
+      `GitHub knows no run ${runId} attempt ${attemptText} in ${options.repository}: it never existed or was deleted`
     )
-    return { findings }
-  }
   const run = fetched.value
-  if (!NOT_FROM_APPROVAL.has(String(entry.event))) {
-    const called = calledWorkflows(run)
-    if (called === undefined)
-      unconfirmable('workflow', 'GitHub does not list the workflows this run called')
-    else if (!called.some(path => acceptedWorkflow(path, options.approvalWorkflows)))
-      fail(
-        'workflow',
-        `run ${runId} (${run.path}) did not call the approval workflow; it called ${called.length > 0 ? called.join(', ') : 'no reusable workflow'}`
-      )
+  findings.push(...triggerFindings(entry, run, options.policy))
+  // The default branch, and the run's commit on its history.
+  const branch = await read.defaultBranch()
+  if (branch.kind === 'limited') findings.push(...limited('branch', 'the default branch'))
+  else if (branch.kind === 'missing')
+    findings.push({ part: 'branch', reason: `GitHub knows no repository ${options.repository}` })
+  else if (run.head_branch !== branch.value)
+    findings.push({
+      part: 'branch',
+      reason: `run ${runId} ran on ${JSON.stringify(run.head_branch)}, not the default branch ${branch.value}`
+    })
+  else {
+    const on = await read.onDefault(branch.value, run.head_sha)
+    if (on.kind === 'limited') findings.push(...limited('commit', `the history of ${branch.value}`))
+    else if (on.kind === 'missing' || !on.value)
+      findings.push({
+        part: 'commit',
+        reason: `run ${runId} ran at ${run.head_sha.slice(0, 12)}, which is not a commit of ${branch.value}'s history`
+      })
   }
-  if (!run.actor) unconfirmable('actor', 'GitHub does not name the actor of this run')
-  else if (run.actor.login.toLowerCase() !== String(entry.actor ?? '').toLowerCase())
-    fail(
-      'actor',
-      `run ${runId} was started by ${run.actor.login}, not ${JSON.stringify(entry.actor)}`
-    )
-  const created = Date.parse(run.created_at)
-  const ts = Date.parse(String(entry.ts ?? ''))
-  if (!Number.isFinite(created) || !Number.isFinite(ts))
-    unconfirmable('created', 'the run or the entry carries no readable time')
-  else if (created > ts)
-    fail(
-      'created',
-      `the entry's ts ${entry.ts} is before run ${runId} was created (${run.created_at})`
-    )
+  findings.push(
+    ...approvalWorkflowFindings(entry, run, options.policy),
+    ...conclusionFindings(entry, run),
+    ...titleFindings(entry, run),
+    ...actorFindings(entry, run)
+  )
+  findings.push(...(await approvalFindings(entry, run, options, read, clock)))
+  return findings
+}
+
+const SUCCESS_EVENTS = new Set(['promote', 'rollback'])
+
+async function approvalFindings(
+  entry: AuditEntry,
+  run: WorkflowRun,
+  options: RunCheckOptions,
+  read: Reads,
+  clock: Clock
+): Promise<PartFinding[]> {
+  if (DRIFT_EVENTS.has(String(entry.event))) return []
+  const out: PartFinding[] = []
+  const stage = options.policy.stage(String(entry.model), String(entry.to))
+  const governedSuccess = SUCCESS_EVENTS.has(String(entry.event)) && entry.outcome === 'success'
+  if (!stage && governedSuccess)
+    out.push({
+      part: 'stage',
+      reason: `names the target ${JSON.stringify(entry.to)}, which the policy of ${JSON.stringify(entry.model)} does not have`
+    })
+  out.push(...recordedProblems(entry, stage).map(p => ({ part: 'approvals', reason: p.reason })))
   const recorded = Array.isArray(entry.approvals) ? entry.approvals : []
-  if (recorded.length > 0) {
-    const listed = await approvalsOf(runId)
-    if (listed.kind === 'limited')
-      unconfirmable(
-        'approvals',
-        `GitHub's rate limit did not allow reading the approvals of run ${runId} in time`
-      )
-    else if (listed.kind === 'missing')
-      fail('approvals', `GitHub lists no approvals for run ${runId}`)
-    else {
-      const old = clock.now() - created > options.approvalsHorizonDays * 86_400_000
-      const missing = recorded.filter(a => !listed.value.some(l => sameReview(a, l)))
-      if (missing.length > 0 && listed.value.length === 0 && old)
-        unconfirmable(
-          'approvals',
-          `GitHub lists no reviews for run ${runId}, created more than ${options.approvalsHorizonDays} days ago; the ${missing.length} recorded review(s) can no longer be confirmed`
-        )
-      else if (missing.length > 0)
-        fail(
-          'approvals',
-          `GitHub does not show the recorded review(s) ${missing.map(a => `${a.login} ${a.state} ${(a.environments ?? []).join('/')}`).join(', ')} for run ${runId}`
-        )
-    }
-  }
-  return { findings }
-}
-
-function sameReview(
-  recorded: { login: string; state: string; environments?: string[] },
-  listed: Approval
-): boolean {
-  const envs = (recorded.environments ?? []).map(e => e.toLowerCase())
-  return (
-    recorded.login.toLowerCase() === listed.login.toLowerCase() &&
-    recorded.state === listed.state &&
-    envs.every(e => listed.environments.some(l => l.toLowerCase() === e))
-  )
-}
-
-/** The workflows the run is or called, without their @ref. */
-function calledWorkflows(run: WorkflowRun): string[] | undefined {
-  if (run.referenced_workflows === null || run.referenced_workflows === undefined) return undefined
-  const repository = run.repository.full_name
-  return [`${repository}/${run.path}`, ...run.referenced_workflows.map(w => w.path)].map(p =>
-    p.replace(/@[^@]*$/, '')
-  )
-}
-
-function acceptedWorkflow(path: string, accepted: string[]): boolean {
-  return accepted.some(a => (a.startsWith('/') ? path.endsWith(a) : path === a))
-}
-
-/**
- * At most `concurrency` requests at once; when GitHub says the limit is spent (or asks to retry
- * after a while) every worker waits for the reset, up to `maxWaitSeconds` in all.
- */
-class Limiter {
-  private active = 0
-  private readonly queue: (() => void)[] = []
-  private pausedUntil = 0
-  private waited = 0
-  requests = 0
-
-  constructor(
-    private readonly concurrency: number,
-    private readonly clock: Clock,
-    private readonly maxWaitSeconds: number
-  ) {}
-
-  async call<T>(fn: () => Promise<Fetched<T>>): Promise<Fetched<T>> {
-    await this.slot()
-    try {
-      for (;;) {
-        const pause = this.pausedUntil - this.clock.now()
-        if (pause > 0) await this.clock.sleep(pause)
-        this.requests++
-        const answer = await fn()
-        this.note(answer.rate)
-        if (answer.kind !== 'limited') return answer
-        const wait = answer.waitSeconds
-        if (this.waited + wait > this.maxWaitSeconds) return answer
-        this.waited += wait
-        this.pausedUntil = Math.max(this.pausedUntil, this.clock.now() + wait * 1000)
+  const needsGithub =
+    recorded.length > 0 ||
+    entry.event === 'approval-rejected' ||
+    (governedSuccess && stage?.requiresApproval === true)
+  if (!needsGithub) return out
+  const listed = await read.approvals(String(run.id))
+  if (listed.kind === 'limited')
+    return [
+      ...out,
+      {
+        part: 'approvals',
+        reason: `GitHub's rate limit did not allow reading the approvals of run ${run.id} in time`,
+        unconfirmable: true
       }
-    } finally {
-      this.release()
-    }
+    ]
+  if (listed.kind === 'missing')
+    return [...out, { part: 'approvals', reason: `GitHub lists no approvals for run ${run.id}` }]
+  const reviews = listed.value
+  const created = Date.parse(run.created_at)
+  // GitHub does not document how long it lists a run's reviews: none for an old run is unknown.
+  if (reviews.length === 0 && clock.now() - created > options.approvalsHorizonDays * 86_400_000)
+    return [
+      ...out,
+      {
+        part: 'approvals',
+        reason: `GitHub lists no reviews for run ${run.id}, created more than ${options.approvalsHorizonDays} days ago; its approvals can no longer be confirmed`,
+        unconfirmable: true
+      }
+    ]
+  const missing = recordedNotShown(entry, reviews)
+  if (missing.length > 0)
+    out.push({
+      part: 'approvals',
+      reason: `GitHub does not show the recorded review(s) ${missing.join(', ')} for run ${run.id}`
+    })
+  if (governedSuccess && stage?.requiresApproval) {
+    const actors = [run.actor?.login, run.triggering_actor?.login, String(entry.actor ?? '')]
+    out.push(
+      ...unsatisfiedRoles(
+        stage,
+        reviews,
+        actors.filter((a): a is string => Boolean(a))
+      ).map(p => ({
+        part: 'approvals',
+        reason: `${p.reason}; the stage ${stage.name} requires approval`
+      }))
+    )
   }
-
-  /** With no requests left, the next ones wait for the window's reset (bounded by maxWaitSeconds). */
-  private note(rate: RateLimit | undefined): void {
-    if (!rate || rate.remaining > 0) return
-    const wait = Math.max(rate.reset * 1000 - this.clock.now(), 0)
-    if (this.waited + wait / 1000 <= this.maxWaitSeconds) {
-      this.waited += wait / 1000
-      this.pausedUntil = Math.max(this.pausedUntil, this.clock.now() + wait)
-    }
-  }
-
-  private async slot(): Promise<void> {
-    if (this.active < this.concurrency) {
-      this.active++
-      return
-    }
-    await new Promise<void>(resolve => this.queue.push(resolve))
-  }
-
-  private release(): void {
-    const next = this.queue.shift()
-    if (next) next()
-    else this.active--
-  }
+  if (entry.event === 'approval-rejected' && !rejectionShown(stage, reviews))
+    out.push({
+      part: 'approvals',
+      reason: `the entry records a rejection, but GitHub shows no rejection of ${stage ? stage.roles.map(r => r.environment).join('/') : 'any environment'} in run ${run.id}`
+    })
+  return out
 }

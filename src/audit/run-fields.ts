@@ -23,3 +23,38 @@ export function runFields(context: RunContext): RunFields {
     workflow_ref: context.workflowRef ?? ''
   }
 }
+
+/**
+ * The binding between an entry and the run that wrote it: the caller's `run-name`, which GitHub
+ * evaluates once, when the dispatch creates the run, from its inputs, and records as the run's
+ * `display_title`. Neither the audit job nor anyone after it can change it, so a real run cannot
+ * be reused for another model, version or target (docs/security.md, "The binding"). The example
+ * callers write:
+ *   promote.yml:  run-name: "promote <model> v${{ inputs.model_version }} to ${{ inputs.target_stage }}"
+ *   rollback.yml: run-name: "rollback <model> to ${{ inputs.target_stage }}"
+ * A rollback's version is not a dispatch input (the validate job resolves it from the trail), so
+ * its title binds the model and the target only.
+ */
+export function runTitle(
+  kind: 'promote' | 'rollback',
+  model: string,
+  target: string,
+  version?: string
+): string {
+  return kind === 'rollback'
+    ? `rollback ${model} to ${target}`
+    : `promote ${model} v${version ?? ''} to ${target}`
+}
+
+const TITLE = /^(promote) (.+) v([1-9]\d*) to ([\w.-]+)$|^(rollback) (.+) to ([\w.-]+)$/
+
+/** Reads a display_title written by runTitle, or undefined when it is not one. */
+export function parseRunTitle(
+  title: string
+): { kind: 'promote' | 'rollback'; model: string; target: string; version?: string } | undefined {
+  const m = TITLE.exec(title)
+  if (!m) return undefined
+  return m[1]
+    ? { kind: 'promote', model: m[2]!, version: m[3]!, target: m[4]! }
+    : { kind: 'rollback', model: m[6]!, target: m[7]! }
+}

@@ -3,13 +3,25 @@ import { z } from 'zod'
 import { ActionError } from '../core/errors.js'
 import { approvalsSchema, type Approval } from './approvals.js'
 
-/** The fields of GET /repos/{owner}/{repo}/actions/runs/{run_id} the run check reads. */
+/**
+ * The fields of GET /repos/{owner}/{repo}/actions/runs/{run_id} (and of one attempt,
+ * …/attempts/{attempt_number}) the run check reads. `display_title` is the run's `run-name`,
+ * which GitHub evaluates once, when the run is created, from the dispatch inputs: the binding
+ * between a run and the model, version and target its audit entry names (docs/security.md).
+ */
 export const runSchema = z.object({
   id: z.number(),
   path: z.string(),
+  event: z.string(),
+  head_branch: z.string().nullable(),
+  head_sha: z.string(),
+  display_title: z.string(),
+  status: z.string().nullable(),
+  conclusion: z.string().nullable(),
   created_at: z.string(),
   run_attempt: z.number().optional(),
   actor: z.object({ login: z.string() }).optional(),
+  triggering_actor: z.object({ login: z.string() }).optional(),
   referenced_workflows: z
     .array(z.object({ path: z.string(), sha: z.string(), ref: z.string().optional() }))
     .nullable()
@@ -17,6 +29,22 @@ export const runSchema = z.object({
   repository: z.object({ full_name: z.string() })
 })
 export type WorkflowRun = z.infer<typeof runSchema>
+
+/** GET /repos/{owner}/{repo}/git/ref/heads/{branch}: the branch's head commit. */
+export const branchRefSchema = z.object({
+  ref: z.string(),
+  object: z.object({ sha: z.string(), type: z.string() })
+})
+
+/** GET /repos/{owner}/{repo}/compare/{base}...{head}: how head relates to base. */
+export const comparisonSchema = z.object({
+  status: z.enum(['diverged', 'ahead', 'behind', 'identical']),
+  ahead_by: z.number(),
+  behind_by: z.number()
+})
+
+/** GET /repos/{owner}/{repo} → default_branch. */
+const repositoryBranchSchema = z.object({ default_branch: z.string().min(1) })
 
 /** How far the rate limit is spent, from GitHub's x-ratelimit-* headers. */
 export interface RateLimit {
@@ -32,8 +60,24 @@ export type Fetched<T> =
   | { kind: 'limited'; waitSeconds: number; rate?: RateLimit }
 
 export interface RunsClient {
-  /** GET /repos/{owner}/{repo}/actions/runs/{run_id} (needs `actions: read`). */
-  getRun(owner: string, repo: string, runId: string): Promise<Fetched<WorkflowRun>>
+  /**
+   * GET /repos/{owner}/{repo}/actions/runs/{run_id}, or with `attempt` that attempt's record
+   * (…/attempts/{attempt_number}: its own conclusion, actor and head) (needs `actions: read`).
+   */
+  getRun(
+    owner: string,
+    repo: string,
+    runId: string,
+    attempt?: number
+  ): Promise<Fetched<WorkflowRun>>
+  /** GET /repos/{owner}/{repo} → its default branch. */
+  getDefaultBranch(owner: string, repo: string): Promise<Fetched<string>>
+  /**
+   * Whether `sha` is a commit of `branch`'s history: the branch's head from
+   * GET …/git/ref/heads/{branch} (a branch, never a tag of the same name), then
+   * GET …/compare/{sha}...{head}: `ahead` or `identical` means sha is an ancestor of the head.
+   */
+  onBranch(owner: string, repo: string, branch: string, sha: string): Promise<Fetched<boolean>>
   /** GET …/runs/{run_id}/approvals, every page GitHub links to. */
   listApprovals(owner: string, repo: string, runId: string): Promise<Fetched<Approval[]>>
 }
@@ -94,7 +138,7 @@ export function createRunsClient(token: string, apiUrl?: string): RunsClient {
       throw new ActionError(
         `Could not read ${what}${status ? ` (HTTP ${status})` : ''}` +
           (status === 401 || status === 403
-            ? "; the token needs 'actions: read' on this repository"
+            ? "; the token needs 'actions: read' and 'contents: read' on this repository"
             : ''),
         { cause: error }
       )
@@ -102,13 +146,25 @@ export function createRunsClient(token: string, apiUrl?: string): RunsClient {
   }
 
   return {
-    async getRun(owner, repo, runId) {
-      const what = `workflow run ${runId} of ${owner}/${repo}`
-      const answer = await get(
-        'GET /repos/{owner}/{repo}/actions/runs/{run_id}',
-        { owner, repo, run_id: Number(runId), exclude_pull_requests: true },
-        what
-      )
+    async getRun(owner, repo, runId, attempt) {
+      const what = `workflow run ${runId}${attempt ? ` attempt ${attempt}` : ''} of ${owner}/${repo}`
+      const answer = attempt
+        ? await get(
+            'GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}',
+            {
+              owner,
+              repo,
+              run_id: Number(runId),
+              attempt_number: attempt,
+              exclude_pull_requests: true
+            },
+            what
+          )
+        : await get(
+            'GET /repos/{owner}/{repo}/actions/runs/{run_id}',
+            { owner, repo, run_id: Number(runId), exclude_pull_requests: true },
+            what
+          )
       const rate = rateOf(answer.headers)
       const extra = rate ? { rate } : {}
       if (answer.kind === 'missing') return { kind: 'missing', ...extra }
@@ -116,6 +172,53 @@ export function createRunsClient(token: string, apiUrl?: string): RunsClient {
       const parsed = runSchema.safeParse(answer.data)
       if (!parsed.success) throw new ActionError(`GitHub answered ${what} with an unexpected shape`)
       return { kind: 'found', value: parsed.data, ...extra }
+    },
+
+    async getDefaultBranch(owner, repo) {
+      const what = `the repository ${owner}/${repo}`
+      const answer = await get('GET /repos/{owner}/{repo}', { owner, repo }, what)
+      const rate = rateOf(answer.headers)
+      const extra = rate ? { rate } : {}
+      if (answer.kind === 'missing') return { kind: 'missing', ...extra }
+      if (answer.kind === 'limited') return { kind: 'limited', waitSeconds: answer.wait, ...extra }
+      const parsed = repositoryBranchSchema.safeParse(answer.data)
+      if (!parsed.success) throw new ActionError(`GitHub answered ${what} with no default_branch`)
+      return { kind: 'found', value: parsed.data.default_branch, ...extra }
+    },
+
+    async onBranch(owner, repo, branch, sha) {
+      const what = `the head of branch ${branch} in ${owner}/${repo}`
+      const head = await get(
+        'GET /repos/{owner}/{repo}/git/ref/{ref}',
+        { owner, repo, ref: `heads/${branch}` },
+        what
+      )
+      let rate = rateOf(head.headers)
+      if (head.kind === 'missing') return { kind: 'missing', ...(rate ? { rate } : {}) }
+      if (head.kind === 'limited')
+        return { kind: 'limited', waitSeconds: head.wait, ...(rate ? { rate } : {}) }
+      const ref = branchRefSchema.safeParse(head.data)
+      if (!ref.success || ref.data.object.type !== 'commit')
+        throw new ActionError(`GitHub answered ${what} with an unexpected shape`)
+      const headSha = ref.data.object.sha
+      if (headSha === sha) return { kind: 'found', value: true, ...(rate ? { rate } : {}) }
+      const compared = `how commit ${sha} relates to ${branch} in ${owner}/${repo}`
+      const answer = await get(
+        'GET /repos/{owner}/{repo}/compare/{basehead}',
+        { owner, repo, basehead: `${sha}...${headSha}`, per_page: 1 },
+        compared
+      )
+      rate = rateOf(answer.headers) ?? rate
+      const extra = rate ? { rate } : {}
+      // 404: GitHub knows no such commit in the repository, so it is on no branch of it.
+      if (answer.kind === 'missing') return { kind: 'found', value: false, ...extra }
+      if (answer.kind === 'limited') return { kind: 'limited', waitSeconds: answer.wait, ...extra }
+      const parsed = comparisonSchema.safeParse(answer.data)
+      if (!parsed.success)
+        throw new ActionError(`GitHub answered ${compared} with an unexpected shape`)
+      // base...head: 'ahead' = the branch head has commits after sha, and none that sha lacks.
+      const status = parsed.data.status
+      return { kind: 'found', value: status === 'ahead' || status === 'identical', ...extra }
     },
 
     async listApprovals(owner, repo, runId) {

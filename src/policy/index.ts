@@ -15,4 +15,6 @@ export {
   DEFAULT_STAGES,
   type Policy
 } from './policy.js'
-export type { StagePolicy, RegistryMode, PolicyFile, SignOffRole } from './schema.js'
+export { runCheckFacts, type RunCheckPolicyFacts } from './governance.js'
+export { DEFAULT_GOVERNANCE } from './policy.js'
+export type { Governance, StagePolicy, RegistryMode, PolicyFile, SignOffRole } from './schema.js'

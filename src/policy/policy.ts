@@ -1,6 +1,6 @@
 import type { MlflowStage } from '../mlflow/registry.js'
-import type { PolicyFile, RegistryMode, SignOffRole, StagePolicy } from './schema.js'
-import { stageSchema } from './schema.js'
+import type { Governance, PolicyFile, RegistryMode, SignOffRole, StagePolicy } from './schema.js'
+import { governanceSchema, stageSchema } from './schema.js'
 
 /** The policy as the actions use it: one model's effective stages, in order. */
 export interface Policy {
@@ -10,7 +10,12 @@ export interface Policy {
   allowSkip: boolean
   /** Promotion order, lowest first. Archived is implicit and never listed here. */
   stages: StagePolicy[]
+  /** What the run check requires of GitHub's record (`governance:`; defaults when absent). */
+  governance?: Governance
 }
+
+/** The `governance:` defaults (the example callers' paths, no pinned approval workflow). */
+export const DEFAULT_GOVERNANCE: Governance = governanceSchema.parse({})
 
 /** Used when no policy file exists: MLflow's own stages, no approvals, no gates. */
 export const DEFAULT_STAGES: StagePolicy[] = ['Development', 'Staging', 'Production'].map(name =>
@@ -88,7 +93,8 @@ export function effectivePolicy(
     ...(source ? { source } : {}),
     mode: override?.registry?.mode ?? file?.registry.mode ?? 'stages',
     allowSkip: override?.allow_skip ?? file?.allow_skip ?? false,
-    stages
+    stages,
+    governance: file?.governance ?? DEFAULT_GOVERNANCE
   }
 }
 

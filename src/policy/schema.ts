@@ -132,6 +132,48 @@ export const modelOverrideSchema = z
   })
   .strict()
 
+/** A workflow file of this repository, as GitHub names it in a run's `path`. */
+const WORKFLOW_PATH = /^\.github\/workflows\/[\w.-]+\.ya?ml$/
+/** owner/repo/.github/workflows/file.yml@ref, as GitHub names a called workflow. */
+const PINNED_WORKFLOW = /^[\w.-]+\/[\w.-]+\/\.github\/workflows\/[\w.-]+\.ya?ml@[\w./-]+$/
+
+/**
+ * What GitHub's record of a run must show for its audit entry to count as a governed event (the
+ * run check, docs/security.md): the caller workflows whose workflow_dispatch runs on the default
+ * branch may promote, the drift-check workflows that may record drift, and the release of the
+ * approval workflow they must call, ref included.
+ */
+export const governanceSchema = z
+  .object({
+    caller_workflows: z
+      .array(
+        z.string().trim().regex(WORKFLOW_PATH, 'use a path such as .github/workflows/promote.yml')
+      )
+      .min(1)
+      .default(['.github/workflows/promote.yml', '.github/workflows/rollback.yml']),
+    drift_workflows: z
+      .array(
+        z
+          .string()
+          .trim()
+          .regex(WORKFLOW_PATH, 'use a path such as .github/workflows/drift-check.yml')
+      )
+      .default(['.github/workflows/drift-check.yml']),
+    approval_workflows: z
+      .array(
+        z
+          .string()
+          .trim()
+          .regex(
+            PINNED_WORKFLOW,
+            'use owner/repo/.github/workflows/model-approval.yml@<ref>, the ref your callers pin (a full commit SHA or a tag)'
+          )
+      )
+      .default([])
+  })
+  .strict()
+export type Governance = z.output<typeof governanceSchema>
+
 export const policyFileSchema = z.object({
   version: z.literal(1).optional(),
   registry: registrySchema,
@@ -142,7 +184,12 @@ export const policyFileSchema = z.object({
     .object({ stages: z.array(stageSchema).optional() })
     .passthrough()
     .optional(),
-  models: z.record(z.string(), modelOverrideSchema).default({})
+  models: z.record(z.string(), modelOverrideSchema).default({}),
+  governance: governanceSchema.default({
+    caller_workflows: ['.github/workflows/promote.yml', '.github/workflows/rollback.yml'],
+    drift_workflows: ['.github/workflows/drift-check.yml'],
+    approval_workflows: []
+  })
 })
 export type PolicyFile = z.output<typeof policyFileSchema>
 

@@ -1,4 +1,5 @@
 import type { EvidencePack } from './evidence.js'
+import { approvalStanding } from './evidence-markdown.js'
 import { escapeHtml as h, timelineSvg } from './timeline-svg.js'
 
 const CSS = `body{font:14px/1.45 system-ui,sans-serif;color:#1b1f24;margin:24px auto;max-width:1160px;padding:0 16px}
@@ -100,6 +101,7 @@ export function evidenceHtml(pack: EvidencePack): string {
         ['lineage verified', p.lineage ? String(p.lineage.verified ?? 'unknown') : 'none recorded']
       ]),
       '<h3>Approvals</h3>',
+      `<p class="verdict ${p.github === 'governed' ? 'ok' : 'bad'}">${h(approvalStanding(p.github).replace(/\*\*/g, ''))}</p>`,
       table(
         ['login', 'role', 'environment', 'state', 'comment'],
         p.approvals.map(a => [a.login, a.role ?? '', a.environments.join(', '), a.state, a.comment])
@@ -145,7 +147,7 @@ export function evidenceHtml(pack: EvidencePack): string {
         e.reason,
         e.run_url,
         e.git_commit,
-        e.history_finding ?? 'ok'
+        [e.history_finding, e.github_finding].filter(Boolean).join('; ') || 'ok'
       ])
     ),
     '<h2>Audit trail verification</h2>',
@@ -159,7 +161,9 @@ export function evidenceHtml(pack: EvidencePack): string {
       ['first bad commit', v.first_bad_commit],
       ['history checked', String(v.history_checked)],
       ['history skipped', v.history_skipped],
-      ['history commits', v.history_commits]
+      ['history commits', v.history_commits],
+      ['GitHub record', v.github.state],
+      ['GitHub record note', v.github.note]
     ]),
     table(
       ['line', 'commit', 'finding'],

@@ -6,6 +6,16 @@ const md = (value: string | number | boolean | null | undefined): string => esca
 const table = (head: string[], rows: (string | number | boolean | null | undefined)[][]): string =>
   rows.length === 0 ? '_none recorded_' : markdownTable(head, rows)
 
+/**
+ * What the approvals of a promotion are worth: confirmed by GitHub's record only when the run
+ * check found the entry governed; otherwise they are what the line says, and the pack says so.
+ */
+export function approvalStanding(standing: string): string {
+  return standing === 'governed'
+    ? "Approvals confirmed by GitHub's record of the run."
+    : `**Approvals as recorded, not confirmed by GitHub** (${standing === 'not-checked' ? 'the run check did not run' : "GitHub's record could not confirm them"}).`
+}
+
 /** The pack as markdown (the same object as the HTML and JSON forms). */
 export function evidenceMarkdown(pack: EvidencePack): string {
   const v = pack.verification
@@ -81,6 +91,7 @@ export function evidenceMarkdown(pack: EvidencePack): string {
           ]
         ]
       ),
+      approvalStanding(p.github),
       table(
         ['approver', 'role', 'environment', 'state', 'comment'],
         p.approvals.map(a => [a.login, a.role ?? '', a.environments.join(', '), a.state, a.comment])
@@ -107,7 +118,7 @@ export function evidenceMarkdown(pack: EvidencePack): string {
         e.to,
         e.actor,
         e.reason,
-        e.history_finding ?? 'ok'
+        [e.history_finding, e.github_finding].filter(Boolean).join('; ') || 'ok'
       ])
     ),
     '## Audit trail verification',
@@ -123,7 +134,9 @@ export function evidenceMarkdown(pack: EvidencePack): string {
             ? `${v.history_commits} commit(s), ${v.history_findings.length} finding(s)`
             : `skipped: ${v.history_skipped}`
         ],
-        ...v.history_findings.map(f => [`line ${f.line}`, `${f.commit.slice(0, 12)}: ${f.reason}`])
+        ...v.history_findings.map(f => [`line ${f.line}`, `${f.commit.slice(0, 12)}: ${f.reason}`]),
+        ['GitHub record', v.github.state],
+        ['GitHub record note', v.github.note]
       ]
     )
   )

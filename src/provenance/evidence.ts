@@ -1,8 +1,10 @@
 import type { AuditApproval, AuditEntry } from '../audit/entry.js'
 import type { TrustReport } from '../audit/trust.js'
+import type { CheckVerdict, EntryStanding } from '../audit/verdict.js'
 import type { Policy } from '../policy/index.js'
 import type { LockAtCommit } from './lock-at-commit.js'
 import { commitDifference } from './commit-check.js'
+import { NO_GITHUB_STATEMENT } from '../audit/run-verdict.js'
 import { reproduceCommands } from './reproduce.js'
 import { holderTimeline, type HolderSpan } from './timeline.js'
 import type { TrainingFacts } from './training.js'
@@ -33,6 +35,8 @@ export interface EvidenceEvent {
   git_commit: string
   /** The history check's finding on this line, or null: a flagged entry is shown, never used. */
   history_finding: string | null
+  /** The run check's failed findings on this line (GitHub's record contradicts it), or null. */
+  github_finding: string | null
 }
 
 export interface EvidencePromotion {
@@ -49,6 +53,12 @@ export interface EvidencePromotion {
   workflow_ref: string
   git_commit: string
   approvals: AuditApproval[]
+  /**
+   * How far GitHub's record backs this promotion and so its approvals: `governed` (the run
+   * check confirmed the run, its approvals and the binding), `unbacked` (the check could not
+   * confirm it), `not-checked` (no token). Refused entries are never promotions here.
+   */
+  github: EntryStanding | 'not-checked'
   gates: EvidenceGate[]
   metrics: { name: string; value: string }[]
   lineage: RecordedLineage | null
@@ -66,6 +76,8 @@ export interface EvidenceVerification {
   history_skipped: string | null
   history_commits: number | null
   history_findings: { line: number; commit: string; reason: string }[]
+  /** The run check (GitHub's record): verified, findings, or not-available with the reason. */
+  github: CheckVerdict
 }
 
 export interface EvidenceTarget {
@@ -169,6 +181,12 @@ export interface EvidenceInput {
   data: LockAtCommit | null
   repository?: string
   now: Date
+  /** The run check's verdict and per-line standings (githubTrust); absent: not available. */
+  github?: {
+    verdict: CheckVerdict
+    standings: Map<number, EntryStanding>
+    findings: { line: number; part: string; reason: string; verdict: string }[]
+  }
 }
 
 /**
@@ -180,7 +198,16 @@ export function buildEvidence(input: EvidenceInput): EvidencePack {
   const findings = 'findings' in report.history ? report.history.findings : []
   const findingOf = new Map<number, string>()
   for (const f of findings) if (!findingOf.has(f.line)) findingOf.set(f.line, f.reason)
-  const trusted = input.entries.filter((_, i) => !findingOf.has(i + 1))
+  // A line GitHub's record contradicts is listed with the finding, never used either.
+  const githubFindingOf = new Map<number, string>()
+  for (const f of input.github?.findings ?? [])
+    if (f.verdict === 'failed' && !githubFindingOf.has(f.line))
+      githubFindingOf.set(f.line, `${f.part}: ${f.reason}`)
+  const standingOf = (seq: number): EntryStanding | 'not-checked' =>
+    input.github ? (input.github.standings.get(seq) ?? 'unbacked') : 'not-checked'
+  const trusted = input.entries.filter(
+    (_, i) => !findingOf.has(i + 1) && !githubFindingOf.has(i + 1)
+  )
   const record = versionRecord(trusted, input.model, input.version)
   const events: EvidenceEvent[] = []
   input.entries.forEach((e, i) => {
@@ -197,7 +224,8 @@ export function buildEvidence(input: EvidenceInput): EvidencePack {
       reason: text(e.reason),
       run_url: text(e.run_url),
       git_commit: text(e.git_commit),
-      history_finding: findingOf.get(i + 1) ?? null
+      history_finding: findingOf.get(i + 1) ?? null,
+      github_finding: githubFindingOf.get(i + 1) ?? null
     })
   })
   const promotions: EvidencePromotion[] = record.promotions.map(p => ({
@@ -214,6 +242,7 @@ export function buildEvidence(input: EvidenceInput): EvidencePack {
     workflow_ref: p.workflow_ref,
     git_commit: p.git_commit,
     approvals: approvalsOf(p.approvals),
+    github: standingOf(p.seq),
     gates: gateRows(p.gates),
     metrics: metricRows(p.metrics),
     lineage: p.lineage
@@ -237,7 +266,11 @@ export function buildEvidence(input: EvidenceInput): EvidencePack {
       history_checked: !('skipped' in history),
       history_skipped: 'skipped' in history ? history.skipped : null,
       history_commits: 'commits' in history ? history.commits : null,
-      history_findings: findings.map(f => ({ line: f.line, commit: f.commit, reason: f.reason }))
+      history_findings: findings.map(f => ({ line: f.line, commit: f.commit, reason: f.reason })),
+      github: input.github?.verdict ?? {
+        state: 'not-available',
+        note: `${NO_GITHUB_STATEMENT}.`
+      }
     },
     events,
     promotions,

@@ -30,18 +30,26 @@ describe.each(NODE_VERSIONS)('audit-log verify with history and run checks on %s
   let secondSha: string
   beforeAll(async () => {
     github = await startGithubFake()
+    github.setRepository('acme/models', { defaultBranch: 'main' })
     github.setEnvironment('acme/models', 'production', { reviewers: ['bob'], branchPolicy: 'protected' })
-    github.setRun('acme/models', '4242', {
-      path: '.github/workflows/promote.yml',
-      actor: 'alice',
-      createdAt: '2026-01-01T00:00:00Z',
-      referencedWorkflows: [{ path: 'acme-ml/model-governance/.github/workflows/model-approval.yml@refs/tags/v1', sha: 'a'.repeat(40) }]
-    })
-    github.setApprovals('acme/models', '4242', [{ login: 'bob', state: 'approved', comment: 'ok' }])
     const root = scratch(`dist-history-${node}`)
     ws = clone(makeRemote(root), path.join(root, 'ws'))
-    const env = { ...RUN_ENV, GITHUB_API_URL: github.uri }
-    for (const version of ['7', '8']) {
+    const seed = git(ws, ['rev-parse', 'HEAD']).trim()
+    // One run per append (one run attempt backs one entry), each titled by the caller's run-name.
+    for (const [id, version] of [['4242', '7'], ['4243', '8']] as const) {
+      github.setRun('acme/models', id, {
+        path: '.github/workflows/promote.yml',
+        actor: 'alice',
+        createdAt: '2026-01-01T00:00:00Z',
+        headSha: seed,
+        displayTitle: `promote churn v${version} to Production`,
+        referencedWorkflows: [{ path: `acme-ml/model-governance/.github/workflows/model-approval.yml@${'a'.repeat(40)}`, sha: 'a'.repeat(40) }]
+      })
+      github.setPendingDeployments('acme/models', id, ['production'])
+      github.setApprovals('acme/models', id, [{ login: 'bob', state: 'approved', comment: 'ok' }])
+    }
+    for (const [id, version] of [['4242', '7'], ['4243', '8']] as const) {
+      const env = { ...RUN_ENV, GITHUB_RUN_ID: id, GITHUB_API_URL: github.uri }
       const appended = await runDist('audit-log', { ...PROMOTE, version, token: 'ghs_append' }, { node, workspace: ws, env })
       expect(appended.code).toBe(0)
       secondSha = appended.outputs.sha256!
@@ -68,6 +76,7 @@ describe.each(NODE_VERSIONS)('audit-log verify with history and run checks on %s
     git(ws, ['-c', 'user.name=Mallory', '-c', 'user.email=mallory@example.com', 'commit', '--quiet', '-am', 'Audit: promote churn v9'])
     git(ws, ['push', '--quiet', 'origin', 'main'])
     forger = git(ws, ['rev-parse', 'HEAD']).trim()
+    github.setBranch('acme/models', 'main', git(ws, ['rev-list', '--reverse', 'HEAD']).trim().split('\n'))
   })
   afterAll(() => github.close())
 

@@ -116,6 +116,7 @@ describe.each(NODE_VERSIONS)('audit-log bundle on %s', (node: NodeVersion) => {
     const fake = await startGitHubFake({ owner: 'acme', repo: 'models', token, branches: { audit: { 'README.md': 'x' } } })
     try {
       fake.rest.setEnvironment('acme/models', 'production', { reviewers: ['bob'], branchPolicy: 'protected' })
+      fake.rest.setPendingDeployments('acme/models', '4242', ['production'])
       fake.rest.setApprovals('acme/models', '4242', [{ login: 'bob', state: 'approved', comment: 'lgtm' }])
       // Another run lands a valid first entry just before our first mutation.
       const foreign = formatLine(sampleFields(0, { reason: 'another run' }), 1, GENESIS_PREV)

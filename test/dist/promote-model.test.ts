@@ -47,6 +47,8 @@ describe('dist/promote-model', () => {
     github = await startGithubFake()
     github.setRepository('acme/models', { defaultBranch: 'main' })
     github.setEnvironment('acme/models', 'production', { reviewers: ['alice', 'bob'], preventSelfReview: true, branchPolicy: 'protected' })
+    // The promote job of run 777 waits on production (GitHub's pending deployment), so it can be reviewed.
+    github.setPendingDeployments('acme/models', '777', ['production'])
     github.setApprovals('acme/models', '777', [{ login: 'alice', state: 'approved' }])
     mkdirSync(path.join(OUTPUT, 'promote-dist'), { recursive: true })
     workspace = mkdtempSync(path.join(OUTPUT, 'promote-dist', 'ws-'))

@@ -13,6 +13,7 @@ import {
   type TrainingFacts
 } from '../../provenance/index.js'
 import { positionals } from '../args.js'
+import { cliGithubTrust } from '../run-check.js'
 import { cliIdentities } from '../audit-trust.js'
 import { auditPath, mlflowClient, policyFor, type CommandContext } from '../context.js'
 import { EXIT, UsageError, type ExitCode } from '../exit-codes.js'
@@ -58,6 +59,9 @@ export async function evidenceCommand(ctx: CommandContext): Promise<ExitCode> {
   if (ctx.io.env.MLFLOW_TRACKING_URI?.trim()) {
     training = await trainingFacts(mlflowClient(ctx), model, version)
   } else ctx.logger.warning('MLFLOW_TRACKING_URI is not set; the pack has no training run facts')
+  // GitHub's record of each entry's run (the run check), when a token is given; otherwise the
+  // pack says it could not tell a forgery from a genuine line.
+  const github = await cliGithubTrust(ctx, entries)
   const pack0 = buildEvidence({
     model,
     version,
@@ -68,6 +72,15 @@ export async function evidenceCommand(ctx: CommandContext): Promise<ExitCode> {
     training,
     data: null,
     now: new Date(),
+    ...(github.result
+      ? {
+          github: {
+            verdict: github.verdict,
+            standings: github.standings,
+            findings: github.result.findings
+          }
+        }
+      : {}),
     ...(ctx.io.env.GITHUB_REPOSITORY ? { repository: ctx.io.env.GITHUB_REPOSITORY } : {})
   })
   const commit = pack0.lineage_commit

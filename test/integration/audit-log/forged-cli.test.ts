@@ -45,7 +45,7 @@ describe('verify-audit catches the forged-line attack', () => {
       )
       await appendEntry(
         store,
-        sampleFields(i),
+        sampleFields(i, { event: 'promote' }),
         'AUDIT.log',
         { maxAttempts: 3, backoffMs: 10 },
         {
@@ -87,22 +87,30 @@ describe('verify-audit catches the forged-line attack', () => {
     forger = git(ws, ['rev-parse', 'HEAD']).trim()
 
     github = await startGithubFake()
+    github.setRepository('acme/models', { defaultBranch: 'main' })
+    github.setBranch(
+      'acme/models',
+      'main',
+      git(ws, ['rev-list', '--reverse', 'HEAD']).trim().split('\n')
+    )
     github.setEnvironment('acme/models', 'production', {
       reviewers: ['bob'],
       branchPolicy: 'protected'
     })
+    const pin = 'a'.repeat(40)
     for (let i = 0; i < 3; i++) {
+      // Real runs of the default branch's caller, titled by its run-name (sampleFields(i)).
       github.setRun('acme/models', String(1000 + i), {
         path: '.github/workflows/promote.yml',
         actor: 'alice',
         createdAt: '2026-11-26T05:00:00Z',
+        headSha: git(ws, ['rev-list', '--max-parents=0', 'HEAD']).trim(),
+        displayTitle: `promote churn-${i % 4} v${i + 1} to Production`,
         referencedWorkflows: [
-          {
-            path: 'acme/models/.github/workflows/model-approval.yml@refs/heads/main',
-            sha: 'a'.repeat(40)
-          }
+          { path: `acme/models/.github/workflows/model-approval.yml@${pin}`, sha: pin }
         ]
       })
+      github.setPendingDeployments('acme/models', String(1000 + i), ['production'])
       github.setApprovals('acme/models', String(1000 + i), [
         { login: 'bob', state: 'approved', comment: 'ok' }
       ])

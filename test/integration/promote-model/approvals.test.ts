@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { promote } from '../../../src/promotion/index.js'
-import { startGithubFake, type GithubFake } from '../../harness/github-fake.js'
+import { pendingFor, startGithubFake, type GithubFake } from '../../harness/github-fake.js'
 import { dumpModels, seed, uniqueName } from '../../harness/python.js'
 import { harness } from '../../harness/state.js'
 import {
@@ -57,6 +57,8 @@ describe('approvals', () => {
 
   async function attempt(reviews: Parameters<GithubFake['setApprovals']>[2], actor = 'octocat') {
     const id = String(runId++)
+    // The promote job waits on the environments reviewed (GitHub's pending deployments).
+    github.setPendingDeployments('acme/models', id, pendingFor(reviews))
     github.setApprovals('acme/models', id, reviews)
     const run = { ...RUN, runId: id, actor, triggeringActor: actor }
     return promote(

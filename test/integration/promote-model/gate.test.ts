@@ -3,6 +3,7 @@ import { promote } from '../../../src/promotion/index.js'
 import type { RunContext } from '../../../src/github/context.js'
 import { chain, event } from '../../unit/reconcile/helpers.js'
 import {
+  pendingFor,
   startGithubFake,
   type FakeEnvironment,
   type FakeReview,
@@ -82,11 +83,10 @@ describe('gate', () => {
     } = {}
   ) {
     const id = String(runId++)
-    github.setApprovals(
-      'acme/models',
-      id,
-      options.reviews ?? [{ login: 'alice', state: 'approved' }]
-    )
+    const reviews = options.reviews ?? [{ login: 'alice', state: 'approved' as const }]
+    // The promote job waits on the environments reviewed (GitHub's pending deployments).
+    github.setPendingDeployments('acme/models', id, pendingFor(reviews))
+    github.setApprovals('acme/models', id, reviews)
     return promote(
       request(model, req),
       deps(client, {

@@ -1,7 +1,12 @@
 import { SIGN_OFF_POLICY } from '../../harness/policies.js'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { promote } from '../../../src/promotion/index.js'
-import { startGithubFake, type FakeReview, type GithubFake } from '../../harness/github-fake.js'
+import {
+  pendingFor,
+  startGithubFake,
+  type FakeReview,
+  type GithubFake
+} from '../../harness/github-fake.js'
 import { dumpModels, seed, uniqueName } from '../../harness/python.js'
 import { harness } from '../../harness/state.js'
 import {
@@ -76,6 +81,8 @@ describe('sign-off', () => {
 
   function attempt(version: string, reviews: FakeReview[], text = SIGN_OFF) {
     const id = String(runId++)
+    // The sign-off jobs wait on the environments reviewed (GitHub's pending deployments).
+    github.setPendingDeployments('acme/models', id, pendingFor(reviews))
     github.setApprovals('acme/models', id, reviews)
     return promote(
       request(model, { version, stage: 'Production' }),

@@ -94,6 +94,7 @@ describe('status answers who trained it, on what data, who approved it, how to r
     reviewer: string
   ): Promise<void> {
     const id = String(runId++)
+    github.setPendingDeployments('acme/models', id, ['production-ds'])
     github.setApprovals('acme/models', id, [
       {
         login: reviewer,

@@ -97,6 +97,10 @@ async function dispatch(
   secrets: Record<string, string> = {}
 ): Promise<ActResult> {
   const id = String(runId++)
+  // act does not wait on environments, so the reviews are given before the run, as GitHub would
+  // take them once the run's sign-off jobs wait on their environments (pending deployments)...
+  const waiting = [...new Set(reviews.map(r => r.environment ?? 'production'))]
+  github.setPendingDeployments(REPOSITORY, id, waiting)
   github.setApprovals(REPOSITORY, id, reviews)
   const result = await runAct({
     repo: project.repo,
@@ -115,6 +119,13 @@ async function dispatch(
     actor: 'dana',
     githubApi: github.uri
   })
+  // ...and the run must show each of those jobs reached its environment, or the stand-in was
+  // told of a pending deployment GitHub would never have had.
+  for (const environment of waiting)
+    if (!result.output.includes(`signed off through environment ${environment}`))
+      throw new Error(
+        `run ${id} was given reviews of ${environment}, but no job of it reached that environment`
+      )
   return result
 }
 

@@ -8,7 +8,12 @@ import {
   teamSchema
 } from '../../../src/github/approvals.js'
 import { environmentSchema } from '../../../src/github/environment.js'
-import { createRunsClient, runSchema } from '../../../src/github/runs.js'
+import {
+  branchRefSchema,
+  comparisonSchema,
+  createRunsClient,
+  runSchema
+} from '../../../src/github/runs.js'
 import { startGithubFake, type GithubFake } from '../../harness/github-fake.js'
 import { hasField, responseErrors, responseSchema } from '../../harness/openapi.js'
 
@@ -23,7 +28,10 @@ const ROUTES = {
   repository: '/repos/{owner}/{repo}',
   environment: '/repos/{owner}/{repo}/environments/{environment_name}',
   approvals: '/repos/{owner}/{repo}/actions/runs/{run_id}/approvals',
-  run: '/repos/{owner}/{repo}/actions/runs/{run_id}'
+  run: '/repos/{owner}/{repo}/actions/runs/{run_id}',
+  attempt: '/repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}',
+  branch: '/repos/{owner}/{repo}/git/ref/{ref}',
+  compare: '/repos/{owner}/{repo}/compare/{basehead}'
 }
 
 /** Every leaf field path a zod schema reads, arrays written as []. */
@@ -50,7 +58,10 @@ describe('the client reads only fields GitHub documents', () => {
     ['repository', repositorySchema, ROUTES.repository],
     ['team', teamSchema, ROUTES.team],
     ['membership', membershipSchema, ROUTES.membership],
-    ['run', runSchema, ROUTES.run]
+    ['run', runSchema, ROUTES.run],
+    ['attempt', runSchema, ROUTES.attempt],
+    ['branch', branchRefSchema, ROUTES.branch],
+    ['compare', comparisonSchema, ROUTES.compare]
   ] as const)('%s', (_name, schema, route) => {
     const documented = responseSchema('get', route, '200')
     const paths = fieldPaths(schema)
@@ -107,6 +118,9 @@ describe("the GitHub stand-in answers in GitHub's shapes and keeps its rules", (
       createdAt: '2026-11-20T08:00:00Z',
       referencedWorkflows: null
     })
+    github.setBranch('acme/models', 'main', ['1'.repeat(40), '2'.repeat(40)])
+    github.setBranch('acme/models', 'feature', ['1'.repeat(40), '9'.repeat(40)])
+    github.setPendingDeployments('acme/models', '7', ['production', 'staging'])
     github.setApprovals('acme/models', '7', [
       { login: 'alice', state: 'approved', comment: 'ok', environment: 'production' },
       { login: 'carol', state: 'rejected', environment: 'staging' }
@@ -156,6 +170,28 @@ describe("the GitHub stand-in answers in GitHub's shapes and keeps its rules", (
       value: { referenced_workflows: null }
     })
     expect(await runs.getRun('acme', 'models', '99')).toMatchObject({ kind: 'missing' })
+    expect(await runs.getRun('acme', 'models', '7', 1)).toMatchObject({
+      kind: 'found',
+      value: {
+        id: 7,
+        event: 'workflow_dispatch',
+        head_branch: 'main',
+        status: 'completed',
+        conclusion: 'success',
+        run_attempt: 1
+      }
+    })
+    expect(await runs.getRun('acme', 'models', '7', 2)).toMatchObject({ kind: 'missing' })
+    expect(await runs.getDefaultBranch('acme', 'models')).toMatchObject({ value: 'main' })
+    expect(await runs.onBranch('acme', 'models', 'main', '1'.repeat(40))).toMatchObject({
+      value: true
+    })
+    expect(await runs.onBranch('acme', 'models', 'main', '9'.repeat(40))).toMatchObject({
+      value: false
+    })
+    expect(await runs.onBranch('acme', 'models', 'main', '8'.repeat(40))).toMatchObject({
+      value: false
+    })
     expect(await runs.listApprovals('acme', 'models', '12')).toMatchObject({
       kind: 'found',
       value: []
@@ -176,6 +212,8 @@ describe("the GitHub stand-in answers in GitHub's shapes and keeps its rules", (
   })
 
   it('records one review per environment per run, from required reviewers only', () => {
+    for (const id of ['8', '9', '10', '11'])
+      github.setPendingDeployments('acme/models', id, ['production', 'production-ds'])
     expect(() =>
       github.setApprovals('acme/models', '10', [
         { login: 'erin', state: 'approved', environment: 'production-ds' }
@@ -199,6 +237,25 @@ describe("the GitHub stand-in answers in GitHub's shapes and keeps its rules", (
       github.setApprovals('acme/models', '9', [
         { login: 'alice', state: 'approved', environment: 'sandbox' }
       ])
-    ).toThrow(/not a required reviewer of sandbox/)
+    ).toThrow(/no job of run 9 is waiting on environment sandbox/)
+  })
+
+  it('takes a review only for an environment a job of the run is waiting on', () => {
+    // A run whose gate failed: no job reached the sign-off environments, so nothing to review.
+    expect(() =>
+      github.setApprovals('acme/models', '13', [
+        { login: 'erin', state: 'approved', environment: 'production-ds' }
+      ])
+    ).toThrow(/no job of run 13 is waiting on environment production-ds/)
+    github.setPendingDeployments('acme/models', '14', ['production'])
+    expect(() =>
+      github.setApprovals('acme/models', '14', [
+        { login: 'erin', state: 'approved', environment: 'production-ds' }
+      ])
+    ).toThrow(/no job of run 14 is waiting on environment production-ds/)
+    // An environment without required reviewers never makes a job wait.
+    expect(() => github.setPendingDeployments('acme/models', '15', ['sandbox'])).toThrow(
+      /sandbox has no required reviewers/
+    )
   })
 })
