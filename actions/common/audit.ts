@@ -6,7 +6,12 @@ import { openAuditStore } from '../../src/audit/store.js'
 import type { ActionContext } from '../../src/core/run.js'
 import { systemClock } from '../../src/core/time.js'
 import type { GitRunner } from '../../src/git/git.js'
-import type { RunContext } from '../../src/github/context.js'
+import { runContext, type RunContext } from '../../src/github/context.js'
+import { createRunsClient } from '../../src/github/runs.js'
+import { DEFAULT_APPROVAL_WORKFLOWS } from '../../src/audit/run-check.js'
+import type { TrailOptions } from '../../src/audit/trail.js'
+import { runCheckGithub } from '../../src/audit/trail-github.js'
+import { workspaceDir } from '../../src/core/workspace.js'
 
 /** The values of auditCommitInputs (src/core/common-inputs.ts). */
 export interface AuditCommitValues {
@@ -68,4 +73,59 @@ export function auditIdentities(
       throw new FieldError('audit-identities', error.message)
     throw error
   }
+}
+
+/**
+ * The trusted reader's settings from the shared audit inputs, the same for every mode and
+ * action that reads the trail: the history check (history, audit-identities), the anchors, and
+ * GitHub's record of the runs when a token is given.
+ */
+export function trailOptionsFromInputs(
+  ctx: ActionContext<TrailInputValues>,
+  file: string
+): TrailOptions {
+  const input = ctx.inputs
+  const root = workspaceDir(ctx.env)
+  const identities = auditIdentities(input['audit-identities'])
+  const options: TrailOptions = {
+    root,
+    label: `Input 'file' names '${file}', which`,
+    history: input.history,
+    ...(identities ? { identities } : {}),
+    ...(input['expected-sha256'] ? { expectedSha256: input['expected-sha256'] } : {}),
+    ...(input['expected-commit'] ? { expectedCommit: input['expected-commit'] } : {})
+  }
+  if (!input.token) return options
+  const context = runContext(ctx.env)
+  if (!context.repository)
+    throw new FieldError(
+      'token',
+      'turns on the run check, which needs GITHUB_REPOSITORY (owner/repo); run it inside GitHub Actions'
+    )
+  const workflows = (input['approval-workflows'] ?? '')
+    .split(/[,\n]/)
+    .map(w => w.trim())
+    .filter(Boolean)
+  options.github = runCheckGithub(
+    createRunsClient(input.token, context.apiUrl),
+    {
+      repository: context.repository,
+      approvalWorkflows: workflows.length > 0 ? workflows : DEFAULT_APPROVAL_WORKFLOWS,
+      approvalsHorizonDays: 90,
+      concurrency: 4,
+      maxWaitSeconds: 300
+    },
+    systemClock
+  )
+  return options
+}
+
+/** The inputs trailOptionsFromInputs reads. */
+export interface TrailInputValues {
+  token?: string | undefined
+  history: boolean
+  'audit-identities'?: string | undefined
+  'expected-sha256'?: string | undefined
+  'expected-commit'?: string | undefined
+  'approval-workflows'?: string | undefined
 }

@@ -1,5 +1,6 @@
-import { checkRuns, DEFAULT_APPROVAL_WORKFLOWS, type RunCheckResult } from '../audit/run-check.js'
-import type { AuditEntry } from '../audit/entry.js'
+import { DEFAULT_APPROVAL_WORKFLOWS } from '../audit/run-check.js'
+import type { GithubCheck } from '../audit/trail.js'
+import { runCheckGithub } from '../audit/trail-github.js'
 import { systemClock } from '../core/time.js'
 import { runContext } from '../github/context.js'
 import { createRunsClient } from '../github/runs.js'
@@ -7,13 +8,11 @@ import type { CommandContext } from './context.js'
 import { UsageError } from './exit-codes.js'
 
 /**
- * verify-audit --check-runs: the token comes from GITHUB_TOKEN (or GH_TOKEN, as gh reads it),
- * the repository from GITHUB_REPOSITORY, the API from GITHUB_API_URL.
+ * --check-runs, for every command that reads the trail: the token comes from GITHUB_TOKEN (or
+ * GH_TOKEN, as gh reads it), the repository from GITHUB_REPOSITORY, the API from GITHUB_API_URL.
  */
-export async function cliRunCheck(
-  ctx: CommandContext,
-  entries: { line: number; entry: AuditEntry }[]
-): Promise<RunCheckResult> {
+export function cliGithubCheck(ctx: CommandContext): GithubCheck | undefined {
+  if (!ctx.args.checkRuns) return undefined
   const token = ctx.io.env.GITHUB_TOKEN || ctx.io.env.GH_TOKEN
   if (!token)
     throw new UsageError(
@@ -25,8 +24,7 @@ export async function cliRunCheck(
     throw new UsageError(
       '--check-runs needs GITHUB_REPOSITORY=owner/repo, the repository whose runs wrote the log'
     )
-  return checkRuns(
-    entries,
+  return runCheckGithub(
     createRunsClient(token, context.apiUrl),
     {
       repository: context.repository,
@@ -38,3 +36,7 @@ export async function cliRunCheck(
     systemClock
   )
 }
+
+/** Why the CLI did not read GitHub's record, in the verdict every reader prints. */
+export const CLI_GITHUB_UNAVAILABLE =
+  "--check-runs was not given (it needs GITHUB_TOKEN with actions: read), so GitHub's record of the runs was not read"

@@ -88,12 +88,13 @@ async function plan(req: PromotionRequest, deps: PromotionDeps): Promise<Plan> {
     req.model,
     primary,
     current,
-    deps.readAuditLog(),
+    await deps.readAuditTrail(),
     req.tagPrefix
   )
   logger.info(
     `Rollback: ${moveLabel(primary.move)} is held by version ${found.current}; before it, version ${found.version} held it (from the ${found.source})`
   )
+  if (found.trust) logger.info(`Rollback: ${found.trust}`)
   const version = await resolveVersion(registry, req.model, found.version, wait)
   // The approver of a rollback approved replacing the version that holds the target now.
   const checked =

@@ -1,6 +1,6 @@
-import { readAuditEntries, type AuditEntry } from '../audit/entry.js'
+import type { AuditEntry } from '../audit/entry.js'
 import { VERSION_NUMBER } from '../audit/field-checks.js'
-import { verifyBytes } from '../audit/verify.js'
+import type { Trail } from '../audit/trail.js'
 import { ActionError } from '../core/errors.js'
 import type { ModelVersion } from '../mlflow/index.js'
 import { previousTagKey } from './tags.js'
@@ -13,6 +13,8 @@ export interface RollbackTarget {
   /** The version holding it now. */
   current: string
   source: 'audit log' | 'tags'
+  /** The trust statement of the audit log read (which checks ran, which could not). */
+  trust?: string
 }
 
 /** Audit entries name the target as `Production`, `stage:Production`, `champion` or `alias:champion`. */
@@ -35,17 +37,20 @@ function refuse(model: string, move: Move, why: string): never {
 }
 
 /**
- * The version that held the target before `current`, from an audit log that verifies: the newest
- * governed move of `current` to the target names it, and an earlier governed move shows it holding
- * the target. Anything less is refused, because whoever can push a branch can write a log.
+ * The version that held the target before `current`, from the trail as the one trusted reader
+ * (src/audit/trail.ts) judges it: the chain must verify, and only entries that pass every check
+ * that ran count (a line the history or GitHub check refuses never steers a rollback). The newest
+ * counted move of `current` to the target names the previous holder, and an earlier counted move
+ * must show it holding the target. Anything less is refused, because whoever can push a branch
+ * can write a log.
  */
-export async function previousFromAudit(
-  bytes: Buffer,
+export function previousFromAudit(
+  trail: Trail,
   model: string,
   move: Move,
   current: string
-): Promise<string> {
-  const chain = await verifyBytes(bytes)
+): string {
+  const chain = trail.report.chain
   if (!chain.valid) {
     refuse(
       model,
@@ -53,13 +58,22 @@ export async function previousFromAudit(
       `the audit log does not verify (line ${chain.firstBad?.line ?? '?'} ${chain.firstBad?.reason ?? 'is broken'}), so it cannot say what held it before`
     )
   }
-  const moves = readAuditEntries(bytes.toString('utf8')).entries.filter(
-    e =>
+  const relevant = trail.entries.filter(
+    ({ entry: e }) =>
       e.model === model &&
       e.outcome === 'success' &&
       (e.event === 'promote' || e.event === 'rollback') &&
       entryTargets(e, move)
   )
+  const left = relevant.filter(e => !e.counted)
+  const ignored =
+    left.length > 0
+      ? ` (${left.length} move(s) not counted: ${left
+          .slice(0, 3)
+          .map(e => `line ${e.line} ${e.why}`)
+          .join('; ')})`
+      : ''
+  const moves: AuditEntry[] = relevant.filter(e => e.counted).map(e => e.entry)
   let index = -1
   for (let i = moves.length - 1; i >= 0 && index < 0; i--)
     if (String(moves[i]!.version) === current) index = i
@@ -67,7 +81,7 @@ export async function previousFromAudit(
     refuse(
       model,
       move,
-      `the audit log verifies but records no governed move of version ${current} to it`
+      `the audit log verifies but records no counted move of version ${current} to it${ignored}`
     )
   const previous = String(moves[index]!.previous_version ?? '').trim()
   if (!VERSION_NUMBER.test(previous)) {
@@ -83,7 +97,7 @@ export async function previousFromAudit(
     refuse(
       model,
       move,
-      `the audit log names version ${previous} as the previous holder, but records no governed move of version ${previous} to it`
+      `the audit log names version ${previous} as the previous holder, but records no counted move of version ${previous} to it${ignored}`
     )
   }
   return previous
@@ -91,13 +105,13 @@ export async function previousFromAudit(
 
 /**
  * Finds the version that held the target before the current holder: from the audit log when
- * there is one (it must verify, see previousFromAudit), else from the tags promote-model wrote.
+ * there is one (read by the trusted reader, see previousFromAudit), else from the tags promote-model wrote.
  */
 export async function findRollbackTarget(
   model: string,
   state: TargetState,
   currentVersion: ModelVersion | undefined,
-  auditLog: Buffer | undefined,
+  auditLog: Trail | undefined,
   tagPrefix: string
 ): Promise<RollbackTarget> {
   const { move } = state
@@ -109,9 +123,10 @@ export async function findRollbackTarget(
   }
   if (auditLog !== undefined) {
     return {
-      version: await previousFromAudit(auditLog, model, move, current),
+      version: previousFromAudit(auditLog, model, move, current),
       current,
-      source: 'audit log'
+      source: 'audit log',
+      trust: auditLog.verdict.statement
     }
   }
   const key = previousTagKey(tagPrefix, move)

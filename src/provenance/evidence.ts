@@ -1,5 +1,6 @@
 import type { AuditApproval, AuditEntry } from '../audit/entry.js'
 import type { TrustReport } from '../audit/trust.js'
+import type { TrustVerdict } from '../audit/verdict.js'
 import type { Policy } from '../policy/index.js'
 import type { LockAtCommit } from './lock-at-commit.js'
 import { reproduceCommands } from './reproduce.js'
@@ -65,6 +66,8 @@ export interface EvidenceVerification {
   history_skipped: string | null
   history_commits: number | null
   history_findings: { line: number; commit: string; reason: string }[]
+  /** The verdict every reader prints (src/audit/trail-verdict.ts): which checks ran, which could not. */
+  trust?: TrustVerdict
 }
 
 export interface EvidenceTarget {
@@ -159,6 +162,9 @@ export interface EvidenceInput {
   /** Every entry whose chain verified, in file order (line = index + 1). */
   entries: AuditEntry[]
   report: TrustReport
+  /** The trusted reader's verdict, and the lines it does not count, with why (trail.ts). */
+  trust?: TrustVerdict
+  notCounted?: Map<number, string>
   policy: Policy
   training: TrainingFacts | null
   data: LockAtCommit | null
@@ -173,8 +179,9 @@ export interface EvidenceInput {
 export function buildEvidence(input: EvidenceInput): EvidencePack {
   const { report } = input
   const findings = 'findings' in report.history ? report.history.findings : []
-  const findingOf = new Map<number, string>()
-  for (const f of findings) if (!findingOf.has(f.line)) findingOf.set(f.line, f.reason)
+  const findingOf = new Map<number, string>(input.notCounted ?? [])
+  if (!input.notCounted)
+    for (const f of findings) if (!findingOf.has(f.line)) findingOf.set(f.line, f.reason)
   const trusted = input.entries.filter((_, i) => !findingOf.has(i + 1))
   const record = versionRecord(trusted, input.model, input.version)
   const events: EvidenceEvent[] = []
@@ -232,7 +239,8 @@ export function buildEvidence(input: EvidenceInput): EvidencePack {
       history_checked: !('skipped' in history),
       history_skipped: 'skipped' in history ? history.skipped : null,
       history_commits: 'commits' in history ? history.commits : null,
-      history_findings: findings.map(f => ({ line: f.line, commit: f.commit, reason: f.reason }))
+      history_findings: findings.map(f => ({ line: f.line, commit: f.commit, reason: f.reason })),
+      ...(input.trust ? { trust: input.trust } : {})
     },
     events,
     promotions,

@@ -62,13 +62,17 @@ export async function runReconcile(
   // Only entries that the history check confirms are trusted: a forged line must never make
   // drift look governed. Each one left out is warned about and named in the summary.
   const ignored: string[] = []
+  const trust: string[] = []
   const entries = await loadVerifiedEntries(options.file.full, options.file.label, {
     ...options.trail,
     warn: message => {
       deps.logger.warning(message, { file: options.file.label })
       ignored.push(escapeText(message))
     },
-    note: message => deps.logger.info(message)
+    note: message => {
+      deps.logger.info(message)
+      trust.push(escapeText(message))
+    }
   })
   const report = await reconcile(
     entries,
@@ -76,7 +80,7 @@ export async function runReconcile(
     options.models
   )
   const label = escapeText(options.file.label)
-  const parts = [reconcileSummary(report, options.file.label), ...ignored]
+  const parts = [reconcileSummary(report, options.file.label), ...trust, ...ignored]
   for (const finding of report.findings)
     deps.logger.warning(describeFinding(finding), { file: options.file.label })
   const recorded: RecordedEvent[] = []

@@ -7,7 +7,8 @@ import {
   type DataFacts,
   type TrainingFacts
 } from '../../provenance/index.js'
-import { loadVerifiedEntries } from '../../reconcile/audit-source.js'
+import { loadTrail } from '../../reconcile/audit-source.js'
+import { countedEntries } from '../../audit/trail.js'
 import type { TargetRow } from '../../reconcile/reconcile.js'
 import { reconcileModel } from '../../reconcile/reconcile.js'
 import { positionals } from '../args.js'
@@ -129,7 +130,8 @@ export function statusTarget(
 export async function statusCommand(ctx: CommandContext): Promise<ExitCode> {
   const [model, wanted] = positionals(ctx.args, ['model', 'target'], 1) as [string, string?]
   const file = auditPath(ctx)
-  const entries = await loadVerifiedEntries(file.full, file.label, auditTrust(ctx))
+  const trail = await loadTrail(file.full, file.label, auditTrust(ctx))
+  const entries = countedEntries(trail)
   if (ctx.args.at) return statusAtCommand(ctx, { model, wanted, entries, file: file.label })
   const registry = mlflowClient(ctx)
   const policies = policyFor(ctx)
@@ -155,7 +157,14 @@ export async function statusCommand(ctx: CommandContext): Promise<ExitCode> {
   if (ctx.args.json) {
     ctx.out(
       JSON.stringify(
-        { model, registry: registry.server, audit_file: file.label, in_sync: drift === 0, targets },
+        {
+          model,
+          registry: registry.server,
+          audit_file: file.label,
+          in_sync: drift === 0,
+          targets,
+          trust: trail.verdict
+        },
         null,
         2
       )
