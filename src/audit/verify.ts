@@ -1,4 +1,4 @@
-import { constants, lstatSync, type Stats } from 'node:fs'
+import { lstatSync, type Stats } from 'node:fs'
 import path from 'node:path'
 import { ConfigurationError } from '../core/errors.js'
 import { ChainChecker, type ChainResult } from './chain.js'

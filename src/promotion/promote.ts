@@ -84,7 +84,7 @@ async function plan(req: PromotionRequest, deps: PromotionDeps): Promise<Plan> {
   const current = currentHolder
     ? await registry.getModelVersion(req.model, currentHolder)
     : undefined
-  const found = await findRollbackTarget(
+  const found = findRollbackTarget(
     req.model,
     primary,
     current,

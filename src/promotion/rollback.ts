@@ -107,13 +107,13 @@ export function previousFromAudit(
  * Finds the version that held the target before the current holder: from the audit log when
  * there is one (read by the trusted reader, see previousFromAudit), else from the tags promote-model wrote.
  */
-export async function findRollbackTarget(
+export function findRollbackTarget(
   model: string,
   state: TargetState,
   currentVersion: ModelVersion | undefined,
   auditLog: Trail | undefined,
   tagPrefix: string
-): Promise<RollbackTarget> {
+): RollbackTarget {
   const { move } = state
   const current = state.holders[state.holders.length - 1]
   if (!current || !currentVersion) {
