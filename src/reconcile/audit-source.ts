@@ -50,9 +50,16 @@ export async function loadTrail(
   const left = trail.entries.filter(e => !e.counted)
   if (left.length > 0) {
     const shown = left.slice(0, 5)
+    const one = left.length === 1
+    const history = 'fails the history check: '
+    const allHistory = left.every(e => e.why?.startsWith(history))
     options.warn?.(
-      `${label}: ${left.length} entr${left.length === 1 ? 'y is' : 'ies are'} ignored: ` +
-        shown.map(e => `line ${e.line} ${e.why}`).join('; ') +
+      `${label}: ${left.length} entr${one ? 'y is' : 'ies are'} ignored because ` +
+        (allHistory
+          ? `${one ? 'it fails' : 'they fail'} the history check: ` +
+            shown.map(e => `line ${e.line} ${e.why!.slice(history.length)}`).join('; ')
+          : `${one ? 'it fails' : 'they fail'} a check that ran: ` +
+            shown.map(e => `line ${e.line} ${e.why}`).join('; ')) +
         (left.length > shown.length ? `; and ${left.length - shown.length} more` : '')
     )
   }
