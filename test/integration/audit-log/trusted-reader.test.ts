@@ -171,7 +171,9 @@ describe('what a writer controls cannot break the check or blame the wrong thing
       {
         line: 2,
         commit: eve,
-        reason: expect.stringMatching(/Eve\?github-actions\[bot\]\?41898282 <eve@example.com>.*not by an allowed audit identity/)
+        reason: expect.stringMatching(
+          /Eve\?github-actions\[bot\]\?41898282 <eve@example.com>.*not by an allowed audit identity/
+        )
       }
     ])
   })
@@ -248,7 +250,9 @@ describe('a forged line the chain accepts is refused by rollback and hidden by h
     const table = await cli(ws, ['history', model])
     expect(table.stdout).not.toContain('FORGED')
     // The trust statement is in the normal output, not only with --verbose.
-    expect(table.stderr).toContain("Trust: hash chain verified; git history has findings; GitHub's record of the runs not checked")
+    expect(table.stderr).toContain(
+      "Trust: hash chain verified; git history has findings; GitHub's record of the runs not checked"
+    )
   })
 
   it('render hides the forged lines from the table and the holder chart', async () => {
