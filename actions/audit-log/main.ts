@@ -2,8 +2,7 @@ import path from 'node:path'
 import { AppendFailedError } from '../../src/audit/append.js'
 import { buildEntry } from '../../src/audit/build-entry.js'
 import { repositoryPath } from '../../src/audit/git-store.js'
-import { readRunApprovals } from '../../src/audit/read-approvals.js'
-import { labelRoles } from '../../src/audit/sign-off.js'
+import { signedOffApprovals } from '../../src/audit/read-approvals.js'
 import { appendedSummary } from '../../src/audit/summary.js'
 import { verifyAudit, verifyMarkdown } from '../../src/audit/verify-audit.js'
 import { ActionError, FieldError } from '../../src/core/errors.js'
@@ -80,15 +79,13 @@ async function append(ctx: Context, fileInput: string): Promise<void> {
   const git = createGitRunner(ctx.logger, repoDir)
   const context = runContext(ctx.env)
   const notes: string[] = []
-  const labelled = labelRoles(
-    await readRunApprovals(input.token, context, ctx.logger, notes),
-    input['sign-off']
+  const approvals = await signedOffApprovals(
+    input.token,
+    context,
+    input['sign-off'],
+    ctx.logger,
+    notes
   )
-  if (labelled.note) {
-    ctx.logger.warning(labelled.note)
-    notes.push(labelled.note)
-  }
-  const approvals = labelled.approvals
   const built = buildEntry(
     {
       event,

@@ -4,6 +4,7 @@ import { escapeText } from '../core/summary.js'
 import { createApprovalsClient } from '../github/approvals.js'
 import type { RunContext } from '../github/context.js'
 import type { AuditApproval } from './entry.js'
+import { labelRoles } from './sign-off.js'
 
 /**
  * The run's deployment reviews for an append. The event is recorded even when they cannot be
@@ -41,4 +42,20 @@ export async function readRunApprovals(
     )
     return []
   }
+}
+
+/** The run's reviews labelled with the roles `sign-off` names (sign-off.ts); a labelling note is warned and kept. */
+export async function signedOffApprovals(
+  token: string | undefined,
+  context: RunContext,
+  signOff: string | undefined,
+  logger: Logger,
+  notes: string[]
+): Promise<AuditApproval[]> {
+  const labelled = labelRoles(await readRunApprovals(token, context, logger, notes), signOff)
+  if (labelled.note) {
+    logger.warning(labelled.note)
+    notes.push(labelled.note)
+  }
+  return labelled.approvals
 }
