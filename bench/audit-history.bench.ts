@@ -16,7 +16,7 @@ import path from 'node:path'
 import { formatLine, GENESIS_PREV, sha256Hex } from '../src/audit/format.js'
 import { SUITE_IDENTITIES } from '../src/audit/identities.js'
 import { withLineTrailer } from '../src/audit/line-trailer.js'
-import { verifyTrail } from '../src/audit/trust.js'
+import { readTrail } from '../src/audit/trail.js'
 import { OUTPUT } from '../test/harness/paths.js'
 import { sampleFields } from '../test/unit/audit/sample.js'
 
@@ -89,7 +89,7 @@ async function fastest(run: () => Promise<void>, times = 5): Promise<number> {
 async function measure(repo: string, count: number): Promise<{ with: number; without: number }> {
   const file = path.join(repo, 'AUDIT.log')
   const check = async (history: boolean): Promise<void> => {
-    const report = await verifyTrail(file, { history })
+    const { report } = await readTrail(file, { history, requireHistory: true })
     if (!report.valid || report.chain.entries !== count)
       throw new Error(
         `verify did not accept the ${count}-entry history: ${JSON.stringify(report.firstBad)}`

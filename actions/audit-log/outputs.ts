@@ -1,6 +1,4 @@
-import type { HistoryFinding } from '../../src/audit/history.js'
-import type { RunCheckResult } from '../../src/audit/run-check.js'
-import type { TrustReport } from '../../src/audit/trust.js'
+import type { VerifyAuditResult } from '../../src/audit/verify-audit.js'
 import type { AppendResult } from '../../src/audit/append.js'
 import type { ChainResult } from '../../src/audit/chain.js'
 import { defineOutputs, type OutputValues } from '../../src/core/outputs.js'
@@ -44,19 +42,15 @@ export function chainOutputs(chain: ChainResult): Values {
 }
 
 /** verify mode: the chain, then the history check and (with a token) the run check. */
-export function trailOutputs(
-  report: TrustReport,
-  findings: HistoryFinding[],
-  runs: RunCheckResult | undefined
-): Values {
-  const runFailed = runs?.findings.some(f => f.verdict === 'failed') ?? false
+export function trailOutputs(result: VerifyAuditResult): Values {
+  const { report } = result.trail
   return {
     entries: report.chain.entries,
     'head-sha256': report.chain.headSha256,
-    valid: report.valid && !runFailed,
+    valid: result.valid,
     'first-bad-line': report.firstBad?.line ?? '',
     'first-bad-reason': report.firstBad?.reason ?? '',
-    'history-findings': JSON.stringify(findings),
-    'run-findings': runs ? JSON.stringify(runs.findings) : ''
+    'history-findings': JSON.stringify(result.historyFindings),
+    'run-findings': result.runs ? JSON.stringify(result.runs.findings) : ''
   }
 }

@@ -6,7 +6,13 @@ import { openAuditStore } from '../../src/audit/store.js'
 import type { ActionContext } from '../../src/core/run.js'
 import { systemClock } from '../../src/core/time.js'
 import type { GitRunner } from '../../src/git/git.js'
-import type { RunContext } from '../../src/github/context.js'
+import { runContext, type RunContext } from '../../src/github/context.js'
+import { createRunsClient } from '../../src/github/runs.js'
+import { parseApprovalWorkflows } from '../../src/audit/run-policy.js'
+import { policyResolver, runCheckFacts } from '../../src/policy/index.js'
+import type { TrailOptions } from '../../src/audit/trail.js'
+import { runCheckGithub } from '../../src/audit/trail-github.js'
+import { workspaceDir } from '../../src/core/workspace.js'
 
 /** The values of auditCommitInputs (src/core/common-inputs.ts). */
 export interface AuditCommitValues {
@@ -68,4 +74,63 @@ export function auditIdentities(
       throw new FieldError('audit-identities', error.message)
     throw error
   }
+}
+
+/**
+ * The trusted reader's settings from the shared audit inputs, the same for every mode and
+ * action that reads the trail: the history check (history, audit-identities), the anchors, and
+ * GitHub's record of the runs when a token is given.
+ */
+export function trailOptionsFromInputs(
+  ctx: ActionContext<TrailInputValues>,
+  file: string
+): TrailOptions {
+  const input = ctx.inputs
+  const root = workspaceDir(ctx.env)
+  const identities = auditIdentities(input['audit-identities'])
+  const options: TrailOptions = {
+    root,
+    label: `Input 'file' names '${file}', which`,
+    history: input.history,
+    ...(identities ? { identities } : {}),
+    ...(input['expected-sha256'] ? { expectedSha256: input['expected-sha256'] } : {}),
+    ...(input['expected-commit'] ? { expectedCommit: input['expected-commit'] } : {})
+  }
+  if (!input.token) return options
+  const context = runContext(ctx.env)
+  if (!context.repository)
+    throw new FieldError(
+      'token',
+      'turns on the run check, which needs GITHUB_REPOSITORY (owner/repo); run it inside GitHub Actions'
+    )
+  // The policy's governance keys and stages; the input, when given, pins the approval workflow.
+  const { accepted, refused } = parseApprovalWorkflows(input['approval-workflows'] ?? '')
+  if (refused.length > 0)
+    throw new FieldError(
+      'approval-workflows',
+      `names ${refused.map(r => JSON.stringify(r)).join(', ')} without a ref; write owner/repo/.github/workflows/model-approval.yml@<ref>, the ref your callers pin (the ref is compared)`
+    )
+  const facts = runCheckFacts(policyResolver({ workspace: root, logger: ctx.logger }))
+  options.github = runCheckGithub(
+    createRunsClient(input.token, context.apiUrl),
+    {
+      repository: context.repository,
+      policy: accepted.length > 0 ? { ...facts, approvalWorkflows: accepted } : facts,
+      approvalsHorizonDays: 90,
+      concurrency: 4,
+      maxWaitSeconds: 300
+    },
+    systemClock
+  )
+  return options
+}
+
+/** The inputs trailOptionsFromInputs reads. */
+export interface TrailInputValues {
+  token?: string | undefined
+  history: boolean
+  'audit-identities'?: string | undefined
+  'expected-sha256'?: string | undefined
+  'expected-commit'?: string | undefined
+  'approval-workflows'?: string | undefined
 }

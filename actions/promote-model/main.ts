@@ -1,9 +1,9 @@
+import { readTrail, type Trail } from '../../src/audit/trail.js'
 import { refuseLinkedFile } from '../../src/audit/verify.js'
 import type { ActionContext } from '../../src/core/run.js'
 import { systemClock } from '../../src/core/time.js'
 import { workspaceDir } from '../../src/core/workspace.js'
 import { guardPath, guardRoot, requireAccepted } from '../../src/files/paths.js'
-import { readAcceptedSync } from '../../src/files/read.js'
 import { runContext } from '../../src/github/context.js'
 import { lazyGithubClient } from '../../src/github/lazy-client.js'
 import { loadPolicy } from '../../src/policy/index.js'
@@ -21,9 +21,6 @@ import type { Inputs } from './inputs.js'
 import { planOutputs, promoteOutputs, type outputs } from './outputs.js'
 
 type Context = ActionContext<Inputs, (typeof outputs.names)[number]>
-
-/** Rollback reads the whole log; one of 100,000 entries is about 150 MiB. */
-const AUDIT_LOG_LIMIT = 512 * 1024 * 1024
 
 export async function main(ctx: Context): Promise<void> {
   const { inputs: input, logger, env } = ctx
@@ -61,7 +58,7 @@ export async function main(ctx: Context): Promise<void> {
       setSecret: value => ctx.setSecret(value),
       purpose: 'the target stage requires approval'
     }),
-    readAuditLog: () => readAuditFile(workspace, input['audit-file']),
+    readAuditTrail: () => readAuditFile(workspace, input['audit-file']),
     digestVersion: versionDigester(registry, env),
     clock: systemClock,
     random: Math.random,
@@ -86,19 +83,22 @@ export async function main(ctx: Context): Promise<void> {
 }
 
 /**
- * The audit log rollback reads, without following a link: a symlink could make it read any file
- * the runner can. Undefined when there is none.
+ * The audit log rollback reads, through the one trusted reader (chain and git history; the
+ * workflow's promote job checks the audit branch out whole for it). Never through a link: a
+ * symlink could make it read any file the runner can. Undefined when there is none.
  */
-function readAuditFile(workspace: string, file: string): Buffer | undefined {
+async function readAuditFile(workspace: string, file: string): Promise<Trail | undefined> {
   // The one path guard decides where the file is and whether it may be read; the audit log's
   // own rule comes first: never a link at all, even one that stays inside.
+  const label = `Input 'audit-file' (${file})`
   const guarded = guardPath(guardRoot(workspace), file, { allowExternal: false })
-  refuseLinkedFile(guarded.abs, workspace, `Input 'audit-file' (${file})`)
-  const safe = requireAccepted(
-    guarded,
-    `Input 'audit-file' (${file})`,
-    undefined,
-    'name a file in the repository'
-  )
-  return readAcceptedSync(safe, { display: file, limit: AUDIT_LOG_LIMIT })
+  refuseLinkedFile(guarded.abs, workspace, label)
+  const safe = requireAccepted(guarded, label, undefined, 'name a file in the repository')
+  const trail = await readTrail(safe.abs, {
+    root: workspace,
+    label,
+    githubUnavailable:
+      "promote-model does not read GitHub's record of the runs yet, so a line written by anyone who can push is counted when the chain and git history accept it"
+  })
+  return trail.exists ? trail : undefined
 }

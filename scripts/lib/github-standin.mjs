@@ -406,8 +406,15 @@ export async function startGithubFake() {
   const requests = []
   const responses = []
   const envKey = (repository, name) => `${repository}#${name.toLowerCase()}`
-  const branches = new Map()
-  const deploymentState = { repositories, environments, teams, branches, envKey }
+  // Protected branch names by repository (setProtectedBranches), for GET …/branches?protected=true.
+  const protectedBranches = new Map()
+  const deploymentState = {
+    repositories,
+    environments,
+    teams,
+    branches: protectedBranches,
+    envKey
+  }
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://fake')
     requests.push({
@@ -630,7 +637,7 @@ export async function startGithubFake() {
       const existing = environments.get(envKey(repository, name))
       environments.set(envKey(repository, name), { id: existing?.id ?? nextId++, settings })
     },
-    setProtectedBranches: (repository, names) => branches.set(repository, [...names]),
+    setProtectedBranches: (repository, names) => protectedBranches.set(repository, [...names]),
     setTeam: (team, members, options = {}) =>
       teams.set(team.toLowerCase(), { members, visible: options.visible ?? true }),
     setApprovals: (repository, runId, reviews) => {

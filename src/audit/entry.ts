@@ -1,6 +1,6 @@
 /**
  * One line of AUDIT.log (format v1, see audit-log/README.md). Readers that only need a few
- * fields (promote-model's rollback, reconcile) use this type and readAuditEntries; the chain
+ * fields (promote-model's rollback, reconcile) use this type, read through src/audit/trail.ts; the chain
  * checks live in the audit room's verify module.
  */
 export const AUDIT_EVENTS = [
@@ -71,26 +71,4 @@ export interface AuditEntry {
   /** Optional: fields recorded empty because their input failed a check (audit-log/README.md). */
   invalid?: { field: string; reason: string }[]
   [key: string]: unknown
-}
-
-/**
- * Parses the lines that are JSON objects, in file order, skipping none silently: a line that is
- * not JSON is returned as an error entry so callers can decide. Chain validity is not checked here.
- */
-export function readAuditEntries(text: string): { entries: AuditEntry[]; badLines: number[] } {
-  const entries: AuditEntry[] = []
-  const badLines: number[] = []
-  const lines = text.split('\n')
-  if (lines[lines.length - 1] === '') lines.pop()
-  lines.forEach((line, index) => {
-    try {
-      const value = JSON.parse(line) as unknown
-      if (value && typeof value === 'object' && !Array.isArray(value))
-        entries.push(value as AuditEntry)
-      else badLines.push(index + 1)
-    } catch {
-      badLines.push(index + 1)
-    }
-  })
-  return { entries, badLines }
 }

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto'
-import { ActionError, ConfigurationError } from '../core/errors.js'
+import { createHash, randomBytes } from 'node:crypto'
+import { ActionError } from '../core/errors.js'
 import { ByteReader } from '../git/byte-reader.js'
 import { gitText, RequestStream, type GitStreamer } from '../git/stream.js'
 import { identityAllowed, type AuditIdentity } from './identities.js'
@@ -7,8 +7,15 @@ import { parseLineTrailer } from './line-trailer.js'
 import { replaceUnsafe } from '../core/text-safety.js'
 
 /**
- * The history check: reads the git history of AUDIT.log in ONE `git log` pass and attributes
- * every line of the current file to the commit that added it.
+ * The history check: reads the git history of AUDIT.log in ONE `git log` pass and judges every
+ * line of the current file by its exact bytes: a line counts when a "good" commit appended those
+ * bytes, whatever happened to the file in between (an edit and its revert, a rename away and
+ * back, a gitlink and back are net-zero and change nothing).
+ *
+ * A good commit is one that appended exactly one line at the end of the file and changed nothing
+ * else, is not a merge, carries no bad or revoked signature, and whose *author* is one of the
+ * allowed identities. The author is text any writer chooses, so this check is defence in depth
+ * against edits, never proof of who wrote a line: GitHub's record of the runs is (verdict.ts).
  *
  * Why not `git log -p`: git stores every version of the file whole, so diffing each version
  * against the one before costs the file's size per commit, O(n²) over a log of n one-line
@@ -16,10 +23,13 @@ import { replaceUnsafe } from '../core/text-safety.js'
  * `--raw` (blob ids only, linear), and each commit the suite wrote names the line it added in an
  * `Audit-Line: <seq> <sha256>` trailer (line-trailer.ts). A commit by an allowed identity whose
  * trailer names the next line is taken at its word; every other commit (another identity, no
- * trailer, a bad signature, a merge) has its version of the file read and compared line by line.
- * At the end the recorded hashes must equal the current file's lines, so a line that a later
- * commit changed differs from what its own commit recorded, whoever changed it: the hash chain
- * then ties every line before a verified one to it.
+ * trailer, a bad signature, a merge) has its committed blob read (`git cat-file`, no filters)
+ * and compared line by line.
+ *
+ * git's output is read with NUL separators (`-z`, `%x00`) between two markers holding a random
+ * nonce, so an author name or message holding control characters cannot shift a field; a record
+ * whose shape is still wrong (a NUL in a name) makes that commit "not good", never the whole
+ * check fail.
  */
 
 export interface HistoryOptions {
@@ -44,15 +54,18 @@ export interface HistoryFinding {
 export interface HistoryResult {
   /** Commits that changed the file, oldest first. */
   commits: number
-  /** Findings in line order; at most one per line, plus removals and rewrites. */
+  /** Findings in line order: every failing line, plus lines a good commit appended that are gone. */
   findings: HistoryFinding[]
-  /** Lines (1-based) that failed; reconcile and status leave their entries out. */
+  /** Lines (1-based) of the current file whose bytes no good commit appended; readers leave their entries out. */
   failedLines: Set<number>
   /** Signatures git found on the file's commits, by %G? verdict (G, U, E, ...). */
   signatures: Record<string, number>
   /** Commits whose file content was read because their trailer could not be taken at its word. */
   contentReads: number
 }
+
+/** What one commit did to the file: a new blob, or the file gone (deleted, or not a file). */
+type Change = { kind: 'file'; blob: string } | { kind: 'deleted' | 'gitlink' | 'symlink' | 'other' }
 
 interface Commit {
   sha: string
@@ -62,15 +75,33 @@ interface Commit {
   signature: string
   signer: string
   trailer: string
-  newBlob: string | null
+  /** The record had the expected shape; an unreadable one is never a good commit. */
+  readable: boolean
+  change: Change | undefined
 }
 
 const ZERO = /^0+$/
-const RAW = /^:\d{6} (\d{6}) [0-9a-f]{40,64} ([0-9a-f]{40,64}) [A-Z]\d*\t/
+const HEX = /^[0-9a-f]{40,64}$/
+const RAW = /^:(\d{6}) (\d{6}) ([0-9a-f]{40,64}) ([0-9a-f]{40,64}) ([A-Z])\d*$/
 
 const short = (sha: string): string => sha.slice(0, 12)
 // Names come from commits anyone can write: no control characters reach a message.
 const clean = (text: string): string => replaceUnsafe(text, '?')
+
+function changeOf(mode: string, blob: string): Change {
+  if (mode === '000000' || ZERO.test(blob)) return { kind: 'deleted' }
+  if (mode === '100644' || mode === '100755') return { kind: 'file', blob }
+  if (mode === '160000') return { kind: 'gitlink' }
+  if (mode === '120000') return { kind: 'symlink' }
+  return { kind: 'other' }
+}
+
+const GONE: Record<Exclude<Change['kind'], 'file'>, string> = {
+  deleted: 'deleted the file',
+  gitlink: 'turned the file into a gitlink (submodule)',
+  symlink: 'turned the file into a symbolic link',
+  other: 'turned the file into something that is not a file'
+}
 
 /** Checks the history of `options.file` against `lines`, the SHA-256 (hex) of each current line. */
 export async function checkHistory(
@@ -79,11 +110,21 @@ export async function checkHistory(
 ): Promise<HistoryResult> {
   const state = new HistoryState(options.identities)
   const blobs = new BlobReader(options.git, options.repoDir)
+  // A fresh nonce per run: no commit written before it can hold the markers.
+  const nonce = randomBytes(12).toString('hex')
+  const start = `mg-start-${nonce}`
+  const end = `mg-end-${nonce}`
+  // Compared as bytes: one allocation per token is the cost that matters at 100,000 commits.
+  const startBytes = Buffer.from(start)
+  const endBytes = Buffer.from(end)
+  const isStart = (token: Buffer): boolean => token.equals(startBytes)
   const log = options.git(
     [
       '-c',
       'log.showSignature=false',
       'log',
+      '-z',
+      '--no-mailmap',
       '--first-parent',
       '--diff-merges=first-parent',
       '--reverse',
@@ -91,7 +132,8 @@ export async function checkHistory(
       '--no-abbrev',
       '--no-renames',
       '--no-color',
-      `--format=%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%G?%x1f%GK%x1f%(trailers:key=Audit-Line,valueonly,separator=%x2C)%x1f`,
+      // Free text (email, name, trailer) last: a NUL inside it can only lengthen the record.
+      `--format=%x00${start}%x00%H%x00%P%x00%G?%x00%GK%x00%ae%x00%an%x00%(trailers:key=Audit-Line,valueonly,separator=%x2C)%x00${end}%x00`,
       'HEAD',
       '--',
       `:(literal)${options.file}`
@@ -100,12 +142,38 @@ export async function checkHistory(
   )
   const reader = new ByteReader(log.stdout)
   try {
-    await reader.until(0x1e)
-    for (;;) {
-      const record = await reader.until(0x1e)
-      if (record === undefined) break
-      const commit = parseRecord(record)
-      await state.apply(commit, blobs)
+    let token = await reader.until(0)
+    while (token !== undefined) {
+      if (!isStart(token)) {
+        token = await reader.until(0)
+        continue
+      }
+      const fields: string[] = []
+      for (;;) {
+        const next = await reader.until(0)
+        if (next === undefined || next.equals(endBytes)) break
+        fields.push(next.toString('utf8'))
+      }
+      // The raw part: `:<modes> <ids> <status>` then the path, until the next record.
+      let change: Change | undefined
+      let meta: RegExpExecArray | null = null
+      for (;;) {
+        token = await reader.until(0)
+        if (token === undefined) break
+        if (isStart(token)) break
+        if (meta) {
+          if (token.toString('utf8') === options.file) {
+            const found = changeOf(meta[2]!, meta[4]!)
+            // A type change may be listed as a removal and an addition: the file wins.
+            if (change?.kind !== 'file' || found.kind === 'file') change = found
+          }
+          meta = null
+          continue
+        }
+        meta =
+          token[0] === 0x3a || token[1] === 0x3a ? RAW.exec(token.toString('latin1').trim()) : null
+      }
+      await state.apply(parseRecord(fields, change), blobs)
     }
   } finally {
     await blobs.close()
@@ -113,7 +181,7 @@ export async function checkHistory(
   const done = await log.done
   if (done.code !== 0) {
     throw new ActionError(
-      `git log of ${options.file} failed: ${done.stderr.trim().split('\n').slice(-2).join(' ')}`
+      `git log of ${options.file} failed: ${clean(done.stderr.trim().split('\n').slice(-2).join(' '))}`
     )
   }
   state.compare(lines)
@@ -121,53 +189,62 @@ export async function checkHistory(
   return state.result()
 }
 
-function parseRecord(record: Buffer): Commit {
-  const parts = record.toString('utf8').split('\x1f')
-  const sha = parts[0] ?? ''
-  // Eight fields and the raw part: a name or trailer holding a separator would shift them, so
-  // the shape is checked and such a commit fails the check rather than being misread.
-  if (parts.length !== 8 || !/^[0-9a-f]{40,64}$/.test(sha)) {
+function parseRecord(fields: string[], change: Change | undefined): Commit {
+  const [sha = '', parents = '', signature = '', signer = ''] = fields
+  // Seven fields: a NUL in a name or the message adds some, and that commit is read as "not good".
+  const readable =
+    fields.length === 7 &&
+    HEX.test(sha) &&
+    /^[A-Z]$/.test(signature) &&
+    /^[0-9A-Fa-f]*$/.test(signer)
+  if (!HEX.test(sha))
     throw new ActionError(
-      `git log printed a commit record that cannot be read${/^[0-9a-f]{40,64}/.test(sha) ? ` (commit ${short(sha)})` : ''}: ` +
-        'its author or message holds control characters the history check refuses to guess around'
+      'git log printed a commit record without a commit id; is this a git repository?'
     )
-  }
-  let newBlob: string | null = null
-  for (const line of parts[7]!.split('\n')) {
-    const raw = RAW.exec(line)
-    if (raw) newBlob = ZERO.test(raw[2]!) || raw[1] === '000000' ? '' : raw[2]!
-  }
   return {
     sha,
-    parents: parts[1]!.split(' ').filter(Boolean).length,
-    author: parts[2]!,
-    email: parts[3]!,
-    signature: parts[4]!,
-    signer: parts[5]!,
-    trailer: parts[6]!.trim(),
-    newBlob
+    parents: parents.split(' ').filter(Boolean).length,
+    email: readable ? fields[4]! : '',
+    author: readable ? fields[5]! : '',
+    signature: readable ? signature : 'N',
+    signer: readable ? signer : '',
+    trailer: readable ? fields[6]!.trim() : '',
+    readable,
+    change
   }
 }
 
-/** What the history says each line is, as of the commit last applied. */
+/**
+ * What the history says about the file: its lines as of the commit last applied, and for every
+ * line's bytes whether a good commit appended them (or why the commit that wrote them is not good).
+ */
 class HistoryState {
   private readonly recorded: string[] = []
   private readonly by: number[] = []
-  private readonly problem: (string | undefined)[] = []
   private readonly shas: string[] = []
+  /** Bytes (their SHA-256) a good commit appended: commit index and the line it was. */
+  private readonly good = new Map<string, { commit: number; line: number }>()
+  /** Bytes that a commit which is not good wrote, and why it is not good. */
+  private readonly blamed = new Map<string, { commit: number; reason: string }>()
+  /** Good bytes a later commit removed or replaced. */
+  private readonly removedBy = new Map<string, { commit: number; how: string }>()
   private readonly extra: HistoryFinding[] = []
+  private failed = new Set<number>()
   readonly signatures: Record<string, number> = {}
   reads = 0
 
   constructor(private readonly identities: readonly AuditIdentity[]) {}
 
   async apply(commit: Commit, blobs: BlobReader): Promise<void> {
-    if (commit.newBlob === null) return
+    const change = commit.change
+    if (change === undefined) return
     const index = this.shas.push(commit.sha) - 1
     if (commit.signature !== 'N')
       this.signatures[commit.signature] = (this.signatures[commit.signature] ?? 0) + 1
-    const who = `${clean(commit.author)} <${clean(commit.email)}>`
-    const allowed = identityAllowed(this.identities, commit.author, commit.email)
+    const who = commit.readable
+      ? `${clean(commit.author)} <${clean(commit.email)}>`
+      : 'an author that cannot be read'
+    const allowed = commit.readable && identityAllowed(this.identities, commit.author, commit.email)
     const badSignature =
       commit.signature === 'B'
         ? 'has a bad signature'
@@ -179,17 +256,18 @@ class HistoryState {
       allowed &&
       !badSignature &&
       commit.parents <= 1 &&
-      commit.newBlob !== '' &&
+      change.kind === 'file' &&
       trailer?.seq === this.recorded.length + 1
     ) {
       this.recorded.push(trailer.sha256)
       this.by.push(index)
-      this.problem.push(undefined)
+      if (!this.good.has(trailer.sha256))
+        this.good.set(trailer.sha256, { commit: index, line: trailer.seq })
       return
     }
-    // Anything else: read this version of the file and compare it line by line.
+    // Anything else: read this version of the file (the committed blob) and compare.
     this.reads++
-    const hashes = commit.newBlob === '' ? [] : await blobs.lineHashes(commit.newBlob)
+    const hashes = change.kind === 'file' ? await blobs.lineHashes(change.blob) : []
     const known = this.recorded.length
     const changed: number[] = []
     for (let i = 0; i < Math.min(known, hashes.length); i++)
@@ -198,7 +276,9 @@ class HistoryState {
     const added = Math.max(hashes.length - known, 0)
     const at = `commit ${short(commit.sha)} (${who})`
     const faults: string[] = []
-    if (!allowed) faults.push('is not by an allowed audit identity')
+    if (!commit.readable)
+      faults.push('cannot be read unambiguously (its author or message holds a NUL byte)')
+    else if (!allowed) faults.push('is not by an allowed audit identity')
     if (badSignature) faults.push(badSignature)
     if (commit.parents > 1) faults.push('is a merge (the suite never merges into the audit log)')
     if (added > 1) faults.push(`added ${added} lines at once (the suite adds one per commit)`)
@@ -206,55 +286,85 @@ class HistoryState {
     if (removed > 0) faults.push('also removed lines')
     if (trailer && allowed && added === 1 && hashes[known] !== trailer.sha256)
       faults.push('names another line in its Audit-Line trailer than the one it added')
+    const how =
+      change.kind === 'file' ? `${at} removed or replaced it` : `${at} ${GONE[change.kind]}`
+    for (let i = hashes.length; i < known; i++) this.lose(this.recorded[i]!, index, how)
     for (const i of changed) {
+      this.lose(this.recorded[i]!, index, how)
       const before = short(this.shas[this.by[i]!] ?? '')
+      this.blame(hashes[i]!, index, `was changed by ${at}, after commit ${before} added it`)
       this.recorded[i] = hashes[i]!
       this.by[i] = index
-      this.problem[i] = `was changed by ${at}, after commit ${before} added it`
     }
-    if (removed > 0) {
-      this.extra.push({
-        line: hashes.length + 1,
-        commit: commit.sha,
-        reason:
-          commit.newBlob === ''
-            ? `${at} deleted the file, removing its ${known} line(s)`
-            : `${at} removed line(s) ${hashes.length + 1}-${known}`
-      })
-      this.recorded.length = hashes.length
-      this.by.length = hashes.length
-      this.problem.length = hashes.length
-    }
+    this.recorded.length = Math.min(known, hashes.length)
+    this.by.length = this.recorded.length
     for (let i = known; i < hashes.length; i++) {
-      this.recorded.push(hashes[i]!)
+      const hash = hashes[i]!
+      this.recorded.push(hash)
       this.by.push(index)
-      this.problem.push(
-        faults.length > 0 ? `was added by ${at}, which ${faults.join('; ')}` : undefined
-      )
+      if (faults.length === 0 && !this.good.has(hash))
+        this.good.set(hash, { commit: index, line: i + 1 })
+      else this.blame(hash, index, `was added by ${at}, which ${faults.join('; ')}`)
     }
   }
 
-  /** The current file's lines against what the history recorded. */
+  private blame(hash: string, commit: number, reason: string): void {
+    if (!this.good.has(hash) && !this.blamed.has(hash)) this.blamed.set(hash, { commit, reason })
+  }
+
+  private lose(hash: string, commit: number, how: string): void {
+    if (this.good.has(hash)) this.removedBy.set(hash, { commit, how })
+  }
+
+  /**
+   * The current file's lines, judged by their bytes. Then the good lines that are no longer in
+   * it (cut from the end, or replaced), so a removal is reported even though no line fails.
+   */
   compare(lines: readonly string[]): void {
-    const n = this.recorded.length
-    for (let i = 0; i < Math.min(n, lines.length); i++) {
-      if (lines[i] === this.recorded[i] || this.problem[i]) continue
-      const sha = this.shas[this.by[i]!]!
-      this.problem[i] =
-        `differs from the line commit ${short(sha)} recorded: it was changed after that commit (by a later commit or in the working tree)`
-    }
-    for (let i = n; i < lines.length; i++) {
-      this.recorded.push(lines[i]!)
-      this.by.push(-1)
-      this.problem.push('is in no commit: it was added to the working tree, not committed')
-    }
-    if (lines.length < n && this.extra.every(e => e.line !== lines.length + 1)) {
+    const present = new Set(lines)
+    lines.forEach((hash, i) => {
+      if (this.good.has(hash)) {
+        const appended = this.good.get(hash)!
+        if (appended.line !== i + 1)
+          this.fail(
+            i + 1,
+            this.shas[appended.commit]!,
+            `is the line commit ${short(this.shas[appended.commit]!)} appended as line ${appended.line}, now at another place`
+          )
+        return
+      }
+      const blamed = this.blamed.get(hash)
+      if (blamed) return this.fail(i + 1, this.shas[blamed.commit]!, blamed.reason)
+      if (i < this.recorded.length) {
+        const sha = this.shas[this.by[i]!]!
+        return this.fail(
+          i + 1,
+          this.recorded[i] === hash ? sha : '',
+          this.recorded[i] === hash
+            ? `was written by commit ${short(sha)}, whose Audit-Line trailer names other bytes`
+            : `differs from the line commit ${short(sha)} recorded: it was changed after that commit (in the working tree)`
+        )
+      }
+      this.fail(i + 1, '', 'is in no commit: it was added to the working tree, not committed')
+    })
+    const gone = [...this.good.entries()]
+      .filter(([hash, where]) => !present.has(hash) && !this.failed.has(where.line))
+      .sort((a, b) => a[1].line - b[1].line)
+    for (const [hash, where] of gone) {
+      const removal = this.removedBy.get(hash)
       this.extra.push({
-        line: lines.length + 1,
-        commit: '',
-        reason: `the working tree lacks line(s) ${lines.length + 1}-${n} that the history holds`
+        line: where.line,
+        commit: removal ? this.shas[removal.commit]! : '',
+        reason:
+          `the line commit ${short(this.shas[where.commit]!)} appended as line ${where.line} is no longer in the file` +
+          (removal ? `: ${removal.how}` : ' (the working tree lacks it)')
       })
     }
+  }
+
+  private fail(line: number, commit: string, reason: string): void {
+    this.failed.add(line)
+    this.extra.push({ line, commit, reason })
   }
 
   addFinding(finding: HistoryFinding): void {
@@ -262,15 +372,11 @@ class HistoryState {
   }
 
   result(): HistoryResult {
-    const findings: HistoryFinding[] = [...this.extra]
-    this.problem.forEach((reason, i) => {
-      if (reason) findings.push({ line: i + 1, commit: this.shas[this.by[i]!] ?? '', reason })
-    })
-    findings.sort((a, b) => a.line - b.line)
+    const findings = [...this.extra].sort((a, b) => a.line - b.line)
     return {
       commits: this.shas.length,
       findings,
-      failedLines: new Set(findings.map(f => f.line)),
+      failedLines: this.failed,
       signatures: this.signatures,
       contentReads: this.reads
     }
@@ -305,7 +411,11 @@ class BlobReader {
     this.process.write(`${object}\n`)
     const header = (await this.process.reader.until(10))?.toString('utf8') ?? ''
     const [, type, size] = header.split(' ')
-    if (type === undefined || size === undefined) return Buffer.alloc(0)
+    if (type === undefined || size === undefined || !/^\d+$/.test(size))
+      throw new ActionError(
+        `git cat-file cannot read ${clean(object.slice(0, 80))} (${clean(header.trim().slice(0, 80)) || 'no answer'}); ` +
+          'the clone lacks it (a partial or shallow clone?): fetch the whole history'
+      )
     if (type !== 'blob')
       throw new ActionError(`git cat-file: ${object.slice(0, 40)} is a ${type}, not a file`)
     const content = await this.process.reader.exact(Number(size) + 1)
@@ -381,12 +491,7 @@ async function checkExpected(
   }
 }
 
-/** Refuses a shallow clone: its first commit would seem to add every older line at once. */
-export async function assertFullHistory(git: GitStreamer, repoDir: string): Promise<void> {
-  if ((await gitText(git, ['rev-parse', '--is-shallow-repository'], repoDir)) === 'true') {
-    throw new ConfigurationError(
-      `The history check needs the whole git history, but ${repoDir} is a shallow clone; ` +
-        'fetch it whole (actions/checkout with fetch-depth: 0, or git fetch --unshallow) or turn the history check off'
-    )
-  }
+/** A shallow clone's first commit would seem to add every older line at once: it has no history to judge. */
+export async function shallowClone(git: GitStreamer, repoDir: string): Promise<boolean> {
+  return (await gitText(git, ['rev-parse', '--is-shallow-repository'], repoDir)) === 'true'
 }

@@ -1,5 +1,4 @@
-import { constants, lstatSync, type Stats } from 'node:fs'
-import { open, type FileHandle } from 'node:fs/promises'
+import { lstatSync, type Stats } from 'node:fs'
 import path from 'node:path'
 import { ConfigurationError } from '../core/errors.js'
 import { ChainChecker, type ChainResult } from './chain.js'
@@ -84,36 +83,4 @@ export function refuseLinkedFile(file: string, root: string | undefined, label: 
     )
   if (stat && !stat.isFile())
     throw new ConfigurationError(`${label} is not a regular file; point it at the audit log`)
-}
-
-/**
- * Streams a file through the checker; memory stays flat however long the file is. A symbolic
- * link is refused (lstat first, then opened with O_NOFOLLOW so a link swapped in meanwhile is
- * refused too).
- */
-export async function verifyFile(
-  file: string,
-  options: VerifyOptions & { root?: string; label?: string } = {}
-): Promise<ChainResult & { exists: boolean }> {
-  refuseLinkedFile(file, options.root, options.label ?? `The audit log '${file}'`)
-  if (!lstatOrUndefined(file))
-    return { ...(await verifyBytes(Buffer.alloc(0), options)), exists: false }
-  let handle: FileHandle
-  try {
-    handle = await open(file, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0))
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    throw new ConfigurationError(
-      code === 'ELOOP'
-        ? `${options.label ?? `The audit log '${file}'`} is a symbolic link; the audit log must be a regular file in the repository`
-        : `${options.label ?? `The audit log '${file}'`} cannot be opened (${code ?? 'error'})`
-    )
-  }
-  const stream = handle.createReadStream({ highWaterMark: 1 << 16 })
-  try {
-    return { ...(await check(stream as AsyncIterable<Buffer>, options)), exists: true }
-  } finally {
-    stream.destroy()
-    await handle.close().catch(() => undefined)
-  }
 }

@@ -1,8 +1,9 @@
-import { checkRuns, type RunCheckResult } from '../audit/run-check.js'
 import { githubTrust, type GithubTrust } from '../audit/run-verdict.js'
 import { runCheckFacts } from '../policy/index.js'
 import { policyFor } from './context.js'
 import type { AuditEntry } from '../audit/entry.js'
+import type { GithubCheck } from '../audit/trail.js'
+import { runCheckGithub } from '../audit/trail-github.js'
 import { systemClock } from '../core/time.js'
 import { runContext } from '../github/context.js'
 import { createRunsClient } from '../github/runs.js'
@@ -10,13 +11,11 @@ import type { CommandContext } from './context.js'
 import { UsageError } from './exit-codes.js'
 
 /**
- * verify-audit --check-runs: the token comes from GITHUB_TOKEN (or GH_TOKEN, as gh reads it),
- * the repository from GITHUB_REPOSITORY, the API from GITHUB_API_URL.
+ * --check-runs, for every command that reads the trail: the token comes from GITHUB_TOKEN (or
+ * GH_TOKEN, as gh reads it), the repository from GITHUB_REPOSITORY, the API from GITHUB_API_URL.
  */
-export async function cliRunCheck(
-  ctx: CommandContext,
-  entries: { line: number; entry: AuditEntry }[]
-): Promise<RunCheckResult> {
+export function cliGithubCheck(ctx: CommandContext): GithubCheck | undefined {
+  if (!ctx.args.checkRuns) return undefined
   const token = ctx.io.env.GITHUB_TOKEN || ctx.io.env.GH_TOKEN
   if (!token)
     throw new UsageError(
@@ -29,8 +28,7 @@ export async function cliRunCheck(
       '--check-runs needs GITHUB_REPOSITORY=owner/repo, the repository whose runs wrote the log'
     )
   const resolve = policyFor(ctx)
-  return checkRuns(
-    entries,
+  return runCheckGithub(
     createRunsClient(token, context.apiUrl),
     {
       repository: context.repository,
@@ -65,3 +63,7 @@ export async function cliGithubTrust(
     unavailable: token ? 'no GITHUB_REPOSITORY' : 'no GITHUB_TOKEN or GH_TOKEN'
   })
 }
+
+/** Why the CLI did not read GitHub's record, in the verdict every reader prints. */
+export const CLI_GITHUB_UNAVAILABLE =
+  "--check-runs was not given (it needs GITHUB_TOKEN with actions: read), so GitHub's record of the runs was not read"

@@ -104,16 +104,17 @@ export async function planPromotion(req: PromotionRequest, deps: PromotionDeps):
   const current = currentHolder
     ? await registry.getModelVersion(req.model, currentHolder)
     : undefined
-  const found = await findRollbackTarget(
+  const found = findRollbackTarget(
     req.model,
     primary,
     current,
-    deps.readAuditLog(),
+    await deps.readAuditTrail(),
     req.tagPrefix
   )
   logger.info(
     `Rollback: ${moveLabel(primary.move)} is held by version ${found.current}; before it, version ${found.version} held it (from the ${found.source})`
   )
+  if (found.trust) logger.info(`Rollback: ${found.trust}`)
   // The reviewers approved restoring the version validate showed them; the log may have moved on.
   const approved = req.rollbackVersion?.trim()
   if (approved && String(Number(approved)) !== found.version)

@@ -1,6 +1,6 @@
-import { readAuditEntries, type AuditEntry } from '../audit/entry.js'
+import type { AuditEntry } from '../audit/entry.js'
 import { VERSION_NUMBER } from '../audit/field-checks.js'
-import { verifyBytes } from '../audit/verify.js'
+import type { Trail } from '../audit/trail.js'
 import { ActionError } from '../core/errors.js'
 import type { ModelVersion } from '../mlflow/index.js'
 import { previousTagKey } from './tags.js'
@@ -13,6 +13,8 @@ export interface RollbackTarget {
   /** The version holding it now. */
   current: string
   source: 'audit log' | 'tags'
+  /** The trust statement of the audit log read (which checks ran, which could not). */
+  trust?: string
   /**
    * The digest recorded when the version to restore was promoted to this target (its own
    * promotion's audit entry), when that entry has one: a rollback restores those bytes.
@@ -27,6 +29,19 @@ export interface RecordedArtifact {
   uri: string
   /** Where it was recorded, for messages: "audit line 12 (2026-11-26T06:00:00.000Z)". */
   from: string
+}
+
+/** The entry's artifact digest, when it records a well-formed one. */
+function recordedArtifact(entry: AuditEntry, line: number): RecordedArtifact | undefined {
+  const a = entry.artifact
+  if (!a || typeof a !== 'object' || typeof a.digest !== 'string') return undefined
+  if (!/^sha256:[0-9a-f]{64}$/.test(a.digest)) return undefined
+  return {
+    digest: a.digest,
+    files: typeof a.files === 'number' ? a.files : 0,
+    uri: typeof a.uri === 'string' ? a.uri : '',
+    from: `audit line ${line} (${String(entry.ts)})`
+  }
 }
 
 /** Audit entries name the target as `Production`, `stage:Production`, `champion` or `alias:champion`. */
@@ -49,18 +64,21 @@ function refuse(model: string, move: Move, why: string): never {
 }
 
 /**
- * The audit entries a rollback believes for one target of one model, oldest first: successful
- * promote and rollback entries of a log whose chain verifies. This is the one place that decides
- * which entries to trust (issue "Trust" swaps it for the GitHub-backed reader); everything the
- * rollback takes from the log (the version to restore, the digest of its own promotion) comes
- * from what it returns.
+ * The version that held the target before `current` (and the digest of its own promotion), from
+ * the trail as the one trusted reader
+ * (src/audit/trail.ts) judges it: the chain must verify, and only entries that pass every check
+ * that ran count (a line the history or GitHub check refuses never steers a rollback). The newest
+ * counted move of `current` to the target names the previous holder, and an earlier counted move
+ * must show it holding the target. Anything less is refused, because whoever can push a branch
+ * can write a log.
  */
-export async function trustedMoves(
-  bytes: Buffer,
+export function rollbackFromAudit(
+  trail: Trail,
   model: string,
-  move: Move
-): Promise<{ entry: AuditEntry; line: number }[]> {
-  const chain = await verifyBytes(bytes)
+  move: Move,
+  current: string
+): { version: string; recorded?: RecordedArtifact } {
+  const chain = trail.report.chain
   if (!chain.valid) {
     refuse(
       model,
@@ -68,54 +86,33 @@ export async function trustedMoves(
       `the audit log does not verify (line ${chain.firstBad?.line ?? '?'} ${chain.firstBad?.reason ?? 'is broken'}), so it cannot say what held it before`
     )
   }
-  // A verified chain has one JSON object per line, so an entry's index is its line.
-  return readAuditEntries(bytes.toString('utf8'))
-    .entries.map((entry, i) => ({ entry, line: i + 1 }))
-    .filter(
-      ({ entry: e }) =>
-        e.model === model &&
-        e.outcome === 'success' &&
-        (e.event === 'promote' || e.event === 'rollback') &&
-        entryTargets(e, move)
-    )
-}
-
-/** The entry's artifact digest, when it records a well-formed one. */
-function recordedArtifact(entry: AuditEntry, line: number): RecordedArtifact | undefined {
-  const a = entry.artifact
-  if (!a || typeof a !== 'object' || typeof a.digest !== 'string') return undefined
-  if (!/^sha256:[0-9a-f]{64}$/.test(a.digest)) return undefined
-  return {
-    digest: a.digest,
-    files: typeof a.files === 'number' ? a.files : 0,
-    uri: typeof a.uri === 'string' ? a.uri : '',
-    from: `audit line ${line} (${String(entry.ts)})`
-  }
-}
-
-/**
- * The version that held the target before `current`, from an audit log that verifies: the newest
- * governed move of `current` to the target names it, and an earlier governed move shows it holding
- * the target (that move's digest is what a rollback restores). Anything less is refused, because
- * whoever can push a branch can write a log.
- */
-export async function rollbackFromAudit(
-  bytes: Buffer,
-  model: string,
-  move: Move,
-  current: string
-): Promise<{ version: string; recorded?: RecordedArtifact }> {
-  const moves = await trustedMoves(bytes, model, move)
+  const relevant = trail.entries.filter(
+    ({ entry: e }) =>
+      e.model === model &&
+      e.outcome === 'success' &&
+      (e.event === 'promote' || e.event === 'rollback') &&
+      entryTargets(e, move)
+  )
+  const left = relevant.filter(e => !e.counted)
+  const ignored =
+    left.length > 0
+      ? ` (${left.length} move(s) not counted: ${left
+          .slice(0, 3)
+          .map(e => `line ${e.line} ${e.why}`)
+          .join('; ')})`
+      : ''
+  const counted = relevant.filter(e => e.counted)
+  const moves: AuditEntry[] = counted.map(e => e.entry)
   let index = -1
   for (let i = moves.length - 1; i >= 0 && index < 0; i--)
-    if (String(moves[i]!.entry.version) === current) index = i
+    if (String(moves[i]!.version) === current) index = i
   if (index < 0)
     refuse(
       model,
       move,
-      `the audit log verifies but records no governed move of version ${current} to it`
+      `the audit log verifies but records no counted move of version ${current} to it${ignored}`
     )
-  const previous = String(moves[index]!.entry.previous_version ?? '').trim()
+  const previous = String(moves[index]!.previous_version ?? '').trim()
   if (!VERSION_NUMBER.test(previous)) {
     refuse(
       model,
@@ -125,42 +122,43 @@ export async function rollbackFromAudit(
         : `the audit log records no version holding it before version ${current}`
     )
   }
-  const own = moves
+  // The previous holder's own promotion: its digest is what a rollback restores.
+  const own = counted
     .slice(0, index)
-    .filter(m => String(m.entry.version) === previous)
+    .filter(e => String(e.entry.version) === previous)
     .pop()
   if (!own) {
     refuse(
       model,
       move,
-      `the audit log names version ${previous} as the previous holder, but records no governed move of version ${previous} to it`
+      `the audit log names version ${previous} as the previous holder, but records no counted move of version ${previous} to it${ignored}`
     )
   }
   const recorded = recordedArtifact(own.entry, own.line)
   return recorded ? { version: previous, recorded } : { version: previous }
 }
 
-/** The version to restore, from the audit log (see rollbackFromAudit). */
-export async function previousFromAudit(
-  bytes: Buffer,
+/** The version to restore, from the trail (see rollbackFromAudit). */
+export function previousFromAudit(
+  trail: Trail,
   model: string,
   move: Move,
   current: string
-): Promise<string> {
-  return (await rollbackFromAudit(bytes, model, move, current)).version
+): string {
+  return rollbackFromAudit(trail, model, move, current).version
 }
 
 /**
  * Finds the version that held the target before the current holder: from the audit log when
- * there is one (it must verify, see previousFromAudit), else from the tags promote-model wrote.
+ * there is one (read by the trusted reader, see previousFromAudit), else from the tags promote-model wrote.
  */
-export async function findRollbackTarget(
+export function findRollbackTarget(
   model: string,
   state: TargetState,
   currentVersion: ModelVersion | undefined,
-  auditLog: Buffer | undefined,
+  auditLog: Trail | undefined,
   tagPrefix: string
-): Promise<RollbackTarget> {
+): RollbackTarget {
   const { move } = state
   const current = state.holders[state.holders.length - 1]
   if (!current || !currentVersion) {
@@ -169,8 +167,12 @@ export async function findRollbackTarget(
     )
   }
   if (auditLog !== undefined) {
-    const found = await rollbackFromAudit(auditLog, model, move, current)
-    return { ...found, current, source: 'audit log' }
+    return {
+      ...rollbackFromAudit(auditLog, model, move, current),
+      current,
+      source: 'audit log',
+      trust: auditLog.verdict.statement
+    }
   }
   const key = previousTagKey(tagPrefix, move)
   const fromTag = currentVersion.tags.find(t => t.key === key)?.value.trim()

@@ -1,3 +1,4 @@
+import type { Trail } from '../audit/trail.js'
 import type { Clock } from '../core/time.js'
 import type { Logger } from '../core/logger.js'
 import type { GithubClient } from '../github/approvals.js'
@@ -60,8 +61,11 @@ export interface PromotionDeps {
    * GitHub client, most of the bundle, is loaded only then).
    */
   github: () => Promise<GithubClient>
-  /** The audit log's bytes, when there is one (rollback takes the version to restore from it). */
-  readAuditLog: () => Buffer | undefined
+  /**
+   * The audit log read by the one trusted reader (src/audit/trail.ts), when there is one:
+   * rollback takes the version to restore from its counted entries.
+   */
+  readAuditTrail: () => Promise<Trail | undefined>
   /** Digests a version's artifact in its store; needed only when an approved digest is checked. */
   digestVersion?: VersionDigester | undefined
   clock: Clock

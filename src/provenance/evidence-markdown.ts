@@ -126,6 +126,7 @@ export function evidenceMarkdown(pack: EvidencePack): string {
       ['check', 'result'],
       [
         ['valid', String(v.valid)],
+        ...(v.trust ? [['trust', v.trust.statement]] : []),
         ['entries verified', v.entries],
         ['head sha256', v.head_sha256],
         [

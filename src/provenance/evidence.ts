@@ -1,6 +1,6 @@
 import type { AuditApproval, AuditEntry } from '../audit/entry.js'
 import type { TrustReport } from '../audit/trust.js'
-import type { CheckVerdict, EntryStanding } from '../audit/verdict.js'
+import type { CheckVerdict, EntryStanding, TrustVerdict } from '../audit/verdict.js'
 import type { Policy } from '../policy/index.js'
 import type { LockAtCommit } from './lock-at-commit.js'
 import { commitDifference } from './commit-check.js'
@@ -78,6 +78,8 @@ export interface EvidenceVerification {
   history_findings: { line: number; commit: string; reason: string }[]
   /** The run check (GitHub's record): verified, findings, or not-available with the reason. */
   github: CheckVerdict
+  /** The verdict every reader prints (src/audit/trail-verdict.ts): which checks ran, which could not. */
+  trust?: TrustVerdict
 }
 
 export interface EvidenceTarget {
@@ -176,6 +178,9 @@ export interface EvidenceInput {
   /** Every entry whose chain verified, in file order (line = index + 1). */
   entries: AuditEntry[]
   report: TrustReport
+  /** The trusted reader's verdict, and the lines it does not count, with why (trail.ts). */
+  trust?: TrustVerdict
+  notCounted?: Map<number, string>
   policy: Policy
   training: TrainingFacts | null
   data: LockAtCommit | null
@@ -196,8 +201,10 @@ export interface EvidenceInput {
 export function buildEvidence(input: EvidenceInput): EvidencePack {
   const { report } = input
   const findings = 'findings' in report.history ? report.history.findings : []
-  const findingOf = new Map<number, string>()
-  for (const f of findings) if (!findingOf.has(f.line)) findingOf.set(f.line, f.reason)
+  // Lines the trusted reader does not count (src/audit/trail.ts), else the verify findings.
+  const findingOf = new Map<number, string>(input.notCounted ?? [])
+  if (!input.notCounted)
+    for (const f of findings) if (!findingOf.has(f.line)) findingOf.set(f.line, f.reason)
   // A line GitHub's record contradicts is listed with the finding, never used either.
   const githubFindingOf = new Map<number, string>()
   for (const f of input.github?.findings ?? [])
@@ -270,7 +277,8 @@ export function buildEvidence(input: EvidenceInput): EvidencePack {
       github: input.github?.verdict ?? {
         state: 'not-available',
         note: `${NO_GITHUB_STATEMENT}.`
-      }
+      },
+      ...(input.trust ? { trust: input.trust } : {})
     },
     events,
     promotions,

@@ -65,13 +65,17 @@ export async function runReconcile(
   // Only entries that the history check confirms are trusted: a forged line must never make
   // drift look governed. Each one left out is warned about and named in the summary.
   const ignored: string[] = []
+  const trust: string[] = []
   const entries = await loadVerifiedEntries(options.file.full, options.file.label, {
     ...options.trail,
     warn: message => {
       deps.logger.warning(message, { file: options.file.label })
       ignored.push(escapeText(message))
     },
-    note: message => deps.logger.info(message)
+    note: message => {
+      deps.logger.info(message)
+      trust.push(escapeText(message))
+    }
   })
   await requireKnownModels(options.models, entries, deps.registry, options.file.label)
   const report = await reconcile(
@@ -80,7 +84,7 @@ export async function runReconcile(
     options.models
   )
   const label = escapeText(options.file.label)
-  const parts = [reconcileSummary(report, options.file.label), ...ignored]
+  const parts = [reconcileSummary(report, options.file.label), ...trust, ...ignored]
   for (const finding of report.findings)
     deps.logger.warning(describeFinding(finding), { file: options.file.label })
   const recorded: RecordedEvent[] = []

@@ -1,7 +1,7 @@
 import { renameSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import type { AuditEntry } from '../../audit/entry.js'
-import { verifyTrail } from '../../audit/trust.js'
+import { readTrail } from '../../audit/trail.js'
 import { ConfigurationError } from '../../core/errors.js'
 import { createGitRunner } from '../../git/git.js'
 import {
@@ -14,7 +14,7 @@ import {
 } from '../../provenance/index.js'
 import { positionals } from '../args.js'
 import { cliGithubTrust } from '../run-check.js'
-import { cliIdentities } from '../audit-trust.js'
+import { cliTrailOptions } from '../audit-trust.js'
 import { auditPath, mlflowClient, policyFor, type CommandContext } from '../context.js'
 import { EXIT, UsageError, type ExitCode } from '../exit-codes.js'
 
@@ -33,17 +33,18 @@ export async function evidenceCommand(ctx: CommandContext): Promise<ExitCode> {
     throw new UsageError(`--json and --format ${ctx.args.format} disagree; pass one of them`)
   const format = ctx.args.json ? 'json' : (ctx.args.format ?? 'md')
   const file = auditPath(ctx)
-  const entries: AuditEntry[] = []
-  const identities = cliIdentities(ctx)
-  const report = await verifyTrail(file.full, {
-    onEntry: line => void entries.push(JSON.parse(line.toString('utf8')) as AuditEntry),
-    history: ctx.args.history,
-    ...(identities ? { identities } : {})
-  })
-  if (!report.exists)
+  // The one trusted reader: the pack is built from the entries that pass every check that ran.
+  const trail = await readTrail(file.full, cliTrailOptions(ctx))
+  const report = trail.report
+  if (!trail.exists)
     throw new ConfigurationError(
       `The audit log '${file.label}' does not exist; pass --file or --repo`
     )
+  ctx.logger.notice(`${file.label}: ${trail.verdict.statement}`)
+  // Every verified entry, with the ones not counted named: the pack lists them with why,
+  // and never builds promotions, lineage or the timeline from them.
+  const entries: AuditEntry[] = trail.entries.map(e => e.entry)
+  const notCounted = new Map(trail.entries.filter(e => !e.counted).map(e => [e.line, e.why ?? '']))
   const mine = entries.filter(e => e.model === model)
   if (!mine.some(e => String(e.version ?? '') === version)) {
     const known = [...new Set(mine.map(e => String(e.version ?? '')).filter(Boolean))]
@@ -68,6 +69,8 @@ export async function evidenceCommand(ctx: CommandContext): Promise<ExitCode> {
     auditFile: file.label,
     entries,
     report,
+    trust: trail.verdict,
+    notCounted,
     policy: policyFor(ctx)(model),
     training,
     data: null,

@@ -1,9 +1,9 @@
-import { readFile } from 'node:fs/promises'
-import { readAuditEntries, type AuditEntry } from '../../audit/entry.js'
+import type { AuditEntry } from '../../audit/entry.js'
 import { approvalLabels } from '../../audit/format.js'
-import { verifyFile } from '../../audit/verify.js'
+import { readTrail } from '../../audit/trail.js'
 import { ConfigurationError } from '../../core/errors.js'
 import { positionals } from '../args.js'
+import { cliTrailOptions } from '../audit-trust.js'
 import { auditPath, type CommandContext } from '../context.js'
 import { EXIT, type ExitCode } from '../exit-codes.js'
 import { renderTable, shorten, type Cell } from '../table.js'
@@ -14,24 +14,38 @@ function eventCell(entry: AuditEntry): Cell {
 }
 
 /**
- * `history <model>`: the model's audit events, oldest first. The chain is verified on the way;
- * a broken chain still shows what it holds (that is what an investigator needs) but is flagged
- * on stderr and in the exit code.
+ * `history <model>`: the model's audit events, oldest first, read through the one trusted reader
+ * (src/audit/trail.ts): only entries that pass every check that ran are shown, as status counts
+ * them; the others are named on stderr, and a broken chain or a refused line sets the exit code.
  */
 export async function historyCommand(ctx: CommandContext): Promise<ExitCode> {
   const [model] = positionals(ctx.args, ['model'], 1) as [string]
   const file = auditPath(ctx)
-  const chain = await verifyFile(file.full)
-  if (!chain.exists)
+  // The one trusted reader: a line a check refuses is not shown as an event (as in status).
+  const trail = await readTrail(file.full, {
+    ...cliTrailOptions(ctx),
+    select: entry => entry.model === model
+  })
+  const chain = trail.report.chain
+  if (!trail.exists)
     throw new ConfigurationError(
       `The audit log '${file.label}' does not exist; pass --file or --repo`
     )
-  const { entries: all } = readAuditEntries(await readFile(file.full, 'utf8'))
-  let entries = all.filter(e => e.model === model)
+  const refused = trail.entries.filter(e => !e.counted)
+  let entries = trail.entries.filter(e => e.counted).map(e => e.entry)
   if (ctx.args.limit) entries = entries.slice(-ctx.args.limit)
+  ctx.logger.notice(`${file.label}: ${trail.verdict.statement}`)
+  if (refused.length > 0)
+    ctx.logger.warning(
+      `${file.label}: ${refused.length} entr${refused.length === 1 ? 'y' : 'ies'} of '${model}' not shown: ` +
+        refused
+          .slice(0, 5)
+          .map(e => `line ${e.line} ${e.why}`)
+          .join('; ')
+    )
   if (!chain.valid) {
     ctx.logger.warning(
-      `${file.label} line ${chain.firstBad!.line} ${chain.firstBad!.reason}; entries from there on are not trustworthy`
+      `${file.label} line ${chain.firstBad!.line} ${chain.firstBad!.reason}; entries from there on are not shown`
     )
   }
   if (ctx.args.json) {
@@ -46,7 +60,9 @@ export async function historyCommand(ctx: CommandContext): Promise<ExitCode> {
             head_sha256: chain.headSha256,
             first_bad_line: chain.firstBad?.line ?? null
           },
-          events: entries
+          events: entries,
+          not_counted: refused.map(e => ({ line: e.line, reason: e.why ?? '' })),
+          trust: trail.verdict
         },
         null,
         2
@@ -86,5 +102,5 @@ export async function historyCommand(ctx: CommandContext): Promise<ExitCode> {
       )
     )
   }
-  return chain.valid ? EXIT.ok : EXIT.problem
+  return trail.report.valid ? EXIT.ok : EXIT.problem
 }

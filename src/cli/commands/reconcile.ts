@@ -1,5 +1,7 @@
 import { reconcile, type ReconcileReport, type TargetRow } from '../../reconcile/reconcile.js'
-import { loadVerifiedEntries } from '../../reconcile/audit-source.js'
+import { loadTrail } from '../../reconcile/audit-source.js'
+import { countedEntries } from '../../audit/trail.js'
+import type { TrustVerdict } from '../../audit/verdict.js'
 import { requireKnownModels } from '../../reconcile/known-models.js'
 import { positionals } from '../args.js'
 import { auditTrust } from '../audit-trust.js'
@@ -21,8 +23,14 @@ export function reconcileRowCells(row: TargetRow): Cell[] {
   ]
 }
 
-function json(report: ReconcileReport, registry: string, file: string): unknown {
+function json(
+  report: ReconcileReport,
+  registry: string,
+  file: string,
+  trust: TrustVerdict
+): unknown {
   return {
+    trust,
     in_sync: report.inSync,
     registry,
     audit_file: file,
@@ -43,12 +51,13 @@ function json(report: ReconcileReport, registry: string, file: string): unknown 
 export async function reconcileCommand(ctx: CommandContext): Promise<ExitCode> {
   positionals(ctx.args, [], 0)
   const file = auditPath(ctx)
-  const entries = await loadVerifiedEntries(file.full, file.label, auditTrust(ctx))
+  const trail = await loadTrail(file.full, file.label, auditTrust(ctx))
+  const entries = countedEntries(trail)
   const registry = mlflowClient(ctx)
   await requireKnownModels(ctx.args.models, entries, registry, file.label)
   const report = await reconcile(entries, { registry, policyFor: policyFor(ctx) }, ctx.args.models)
   if (ctx.args.json) {
-    ctx.out(JSON.stringify(json(report, registry.server, file.label), null, 2))
+    ctx.out(JSON.stringify(json(report, registry.server, file.label, trail.verdict), null, 2))
   } else {
     const rows = [...report.rows].sort((a, b) => Number(a.inSync) - Number(b.inSync))
     const headline = report.inSync

@@ -1,5 +1,7 @@
 import path from 'node:path'
-import { loadVerifiedEntries } from '../../reconcile/audit-source.js'
+import { loadTrail } from '../../reconcile/audit-source.js'
+import { countedEntries } from '../../audit/trail.js'
+import type { TrustVerdict } from '../../audit/verdict.js'
 import { requireKnownModels } from '../../reconcile/known-models.js'
 import { abandonDownloads, fetchGoverned, resolveTarget } from '../../serving/index.js'
 import type { ResolveResult, VerifiedDownload } from '../../serving/index.js'
@@ -11,9 +13,11 @@ import { EXIT, type ExitCode } from '../exit-codes.js'
 function json(
   r: ResolveResult,
   file: string,
-  download: (VerifiedDownload & { root: string }) | undefined
+  download: (VerifiedDownload & { root: string }) | undefined,
+  trust: TrustVerdict
 ): unknown {
   return {
+    trust,
     model: r.model,
     kind: r.target.kind,
     target: r.target.name,
@@ -51,7 +55,8 @@ function json(
 export async function resolveCommand(ctx: CommandContext): Promise<ExitCode> {
   const [model, target] = positionals(ctx.args, ['model', 'stage|alias'], 2) as [string, string]
   const file = auditPath(ctx)
-  const entries = await loadVerifiedEntries(file.full, file.label, auditTrust(ctx))
+  const trail = await loadTrail(file.full, file.label, auditTrust(ctx))
+  const entries = countedEntries(trail)
   const registry = mlflowClient(ctx)
   try {
     const resolved = await resolveTarget(
@@ -62,7 +67,8 @@ export async function resolveCommand(ctx: CommandContext): Promise<ExitCode> {
     if (!resolved.governed) {
       // Not governed because nobody knows the model: say that, naming the models the trail knows.
       await requireKnownModels([model], entries, registry, file.label)
-      if (ctx.args.json) ctx.out(JSON.stringify(json(resolved, file.label, undefined), null, 2))
+      if (ctx.args.json)
+        ctx.out(JSON.stringify(json(resolved, file.label, undefined, trail.verdict), null, 2))
       ctx.logger.error?.(resolved.problem ?? 'no governed version')
       return EXIT.problem
     }
@@ -92,7 +98,9 @@ export async function resolveCommand(ctx: CommandContext): Promise<ExitCode> {
       )
     }
     ctx.out(
-      ctx.args.json ? JSON.stringify(json(resolved, file.label, download), null, 2) : resolved.uri!
+      ctx.args.json
+        ? JSON.stringify(json(resolved, file.label, download, trail.verdict), null, 2)
+        : resolved.uri!
     )
     return EXIT.ok
   } finally {

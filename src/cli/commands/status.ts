@@ -2,7 +2,8 @@ import { approvedLogins } from '../../audit/format.js'
 import { createGitRunner } from '../../git/git.js'
 import { DEFAULT_TAG_PREFIX } from '../../promotion/tags.js'
 import { targetFacts, type TrainingFacts } from '../../provenance/index.js'
-import { loadVerifiedEntries } from '../../reconcile/audit-source.js'
+import { loadTrail } from '../../reconcile/audit-source.js'
+import { countedEntries } from '../../audit/trail.js'
 import { requireKnownModels } from '../../reconcile/known-models.js'
 import type { TargetRow } from '../../reconcile/reconcile.js'
 import { reconcileModel } from '../../reconcile/reconcile.js'
@@ -97,7 +98,8 @@ export function statusTarget(
 export async function statusCommand(ctx: CommandContext): Promise<ExitCode> {
   const [model, wanted] = positionals(ctx.args, ['model', 'target'], 1) as [string, string?]
   const file = auditPath(ctx)
-  const entries = await loadVerifiedEntries(file.full, file.label, auditTrust(ctx))
+  const trail = await loadTrail(file.full, file.label, auditTrust(ctx))
+  const entries = countedEntries(trail)
   if (ctx.args.at) {
     // The trail is the only source of a past instant: a model it never names is unknown.
     await requireKnownModels([model], entries, undefined, file.label)
@@ -128,7 +130,14 @@ export async function statusCommand(ctx: CommandContext): Promise<ExitCode> {
   if (ctx.args.json) {
     ctx.out(
       JSON.stringify(
-        { model, registry: registry.server, audit_file: file.label, in_sync: drift === 0, targets },
+        {
+          model,
+          registry: registry.server,
+          audit_file: file.label,
+          in_sync: drift === 0,
+          targets,
+          trust: trail.verdict
+        },
         null,
         2
       )

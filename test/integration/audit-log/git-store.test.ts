@@ -5,7 +5,7 @@ import { appendEntry, type AuditStore, type Tip } from '../../../src/audit/appen
 import { buildEntry } from '../../../src/audit/build-entry.js'
 import { sha256Hex } from '../../../src/audit/format.js'
 import { GitAuditStore, type GitStoreOptions } from '../../../src/audit/git-store.js'
-import { verifyFile } from '../../../src/audit/verify.js'
+import { chainOf } from '../../harness/audit-trail.js'
 import { MemoryLogger, silentLogger } from '../../../src/core/logger.js'
 import { systemClock } from '../../../src/core/time.js'
 import { createGitRunner } from '../../../src/git/git.js'
@@ -132,7 +132,7 @@ describe('GitAuditStore against real git', () => {
     expect(hostile.startsWith(stored.reason)).toBe(true)
     // eslint-disable-next-line no-control-regex
     expect(first.line).not.toMatch(/[\u0000-\u001f\u0085\u2028\u2029]/)
-    expect(await verifyFile(file)).toMatchObject({
+    expect(await chainOf(file)).toMatchObject({
       valid: true,
       entries: 2,
       headSha256: second.sha256

@@ -7,7 +7,8 @@ import { appendEntry } from '../../../src/audit/append.js'
 import { formatLine, sha256Hex } from '../../../src/audit/format.js'
 import { GitAuditStore } from '../../../src/audit/git-store.js'
 import { SUITE_IDENTITIES } from '../../../src/audit/identities.js'
-import { trustedLine, verifyTrail } from '../../../src/audit/trust.js'
+import { readTrail, type TrailOptions } from '../../../src/audit/trail.js'
+import type { TrustReport } from '../../../src/audit/trust.js'
 import { silentLogger } from '../../../src/core/logger.js'
 import { systemClock } from '../../../src/core/time.js'
 import { createGitRunner } from '../../../src/git/git.js'
@@ -60,6 +61,17 @@ function forgedLines(file: string, count: number): string[] {
     prev = sha256Hex(line)
   }
   return out
+}
+
+/** The trusted reader as verify runs it (a shallow clone refused), reduced to its report. */
+async function verifyTrail(file: string, options: TrailOptions = {}): Promise<TrustReport> {
+  return (await readTrail(file, { requireHistory: true, ...options })).report
+}
+
+/** Lines the history check does not fail, as readers count them. */
+function trustedLine(report: TrustReport): (line: number) => boolean {
+  const failed = 'failedLines' in report.history ? report.history.failedLines : new Set<number>()
+  return line => line <= report.chain.entries && !failed.has(line)
 }
 
 const MALLORY = ['-c', 'user.name=Mallory', '-c', 'user.email=mallory@example.com']

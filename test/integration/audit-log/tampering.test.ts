@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { formatLine, sha256Hex } from '../../../src/audit/format.js'
-import { verifyFile } from '../../../src/audit/verify.js'
+import { chainOf } from '../../harness/audit-trail.js'
 import { runPythonJson } from '../../harness/python.js'
 import { buildLines, joinLines, sampleFields } from '../../unit/audit/sample.js'
 import { scratch } from './fixtures.js'
@@ -47,7 +47,7 @@ describe('verify on a file on disk names the tampered line', () => {
   it.each(cases)('%s', async (_name, make, line, reason) => {
     const file = path.join(dir, `${line}.log`)
     writeFileSync(file, make())
-    const result = await verifyFile(file)
+    const result = await chainOf(file)
     expect(result.valid).toBe(false)
     expect(result.firstBad).toEqual({ line, reason: expect.stringContaining(reason) })
     // An independent reader following only the published rules also rejects the file.

@@ -1,3 +1,4 @@
+import { trailOf } from '../../harness/audit-trail.js'
 import { MemoryLogger } from '../../../src/core/logger.js'
 import { systemClock } from '../../../src/core/time.js'
 import { createGithubClient, type GithubClient } from '../../../src/github/approvals.js'
@@ -92,7 +93,8 @@ export function deps(
     run: options.run ?? RUN,
     github: () =>
       Promise.resolve(options.github ?? createGithubClient('ghs_test_token', options.githubApi)),
-    readAuditLog: () => (options.audit === undefined ? undefined : Buffer.from(options.audit)),
+    readAuditTrail: () =>
+      options.audit === undefined ? Promise.resolve(undefined) : trailOf(options.audit),
     clock: systemClock,
     random: Math.random,
     logger: new MemoryLogger()

@@ -7,8 +7,8 @@ import { buildEntry } from '../../../src/audit/build-entry.js'
 import { isTarget, isVersion } from '../../../src/audit/field-checks.js'
 import { formatLine, GENESIS_PREV } from '../../../src/audit/format.js'
 import { repositoryPath } from '../../../src/audit/git-store.js'
-import { inspectFile } from '../../../src/audit/inspect.js'
-import { verifyBytes, verifyFile } from '../../../src/audit/verify.js'
+import { verifyBytes } from '../../../src/audit/verify.js'
+import { chainOf } from '../../harness/audit-trail.js'
 import { ConfigurationError } from '../../../src/core/errors.js'
 import { runContext } from '../../../src/github/context.js'
 
@@ -163,7 +163,7 @@ describe('verify refuses what is not a plain file, without reading it', () => {
   it('a symlinked AUDIT.log: refused, the target never shown', async () => {
     symlinkSync(secret, path.join(repo, 'AUDIT.log'))
     const run = (): Promise<unknown> =>
-      verifyFile(path.join(repo, 'AUDIT.log'), {
+      chainOf(path.join(repo, 'AUDIT.log'), {
         root: repo,
         label: "'file' names 'AUDIT.log', which"
       })
@@ -181,14 +181,14 @@ describe('verify refuses what is not a plain file, without reading it', () => {
     symlinkSync(root, path.join(repo, 'linked'))
     writeFileSync(path.join(root, 'AUDIT.log'), '')
     await expect(
-      inspectFile(path.join(repo, 'linked', 'AUDIT.log'), 0, undefined, { root: repo, label: 'x' })
+      chainOf(path.join(repo, 'linked', 'AUDIT.log'), { root: repo, label: 'x' })
     ).rejects.toThrow('x is below a symbolic link (linked)')
   })
 
   it('a FIFO: refused at once instead of hanging', async () => {
     const fifo = path.join(repo, 'fifo.log')
     execFileSync('mkfifo', [fifo])
-    await expect(verifyFile(fifo)).rejects.toThrow('is not a regular file')
+    await expect(chainOf(fifo)).rejects.toThrow('is not a regular file')
   })
 
   it('a line that is not JSON is reported by position, never quoted', async () => {

@@ -253,12 +253,12 @@ describe('rollback takes its version only from a verified record', () => {
     [
       'a previous holder the log never shows holding it',
       chain([promoted('3', '2')]).text,
-      /records no governed move of version 2 to it/
+      /records no counted move of version 2 to it/
     ],
     [
       'no record of the current holder',
       chain([promoted('2', '')]).text,
-      /records no governed move of version 3 to it/
+      /records no counted move of version 3 to it/
     ]
   ])('refuses %s, changing nothing', async (_case, text, message) => {
     const { result, registry } = rollback(text, '2')

@@ -1,3 +1,4 @@
+import { trailOf } from '../../harness/audit-trail.js'
 import { MemoryLogger } from '../../../src/core/logger.js'
 import {
   TeamUnreadableError,
@@ -111,7 +112,8 @@ export function setup(
       ref: options.ref ?? 'refs/heads/main'
     },
     github: () => Promise.resolve(client),
-    readAuditLog: () => (options.audit === undefined ? undefined : Buffer.from(options.audit)),
+    readAuditTrail: () =>
+      options.audit === undefined ? Promise.resolve(undefined) : trailOf(options.audit),
     clock,
     random: () => 0.5,
     logger
