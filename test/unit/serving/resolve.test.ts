@@ -1,6 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { ActionError, ConfigurationError } from '../../../src/core/errors.js'
-import type { ModelVersion } from '../../../src/mlflow/index.js'
+import { ConfigurationError } from '../../../src/core/errors.js'
 import { resolveTarget, resolveTargetSpec } from '../../../src/serving/index.js'
 import {
   BOTH_POLICY,
