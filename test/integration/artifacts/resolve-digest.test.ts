@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from '@jest/globals'
+import { createHash } from 'node:crypto'
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -9,6 +10,8 @@ import {
   proxyPath
 } from '../../../src/artifacts/index.js'
 import { MemoryLogger } from '../../../src/core/logger.js'
+import { checkMlflowLink } from '../../../src/dvc/mlflow-link.js'
+import { createGitRunner } from '../../../src/git/git.js'
 import { fetchGoverned, resolveTarget } from '../../../src/serving/index.js'
 import { runPythonJson, uniqueName } from '../../harness/python.js'
 import { harness } from '../../harness/state.js'
@@ -83,5 +86,44 @@ describe('resolve --download verifies the approved digest, against the real serv
       /not the one the audit trail approved: the approved digest .* the audit trail recorded sha256:/
     )
     expect(readdirSync(parent).sort()).toEqual(['current'])
+  })
+
+  it("lineage-check's artifact check finds the logged model's files at once (not the run's empty folder)", async () => {
+    const mv = await client.getModelVersion(name, version)
+    const location = await locateArtifact(client, mv)
+    const reader = await openReader(location, { mlflow: client, env: {} })
+    const skops = (await reader.list()).files.find(f => f.relpath === 'model.skops')!
+    const md5 = await reader.read(skops, async body => {
+      const hash = createHash('md5')
+      for await (const chunk of body) hash.update(chunk)
+      return hash.digest('hex')
+    })
+    const started = Date.now()
+    const result = await checkMlflowLink({
+      client,
+      git: createGitRunner(new MemoryLogger(), os.tmpdir()),
+      root: os.tmpdir(),
+      gitPrefix: '',
+      head: '',
+      model: {
+        path: 'models/model.skops',
+        source: 'model-path',
+        md5,
+        legacy: false,
+        dataSources: [],
+        problems: []
+      },
+      modelName: name,
+      version,
+      verifyArtifact: true,
+      logger: new MemoryLogger()
+    })
+    expect(result.artifactMd5).toBe(md5)
+    expect(result.artifactCompared).toMatch(
+      /^file 'model.skops' inside the registered artifact directory 'mlflow-artifacts:\/.*\/models\/m-[0-9a-f]+\/artifacts'/
+    )
+    expect(result.problems.filter(p => /artifact/.test(p))).toEqual([])
+    // Before, the run's empty artifacts/model folder was listed and retried for 29 s.
+    expect(Date.now() - started).toBeLessThan(20_000)
   })
 })
