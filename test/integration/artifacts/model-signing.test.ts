@@ -58,6 +58,8 @@ function signWithModelSigning(folder: string, work: string): Statement {
 describe("digestArtifact's per-file digests equal OpenSSF model-signing 1.1.1's", () => {
   const { mlflow } = harness()
   const client = realClient(mlflow.uri)
+  // The client's keep-alive connections would hold jest open after the file.
+  afterAll(() => client.http.close())
   const work = mkdtempSync(path.join(os.tmpdir(), 'model-signing-'))
   const modelDir = path.join(work, 'model')
   const odd = path.join(work, 'odd')

@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from '@jest/globals'
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { createHash } from 'node:crypto'
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
@@ -27,6 +27,8 @@ import { realClient } from '../registration/helpers.js'
 describe('resolve --download verifies the approved digest, against the real server', () => {
   const { mlflow } = harness()
   const client = realClient(mlflow.uri)
+  // The client's keep-alive connections would hold jest open after the file.
+  afterAll(() => client.http.close())
   const artifactStore = path.join(path.dirname(mlflow.log), 'artifacts')
   const name = uniqueName('rd-sklearn')
   let version: string
