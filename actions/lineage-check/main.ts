@@ -55,7 +55,8 @@ export async function main(ctx: Context): Promise<void> {
             ...(subject.model ? { modelName: subject.model } : {}),
             ...(subject.kind === 'version' ? { version: subject.version } : {}),
             ...(subject.runId ? { runId: subject.runId } : {}),
-            verifyArtifact: input['verify-mlflow-artifact']
+            verifyArtifact: input['verify-mlflow-artifact'],
+            env: ctx.env
           },
     git: createGitRunner(logger, root),
     logger

@@ -1,6 +1,7 @@
 import { ActionError } from '../core/errors.js'
 import type { ArtifactFile, ArtifactListing, ArtifactLocation, ListingLimits } from './types.js'
 import { redactUri } from './uri.js'
+import { isPlainRelpath, isPlainSegment, safeExcerpt } from '../core/text-safety.js'
 
 /**
  * The guards every reader applies to a store's listing. A listing is untrusted: whoever can
@@ -27,28 +28,14 @@ export function listingLimitsFromEnv(env: NodeJS.ProcessEnv): ListingLimits {
 
 /** Store text inside a message: no control characters (C0, DEL, C1), bounded length. */
 export function printable(text: string, max = 300): string {
-  // eslint-disable-next-line no-control-regex
-  const clean = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')
-  return clean.length > max ? `${clean.slice(0, max)}…` : clean
+  return safeExcerpt(text, max)
 }
 
 /** One path segment as a store names it: refused unless it is a plain name. */
-export function safeSegment(name: string): boolean {
-  return (
-    name !== '' &&
-    name !== '.' &&
-    name !== '..' &&
-    name.length <= 255 &&
-    !name.includes('/') &&
-    // eslint-disable-next-line no-control-regex
-    !/[\u0000-\u001f\u007f-\u009f\\]/.test(name)
-  )
-}
+export const safeSegment = isPlainSegment
 
 /** A relative path from a store: refused when absolute, climbing (`..`), empty or odd. */
-export function safeRelpath(relpath: string): boolean {
-  return relpath.length <= 4096 && relpath.split('/').every(safeSegment)
-}
+export const safeRelpath = isPlainRelpath
 
 /** The store's listing is refused: the message names the location (no credentials) and what was wrong. */
 export function refusedListing(location: ArtifactLocation | string, what: string): ActionError {

@@ -1,4 +1,5 @@
 import type { StoreScheme } from './types.js'
+import { replaceUnsafe } from '../core/text-safety.js'
 
 /** Schemes a store reader exists (or may exist) for; `mlflow-artifacts` is the tracking server's proxy. */
 export const STORE_SCHEMES: readonly StoreScheme[] = [
@@ -22,8 +23,7 @@ export function redactUri(uri: string): string {
   if (scheme !== 'wasbs' && scheme !== 'abfss' && scheme !== 'wasb' && scheme !== 'abfs')
     out = out.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@?#]*@/i, '$1')
   out = out.replace(/[?#].*$/s, m => (m.length > 0 ? '?…' : ''))
-  // eslint-disable-next-line no-control-regex
-  return out.replace(/[\u0000-\u001f\u007f]/g, '\ufffd')
+  return replaceUnsafe(out, '\ufffd')
 }
 
 /** The store scheme of a URI, or undefined when no reader can exist for it (file:, http:, dbfs:, …). */

@@ -25,6 +25,8 @@ export interface LineageCheckOptions {
         version?: string
         runId?: string
         verifyArtifact: boolean
+        /** The environment the store readers read (AWS_*, GOOGLE_*, AZURE_*, MLFLOW_S3_*). */
+        env?: NodeJS.ProcessEnv
       }
     | undefined
   git: GitRunner
@@ -114,6 +116,7 @@ export async function runLineageCheck(options: LineageCheckOptions): Promise<Lin
       ...(options.mlflow.version ? { version: options.mlflow.version } : {}),
       ...(options.mlflow.runId ? { runId: options.mlflow.runId } : {}),
       verifyArtifact: options.mlflow.verifyArtifact,
+      ...(options.mlflow.env ? { env: options.mlflow.env } : {}),
       logger
     })
   }

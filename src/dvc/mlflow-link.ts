@@ -7,23 +7,28 @@ import path from 'node:path'
 import { ConfigurationError } from '../core/errors.js'
 import type { Logger } from '../core/logger.js'
 import type { GitRunner } from '../git/git.js'
-import type { LoggedModel, ModelVersion, Run } from '../mlflow/index.js'
+import {
+  listingLimitsFromEnv,
+  locateArtifact,
+  locateUri,
+  openReader,
+  type ArtifactFile,
+  type ArtifactListing,
+  type ArtifactReader,
+  type LocateClient,
+  type ProxyClient
+} from '../artifacts/index.js'
+import type { ModelVersion, Run } from '../mlflow/index.js'
 import { commitMatches } from './git-checks.js'
 import { hashFilesSync } from './hash-file.js'
 import { manifestHash, type ManifestEntry } from './manifest.js'
 import type { ModelLink } from './model-link.js'
 
 /** The MLflow operations the model link needs; MlflowClient provides them. */
-export interface LineageMlflow {
-  getModelVersion(name: string, version: string): Promise<ModelVersion>
-  getRun(runId: string): Promise<Run>
-  getLoggedModel(modelId: string): Promise<LoggedModel>
-  listProxiedArtifacts(path: string): Promise<{ path: string; is_dir: boolean }[]>
-  downloadProxiedArtifact<T>(
-    path: string,
-    consume: (body: AsyncIterable<Uint8Array>) => Promise<T>
-  ): Promise<T>
-}
+export type LineageMlflow = LocateClient &
+  ProxyClient & {
+    getModelVersion(name: string, version: string): Promise<ModelVersion>
+  }
 
 export interface MlflowLinkResult {
   runId: string
@@ -34,28 +39,22 @@ export interface MlflowLinkResult {
   problems: string[]
 }
 
-const PROXY_SCHEME = /^mlflow-artifacts:(?:\/\/[^/]*)?\/?(.*)$/
-
-/** Where the registered model's files are, as a path inside the server's artifact proxy. */
-async function artifactProxyPath(
+/**
+ * Where the registered model's files are, found as MLflow's client finds them (src/artifacts):
+ * a version's download URI (runs:/ with MLflow 3's logged models, models:/, a store URI), or,
+ * with a run only, the run's artifact root. Read from whatever store holds them.
+ */
+async function openArtifact(
   client: LineageMlflow,
   version: ModelVersion | undefined,
-  run: Run
-): Promise<string> {
-  let uri = version?.source ?? ''
-  const runsUri = /^runs:\/([^/]+)\/?(.*)$/.exec(uri)
-  if (runsUri)
-    uri = `${(await client.getRun(runsUri[1]!)).info.artifact_uri ?? ''}/${runsUri[2] ?? ''}`
-  const modelsUri = /^models:\/(m-[^/]+)\/?$/.exec(uri)
-  if (modelsUri) uri = (await client.getLoggedModel(modelsUri[1]!)).info.artifact_uri ?? ''
-  if (!version) uri = run.info.artifact_uri ?? ''
-  const proxied = PROXY_SCHEME.exec(uri)
-  if (!proxied) {
-    throw new ConfigurationError(
-      `The registered model's artifacts are at '${uri.replace(/\/\/[^/@]*@/, '//')}', which is not served through the MLflow artifact proxy (mlflow-artifacts:); set verify-mlflow-artifact: false or run the server with --serve-artifacts`
-    )
-  }
-  return proxied[1]!.replace(/\/+$/, '')
+  run: Run,
+  env: NodeJS.ProcessEnv
+): Promise<{ reader: ArtifactReader; listing: ArtifactListing }> {
+  const location = version
+    ? await locateArtifact(client, version)
+    : await locateUri(client, run.info.artifact_uri ?? '', [`run ${run.info.run_id}`])
+  const reader = await openReader(location, { mlflow: client, env })
+  return { reader, listing: await reader.list(listingLimitsFromEnv(env)) }
 }
 
 async function digestStream(body: AsyncIterable<Uint8Array>): Promise<string> {
@@ -65,37 +64,25 @@ async function digestStream(body: AsyncIterable<Uint8Array>): Promise<string> {
 }
 
 /** Legacy entries need DVC's chunked dos2unix rule: stream to a temp file (outside the workspace), hash it, delete it. */
-async function digestLegacy(client: LineageMlflow, artifact: string): Promise<string> {
+async function digestLegacy(reader: ArtifactReader, file: ArtifactFile): Promise<string> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'lineage-artifact-'))
   try {
-    const file = path.join(dir, 'artifact')
-    await client.downloadProxiedArtifact(artifact, async body => {
-      const out = fs.createWriteStream(file)
+    const local = path.join(dir, 'artifact')
+    await reader.read(file, async body => {
+      const out = fs.createWriteStream(local)
       for await (const chunk of body)
         if (!out.write(chunk)) await new Promise<void>(r => out.once('drain', () => r()))
       await new Promise<void>((resolve, reject) =>
         out.end((err?: Error | null) => (err ? reject(err) : resolve()))
       )
     })
-    const [result] = hashFilesSync({ fs, crypto }, [{ path: file, mode: 'legacy' }])
+    const [result] = hashFilesSync({ fs, crypto }, [{ path: local, mode: 'legacy' }])
     if (!result || 'error' in result)
-      throw new Error(`could not hash the downloaded artifact ${artifact}`)
+      throw new Error(`could not hash the downloaded artifact ${file.relpath}`)
     return result.md5
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
-}
-
-async function listTree(client: LineageMlflow, root: string, sub = ''): Promise<string[]> {
-  const listed = await client.listProxiedArtifacts(sub ? `${root}/${sub}` : root)
-  const files: string[] = []
-  for (const item of listed) {
-    const name = path.posix.basename(item.path)
-    const rel = sub ? `${sub}/${name}` : name
-    if (item.is_dir) files.push(...(await listTree(client, root, rel)))
-    else files.push(rel)
-  }
-  return files
 }
 
 /**
@@ -115,6 +102,8 @@ export async function checkMlflowLink(options: {
   version?: string
   runId?: string
   verifyArtifact: boolean
+  /** The environment the store readers read (the variables MLflow's client reads for each store). */
+  env?: NodeJS.ProcessEnv
   logger: Logger
 }): Promise<MlflowLinkResult> {
   const { client } = options
@@ -163,8 +152,8 @@ export async function checkMlflowLink(options: {
       )
       return result
     }
-    const artifact = await artifactProxyPath(client, version, run)
-    const tree = await listTree(client, artifact)
+    const { reader, listing } = await openArtifact(client, version, run, options.env ?? {})
+    const artifact = listing.location.uri
     if (model.md5.endsWith('.dir')) {
       if (model.legacy) {
         result.problems.push(
@@ -173,32 +162,33 @@ export async function checkMlflowLink(options: {
         return result
       }
       const entries: ManifestEntry[] = []
-      for (const rel of tree)
-        entries.push({
-          relpath: rel,
-          md5: await client.downloadProxiedArtifact(`${artifact}/${rel}`, digestStream)
-        })
+      for (const file of listing.files)
+        entries.push({ relpath: file.relpath, md5: await reader.read(file, digestStream) })
       result.artifactMd5 = manifestHash(entries)
       result.artifactCompared = `the .dir manifest of all ${entries.length} files under the registered artifact '${artifact}' (relpath + md5 of each) against dvc.lock's ${model.md5} for directory ${model.path}`
     } else {
       const base = path.posix.basename(model.path)
+      // The same listing resolve reads: one file, or the folder's file named as the DVC output.
       const candidates =
-        tree.length === 0 ? [''] : tree.filter(rel => path.posix.basename(rel) === base)
+        listing.kind === 'file'
+          ? listing.files
+          : listing.files.filter(f => path.posix.basename(f.relpath) === base)
       if (candidates.length !== 1) {
         result.problems.push(
           candidates.length === 0
             ? `the registered artifact '${artifact}' is a directory with no file named ${base}; it does not contain the DVC model ${model.path}`
-            : `the registered artifact '${artifact}' holds ${candidates.length} files named ${base} (${candidates.join(', ')}); cannot tell which is the DVC model`
+            : `the registered artifact '${artifact}' holds ${candidates.length} files named ${base} (${candidates.map(f => f.relpath).join(', ')}); cannot tell which is the DVC model`
         )
         return result
       }
-      const target = candidates[0] ? `${artifact}/${candidates[0]}` : artifact
+      const target = candidates[0]!
       result.artifactMd5 = model.legacy
-        ? await digestLegacy(client, target)
-        : await client.downloadProxiedArtifact(target, digestStream)
-      result.artifactCompared = candidates[0]
-        ? `file '${candidates[0]}' inside the registered artifact directory '${artifact}' against dvc.lock's md5 of ${model.path}`
-        : `the registered artifact file '${artifact}' against dvc.lock's md5 of ${model.path}`
+        ? await digestLegacy(reader, target)
+        : await reader.read(target, digestStream)
+      result.artifactCompared =
+        listing.kind === 'dir'
+          ? `file '${target.relpath}' inside the registered artifact directory '${artifact}' against dvc.lock's md5 of ${model.path}`
+          : `the registered artifact file '${artifact}' against dvc.lock's md5 of ${model.path}`
     }
     if (result.artifactMd5 !== model.md5) {
       result.problems.push(

@@ -1,4 +1,4 @@
-export * from './artifact-tree.js'
+export * from './approved.js'
 export * from './download.js'
 export * from './fetch.js'
 export * from './resolve.js'

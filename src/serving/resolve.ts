@@ -7,6 +7,7 @@ import { reconcileModel } from '../reconcile/reconcile.js'
 import type { RegistryReader } from '../reconcile/registry-state.js'
 import { resolveTargetSpec, targetKey, type Target } from '../reconcile/targets.js'
 import { oneLine } from '../core/text-safety.js'
+import { approvedArtifact, type RecordedArtifact } from './approved.js'
 
 export interface ResolveDeps {
   registry: RegistryReader
@@ -32,6 +33,11 @@ export interface ResolveResult {
   uri: string | null
   /** The lineage the trail recorded for the audited version (its own, also after a rollback). */
   lineage: RecordedLineage | null
+  /**
+   * The approved digest of the audited version's artifact, from its own promotion (also after a
+   * rollback); null when the trail recorded none (older entries: the md5 in `lineage` is used).
+   */
+  approved: RecordedArtifact | null
   /** The seq of the entry that put the audited version on the target. */
   auditSeq: number | null
   /** Why the target has no governed version (drift, or nobody), in a sentence; null when governed. */
@@ -86,6 +92,8 @@ export async function resolveTarget(
     uri: governed ? `models:/${model}/${audited.version}` : null,
     lineage:
       audited.version === null ? null : versionRecord(deps.entries, model, audited.version).lineage,
+    approved:
+      audited.version === null ? null : approvedArtifact(deps.entries, model, audited.version),
     auditSeq: typeof seq === 'number' ? seq : null,
     problem,
     server: deps.registry.server

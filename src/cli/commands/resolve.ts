@@ -13,7 +13,7 @@ import { EXIT, type ExitCode } from '../exit-codes.js'
 function json(
   r: ResolveResult,
   file: string,
-  download: (VerifiedDownload & { root: string }) | undefined,
+  download: (VerifiedDownload & { root: string; via: string; seq: number | null }) | undefined,
   trust: TrustVerdict
 ): unknown {
   return {
@@ -28,6 +28,7 @@ function json(
     governed: r.governed,
     problem: r.problem,
     model_md5: r.lineage?.model_md5 || null,
+    artifact_digest: r.approved?.digest ?? null,
     lock_sha256: r.lineage?.lock_sha256 || null,
     lineage_seq: r.lineage?.seq ?? null,
     audit_seq: r.auditSeq,
@@ -38,7 +39,10 @@ function json(
           download: {
             dir: download.dir,
             artifact: download.root,
+            via: download.via,
             md5: download.md5,
+            digest: download.digest,
+            verified_against_seq: download.seq,
             files: download.files,
             bytes: download.bytes,
             verified: true
@@ -72,7 +76,7 @@ export async function resolveCommand(ctx: CommandContext): Promise<ExitCode> {
       ctx.logger.error?.(resolved.problem ?? 'no governed version')
       return EXIT.problem
     }
-    let download: (VerifiedDownload & { root: string }) | undefined
+    let download: (VerifiedDownload & { root: string; via: string; seq: number | null }) | undefined
     if (ctx.args.download !== undefined) {
       // Stopped by a signal: the half-written temporary folder goes first, then the process.
       const onSignal = (signal: NodeJS.Signals): void => {
@@ -87,14 +91,15 @@ export async function resolveCommand(ctx: CommandContext): Promise<ExitCode> {
           registry,
           resolved,
           path.resolve(ctx.io.cwd, ctx.args.download),
-          { logger: ctx.logger }
+          // The store readers read the same variables as MLflow's client (AWS_*, GOOGLE_*, AZURE_*).
+          { logger: ctx.logger, env: ctx.io.env }
         )
       } finally {
         process.off('SIGINT', onSignal)
         process.off('SIGTERM', onSignal)
       }
       ctx.logger.notice(
-        `${resolved.uri} verified: ${download.compared} is ${download.md5}, as the audit trail recorded (seq ${resolved.lineage?.seq}); ${download.files} file(s), ${download.bytes} bytes in ${download.dir}`
+        `${resolved.uri} verified: ${download.compared} is ${download.md5}, as the audit trail recorded (seq ${download.seq}); ${download.files} file(s), ${download.bytes} bytes in ${download.dir}`
       )
     }
     ctx.out(

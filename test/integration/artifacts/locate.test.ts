@@ -34,6 +34,8 @@ type Patterns = Record<
 describe('locating a version as MLflow does, against the real server', () => {
   const { mlflow } = harness()
   const client = realClient(mlflow.uri)
+  // The client's keep-alive connections would hold jest open after the file.
+  afterAll(() => client.http.close())
   const work = mkdtempSync(path.join(os.tmpdir(), 'artifact-patterns-'))
   let patterns: Patterns
 

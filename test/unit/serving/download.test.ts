@@ -12,7 +12,16 @@ import os from 'node:os'
 import path from 'node:path'
 import { ActionError, FieldError } from '../../../src/core/errors.js'
 import { MemoryLogger } from '../../../src/core/logger.js'
-import { abandonDownloads, downloadVerified } from '../../../src/serving/index.js'
+import {
+  manifestDigest,
+  openProxyReader,
+  type ListingLimits
+} from '../../../src/artifacts/index.js'
+import {
+  abandonDownloads,
+  downloadVerified,
+  type ExpectedBytes
+} from '../../../src/serving/index.js'
 import { FakeArtifacts } from './fake-artifacts.js'
 
 const md5 = (b: Buffer | string): string => createHash('md5').update(b).digest('hex')
@@ -30,12 +39,39 @@ function place(): { parent: string; dir: string } {
   return { parent, dir: path.join(parent, 'model') }
 }
 
+const sha256 = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex')
+
+const reader = (client: FakeArtifacts, root = '1/run/artifacts/model') =>
+  openProxyReader(client, {
+    uri: `mlflow-artifacts:/${root}`,
+    scheme: 'mlflow-artifacts',
+    via: `models:/churn/3 → mlflow-artifacts:/${root}`
+  })
+
+/** `sha256:…` is the approved digest; anything else DVC's md5. */
+const expect_ = (recorded: string): ExpectedBytes =>
+  recorded.startsWith('sha256:')
+    ? { kind: 'sha256', digest: recorded }
+    : { kind: 'md5', md5: recorded }
+
 const download = (
   client: FakeArtifacts,
   dir: string,
-  expectedMd5: string,
-  root = '1/run/artifacts/model'
-) => downloadVerified({ client, root, expectedMd5, dir, logger: new MemoryLogger() })
+  recorded: string,
+  root = '1/run/artifacts/model',
+  limits?: ListingLimits
+) =>
+  downloadVerified({
+    reader: reader(client, root),
+    expected: expect_(recorded),
+    dir,
+    logger: new MemoryLogger(),
+    ...(limits ? { limits } : {})
+  })
+
+/** The approved digest of files given as text. */
+const approved = (files: Record<string, string>): string =>
+  manifestDigest(Object.entries(files).map(([path, text]) => ({ path, sha256: sha256(text) })))
 
 describe('downloadVerified', () => {
   it("lands a directory whose DVC .dir hash is the recorded one (dvc-data's test vector)", async () => {
@@ -77,7 +113,7 @@ describe('downloadVerified', () => {
     const client = store({ foo: 'foo', bar: 'bar' })
     client.listedSizes.set('1/run/artifacts/model/foo', 10)
     await expect(download(client, dir, FOO_BAR_DIR)).rejects.toThrow(
-      "The download of 'foo' was short or long: the server listed 10 bytes and sent 3"
+      /'foo' under .* was listed with 10 bytes and the store sent 3/
     )
     expect(readdirSync(parent)).toEqual([])
   })
@@ -128,13 +164,18 @@ describe('downloadVerified', () => {
     const client = store({ 'model.pkl': 'weights' }, '1/run/artifacts')
     const result = await download(client, dir, md5('weights'), '1/run/artifacts/model.pkl')
     expect(readdirSync(dir)).toEqual(['model.pkl'])
-    expect(result.compared).toContain("the md5 of the file '1/run/artifacts/model.pkl'")
+    expect(result.compared).toContain(
+      "the md5 of the file 'model.pkl' of 'mlflow-artifacts:/1/run/artifacts/model.pkl'"
+    )
   })
 
   it('refuses a recorded md5 that is not DVC-shaped, and an artifact that does not exist', async () => {
     const { dir } = place()
-    await expect(download(store({ foo: 'foo' }), dir, 'sha256:abc')).rejects.toThrow(
+    await expect(download(store({ foo: 'foo' }), dir, 'md5:abc')).rejects.toThrow(
       'is not a DVC md5'
+    )
+    await expect(download(store({ foo: 'foo' }), dir, 'sha256:abc')).rejects.toThrow(
+      'is not an approved digest'
     )
     await expect(
       download(store({ foo: 'foo' }), dir, FOO_BAR_DIR, '1/run/artifacts/gone')
@@ -153,7 +194,7 @@ describe('downloadVerified', () => {
     const client = store({ foo: 'foo' })
     client.listings.set('1/run/artifacts/model', [{ path: name, is_dir: false, file_size: 1 }])
     const refusal = download(client, dir, FOO_BAR_DIR)
-    await expect(refusal).rejects.toThrow(/answer is refused/)
+    await expect(refusal).rejects.toThrow(/listing of 'mlflow-artifacts:.*' is refused/)
     // Escaped for the terminal: no control character reaches the message.
     // eslint-disable-next-line no-control-regex
     await expect(refusal).rejects.toThrow(/^[^\u0000-\u001f]*$/)
@@ -170,27 +211,13 @@ describe('downloadVerified', () => {
     ])
     await expect(download(client, dir, FOO_BAR_DIR)).rejects.toThrow("names 'foo' twice")
     const many = store(Object.fromEntries(Array.from({ length: 5 }, (_, i) => [`f${i}`, 'x'])))
-    const limits = { maxFiles: 4, maxDirectories: 10, maxDepth: 32, maxTotalBytes: 1000 }
-    await expect(
-      downloadVerified({
-        client: many,
-        root: '1/run/artifacts/model',
-        expectedMd5: FOO_BAR_DIR,
-        dir,
-        logger: new MemoryLogger(),
-        limits
-      })
-    ).rejects.toThrow('more than 4 files')
+    const limits = { maxFiles: 4, maxDirectories: 3, maxDepth: 32, maxTotalBytes: 1000 }
+    await expect(download(many, dir, FOO_BAR_DIR, '1/run/artifacts/model', limits)).rejects.toThrow(
+      'more than 4 files'
+    )
     const large = store({ a: 'x'.repeat(600), b: 'y'.repeat(600) })
     await expect(
-      downloadVerified({
-        client: large,
-        root: '1/run/artifacts/model',
-        expectedMd5: FOO_BAR_DIR,
-        dir,
-        logger: new MemoryLogger(),
-        limits
-      })
+      download(large, dir, FOO_BAR_DIR, '1/run/artifacts/model', limits)
     ).rejects.toThrow('larger than')
     expect([many.downloads, large.downloads]).toEqual([[], []])
   })
@@ -220,5 +247,47 @@ describe('downloadVerified', () => {
     await expect(running).rejects.toThrow()
     expect(existsSync(dir)).toBe(false)
     expect(readdirSync(parent)).toEqual([])
+  })
+
+  it('lands a folder whose approved digest is the recorded one, for any layout', async () => {
+    const { parent, dir } = place()
+    const files = { MLmodel: 'flavors: {}', 'model.skops': 'weights', 'sub/deeper/x.bin': '' }
+    const result = await download(store(files), dir, approved(files))
+    expect(result).toMatchObject({ dir, md5: approved(files), digest: approved(files), files: 3 })
+    expect(result.compared).toContain('the approved digest')
+    expect(readFileSync(path.join(dir, 'sub', 'deeper', 'x.bin'), 'utf8')).toBe('')
+    expect(readdirSync(parent)).toEqual(['model'])
+  })
+
+  it('refuses one changed byte against the approved digest, with DIR left empty', async () => {
+    const { parent, dir } = place()
+    mkdirSync(dir)
+    const files = { MLmodel: 'flavors: {}', 'model.skops': 'weights' }
+    const refusal = download(store({ ...files, 'model.skops': 'weighte' }), dir, approved(files))
+    await expect(refusal).rejects.toThrow(
+      /not the one the audit trail approved: the approved digest .* is sha256:[0-9a-f]{64}, the audit trail recorded sha256:/
+    )
+    expect(readdirSync(dir)).toEqual([])
+    expect(readdirSync(parent)).toEqual(['model'])
+  })
+
+  it('refuses an added or a renamed file against the approved digest', async () => {
+    const { dir } = place()
+    const files = { a: 'one', b: 'two' }
+    await expect(download(store({ ...files, c: '' }), dir, approved(files))).rejects.toThrow(
+      'not the one the audit trail approved'
+    )
+    // The same bytes under swapped names: the digest binds each file's bytes to its path.
+    await expect(download(store({ a: 'two', b: 'one' }), dir, approved(files))).rejects.toThrow(
+      'not the one the audit trail approved'
+    )
+    expect(existsSync(dir)).toBe(false)
+  })
+
+  it("accepts a file's md5 for a folder holding only that file, as lineage-check compares it", async () => {
+    const { dir } = place()
+    const result = await download(store({ 'model.pkl': 'weights' }), dir, md5('weights'))
+    expect(readdirSync(dir)).toEqual(['model.pkl'])
+    expect(result.files).toBe(1)
   })
 })

@@ -1,4 +1,4 @@
-import type { ArtifactClient } from '../../../src/serving/index.js'
+import type { ProxyClient } from '../../../src/artifacts/index.js'
 
 /**
  * The artifact proxy of one server, in memory: paths map to file bytes; folders are implied by
@@ -6,7 +6,8 @@ import type { ArtifactClient } from '../../../src/serving/index.js'
  * break a transfer (throw after some chunks), send fewer bytes than listed, stall, or answer a
  * listing of its own.
  */
-export class FakeArtifacts implements ArtifactClient {
+export class FakeArtifacts implements ProxyClient {
+  readonly server = 'http://mlflow.test'
   readonly downloads: string[] = []
   /** Bytes per chunk handed to the consumer. */
   chunk = 4
@@ -19,14 +20,6 @@ export class FakeArtifacts implements ArtifactClient {
   beforeChunk: (path: string, index: number) => Promise<void> = () => Promise.resolve()
 
   constructor(readonly files: Map<string, Buffer>) {}
-
-  getRun(): never {
-    throw new Error('not used')
-  }
-
-  getLoggedModel(): never {
-    throw new Error('not used')
-  }
 
   async listProxiedArtifacts(
     dir: string

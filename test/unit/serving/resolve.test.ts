@@ -1,7 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { ActionError, ConfigurationError } from '../../../src/core/errors.js'
-import type { ModelVersion } from '../../../src/mlflow/index.js'
-import { artifactRoot, resolveTarget, resolveTargetSpec } from '../../../src/serving/index.js'
+import { ConfigurationError } from '../../../src/core/errors.js'
+import { resolveTarget, resolveTargetSpec } from '../../../src/serving/index.js'
 import {
   BOTH_POLICY,
   chain,
@@ -16,9 +15,19 @@ const V2 = { lock_sha256: '2'.repeat(64), model_md5: `${'b'.repeat(32)}.dir`, ve
 const NONE = { lock_sha256: '', model_md5: '', verified: null }
 
 /** v1 to Production, v2 to Production, then a rollback to v1 that records no lineage of its own. */
+const A1 = {
+  digest: `sha256:${'c'.repeat(64)}`,
+  files: 5,
+  uri: 'mlflow-artifacts:/1/models/m-1/artifacts'
+}
+const A2 = {
+  digest: `sha256:${'d'.repeat(64)}`,
+  files: 5,
+  uri: 'mlflow-artifacts:/1/models/m-2/artifacts'
+}
 const TRAIL = chain([
-  event('churn', '1', 'Production', { lineage: V1 }),
-  event('churn', '2', 'Production', { lineage: V2, previous_version: '1' }),
+  event('churn', '1', 'Production', { lineage: V1, artifact: A1 }),
+  event('churn', '2', 'Production', { lineage: V2, previous_version: '1', artifact: A2 }),
   event('churn', '1', 'Production', { event: 'rollback', lineage: NONE, previous_version: '2' })
 ]).entries
 
@@ -45,7 +54,9 @@ describe('resolveTarget', () => {
       uri: 'models:/churn/1',
       auditSeq: 3,
       problem: null,
-      lineage: { model_md5: V1.model_md5, lock_sha256: V1.lock_sha256, seq: 1 }
+      lineage: { model_md5: V1.model_md5, lock_sha256: V1.lock_sha256, seq: 1 },
+      // The approved digest of v1's own promotion, not v2's (the newer entry).
+      approved: { digest: A1.digest, files: 5, uri: A1.uri, seq: 1 }
     })
     expect(registry.calls).toEqual(['latest churn Production'])
     const alias = await resolveTarget(deps(registry), 'churn', 'alias:champion')
@@ -115,48 +126,5 @@ describe('resolveTargetSpec', () => {
     expect(() => resolveTargetSpec('None', STAGES_POLICY)).toThrow(ConfigurationError)
     expect(() => resolveTargetSpec('Archived', STAGES_POLICY)).toThrow("MLflow's Archived stage")
     expect(() => resolveTargetSpec(' ', STAGES_POLICY)).toThrow('names no stage or alias')
-  })
-})
-
-describe('artifactRoot: where a version source points in the artifact proxy', () => {
-  const client = {
-    getRun: (id: string) =>
-      Promise.resolve({
-        info: { run_id: id, artifact_uri: `mlflow-artifacts:/7/${id}/artifacts` },
-        data: { metrics: [], params: [], tags: [] }
-      }),
-    getLoggedModel: (id: string) =>
-      Promise.resolve({
-        info: {
-          model_id: id,
-          artifact_uri: `mlflow-artifacts:/7/models/${id}/artifacts`,
-          tags: []
-        },
-        data: { params: [], metrics: [] }
-      }),
-    listProxiedArtifacts: () => Promise.resolve([]),
-    downloadProxiedArtifact: () => Promise.reject(new Error('not used'))
-  }
-  const mv = (source: string): ModelVersion => version('churn', '3', 'Production', { source })
-
-  it.each([
-    ['runs:/abc/model', '7/abc/artifacts/model'],
-    ['models:/m-0f1e', '7/models/m-0f1e/artifacts'],
-    ['mlflow-artifacts:/7/abc/artifacts/model/', '7/abc/artifacts/model'],
-    ['mlflow-artifacts://mlflow.example.com/7/abc/artifacts/model', '7/abc/artifacts/model']
-  ])('%s -> %s', async (source, root) => {
-    await expect(artifactRoot(client as never, mv(source))).resolves.toBe(root)
-  })
-
-  it('refuses a place the proxy does not serve, without printing its credentials', async () => {
-    const refusal = artifactRoot(client as never, mv('s3://key:secret@bucket/model'))
-    await expect(refusal).rejects.toThrow(ActionError)
-    await expect(refusal).rejects.toThrow("at 's3://bucket/model', which is not served")
-  })
-
-  it('refuses a source that climbs out of the artifact store', async () => {
-    await expect(
-      artifactRoot(client as never, mv('mlflow-artifacts:/7/abc/../../etc'))
-    ).rejects.toThrow('is not a plain path')
   })
 })
