@@ -48,12 +48,18 @@ export function s3Endpoint(env: NodeJS.ProcessEnv): string | undefined {
   )
 }
 
-async function s3Client(env: NodeJS.ProcessEnv): Promise<S3Client> {
-  // Loaded here, not at the top: an action that never reads S3 never loads the SDK.
-  const { S3Client } = await import('@aws-sdk/client-s3')
+/** The client settings the environment gives, as MLflow's boto3 client would read them. */
+export function s3ClientSettings(env: NodeJS.ProcessEnv): {
+  region: string
+  endpoint?: string
+  forcePathStyle: boolean
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }
+  profile?: string
+  ignoreTls: boolean
+} {
   const endpoint = s3Endpoint(env)
   const style = env.MLFLOW_BOTO_CLIENT_ADDRESSING_STYLE?.trim().toLowerCase()
-  const keys =
+  const credentials =
     env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
       ? {
           accessKeyId: env.AWS_ACCESS_KEY_ID,
@@ -61,8 +67,27 @@ async function s3Client(env: NodeJS.ProcessEnv): Promise<S3Client> {
           ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {})
         }
       : undefined
+  return {
+    // boto3 signs for us-east-1 when nothing names a region; a bucket elsewhere answers with a
+    // redirect that the SDK follows.
+    region: env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim() || 'us-east-1',
+    ...(endpoint ? { endpoint } : {}),
+    // botocore's "auto" addressing is path-style on a custom endpoint.
+    forcePathStyle: style === 'path' || (endpoint !== undefined && style !== 'virtual'),
+    // Without keys in the given environment the SDK's default chain runs (web identity, SSO,
+    // profile, container and instance roles).
+    ...(credentials ? { credentials } : {}),
+    ...(env.AWS_PROFILE?.trim() && !credentials ? { profile: env.AWS_PROFILE.trim() } : {}),
+    ignoreTls: truthy(env.MLFLOW_S3_IGNORE_TLS)
+  }
+}
+
+async function s3Client(env: NodeJS.ProcessEnv): Promise<S3Client> {
+  // Loaded here, not at the top: an action that never reads S3 never loads the SDK.
+  const { S3Client } = await import('@aws-sdk/client-s3')
+  const { ignoreTls, ...settings } = s3ClientSettings(env)
   let requestHandler: unknown
-  if (truthy(env.MLFLOW_S3_IGNORE_TLS)) {
+  if (ignoreTls) {
     const [{ NodeHttpHandler }, https] = await Promise.all([
       import('@smithy/node-http-handler'),
       import('node:https')
@@ -72,16 +97,8 @@ async function s3Client(env: NodeJS.ProcessEnv): Promise<S3Client> {
     })
   }
   return new S3Client({
-    // boto3 signs for us-east-1 when nothing names a region; a bucket elsewhere answers with a
-    // redirect that the SDK follows.
-    region: env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim() || 'us-east-1',
+    ...settings,
     followRegionRedirects: true,
-    ...(endpoint ? { endpoint } : {}),
-    forcePathStyle: style === 'path' || (endpoint !== undefined && style !== 'virtual'),
-    // Without keys in the given environment the SDK's default chain runs (web identity, SSO,
-    // profile, container and instance roles).
-    ...(keys ? { credentials: keys } : {}),
-    ...(env.AWS_PROFILE && !keys ? { profile: env.AWS_PROFILE } : {}),
     ...(requestHandler ? { requestHandler: requestHandler as never } : {}),
     maxAttempts: 5
   })

@@ -2,7 +2,7 @@ import { describe, expect, test } from '@jest/globals'
 import { parseAzureUri } from '../../../src/artifacts/stores/azure.js'
 import { parseGcsUri } from '../../../src/artifacts/stores/gcs.js'
 import { STORE_READERS } from '../../../src/artifacts/stores/index.js'
-import { parseS3Uri, s3Endpoint } from '../../../src/artifacts/stores/s3.js'
+import { parseS3Uri, s3ClientSettings, s3Endpoint } from '../../../src/artifacts/stores/s3.js'
 
 describe('store URIs, as MLflow writes them', () => {
   test('s3://bucket/key, trailing slashes dropped; the whole bucket is key ""', () => {
@@ -57,5 +57,55 @@ describe('store URIs, as MLflow writes them', () => {
     await expect(
       STORE_READERS.s3({ uri: 'gs://x/y', scheme: 's3', via: 'test' }, {})
     ).rejects.toThrow(/not an S3 location/)
+  })
+})
+
+describe('the S3 client settings, as MLflow reads the environment', () => {
+  test('no environment: us-east-1, virtual-hosted addressing, the SDK default credential chain', () => {
+    expect(s3ClientSettings({})).toEqual({
+      region: 'us-east-1',
+      forcePathStyle: false,
+      ignoreTls: false
+    })
+  })
+
+  test('an S3-compatible endpoint: path-style (botocore "auto"), unless virtual is asked for', () => {
+    const env = { MLFLOW_S3_ENDPOINT_URL: 'https://minio.internal:9000' }
+    expect(s3ClientSettings(env)).toMatchObject({
+      endpoint: 'https://minio.internal:9000',
+      forcePathStyle: true
+    })
+    expect(
+      s3ClientSettings({ ...env, MLFLOW_BOTO_CLIENT_ADDRESSING_STYLE: 'virtual' }).forcePathStyle
+    ).toBe(false)
+    expect(s3ClientSettings({ MLFLOW_BOTO_CLIENT_ADDRESSING_STYLE: 'path' }).forcePathStyle).toBe(
+      true
+    )
+  })
+
+  test('keys and a session token from the environment (what configure-aws-credentials exports); empty ones fall back to the chain', () => {
+    expect(
+      s3ClientSettings({
+        AWS_ACCESS_KEY_ID: 'ASIA1',
+        AWS_SECRET_ACCESS_KEY: 's',
+        AWS_SESSION_TOKEN: 't',
+        AWS_REGION: 'eu-west-1',
+        AWS_PROFILE: 'ignored-with-keys'
+      })
+    ).toEqual({
+      region: 'eu-west-1',
+      forcePathStyle: false,
+      credentials: { accessKeyId: 'ASIA1', secretAccessKey: 's', sessionToken: 't' },
+      ignoreTls: false
+    })
+    expect(
+      s3ClientSettings({ AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: 'dev' })
+    ).toEqual({ region: 'us-east-1', forcePathStyle: false, profile: 'dev', ignoreTls: false })
+    expect(s3ClientSettings({ AWS_DEFAULT_REGION: 'ap-south-1' }).region).toBe('ap-south-1')
+  })
+
+  test('MLFLOW_S3_IGNORE_TLS turns TLS verification off, as in MLflow', () => {
+    expect(s3ClientSettings({ MLFLOW_S3_IGNORE_TLS: 'true' }).ignoreTls).toBe(true)
+    expect(s3ClientSettings({ MLFLOW_S3_IGNORE_TLS: 'false' }).ignoreTls).toBe(false)
   })
 })
