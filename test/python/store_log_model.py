@@ -4,6 +4,7 @@
 
 usage: store_log_model.py <tracking-uri> <model-name> <experiment>; prints JSON: the run, the
 logged model and its artifact location, and the version and its source."""
+import contextlib
 import json
 import sys
 
@@ -11,6 +12,9 @@ import mlflow
 from sklearn.linear_model import LogisticRegression
 
 uri, name, experiment = sys.argv[1], sys.argv[2], sys.argv[3]
+# MLflow prints "View run ..." lines on stdout; stdout carries only this script's JSON.
+quiet = contextlib.redirect_stdout(sys.stderr)
+quiet.__enter__()
 mlflow.set_tracking_uri(uri)
 mlflow.set_experiment(experiment)
 X = [[0.0, 1.0], [1.0, 0.0], [0.5, 0.7], [0.9, 0.1], [0.1, 0.8], [0.8, 0.3]]
@@ -21,11 +25,13 @@ with mlflow.start_run() as run:
 mv = mlflow.register_model(f"runs:/{run.info.run_id}/model", name)
 client = mlflow.MlflowClient()
 logged = client.get_logged_model(info.model_id)
+source = client.get_model_version(name, mv.version).source
+quiet.__exit__(None, None, None)
 print(json.dumps({
     "run_id": run.info.run_id,
     "run_artifact_uri": run.info.artifact_uri,
     "model_id": info.model_id,
     "logged_model_artifact_uri": logged.artifact_location,
     "version": str(mv.version),
-    "source": client.get_model_version(name, mv.version).source,
+    "source": source,
 }))

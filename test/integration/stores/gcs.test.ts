@@ -54,11 +54,11 @@ describe('GCS (gcp-storage-emulator) behind real MLflow servers', () => {
   test('a single object lists as one file; a large one is read in ranges pinned to its generation', async () => {
     const { env, directRoot } = rig!
     const uri = `${directRoot}/single/weights.bin`
-    runPythonJson('store_ops.py', ['put', uri, 'w'.repeat(300_000)], { env })
+    runPythonJson('store_ops.py', ['put', uri, 'w'.repeat(100_000)], { env })
     // Small parts, so the ranged path runs on a small object.
     const reader = await openGcsReader(locationOf(uri, 'gs'), env, {
       rangedThreshold: 1,
-      ranged: { partSize: 64 * 1024, concurrency: 3 }
+      ranged: { partSize: 16 * 1024, concurrency: 3 }
     })
     const { ours, theirs } = await digestAndCompare(reader, env)
     expect((await reader.list()).kind).toBe('file')

@@ -76,15 +76,27 @@ describe('S3 (moto server) behind real MLflow servers', () => {
     expect(after.ours).toEqual(after.theirs)
   })
 
-  test('a hostile key in the bucket (a control character) refuses the listing before any read', async () => {
-    const { env, directRoot } = rig!
-    runPythonJson('store_ops.py', ['put', `${directRoot}/hostile/ok.txt`, 'fine'], { env })
-    runPythonJson('store_ops.py', ['put', `${directRoot}/hostile/forged\nline.txt`, 'x'], { env })
-    const reader = await openS3Reader(locationOf(`${directRoot}/hostile`, 's3'), env)
-    await expect(reader.list()).rejects.toThrow(
-      /listing .* is refused: it names 'forged line\.txt'/
-    )
-  })
+  test.each([
+    [
+      'climbs out of the artifact',
+      'a/../../escape.txt',
+      /'a\/\.\.\/\.\.\/escape\.txt', which is not a plain relative path/
+    ],
+    ['holds an ANSI escape', 'esc\u001b[31mred.txt', /'esc \[31mred\.txt', which is not a plain/],
+    ['holds a backslash', 'back\\..\\slash', /which is not a plain relative path/],
+    ['has an empty segment', 'a//b', /'a\/\/b', which is not a plain relative path/]
+  ])(
+    'a key in the bucket that %s refuses the whole listing before any read',
+    async (_what, key, message) => {
+      const { env, directRoot } = rig!
+      const folder = `${directRoot}/hostile-${Math.random().toString(36).slice(2, 8)}`
+      runPythonJson('store_ops.py', ['put', `${folder}/ok.txt`, 'fine'], { env })
+      runPythonJson('store_ops.py', ['put', `${folder}/${key}`, 'x'], { env })
+      const reader = await openS3Reader(locationOf(folder, 's3'), env)
+      await expect(reader.list()).rejects.toThrow(/listing of .* is refused/)
+      await expect(reader.list()).rejects.toThrow(message)
+    }
+  )
 
   test('credentials come from the environment as a runner has them; wrong keys are named as the problem', async () => {
     const { env, directRoot } = rig!
