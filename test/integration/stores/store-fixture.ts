@@ -76,7 +76,10 @@ export function logSklearnModel(server: ServerInfo, env: Record<string, string>)
 
 /** The logged model's files, found as the brief says: the REST API's info.artifact_uri. */
 export async function loggedModelUri(server: ServerInfo, modelId: string): Promise<string> {
-  const response = await fetch(`${server.uri}/api/2.0/mlflow/logged-models/${modelId}`)
+  const url = `${server.uri}/api/2.0/mlflow/logged-models/${modelId}`
+  // fetch may reuse the socket of the start-up health check, which the server closed when idle
+  // (uvicorn's keep-alive is 5 s): one retry on a new connection.
+  const response = await fetch(url).catch(() => fetch(url))
   if (!response.ok) throw new Error(`GET logged-models/${modelId}: HTTP ${response.status}`)
   const body = (await response.json()) as { model: { info: { artifact_uri: string } } }
   return body.model.info.artifact_uri
