@@ -77,7 +77,8 @@ function workflowSection() {
     '| secret | where | read by |',
     '| --- | --- | --- |',
     '| `MLFLOW_READ_TOKEN`, or `MLFLOW_READ_USERNAME` and `MLFLOW_READ_PASSWORD` | repository secret, READ on the models | `validate` |',
-    '| `MLFLOW_REGISTRY_TOKEN`, or `MLFLOW_REGISTRY_USERNAME` and `MLFLOW_REGISTRY_PASSWORD` | environment secret of each stage environment only, EDIT on the models | `promote` |'
+    '| `MLFLOW_REGISTRY_TOKEN`, or `MLFLOW_REGISTRY_USERNAME` and `MLFLOW_REGISTRY_PASSWORD` | environment secret of each stage environment only, EDIT on the models | `promote` |',
+    "| `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `AWS_REGION`, `MLFLOW_S3_ENDPOINT_URL`, `GOOGLE_APPLICATION_CREDENTIALS_JSON`, `AZURE_STORAGE_CONNECTION_STRING` (each optional; or the OIDC inputs `aws-role-to-assume`, `gcp-workload-identity-provider`, `azure-client-id`) | repository or environment secret, READ on the model's artifact store ([stores.md](stores.md)) | `validate`, `promote` |"
   )
   for (const [secret, s] of Object.entries(call.secrets ?? {}))
     lines.push(`| \`${secret}\` | ${cell(s.description)} | |`)

@@ -110,6 +110,13 @@ export interface StartOptions {
   /** Reuse a backend (e.g. when restarting a server on the same store). */
   backendUri?: string
   port?: number
+  /** More environment for the server (a store's endpoint and credentials). */
+  env?: Record<string, string>
+  /**
+   * Where artifacts go: by default the server proxies a local folder. `defaultArtifactRoot`
+   * gives runs the store's own URIs (--no-serve-artifacts); `artifactsDestination` proxies a store.
+   */
+  artifacts?: { defaultArtifactRoot: string } | { artifactsDestination: string }
 }
 
 /**
@@ -148,17 +155,24 @@ export async function startMlflowServer(
     MLFLOW_TRACKING_URI: undefined,
     // MLflow 3.17 starts a job runner with several ~190 MB consumers per server; the suite
     // runs no server-side jobs, and two servers on a 2-core test machine cannot afford them.
-    MLFLOW_SERVER_ENABLE_JOB_EXECUTION: 'false'
+    MLFLOW_SERVER_ENABLE_JOB_EXECUTION: 'false',
+    ...options.env
   }
+  const artifacts =
+    options.artifacts && 'defaultArtifactRoot' in options.artifacts
+      ? ['--default-artifact-root', options.artifacts.defaultArtifactRoot, '--no-serve-artifacts']
+      : [
+          '--artifacts-destination',
+          options.artifacts?.artifactsDestination ?? path.join(dir, 'artifacts'),
+          '--serve-artifacts'
+        ]
   const args = [
     '-m',
     'mlflow',
     'server',
     '--backend-store-uri',
     backendUri,
-    '--artifacts-destination',
-    path.join(dir, 'artifacts'),
-    '--serve-artifacts',
+    ...artifacts,
     '--host',
     '127.0.0.1',
     '--port',
@@ -198,7 +212,13 @@ export async function startMlflowServer(
   child.unref()
   const pid = child.pid
   if (pid === undefined) throw new Error(`could not start the ${options.name} MLflow server`)
-  await waitForHealth(uri, pid, log, 180_000)
+  try {
+    await waitForHealth(uri, pid, log, 180_000)
+  } catch (error) {
+    // A server that never became healthy is stopped here: its caller has no pid to stop.
+    await stopProcessGroup(pid)
+    throw error
+  }
   return { uri, pid, backend, backendUri, log, ...(admin ? { admin } : {}) }
 }
 

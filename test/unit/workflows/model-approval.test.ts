@@ -268,15 +268,73 @@ describe('model-approval.yml: notifications', () => {
 describe('model-approval.yml: permissions, concurrency, pins', () => {
   it('starts from permissions: {} and grants each job only what it needs; only audit writes', () => {
     expect(workflow.permissions).toEqual({})
-    expect(workflow.jobs.validate!.permissions).toEqual({ contents: 'read', actions: 'read' })
+    // id-token: write mints GitHub's OIDC token for the artifact store's keyless login steps,
+    // in the two jobs that read the model's files; it writes nothing.
+    expect(workflow.jobs.validate!.permissions).toEqual({
+      contents: 'read',
+      actions: 'read',
+      'id-token': 'write'
+    })
     expect(workflow.jobs['sign-off']!.permissions).toEqual({})
-    expect(workflow.jobs.promote!.permissions).toEqual({ contents: 'read', actions: 'read' })
+    expect(workflow.jobs.promote!.permissions).toEqual({
+      contents: 'read',
+      actions: 'read',
+      'id-token': 'write'
+    })
     expect(workflow.jobs.audit!.permissions).toEqual({ contents: 'write', actions: 'read' })
     const writers = Object.entries(workflow.jobs).filter(([, job]) =>
-      Object.values(job.permissions ?? {}).includes('write')
+      Object.entries(job.permissions ?? {}).some(
+        ([scope, level]) => scope !== 'id-token' && level === 'write'
+      )
     )
     expect(writers.map(([name]) => name)).toEqual(['audit'])
+    const oidc = Object.entries(workflow.jobs).filter(([, job]) => job.permissions?.['id-token'])
+    expect(oidc.map(([name]) => name)).toEqual(['validate', 'promote'])
   })
+
+  it.each(['validate', 'promote'])(
+    '%s gets the artifact store credentials (secrets named as MLflow reads them, or OIDC inputs) before any step reads the model',
+    jobName => {
+      const steps = workflow.jobs[jobName]!.steps!
+      const names = steps.map(s => s.name)
+      const exportAt = names.indexOf("Export the artifact store's credentials")
+      const firstReader = steps.findIndex(
+        s => s.uses === '$/lineage-check' || s.uses === '$/promote-model'
+      )
+      expect(exportAt).toBeGreaterThan(-1)
+      expect(exportAt).toBeLessThan(firstReader)
+      expect(steps[exportAt]!.env).toEqual({
+        AWS_ACCESS_KEY_ID: '${{ secrets.AWS_ACCESS_KEY_ID }}',
+        AWS_SECRET_ACCESS_KEY: '${{ secrets.AWS_SECRET_ACCESS_KEY }}',
+        AWS_SESSION_TOKEN: '${{ secrets.AWS_SESSION_TOKEN }}',
+        AWS_REGION: '${{ secrets.AWS_REGION }}',
+        MLFLOW_S3_ENDPOINT_URL: '${{ secrets.MLFLOW_S3_ENDPOINT_URL }}',
+        AZURE_STORAGE_CONNECTION_STRING: '${{ secrets.AZURE_STORAGE_CONNECTION_STRING }}',
+        GOOGLE_CREDENTIALS_JSON: '${{ secrets.GOOGLE_APPLICATION_CREDENTIALS_JSON }}'
+      })
+      // Only non-empty secrets are exported, so an empty one never hides OIDC credentials.
+      expect(steps[exportAt]!.run).toContain('[ -n "$value" ] || continue')
+      const login = (action: string): Step | undefined =>
+        steps.find(s => s.uses?.startsWith(`${action}@`))
+      const aws = login('aws-actions/configure-aws-credentials')!
+      const gcp = login('google-github-actions/auth')!
+      const azure = login('azure/login')!
+      expect(aws.if).toBe("${{ inputs.aws-role-to-assume != '' }}")
+      expect(aws.with).toMatchObject({ 'role-to-assume': '${{ inputs.aws-role-to-assume }}' })
+      expect(gcp.if).toBe("${{ inputs.gcp-workload-identity-provider != '' }}")
+      expect(gcp.with).toMatchObject({
+        workload_identity_provider: '${{ inputs.gcp-workload-identity-provider }}'
+      })
+      expect(azure.if).toBe("${{ inputs.azure-client-id != '' }}")
+      expect(azure.with).toMatchObject({ 'client-id': '${{ inputs.azure-client-id }}' })
+      // The OIDC steps run after the export, so their credentials win over any secret's.
+      for (const s of [aws, gcp, azure]) {
+        const at = steps.indexOf(s)
+        expect(at).toBeGreaterThan(exportAt)
+        expect(at).toBeLessThan(firstReader)
+      }
+    }
+  )
 
   it('serialises promotions per model, queueing instead of cancelling', () => {
     expect(workflow.concurrency).toEqual({
