@@ -52,13 +52,21 @@ export function auditPath(ctx: CommandContext, given?: string): { full: string; 
   return { full: path.join(ctx.root, 'AUDIT.log'), label: 'AUDIT.log' }
 }
 
+// One policy read per command, however many readers ask (the trail's run check, the command
+// itself): the file is parsed once and its notices are said once.
+const resolvers = new WeakMap<CommandContext, (model: string) => Policy>()
+
 export function policyFor(ctx: CommandContext): (model: string) => Policy {
+  const known = resolvers.get(ctx)
+  if (known) return known
   const explicit = ctx.args.policy
-  return policyResolver({
+  const resolver = policyResolver({
     policyFile: explicit,
     workspace: explicit ? ctx.io.cwd : ctx.root,
     logger: ctx.logger
   })
+  resolvers.set(ctx, resolver)
+  return resolver
 }
 
 /**
