@@ -1,2 +1,0 @@
-import { createRequire as __mgCreateRequire } from 'node:module'; const require = __mgCreateRequire(import.meta.url);
-import{TeamUnreadableError,approvalsSchema,createApprovalsClient,createGithubClient,membershipSchema,repositorySchema,teamSchema}from"./chunk-7J7BL4UY.js";import"./chunk-RATZXBUG.js";import"./chunk-ZUD2B3SO.js";import"./chunk-7ODJWIRU.js";export{TeamUnreadableError,approvalsSchema,createApprovalsClient,createGithubClient,membershipSchema,repositorySchema,teamSchema};

@@ -1,2 +1,0 @@
-import { createRequire as __mgCreateRequire } from 'node:module'; const require = __mgCreateRequire(import.meta.url);
-import{createMlflowClient}from"./chunk-SRILWIYB.js";import{__name}from"./chunk-7ODJWIRU.js";function mlflowClient(ctx){let client=createMlflowClient(ctx.inputs,ctx.env,ctx.logger,value=>ctx.setSecret(value));return ctx.defer(()=>client.http.close()),client}__name(mlflowClient,"mlflowClient");export{mlflowClient};

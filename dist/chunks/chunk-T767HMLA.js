@@ -1,2 +1,0 @@
-import { createRequire as __mgCreateRequire } from 'node:module'; const require = __mgCreateRequire(import.meta.url);
-import{defineOutputs}from"./chunk-TEPXTVNF.js";import{__name}from"./chunk-7ODJWIRU.js";var outputs=defineOutputs(["in-sync","findings","commit-sha"]);function reconcileOutputs(run){return{"in-sync":run.report.inSync,findings:JSON.stringify(run.report.findings),...run.recorded.length>0?{"commit-sha":run.recorded.at(-1).commitSha}:{}}}__name(reconcileOutputs,"reconcileOutputs");export{outputs,reconcileOutputs};
