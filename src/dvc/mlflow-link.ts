@@ -1,17 +1,20 @@
-import { createHash } from 'node:crypto'
-import * as fs from 'node:fs'
-import * as crypto from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
+import type { ArtifactFile, ArtifactReader } from '../artifacts/types.js'
 import { ConfigurationError } from '../core/errors.js'
 import type { Logger } from '../core/logger.js'
 import type { GitRunner } from '../git/git.js'
 import type { LoggedModel, ModelVersion, Run } from '../mlflow/index.js'
+import { displayUri, proxyReaderFactory, type ArtifactReaderFactory } from './artifact-access.js'
+import { storedMd5 } from './artifact-md5.js'
 import { commitMatches } from './git-checks.js'
-import { hashFilesSync } from './hash-file.js'
+import {
+  levelOf,
+  type LevelEvidence,
+  type LineageLevel
+} from './lineage-level.js'
 import { manifestHash, type ManifestEntry } from './manifest.js'
 import type { ModelLink } from './model-link.js'
+import { reproDiff, type DiffFile, type PipelineIndex } from './repro-diff.js'
 
 /** The MLflow operations the model link needs; MlflowClient provides them. */
 export interface LineageMlflow {
@@ -27,80 +30,257 @@ export interface LineageMlflow {
 
 export interface MlflowLinkResult {
   runId: string
+  /** The commit the run recorded (mlflow.source.git.commit). */
   commit?: string
+  /** How the run's commit relates to the lineage commit. */
   commitCheck?: string
+  /** The commit the lineage was checked at (HEAD of the checkout). */
+  lineageCommit: string
+  /** Level 3 across commits: the commits after the run's and the files between them. */
+  between?: { commits: string[]; files: DiffFile[] }
+  level: LineageLevel
+  evidence: LevelEvidence
   artifactCompared?: string
   artifactMd5?: string
+  /** Level 2: the run's logged file whose md5 is the DVC output's. */
+  loggedFile?: string
   problems: string[]
 }
 
-const PROXY_SCHEME = /^mlflow-artifacts:(?:\/\/[^/]*)?\/?(.*)$/
+/** Downloads a level-2 search may make: a run logs a handful of files next to its model. */
+const MAX_LOGGED_DOWNLOADS = 20
+const COMMIT_TAG = 'mlflow.source.git.commit'
 
-/** Where the registered model's files are, as a path inside the server's artifact proxy. */
-async function artifactProxyPath(
+/** Where the registered version's files are, as MLflow's client resolves its source. */
+async function versionUri(
   client: LineageMlflow,
   version: ModelVersion | undefined,
   run: Run
 ): Promise<string> {
-  let uri = version?.source ?? ''
-  const runsUri = /^runs:\/([^/]+)\/?(.*)$/.exec(uri)
-  if (runsUri)
-    uri = `${(await client.getRun(runsUri[1]!)).info.artifact_uri ?? ''}/${runsUri[2] ?? ''}`
-  const modelsUri = /^models:\/(m-[^/]+)\/?$/.exec(uri)
-  if (modelsUri) uri = (await client.getLoggedModel(modelsUri[1]!)).info.artifact_uri ?? ''
-  if (!version) uri = run.info.artifact_uri ?? ''
-  const proxied = PROXY_SCHEME.exec(uri)
-  if (!proxied) {
-    throw new ConfigurationError(
-      `The registered model's artifacts are at '${uri.replace(/\/\/[^/@]*@/, '//')}', which is not served through the MLflow artifact proxy (mlflow-artifacts:); set verify-mlflow-artifact: false or run the server with --serve-artifacts`
+  if (!version) return run.info.artifact_uri ?? ''
+  // MLflow 3: a version of a logged model (log_model, registered from runs:/<run>/model or
+  // models:/m-…) carries the model id; its files are the logged model's, not the run's.
+  if (version.model_id)
+    return (await client.getLoggedModel(version.model_id)).info.artifact_uri ?? ''
+  const source = version.source ?? ''
+  const runsUri = /^runs:\/([^/]+)\/?(.*)$/.exec(source)
+  if (runsUri) {
+    const root = (await client.getRun(runsUri[1]!)).info.artifact_uri ?? ''
+    return runsUri[2] ? `${root.replace(/\/+$/, '')}/${runsUri[2]}` : root
+  }
+  const modelsUri = /^models:\/(m-[^/]+)\/?$/.exec(source)
+  if (modelsUri) return (await client.getLoggedModel(modelsUri[1]!)).info.artifact_uri ?? ''
+  return source
+}
+
+/** Level 1: the registered files are the DVC output's bytes (a file, or a `.dir` manifest). */
+async function compareArtifact(
+  reader: ArtifactReader,
+  model: ModelLink & { md5: string },
+  verifyAll: boolean
+): Promise<{ ok: boolean; detail: string; compared?: string; md5?: string }> {
+  const shown = displayUri(reader.location.uri)
+  const listing = await reader.list()
+  if (model.md5.endsWith('.dir')) {
+    if (model.legacy)
+      return {
+        ok: false,
+        detail: `model ${model.path} has a legacy (DVC 2) .dir entry; re-run \`dvc repro\` (or \`dvc cache migrate --dvc-files\`) before comparing it with MLflow`
+      }
+    if (!verifyAll)
+      return {
+        ok: false,
+        detail: `the registered folder '${shown}' was not downloaded (verify-mlflow-artifact is false; a directory model is compared file by file)`
+      }
+    const entries: ManifestEntry[] = []
+    for (const file of listing.files)
+      entries.push({ relpath: file.relpath, md5: await storedMd5(reader, file, false) })
+    const md5 = manifestHash(entries)
+    const compared = `the .dir manifest of all ${entries.length} files under the registered artifact '${shown}' (relpath + md5 of each) against dvc.lock's ${model.md5} for directory ${model.path}`
+    return md5 === model.md5
+      ? { ok: true, detail: compared, compared, md5 }
+      : {
+          ok: false,
+          detail: `the MLflow artifact does not match dvc.lock: compared ${compared}; MLflow ${md5}, dvc.lock ${model.md5}`,
+          compared,
+          md5
+        }
+  }
+  const base = path.posix.basename(model.path)
+  const candidates =
+    listing.kind === 'file'
+      ? listing.files
+      : listing.files.filter(f => path.posix.basename(f.relpath) === base)
+  if (candidates.length !== 1)
+    return {
+      ok: false,
+      detail:
+        candidates.length === 0
+          ? `the registered artifact '${shown}' is a directory with no file named ${base} (it holds ${listing.files
+              .slice(0, 6)
+              .map(f => f.relpath)
+              .join(', ')}${listing.files.length > 6 ? ', …' : ''}); it does not contain the DVC model ${model.path}`
+          : `the registered artifact '${shown}' holds ${candidates.length} files named ${base} (${candidates.map(c => c.relpath).join(', ')}); cannot tell which is the DVC model`
+    }
+  const file = candidates[0]!
+  const md5 = await storedMd5(reader, file, model.legacy)
+  const compared =
+    listing.kind === 'dir'
+      ? `file '${file.relpath}' inside the registered artifact directory '${shown}' against dvc.lock's md5 of ${model.path}`
+      : `the registered artifact file '${shown}' against dvc.lock's md5 of ${model.path}`
+  return md5 === model.md5
+    ? { ok: true, detail: compared, compared, md5 }
+    : {
+        ok: false,
+        detail: `the MLflow artifact does not match dvc.lock: compared ${compared}; MLflow ${md5}, dvc.lock ${model.md5}`,
+        compared,
+        md5
+      }
+}
+
+/** Level 2: among the files the run logged, one (or a folder) with the DVC output's md5. */
+async function findLoggedFile(
+  reader: ArtifactReader,
+  model: ModelLink & { md5: string }
+): Promise<{ ok: boolean; detail: string; path?: string }> {
+  const shown = displayUri(reader.location.uri)
+  const listing = await reader.list()
+  const files = listing.kind === 'dir' ? listing.files : []
+  if (files.length === 0)
+    return {
+      ok: false,
+      detail: `the run logged no files of its own under '${shown}' (MLflow 3's log_model stores the model under a logged model, not the run), so none can be compared with dvc.lock's ${model.md5} for ${model.path}`
+    }
+  if (model.md5.endsWith('.dir')) {
+    // Every folder the run logged (and its root) is a candidate for the DVC output folder.
+    const folders = new Set<string>([''])
+    for (const f of files) {
+      let dir = path.posix.dirname(f.relpath)
+      while (dir !== '.') {
+        folders.add(dir)
+        dir = path.posix.dirname(dir)
+      }
+    }
+    if (files.length > MAX_LOGGED_DOWNLOADS * 50)
+      return { ok: false, detail: `the run logged ${files.length} files; too many to compare` }
+    const md5s = new Map<string, string>()
+    for (const f of files) md5s.set(f.relpath, await storedMd5(reader, f, false))
+    for (const folder of folders) {
+      const entries = files
+        .filter(f => folder === '' || f.relpath.startsWith(`${folder}/`))
+        .map(f => ({
+          relpath: folder === '' ? f.relpath : f.relpath.slice(folder.length + 1),
+          md5: md5s.get(f.relpath)!
+        }))
+      if (manifestHash(entries) === model.md5)
+        return {
+          ok: true,
+          path: folder || '.',
+          detail: `the run logged folder '${folder || '.'}' whose .dir manifest is dvc.lock's ${model.md5} for ${model.path}`
+        }
+    }
+    return {
+      ok: false,
+      detail: `no folder among the run's ${files.length} logged file(s) under '${shown}' has dvc.lock's .dir manifest ${model.md5} for ${model.path}`
+    }
+  }
+  const size = model.size
+  const base = path.posix.basename(model.path)
+  const candidates = files
+    .filter(f => size === undefined || f.size === undefined || f.size === size)
+    .sort(
+      (a, b) =>
+        Number(path.posix.basename(b.relpath) === base) -
+        Number(path.posix.basename(a.relpath) === base)
     )
+  for (const file of candidates.slice(0, MAX_LOGGED_DOWNLOADS) as ArtifactFile[]) {
+    if ((await storedMd5(reader, file, model.legacy)) === model.md5)
+      return {
+        ok: true,
+        path: file.relpath,
+        detail: `the run logged '${file.relpath}', whose md5 is dvc.lock's ${model.md5} for ${model.path}`
+      }
   }
-  return proxied[1]!.replace(/\/+$/, '')
-}
-
-async function digestStream(body: AsyncIterable<Uint8Array>): Promise<string> {
-  const hash = createHash('md5')
-  for await (const chunk of body) hash.update(chunk)
-  return hash.digest('hex')
-}
-
-/** Legacy entries need DVC's chunked dos2unix rule: stream to a temp file (outside the workspace), hash it, delete it. */
-async function digestLegacy(client: LineageMlflow, artifact: string): Promise<string> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'lineage-artifact-'))
-  try {
-    const file = path.join(dir, 'artifact')
-    await client.downloadProxiedArtifact(artifact, async body => {
-      const out = fs.createWriteStream(file)
-      for await (const chunk of body)
-        if (!out.write(chunk)) await new Promise<void>(r => out.once('drain', () => r()))
-      await new Promise<void>((resolve, reject) =>
-        out.end((err?: Error | null) => (err ? reject(err) : resolve()))
-      )
-    })
-    const [result] = hashFilesSync({ fs, crypto }, [{ path: file, mode: 'legacy' }])
-    if (!result || 'error' in result)
-      throw new Error(`could not hash the downloaded artifact ${artifact}`)
-    return result.md5
-  } finally {
-    rmSync(dir, { recursive: true, force: true })
+  return {
+    ok: false,
+    detail: `none of the ${files.length} file(s) the run logged under '${shown}' (${files
+      .slice(0, 6)
+      .map(f => f.relpath)
+      .join(', ')}${files.length > 6 ? ', …' : ''}) has dvc.lock's md5 ${model.md5} for ${model.path}`
   }
 }
 
-async function listTree(client: LineageMlflow, root: string, sub = ''): Promise<string[]> {
-  const listed = await client.listProxiedArtifacts(sub ? `${root}/${sub}` : root)
-  const files: string[] = []
-  for (const item of listed) {
-    const name = path.posix.basename(item.path)
-    const rel = sub ? `${sub}/${name}` : name
-    if (item.is_dir) files.push(...(await listTree(client, root, rel)))
-    else files.push(rel)
+/** Level 3: the run's commit is the checkout's, or an ancestor that differs only in what dvc repro writes. */
+async function linkCommit(options: {
+  git: GitRunner
+  root: string
+  gitPrefix: string
+  head: string
+  runId: string
+  commit: string | undefined
+  index: PipelineIndex | undefined
+  lineageFiles: string[] | undefined
+}): Promise<{ ok: boolean; detail: string; between?: { commits: string[]; files: DiffFile[] } }> {
+  const { git, root, head, commit, runId } = options
+  if (!commit)
+    return {
+      ok: false,
+      detail: `run ${runId} has no ${COMMIT_TAG} tag, so it cannot be tied to this commit; log the run from a git checkout (MLflow sets the tag) or set it explicitly`
+    }
+  if (!head)
+    return {
+      ok: false,
+      detail: `run ${runId} was logged at ${commit}, but the workspace has no git HEAD to compare with`
+    }
+  if (commit === head) return { ok: true, detail: 'equals HEAD' }
+  const exists = await git.run(['cat-file', '-e', `${commit}^{commit}`], {
+    cwd: root,
+    allowFailure: true
+  })
+  if (exists.code !== 0)
+    return {
+      ok: false,
+      detail: `run ${runId} was logged at commit ${commit}, not this pipeline's commit: commit ${commit} is not in this clone; fetch full history (actions/checkout fetch-depth: 0) or check the run's ${COMMIT_TAG} tag`
+    }
+  const short = commit.slice(0, 12)
+  const ancestor = await git.run(['merge-base', '--is-ancestor', commit, head], {
+    cwd: root,
+    allowFailure: true
+  })
+  let reason = `commit ${short} is not an ancestor of HEAD ${head.slice(0, 12)}`
+  if (ancestor.code === 0 && options.index) {
+    const diff = await reproDiff(git, root, commit, head, options.index)
+    const between = { commits: diff.commits, files: diff.files }
+    if (diff.ok)
+      return {
+        ok: true,
+        detail: `recorded at ${short}, an ancestor of the lineage commit ${head.slice(0, 12)} that differs from it only in what dvc repro writes (${diff.files.map(f => `${f.path}: ${f.why}`).join('; ') || 'no files'})`,
+        between
+      }
+    const bad = diff.files.filter(f => !f.ok)
+    reason = `between ${short} and HEAD ${bad.map(f => `${f.path} changed (${f.why})`).join('; ')}`
   }
-  return files
+  // A later commit that left every lineage file as it was (a docs-only commit after training
+  // at the committed lock): the pipeline the run came from is this one.
+  const same = await commitMatches(
+    git,
+    root,
+    options.gitPrefix,
+    head,
+    commit,
+    ...(options.lineageFiles ? [options.lineageFiles] : [])
+  )
+  if (same.ok) return { ok: true, detail: same.reason }
+  return {
+    ok: false,
+    detail: `run ${runId} was logged at commit ${commit}, not this pipeline's commit: ${reason}; and ${same.reason}`
+  }
 }
 
 /**
- * The run behind the model must come from this commit's pipeline, and (optionally) the
- * registered files must be the bytes dvc.lock records for the model out.
+ * The verdict's level (lineage-level.ts): each link from the registered version to the DVC
+ * pipeline, strongest first. With verify-mlflow-artifact, level 1 is required and its
+ * failure is a problem; the policy's minimum level is judged by the caller.
  */
 export async function checkMlflowLink(options: {
   client: LineageMlflow
@@ -110,14 +290,19 @@ export async function checkMlflowLink(options: {
   head: string
   /** Every dvc.yaml, dvc.lock and .dvc file, relative to the project root. */
   lineageFiles?: string[]
+  /** What dvc repro writes at HEAD, and whether HEAD's inputs match dvc.lock (level 3). */
+  index?: PipelineIndex
   model: ModelLink | undefined
   modelName?: string
   version?: string
   runId?: string
   verifyArtifact: boolean
+  /** Readers per store; defaults to the tracking server's proxy. */
+  readers?: ArtifactReaderFactory
   logger: Logger
 }): Promise<MlflowLinkResult> {
   const { client } = options
+  const readers = options.readers ?? proxyReaderFactory(client)
   const version =
     options.modelName && options.version
       ? await client.getModelVersion(options.modelName, options.version)
@@ -129,82 +314,81 @@ export async function checkMlflowLink(options: {
     )
   }
   const run = await client.getRun(runId)
-  const result: MlflowLinkResult = { runId, problems: [] }
-  const commit = run.data.tags.find(t => t.key === 'mlflow.source.git.commit')?.value
-  if (!commit) {
-    result.problems.push(
-      `run ${runId} has no mlflow.source.git.commit tag, so it cannot be tied to this commit; log the run from a git checkout (MLflow sets the tag) or set it explicitly`
-    )
-  } else if (!options.head) {
-    result.problems.push(
-      `run ${runId} was logged at ${commit}, but the workspace has no git HEAD to compare with`
-    )
-  } else {
-    result.commit = commit
-    const match = await commitMatches(
-      options.git,
-      options.root,
-      options.gitPrefix,
-      options.head,
-      commit,
-      ...(options.lineageFiles ? [options.lineageFiles] : [])
-    )
-    result.commitCheck = match.reason
-    if (!match.ok)
-      result.problems.push(
-        `run ${runId} was logged at commit ${commit}, not this pipeline's commit: ${match.reason}`
-      )
-  }
-  if (options.verifyArtifact) {
-    const model = options.model
-    if (!model?.md5) {
-      result.problems.push(
-        'verify-mlflow-artifact is true, but no model with a dvc.lock hash was found; set model-path or add a dvc.yaml artifact of type model'
-      )
-      return result
-    }
-    const artifact = await artifactProxyPath(client, version, run)
-    const tree = await listTree(client, artifact)
-    if (model.md5.endsWith('.dir')) {
-      if (model.legacy) {
-        result.problems.push(
-          `model ${model.path} has a legacy (DVC 2) .dir entry; re-run \`dvc repro\` (or \`dvc cache migrate --dvc-files\`) before comparing it with MLflow`
-        )
-        return result
+  const commit = run.data.tags.find(t => t.key === COMMIT_TAG)?.value
+  const problems: string[] = []
+
+  const commitLink = await linkCommit({
+    git: options.git,
+    root: options.root,
+    gitPrefix: options.gitPrefix,
+    head: options.head,
+    runId,
+    commit,
+    index: options.index,
+    lineageFiles: options.lineageFiles
+  })
+
+  const model = options.model?.md5 ? (options.model as ModelLink & { md5: string }) : undefined
+  const noModel =
+    'no model with a dvc.lock hash was found; set model-path or add a dvc.yaml artifact of type model'
+  /** A level that needs the bytes: its reader, or why there is none. */
+  const attempt = async <T extends { ok: boolean; detail: string }>(
+    uri: string,
+    what: string,
+    work: (reader: ArtifactReader) => Promise<T>
+  ): Promise<T | { ok: false; detail: string }> => {
+    if (!model) return { ok: false, detail: noModel }
+    const reader = uri ? readers(uri) : undefined
+    if (!reader)
+      return {
+        ok: false,
+        detail: `${what} at '${displayUri(uri || '(none)')}' is in a store lineage-check cannot read (no reader for it; the tracking server's proxy, mlflow-artifacts:, is read)`
       }
-      const entries: ManifestEntry[] = []
-      for (const rel of tree)
-        entries.push({
-          relpath: rel,
-          md5: await client.downloadProxiedArtifact(`${artifact}/${rel}`, digestStream)
-        })
-      result.artifactMd5 = manifestHash(entries)
-      result.artifactCompared = `the .dir manifest of all ${entries.length} files under the registered artifact '${artifact}' (relpath + md5 of each) against dvc.lock's ${model.md5} for directory ${model.path}`
-    } else {
-      const base = path.posix.basename(model.path)
-      const candidates =
-        tree.length === 0 ? [''] : tree.filter(rel => path.posix.basename(rel) === base)
-      if (candidates.length !== 1) {
-        result.problems.push(
-          candidates.length === 0
-            ? `the registered artifact '${artifact}' is a directory with no file named ${base}; it does not contain the DVC model ${model.path}`
-            : `the registered artifact '${artifact}' holds ${candidates.length} files named ${base} (${candidates.join(', ')}); cannot tell which is the DVC model`
-        )
-        return result
+    try {
+      return await work(reader)
+    } catch (error) {
+      return {
+        ok: false,
+        detail: `${what} at '${displayUri(uri)}' could not be read: ${(error as Error).message}`
       }
-      const target = candidates[0] ? `${artifact}/${candidates[0]}` : artifact
-      result.artifactMd5 = model.legacy
-        ? await digestLegacy(client, target)
-        : await client.downloadProxiedArtifact(target, digestStream)
-      result.artifactCompared = candidates[0]
-        ? `file '${candidates[0]}' inside the registered artifact directory '${artifact}' against dvc.lock's md5 of ${model.path}`
-        : `the registered artifact file '${artifact}' against dvc.lock's md5 of ${model.path}`
-    }
-    if (result.artifactMd5 !== model.md5) {
-      result.problems.push(
-        `the MLflow artifact does not match dvc.lock: compared ${result.artifactCompared}; MLflow ${result.artifactMd5}, dvc.lock ${model.md5}`
-      )
     }
   }
+  let artifactCompared: string | undefined
+  let artifactMd5: string | undefined
+  const artifact = await attempt(
+    await versionUri(client, version, run),
+    "the registered version's files",
+    async reader => {
+      const r = await compareArtifact(reader, model!, options.verifyArtifact)
+      artifactCompared = r.compared
+      artifactMd5 = r.md5
+      return r
+    }
+  )
+  const loggedFile: LevelEvidence['loggedFile'] = artifact.ok
+    ? { ok: false, detail: 'not needed: level 1 was reached' }
+    : await attempt(run.info.artifact_uri ?? '', "the run's own artifacts", reader =>
+        findLoggedFile(reader, model!)
+      )
+  const evidence: LevelEvidence = {
+    artifact: { ok: artifact.ok, detail: artifact.detail },
+    loggedFile,
+    commit: { ok: commitLink.ok, detail: commitLink.detail }
+  }
+  if (options.verifyArtifact && !artifact.ok)
+    problems.push(model ? artifact.detail : `verify-mlflow-artifact is true, but ${noModel}`)
+  const result: MlflowLinkResult = {
+    runId,
+    lineageCommit: options.head,
+    level: levelOf(evidence),
+    evidence,
+    problems
+  }
+  if (commit) result.commit = commit
+  if (commit) result.commitCheck = commitLink.detail
+  if (commitLink.between) result.between = commitLink.between
+  if (artifactCompared) result.artifactCompared = artifactCompared
+  if (artifactMd5) result.artifactMd5 = artifactMd5
+  if ('path' in loggedFile && loggedFile.path) result.loggedFile = loggedFile.path
   return result
 }
