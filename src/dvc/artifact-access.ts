@@ -1,5 +1,10 @@
 import path from 'node:path'
-import type { ArtifactFile, ArtifactListing, ArtifactReader, StoreScheme } from '../artifacts/types.js'
+import type {
+  ArtifactFile,
+  ArtifactListing,
+  ArtifactReader,
+  StoreScheme
+} from '../artifacts/types.js'
 import type { LineageMlflow } from './mlflow-link.js'
 
 /**
@@ -30,7 +35,11 @@ export function proxyReaderFactory(client: LineageMlflow): ArtifactReaderFactory
     const root = proxied[1]!.replace(/\/+$/, '')
     const location = { uri, scheme: 'mlflow-artifacts' as StoreScheme, via: uri }
     const safeName = (name: string): boolean =>
-      name !== '' && name !== '.' && name !== '..' && !/[\\/\0-\x1f]/.test(name)
+      name !== '' &&
+      name !== '.' &&
+      name !== '..' &&
+      !/[\\/]/.test(name) &&
+      ![...name].some(c => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)
     const list = async (): Promise<ArtifactListing> => {
       const files: ArtifactFile[] = []
       const walk = async (sub: string): Promise<void> => {
@@ -61,8 +70,7 @@ export function proxyReaderFactory(client: LineageMlflow): ArtifactReaderFactory
       list,
       async read(file, consume) {
         const listing = await list()
-        const target =
-          listing.kind === 'file' ? root : `${root}/${file.relpath}`
+        const target = listing.kind === 'file' ? root : `${root}/${file.relpath}`
         return client.downloadProxiedArtifact(target, consume)
       }
     }

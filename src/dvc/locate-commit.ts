@@ -1,5 +1,8 @@
 import { ConfigurationError } from '../core/errors.js'
+import type { Logger } from '../core/logger.js'
+import { code, escapeText } from '../core/summary.js'
 import type { GitRunner } from '../git/git.js'
+import type { LineageMlflow } from './mlflow-link.js'
 import { indexAtCommit, reproDiff, type ReproDiff } from './repro-diff.js'
 
 /**
@@ -75,13 +78,7 @@ export async function locateLineageCommit(options: {
     )
   const candidates = (
     await git.run(
-      [
-        'rev-list',
-        '--reverse',
-        '--topo-order',
-        '--ancestry-path',
-        `${runCommit}..${defaultHead}`
-      ],
+      ['rev-list', '--reverse', '--topo-order', '--ancestry-path', `${runCommit}..${defaultHead}`],
       { cwd: root }
     )
   ).stdout
@@ -92,7 +89,13 @@ export async function locateLineageCommit(options: {
     .slice(0, MAX_CANDIDATES)
   let stop = ''
   for (const candidate of candidates) {
-    const diff = await reproDiff(git, root, runCommit, candidate, await indexAtCommit(git, root, candidate))
+    const diff = await reproDiff(
+      git,
+      root,
+      runCommit,
+      candidate,
+      await indexAtCommit(git, root, candidate)
+    )
     if (!diff.ok) {
       const bad = diff.files.find(f => !f.ok)!
       stop = ` (${candidate.slice(0, 12)} changes ${bad.path}: ${bad.why})`
@@ -113,5 +116,60 @@ export async function locateLineageCommit(options: {
     runCommit,
     defaultHead,
     reason: `the run's own commit ${short}: no later commit on the default branch adds a lock while changing only what dvc repro writes${stop}`
+  }
+}
+
+/** The version's (or run's) lineage commit, for the validate job to check out before checking. */
+export async function findLineageCommit(options: {
+  client: LineageMlflow
+  git: GitRunner
+  root: string
+  modelName?: string | undefined
+  version?: string | undefined
+  runId?: string | undefined
+  defaultBranch: string
+  logger: Logger
+}): Promise<LineageCommit & { runId: string; summary: string }> {
+  const { client } = options
+  const version =
+    options.modelName && options.version
+      ? await client.getModelVersion(options.modelName, options.version)
+      : undefined
+  const runId = options.runId ?? version?.run_id
+  if (!runId)
+    throw new ConfigurationError(
+      `registered model '${options.modelName}' version ${options.version} has no run_id, so its lineage commit cannot be found; pass 'run-id'`
+    )
+  const run = await client.getRun(runId)
+  const runCommit = run.data.tags.find(t => t.key === 'mlflow.source.git.commit')?.value
+  const subject = version
+    ? `version ${code(version.version)} of ${code(version.name)}`
+    : `run ${code(runId)}`
+  if (!runCommit || !/^[0-9a-f]{40}$/.test(runCommit)) {
+    // Nothing ties the run to a commit: the check runs at the default branch's head and can
+    // reach level 4 only, which the policy's minimum then judges.
+    const defaultHead = await resolveDefaultHead(options.git, options.root, options.defaultBranch)
+    const reason = `run ${runId} ${runCommit ? `records '${runCommit.slice(0, 60)}', which is not a commit id` : 'has no mlflow.source.git.commit tag'}; the lineage is checked at the head of '${options.defaultBranch}' and can reach level 4 only`
+    options.logger.warning(reason)
+    return {
+      commit: defaultHead,
+      runCommit: '',
+      defaultHead,
+      reason,
+      runId,
+      summary: `Lineage commit of ${subject}: \`${defaultHead}\` (${escapeText(reason)})`
+    }
+  }
+  const found = await locateLineageCommit({
+    git: options.git,
+    root: options.root,
+    runId,
+    runCommit,
+    defaultBranch: options.defaultBranch
+  })
+  return {
+    ...found,
+    runId,
+    summary: `Lineage commit of ${subject}: \`${found.commit}\`; ${escapeText(found.reason)}.`
   }
 }

@@ -1,5 +1,5 @@
 import path from 'node:path'
-import type { ArtifactFile, ArtifactReader } from '../artifacts/types.js'
+import type { ArtifactReader } from '../artifacts/types.js'
 import { ConfigurationError } from '../core/errors.js'
 import type { Logger } from '../core/logger.js'
 import type { GitRunner } from '../git/git.js'
@@ -7,11 +7,7 @@ import type { LoggedModel, ModelVersion, Run } from '../mlflow/index.js'
 import { displayUri, proxyReaderFactory, type ArtifactReaderFactory } from './artifact-access.js'
 import { storedMd5 } from './artifact-md5.js'
 import { commitMatches } from './git-checks.js'
-import {
-  levelOf,
-  type LevelEvidence,
-  type LineageLevel
-} from './lineage-level.js'
+import { levelOf, type LevelEvidence, type LineageLevel } from './lineage-level.js'
 import { manifestHash, type ManifestEntry } from './manifest.js'
 import type { ModelLink } from './model-link.js'
 import { reproDiff, type DiffFile, type PipelineIndex } from './repro-diff.js'
@@ -119,7 +115,9 @@ async function compareArtifact(
           ? `the registered artifact '${shown}' is a directory with no file named ${base} (it holds ${listing.files
               .slice(0, 6)
               .map(f => f.relpath)
-              .join(', ')}${listing.files.length > 6 ? ', …' : ''}); it does not contain the DVC model ${model.path}`
+              .join(
+                ', '
+              )}${listing.files.length > 6 ? ', …' : ''}); it does not contain the DVC model ${model.path}`
           : `the registered artifact '${shown}' holds ${candidates.length} files named ${base} (${candidates.map(c => c.relpath).join(', ')}); cannot tell which is the DVC model`
     }
   const file = candidates[0]!
@@ -193,7 +191,7 @@ async function findLoggedFile(
         Number(path.posix.basename(b.relpath) === base) -
         Number(path.posix.basename(a.relpath) === base)
     )
-  for (const file of candidates.slice(0, MAX_LOGGED_DOWNLOADS) as ArtifactFile[]) {
+  for (const file of candidates.slice(0, MAX_LOGGED_DOWNLOADS)) {
     if ((await storedMd5(reader, file, model.legacy)) === model.md5)
       return {
         ok: true,
@@ -206,7 +204,9 @@ async function findLoggedFile(
     detail: `none of the ${files.length} file(s) the run logged under '${shown}' (${files
       .slice(0, 6)
       .map(f => f.relpath)
-      .join(', ')}${files.length > 6 ? ', …' : ''}) has dvc.lock's md5 ${model.md5} for ${model.path}`
+      .join(
+        ', '
+      )}${files.length > 6 ? ', …' : ''}) has dvc.lock's md5 ${model.md5} for ${model.path}`
   }
 }
 

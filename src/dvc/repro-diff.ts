@@ -93,9 +93,12 @@ export async function reproDiff(
     .filter(Boolean)
   const files = names.map(n => classify(n, index))
   const commits = (
-    await git.run(['rev-list', '--reverse', `--max-count=${MAX_LISTED_COMMITS}`, `${from}..${to}`], {
-      cwd: root
-    })
+    await git.run(
+      ['rev-list', '--reverse', `--max-count=${MAX_LISTED_COMMITS}`, `${from}..${to}`],
+      {
+        cwd: root
+      }
+    )
   ).stdout
     .split('\n')
     .map(l => l.trim())

@@ -164,7 +164,8 @@ async function checkData(
   if (expected === hashed.md5)
     return cacheVerdict ? { report, dvc: cacheVerdict, hashed } : { report, hashed }
   report.status = 'modified'
-  const absentInside = ctx.lockOnly && hashed.kind === 'dir' ? (ctx.holdsAbsentData?.(key) ?? []) : []
+  const absentInside =
+    ctx.lockOnly && hashed.kind === 'dir' ? (ctx.holdsAbsentData?.(key) ?? []) : []
   if (absentInside.length > 0) {
     // A folder whose DVC-tracked part was never pulled cannot hash as the lock says, whatever
     // the rest holds: not a mismatch of what is present, and not checked.
