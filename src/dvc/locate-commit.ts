@@ -76,9 +76,31 @@ export async function locateLineageCommit(options: {
     throw new ConfigurationError(
       `run ${options.runId} was recorded at commit ${short}, which is not on the history of the default branch '${options.defaultBranch}' (${defaultHead.slice(0, 12)}); only lineage the default branch holds is checked: merge that commit, then train again or promote a version trained there`
     )
+  const found = await firstLockCommit(git, root, runCommit, defaultHead)
+  return {
+    ...found,
+    runCommit,
+    defaultHead,
+    reason: found.diff
+      ? `commit ${found.commit.slice(0, 12)} holds the lock of the dvc repro that ran at ${short}; between them only ${found.diff.files.map(f => f.path).join(', ')} changed, as dvc repro writes them`
+      : `the run's own commit ${short}: no later commit on the default branch adds a lock while changing only what dvc repro writes${found.stop}`
+  }
+}
+
+/**
+ * The commit that holds the lock of a `dvc repro` run at `runCommit`: the first descendant (up
+ * to `tip`, along the ancestry path) that changes a lock file while differing from `runCommit`
+ * only in what dvc repro writes; else `runCommit` itself (its lock was already committed).
+ */
+export async function firstLockCommit(
+  git: GitRunner,
+  root: string,
+  runCommit: string,
+  tip: string
+): Promise<{ commit: string; diff?: ReproDiff; stop: string }> {
   const candidates = (
     await git.run(
-      ['rev-list', '--reverse', '--topo-order', '--ancestry-path', `${runCommit}..${defaultHead}`],
+      ['rev-list', '--reverse', '--topo-order', '--ancestry-path', `${runCommit}..${tip}`],
       { cwd: root }
     )
   ).stdout
@@ -87,7 +109,6 @@ export async function locateLineageCommit(options: {
     .filter(Boolean)
     // The oldest first (--max-count would keep the newest).
     .slice(0, MAX_CANDIDATES)
-  let stop = ''
   for (const candidate of candidates) {
     const diff = await reproDiff(
       git,
@@ -98,25 +119,15 @@ export async function locateLineageCommit(options: {
     )
     if (!diff.ok) {
       const bad = diff.files.find(f => !f.ok)!
-      stop = ` (${candidate.slice(0, 12)} changes ${bad.path}: ${bad.why})`
-      break
-    }
-    if (diff.files.some(f => f.why === 'lock file' || f.why === '.dvc file')) {
       return {
-        commit: candidate,
-        runCommit,
-        defaultHead,
-        reason: `commit ${candidate.slice(0, 12)} holds the lock of the dvc repro that ran at ${short}; between them only ${diff.files.map(f => f.path).join(', ')} changed, as dvc repro writes them`,
-        diff
+        commit: runCommit,
+        stop: ` (${candidate.slice(0, 12)} changes ${bad.path}: ${bad.why})`
       }
     }
+    if (diff.files.some(f => f.why === 'lock file' || f.why === '.dvc file'))
+      return { commit: candidate, diff, stop: '' }
   }
-  return {
-    commit: runCommit,
-    runCommit,
-    defaultHead,
-    reason: `the run's own commit ${short}: no later commit on the default branch adds a lock while changing only what dvc repro writes${stop}`
-  }
+  return { commit: runCommit, stop: '' }
 }
 
 /** The version's (or run's) lineage commit, for the validate job to check out before checking. */

@@ -10,6 +10,7 @@ import { commitMatches } from './git-checks.js'
 import { levelOf, type LevelEvidence, type LineageLevel } from './lineage-level.js'
 import { manifestHash, type ManifestEntry } from './manifest.js'
 import type { ModelLink } from './model-link.js'
+import { firstLockCommit } from './locate-commit.js'
 import { reproDiff, type DiffFile, type PipelineIndex } from './repro-diff.js'
 
 /** The MLflow operations the model link needs; MlflowClient provides them. */
@@ -247,8 +248,16 @@ async function linkCommit(options: {
     cwd: root,
     allowFailure: true
   })
-  let reason = `commit ${short} is not an ancestor of HEAD ${head.slice(0, 12)}`
-  if (ancestor.code === 0 && options.index) {
+  if (ancestor.code !== 0)
+    return {
+      ok: false,
+      detail: `run ${runId} was logged at commit ${commit}, not this pipeline's commit: ${short} is not an ancestor of HEAD ${head.slice(0, 12)}`
+    }
+  // The lock of the run's `dvc repro` is in the first descendant that adds one (or in the run's
+  // own commit). Checked there, the files between must be what dvc repro writes, and inputs
+  // changed between must match HEAD's dvc.lock.
+  const lock = await firstLockCommit(git, root, commit, head)
+  if (lock.commit === head && options.index) {
     const diff = await reproDiff(git, root, commit, head, options.index)
     const between = { commits: diff.commits, files: diff.files }
     if (diff.ok)
@@ -257,23 +266,38 @@ async function linkCommit(options: {
         detail: `recorded at ${short}, an ancestor of the lineage commit ${head.slice(0, 12)} that differs from it only in what dvc repro writes (${diff.files.map(f => `${f.path}: ${f.why}`).join('; ') || 'no files'})`,
         between
       }
-    const bad = diff.files.filter(f => !f.ok)
-    reason = `between ${short} and HEAD ${bad.map(f => `${f.path} changed (${f.why})`).join('; ')}`
+    return {
+      ok: false,
+      detail: `run ${runId} was logged at commit ${commit}, not this pipeline's commit: between ${short} and HEAD ${diff.files
+        .filter(f => !f.ok)
+        .map(f => `${f.path} changed (${f.why})`)
+        .join('; ')}`,
+      between
+    }
   }
-  // A later commit that left every lineage file as it was (a docs-only commit after training
-  // at the committed lock): the pipeline the run came from is this one.
+  // A later commit that left every lineage file as it was at the lock's commit (a docs-only
+  // commit after it): the pipeline the run came from is this one.
   const same = await commitMatches(
     git,
     root,
     options.gitPrefix,
     head,
-    commit,
+    lock.commit,
     ...(options.lineageFiles ? [options.lineageFiles] : [])
   )
-  if (same.ok) return { ok: true, detail: same.reason }
+  const where =
+    lock.commit === commit
+      ? `its own commit ${short} holds its lock`
+      : `the lock of its dvc repro is in ${lock.commit.slice(0, 12)}`
+  if (same.ok)
+    return {
+      ok: true,
+      detail: `recorded at ${short}; ${where}; ${same.reason}`,
+      ...(lock.diff ? { between: { commits: lock.diff.commits, files: lock.diff.files } } : {})
+    }
   return {
     ok: false,
-    detail: `run ${runId} was logged at commit ${commit}, not this pipeline's commit: ${reason}; and ${same.reason}`
+    detail: `run ${runId} was logged at commit ${commit}, not this pipeline's commit: ${same.reason} (${where}; check the version at that commit: lineage-check mode find-lineage-commit finds it)`
   }
 }
 
