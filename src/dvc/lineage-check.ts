@@ -10,7 +10,13 @@ import { reportJson, summaryMarkdown } from './summary.js'
 import { loadProject, verifyLineage, type MissingData } from './verify.js'
 import { FieldError } from '../core/errors.js'
 import type { ArtifactReaderFactory } from './artifact-access.js'
-import { levelLabel, missing, nextStep, type LineageLevel } from './lineage-level.js'
+import {
+  DEFAULT_MIN_LEVEL,
+  levelLabel,
+  missing,
+  nextStep,
+  type LineageLevel
+} from './lineage-level.js'
 import type { PipelineIndex } from './repro-diff.js'
 import type { LineageReport } from './report-types.js'
 import type { StageUnit } from './collect.js'
@@ -152,6 +158,10 @@ export async function runLineageCheck(options: LineageCheckOptions): Promise<Lin
     : undefined
 
   let mlflow: MlflowLinkResult | undefined
+  const minimum = options.minLevel ?? {
+    level: DEFAULT_MIN_LEVEL,
+    source: 'the default; set lineage: { min_level: N } in the policy to change it'
+  }
   if (options.mlflow) {
     mlflow = await checkMlflowLink({
       client: options.mlflow.client,
@@ -169,9 +179,10 @@ export async function runLineageCheck(options: LineageCheckOptions): Promise<Lin
       ...(options.mlflow.readers ? { readers: options.mlflow.readers } : {}),
       logger
     })
-    const min = options.minLevel
+    // Without a policy's word, the default: what the seed's flow reaches.
+    const min = minimum
     // Higher numbers are weaker: a level above the minimum's number did not prove enough.
-    if (min && mlflow.level > min.level) {
+    if (mlflow.level > min.level) {
       const reached = mlflow.level
       mlflow.problems.push(
         `lineage ${levelLabel(reached)} is below the minimum level ${min.level} (${min.source}). Missing for level ${reached - 1}: ${missing(reached, mlflow.evidence)}. Smallest change to the training code: ${nextStep(reached, link)}`
@@ -199,8 +210,8 @@ export async function runLineageCheck(options: LineageCheckOptions): Promise<Lin
   return {
     verified,
     problems,
-    reportJson: reportJson(final, link, mlflow, options.minLevel),
-    summary: summaryMarkdown(final, link, mlflow, options.minLevel),
+    reportJson: reportJson(final, link, mlflow, mlflow ? minimum : undefined),
+    summary: summaryMarkdown(final, link, mlflow, mlflow ? minimum : undefined),
     lockSha256: report.lockSha256,
     gitCommit: git.head,
     modelPath: link?.path ?? '',
