@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
@@ -46,12 +46,22 @@ describe('the seed flow: lineage levels, each version at its own commit', () => 
   }
   /** `dvc repro` (the stage trains with MLflow), then the version registered from its run. */
   const reproAndRegister = (): string => {
-    run(DVC, ['repro', '-q'], origin, env)
+    // Training imports MLflow and sklearn: minutes on a busy machine, beyond run()'s bound.
+    const repro = spawnSync(DVC, ['repro'], {
+      cwd: origin,
+      encoding: 'utf8',
+      env: { ...process.env, DVC_NO_ANALYTICS: '1', ...env },
+      timeout: 600_000
+    })
+    if (repro.status !== 0)
+      throw new Error(
+        `dvc repro failed (${repro.status ?? repro.signal}): ${repro.stderr}${repro.stdout}`
+      )
     const runId = readFileSync(runLog, 'utf8').trim().split('\n').pop()!
     const out = execFileSync(
       PYTHON,
       [path.join(ROOT, 'test', 'python', 'seed_register.py'), model, runId],
-      { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 120_000 }
+      { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 300_000 }
     )
     return (JSON.parse(out.trim().split('\n').pop()!) as { version: string }).version
   }
@@ -127,7 +137,7 @@ describe('the seed flow: lineage levels, each version at its own commit', () => 
       new MemoryLogger(),
       () => undefined
     )
-  }, 600_000)
+  }, 1_800_000)
 
   afterAll(() => {
     for (const dir of [origin, clone]) if (dir) rmSync(dir, { recursive: true, force: true })

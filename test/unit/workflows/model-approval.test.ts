@@ -378,6 +378,19 @@ describe('model-approval.yml: the audit event decision', () => {
       'failure'
     ],
     [
+      "a refused lineage commit (not on the default branch's history)",
+      {
+        VALIDATE_RESULT: 'failure',
+        VERIFIED: '',
+        PASSED: '',
+        LOCATED: 'failure',
+        PROMOTE_RESULT: 'skipped',
+        STARTED: ''
+      },
+      'lineage-failed',
+      'failure'
+    ],
+    [
       'a gate failure',
       { VALIDATE_RESULT: 'failure', PASSED: 'false', PROMOTE_RESULT: 'skipped', STARTED: '' },
       'gate-failed',
