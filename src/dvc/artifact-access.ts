@@ -65,11 +65,14 @@ export function proxyReaderFactory(client: LineageMlflow): ArtifactReaderFactory
         }
       return { kind: 'dir', location, files }
     }
+    // One listing per reader: level 2 reads several files of the same tree.
+    let listed: Promise<ArtifactListing> | undefined
+    const listOnce = (): Promise<ArtifactListing> => (listed ??= list())
     return {
       location,
-      list,
+      list: listOnce,
       async read(file, consume) {
-        const listing = await list()
+        const listing = await listOnce()
         const target = listing.kind === 'file' ? root : `${root}/${file.relpath}`
         return client.downloadProxiedArtifact(target, consume)
       }
