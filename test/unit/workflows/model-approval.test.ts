@@ -85,7 +85,7 @@ describe('model-approval.yml: job graph', () => {
     expect(promoteCheckout.with!.ref).toBe('${{ needs.validate.outputs.policy-commit }}')
   })
 
-  it('validate checks out the version\'s lineage commit and runs lineage-check then validate-metrics, exposing their outputs', () => {
+  it("validate checks out the version's lineage commit and runs lineage-check then validate-metrics, exposing their outputs", () => {
     const steps = workflow.jobs.validate!.steps!
     expect(steps[0]!.uses).toMatch(/^actions\/checkout@/)
     // Full history: the lineage commit and the default branch's history must be in the clone.
