@@ -287,7 +287,7 @@ async function linkCommit(options: {
   )
   const where =
     lock.commit === commit
-      ? `its own commit ${short} holds its lock`
+      ? `its own commit ${short} holds its lock${lock.stop}`
       : `the lock of its dvc repro is in ${lock.commit.slice(0, 12)}`
   if (same.ok)
     return {

@@ -97,7 +97,8 @@ describe('the seed flow: lineage levels, each version at its own commit', () => 
     )
     run('git', ['init', '-q', '-b', 'main'], origin)
     run(DVC, ['init', '-q'], origin)
-    run(DVC, ['config', 'core.site_cache_dir', path.join(origin, '.dvc', 'site-cache')], origin)
+    // DVC's state database outside the repository: inside it, `git add -A` would commit it.
+    run(DVC, ['config', 'core.site_cache_dir', `${origin}.site-cache`], origin)
     run(DVC, ['add', '-q', 'data/train.csv'], origin)
     commits.project = commit('the seed project')
 
@@ -140,7 +141,8 @@ describe('the seed flow: lineage levels, each version at its own commit', () => 
   }, 1_800_000)
 
   afterAll(() => {
-    for (const dir of [origin, clone]) if (dir) rmSync(dir, { recursive: true, force: true })
+    for (const dir of [origin, clone, `${origin}.site-cache`])
+      if (dir) rmSync(dir, { recursive: true, force: true })
     rmSync(runLog, { force: true })
   })
 
@@ -184,6 +186,7 @@ describe('the seed flow: lineage levels, each version at its own commit', () => 
 
   it('v1 (log_model only) reaches level 3 at its own commit and passes the default minimum, after v2 was trained and committed', async () => {
     const found = await find(versions.v1!)
+    expect(found.reason).toContain('holds the lock of the dvc repro')
     // The run recorded the commit before the lock; the lineage commit is the one holding it.
     expect(found.runCommit).toBe(commits.project)
     expect(found.commit).toBe(commits.v1)
