@@ -21,6 +21,9 @@ const specs = {
   'verify-mlflow-artifact': boolean(false),
   'allow-external': boolean(false),
   'fail-on-mismatch': boolean(true),
+  mode: choice(['check', 'find-lineage-commit'], 'check'),
+  stage: optionalString(),
+  'default-branch': optionalString(),
   ...policyInputs,
   ...connectionInputs
 }
@@ -56,6 +59,18 @@ function refine(
       'verify-mlflow-artifact',
       "is true, but neither 'model-name' + 'version' nor 'run-id' names what to compare; set them or turn it off"
     )
+  if (values.mode === 'find-lineage-commit') {
+    if (mlflow.kind === 'none')
+      throw new FieldError(
+        'mode',
+        "is find-lineage-commit, which needs 'model-name' + 'version' or 'run-id' (whose lineage commit to find)"
+      )
+    if (!values['default-branch'])
+      throw new FieldError(
+        'default-branch',
+        'is empty; mode find-lineage-commit accepts only commits on the default branch history, so name it (github.event.repository.default_branch)'
+      )
+  }
   return { ...values, mlflow }
 }
 

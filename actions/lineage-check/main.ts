@@ -6,18 +6,24 @@ import { workspaceDir } from '../../src/core/workspace.js'
 import { runLineageCheck } from '../../src/dvc/lineage-check.js'
 import { describeRefusal, guardPath, guardRoot } from '../../src/files/paths.js'
 import { createGitRunner } from '../../src/git/git.js'
-import { loadPolicy } from '../../src/policy/index.js'
+import { findLineageCommit } from '../../src/dvc/locate-commit.js'
+import { loadPolicy, minLineageLevel } from '../../src/policy/index.js'
 import type { Inputs } from './inputs.js'
-import { lineageOutputs, type outputs } from './outputs.js'
+import { lineageOutputs, locatedOutputs, type outputs } from './outputs.js'
 
 type Context = ActionContext<Inputs, (typeof outputs.names)[number]>
 
 export async function main(ctx: Context): Promise<void> {
   const { inputs: input, logger } = ctx
   const workspace = workspaceDir(ctx.env)
-  // Read only to refuse a broken policy file early, as every action does: lineage-check
-  // itself has no policy rules.
-  loadPolicy({ policyFile: input['policy-file'], workspace, model: input['model-name'], logger })
+  // Refuses a broken policy file early, as every action does; lineage-check reads the stage's
+  // minimum lineage level from it.
+  const policy = loadPolicy({
+    policyFile: input['policy-file'],
+    workspace,
+    model: input['model-name'],
+    logger
+  })
   const where = guardPath(guardRoot(workspace), input['working-directory'], {
     allowExternal: input['allow-external'],
     absoluteInside: true
@@ -39,6 +45,21 @@ export async function main(ctx: Context): Promise<void> {
   // check the workspace alone, and start-up is part of every run.
   const client =
     subject.kind === 'none' ? undefined : (await import('../common/mlflow.js')).mlflowClient(ctx)
+  if (input.mode === 'find-lineage-commit' && client && subject.kind !== 'none') {
+    const found = await findLineageCommit({
+      client,
+      git: createGitRunner(logger, root),
+      root,
+      modelName: subject.model,
+      version: subject.kind === 'version' ? subject.version : undefined,
+      runId: subject.runId,
+      defaultBranch: input['default-branch'] ?? '',
+      logger
+    })
+    ctx.setOutputs(locatedOutputs(found))
+    ctx.summary.add(found.summary)
+    return
+  }
   const outcome = await runLineageCheck({
     root,
     lockDisplay:
@@ -58,6 +79,7 @@ export async function main(ctx: Context): Promise<void> {
             verifyArtifact: input['verify-mlflow-artifact'],
             env: ctx.env
           },
+    minLevel: minLineageLevel(policy, input.stage),
     git: createGitRunner(logger, root),
     logger
   })

@@ -77,6 +77,27 @@ export function readLineage(
     return { reason: 'is not a JSON object with lock-sha256, model-md5 and verified' }
   const source = value as Record<string, unknown>
   const verified = pick(source, ['verified'])
+  // level and commit (issue "Seed flow"): optional, for callers from before levels existed;
+  // when present they must be what lineage-check writes, or the whole lineage is refused.
+  const level = pick(source, ['level'])
+  const levelNumber = typeof level === 'string' && /^[1-4]$/.test(level) ? Number(level) : level
+  if (
+    level !== undefined &&
+    level !== null &&
+    level !== '' &&
+    ![1, 2, 3, 4].includes(levelNumber as number)
+  )
+    return {
+      reason: `has level ${JSON.stringify(level).slice(0, 40)}; a lineage level is 1, 2, 3 or 4`
+    }
+  const commit = pick(source, ['commit'])
+  if (
+    commit !== undefined &&
+    commit !== null &&
+    commit !== '' &&
+    (typeof commit !== 'string' || !/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(commit))
+  )
+    return { reason: 'has a commit that is not a full git commit id (40 or 64 hex digits)' }
   return {
     lineage: {
       lock_sha256: asText(pick(source, ['lock_sha256', 'lock-sha256', 'lockSha256'])),
@@ -86,7 +107,9 @@ export function readLineage(
           ? true
           : verified === false || verified === 'false'
             ? false
-            : null
+            : null,
+      ...(typeof levelNumber === 'number' ? { level: levelNumber as 1 | 2 | 3 | 4 } : {}),
+      ...(typeof commit === 'string' && commit !== '' ? { commit } : {})
     }
   }
 }

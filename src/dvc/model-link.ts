@@ -14,6 +14,8 @@ export interface ModelLink {
   /** What dvc.lock (or the `.dvc` file) records for it (md5, or `<md5>.dir` for a directory). */
   md5?: string
   legacy: boolean
+  /** The size dvc.lock records for it (DVC 3), bytes. */
+  size?: number
   entry?: EntryReport
   /**
    * The data the model was made from: every `.dvc` file upstream of the model's stage (through
@@ -85,6 +87,7 @@ export function linkModel(
       return link
     }
     link.md5 = entry.md5
+    if (entry.size !== undefined) link.size = entry.size
     link.legacy = entry.hash === undefined
     const report = stages
       .find(s => s.name === stage.name)

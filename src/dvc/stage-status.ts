@@ -15,8 +15,19 @@ export interface StageCheckContext {
   root: string
   realRoot: string
   allowExternal: boolean
-  /** lock-only: no data is read; deps and outs are listed as not checked. */
+  /**
+   * lock-only: the checkout is a clean clone. Everything present is hashed and compared as
+   * usual; only DVC-tracked data that is absent (never pulled) is listed as not checked.
+   */
   lockOnly: boolean
+  /**
+   * Whether a path (a status key) is DVC-tracked data: an out of a stage or a `.dvc` file, or a
+   * path inside one. Only such data may be absent from a clean clone; a missing code file is
+   * `deleted` as DVC says.
+   */
+  isDvcData?: (key: string) => boolean
+  /** lock-only: a folder that holds DVC-tracked data absent from the checkout. */
+  holdsAbsentData?: (key: string) => string[]
   hasher: TargetHasher
   cache: DvcCacheIndex
   /** Params files, parsed once per run. */
@@ -77,11 +88,6 @@ async function checkData(
   }
   if (safe.external)
     report.note = `external path (${describeRefusal(safe.why!)}), read because allow-external is true`
-  if (ctx.lockOnly) {
-    report.status = 'not-checked'
-    report.note = 'missing-data: lock-only'
-    return { report }
-  }
   // DVC asks the cache first for cached outs with a lock hash; "not in cache" then hides the
   // workspace verdict. We still judge the workspace data ourselves (entry status).
   let cacheVerdict: string | undefined
@@ -98,10 +104,16 @@ async function checkData(
       manifestRefused = `the cached .dir manifest names ${cached.escaping.length} path(s) outside the directory, which were not read`
   }
   const hashed = await ctx.hasher.hash({ abs: safe.abs, rel: rel(ctx.root, safe.abs), mode })
+  const key = statusKey(stage.wdir, written)
   if (hashed.kind === 'missing') {
     report.status = 'deleted'
     report.missingData = !hashed.ignored
     if (hashed.ignored) report.note = 'ignored by .dvcignore'
+    else if (ctx.lockOnly && (ctx.isDvcData?.(key) ?? true)) {
+      // DVC-tracked data a clean clone does not hold: nothing to compare, and said so by name.
+      report.status = 'not-checked'
+      report.note = 'DVC-tracked data not in the checkout (missing-data: lock-only)'
+    }
     return { report, dvc: cacheVerdict ?? 'deleted', hashed }
   }
   if (hashed.kind === 'refused') {
@@ -152,6 +164,15 @@ async function checkData(
   if (expected === hashed.md5)
     return cacheVerdict ? { report, dvc: cacheVerdict, hashed } : { report, hashed }
   report.status = 'modified'
+  const absentInside =
+    ctx.lockOnly && hashed.kind === 'dir' ? (ctx.holdsAbsentData?.(key) ?? []) : []
+  if (absentInside.length > 0) {
+    // A folder whose DVC-tracked part was never pulled cannot hash as the lock says, whatever
+    // the rest holds: not a mismatch of what is present, and not checked.
+    report.status = 'not-checked'
+    report.missingData = true
+    report.note = `holds DVC-tracked data not in the checkout (${absentInside.join(', ')}); missing-data: lock-only`
+  }
   if (expected !== undefined && hashed.md5Dvc2 === expected) {
     // Written by DVC 2, whose whole-file text rule differs from DVC 3's per-chunk one for large
     // mixed files: the data are the same, so we do not call it a mismatch (DVC 3 would).

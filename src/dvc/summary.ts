@@ -1,4 +1,5 @@
 import { escapeCell, heading, markdownTable } from '../core/summary.js'
+import { DEFAULT_MIN_LEVEL, LEVEL_WORDS, type LineageLevel } from './lineage-level.js'
 import type { MlflowLinkResult } from './mlflow-link.js'
 import type { ModelLink } from './model-link.js'
 import type { LineageReport, StageReport } from './report-types.js'
@@ -13,13 +14,34 @@ function stageState(stage: StageReport): string {
 }
 
 /** The `report` output: per stage, per entry, path, expected and actual hash, status. */
+type MinLevel = { level: LineageLevel; source: string } | undefined
+
+/** The level in words, with the minimum it was judged against: the summary's first lines. */
+export function levelMarkdown(mlflow: MlflowLinkResult | undefined, min: MinLevel): string {
+  if (!mlflow)
+    return `**Lineage level 4**: ${LEVEL_WORDS[4]}; no registered version or run was named (model-name and version, or run-id), so only the workspace was checked against dvc.lock.`
+  const lines = [
+    `**Lineage level ${mlflow.level}**: ${LEVEL_WORDS[mlflow.level]}.`,
+    min
+      ? `The minimum for this promotion is level ${min.level} (${min.source})${min.level === DEFAULT_MIN_LEVEL && /default/.test(min.source) ? ", which the seed's flow (log_model inside `dvc repro`, then commit) meets" : ''}: ${mlflow.level <= min.level ? 'met' : 'NOT met'}.`
+      : 'No minimum level was set for this check.',
+    `Lineage commit \`${mlflow.lineageCommit || 'none'}\`; the run recorded \`${mlflow.commit ?? 'no commit'}\`${mlflow.commit && mlflow.commit !== mlflow.lineageCommit ? ' (a different commit: see the level-3 row for how they relate)' : ''}.`
+  ]
+  return lines.join('\n')
+}
+
 export function reportJson(
   report: LineageReport,
   model?: ModelLink,
-  mlflow?: MlflowLinkResult
+  mlflow?: MlflowLinkResult,
+  min?: MinLevel
 ): string {
   return JSON.stringify({
     verified: report.verified,
+    level: mlflow?.level ?? 4,
+    ...(min ? { minLevel: min.level } : {}),
+    lineageCommit: mlflow?.lineageCommit ?? null,
+    runCommit: mlflow?.commit ?? null,
     lockSha256: report.lockSha256,
     stages: report.stages.map(s => ({
       name: s.name,
@@ -63,10 +85,12 @@ export function reportJson(
 export function summaryMarkdown(
   report: LineageReport,
   model?: ModelLink,
-  mlflow?: MlflowLinkResult
+  mlflow?: MlflowLinkResult,
+  min?: MinLevel
 ): string {
   const parts: string[] = [
     heading(`Lineage check: ${report.verified ? 'verified' : 'NOT verified'}`, 2),
+    levelMarkdown(mlflow, min),
     `${report.lockFiles && report.lockFiles.length > 1 ? `lineage files (${report.lockFiles.length}) sha256` : 'dvc.lock sha256'} \`${report.lockSha256}\`, ${report.stages.length} stage(s) checked.`
   ]
   for (const stage of report.stages) {
@@ -140,6 +164,17 @@ export function summaryMarkdown(
       )
       if (mlflow.artifactCompared)
         rows.push(['artifact', `${mlflow.artifactMd5}: compared ${mlflow.artifactCompared}`])
+      const mark = (ok: boolean): string => (ok ? 'reached' : 'not reached')
+      rows.push(
+        [`level 1 (${mark(mlflow.evidence.artifact.ok)})`, mlflow.evidence.artifact.detail],
+        [`level 2 (${mark(mlflow.evidence.loggedFile.ok)})`, mlflow.evidence.loggedFile.detail],
+        [`level 3 (${mark(mlflow.evidence.commit.ok)})`, mlflow.evidence.commit.detail]
+      )
+      if (mlflow.between)
+        rows.push([
+          'between the commits',
+          `${mlflow.between.commits.map(c => c.slice(0, 12)).join(', ') || 'none'}; files: ${mlflow.between.files.map(f => `${f.path} (${f.why})`).join('; ') || 'none'}`
+        ])
     }
     parts.push(markdownTable(['', ''], rows))
   }

@@ -14,6 +14,7 @@ import type { ModelArtifact } from './project.js'
 import type { LineageReport, StageReport } from './report-types.js'
 import { checkStage, statusKey } from './stage-status.js'
 import { TargetHasher } from './targets.js'
+import { fileKind } from '../files/read.js'
 
 export type MissingData = 'fail' | 'warn' | 'lock-only'
 
@@ -84,13 +85,18 @@ function stageProblems(
     })
   for (const e of stage.entries) {
     if (e.status === 'unchanged' || e.status === 'not-checked') continue
-    if (e.status === 'deleted' && e.missingData && missingData !== 'fail') continue
+    // lock-only: absent DVC-tracked data is already `not-checked`; what is still `deleted` is a
+    // file the clone should hold (code, params, an out DVC does not cache), so it fails.
+    if (e.status === 'deleted' && e.missingData && missingData === 'warn') continue
     const what =
       e.kind === 'param' ? `param ${e.path}${e.key ? `:${e.key}` : ''}` : `${e.kind} ${e.path}`
     let message = `stage '${stage.name}': ${what} is ${e.status}`
     if (e.expected !== undefined || e.actual !== undefined)
       message += ` (lock ${e.expected ?? '-'}, workspace ${e.actual ?? '-'})`
-    if (e.status === 'deleted' && e.missingData)
+    if (e.status === 'deleted' && e.missingData && missingData === 'lock-only')
+      message +=
+        '; it is not DVC-tracked data, so a clean clone must hold it: commit it to git, or remove it from dvc.yaml and run `dvc repro`'
+    else if (e.status === 'deleted' && e.missingData)
       message +=
         '; the data are not in the workspace: run `dvc pull` first, or set missing-data: warn or lock-only'
     if (e.note) message += `; ${e.note}`
@@ -113,6 +119,18 @@ function tracksMuchData(units: StageUnit[]): boolean {
     }
   }
   return bytes >= INLINE_MAX_BYTES || files > INLINE_MAX_FILES
+}
+
+/**
+ * DVC-tracked data, as status keys: the cached outs of every stage and `.dvc` file. Outs with
+ * `cache: false` (metrics, plots) are committed to git by the seed's layout, so a clean clone
+ * holds them and they are compared.
+ */
+function dvcDataKeys(units: StageUnit[]): string[] {
+  const keys = new Set<string>()
+  for (const { stage } of units)
+    for (const o of stage.outs) if (o.cache) keys.add(statusKey(stage.wdir, o.path))
+  return [...keys]
 }
 
 /**
@@ -161,11 +179,17 @@ export async function verifyLineage(
       options.allowExternal,
       message => options.logger.debug(message)
     )
+    const dataKeys = dvcDataKeys(data.units)
     const ctx = {
       root,
       realRoot,
       allowExternal: options.allowExternal,
       lockOnly: options.missingData === 'lock-only',
+      isDvcData: (key: string) => dataKeys.some(d => key === d || key.startsWith(`${d}/`)),
+      holdsAbsentData: (key: string) =>
+        dataKeys.filter(
+          d => d.startsWith(`${key}/`) && fileKind(path.join(root, ...d.split('/'))) === 'missing'
+        ),
       hasher,
       cache: new DvcCacheIndex(root),
       refused,
@@ -188,7 +212,9 @@ export async function verifyLineage(
       for (const p of stageProblems(stage, options.missingData))
         problems.push({ ...p, file: data.units[i]!.lockFile })
       for (const e of stage.entries) {
-        if (e.status === 'deleted' && e.missingData) missing.push(e.path)
+        // Named from the project root (a `.dvc` file's out is written relative to its folder).
+        if ((e.status === 'deleted' || e.status === 'not-checked') && e.missingData)
+          missing.push(statusKey(data.units[i]!.stage.wdir, e.path))
         if (e.note && e.status === 'unchanged')
           warnings.push(`stage '${stage.name}': ${e.path}: ${e.note}`)
       }
@@ -196,6 +222,11 @@ export async function verifyLineage(
     if (options.missingData === 'warn' && missing.length > 0) {
       warnings.push(
         `${missing.length} tracked path(s) are not in the workspace: ${[...new Set(missing)].join(', ')}; run \`dvc pull\` to verify them`
+      )
+    }
+    if (options.missingData === 'lock-only' && missing.length > 0) {
+      warnings.push(
+        `not checked (DVC-tracked data not in the checkout): ${[...new Set(missing)].join(', ')}; every other dependency, parameter and output was hashed and compared with dvc.lock. Set dvc-pull (or run \`dvc pull\` and missing-data: fail) to verify them too`
       )
     }
     const crossStage = crossStageMismatches(data.units)

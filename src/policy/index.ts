@@ -12,6 +12,8 @@ export {
   stageIndex,
   stageEnvironment,
   signOffRoles,
+  minLineageLevel,
+  DEFAULT_LINEAGE_MIN_LEVEL,
   DEFAULT_STAGES,
   type Policy
 } from './policy.js'

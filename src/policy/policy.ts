@@ -12,6 +12,39 @@ export interface Policy {
   stages: StagePolicy[]
   /** What the run check requires of GitHub's record (`governance:`; defaults when absent). */
   governance?: Governance
+  /** The policy's top-level `lineage: { min_level }`, when set. */
+  lineageMinLevel?: number
+}
+
+/** What the seed's flow (log_model inside `dvc repro`, then commit) reaches: level 3. */
+export const DEFAULT_LINEAGE_MIN_LEVEL = 3
+
+/**
+ * The weakest lineage level a stage accepts, and where that came from: the stage's own
+ * `lineage: { min_level }`, the policy's top-level one, else the default (3).
+ */
+export function minLineageLevel(
+  policy: Policy,
+  stageName: string | undefined
+): { level: 1 | 2 | 3 | 4; source: string } {
+  const stage = stageName ? findStage(policy, stageName) : undefined
+  const own = stage && typeof stage.lineage === 'object' ? stage.lineage.min_level : undefined
+  const where = policy.source ? ` in ${policy.source}` : ''
+  if (own !== undefined)
+    return {
+      level: own as 1 | 2 | 3 | 4,
+      source: `stage '${stage!.name}' lineage.min_level${where}`
+    }
+  if (policy.lineageMinLevel !== undefined)
+    return {
+      level: policy.lineageMinLevel as 1 | 2 | 3 | 4,
+      source: `the policy's lineage.min_level${where}`
+    }
+  return {
+    level: DEFAULT_LINEAGE_MIN_LEVEL,
+    source:
+      'the default; set lineage: { min_level: N } in the policy, globally or per stage, to change it'
+  }
 }
 
 /** The `governance:` defaults (the example callers' paths, no pinned approval workflow). */
@@ -94,7 +127,8 @@ export function effectivePolicy(
     mode: override?.registry?.mode ?? file?.registry.mode ?? 'stages',
     allowSkip: override?.allow_skip ?? file?.allow_skip ?? false,
     stages,
-    governance: file?.governance ?? DEFAULT_GOVERNANCE
+    governance: file?.governance ?? DEFAULT_GOVERNANCE,
+    ...(file?.lineage ? { lineageMinLevel: file.lineage.min_level } : {})
   }
 }
 

@@ -71,6 +71,21 @@ export const signOffSchema = z
   .strict()
 export type SignOffRole = z.output<typeof signOffSchema>
 
+/**
+ * The weakest lineage level a promotion accepts (src/dvc/lineage-level.ts): 1 the registered
+ * bytes are the DVC output, 2 the run logged the DVC output's bytes, 3 the run was recorded at
+ * the lineage commit (or an ancestor differing only in what `dvc repro` writes), 4 no link.
+ */
+export const lineageRuleSchema = z
+  .object({
+    min_level: z
+      .number()
+      .int()
+      .min(1, 'use 1 (strongest) to 4 (no link)')
+      .max(4, 'use 1 (strongest) to 4 (no link)')
+  })
+  .strict()
+
 export const stageSchema = z
   .object({
     name: z.string().trim().min(1),
@@ -79,7 +94,8 @@ export const stageSchema = z
     approvers: approverListSchema.default([]),
     gates: gatesSchema.default([]),
     champion: championSchema.optional(),
-    lineage: z.enum(['required', 'optional']).default('optional'),
+    /** `required`/`optional` (earlier form, kept), or `{ min_level }` for this stage. */
+    lineage: z.union([z.enum(['required', 'optional']), lineageRuleSchema]).default('optional'),
     environment: z
       .string()
       .trim()
@@ -179,6 +195,8 @@ export const policyFileSchema = z.object({
   registry: registrySchema,
   /** Allows promotions that skip a stage in the order (also the allow-skip input). */
   allow_skip: z.boolean().default(false),
+  /** The minimum lineage level of every stage that sets none of its own. */
+  lineage: lineageRuleSchema.optional(),
   stages: z.array(stageSchema).optional(),
   model_registry: z
     .object({ stages: z.array(stageSchema).optional() })

@@ -51,6 +51,22 @@ describe('cross-field rules, refined once per action', () => {
     expect(parse(lineageCheck, {}).mlflow).toEqual({ kind: 'none' })
   })
 
+  it('lineage-check find-lineage-commit: needs a version (or run) and the default branch', () => {
+    const mode = { mode: 'find-lineage-commit' }
+    expect(refusal(() => parse(lineageCheck, { ...mode, 'default-branch': 'main' }))).toMatch(
+      /^Input 'mode' is find-lineage-commit, which needs 'model-name' \+ 'version' or 'run-id'/
+    )
+    expect(
+      refusal(() => parse(lineageCheck, { ...mode, 'model-name': 'churn', version: '3' }))
+    ).toMatch(/^Input 'default-branch' is empty/)
+    expect(parse(lineageCheck, { ...mode, 'run-id': 'r1', 'default-branch': 'main' }).mode).toBe(
+      'find-lineage-commit'
+    )
+    expect(refusal(() => parse(lineageCheck, { mode: 'locate' }))).toMatch(
+      /^Input 'mode' is 'locate'/
+    )
+  })
+
   it('validate-metrics: a version, a run, or files; never a model without a version', () => {
     expect(refusal(() => parse(validateMetrics, { 'model-name': 'churn' }))).toMatch(
       /^Input 'model-name' is set without 'version'/

@@ -85,10 +85,38 @@ describe('model-approval.yml: job graph', () => {
     expect(promoteCheckout.with!.ref).toBe('${{ needs.validate.outputs.policy-commit }}')
   })
 
-  it('validate checks out the promoted commit and runs lineage-check then validate-metrics, exposing their outputs', () => {
+  it("validate checks out the version's lineage commit and runs lineage-check then validate-metrics, exposing their outputs", () => {
     const steps = workflow.jobs.validate!.steps!
     expect(steps[0]!.uses).toMatch(/^actions\/checkout@/)
-    expect(steps[0]!.with).toMatchObject({ ref: '${{ github.sha }}', 'persist-credentials': false })
+    // Full history: the lineage commit and the default branch's history must be in the clone.
+    expect(steps[0]!.with).toMatchObject({
+      ref: '${{ github.sha }}',
+      'fetch-depth': 0,
+      'persist-credentials': false
+    })
+    // Each version at its own commit: found on the default branch's history, then checked out,
+    // before the data are pulled and the lineage and metrics are read.
+    const locate = step('validate', 'locate')
+    expect(locate.uses).toBe('$/lineage-check')
+    expect(locate.with).toMatchObject({
+      mode: 'find-lineage-commit',
+      'default-branch': '${{ github.event.repository.default_branch }}',
+      'model-name': '${{ inputs.model-name }}',
+      version: '${{ inputs.version }}'
+    })
+    const index = (pred: (s: Step) => boolean): number => steps.findIndex(pred)
+    const checkoutLineage = index(s => s.env?.LINEAGE_COMMIT !== undefined)
+    expect(steps[checkoutLineage]!.env!.LINEAGE_COMMIT).toBe(
+      '${{ steps.locate.outputs.lineage-commit }}'
+    )
+    expect(steps[checkoutLineage]!.run).toContain('checkout --quiet --detach "$LINEAGE_COMMIT"')
+    expect(index(s => s.id === 'locate')).toBeLessThan(checkoutLineage)
+    expect(checkoutLineage).toBeLessThan(index(s => s.name === 'Pull the DVC data'))
+    expect(checkoutLineage).toBeLessThan(index(s => s.id === 'lineage'))
+    expect(step('validate', 'lineage').with!.stage).toBe('${{ steps.resolve.outputs.stage }}')
+    expect(workflow.jobs.validate!.outputs!['lineage-level']).toBe(
+      '${{ steps.lineage.outputs.level }}'
+    )
     const uses = steps.map(s => s.uses).filter(Boolean)
     expect(uses.indexOf('$/lineage-check')).toBeLessThan(uses.indexOf('$/validate-metrics'))
     const outputs = workflow.jobs.validate!.outputs!
@@ -457,6 +485,19 @@ describe('model-approval.yml: the audit event decision', () => {
         VALIDATE_RESULT: 'failure',
         VERIFIED: 'false',
         PASSED: 'true',
+        PROMOTE_RESULT: 'skipped',
+        STARTED: ''
+      },
+      'lineage-failed',
+      'failure'
+    ],
+    [
+      "a refused lineage commit (not on the default branch's history)",
+      {
+        VALIDATE_RESULT: 'failure',
+        VERIFIED: '',
+        PASSED: '',
+        LOCATED: 'failure',
         PROMOTE_RESULT: 'skipped',
         STARTED: ''
       },
