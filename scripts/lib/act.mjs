@@ -32,11 +32,27 @@ const VENV_BIN = path.join(ROOT, '.venv', 'bin')
  *     seeded before the run, and promote-model reads them there through GITHUB_API_URL.
  *  5. GITHUB_RUN_ID, GITHUB_TRIGGERING_ACTOR and GITHUB_API_URL are set with --env, the actor with
  *     --actor, the event payload (inputs, repository.default_branch) with -e.
+ *  6. The cloud login actions the workflow pins for OIDC (aws-actions/configure-aws-credentials,
+ *     google-github-actions/auth, azure/login) cannot be downloaded, and act resolves every
+ *     `uses:` before a job runs, skipped steps included: --local-repository maps each pin (read
+ *     from model-approval.yml) to scripts/lib/act-login-standin, which fails if it ever runs.
  */
 /** The commit the example callers pin model-approval.yml to; the suite copy is served as it. */
 export const SUITE_SHA = '5ab4e4a245c2c3ae8602208b0736308ab24c9cad'
 const CHECKOUT_SHA = '08c6903cd8c0fde910a37f88322edcfb5dd907a8'
 export const ACT = path.join(VENV_BIN, 'act')
+/** Bridge 6: the cloud login actions model-approval.yml pins, as `owner/repo@sha`. */
+function loginStandins() {
+  const workflow = readFileSync(
+    path.join(ROOT, '.github', 'workflows', 'model-approval.yml'),
+    'utf8'
+  )
+  const pins = workflow.matchAll(
+    /uses:\s*((?:aws-actions\/configure-aws-credentials|google-github-actions\/auth|azure\/login)@[0-9a-f]{40})/g
+  )
+  return [...new Set(Array.from(pins, m => m[1]))]
+}
+
 /** The suite as a caller's `uses:` fetches it: action.yml files, dist/ and the reusable workflow. */
 export function suiteCopy() {
   const dir = mkdtempSync(path.join(mkdirp(path.join(OUTPUT, 'act')), 'suite-'))
@@ -109,6 +125,10 @@ export async function runAct(options) {
     `acme-ml/model-governance@${SUITE_SHA}=${options.suite}`,
     '--local-repository',
     `actions/checkout@${CHECKOUT_SHA}=${path.join(ROOT, 'scripts', 'lib', 'act-checkout')}`,
+    ...loginStandins().flatMap(pin => [
+      '--local-repository',
+      `${pin}=${path.join(ROOT, 'scripts', 'lib', 'act-login-standin')}`
+    ]),
     '--env',
     `GITHUB_API_URL=${options.githubApi}`,
     '--env',

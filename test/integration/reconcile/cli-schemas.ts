@@ -17,6 +17,14 @@ export const findingSchema = z
   })
   .strict()
 
+/** The one trust verdict every reader prints (src/audit/verdict.ts). */
+const checkSchema = z
+  .object({ state: z.enum(['verified', 'findings', 'not-available']), note: z.string() })
+  .strict()
+export const trustSchema = z
+  .object({ chain: checkSchema, history: checkSchema, github: checkSchema, statement: z.string() })
+  .strict()
+
 export const reconcileSchema = z
   .object({
     in_sync: z.boolean(),
@@ -24,6 +32,7 @@ export const reconcileSchema = z
     audit_file: z.string(),
     models: z.array(z.string()),
     findings: z.array(findingSchema),
+    trust: trustSchema,
     targets: z.array(
       z
         .object({
@@ -131,7 +140,8 @@ export const statusSchema = z
           reproduce: z.array(z.string())
         })
         .strict()
-    )
+    ),
+    trust: trustSchema
   })
   .strict()
 
@@ -162,7 +172,9 @@ export const historySchema = z
           actor: z.string()
         })
         .passthrough()
-    )
+    ),
+    not_counted: z.array(z.object({ line: z.number().int(), reason: z.string() }).strict()),
+    trust: trustSchema
   })
   .strict()
 
