@@ -5,8 +5,9 @@
 //  - the model-governance command (cli/index.ts) into one standalone dist/cli/index.js, which
 //    users fetch alone and pin by its SHA-256 (dist/cli/index.js.sha256, docs/cli.md).
 // Type-checking is not part of the bundle (esbuild strips types): `npm run typecheck` does it,
-// and .ci/run runs both. Minified whitespace and syntax keep the parse time of a cold start low;
-// identifiers are kept so a stack trace from a user's run still names our functions.
+// and .ci/run runs both. Minified whitespace, syntax and local identifiers keep the parse time of a cold start low;
+// function and class names are kept (keepNames) so a stack trace from a user's run still names
+// our functions.
 // The output is written to a temporary folder and swapped in only when the build succeeds, so a
 // failed build never leaves dist/ half-written.
 import { createRequire } from 'node:module'
@@ -63,6 +64,7 @@ const common = {
   banner,
   minifyWhitespace: true,
   minifySyntax: true,
+  minifyIdentifiers: true,
   keepNames: true,
   legalComments: 'none',
   metafile: true,

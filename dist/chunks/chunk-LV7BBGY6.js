@@ -1,0 +1,2 @@
+import { createRequire as __mgCreateRequire } from 'node:module'; const require = __mgCreateRequire(import.meta.url);
+import{a as i}from"./chunk-OR5M2V4J.js";import{a as e}from"./chunk-7FD4ODKQ.js";var o=i(["in-sync","findings","commit-sha"]);function c(t){return{"in-sync":t.report.inSync,findings:JSON.stringify(t.report.findings),...t.recorded.length>0?{"commit-sha":t.recorded.at(-1).commitSha}:{}}}e(c,"reconcileOutputs");export{o as a,c as b};

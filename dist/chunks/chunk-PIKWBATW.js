@@ -1,0 +1,2 @@
+import { createRequire as __mgCreateRequire } from 'node:module'; const require = __mgCreateRequire(import.meta.url);
+import{a as n}from"./chunk-OR5M2V4J.js";import{a as e}from"./chunk-7FD4ODKQ.js";var o=n(["stage","environment","from-stage","guarded","default-branch","sign-off","policy-path"]);function r(t,a){return{stage:t.stage,environment:t.environment,"from-stage":t.fromStage,guarded:String(t.guarded),"default-branch":t.defaultBranch,"policy-path":a,"sign-off":JSON.stringify(t.signOff)}}e(r,"stageOutputs");export{o as a,r as b};
