@@ -26,6 +26,13 @@ git(['remote', 'add', 'origin', url], target)
 const spec = /^[0-9a-f]{40}$/.test(ref) ? ref : ref.replace(/^refs\/heads\//, '')
 git(['fetch', '-q', '--no-tags', 'origin', spec], target)
 git(['checkout', '-q', '--detach', 'FETCH_HEAD'], target)
+// fetch-depth: 0 is the whole history, as the real action fetches it: every branch as a
+// remote-tracking ref (origin/main, …) and every tag.
+if (input('fetch-depth') === '0')
+  git(
+    ['fetch', '-q', 'origin', '+refs/heads/*:refs/remotes/origin/*', '+refs/tags/*:refs/tags/*'],
+    target
+  )
 if (!/^[0-9a-f]{40}$/.test(ref) && !ref.startsWith('refs/'))
   git(['checkout', '-q', '-B', ref], target)
 const commit = git(['rev-parse', 'HEAD'], target)

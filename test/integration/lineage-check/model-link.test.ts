@@ -143,9 +143,12 @@ describe('model link against a real MLflow server and git', () => {
     expect(ok.summary).toContain('.dir manifest of all 2 files')
 
     const extra = seeded.dirExtra
+    // Bytes that differ fail only where the stage asks for level 1 (the registered bytes are the
+    // DVC output); the default minimum (3) is met by the commit link alone.
     const bad = await runLineageCheck(
       options({
         modelPath: 'model',
+        minLevel: { level: 1, source: 'the test' },
         mlflow: { client, modelName: extra.name, version: extra.version, verifyArtifact: true }
       })
     )
@@ -156,12 +159,15 @@ describe('model link against a real MLflow server and git', () => {
   it('fails when the registered bytes differ from dvc.lock, saying what was compared', async () => {
     const mv = seeded.differs
     const outcome = await runLineageCheck(
-      options({ mlflow: { client, modelName: mv.name, version: mv.version, verifyArtifact: true } })
+      options({
+        minLevel: { level: 1, source: 'the test' },
+        mlflow: { client, modelName: mv.name, version: mv.version, verifyArtifact: true }
+      })
     )
     expect(outcome.verified).toBe(false)
     expect(outcome.problems).toEqual([
       expect.stringMatching(
-        /MLflow artifact does not match dvc\.lock: compared file 'model\.pkl'.*MLflow [0-9a-f]{32}, dvc\.lock [0-9a-f]{32}/
+        /below the minimum level 1 \(the test\).*MLflow artifact does not match dvc\.lock: compared file 'model\.pkl'.*MLflow [0-9a-f]{32}, dvc\.lock [0-9a-f]{32}/
       )
     ])
   })

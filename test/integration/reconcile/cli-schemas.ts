@@ -202,7 +202,8 @@ export const verifySchema = z
         })
         .strict()
     ]),
-    runs: z.unknown().optional()
+    runs: z.unknown().optional(),
+    trust: trustSchema
   })
   .strict()
 
