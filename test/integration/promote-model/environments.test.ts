@@ -66,6 +66,8 @@ describe('environment branch rules', () => {
 
   function attempt() {
     const id = String(runId++)
+    // GitHub takes a review only while a job of the run waits on the environment.
+    github.setPendingDeployments('acme/models', id, ['production'])
     github.setApprovals('acme/models', id, [
       { login: 'alice', state: 'approved', environment: 'production' }
     ])

@@ -206,7 +206,9 @@ describe('status answers who trained it, on what data, who approved it, how to r
 
   it('after the rollback, Production shows v1 with v1 trainer, data and commit, and the rollback approver', async () => {
     const result = await cli(['status', model, '--json'], { cwd: project, env })
-    expect(result.stderr).toBe('')
+    // stderr holds only the trust verdict every reader prints.
+    expect(result.stderr).toMatch(/^note: AUDIT\.log: Trust: /)
+    expect(result.stderr).not.toMatch(/^(warning|error):/m)
     expect(result.code).toBe(0)
     const doc = JSON.parse(result.stdout) as { targets: Record<string, unknown>[] }
     const production = doc.targets.find(t => t.kind === 'stage' && t.target === 'Production')!
