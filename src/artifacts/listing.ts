@@ -18,6 +18,13 @@ export const DEFAULT_LISTING_LIMITS: ListingLimits = {
   maxTotalBytes: 10 * 1024 * 1024 * 1024
 }
 
+/**
+ * An artifact location that holds no file: absent, or an empty folder. Its own class, so a
+ * caller for which "nothing logged" is an answer (lineage's level 2 over a run's own files) can
+ * tell it from a store that failed.
+ */
+export class EmptyArtifactError extends ActionError {}
+
 /** The limits with the byte cap from MODEL_GOVERNANCE_HTTP_MAX_DOWNLOAD_MIB, when it is set. */
 export function listingLimitsFromEnv(env: NodeJS.ProcessEnv): ListingLimits {
   const mib = Number(env.MODEL_GOVERNANCE_HTTP_MAX_DOWNLOAD_MIB)

@@ -15,7 +15,7 @@ import type {
   ArtifactReader,
   ListingLimits
 } from './types.js'
-import { DEFAULT_LISTING_LIMITS } from './listing.js'
+import { DEFAULT_LISTING_LIMITS, EmptyArtifactError } from './listing.js'
 
 /** The MLflow operations the proxy reader needs; MlflowClient provides them. */
 export type ProxyClient = Pick<
@@ -86,7 +86,7 @@ export function openProxyReader(client: ProxyClient, location: ArtifactLocation)
       const siblings = await client.listProxiedArtifacts(parent)
       const self = siblings.find(s => s.path === base || s.path === root)
       if (!self || self.is_dir) {
-        throw new ActionError(
+        throw new EmptyArtifactError(
           `${location.via}: the artifact '${printable(location.uri)}' ${self ? 'is an empty folder' : "does not exist in the tracking server's artifact store"}; it holds no files to read (it may have been deleted, or the version was registered from the wrong path)`
         )
       }

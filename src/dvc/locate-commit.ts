@@ -2,7 +2,7 @@ import { ConfigurationError } from '../core/errors.js'
 import type { Logger } from '../core/logger.js'
 import { code, escapeText } from '../core/summary.js'
 import type { GitRunner } from '../git/git.js'
-import type { LineageMlflow } from './mlflow-link.js'
+import type { LineageMlflow } from './lineage-mlflow.js'
 import { indexAtCommit, reproDiff, type ReproDiff } from './repro-diff.js'
 
 /**

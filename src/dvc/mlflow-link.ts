@@ -1,12 +1,13 @@
 import path from 'node:path'
-import type { ArtifactReader } from '../artifacts/types.js'
+import type { ArtifactFile, ArtifactReader } from '../artifacts/types.js'
 import { ConfigurationError } from '../core/errors.js'
 import type { Logger } from '../core/logger.js'
 import type { GitRunner } from '../git/git.js'
-import type { LoggedModel, ModelVersion, Run } from '../mlflow/index.js'
+import type { ModelVersion, Run } from '../mlflow/index.js'
 import { displayUri, roomReaderFactory, type ArtifactReaderFactory } from './artifact-access.js'
-import { locateArtifact, type LocateClient } from '../artifacts/locate.js'
-import type { ProxyClient } from '../artifacts/proxy-reader.js'
+import { EmptyArtifactError } from '../artifacts/listing.js'
+import { locateArtifact } from '../artifacts/locate.js'
+import type { LineageMlflow } from './lineage-mlflow.js'
 import { storedMd5 } from './artifact-md5.js'
 import { commitMatches } from './git-checks.js'
 import { levelOf, type LevelEvidence, type LineageLevel } from './lineage-level.js'
@@ -16,12 +17,7 @@ import { firstLockCommit } from './locate-commit.js'
 import { reproDiff, type DiffFile, type PipelineIndex } from './repro-diff.js'
 
 /** The MLflow operations the model link needs; MlflowClient provides them. */
-export type LineageMlflow = LocateClient &
-  ProxyClient & {
-    getModelVersion(name: string, version: string): Promise<ModelVersion>
-    getRun(runId: string): Promise<Run>
-    getLoggedModel(modelId: string): Promise<LoggedModel>
-  }
+export type { LineageMlflow } from './lineage-mlflow.js'
 
 export interface MlflowLinkResult {
   runId: string
@@ -132,8 +128,14 @@ async function findLoggedFile(
   model: ModelLink & { md5: string }
 ): Promise<{ ok: boolean; detail: string; path?: string }> {
   const shown = displayUri(reader.location.uri)
-  const listing = await reader.list()
-  const files = listing.kind === 'dir' ? listing.files : []
+  let files: ArtifactFile[] = []
+  try {
+    const listing = await reader.list()
+    files = listing.kind === 'dir' ? listing.files : []
+  } catch (error) {
+    // A run whose folder holds nothing logged nothing (MLflow 3's log_model writes elsewhere).
+    if (!(error instanceof EmptyArtifactError)) throw error
+  }
   if (files.length === 0)
     return {
       ok: false,

@@ -37,7 +37,9 @@ export function approvedBytesSection(
   const lines = [`Digest: ${digest}`]
   lines.push(`${count ?? '?'} file(s)${where ? `, read from ${where}` : ''}`)
   const data: Record<string, unknown> = { digest, files: count, uri: where }
-  const manifest = given.manifest ?? ''
+  // Each line ends with a newline; an action input is trimmed (core.getInput), so it is put back.
+  const raw = given.manifest ?? ''
+  const manifest = raw === '' || raw.endsWith('\n') ? raw : `${raw}\n`
   if (manifest) {
     const hashed = `sha256:${createHash('sha256').update(manifest, 'utf8').digest('hex')}`
     if (hashed !== digest) {

@@ -32,8 +32,10 @@ export function readApprovedManifest(approved: ApprovedArtifact): DigestedFile[]
       'approved-artifact-digest',
       `is '${approved.digest.slice(0, 80)}', not sha256:<64 lowercase hex>; pass the validate job's artifact-digest output`
     )
-  const text = approved.manifest
-  if (!text) return undefined
+  if (!approved.manifest) return undefined
+  // The manifest ends each line with a newline; an action input is trimmed on the way in
+  // (core.getInput), so the final newline is put back before hashing.
+  const text = approved.manifest.endsWith('\n') ? approved.manifest : `${approved.manifest}\n`
   const hashed = `sha256:${createHash('sha256').update(text, 'utf8').digest('hex')}`
   if (hashed !== approved.digest)
     throw new FieldError(

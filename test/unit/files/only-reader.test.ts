@@ -21,11 +21,11 @@ const OPENERS =
 /**
  * The exceptions, and why. Hashing opens the files the guard accepted (paths from checkData and
  * the guarded walk) on worker threads, which cannot import modules: its open is non-blocking and
- * refuses anything but a regular file itself. The MLflow link hashes a temp file it just wrote.
+ * refuses anything but a regular file itself. The MLflow link (artifact-md5.ts) hashes a temp file it just wrote.
  */
 const ALLOWED: Record<string, RegExp> = {
   'src/dvc/hash-file.ts': /deps\.fs\.openSync\(file, /,
-  'src/dvc/mlflow-link.ts': /hashFilesSync\(/,
+  'src/dvc/artifact-md5.ts': /hashFilesSync\(/,
   'src/dvc/targets.ts': /from 'node:fs\/promises'/
 }
 

@@ -78,3 +78,21 @@ describe('promote-model inputs for approved bytes', () => {
     })
   })
 })
+
+describe('the approved manifest through a workflow input', () => {
+  it('hashes to the digest although the input lost its final newline (core.getInput trims)', async () => {
+    const { readApprovedManifest } = await import('../../../src/promotion/approved-artifact.js')
+    const { manifestDigest, manifestText } = await import('../../../src/artifacts/digest.js')
+    const files = [
+      { path: 'MLmodel', sha256: 'a'.repeat(64) },
+      { path: 'model.skops', sha256: 'b'.repeat(64) }
+    ]
+    const digest = manifestDigest(files)
+    const trimmed = manifestText(files).trimEnd()
+    expect(readApprovedManifest({ digest, manifest: trimmed })?.map(f => f.path)).toEqual([
+      'MLmodel',
+      'model.skops'
+    ])
+    expect(() => readApprovedManifest({ digest, manifest: `${trimmed}x` })).toThrow('hashes to')
+  })
+})
