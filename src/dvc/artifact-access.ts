@@ -2,7 +2,7 @@ import type { ArtifactReader } from '../artifacts/types.js'
 import { locateUri, type LocateClient } from '../artifacts/locate.js'
 import { openReader } from '../artifacts/open-reader.js'
 import type { ProxyClient } from '../artifacts/proxy-reader.js'
-import { storeSchemeOf } from '../artifacts/uri.js'
+import { redactUri, storeSchemeOf } from '../artifacts/uri.js'
 
 /**
  * How lineage-check reads a version's or a run's files: a reader per store URI, injected so the
@@ -11,10 +11,8 @@ import { storeSchemeOf } from '../artifacts/uri.js'
  */
 export type ArtifactReaderFactory = (uri: string) => Promise<ArtifactReader | undefined>
 
-/** Removes user info from a store URI before it reaches a message. */
-export function displayUri(uri: string): string {
-  return uri.replace(/\/\/[^/@]*@/, '//')
-}
+/** A store URI for a message: the artifacts room's one redaction (user info, SAS query, controls). */
+export const displayUri = redactUri
 
 /**
  * The artifacts room's readers for any store URI lineage-check meets (the proxy, S3, GCS, Azure

@@ -62,7 +62,15 @@ export async function evidenceCommand(ctx: CommandContext): Promise<ExitCode> {
   } else ctx.logger.warning('MLFLOW_TRACKING_URI is not set; the pack has no training run facts')
   // GitHub's record of each entry's run (the run check), when a token is given; otherwise the
   // pack says it could not tell a forgery from a genuine line.
-  const github = await cliGithubTrust(ctx, entries)
+  // With --check-runs the trusted reader has already read GitHub's record: use it, so no run is
+  // requested twice.
+  const github = trail.runs
+    ? {
+        verdict: trail.verdict.github,
+        standings: new Map(trail.entries.map(e => [e.line, e.standing])),
+        result: trail.runs
+      }
+    : await cliGithubTrust(ctx, entries)
   const pack0 = buildEvidence({
     model,
     version,
