@@ -10,7 +10,7 @@ import { runContext, type RunContext } from '../../src/github/context.js'
 import { createRunsClient } from '../../src/github/runs.js'
 import { parseApprovalWorkflows } from '../../src/audit/run-policy.js'
 import { policyResolver, runCheckFacts } from '../../src/policy/index.js'
-import type { TrailOptions } from '../../src/audit/trail.js'
+import type { GithubCheck, TrailOptions } from '../../src/audit/trail.js'
 import { runCheckGithub } from '../../src/audit/trail-github.js'
 import { workspaceDir } from '../../src/core/workspace.js'
 
@@ -97,22 +97,40 @@ export function trailOptionsFromInputs(
     ...(input['expected-commit'] ? { expectedCommit: input['expected-commit'] } : {})
   }
   if (!input.token) return options
+  options.github = githubCheckFromToken(ctx, input.token, input['approval-workflows'])
+  return options
+}
+
+/**
+ * GitHub's record of the runs as the trusted reader's GitHub step, for any action that reads
+ * the trail with a token: the repository and API from the run's environment, the governance
+ * keys and stages from the workspace's policy, and `approval-workflows` (when given) pinning
+ * the approval workflow, each with its ref.
+ */
+export function githubCheckFromToken(
+  ctx: Pick<ActionContext<unknown>, 'env' | 'logger'>,
+  token: string,
+  approvalWorkflows: string | undefined,
+  input = 'token',
+  policyFile?: string
+): GithubCheck {
+  const root = workspaceDir(ctx.env)
   const context = runContext(ctx.env)
   if (!context.repository)
     throw new FieldError(
-      'token',
+      input,
       'turns on the run check, which needs GITHUB_REPOSITORY (owner/repo); run it inside GitHub Actions'
     )
   // The policy's governance keys and stages; the input, when given, pins the approval workflow.
-  const { accepted, refused } = parseApprovalWorkflows(input['approval-workflows'] ?? '')
+  const { accepted, refused } = parseApprovalWorkflows(approvalWorkflows ?? '')
   if (refused.length > 0)
     throw new FieldError(
       'approval-workflows',
       `names ${refused.map(r => JSON.stringify(r)).join(', ')} without a ref; write owner/repo/.github/workflows/model-approval.yml@<ref>, the ref your callers pin (the ref is compared)`
     )
-  const facts = runCheckFacts(policyResolver({ workspace: root, logger: ctx.logger }))
-  options.github = runCheckGithub(
-    createRunsClient(input.token, context.apiUrl),
+  const facts = runCheckFacts(policyResolver({ policyFile, workspace: root, logger: ctx.logger }))
+  return runCheckGithub(
+    createRunsClient(token, context.apiUrl),
     {
       repository: context.repository,
       policy: accepted.length > 0 ? { ...facts, approvalWorkflows: accepted } : facts,
@@ -122,7 +140,6 @@ export function trailOptionsFromInputs(
     },
     systemClock
   )
-  return options
 }
 
 /** The inputs trailOptionsFromInputs reads. */

@@ -1,4 +1,4 @@
-import { readTrail, type Trail } from '../../src/audit/trail.js'
+import { readTrail, type GithubCheck, type Trail } from '../../src/audit/trail.js'
 import { refuseLinkedFile } from '../../src/audit/verify.js'
 import type { ActionContext } from '../../src/core/run.js'
 import { systemClock } from '../../src/core/time.js'
@@ -16,6 +16,7 @@ import {
 } from '../../src/promotion/index.js'
 import { registrationSummary } from '../../src/registration/index.js'
 import { versionDigester } from '../common/artifact-digest.js'
+import { githubCheckFromToken } from '../common/audit.js'
 import { mlflowClient } from '../common/mlflow.js'
 import type { Inputs } from './inputs.js'
 import { planOutputs, promoteOutputs, type outputs } from './outputs.js'
@@ -58,7 +59,8 @@ export async function main(ctx: Context): Promise<void> {
       setSecret: value => ctx.setSecret(value),
       purpose: 'the target stage requires approval'
     }),
-    readAuditTrail: () => readAuditFile(workspace, input['audit-file']),
+    readAuditTrail: () =>
+      readAuditFile(workspace, input['audit-file'], githubFor(ctx, input['github-token'])),
     digestVersion: versionDigester(registry, env),
     clock: systemClock,
     random: Math.random,
@@ -87,7 +89,11 @@ export async function main(ctx: Context): Promise<void> {
  * workflow's promote job checks the audit branch out whole for it). Never through a link: a
  * symlink could make it read any file the runner can. Undefined when there is none.
  */
-async function readAuditFile(workspace: string, file: string): Promise<Trail | undefined> {
+async function readAuditFile(
+  workspace: string,
+  file: string,
+  github: GithubCheck | undefined
+): Promise<Trail | undefined> {
   // The one path guard decides where the file is and whether it may be read; the audit log's
   // own rule comes first: never a link at all, even one that stays inside.
   const label = `Input 'audit-file' (${file})`
@@ -97,8 +103,25 @@ async function readAuditFile(workspace: string, file: string): Promise<Trail | u
   const trail = await readTrail(safe.abs, {
     root: workspace,
     label,
-    githubUnavailable:
-      "promote-model does not read GitHub's record of the runs yet, so a line written by anyone who can push is counted when the chain and git history accept it"
+    ...(github
+      ? { github }
+      : {
+          githubUnavailable:
+            "no github-token was given (nor GITHUB_TOKEN), so GitHub's record of the runs was not read"
+        })
   })
   return trail.exists ? trail : undefined
+}
+
+/**
+ * GitHub's record of the runs for the trail rollback reads: only an entry it backs may choose
+ * the version to restore (src/promotion/rollback.ts refuses without it). Built lazily, so a
+ * promotion without an audit log never needs GITHUB_REPOSITORY.
+ */
+function githubFor(ctx: Context, token: string | undefined): GithubCheck | undefined {
+  const value = token || ctx.env.GITHUB_TOKEN
+  if (!value) return undefined
+  ctx.setSecret(value)
+  // The stages and roles of the same policy file the promotion itself follows.
+  return githubCheckFromToken(ctx, value, undefined, 'github-token', ctx.inputs['policy-file'])
 }

@@ -208,7 +208,8 @@ async function approvalWorkflow(title, caller, inputs, expected) {
     secrets: { MLFLOW_REGISTRY_TOKEN: 'demo-registry-token', MLFLOW_READ_TOKEN: 'demo-read-token' },
     runId: String(runId),
     actor: 'dana',
-    githubApi: github.uri
+    githubApi: github.uri,
+    github
   })
   // The stand-in was told these jobs waited on their environments: act must show they ran.
   for (const r of reviews)

@@ -42,6 +42,14 @@ export interface ActOptions {
   githubApi: string
   defaultBranch?: string
   timeoutMs?: number
+  /**
+   * Bridge 7: the GitHub stand-in, told of the run as GitHub records it (the dispatch, its
+   * display_title, the workflows it called, its conclusion) and of the default branch's history.
+   */
+  github?: {
+    setRun(repository: string, runId: string, run: import('./github-standin.mjs').FakeRun): void
+    setBranch(repository: string, branch: string, commits: string[]): void
+  }
 }
 export interface ActResult {
   code: number

@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
+import yaml from 'js-yaml'
 import { setTimeout, clearTimeout } from 'node:timers'
 import {
   cpSync,
@@ -36,6 +37,12 @@ const VENV_BIN = path.join(ROOT, '.venv', 'bin')
  *     google-github-actions/auth, azure/login) cannot be downloaded, and act resolves every
  *     `uses:` before a job runs, skipped steps included: --local-repository maps each pin (read
  *     from model-approval.yml) to scripts/lib/act-login-standin, which fails if it ever runs.
+ *  7. GitHub's record of the run: GitHub records every dispatch (workflow file, event, branch,
+ *     commit, the evaluated run-name as display_title, the reusable workflows it called, and at
+ *     the end its conclusion), and every later run check reads that record. act records nothing,
+ *     so with `github` (the stand-in) runAct writes what GitHub would show: the run before act
+ *     starts (in progress) and again when it ends (completed, success when act exits 0), and the
+ *     default branch's history as the bare remote holds it (the compare API the check uses).
  */
 /** The commit the example callers pin model-approval.yml to; the suite copy is served as it. */
 export const SUITE_SHA = '5ab4e4a245c2c3ae8602208b0736308ab24c9cad'
@@ -150,7 +157,9 @@ export async function runAct(options) {
     HOME: home,
     XDG_CACHE_HOME: path.join(base, 'cache')
   }
-  return await new Promise((resolve, reject) => {
+  const record = options.github ? recordRun(options) : undefined
+  record?.('in_progress')
+  const result = await new Promise((resolve, reject) => {
     const child = spawn(ACT, args, { cwd: options.repo, env, stdio: ['ignore', 'pipe', 'pipe'] })
     let output = ''
     child.stdout.on('data', d => (output += d.toString()))
@@ -163,6 +172,60 @@ export async function runAct(options) {
       resolve({ code: code ?? -1, output, jobs: jobResults(output) })
     })
   })
+  record?.(result.code === 0 ? 'success' : 'failure')
+  return result
+}
+/** Bridge 7: a function that writes GitHub's record of this dispatch into the stand-in. */
+function recordRun(options) {
+  const git = (cwd, ...args) =>
+    execFileSync('git', args, {
+      cwd,
+      encoding: 'utf8',
+      env: { ...process.env, GIT_DIR: undefined }
+    }).trim()
+  const defaultBranch = options.defaultBranch ?? 'main'
+  const workflow = yaml.load(readFileSync(path.join(options.repo, options.workflow), 'utf8'))
+  // GitHub evaluates run-name once, from the dispatch's inputs, and keeps it as display_title.
+  const title = String(workflow['run-name'] ?? workflow.name ?? options.workflow).replace(
+    /\$\{\{\s*inputs\.([\w-]+)\s*\}\}/g,
+    (_, name) => options.inputs[name] ?? ''
+  )
+  const called = Object.values(workflow.jobs ?? {})
+    .map(job => job?.uses)
+    .filter(
+      uses => typeof uses === 'string' && /^[^./][^@]*\/\.github\/workflows\/[^@]+@/.test(uses)
+    )
+    .map(uses => {
+      const ref = uses.slice(uses.lastIndexOf('@') + 1)
+      // A full-SHA pin is what GitHub ran; act serves the suite copy as that commit (bridge 1).
+      return /^[0-9a-f]{40}$/.test(ref)
+        ? { path: uses, sha: ref }
+        : { path: uses, sha: SUITE_SHA, ref }
+    })
+  const run = {
+    path: options.workflow,
+    actor: options.actor,
+    triggeringActor: options.triggeringActor ?? options.actor,
+    createdAt: new Date().toISOString(),
+    referencedWorkflows: called,
+    headSha: git(options.repo, 'rev-parse', 'HEAD'),
+    headBranch: git(options.repo, 'rev-parse', '--abbrev-ref', 'HEAD'),
+    event: 'workflow_dispatch',
+    name: workflow.name,
+    displayTitle: title
+  }
+  return state => {
+    // The stand-in keeps a branch's history oldest first; rev-list prints it newest first.
+    const history = git(options.remote, 'rev-list', '--reverse', `refs/heads/${defaultBranch}`)
+    options.github.setBranch(options.repository, defaultBranch, history.split('\n').filter(Boolean))
+    options.github.setRun(options.repository, options.runId, {
+      ...run,
+      updatedAt: new Date().toISOString(),
+      ...(state === 'in_progress'
+        ? { status: 'in_progress', conclusion: null }
+        : { status: 'completed', conclusion: state })
+    })
+  }
 }
 /**
  * act prints `[<caller>/<callee>/<job name>] 🏁  Job succeeded` or `🏁  Job failed` per job (and

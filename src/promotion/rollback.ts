@@ -86,6 +86,16 @@ export function rollbackFromAudit(
       `the audit log does not verify (line ${chain.firstBad?.line ?? '?'} ${chain.firstBad?.reason ?? 'is broken'}), so it cannot say what held it before`
     )
   }
+  // The root of trust is GitHub's record (issue "Trust"): the chain and the git history cannot
+  // tell a line a writer forged under the suite's name from a genuine one, so without GitHub's
+  // record of the runs no line may choose what a governed rollback restores.
+  if (trail.verdict.github.state === 'not-available') {
+    refuse(
+      model,
+      move,
+      `GitHub's record of the runs was not read (${trail.verdict.github.note}), and only an entry that GitHub's record backs may choose the version to restore; give promote-model a github-token with actions: read`
+    )
+  }
   const relevant = trail.entries.filter(
     ({ entry: e }) =>
       e.model === model &&

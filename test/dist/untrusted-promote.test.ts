@@ -11,8 +11,8 @@ import { sampleFields } from '../unit/audit/sample.js'
 /**
  * The injection found in the review, end to end: a previous_version that carries workflow
  * commands, read by promote-model's rollback from AUDIT.log or from an MLflow tag on the real
- * server. The Gate refuses it (a version to restore must be a version number), and the refusal
- * quotes it as text: no `::error title=Approved` annotation, no `::stop-commands` that would hide
+ * server. The Gate refuses it (a version to restore must be a version number; from AUDIT.log,
+ * without a token, any line: GitHub's record must back it first), and the refusal quotes it as text: no `::error title=Approved` annotation, no `::stop-commands` that would hide
  * the action's own error, which must still be reported. Nothing changes in the registry.
  */
 const INJECTION = '2\n::error title=Approved::Approved by the release manager\n::stop-commands::zzz'
@@ -46,8 +46,15 @@ describe.each(NODE_VERSIONS)('promote-model rollback with an injected previous v
     expect(res.maxRssKb).toBeLessThan(200 * 1024)
     process.stderr.write(`promote-model bundle (${node}, ${source}): peak RSS ${Math.round(res.maxRssKb! / 1024)} MiB\n`)
     expect(res.code).toBe(1)
-    // Refused, and quoted as text.
-    expect(res.stdout).toMatch(/(is|as) "2\\n::error title=Approved::Approved by the release manager\\n::stop-commands::zzz", which is not a version number/)
+    if (source === 'tag') {
+      // Refused, and quoted as text.
+      expect(res.stdout).toMatch(/(is|as) "2\\n::error title=Approved::Approved by the release manager\\n::stop-commands::zzz", which is not a version number/)
+    } else {
+      // Without a token GitHub's record cannot back the line, so it never steers the rollback:
+      // refused before its previous_version is read (the quoting is in test/unit/promotion).
+      expect(res.stdout).toMatch(/GitHub's record of the runs was not read .*give promote-model a github-token/)
+      expect(res.all).not.toContain('Approved by the release manager')
+    }
     const commands = res.stdout.split(/\r|\n/).filter(l => l.trimStart().startsWith('::'))
     expect(commands.some(l => /^\s*::stop-commands/.test(l))).toBe(false)
     expect(commands.some(l => l.startsWith('::error title='))).toBe(false)

@@ -12,6 +12,7 @@ import { systemClock } from '../../../src/core/time.js'
 import { createGitRunner } from '../../../src/git/git.js'
 import { effectivePolicy, parsePolicy } from '../../../src/policy/index.js'
 import { previousFromAudit } from '../../../src/promotion/rollback.js'
+import { everyLineBacked } from '../../harness/audit-trail.js'
 import { renderTrail } from '../../../src/provenance/index.js'
 import { sampleFields } from '../../unit/audit/sample.js'
 import { clone, git, makeRemote, pushFile, scratch } from './fixtures.js'
@@ -227,10 +228,11 @@ describe('a forged line the chain accepts is refused by rollback and hidden by h
   it('rollback restores the genuine previous holder, not the forged one', async () => {
     const { file } = await forgedTrail()
     const stage = { kind: 'stage' as const, stage: 'Production' as const, archiveExisting: true }
-    // The attack: on the chain alone the forged lines choose v7.
-    const chainOnly = await readTrail(file, { history: false })
+    // The attack: on the chain alone the forged lines choose v7, even where GitHub's step (here
+    // one that backs every line) was fooled: the history check is the defence in depth.
+    const chainOnly = await readTrail(file, { history: false, github: everyLineBacked })
     expect(previousFromAudit(chainOnly, model, stage, '2')).toBe('7')
-    const trail = await readTrail(file)
+    const trail = await readTrail(file, { github: everyLineBacked })
     expect(trail.entries.filter(e => !e.counted).map(e => e.line)).toEqual([3, 4])
     expect(previousFromAudit(trail, model, stage, '2')).toBe('1')
   })

@@ -10,7 +10,7 @@ import { planApproval, promote } from '../../../src/promotion/index.js'
 import { artifactRecord } from '../../../src/promotion/approved-artifact.js'
 import { dumpModel, runPythonJson, uniqueName } from '../../harness/python.js'
 import { harness } from '../../harness/state.js'
-import { trailOf } from '../../harness/audit-trail.js'
+import { everyLineBacked, trailOf } from '../../harness/audit-trail.js'
 import { deps, failure, realClient, request, RUN, type DumpedModel } from './helpers.js'
 
 interface Logged {
@@ -172,7 +172,7 @@ describe('approved bytes against the real MLflow server', () => {
         Date.now()
       ).fields
     )
-    const d = { ...promotionDeps(), readAuditTrail: () => trailOf(auditLog()) }
+    const d = { ...promotionDeps(), readAuditTrail: () => trailOf(auditLog(), { github: everyLineBacked }) }
     const plan = await planApproval(request(name, { stage: 'Staging', rollback: true }), d)
     expect(plan).toMatchObject({ version: v1.version, current: v2.version, rollback: true })
     expect(plan.recorded?.digest).toBe(plan.artifact.digest)

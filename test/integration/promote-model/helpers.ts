@@ -1,4 +1,4 @@
-import { trailOf } from '../../harness/audit-trail.js'
+import { everyLineBacked, trailOf } from '../../harness/audit-trail.js'
 import { MemoryLogger } from '../../../src/core/logger.js'
 import { systemClock } from '../../../src/core/time.js'
 import { createGithubClient, type GithubClient } from '../../../src/github/approvals.js'
@@ -94,7 +94,9 @@ export function deps(
     github: () =>
       Promise.resolve(options.github ?? createGithubClient('ghs_test_token', options.githubApi)),
     readAuditTrail: () =>
-      options.audit === undefined ? Promise.resolve(undefined) : trailOf(options.audit),
+      options.audit === undefined
+        ? Promise.resolve(undefined)
+        : trailOf(options.audit, { github: everyLineBacked }),
     clock: systemClock,
     random: Math.random,
     logger: new MemoryLogger()

@@ -24,7 +24,16 @@ stages:
     alias: challenger
   - name: Production
     alias: champion
+    requires_approval: true
+    sign_off:
+      - role: data-science-lead
+        environment: production-ds
+        approvers: [alice, dave, erin]
+governance:
+  caller_workflows: [.github/workflows/promote.yml, .github/workflows/rollback.yml]
 `
+/** The approval workflow the callers pin, as GitHub lists it in the run's referenced_workflows. */
+const APPROVAL_SHA = '5ab4e4a245c2c3ae8602208b0736308ab24c9cad'
 
 interface Trained {
   run_id: string
@@ -82,6 +91,9 @@ describe('status answers who trained it, on what data, who approved it, how to r
     )
   }
 
+  const gitLines = (dir: string, ...args: string[]): string[] =>
+    execFileSync('git', args, { cwd: dir, encoding: 'utf8' }).trim().split('\n')
+
   const ok = (result: DistResult, what: string): DistResult => {
     if (result.code !== 0) throw new Error(`${what} failed: ${result.all.slice(-2000)}`)
     return result
@@ -103,11 +115,32 @@ describe('status answers who trained it, on what data, who approved it, how to r
         comment: `ok from ${reviewer}`
       }
     ])
+    // GitHub's record of the run, as the caller's dispatch on main creates it: the rollback
+    // that follows restores only what runs GitHub records back (src/promotion/rollback.ts).
+    const rollback = move.rollback === 'true'
+    github.setBranch('acme/models', 'main', gitLines(project, 'rev-list', '--reverse', 'HEAD'))
+    github.setRun('acme/models', id, {
+      path: `.github/workflows/${rollback ? 'rollback' : 'promote'}.yml`,
+      actor: 'octocat',
+      createdAt: new Date().toISOString(),
+      referencedWorkflows: [
+        {
+          path: `acme-ml/model-governance/.github/workflows/model-approval.yml@${APPROVAL_SHA}`,
+          sha: APPROVAL_SHA
+        }
+      ],
+      headSha: audit.commit,
+      displayTitle: rollback
+        ? `rollback ${model} to Production`
+        : `promote ${model} v${move.version} to Production`
+    })
     const runEnv = {
       ...RUN_ENV,
       GITHUB_RUN_ID: id,
       GITHUB_SHA: audit.commit,
-      GITHUB_API_URL: github.uri
+      GITHUB_REF: 'refs/heads/main',
+      GITHUB_API_URL: github.uri,
+      GITHUB_TOKEN: 'ghs_two_am_token'
     }
     const moved = ok(
       await runDist(
@@ -143,7 +176,11 @@ describe('status answers who trained it, on what data, who approved it, how to r
   beforeAll(async () => {
     github = await startGithubFake()
     github.setRepository('acme/models', { defaultBranch: 'main' })
-    github.setEnvironment('acme/models', 'production-ds', { reviewers: ['alice', 'dave', 'erin'] })
+    github.setEnvironment('acme/models', 'production', { branchPolicy: 'protected' })
+    github.setEnvironment('acme/models', 'production-ds', {
+      reviewers: ['alice', 'dave', 'erin'],
+      branchPolicy: 'protected'
+    })
     project = smallProject('two-am')
     mkdirSync(path.join(project, '.github'), { recursive: true })
     writeFileSync(path.join(project, '.github', 'model-governance.yml'), POLICY)

@@ -70,6 +70,8 @@ export function actProject(model: string): ActProject {
         'model-name: churn-classifier',
         `model-name: ${model}\n      audit-commit-method: git\n      dvc-pull: true`
       )
+      // As the example says: the run-name names the model too (the run check's binding).
+      .replaceAll('churn-classifier', model)
   )
   for (const caller of ['promote.yml', 'rollback.yml']) {
     const text = readFileSync(path.join(ROOT, 'examples', 'workflows', caller), 'utf8')
@@ -77,10 +79,12 @@ export function actProject(model: string): ActProject {
     // GraphQL committer is tested against its own stand-in in test/integration/audit-log).
     writeFileSync(
       path.join(repo, '.github', 'workflows', caller),
-      text.replace(
-        'model-name: churn-classifier',
-        `model-name: ${model}\n      audit-commit-method: git`
-      )
+      text
+        .replace(
+          'model-name: churn-classifier',
+          `model-name: ${model}\n      audit-commit-method: git`
+        )
+        .replaceAll('churn-classifier', model)
     )
   }
   writeFileSync(path.join(repo, 'raw', 'train.csv'), 'x,y\n1,0\n2,1\n3,1\n4,0\n')

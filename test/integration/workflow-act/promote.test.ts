@@ -117,7 +117,8 @@ async function dispatch(
     },
     runId: id,
     actor: 'dana',
-    githubApi: github.uri
+    githubApi: github.uri,
+    github
   })
   // ...and the run must show each of those jobs reached its environment, or the stand-in was
   // told of a pending deployment GitHub would never have had.

@@ -1,4 +1,4 @@
-import { trailOf } from '../../harness/audit-trail.js'
+import { everyLineBacked, trailOf } from '../../harness/audit-trail.js'
 import { MemoryLogger } from '../../../src/core/logger.js'
 import {
   TeamUnreadableError,
@@ -113,7 +113,9 @@ export function setup(
     },
     github: () => Promise.resolve(client),
     readAuditTrail: () =>
-      options.audit === undefined ? Promise.resolve(undefined) : trailOf(options.audit),
+      options.audit === undefined
+        ? Promise.resolve(undefined)
+        : trailOf(options.audit, { github: everyLineBacked }),
     clock,
     random: () => 0.5,
     logger

@@ -1,9 +1,10 @@
 import { describe, expect, it } from '@jest/globals'
 import { promote } from '../../../src/promotion/index.js'
 import { previousFromAudit } from '../../../src/promotion/rollback.js'
+import type { GithubCheck } from '../../../src/audit/trail.js'
 import { chain, event } from '../reconcile/helpers.js'
 import { request, setup } from './helpers.js'
-import { trailOf } from '../../harness/audit-trail.js'
+import { everyLineBacked, trailOf } from '../../harness/audit-trail.js'
 
 describe('rollback', () => {
   it("gives the stage back to the previous holder recorded in this action's tags", async () => {
@@ -46,7 +47,8 @@ describe('rollback', () => {
         event('churn', '3', 'stage:Staging'),
         event('churn', '5', 'alias:champion', { previous_version: '4' }),
         event('churn', '5', 'stage:Staging', { previous_version: '3' })
-      ]).text
+      ]).text,
+      { github: everyLineBacked }
     )
     expect(previousFromAudit(trail, 'churn', { kind: 'alias', alias: 'champion' }, '5')).toBe('4')
     expect(
@@ -60,6 +62,61 @@ describe('rollback', () => {
     expect(() =>
       previousFromAudit(trail, 'other', { kind: 'alias', alias: 'champion' }, '5')
     ).toThrow(/records no counted move of version 5/)
+  })
+
+  it("refuses without GitHub's record of the runs: the chain alone cannot tell a forged line", async () => {
+    const text = chain([
+      event('churn', '4', 'Production'),
+      event('churn', '5', 'Production', { previous_version: '4' })
+    ]).text
+    const stage = { kind: 'stage' as const, stage: 'Production' as const, archiveExisting: true }
+    const chainOnly = await trailOf(text)
+    expect(() => previousFromAudit(chainOnly, 'churn', stage, '5')).toThrow(
+      /GitHub's record of the runs was not read .*give promote-model a github-token with actions: read/
+    )
+    expect(
+      previousFromAudit(await trailOf(text, { github: everyLineBacked }), 'churn', stage, '5')
+    ).toBe('4')
+  })
+
+  it('skips a move GitHub does not back: the newest backed move names the holder', async () => {
+    const text = chain([
+      event('churn', '3', 'Production'),
+      event('churn', '4', 'Production', { previous_version: '3' }),
+      event('churn', '5', 'Production', { previous_version: '4' }),
+      event('churn', '5', 'Production', { previous_version: '3' })
+    ]).text
+    const stage = { kind: 'stage' as const, stage: 'Production' as const, archiveExisting: true }
+    // Line 4 (v5 replaced v3, skipping v4's promotion) is a line no run of GitHub's backs.
+    const backed: GithubCheck = async entries => ({
+      verdict: { state: 'findings', note: 'test: line 4 has no run' },
+      standings: new Map(
+        entries.map(e => [
+          e.line,
+          e.line === 4
+            ? { standing: 'unbacked' as const, reason: 'no such run' }
+            : { standing: 'governed' as const }
+        ])
+      )
+    })
+    expect(previousFromAudit(await trailOf(text, { github: backed }), 'churn', stage, '5')).toBe(
+      '4'
+    )
+    expect(
+      previousFromAudit(await trailOf(text, { github: everyLineBacked }), 'churn', stage, '5')
+    ).toBe('3')
+  })
+
+  it('quotes a previous_version that is not a version number, even from a backed line', async () => {
+    const injected = '2\n::error title=Approved::Approved\n::stop-commands::zzz'
+    const trail = await trailOf(
+      chain([event('churn', '5', 'Production', { previous_version: injected })]).text,
+      { github: everyLineBacked }
+    )
+    const stage = { kind: 'stage' as const, stage: 'Production' as const, archiveExisting: true }
+    expect(() => previousFromAudit(trail, 'churn', stage, '5')).toThrow(
+      'the audit log records the previous holder as "2\\n::error title=Approved::Approved\\n::stop-commands::zzz", which is not a version number'
+    )
   })
 
   it('fails clearly when there is no previous version', async () => {
