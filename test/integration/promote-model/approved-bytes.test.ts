@@ -172,7 +172,10 @@ describe('approved bytes against the real MLflow server', () => {
         Date.now()
       ).fields
     )
-    const d = { ...promotionDeps(), readAuditTrail: () => trailOf(auditLog(), { github: everyLineBacked }) }
+    const d = {
+      ...promotionDeps(),
+      readAuditTrail: () => trailOf(auditLog(), { github: everyLineBacked })
+    }
     const plan = await planApproval(request(name, { stage: 'Staging', rollback: true }), d)
     expect(plan).toMatchObject({ version: v1.version, current: v2.version, rollback: true })
     expect(plan.recorded?.digest).toBe(plan.artifact.digest)

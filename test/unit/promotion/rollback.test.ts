@@ -88,17 +88,18 @@ describe('rollback', () => {
     ]).text
     const stage = { kind: 'stage' as const, stage: 'Production' as const, archiveExisting: true }
     // Line 4 (v5 replaced v3, skipping v4's promotion) is a line no run of GitHub's backs.
-    const backed: GithubCheck = async entries => ({
-      verdict: { state: 'findings', note: 'test: line 4 has no run' },
-      standings: new Map(
-        entries.map(e => [
-          e.line,
-          e.line === 4
-            ? { standing: 'unbacked' as const, reason: 'no such run' }
-            : { standing: 'governed' as const }
-        ])
-      )
-    })
+    const backed: GithubCheck = entries =>
+      Promise.resolve({
+        verdict: { state: 'findings', note: 'test: line 4 has no run' },
+        standings: new Map(
+          entries.map(e => [
+            e.line,
+            e.line === 4
+              ? { standing: 'unbacked' as const, reason: 'no such run' }
+              : { standing: 'governed' as const }
+          ])
+        )
+      })
     expect(previousFromAudit(await trailOf(text, { github: backed }), 'churn', stage, '5')).toBe(
       '4'
     )
