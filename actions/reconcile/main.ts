@@ -7,7 +7,12 @@ import { createGitRunner } from '../../src/git/git.js'
 import { runContext } from '../../src/github/context.js'
 import { policyResolver } from '../../src/policy/index.js'
 import { runReconcile } from '../../src/reconcile/index.js'
-import { appendFromInputs, auditIdentities, headCommit } from '../common/audit.js'
+import {
+  appendFromInputs,
+  auditIdentities,
+  githubCheckFromToken,
+  headCommit
+} from '../common/audit.js'
 import { mlflowClient } from '../common/mlflow.js'
 import type { Inputs } from './inputs.js'
 import { reconcileOutputs, type outputs } from './outputs.js'
@@ -31,7 +36,23 @@ export async function main(ctx: Context): Promise<void> {
         .filter(m => m !== ''),
       failOnDrift: input['fail-on-drift'],
       recordDrift: input['record-drift'],
-      trail: { history: input.history, ...(identities ? { identities } : {}) }
+      trail: {
+        history: input.history,
+        ...(identities ? { identities } : {}),
+        // GitHub's record of the runs, the root of trust: with a token, only entries it backs
+        // say what should be served (the same verdict as every other reader).
+        ...(input.token
+          ? {
+              github: githubCheckFromToken(
+                ctx,
+                input.token,
+                undefined,
+                'token',
+                input['policy-file']
+              )
+            }
+          : {})
+      }
     },
     {
       registry: mlflowClient(ctx),

@@ -7,6 +7,7 @@ import { NODE_VERSIONS, runDist } from '../harness/dist-runner.js'
 import { OUTPUT } from '../harness/paths.js'
 import { seed, uniqueName } from '../harness/python.js'
 import { harness } from '../harness/state.js'
+import { startGithubFake } from '../harness/github-fake.js'
 
 /** The bundle under test. */
 const ACTION = 'reconcile'
@@ -99,5 +100,42 @@ describe('dist/reconcile', () => {
     git(ws, ['pull', '--quiet', '--ff-only', 'origin', 'main'])
     const again = await runDist(ACTION, { 'fail-on-drift': 'false', 'tracking-uri': mlflow.uri }, { node, workspace: ws, env: RUN_ENV })
     expect(again.outputs['in-sync']).toBe('false')
+  })
+
+  it("with a token, counts only entries GitHub's record backs: a push-triggered run's entry is left out and named", async () => {
+    const node = NODE_VERSIONS[0]
+    const { ws } = checkout(`github-${node}`)
+    const model = uniqueName(`al-rc-gh-${node}`)
+    seed(mlflow.uri, [
+      { op: 'run', experiment: 'reconcile-dist' },
+      { op: 'register', name: model, run: 0 },
+      { op: 'transition', name: model, version: '1', stage: 'Production' }
+    ])
+    const appended = await runDist(
+      'audit-log',
+      { event: 'promote', 'model-name': model, version: '1', from: 'None', to: 'Production', 'tracking-uri': mlflow.uri },
+      { node, workspace: ws, env: RUN_ENV }
+    )
+    if (appended.code !== 0) throw new Error(appended.all.slice(-2000))
+    const github = await startGithubFake()
+    try {
+      github.setRepository('acme/models', { defaultBranch: 'main' })
+      // GitHub's record: run 6060 was a push of a file named like the caller, not a dispatch.
+      github.setRun('acme/models', '6060', { path: '.github/workflows/promote.yml', actor: 'mallory', createdAt: new Date().toISOString(), event: 'push', displayTitle: `promote ${model} v1 to Production` })
+      const env = { ...RUN_ENV, GITHUB_API_URL: github.uri }
+      const judged = await runDist(ACTION, { 'fail-on-drift': 'false', token: 'ghs_drift_token', 'model-name': model, 'tracking-uri': mlflow.uri }, { node, workspace: ws, env })
+      const warnings = judged.commands.filter(c => c.command === 'warning').map(c => c.message)
+      expect(warnings.join('\n')).toMatch(/GitHub's record does not back it: run 6060 event: run 6060 was triggered by push, not workflow_dispatch/)
+      expect(judged.summary).toMatch(/GitHub/)
+      // Masked: the only place the token appears is the runner's own add-mask command.
+      expect(judged.all.split('\n').filter(l => l.includes('ghs_drift_token'))).toEqual(['::add-mask::ghs_drift_token'])
+      // Without the token the same line counts, and the summary says GitHub was not read.
+      const blind = await runDist(ACTION, { 'fail-on-drift': 'false', 'model-name': model, 'tracking-uri': mlflow.uri }, { node, workspace: ws, env })
+      expect(blind.code).toBe(0)
+      expect(blind.outputs['in-sync']).toBe('true')
+      expect(blind.summary).toMatch(/cannot be told from a genuine one|was not read/)
+    } finally {
+      await github.close()
+    }
   })
 })
