@@ -1,4 +1,9 @@
-import { LEVEL_WORDS, NO_LEVEL_RECORDED, readLevel, type LineageLevel } from '../core/lineage-levels.js'
+import {
+  LEVEL_WORDS,
+  NO_LEVEL_RECORDED,
+  readLevel,
+  type LineageLevel
+} from '../core/lineage-levels.js'
 import { capped, type Section } from './message.js'
 
 /**

@@ -72,7 +72,7 @@ export function statusTable(
   )
   if (targets.length > 0)
     lines.push(
-      "LVL is the lineage level (1 strongest, 4 no link; ? recorded before levels, - none recorded),",
+      'LVL is the lineage level (1 strongest, 4 no link; ? recorded before levels, - none recorded),',
       "DATA is dvc.lock's sha256, COMMIT the one that reproduces it. One target in full:",
       `  model-governance status ${model} ${targets[0]!.kind}:${targets[0]!.target}`
     )

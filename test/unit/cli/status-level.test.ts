@@ -19,7 +19,7 @@ const LOG = chain([
     ts: '2026-11-22T06:00:00.000Z',
     lineage: { lock_sha256: 'd'.repeat(64), model_md5: 'e'.repeat(32), verified: true, level: 2 }
   }),
-  event('churn', '3', 'Development', { ts: '2026-11-23T06:00:00.000Z', lineage: null })
+  event('churn', '3', 'Development', { ts: '2026-11-23T06:00:00.000Z', lineage: undefined })
 ])
 
 function target(name: string, version: string) {

@@ -51,7 +51,9 @@ describe('the lineage level in the approval request', () => {
     const { message } = build(report({ verified: false, level: 4, minLevel: 2, problems: ['x'] }))
     const section = message.sections.find(s => s.heading.startsWith('DVC lineage'))!
     expect(section.heading).toBe('DVC lineage: not verified, level 4 (1 problem)')
-    expect(section.lines[0]).toContain(`${LEVEL_WORDS[4]} (the stage's minimum is level 2: NOT met)`)
+    expect(section.lines[0]).toContain(
+      `${LEVEL_WORDS[4]} (the stage's minimum is level 2: NOT met)`
+    )
   })
 
   it('says plainly that a report from before levels has none, never a guessed level', () => {
