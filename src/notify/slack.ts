@@ -15,7 +15,8 @@ import { neutraliseBidi } from '../core/text-safety.js'
  * SPACE: Slack formats only between marks at word edges (`snake_case` and `a*b` stay text), so a
  * mark at an edge gets U+200B on its outer side, where it would open (before it) or close (after
  * it), and no longer stands at a word edge. A `&gt;` that starts a line (a quote) gets one first.
- * Slack has no offline renderer: the unit tests check the blocks against these documented rules.
+ * Slack has no offline renderer: the unit tests check the blocks against these rules (Slack documents
+ * the marks and the three escapes; the word-edge rule is how its clients apply the marks).
  */
 export function escapeMrkdwn(text: string): string {
   const escaped = neutraliseBidi(text)
