@@ -9,6 +9,7 @@ import {
   type InputsOf,
   type InputValues
 } from '../../src/core/inputs.js'
+import type { Announcement } from '../../src/notify/announcement.js'
 import { TARGET_NAME, type Destination } from '../../src/notify/deliver.js'
 
 const specs = {
@@ -59,21 +60,6 @@ export function webhookUrlProblem(value: string): string | undefined {
   if (url.protocol === 'http:' && LOOPBACK.has(url.hostname)) return undefined
   return 'is not an https URL'
 }
-
-export type Announcement =
-  | {
-      kind: 'approval-requested'
-      model: string
-      version: string
-      stage: string
-      reason: string
-      gateReport: string | undefined
-      lineageReport: string | undefined
-      artifact: string | undefined
-      artifactManifest: string | undefined
-      rollback: { replacing: string } | undefined
-    }
-  | { kind: 'outcome'; entry: string; auditCommit: string | undefined }
 
 /**
  * The rules between inputs, once. They never throw: a notification is never worth a failed

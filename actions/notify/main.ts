@@ -1,20 +1,15 @@
-import { ActionError, ConfigurationError, FieldError, renderError } from '../../src/core/errors.js'
+import { ActionError, ConfigurationError, renderError } from '../../src/core/errors.js'
 import { actionFieldName, type ActionContext } from '../../src/core/run.js'
 import { escapeText } from '../../src/core/summary.js'
 import { systemClock } from '../../src/core/time.js'
 import { workspaceDir } from '../../src/core/workspace.js'
 import { runContext } from '../../src/github/context.js'
 import { parseRetryAfter, retryPolicyFromEnv } from '../../src/mlflow/http.js'
-import { approvalRequestMessage } from '../../src/notify/approval-request.js'
+import { buildNotification } from '../../src/notify/build-message.js'
 import { deliver, TARGET_NAME } from '../../src/notify/deliver.js'
-import { commitUrl, reviewDeploymentsUrl } from '../../src/notify/links.js'
-import type { NotificationMessage } from '../../src/notify/message.js'
 import { webhookSecretParts } from '../../src/notify/redact.js'
-import { outcomeMessage, parseOutcomeEntry } from '../../src/notify/outcome.js'
 import { policyRetrier } from '../../src/notify/retry.js'
-import { rolesToSign } from '../../src/notify/roles.js'
-import { findStage, loadPolicy } from '../../src/policy/index.js'
-import type { Announcement, Inputs } from './inputs.js'
+import type { Inputs } from './inputs.js'
 import { deliveryOutputs, type outputs } from './outputs.js'
 
 type Context = ActionContext<Inputs, (typeof outputs.names)[number]>
@@ -38,7 +33,16 @@ export async function main(ctx: Context): Promise<void> {
   for (const { url } of input.destinations)
     for (const part of webhookSecretParts(url)) ctx.setSecret(part)
   input.problems.forEach(trouble)
-  const message = input.announcement && buildMessage(ctx, input.announcement, trouble)
+  const built =
+    input.announcement &&
+    buildNotification(input.announcement, {
+      policyFile: input['policy-file'],
+      workspace: workspaceDir(env),
+      run: runContext(env),
+      logger
+    })
+  built?.problems.forEach(trouble)
+  const message = built?.message
   if (input.destinations.length === 0 || !message) {
     ctx.setOutputs({ sent: false, 'sent-to': '' })
     ctx.summary.add(
@@ -75,72 +79,4 @@ export async function main(ctx: Context): Promise<void> {
     if (input['fail-on-error']) throw new ActionError(text)
     logger.warning(`${text}; the step goes on (fail-on-error is false)`)
   }
-}
-
-function buildMessage(
-  ctx: Context,
-  announcement: Announcement,
-  trouble: (problem: ConfigurationError) => void
-): NotificationMessage | undefined {
-  const { inputs: input, logger, env } = ctx
-  const run = runContext(env)
-  if (announcement.kind === 'outcome') {
-    const parsed = parseOutcomeEntry(announcement.entry)
-    if (!parsed.ok) {
-      trouble(new FieldError('entry', parsed.problem))
-      return undefined
-    }
-    const sha = announcement.auditCommit
-    const link = sha ? commitUrl(run, parsed.entry.repository, sha) : undefined
-    if (sha && !link)
-      trouble(
-        new FieldError('audit-commit', "is not a commit SHA; pass audit-log's commit-sha output")
-      )
-    return outcomeMessage(parsed.entry, link)
-  }
-  let roles: ReturnType<typeof rolesToSign> = []
-  try {
-    const policy = loadPolicy({
-      policyFile: input['policy-file'],
-      workspace: workspaceDir(env),
-      model: announcement.model,
-      logger
-    })
-    const stage = findStage(policy, announcement.stage)
-    if (!stage)
-      trouble(
-        new FieldError(
-          'stage',
-          `is '${announcement.stage}', which is not a stage of ${policy.source ?? 'the default policy'}; the message lists no roles`
-        )
-      )
-    roles = rolesToSign(stage)
-  } catch (error) {
-    if (!(error instanceof ConfigurationError)) throw error
-    trouble(
-      new ConfigurationError(`${renderError(error, actionFieldName)}; the message lists no roles`)
-    )
-  }
-  const reviewUrl = reviewDeploymentsUrl(run)
-  if (!reviewUrl)
-    logger.warning(
-      'GITHUB_REPOSITORY or GITHUB_RUN_ID is not set; the message has no link to the run'
-    )
-  const { message, problems } = approvalRequestMessage({
-    model: announcement.model,
-    version: announcement.version,
-    stage: announcement.stage,
-    reason: announcement.reason,
-    roles,
-    gateReport: announcement.gateReport,
-    lineageReport: announcement.lineageReport,
-    reviewUrl,
-    artifact: announcement.artifact
-      ? { artifact: announcement.artifact, manifest: announcement.artifactManifest }
-      : undefined,
-    rollback: announcement.rollback
-  })
-  for (const p of problems)
-    trouble(new FieldError(p.about, `${p.problem}; the message says it is unreadable`))
-  return message
 }

@@ -3,21 +3,13 @@
  * version and the DVC pipeline, strongest first. The same numbers are in the audit entry
  * (src/audit/entry.ts `lineage.level`).
  */
-export type LineageLevel = 1 | 2 | 3 | 4
+import type { LineageLevel } from '../core/lineage-levels.js'
+
+// The numbers and words live in core: the audit entry, notify, provenance and the CLI say them too.
+export { LEVEL_WORDS, levelLabel, type LineageLevel } from '../core/lineage-levels.js'
 
 /** The level the seed's flow (log_model inside `dvc repro`, then commit) reaches. */
 export const DEFAULT_MIN_LEVEL: LineageLevel = 3
-
-export const LEVEL_WORDS: Record<LineageLevel, string> = {
-  1: "the registered artifact's bytes are the DVC output",
-  2: "the version's run logged a file whose md5 is the DVC output's in dvc.lock",
-  3: "the version's run was recorded at the lineage commit, or at an ancestor that differs from it only in what dvc repro writes",
-  4: 'no link between the version and the DVC pipeline'
-}
-
-export function levelLabel(level: LineageLevel): string {
-  return `level ${level} (${LEVEL_WORDS[level]})`
-}
 
 /** What each level checked, and why a stronger one was not reached. */
 export interface LevelEvidence {

@@ -80,8 +80,21 @@ export function approvalRequestMessage(request: ApprovalRequest): BuiltMessage {
       sections.push(summary.section)
       data[about === 'gate-report' ? 'gate' : 'lineage'] = {
         passed: summary.passed,
+        ...(about === 'lineage-report'
+          ? { level: summary.level ?? null, min_level: summary.minLevel ?? null }
+          : {}),
         lines: summary.section.lines
       }
+      // The level is also one of the facts, beside the model and version: in a chat client's
+      // preview the facts are what shows first.
+      if (about === 'lineage-report')
+        facts.push({
+          label: 'Lineage level',
+          value:
+            summary.level === null || summary.level === undefined
+              ? 'not recorded (lineage-check reported no level)'
+              : `${summary.level} of 4 (1 is the strongest)`
+        })
     } else {
       problems.push({ about, problem: summary.problem })
       sections.push({

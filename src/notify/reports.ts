@@ -1,3 +1,9 @@
+import {
+  LEVEL_WORDS,
+  NO_LEVEL_RECORDED,
+  readLevel,
+  type LineageLevel
+} from '../core/lineage-levels.js'
 import { capped, type Section } from './message.js'
 
 /**
@@ -11,7 +17,16 @@ import { capped, type Section } from './message.js'
 export const MAX_METRIC_LINES = 8
 
 export type ReportSummary =
-  { ok: true; section: Section; passed: boolean } | { ok: false; problem: string }
+  | {
+      ok: true
+      section: Section
+      passed: boolean
+      /** lineage-check's level (1 strongest … 4 no link); null when the report has none. */
+      level?: LineageLevel | null
+      /** The stage's minimum level the check judged it against, when the report names one. */
+      minLevel?: LineageLevel | null
+    }
+  | { ok: false; problem: string }
 
 interface GateRow {
   metric: string
@@ -97,7 +112,16 @@ export function summarizeLineageReport(text: string): ReportSummary {
       problem: "is not lineage-check's report (a JSON object with verified, stages, problems)"
     }
   const stages = Array.isArray(report.stages) ? report.stages.length : 0
-  const lines: string[] = []
+  // The level is what the reviewers approve on (how closely the version is tied to the
+  // pipeline), so it comes first. A report from a lineage-check before levels has none: the
+  // message says so rather than guessing one.
+  const level = readLevel(report.level)
+  const minLevel = readLevel(report.minLevel)
+  const lines: string[] = [
+    level === null
+      ? `Lineage level ${NO_LEVEL_RECORDED}`
+      : `Lineage level ${level}: ${LEVEL_WORDS[level]}${minLevel === null ? '' : ` (the stage's minimum is level ${minLevel}: ${level <= minLevel ? 'met' : 'NOT met'})`}`
+  ]
   if (typeof report.lockSha256 === 'string' && report.lockSha256)
     lines.push(`dvc.lock sha256 ${report.lockSha256.slice(0, 12)}`)
   lines.push(`${stages} stage${stages === 1 ? '' : 's'} checked`)
@@ -111,13 +135,16 @@ export function summarizeLineageReport(text: string): ReportSummary {
     ? report.problems.filter((p): p is string => typeof p === 'string')
     : []
   for (const problem of problems) lines.push(`❌ ${problem}`)
+  const at = level === null ? '' : `, level ${level}`
   return {
     ok: true,
     passed: report.verified,
+    level,
+    minLevel,
     section: {
       heading: report.verified
-        ? 'DVC lineage: verified'
-        : `DVC lineage: not verified (${problems.length} problem${problems.length === 1 ? '' : 's'})`,
+        ? `DVC lineage: verified${at}`
+        : `DVC lineage: not verified${at} (${problems.length} problem${problems.length === 1 ? '' : 's'})`,
       lines: capped(lines, MAX_METRIC_LINES)
     }
   }

@@ -3,14 +3,44 @@ import { capped, truncate, type NotificationMessage } from './message.js'
 import { neutraliseBidi } from '../core/text-safety.js'
 
 /**
- * Slack's three control characters in mrkdwn. Slack documents `&`, `<` and `>` as the only
- * characters to escape: with them escaped, data cannot form a link (`<url|text>`), a mention
- * (`<@U123>`, `<!channel>`) or a date token. Incoming webhooks do not link bare names
- * (link_names is false), so `@channel` in data stays text.
+ * Data in Slack mrkdwn, shown as written.
+ *
+ * Slack documents `&`, `<` and `>` as the characters to escape (as `&amp;`, `&lt;`, `&gt;`):
+ * with them escaped, data cannot form a link (`<url|text>`), a mention (`<@U123>`,
+ * `<!channel>`) or a date token. Incoming webhooks do not link bare names (link_names is
+ * false), so `@channel` in data stays text.
+ *
+ * mrkdwn has no backslash escape (a backslash shows as typed), so the formatting marks `*` bold,
+ * `_` italic, `~` strike and `` ` `` code are neutralised with an invisible U+200B ZERO WIDTH
+ * SPACE: Slack formats only between marks at word edges (`snake_case` and `a*b` stay text), so a
+ * mark at an edge gets U+200B on its outer side, where it would open (before it) or close (after
+ * it), and no longer stands at a word edge. A `&gt;` that starts a line (a quote) gets one first.
+ * Slack has no offline renderer: the unit tests check the blocks against these rules (Slack documents
+ * the marks and the three escapes; the word-edge rule is how its clients apply the marks).
  */
 export function escapeMrkdwn(text: string): string {
-  return neutraliseBidi(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+  const escaped = neutraliseBidi(text)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+  const chars = Array.from(escaped)
+  const word = (c: string | undefined): boolean => c !== undefined && WORD.test(c)
+  const out = chars.map((c, i) => {
+    if (!MARKS.has(c)) return c
+    // Marks side by side (`**`) each get theirs: a mark next to a mark is at no word edge.
+    const opens = !word(chars[i - 1])
+    const closes = !word(chars[i + 1])
+    return `${opens ? ZWSP : ''}${c}${closes ? ZWSP : ''}`
+  })
+  return out
+    .join('')
+    .replace(/\u200b{2,}/g, ZWSP)
+    .replace(/(^|\n)&gt;/g, `$1${ZWSP}&gt;`)
 }
+
+const ZWSP = '\u200b'
+const MARKS = new Set(['*', '_', '~', '`'])
+const WORD = /[\p{L}\p{N}]/u
 
 /** Block Kit limits (docs.slack.dev, block reference): checked here so Slack never refuses a message. */
 export const SLACK_LIMITS = {

@@ -1,5 +1,5 @@
 import { capped, truncate, type NotificationMessage } from './message.js'
-import { neutraliseBidi } from '../core/text-safety.js'
+import { escapeCardMarkdown } from './card-markdown.js'
 
 /**
  * Microsoft Teams: an Adaptive Card in the envelope that both a Teams "Workflows" webhook (Power
@@ -13,16 +13,8 @@ export const ADAPTIVE_CARD_VERSION = '1.4'
 /** Lines per list; Teams refuses a message over 28 KB, which this keeps far below. */
 const LINES_PER_SECTION = 12
 
-/**
- * TextBlock and FactSet text is markdown in Teams (bold, italic, lists, links). Data gets a
- * backslash before every character markdown could act on, so a name like `[x](https://evil)`
- * shows as written instead of as a link; `<` and `>` too, for renderers that allow HTML.
- */
-export function escapeCardMarkdown(text: string): string {
-  return neutraliseBidi(text)
-    .replace(/[\\`*_{}[\]()#+\-.!|~<>]/g, c => `\\${c}`)
-    .replace(/\r\n|\r|\n/g, ' ')
-}
+// Data is neutralised only where markdown would act on it: see card-markdown.ts.
+export { escapeCardMarkdown } from './card-markdown.js'
 
 export interface AdaptiveTextBlock {
   type: 'TextBlock'

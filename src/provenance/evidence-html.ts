@@ -55,8 +55,10 @@ export function evidenceHtml(pack: EvidencePack): string {
       ? [`<p><strong>Commits differ</strong>: ${h(pack.commit_note)}.</p>`]
       : []),
     '<h2>Data</h2>',
+    `<p><strong>Lineage level</strong>: ${h(pack.lineage_level_text)}.</p>`,
     pack.lineage
       ? kv([
+          ['lineage level', pack.lineage.level_text],
           ['lock_sha256', pack.lineage.lock_sha256],
           ['model_md5', pack.lineage.model_md5],
           ['verified', pack.lineage.verified === null ? 'unknown' : String(pack.lineage.verified)],
@@ -98,7 +100,8 @@ export function evidenceHtml(pack: EvidencePack): string {
         ['commit', p.git_commit],
         ['lock_sha256', p.lineage?.lock_sha256],
         ['model_md5', p.lineage?.model_md5],
-        ['lineage verified', p.lineage ? String(p.lineage.verified ?? 'unknown') : 'none recorded']
+        ['lineage verified', p.lineage ? String(p.lineage.verified ?? 'unknown') : 'none recorded'],
+        ['lineage level', p.lineage ? p.lineage.level_text : 'none recorded']
       ]),
       '<h3>Approvals</h3>',
       `<p class="verdict ${p.github === 'governed' ? 'ok' : 'bad'}">${h(approvalStanding(p.github).replace(/\*\*/g, ''))}</p>`,

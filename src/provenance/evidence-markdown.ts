@@ -51,12 +51,13 @@ export function evidenceMarkdown(pack: EvidencePack): string {
       : '_not read_',
     ...(pack.commit_note ? [`**Commits differ**: ${md(pack.commit_note)}.`] : []),
     '## Data',
+    `**Lineage level**: ${md(pack.lineage_level_text)}.`,
     pack.lineage
       ? table(
           ['field', 'value'],
           Object.entries(pack.lineage).map(([k, val]) => [
             k,
-            val === null ? 'unknown' : String(val)
+            val === null ? (k === 'level' ? 'not recorded' : 'unknown') : String(val)
           ])
         )
       : '_no lineage recorded_'
@@ -78,7 +79,7 @@ export function evidenceMarkdown(pack: EvidencePack): string {
     out.push(
       `### seq ${p.seq}: ${md(p.event)} ${md(p.from || '-')} → ${md(p.to)} at ${md(p.ts)}`,
       table(
-        ['actor', 'reason', 'run', 'commit', 'lock_sha256', 'model_md5', 'verified'],
+        ['actor', 'reason', 'run', 'commit', 'lock_sha256', 'model_md5', 'verified', 'level'],
         [
           [
             p.actor,
@@ -87,7 +88,8 @@ export function evidenceMarkdown(pack: EvidencePack): string {
             p.git_commit,
             p.lineage?.lock_sha256,
             p.lineage?.model_md5,
-            String(p.lineage?.verified ?? '')
+            String(p.lineage?.verified ?? ''),
+            p.lineage ? (p.lineage.level ?? 'not recorded') : ''
           ]
         ]
       ),

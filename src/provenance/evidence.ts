@@ -10,6 +10,9 @@ import { holderTimeline, type HolderSpan } from './timeline.js'
 import type { TrainingFacts } from './training.js'
 import { versionRecord, type RecordedLineage } from './version-record.js'
 
+/** Said in place of a level when no promotion of the version recorded a lineage. */
+export const NO_LINEAGE_TEXT = 'no promotion of this version recorded its lineage'
+
 /** One gate row as validate-metrics reported it (its `report` output), fields as text. */
 export interface EvidenceGate {
   metric: string
@@ -99,6 +102,10 @@ export interface EvidencePack {
   events: EvidenceEvent[]
   promotions: EvidencePromotion[]
   lineage: RecordedLineage | null
+  /** lineage-check's level for this version (1 strongest … 4 no link), null when not recorded. */
+  lineage_level: 1 | 2 | 3 | 4 | null
+  /** The level in words, or plainly that no lineage, or no level, was recorded. */
+  lineage_level_text: string
   training: TrainingFacts | null
   /** The commit lineage was checked at (the data and reproduce commands are its), or null. */
   lineage_commit: string | null
@@ -283,6 +290,8 @@ export function buildEvidence(input: EvidenceInput): EvidencePack {
     events,
     promotions,
     lineage: record.lineage,
+    lineage_level: record.lineage?.level ?? null,
+    lineage_level_text: record.lineage?.level_text ?? NO_LINEAGE_TEXT,
     training: input.training,
     lineage_commit: commit,
     commit_note: commitDifference(input.training?.source_commit, commit),

@@ -1,10 +1,18 @@
 import type { AuditEntry } from '../audit/entry.js'
+import { levelText, readLevel, type LineageLevel } from '../core/lineage-levels.js'
 
 /** What the trail recorded about the data and model file of one version's promotion. */
 export interface RecordedLineage {
   lock_sha256: string
   model_md5: string
   verified: boolean | null
+  /**
+   * lineage-check's level (1 strongest … 4 no link), as the entry's `lineage.level` records it;
+   * null for an entry written before levels existed.
+   */
+  level: LineageLevel | null
+  /** The level in words, or plainly that the entry predates levels (never a guessed level). */
+  level_text: string
   /** The entry that recorded it: a rollback records none, so it comes from an earlier promote. */
   seq: number
   git_commit: string
@@ -59,6 +67,8 @@ function recordedLineage(entry: AuditEntry): RecordedLineage | null {
     lock_sha256: text(l.lock_sha256),
     model_md5: text(l.model_md5),
     verified: typeof l.verified === 'boolean' ? l.verified : null,
+    level: readLevel(l.level),
+    level_text: levelText(readLevel(l.level)),
     seq: Number(entry.seq),
     git_commit: text(entry.git_commit),
     commit: text(l.commit) || text(entry.git_commit)

@@ -39,7 +39,7 @@ stages:
 const GATE_REPORT = JSON.stringify([
   { metric: 'accuracy', check: 'threshold', rule: 'accuracy >= 0.8', observed: 0.95, champion: null, delta: null, verdict: 'pass', origin: 'policy' }
 ])
-const LINEAGE_REPORT = JSON.stringify({ verified: true, lockSha256: 'ab'.repeat(32), stages: [{ name: 'train' }], crossStage: [], refused: [], missing: [], problems: [] })
+const LINEAGE_REPORT = JSON.stringify({ verified: true, level: 3, minLevel: 3, lockSha256: 'ab'.repeat(32), stages: [{ name: 'train' }], crossStage: [], refused: [], missing: [], problems: [] })
 
 let receiver: WebhookReceiver
 let workspace: string
@@ -112,7 +112,10 @@ describe.each(NODE_VERSIONS)('dist/notify on %s', node => {
       'mlops-engineer: environment production-ops, approvers bob',
       '*Metric gate: passed (1 check)*',
       '✅ accuracy = 0.95: accuracy &gt;= 0.8',
-      '*DVC lineage: verified*',
+      '*DVC lineage: verified, level 3*',
+      "Lineage level 3: the version's run was recorded at the lineage commit",
+      "(the stage's minimum is level 3: met)",
+      '*Lineage level*\\n3 of 4 (1 is the strongest)',
       `"url":"${REVIEW}"`
     ])
       expect(blocks).toContain(expected)

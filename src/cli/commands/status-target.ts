@@ -2,6 +2,9 @@
 // status-view.ts, which prints it, does not import status.ts back (test/unit/import-cycles.test.ts).
 import type { ApprovalFact, DataFacts, TrainingFacts } from '../../provenance/index.js'
 
+/** Said in place of a lineage level when no promotion of the version recorded a lineage at all. */
+export const NO_LINEAGE_RECORDED = 'no promotion of this version recorded its lineage'
+
 /** One target as `status` reports it (docs/cli.md documents every field). */
 export interface StatusTarget {
   kind: 'stage' | 'alias'
@@ -22,6 +25,13 @@ export interface StatusTarget {
   /** From the version's own governed history, so a rollback shows them too. */
   lock_sha256: string | null
   model_md5: string | null
+  /**
+   * lineage-check's level as the version's recorded lineage holds it (1 strongest … 4 no link);
+   * null when no promotion recorded a lineage, or the one that did predates levels.
+   */
+  lineage_level: 1 | 2 | 3 | 4 | null
+  /** The level in words, or which of those two it is: never a guessed level. */
+  lineage_level_text: string
   trained_by: TrainingFacts | null
   data: DataFacts
   /** The commit that reproduces the version, and the commands that do it. */

@@ -1,8 +1,14 @@
 import { oneLine, renderTable, shorten, type Cell, type Styler } from '../table.js'
-import type { StatusTarget } from './status-target.js'
+import { NO_LINEAGE_RECORDED, type StatusTarget } from './status-target.js'
 
 /** The compact table fits a 100-column terminal: long values are cut here, whole in --json. */
-const WIDTH = { target: 18, trained: 16, approved: 16 } as const
+const WIDTH = { target: 17, trained: 14, approved: 14 } as const
+
+/** The LVL cell: the level, `-` when no lineage was recorded, `?` when it predates levels. */
+function levelCell(t: StatusTarget): string {
+  if (t.lineage_level !== null) return String(t.lineage_level)
+  return t.data.recorded ? '?' : '-'
+}
 
 const day = (iso: string | null): string => (iso ?? '').slice(0, 10)
 const short = (hex: string | null | undefined): string => (hex ?? '').slice(0, 8)
@@ -20,6 +26,7 @@ function row(t: StatusTarget): Cell[] {
     day(t.since),
     shorten(t.trained_by?.user ?? '', WIDTH.trained),
     shorten(approvers(t), WIDTH.approved),
+    levelCell(t),
     short(t.lock_sha256),
     short(t.commit),
     t.drift ? { text: 'DRIFT', tone: 'red' } : { text: 'ok', tone: 'green' }
@@ -34,7 +41,7 @@ export function statusTable(
   style: Styler
 ): string {
   const table = renderTable(
-    ['TARGET', 'VER', 'SINCE', 'TRAINED BY', 'APPROVED BY', 'DATA', 'COMMIT', 'AUDIT'],
+    ['TARGET', 'VER', 'SINCE', 'TRAINED BY', 'APPROVED BY', 'LVL', 'DATA', 'COMMIT', 'AUDIT'],
     targets.map(row),
     style
   )
@@ -65,6 +72,7 @@ export function statusTable(
   )
   if (targets.length > 0)
     lines.push(
+      'LVL is the lineage level (1 strongest, 4 no link; ? recorded before levels, - none recorded),',
       "DATA is dvc.lock's sha256, COMMIT the one that reproduces it. One target in full:",
       `  model-governance status ${model} ${targets[0]!.kind}:${targets[0]!.target}`
     )
@@ -73,6 +81,20 @@ export function statusTable(
 
 /** A labelled line: the label column is 16 wide so values start at one place. */
 const field = (label: string, value: string): string => `  ${label.padEnd(14)}${oneLine(value)}`
+
+/** A labelled value too long for one 100-column line, wrapped at spaces under its value column. */
+function wrappedField(label: string, value: string): string[] {
+  const lines: string[] = []
+  let current = ''
+  for (const word of oneLine(value).split(' ')) {
+    if (current && current.length + 1 + word.length > 84) {
+      lines.push(current)
+      current = word
+    } else current = current ? `${current} ${word}` : word
+  }
+  lines.push(current)
+  return lines.map((line, i) => (i === 0 ? field(label, line) : field('', line)))
+}
 
 function trainedLines(t: StatusTarget): string[] {
   const run = t.trained_by
@@ -94,12 +116,13 @@ function dataLines(t: StatusTarget): string[] {
     ? [
         field('dvc.lock', `sha256 ${recorded.lock_sha256 || '-'}`),
         field('model md5', recorded.model_md5 || '-'),
+        ...wrappedField('lineage level', t.lineage_level_text),
         field(
           'recorded by',
           `audit entry ${recorded.seq}${recorded.verified === true ? ', verified by lineage-check' : ''}`
         )
       ]
-    : [field('recorded', 'no promotion of this version recorded its lineage')]
+    : [field('recorded', NO_LINEAGE_RECORDED)]
   const lock = t.data.lock
   if (lock && 'unavailable' in lock) lines.push(field('at commit', lock.unavailable))
   if (lock && 'stages' in lock) {

@@ -14,7 +14,7 @@ import { EXIT, type ExitCode } from '../exit-codes.js'
 import { pickTarget } from './target-choice.js'
 import { statusAtCommand } from './status-at.js'
 import { statusDetail, statusTable } from './status-view.js'
-import type { StatusTarget } from './status-target.js'
+import { NO_LINEAGE_RECORDED, type StatusTarget } from './status-target.js'
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 
@@ -80,6 +80,8 @@ export function statusTarget(
     approvals: facts.approvals,
     lock_sha256: orNull(recorded?.lock_sha256),
     model_md5: orNull(recorded?.model_md5),
+    lineage_level: recorded?.level ?? null,
+    lineage_level_text: recorded ? recorded.level_text : NO_LINEAGE_RECORDED,
     trained_by: facts.trained,
     data: facts.data,
     commit: facts.commit,

@@ -9,6 +9,7 @@ import { uniqueName } from '../../harness/python.js'
 import { harness } from '../../harness/state.js'
 import { commitAll, smallProject } from '../lineage-check/small-project.js'
 import { run } from '../lineage-check/project-generator.js'
+import { LEVEL_WORDS, type LineageLevel } from '../../../src/core/lineage-levels.js'
 import { cli, RUN_ENV } from './fixtures.js'
 
 /**
@@ -51,6 +52,8 @@ describe('status answers who trained it, on what data, who approved it, how to r
   let github: GithubFake
   const trained: Trained[] = []
   const lineage: { 'lock-sha256': string; 'model-md5': string; commit: string }[] = []
+  /** lineage-check's level output for each check, as it reported it. */
+  const levels: number[] = []
   const dataMd5: string[] = []
   let runId = 7100
 
@@ -86,6 +89,7 @@ describe('status answers who trained it, on what data, who approved it, how to r
       'model-md5': result.outputs['model-md5']!,
       commit: result.outputs['git-commit']!
     })
+    levels.push(Number(result.outputs.level))
     dataMd5.push(
       execFileSync('md5sum', ['data.txt'], { cwd: project, encoding: 'utf8' }).slice(0, 32)
     )
@@ -195,7 +199,13 @@ describe('status answers who trained it, on what data, who approved it, how to r
       { version: trained[0]!.version, stage: 'Production' },
       {
         event: 'promote',
-        lineage: JSON.stringify({ ...lineage[0], commit: undefined, verified: true }),
+        // v1 records lineage-check's level; v2 below is an entry from before levels (none).
+        lineage: JSON.stringify({
+          ...lineage[0],
+          commit: undefined,
+          verified: true,
+          level: levels[0]
+        }),
         commit: lineage[0]!.commit
       },
       'alice'
@@ -276,6 +286,14 @@ describe('status answers who trained it, on what data, who approved it, how to r
         ]
       })
     }
+    // The lineage level v1's entry recorded, from lineage-check's own output, with its words.
+    expect([1, 2, 3, 4]).toContain(levels[0])
+    for (const target of [production, champion])
+      expect(target).toMatchObject({
+        lineage_level: levels[0],
+        lineage_level_text: `level ${levels[0]} (${LEVEL_WORDS[levels[0] as LineageLevel]})`,
+        data: { recorded: { level: levels[0] } }
+      })
     // The data: dvc.lock at v1's commit, read from git, names the data v1 was trained on.
     const data = production.data as {
       recorded: { seq: number }
@@ -299,10 +317,12 @@ describe('status answers who trained it, on what data, who approved it, how to r
     expect(table.code).toBe(0)
     const lines = table.stdout.trimEnd().split('\n')
     for (const line of lines) expect(Array.from(line).length).toBeLessThanOrEqual(100)
-    expect(lines[0]).toMatch(/^TARGET +VER +SINCE +TRAINED BY +APPROVED BY +DATA +COMMIT +AUDIT$/)
+    expect(lines[0]).toMatch(
+      /^TARGET +VER +SINCE +TRAINED BY +APPROVED BY +LVL +DATA +COMMIT +AUDIT$/
+    )
     expect(table.stdout).toMatch(
       new RegExp(
-        `^stage Production +1 +\\d{4}-\\d\\d-\\d\\d +trainer-alice +dave +${lineage[0]!['lock-sha256'].slice(0, 8)} +${lineage[0]!.commit.slice(0, 8)} +ok$`,
+        `^stage Production +1 +\\d{4}-\\d\\d-\\d\\d +trainer-alice +dave +${levels[0]} +${lineage[0]!['lock-sha256'].slice(0, 8)} +${lineage[0]!.commit.slice(0, 8)} +ok$`,
         'm'
       )
     )
@@ -315,8 +335,32 @@ describe('status answers who trained it, on what data, who approved it, how to r
       /^ {2}dave +approved as data-science-lead in production-ds "ok from dave"$/m
     )
     expect(detail.stdout).toMatch(/^ {2}user +trainer-alice$/m)
+    expect(detail.stdout).toMatch(new RegExp(`^ {2}lineage level +level ${levels[0]} \\(`, 'm'))
     for (const line of detail.stdout.trimEnd().split('\n'))
       expect(Array.from(line).length).toBeLessThanOrEqual(100)
+  })
+
+  it("evidence shows each version's lineage level, and says v2's entry predates levels", async () => {
+    const v1 = await cli(['evidence', model, '--version', '1', '--format', 'md'], {
+      cwd: project,
+      env
+    })
+    expect(v1.code).toBe(0)
+    expect(v1.stdout).toContain(
+      `**Lineage level**: level ${levels[0]} (${LEVEL_WORDS[levels[0] as LineageLevel]})`
+    )
+    const v2 = await cli(['evidence', model, '--version', '2', '--json'], { cwd: project, env })
+    expect(v2.code).toBe(0)
+    expect(JSON.parse(v2.stdout)).toMatchObject({
+      lineage_level: null,
+      lineage_level_text: expect.stringContaining('predates lineage levels'),
+      lineage: { lock_sha256: lineage[1]!['lock-sha256'], level: null }
+    })
+    const html = await cli(['evidence', model, '--version', '1', '--format', 'html'], {
+      cwd: project,
+      env
+    })
+    expect(html.stdout).toContain(`<th>lineage level</th><td>level ${levels[0]} (`)
   })
 
   it('--at names the holder before and after each event', async () => {

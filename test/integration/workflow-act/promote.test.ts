@@ -239,7 +239,9 @@ describe('model-approval.yml in act', () => {
     expect(requestText).toContain(`"text":"Approval requested: ${model} v1 → Production"`)
     expect(requestText).toContain('data-science-lead: environment production-ds, approvers alice')
     expect(requestText).toContain('*Metric gate: passed')
-    expect(requestText).toContain('*DVC lineage: verified*')
+    // lineage-check's report carries its level: the request heads the lineage with it.
+    expect(requestText).toMatch(/\*DVC lineage: verified, level [1-4]\*/)
+    expect(requestText).toMatch(/Lineage level [1-4]: /)
     expect(requestText).toContain('"url":"https://github.com/acme/models/actions/runs/')
     const outcomeText = JSON.stringify(ended!.body)
     expect(outcomeText).toContain(`"text":"Promoted: ${model} v1 → Production"`)
