@@ -364,10 +364,8 @@ try {
 
   // The serving side, last: the governed Production version's files, verified, then loaded with
   // MLflow's pyfunc loader from that folder alone (no registry, no credentials) to predict.
-  // TODO(seed flow): this step fails until serving verifies the approved bytes. resolve checks
-  // the download against the md5 the trail recorded, DVC's md5 of model/model.pkl, which a
-  // log_model folder never matches; it must check the audit entry's artifact.digest (the sha256
-  // approved digest that h/binding records) on the files MLflow 3 resolves (h/artifacts).
+  // resolve verifies the download against the approved digest (artifact.digest) of the entry
+  // that put this version into Production, on the files MLflow 3 resolves for the logged model.
   heading('resolve --download Production, then mlflow.pyfunc.load_model to predict')
   const served = path.join(dir, 'serving', 'production')
   rmSync(path.dirname(served), { recursive: true, force: true })
@@ -419,10 +417,6 @@ function buildProject() {
   // The example callers as a team copies them, every check at the workflow's defaults. One demo
   // setting, which turns no check off: audit-commit-method git, so the entry lands on the bare
   // remote (there is no GitHub GraphQL API here to make a signed commit).
-  // TODO(seed flow): with every check at its default, the validate job passes only once the
-  // lineage levels and the per-version lineage commit (/work/wt/seed: the run is recorded at the
-  // commit before its dvc.lock, level 3) and MLflow 3's logged-model artifact resolution
-  // (/work/wt/artifacts: verify-mlflow-artifact on a log_model folder) are merged.
   for (const caller of ['promote.yml', 'rollback.yml']) {
     const text = readFileSync(path.join(root, 'examples', 'workflows', caller), 'utf8')
     writeFileSync(
