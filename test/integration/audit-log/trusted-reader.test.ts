@@ -13,7 +13,7 @@ import { createGitRunner } from '../../../src/git/git.js'
 import { effectivePolicy, parsePolicy } from '../../../src/policy/index.js'
 import { previousFromAudit } from '../../../src/promotion/rollback.js'
 import { renderTrail } from '../../../src/provenance/index.js'
-import { sampleFields } from '../../unit/audit/sample.js'
+import { sampleFields } from '../../harness/audit-sample.js'
 import { clone, git, makeRemote, pushFile, scratch } from './fixtures.js'
 
 /**

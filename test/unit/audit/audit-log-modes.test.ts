@@ -10,7 +10,7 @@ import { ActionError, FieldError } from '../../../src/core/errors.js'
 import type { Logger } from '../../../src/core/logger.js'
 import { systemClock } from '../../../src/core/time.js'
 import { runContext } from '../../../src/github/context.js'
-import { buildLines, joinLines } from './sample.js'
+import { buildLines, joinLines } from '../../harness/audit-sample.js'
 
 /** audit-log's append and verify modes as domain calls (actions/audit-log/main.ts maps inputs to them). */
 

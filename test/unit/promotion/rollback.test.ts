@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { promote } from '../../../src/promotion/index.js'
 import { previousFromAudit } from '../../../src/promotion/rollback.js'
-import { chain, event } from '../reconcile/helpers.js'
+import { chain, event } from '../../harness/reconcile-helpers.js'
 import { request, setup } from './helpers.js'
 import { trailOf } from '../../harness/audit-trail.js'
 
