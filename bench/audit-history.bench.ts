@@ -18,7 +18,7 @@ import { SUITE_IDENTITIES } from '../src/audit/identities.js'
 import { withLineTrailer } from '../src/audit/line-trailer.js'
 import { readTrail } from '../src/audit/trail.js'
 import { OUTPUT } from '../test/harness/paths.js'
-import { sampleFields } from '../test/unit/audit/sample.js'
+import { sampleFields } from '../test/harness/audit-sample.js'
 
 const dir = path.join(OUTPUT, 'bench', 'audit-history')
 mkdirSync(dir, { recursive: true })

@@ -12,7 +12,7 @@ const verifyFile = async (file: string): Promise<{ valid: boolean; entries: numb
 import { runDist } from '../test/harness/dist-runner.js'
 import { OUTPUT } from '../test/harness/paths.js'
 import { clone, makeRemote, scratch } from '../test/integration/audit-log/fixtures.js'
-import { sampleFields } from '../test/unit/audit/sample.js'
+import { sampleFields } from '../test/harness/audit-sample.js'
 
 const dir = path.join(OUTPUT, 'bench', 'audit-log')
 mkdirSync(dir, { recursive: true })

@@ -2,8 +2,11 @@
 //  - every action (actions/<name>/index.ts) into dist/<name>/index.js, with the code the actions
 //    share split into dist/chunks/ (ESM code splitting), so a change in src/ rewrites the chunks
 //    it touches instead of seven 2 MB copies of the same libraries;
+//  - the hash worker (src/dvc/hash-worker.ts) into dist/chunks/hash-worker.js, a real module that
+//    the pool (src/dvc/hash-pool.ts) loads by URL from beside the chunk that holds it;
 //  - the model-governance command (cli/index.ts) into one standalone dist/cli/index.js, which
-//    users fetch alone and pin by its SHA-256 (dist/cli/index.js.sha256, docs/cli.md).
+//    users fetch alone and pin by its SHA-256 (dist/cli/index.js.sha256, docs/cli.md). No worker
+//    is emitted beside it: a pool in the CLI hashes on its own thread (hash-pool.ts says why).
 // Type-checking is not part of the bundle (esbuild strips types): `npm run typecheck` does it,
 // and .ci/run runs both. Minified whitespace, syntax and local identifiers keep the parse time of a cold start low;
 // function and class names are kept (keepNames) so a stack trace from a user's run still names
@@ -77,11 +80,34 @@ const temp = path.join(root, `.dist-building-${process.pid}`)
 rmSync(temp, { recursive: true, force: true })
 mkdirSync(temp, { recursive: true })
 
+const HASH_WORKER_IN = path.join('src', 'dvc', 'hash-worker.ts')
+const HASH_WORKER_OUT = 'chunks/hash-worker'
+const HASH_POOL = 'src/dvc/hash-pool.ts'
+
+// The pool finds its worker as './hash-worker.js' relative to its own module. esbuild decides
+// which output holds the pool (a shared chunk today); should that ever be an action's own
+// index.js, the worker would not be found and lineage-check would quietly hash on one thread.
+// So the build checks it, and fails naming the file.
+function workerBesidePool(metafile) {
+  const outputs = Object.entries(metafile.outputs)
+  const holders = outputs.filter(([, out]) => HASH_POOL in out.inputs).map(([file]) => file)
+  const worker = outputs.find(
+    ([, out]) => out.entryPoint === HASH_WORKER_IN.split(path.sep).join('/')
+  )?.[0]
+  if (!worker) throw new Error(`the build emitted no ${HASH_WORKER_OUT}.js`)
+  const astray = holders.filter(file => path.dirname(file) !== path.dirname(worker))
+  if (holders.length === 0 || astray.length > 0)
+    throw new Error(
+      `${HASH_POOL} is bundled into ${holders.join(', ') || 'no output'}, not beside ${worker}: its worker would not be found`
+    )
+}
+
 async function build() {
   const actions = actionNames(root)
-  const entryPoints = Object.fromEntries(
-    actions.map(name => [`${name}/index`, path.join('actions', name, 'index.ts')])
-  )
+  const entryPoints = Object.fromEntries([
+    ...actions.map(name => [`${name}/index`, path.join('actions', name, 'index.ts')]),
+    [HASH_WORKER_OUT, HASH_WORKER_IN]
+  ])
   const shared = await esbuild.build({
     ...common,
     entryPoints,
@@ -89,6 +115,7 @@ async function build() {
     splitting: true,
     chunkNames: 'chunks/[name]-[hash]'
   })
+  workerBesidePool(shared.metafile)
   const cliOut = path.join(temp, 'cli', 'index.js')
   const cli = await esbuild.build({
     ...common,

@@ -9,7 +9,7 @@ import { statusCommand } from './commands/status.js'
 import { verifyAuditCommand } from './commands/verify-audit.js'
 import { repositoryRoot, stderrLogger, type CliIo, type CommandContext } from './context.js'
 import { EXIT, exitCodeFor, type ExitCode } from './exit-codes.js'
-import { HELP, VERSION } from './help.js'
+import { HELP, VERSION, helpFor } from './help.js'
 import { Masker, maskEnvironmentSecrets, terminalSafe } from './mask.js'
 import { colorWanted, styler } from './table.js'
 
@@ -43,7 +43,7 @@ export async function runCli(argv: string[], rawIo: CliIo): Promise<ExitCode> {
   try {
     args = parseArgs(argv)
     if (args.command === 'help') {
-      io.stdout.write(HELP)
+      io.stdout.write(args.topic ? helpFor(args.topic) : HELP)
       return EXIT.ok
     }
     if (args.command === 'version') {

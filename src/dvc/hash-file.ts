@@ -1,7 +1,6 @@
 /**
- * File hashing, DVC's three ways. `hashFileSteps` and `hashClaimed` are self-contained on
- * purpose: the worker pool ships their source text to worker threads, so they may use only
- * their parameters, never imports or module-level helpers (a minifier may rename those).
+ * File hashing, DVC's three ways, the same code on every thread: the calling thread and the
+ * pool's workers (hash-worker.ts, a module file of its own) both run `hashClaimed`.
  *
  * - `md5`: md5 of the raw bytes (lock entries with `hash: md5`).
  * - `legacy`: entries without `hash:` (written by DVC 2). DVC 3's `md5-dos2unix` reads 1 MiB
@@ -35,7 +34,7 @@ export interface HashBuffers {
   read: Buffer
 }
 
-/** Self-contained too: workers build their buffers from its source text. */
+/** One set per thread. */
 export function hashBuffers(): HashBuffers {
   return { chunk: Buffer.allocUnsafe(1024 * 1024), read: Buffer.allocUnsafe(64 * 1024) }
 }
@@ -176,8 +175,7 @@ export interface InProgress {
  * Hashes the files of one job (one hash mode), claiming them one at a time from a counter
  * shared by every thread working on the job, until none are left (`exhausted`) or, when given,
  * `until` (a Date.now() value) has passed; then a file still being hashed comes back as
- * `current`, to be passed in again. Self-contained like `hashFileSteps` (which it receives as
- * `steps`), since workers get its source text too.
+ * `current`, to be passed in again. `steps` is `hashFileSteps`.
  */
 export function hashClaimed(
   steps: typeof hashFileSteps,

@@ -1,6 +1,7 @@
 import * as crypto from 'node:crypto'
 import * as fs from 'node:fs'
 import os from 'node:os'
+import { fileURLToPath } from 'node:url'
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import { Worker } from 'node:worker_threads'
 import {
@@ -12,6 +13,7 @@ import {
   type HashOutcome,
   type InProgress
 } from './hash-file.js'
+import type { WorkerJob } from './hash-worker.js'
 
 /** The calling thread hashes in slices this long, so git and other I/O callbacks still run. */
 const HELP_SLICE_MS = 15
@@ -47,23 +49,22 @@ interface Reply {
   results: HashOutcome[]
 }
 
-// Workers run the same functions the tests call directly, shipped as source text so the
-// bundle needs no separate worker file. Every thread of a job gets the whole path list and
-// claims one file at a time from a shared counter: the cores stay balanced whatever the file
-// sizes, without the main thread having to stat files to plan batches. Each thread owns one
-// 1 MiB + 64 KiB of buffers, so memory is bounded by the thread count, never by file size.
-const WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads')
-// Transpilers that keep function names (esbuild/tsx) wrap inner functions in __name().
-var __name = (target) => target
-const hashFileSteps = ${hashFileSteps.toString()}
-const hashClaimed = ${hashClaimed.toString()}
-const deps = { fs: require('node:fs'), crypto: require('node:crypto') }
-const buffers = (${hashBuffers.toString()})()
-parentPort.on('message', ({ id, paths, mode, counter }) =>
-  parentPort.postMessage({ id, ...hashClaimed(hashFileSteps, deps, paths, mode, counter, buffers) })
-)
-`
+/**
+ * The worker file beside the module that holds the pool: `hash-worker.js` (hash-worker.ts),
+ * which scripts/build.mjs emits into dist/chunks/ next to the shared chunk the actions load the
+ * pool from (the build fails if the two drift apart). Loaded by URL, as a real module: no source
+ * text and no `eval`.
+ *
+ * Where there is no such file, the pool hashes on the calling thread with the same functions
+ * (small jobs at once, large ones in slices between I/O callbacks). That is the CLI's case by
+ * choice: it is one file that users pin by its SHA-256 (docs/cli.md), so the build puts no
+ * worker beside it, and it must not need one. It is also the TypeScript sources' case (ts-jest,
+ * tsx), where hash-worker.js does not exist; the tests pass a built worker explicitly.
+ */
+export function workerBeside(moduleUrl: string | URL = import.meta.url): URL | undefined {
+  const url = new URL('./hash-worker.js', moduleUrl)
+  return url.protocol === 'file:' && fs.existsSync(fileURLToPath(url)) ? url : undefined
+}
 
 export function defaultConcurrency(): number {
   return Math.max(
@@ -75,7 +76,8 @@ export function defaultConcurrency(): number {
 /**
  * Hashes files on `threads` threads: the calling thread plus `threads - 1` workers. The
  * calling thread would otherwise sit idle waiting for results, and one worker fewer is one
- * worker start-up (about 40 ms of CPU) fewer.
+ * worker start-up (about 40 ms of CPU) fewer. Without a worker file (`worker` undefined) the
+ * calling thread hashes alone, whatever `threads` says.
  */
 export class HashPool {
   private readonly workers: Worker[] = []
@@ -84,11 +86,20 @@ export class HashPool {
   private readonly buffers = hashBuffers()
   private helping = false
 
-  constructor(private readonly threads = defaultConcurrency()) {}
+  constructor(
+    private readonly threads = defaultConcurrency(),
+    private readonly worker: URL | undefined = workerBeside()
+  ) {}
+
+  /** The worker threads running now (none before the first large job, or without a worker file). */
+  get workerThreads(): number {
+    return this.workers.length
+  }
 
   /** Starts the workers now, so their start-up overlaps the caller's parsing and walking. */
   warm(): void {
-    while (this.workers.length < this.threads - 1) this.spawn()
+    if (!this.worker) return
+    while (this.workers.length < this.threads - 1) this.spawn(this.worker)
   }
 
   /** Hashes files with one mode; results come in the order of `files`. */
@@ -117,7 +128,8 @@ export class HashPool {
         reject
       })
     })
-    for (const worker of this.workers) worker.postMessage({ id, paths, mode, counter })
+    for (const worker of this.workers)
+      worker.postMessage({ id, paths, mode, counter } satisfies WorkerJob)
     // Let the other targets that are ready post their jobs first, then take a share of every
     // open job: with four large files as four jobs, this thread hashes some of them too.
     await nextTurn()
@@ -187,8 +199,8 @@ export class HashPool {
     return bytes < INLINE_MAX_BYTES
   }
 
-  private spawn(): Worker {
-    const worker = new Worker(WORKER_SOURCE, { eval: true })
+  private spawn(file: URL): Worker {
+    const worker = new Worker(file)
     worker.on('message', (reply: Reply) => {
       const job = this.jobs.get(reply.id)
       if (!job) return

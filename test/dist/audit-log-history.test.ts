@@ -4,7 +4,7 @@ import path from 'node:path'
 import { formatLine, sha256Hex } from '../../src/audit/format.js'
 import { NODE_VERSIONS, runDist, type NodeVersion } from '../harness/dist-runner.js'
 import { startGithubFake, type GithubFake } from '../harness/github-fake.js'
-import { sampleFields } from '../unit/audit/sample.js'
+import { sampleFields } from '../harness/audit-sample.js'
 import { clone, git, makeRemote, scratch } from '../integration/audit-log/fixtures.js'
 
 const RUN_ENV = {

@@ -5,7 +5,7 @@ import { formatLine, GENESIS_PREV, sha256Hex } from '../../src/audit/format.js'
 import { verifyBytes } from '../../src/audit/verify.js'
 import { NODE_VERSIONS, runDist, type NodeVersion } from '../harness/dist-runner.js'
 import { startGitHubFake } from '../harness/graphql-fake.js'
-import { buildLines, joinLines, sampleFields } from '../unit/audit/sample.js'
+import { buildLines, joinLines, sampleFields } from '../harness/audit-sample.js'
 import { clone, git, makeRemote, rejectPushes, remoteFile, remoteHead, scratch } from '../integration/audit-log/fixtures.js'
 
 const RUN_ENV = {

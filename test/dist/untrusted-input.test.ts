@@ -15,7 +15,7 @@ import { pathToFileURL } from 'node:url'
 import { NODE_VERSIONS, runDist, type DistResult, type NodeVersion } from '../harness/dist-runner.js'
 import { OUTPUT, ROOT } from '../harness/paths.js'
 import { smallProject } from '../integration/lineage-check/small-project.js'
-import { billionLaughs } from '../unit/files/bombs.js'
+import { billionLaughs } from '../harness/bombs.js'
 
 /**
  * The leak and exhaustion attacks of the untrusted-input issue, run through the bundles exactly

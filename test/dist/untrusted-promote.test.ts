@@ -6,7 +6,7 @@ import { NODE_VERSIONS, runDist, type NodeVersion } from '../harness/dist-runner
 import { OUTPUT } from '../harness/paths.js'
 import { dumpModel, seed, uniqueName } from '../harness/python.js'
 import { harness } from '../harness/state.js'
-import { sampleFields } from '../unit/audit/sample.js'
+import { sampleFields } from '../harness/audit-sample.js'
 
 /**
  * The injection found in the review, end to end: a previous_version that carries workflow

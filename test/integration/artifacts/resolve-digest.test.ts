@@ -15,7 +15,7 @@ import { createGitRunner } from '../../../src/git/git.js'
 import { fetchGoverned, resolveTarget } from '../../../src/serving/index.js'
 import { runPythonJson, uniqueName } from '../../harness/python.js'
 import { harness } from '../../harness/state.js'
-import { BOTH_POLICY, chain, event } from '../../unit/reconcile/helpers.js'
+import { BOTH_POLICY, chain, event } from '../../harness/reconcile-helpers.js'
 import { realClient } from '../registration/helpers.js'
 
 /**

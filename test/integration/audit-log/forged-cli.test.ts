@@ -9,7 +9,7 @@ import { silentLogger } from '../../../src/core/logger.js'
 import { systemClock } from '../../../src/core/time.js'
 import { createGitRunner } from '../../../src/git/git.js'
 import { startGithubFake, type GithubFake } from '../../harness/github-fake.js'
-import { sampleFields } from '../../unit/audit/sample.js'
+import { sampleFields } from '../../harness/audit-sample.js'
 import { clone, git, makeRemote, scratch } from './fixtures.js'
 
 /**

@@ -11,7 +11,7 @@ import { systemClock } from '../../../src/core/time.js'
 import { createGitRunner } from '../../../src/git/git.js'
 import { runContext } from '../../../src/github/context.js'
 import { runPythonJson } from '../../harness/python.js'
-import { sampleFields } from '../../unit/audit/sample.js'
+import { sampleFields } from '../../harness/audit-sample.js'
 import { clone, git, makeRemote, remoteFile, remoteHead, scratch } from './fixtures.js'
 
 const AUTHOR = { name: 'audit-bot', email: 'audit-bot@example.com' }

@@ -7,7 +7,7 @@ import { MemoryLogger } from '../../../src/core/logger.js'
 import { systemClock } from '../../../src/core/time.js'
 import { createGraphqlClient, graphqlUrl } from '../../../src/github/graphql.js'
 import { startGitHubFake, type GitHubFake } from '../../harness/graphql-fake.js'
-import { sampleFields } from '../../unit/audit/sample.js'
+import { sampleFields } from '../../harness/audit-sample.js'
 
 const TOKEN = 'ghs_graphql_fake'
 let fake: GitHubFake

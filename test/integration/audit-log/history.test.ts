@@ -12,7 +12,7 @@ import type { TrustReport } from '../../../src/audit/trust.js'
 import { silentLogger } from '../../../src/core/logger.js'
 import { systemClock } from '../../../src/core/time.js'
 import { createGitRunner } from '../../../src/git/git.js'
-import { sampleFields } from '../../unit/audit/sample.js'
+import { sampleFields } from '../../harness/audit-sample.js'
 import { clone, git, makeRemote, scratch } from './fixtures.js'
 
 const BOT = { name: SUITE_IDENTITIES[0]!.name!, email: SUITE_IDENTITIES[0]!.email }

@@ -14,7 +14,7 @@ import { createRunsClient } from '../../../src/github/runs.js'
 import { policyResolver, runCheckFacts } from '../../../src/policy/index.js'
 import { startGithubFake, type FakeRun, type GithubFake } from '../../harness/github-fake.js'
 import { ROOT } from '../../harness/paths.js'
-import { sampleFields } from '../../unit/audit/sample.js'
+import { sampleFields } from '../../harness/audit-sample.js'
 import { clone, git, makeRemote, scratch } from './fixtures.js'
 
 /**

@@ -4,7 +4,7 @@ import path from 'node:path'
 import { formatLine, sha256Hex } from '../../../src/audit/format.js'
 import { chainOf } from '../../harness/audit-trail.js'
 import { runPythonJson } from '../../harness/python.js'
-import { buildLines, joinLines, sampleFields } from '../../unit/audit/sample.js'
+import { buildLines, joinLines, sampleFields } from '../../harness/audit-sample.js'
 import { scratch } from './fixtures.js'
 
 const lines = buildLines(10)

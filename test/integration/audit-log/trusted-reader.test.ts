@@ -14,7 +14,7 @@ import { effectivePolicy, parsePolicy } from '../../../src/policy/index.js'
 import { previousFromAudit } from '../../../src/promotion/rollback.js'
 import { everyLineBacked } from '../../harness/audit-trail.js'
 import { renderTrail } from '../../../src/provenance/index.js'
-import { sampleFields } from '../../unit/audit/sample.js'
+import { sampleFields } from '../../harness/audit-sample.js'
 import { clone, git, makeRemote, pushFile, scratch } from './fixtures.js'
 
 /**

@@ -8,7 +8,7 @@ import { runLineageCheck, type LineageCheckOutcome } from '../../../src/dvc/line
 import { verifyLineage } from '../../../src/dvc/verify.js'
 import { createGitRunner } from '../../../src/git/git.js'
 import { OUTPUT } from '../../harness/paths.js'
-import { billionLaughs } from '../../unit/files/bombs.js'
+import { billionLaughs } from '../../harness/bombs.js'
 import { DvcReference } from './dvc-reference.js'
 import { smallProject } from './small-project.js'
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { promote } from '../../../src/promotion/index.js'
 import type { RunContext } from '../../../src/github/context.js'
-import { chain, event } from '../../unit/reconcile/helpers.js'
+import { chain, event } from '../../harness/reconcile-helpers.js'
 import {
   pendingFor,
   startGithubFake,

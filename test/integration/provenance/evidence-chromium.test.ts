@@ -6,7 +6,7 @@ import { runCli } from '../../../src/cli/main.js'
 import { OUTPUT } from '../../harness/paths.js'
 import { seed, uniqueName } from '../../harness/python.js'
 import { harness } from '../../harness/state.js'
-import { chain, event } from '../../unit/reconcile/helpers.js'
+import { chain, event } from '../../harness/reconcile-helpers.js'
 
 const CHROMIUM = '/usr/bin/chromium'
 

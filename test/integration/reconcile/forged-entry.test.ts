@@ -10,7 +10,7 @@ import { loadVerifiedEntries } from '../../../src/reconcile/audit-source.js'
 import { reconcile } from '../../../src/reconcile/reconcile.js'
 import { seed, uniqueName } from '../../harness/python.js'
 import { harness } from '../../harness/state.js'
-import { sampleFields } from '../../unit/audit/sample.js'
+import { sampleFields } from '../../harness/audit-sample.js'
 import { git, promoteAndAudit, workspace } from './fixtures.js'
 
 const STAGES_ONLY = `stages:

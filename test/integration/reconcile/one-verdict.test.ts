@@ -8,7 +8,7 @@ import { policyResolver } from '../../../src/policy/index.js'
 import { renderTrail } from '../../../src/provenance/index.js'
 import { seed, uniqueName } from '../../harness/python.js'
 import { harness } from '../../harness/state.js'
-import { sampleFields } from '../../unit/audit/sample.js'
+import { sampleFields } from '../../harness/audit-sample.js'
 import { git, promoteAndAudit, workspace } from './fixtures.js'
 
 const STAGES_ONLY = `stages:

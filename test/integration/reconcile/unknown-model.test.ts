@@ -5,7 +5,7 @@ import { runCli } from '../../../src/cli/main.js'
 import { seed, uniqueName } from '../../harness/python.js'
 import { OUTPUT } from '../../harness/paths.js'
 import { harness } from '../../harness/state.js'
-import { chain, event } from '../../unit/reconcile/helpers.js'
+import { chain, event } from '../../harness/reconcile-helpers.js'
 
 /**
  * A model name given by hand that neither the real registry nor the audit trail knows is an

@@ -19,7 +19,7 @@ import { effectivePolicy } from '../../../src/policy/index.js'
 import { OUTPUT } from '../../harness/paths.js'
 import { seed, uniqueName } from '../../harness/python.js'
 import { harness } from '../../harness/state.js'
-import { billionLaughs } from '../../unit/files/bombs.js'
+import { billionLaughs } from '../../harness/bombs.js'
 
 const SECRET = 'AKIA_untrusted_metrics_secret_9051'
 let top: string

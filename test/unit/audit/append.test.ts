@@ -9,7 +9,7 @@ import {
 import { sha256Hex } from '../../../src/audit/format.js'
 import { verifyBytes } from '../../../src/audit/verify.js'
 import { MemoryLogger } from '../../../src/core/logger.js'
-import { buildLines, joinLines, sampleFields } from './sample.js'
+import { buildLines, joinLines, sampleFields } from '../../harness/audit-sample.js'
 
 /** An in-memory branch with compare-and-set; `interlopers` lines land just before our writes. */
 class MemoryStore implements AuditStore {

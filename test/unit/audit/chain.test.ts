@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import { formatLine, GENESIS_PREV, sha256Hex } from '../../../src/audit/format.js'
 import { splitLines, verifyBytes } from '../../../src/audit/verify.js'
-import { buildLines, joinLines, sampleFields } from './sample.js'
+import { buildLines, joinLines, sampleFields } from '../../harness/audit-sample.js'
 
 describe('verify: a valid chain', () => {
   it('counts the entries and reports the last line as head', async () => {

@@ -9,7 +9,7 @@ import {
 } from '../../../src/audit/format.js'
 import { ConfigurationError } from '../../../src/core/errors.js'
 import { runContext } from '../../../src/github/context.js'
-import { sampleFields } from './sample.js'
+import { sampleFields } from '../../harness/audit-sample.js'
 
 describe('formatLine', () => {
   it('writes every required key in a fixed order, with v, seq and prev first', () => {

@@ -11,7 +11,7 @@ import { githubTrust, NO_GITHUB_STATEMENT } from '../../../src/audit/run-verdict
 import { systemClock, type Clock } from '../../../src/core/time.js'
 import { createRunsClient } from '../../../src/github/runs.js'
 import { startGithubFake, type FakeRun, type GithubFake } from '../../harness/github-fake.js'
-import { sampleFields } from './sample.js'
+import { sampleFields } from '../../harness/audit-sample.js'
 
 const REPO = 'acme/models'
 const PIN = '5ab4e4a245c2c3ae8602208b0736308ab24c9cad'

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import type { AuditEntry } from '../../../src/audit/entry.js'
 import { appendedSummary, entriesSummary } from '../../../src/audit/summary.js'
-import { buildLines, sampleFields } from './sample.js'
+import { buildLines, sampleFields } from '../../harness/audit-sample.js'
 
 const entries = buildLines(3, i =>
   sampleFields(i, { reason: i === 2 ? 'a | b <script>x</script>\nnext' : `r${i}` })

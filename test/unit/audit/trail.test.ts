@@ -5,7 +5,7 @@ import { systemClock, type Clock } from '../../../src/core/time.js'
 import { createRunsClient } from '../../../src/github/runs.js'
 import { trailOf } from '../../harness/audit-trail.js'
 import { startGithubFake, type GithubFake } from '../../harness/github-fake.js'
-import { buildLines, sampleFields } from './sample.js'
+import { buildLines, sampleFields } from '../../harness/audit-sample.js'
 
 /**
  * The one trusted reader with GitHub's record plugged in as its injected step: each entry's

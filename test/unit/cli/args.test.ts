@@ -103,3 +103,14 @@ describe('--at', () => {
     }
   )
 })
+
+describe('help and version', () => {
+  it('takes help for a command from --help or the help word, and --version only alone', () => {
+    expect(parseArgs(['status', 'm', '--help'])).toMatchObject({ command: 'help', topic: 'status' })
+    expect(parseArgs(['help', 'evidence'])).toMatchObject({ command: 'help', topic: 'evidence' })
+    expect(parseArgs(['help']).topic).toBeUndefined()
+    expect(parseArgs(['--json', '--version']).command).toBe('version')
+    expect(parseArgs(['--version', '--help']).command).toBe('help')
+    expect(() => parseArgs(['reconcile', '--version'])).toThrow('reconcile does not take --version')
+  })
+})

@@ -6,7 +6,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { runCli } from '../../../src/cli/main.js'
 import { Masker } from '../../../src/cli/mask.js'
-import { chain, event } from '../reconcile/helpers.js'
+import { chain, event } from '../../harness/reconcile-helpers.js'
 
 /**
  * Masking works on values, never on the CLI's own structure: a password `true` must not turn

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { runCli } from '../../../src/cli/main.js'
-import { chain, event } from '../reconcile/helpers.js'
+import { chain, event } from '../../harness/reconcile-helpers.js'
 
 function capture(cwd: string, env: NodeJS.ProcessEnv = {}, isTTY = false) {
   const out: string[] = []

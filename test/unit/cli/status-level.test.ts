@@ -6,7 +6,7 @@ import { styler } from '../../../src/cli/table.js'
 import { LEVEL_WORDS, NO_LEVEL_RECORDED } from '../../../src/core/lineage-levels.js'
 import { versionRecord } from '../../../src/provenance/index.js'
 import type { TargetRow } from '../../../src/reconcile/reconcile.js'
-import { chain, event } from '../reconcile/helpers.js'
+import { chain, event } from '../../harness/reconcile-helpers.js'
 
 /**
  * `status` shows the lineage level of the version holding each target (issue "Seed flow"): a

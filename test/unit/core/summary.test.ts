@@ -8,7 +8,7 @@ import { gateSummary } from '../../../src/gate/summary.js'
 import { reconcileSummary } from '../../../src/reconcile/summary.js'
 import { registrationSummary } from '../../../src/registration/summary.js'
 import { ROOT } from '../../harness/paths.js'
-import { sampleFields } from '../audit/sample.js'
+import { sampleFields } from '../../harness/audit-sample.js'
 import { formatLine, GENESIS_PREV } from '../../../src/audit/format.js'
 import type { AuditEntry } from '../../../src/audit/entry.js'
 

@@ -13,7 +13,7 @@ import { escapeMrkdwn } from '../../../src/notify/slack.js'
 import { escapeCardMarkdown } from '../../../src/notify/teams.js'
 import { escapeHtml } from '../../../src/provenance/timeline-svg.js'
 import { terminalSafeText } from '../../../src/serving/text.js'
-import { chain, event } from '../reconcile/helpers.js'
+import { chain, event } from '../../harness/reconcile-helpers.js'
 
 /**
  * Bidirectional controls in text people read ("Trojan Source"): a justification

@@ -12,6 +12,7 @@ import {
   type InProgress
 } from '../../../src/dvc/hash-file.js'
 import { HashPool } from '../../../src/dvc/hash-pool.js'
+import { builtHashWorker } from '../../harness/hash-worker.js'
 import { DvcIgnore } from '../../../src/dvc/dvcignore.js'
 import { compareCodePoints, manifestBytes, manifestHash } from '../../../src/dvc/manifest.js'
 import { walkTrackedDir } from '../../../src/dvc/walk.js'
@@ -68,7 +69,7 @@ describe("file hashes (vectors computed with DVC's own hashing)", () => {
   })
 
   it('the worker pool gives the same hashes as the in-thread function, in input order', async () => {
-    const pool = new HashPool(2)
+    const pool = new HashPool(2, builtHashWorker())
     try {
       const files = Array.from({ length: 40 }, (_, i) => {
         const file = path.join(dir, `pool-${i}`)
@@ -100,7 +101,7 @@ describe("file hashes (vectors computed with DVC's own hashing)", () => {
 
   it('the pool hashes jobs without sizes, several at once, each in its own input order', async () => {
     for (const threads of [2, 3]) {
-      const pool = new HashPool(threads)
+      const pool = new HashPool(threads, builtHashWorker())
       try {
         const make = (job: number) =>
           Array.from({ length: 150 + job * 40 }, (_, i) => {

@@ -14,7 +14,7 @@ import {
 import { MAX_FILE_BYTES } from '../../../src/files/read.js'
 import { parseMetricsText } from '../../../src/gate/metrics-file.js'
 import { parsePolicy } from '../../../src/policy/loader.js'
-import { billionLaughs } from './bombs.js'
+import { billionLaughs } from '../../harness/bombs.js'
 
 /** Runs `work`, and says how long it took and how much the heap grew meanwhile. */
 function measured(work: () => void): { ms: number; heapMb: number } {

@@ -8,7 +8,7 @@ import { rolesToSign } from '../../../src/notify/roles.js'
 import { escapeMrkdwn, SLACK_LIMITS, slackPayload } from '../../../src/notify/slack.js'
 import { ADAPTIVE_CARD_CONTENT_TYPE, teamsPayload } from '../../../src/notify/teams.js'
 import { effectivePolicy, findStage, parsePolicy } from '../../../src/policy/index.js'
-import { buildLines, sampleFields } from '../audit/sample.js'
+import { buildLines, sampleFields } from '../../harness/audit-sample.js'
 import { adaptiveCardProblems } from '../../harness/platform-checks.js'
 
 const POLICY = `version: 1

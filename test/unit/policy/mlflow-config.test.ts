@@ -6,7 +6,7 @@ import { MemoryLogger } from '../../../src/core/logger.js'
 import { findStage, loadPolicy, parsePolicy } from '../../../src/policy/index.js'
 import { runCli } from '../../../src/cli/main.js'
 import { stageSummary } from '../../../src/promotion/index.js'
-import { chain, event } from '../reconcile/helpers.js'
+import { chain, event } from '../../harness/reconcile-helpers.js'
 import { SEED_MLFLOW_CONFIG } from '../../harness/policies.js'
 
 function repo(files: Record<string, string>): string {

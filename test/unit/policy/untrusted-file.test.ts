@@ -6,7 +6,7 @@ import path from 'node:path'
 import { ConfigurationError } from '../../../src/core/errors.js'
 import { MemoryLogger } from '../../../src/core/logger.js'
 import { loadPolicy } from '../../../src/policy/index.js'
-import { billionLaughs } from '../files/bombs.js'
+import { billionLaughs } from '../../harness/bombs.js'
 
 /** The policy file is read through src/files like every repository file. */
 function workspace(): { dir: string; outside: string } {

@@ -13,7 +13,7 @@ import type { ModelVersion } from '../../../src/mlflow/index.js'
 import { planApproval, promote } from '../../../src/promotion/index.js'
 import { approvalPlanSummary } from '../../../src/promotion/approval-plan-summary.js'
 import { readApprovedManifest } from '../../../src/promotion/approved-artifact.js'
-import { chain, event } from '../reconcile/helpers.js'
+import { chain, event } from '../../harness/reconcile-helpers.js'
 import { approval, failure, policyFrom, request, setup } from './helpers.js'
 
 /** Each version's files in a fake store; tests change them between validation and the write. */

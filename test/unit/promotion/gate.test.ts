@@ -4,7 +4,7 @@ import { MemoryLogger } from '../../../src/core/logger.js'
 import { parsePolicy } from '../../../src/policy/index.js'
 import { evaluateApprovals, runActors } from '../../../src/promotion/approval-check.js'
 import { promote } from '../../../src/promotion/index.js'
-import { chain, event } from '../reconcile/helpers.js'
+import { chain, event } from '../../harness/reconcile-helpers.js'
 import { approval, failure, policyFrom, protectedEnvironment, request, setup } from './helpers.js'
 
 /**

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import { promote } from '../../../src/promotion/index.js'
 import { previousFromAudit } from '../../../src/promotion/rollback.js'
 import type { GithubCheck } from '../../../src/audit/trail.js'
-import { chain, event } from '../reconcile/helpers.js'
+import { chain, event } from '../../harness/reconcile-helpers.js'
 import { request, setup } from './helpers.js'
 import { everyLineBacked, trailOf } from '../../harness/audit-trail.js'
 

@@ -13,7 +13,7 @@ import {
   type TrainingFacts
 } from '../../../src/provenance/index.js'
 import type { TargetRow } from '../../../src/reconcile/reconcile.js'
-import { BOTH_POLICY, chain, event, version } from '../reconcile/helpers.js'
+import { BOTH_POLICY, chain, event, version } from '../../harness/reconcile-helpers.js'
 
 const RUN_COMMIT = '1'.repeat(40)
 const LINEAGE_COMMIT = '2'.repeat(40)

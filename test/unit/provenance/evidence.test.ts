@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { runCli } from '../../../src/cli/main.js'
-import { chain, event } from '../reconcile/helpers.js'
+import { chain, event } from '../../harness/reconcile-helpers.js'
 
 const HOSTILE = `<script>alert(1)</script>"><img src=x onerror=alert(2)>`
 const GATES = [

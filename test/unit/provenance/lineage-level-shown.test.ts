@@ -5,7 +5,7 @@ import path from 'node:path'
 import { runCli } from '../../../src/cli/main.js'
 import { LEVEL_WORDS, NO_LEVEL_RECORDED, readLevel } from '../../../src/core/lineage-levels.js'
 import { versionRecord } from '../../../src/provenance/index.js'
-import { chain, event } from '../reconcile/helpers.js'
+import { chain, event } from '../../harness/reconcile-helpers.js'
 
 /**
  * The lineage level where `evidence` shows the verdict (issue "Seed flow"): the JSON pack, its

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { holderTimeline, mermaidLabel, mermaidTimeline } from '../../../src/provenance/index.js'
-import { BOTH_POLICY, chain, event } from '../reconcile/helpers.js'
+import { BOTH_POLICY, chain, event } from '../../harness/reconcile-helpers.js'
 
 describe('mermaidTimeline', () => {
   it('one section per target, a bar per holder, open spans until now', () => {

@@ -5,7 +5,7 @@ import {
   reproduceCommands,
   versionRecord
 } from '../../../src/provenance/index.js'
-import { BOTH_POLICY, chain, event } from '../reconcile/helpers.js'
+import { BOTH_POLICY, chain, event } from '../../harness/reconcile-helpers.js'
 
 const NO_LINEAGE = { lock_sha256: '', model_md5: '', verified: null }
 

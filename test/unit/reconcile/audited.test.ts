@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { auditedHolders, auditedModels } from '../../../src/reconcile/audited.js'
-import { BOTH_POLICY, chain, event, STAGES_POLICY } from './helpers.js'
+import { BOTH_POLICY, chain, event, STAGES_POLICY } from '../../harness/reconcile-helpers.js'
 
 function expected(
   fields: Parameters<typeof chain>[0],

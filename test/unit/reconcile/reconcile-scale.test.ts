@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import type { ModelVersion } from '../../../src/mlflow/index.js'
 import { reconcile, RECONCILE_CONCURRENCY } from '../../../src/reconcile/reconcile.js'
-import { BOTH_POLICY, chain, event, FakeReader, version } from './helpers.js'
+import { BOTH_POLICY, chain, event, FakeReader, version } from '../../harness/reconcile-helpers.js'
 
 /** FakeReader whose every call waits a tick, counting the models being read at once. */
 class CountingReader extends FakeReader {

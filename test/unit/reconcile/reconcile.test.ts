@@ -1,7 +1,14 @@
 import { describe, expect, it } from '@jest/globals'
 import { reconcile } from '../../../src/reconcile/reconcile.js'
 import { reconcileSummary } from '../../../src/reconcile/summary.js'
-import { BOTH_POLICY, chain, event, FakeReader, STAGES_POLICY, version } from './helpers.js'
+import {
+  BOTH_POLICY,
+  chain,
+  event,
+  FakeReader,
+  STAGES_POLICY,
+  version
+} from '../../harness/reconcile-helpers.js'
 
 describe('reconcile', () => {
   it('is in sync when the registry holds what the log says', async () => {

@@ -8,7 +8,13 @@ import { MemoryLogger } from '../../../src/core/logger.js'
 import { runContext } from '../../../src/github/context.js'
 import { reconcileOutputs } from '../../../actions/reconcile/outputs.js'
 import { runReconcile } from '../../../src/reconcile/run.js'
-import { chain, event, FakeReader, STAGES_POLICY, version } from './helpers.js'
+import {
+  chain,
+  event,
+  FakeReader,
+  STAGES_POLICY,
+  version
+} from '../../harness/reconcile-helpers.js'
 
 function setup(
   registryProduction: string,

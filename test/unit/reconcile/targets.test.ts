@@ -5,7 +5,7 @@ import {
   policyTargets,
   targetKey
 } from '../../../src/reconcile/targets.js'
-import { BOTH_POLICY, policyFrom, STAGES_POLICY } from './helpers.js'
+import { BOTH_POLICY, policyFrom, STAGES_POLICY } from '../../harness/reconcile-helpers.js'
 
 const keys = (list: { kind: string; name: string }[]): string[] =>
   list.map(t => `${t.kind}:${t.name}`)

@@ -8,7 +8,7 @@ import {
   FakeReader,
   STAGES_POLICY,
   version
-} from '../reconcile/helpers.js'
+} from '../../harness/reconcile-helpers.js'
 
 const V1 = { lock_sha256: '1'.repeat(64), model_md5: `${'a'.repeat(32)}.dir`, verified: true }
 const V2 = { lock_sha256: '2'.repeat(64), model_md5: `${'b'.repeat(32)}.dir`, verified: true }

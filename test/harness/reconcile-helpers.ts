@@ -1,11 +1,11 @@
 import yaml from 'js-yaml'
-import type { AuditEntry } from '../../../src/audit/entry.js'
-import { formatLine, GENESIS_PREV, sha256Hex, type EntryFields } from '../../../src/audit/format.js'
-import { MlflowApiError } from '../../../src/mlflow/errors.js'
-import type { ModelVersion, RegisteredModel } from '../../../src/mlflow/index.js'
-import { effectivePolicy, type Policy } from '../../../src/policy/index.js'
-import { policyFileSchema } from '../../../src/policy/schema.js'
-import type { RegistryReader } from '../../../src/reconcile/registry-state.js'
+import type { AuditEntry } from '../../src/audit/entry.js'
+import { formatLine, GENESIS_PREV, sha256Hex, type EntryFields } from '../../src/audit/format.js'
+import { MlflowApiError } from '../../src/mlflow/errors.js'
+import type { ModelVersion, RegisteredModel } from '../../src/mlflow/index.js'
+import { effectivePolicy, type Policy } from '../../src/policy/index.js'
+import { policyFileSchema } from '../../src/policy/schema.js'
+import type { RegistryReader } from '../../src/reconcile/registry-state.js'
 
 export function policyFrom(text: string, model = 'churn'): Policy {
   return effectivePolicy(policyFileSchema.parse(yaml.load(text) ?? {}), model)

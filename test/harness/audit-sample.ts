@@ -1,4 +1,4 @@
-import { formatLine, GENESIS_PREV, sha256Hex, type EntryFields } from '../../../src/audit/format.js'
+import { formatLine, GENESIS_PREV, sha256Hex, type EntryFields } from '../../src/audit/format.js'
 
 /** A plausible entry; `i` varies the content so lines differ. */
 export function sampleFields(i: number, overrides: Partial<EntryFields> = {}): EntryFields {
