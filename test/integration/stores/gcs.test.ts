@@ -7,7 +7,7 @@ import {
   digestAndCompare,
   inDestination,
   locationOf,
-  logSklearnModel,
+  sklearnVersions,
   loggedModelUri,
   startRig,
   stopRig
@@ -26,7 +26,7 @@ const MODEL_FILES = ['MLmodel', 'conda.yaml', 'python_env.yaml', 'requirements.t
 describe('GCS (gcp-storage-emulator) behind real MLflow servers', () => {
   test('direct (--default-artifact-root gs://…): a sklearn log_model version digests as google-cloud-storage reads it', async () => {
     const { direct, env, directRoot } = rig!
-    const logged = logSklearnModel(direct, env)
+    const logged = sklearnVersions(direct, env).clean
     const uri = await loggedModelUri(direct, logged.model_id)
     expect(uri.startsWith(`${directRoot}/`)).toBe(true)
     expect(uri).toMatch(/\/models\/m-[0-9a-f]+\/artifacts$/)
@@ -41,7 +41,7 @@ describe('GCS (gcp-storage-emulator) behind real MLflow servers', () => {
 
   test('proxied (--artifacts-destination gs://…): the bytes the server wrote digest as google-cloud-storage reads them', async () => {
     const { proxied, env, proxiedRoot } = rig!
-    const logged = logSklearnModel(proxied, env)
+    const logged = sklearnVersions(proxied, env).clean
     const uri = await loggedModelUri(proxied, logged.model_id)
     expect(uri).toMatch(/^mlflow-artifacts:/)
     const reader = await STORE_READERS.gs(locationOf(inDestination(uri, proxiedRoot), 'gs'), env)
