@@ -120,20 +120,20 @@ describe('S3 (moto server) behind real MLflow servers', () => {
   })
 
   // Issue 26's "Done when": the approval workflow's steps as the runner and a shell run them
-  // (promote-model and audit-log bundles, the CLI), on the sklearn pattern people use.
-  test('direct: a sklearn log_model version registered from runs:/<run>/model is digested, promoted with its approved digest and served verified', async () => {
-    await approvedPromotedServed(rig!, 'direct')
-  }, 300_000)
+  // (promote-model and audit-log bundles, then the CLI), on the sklearn pattern people use.
+  test.each(['direct', 'proxied'] as const)(
+    '%s: a sklearn log_model version registered from runs:/<run>/model is digested, promoted with its approved digest and served verified',
+    async mode => {
+      await approvedPromotedServed(rig!, mode)
+    },
+    300_000
+  )
 
-  test('proxied: a sklearn log_model version registered from runs:/<run>/model is digested, promoted with its approved digest and served verified', async () => {
-    await approvedPromotedServed(rig!, 'proxied')
-  }, 300_000)
-
-  test('direct: one byte changed in the bucket after validation makes promote-model refuse; after promotion, resolve --download refuses with nothing in DIR', async () => {
-    await tamperedRefused(rig!, 'direct')
-  }, 300_000)
-
-  test('proxied: one byte changed in the bucket after validation makes promote-model refuse; after promotion, resolve --download refuses with nothing in DIR', async () => {
-    await tamperedRefused(rig!, 'proxied')
-  }, 300_000)
+  test.each(['direct', 'proxied'] as const)(
+    '%s: one byte changed in the bucket after validation makes promote-model refuse; after promotion, resolve --download refuses with nothing in DIR',
+    async mode => {
+      await tamperedRefused(rig!, mode)
+    },
+    300_000
+  )
 })
