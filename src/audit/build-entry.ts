@@ -129,6 +129,21 @@ const DIGEST = /^sha256:[0-9a-f]{64}$/
 const URI_LIMIT = 2048
 
 /**
+ * User info before the host, which can only be a secret, with one exception kept in step with
+ * the artifacts room's redactUri: Azure's wasbs/abfss (and wasb/abfs) URIs name the container
+ * there (`wasbs://<container>@<account>.blob.core.windows.net/…`, as MLflow writes them), and a
+ * container name has no ':'. Refusing those dropped the digest of every Azure-stored promotion
+ * from its entry, so resolve --download refused them all.
+ */
+function carriesCredentials(uri: string): boolean {
+  const userinfo = /^([a-z][a-z0-9+.-]*):\/\/([^/?#]*)@/i.exec(uri)
+  if (!userinfo) return false
+  const scheme = userinfo[1]!.toLowerCase()
+  const azure = scheme === 'wasbs' || scheme === 'abfss' || scheme === 'wasb' || scheme === 'abfs'
+  return !(azure && /^[a-z0-9-]+$/i.test(userinfo[2]!))
+}
+
+/**
  * promote-model's `artifact` output: the approved digest, the file count and the store URI the
  * files were read from. Each part is checked, since the entry is what resolve later trusts: a
  * digest in its one spelling, a whole number of files, a URI on one line without credentials.
@@ -151,7 +166,7 @@ export function readArtifact(
   if (typeof uri !== 'string' || uri.length > URI_LIMIT)
     return { reason: `has a uri that is not text of at most ${URI_LIMIT} characters` }
   if (hasUnsafeText(uri)) return { reason: 'has a uri with a control character' }
-  if (/^[a-z][a-z0-9+.-]*:\/\/[^/]*@/i.test(uri))
+  if (carriesCredentials(uri))
     return { reason: 'has a uri that carries credentials (user info before @)' }
   return { artifact: { digest, files, uri } }
 }

@@ -4,6 +4,9 @@ azure-storage-blob), for test/integration/stores: the independent side of the di
   store_ops.py create URI          creates the bucket or container of URI
   store_ops.py hash URI            sha256 of every object under URI/ (or of URI itself), by relpath
   store_ops.py put URI TEXT        writes TEXT as the object URI (a tampered or hostile key)
+  store_ops.py flip URI            flips the low bit of the object's last byte (one byte changed
+                                   in the bucket, as an attacker or a bad sync would); run it
+                                   again to restore the object
 
 Endpoints and credentials come from the environment, as MLflow's client reads them
 (MLFLOW_S3_ENDPOINT_URL, STORAGE_EMULATOR_HOST, AZURE_STORAGE_CONNECTION_STRING). Prints JSON."""
@@ -77,6 +80,24 @@ def main():
         else:
             azure_container(bucket).upload_blob(key, data, overwrite=True)
         print(json.dumps({"put": key}))
+    elif op == "flip":
+        if kind == "s3":
+            client = s3()
+            data = bytearray(client.get_object(Bucket=bucket, Key=key)["Body"].read())
+        elif kind == "gs":
+            data = bytearray(gcs().bucket(bucket).blob(key).download_as_bytes())
+        else:
+            data = bytearray(azure_container(bucket).download_blob(key).readall())
+        if not data:
+            raise SystemExit(f"{uri} is empty: no byte to change")
+        data[-1] ^= 0x01
+        if kind == "s3":
+            client.put_object(Bucket=bucket, Key=key, Body=bytes(data))
+        elif kind == "gs":
+            gcs().bucket(bucket).blob(key).upload_from_string(bytes(data))
+        else:
+            azure_container(bucket).upload_blob(key, bytes(data), overwrite=True)
+        print(json.dumps({"flipped": key, "size": len(data)}))
     elif op == "hash":
         # A folder's objects by their path under it; else the one object, by its base name.
         def digest(chunks):

@@ -10,6 +10,9 @@ import {
 } from './guard.js'
 import { DEFAULT_RANGED, RANGED_THRESHOLD, partsInOrder, totalFromContentRange } from './ranged.js'
 import type { RangedOptions } from './ranged.js'
+import { sdkExports } from './sdk-module.js'
+
+const S3_SDK = '@aws-sdk/client-s3'
 
 /**
  * s3:// artifacts, read as MLflow's client reads them (mlflow/store/artifact/s3_artifact_repo.py):
@@ -84,14 +87,19 @@ export function s3ClientSettings(env: NodeJS.ProcessEnv): {
 
 async function s3Client(env: NodeJS.ProcessEnv): Promise<S3Client> {
   // Loaded here, not at the top: an action that never reads S3 never loads the SDK.
-  const { S3Client } = await import('@aws-sdk/client-s3')
+  const { S3Client } = sdkExports(await import('@aws-sdk/client-s3'), ['S3Client'], S3_SDK)
   const { ignoreTls, ...settings } = s3ClientSettings(env)
   let requestHandler: unknown
   if (ignoreTls) {
-    const [{ NodeHttpHandler }, https] = await Promise.all([
+    const [handler, https] = await Promise.all([
       import('@smithy/node-http-handler'),
       import('node:https')
     ])
+    const { NodeHttpHandler } = sdkExports(
+      handler,
+      ['NodeHttpHandler'],
+      '@smithy/node-http-handler'
+    )
     requestHandler = new NodeHttpHandler({
       httpsAgent: new https.Agent({ rejectUnauthorized: false, keepAlive: true })
     })
@@ -142,8 +150,11 @@ export async function openS3Reader(
 ): Promise<ArtifactReader> {
   const { bucket, key } = parseS3Uri(location.uri)
   const client = await s3Client(env)
-  const { ListObjectsV2Command, HeadObjectCommand, GetObjectCommand } =
-    await import('@aws-sdk/client-s3')
+  const { ListObjectsV2Command, HeadObjectCommand, GetObjectCommand } = sdkExports(
+    await import('@aws-sdk/client-s3'),
+    ['ListObjectsV2Command', 'HeadObjectCommand', 'GetObjectCommand'],
+    S3_SDK
+  )
   const ranged = options.ranged ?? DEFAULT_RANGED
   const threshold = options.rangedThreshold ?? RANGED_THRESHOLD
   let listing: ArtifactListing | undefined

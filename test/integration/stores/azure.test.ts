@@ -7,11 +7,12 @@ import {
   digestAndCompare,
   inDestination,
   locationOf,
-  logSklearnModel,
+  sklearnVersions,
   loggedModelUri,
   startRig,
   stopRig
 } from './store-fixture.js'
+import { approvedPromotedServed, tamperedRefused } from './governed-cases.js'
 import type { StoreRig } from './store-fixture.js'
 
 // An Azure Blob container (Azurite) behind MLflow, direct (wasbs:// URIs) and proxied.
@@ -30,7 +31,7 @@ const MODEL_FILES = ['MLmodel', 'conda.yaml', 'python_env.yaml', 'requirements.t
 describe('Azure Blob (Azurite) behind real MLflow servers', () => {
   test('direct (--default-artifact-root wasbs://…): a sklearn log_model version digests as azure-storage-blob reads it', async () => {
     const { direct, env, directRoot } = rig!
-    const logged = logSklearnModel(direct, env)
+    const logged = sklearnVersions(direct, env).clean
     const uri = await loggedModelUri(direct, logged.model_id)
     expect(uri.startsWith(`${directRoot}/`)).toBe(true)
     expect(uri).toMatch(/\/models\/m-[0-9a-f]+\/artifacts$/)
@@ -45,7 +46,7 @@ describe('Azure Blob (Azurite) behind real MLflow servers', () => {
 
   test('proxied (--artifacts-destination wasbs://…): the bytes the server wrote digest as azure-storage-blob reads them', async () => {
     const { proxied, env, proxiedRoot } = rig!
-    const logged = logSklearnModel(proxied, env)
+    const logged = sklearnVersions(proxied, env).clean
     const uri = await loggedModelUri(proxied, logged.model_id)
     expect(uri).toMatch(/^mlflow-artifacts:/)
     const reader = await STORE_READERS.wasbs(
@@ -94,4 +95,21 @@ describe('Azure Blob (Azurite) behind real MLflow servers', () => {
     })
     expect((await right.list()).files.map(f => f.relpath)).toEqual(['weights.bin'])
   })
+
+  // Issue 26's "Done when", as on S3: the promote-model and audit-log bundles, then the CLI.
+  test.each(['direct', 'proxied'] as const)(
+    '%s: a sklearn log_model version registered from runs:/<run>/model is digested, promoted with its approved digest and served verified',
+    async mode => {
+      await approvedPromotedServed(rig!, mode)
+    },
+    300_000
+  )
+
+  test.each(['direct', 'proxied'] as const)(
+    '%s: one byte changed in the store after validation makes promote-model refuse; after promotion, resolve --download refuses with nothing in DIR',
+    async mode => {
+      await tamperedRefused(rig!, mode)
+    },
+    300_000
+  )
 })

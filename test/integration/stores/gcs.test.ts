@@ -7,11 +7,12 @@ import {
   digestAndCompare,
   inDestination,
   locationOf,
-  logSklearnModel,
+  sklearnVersions,
   loggedModelUri,
   startRig,
   stopRig
 } from './store-fixture.js'
+import { approvedPromotedServed, tamperedRefused } from './governed-cases.js'
 import type { StoreRig } from './store-fixture.js'
 
 // A GCS bucket (gcp-storage-emulator) behind MLflow, direct (gs:// URIs) and proxied.
@@ -26,7 +27,7 @@ const MODEL_FILES = ['MLmodel', 'conda.yaml', 'python_env.yaml', 'requirements.t
 describe('GCS (gcp-storage-emulator) behind real MLflow servers', () => {
   test('direct (--default-artifact-root gs://…): a sklearn log_model version digests as google-cloud-storage reads it', async () => {
     const { direct, env, directRoot } = rig!
-    const logged = logSklearnModel(direct, env)
+    const logged = sklearnVersions(direct, env).clean
     const uri = await loggedModelUri(direct, logged.model_id)
     expect(uri.startsWith(`${directRoot}/`)).toBe(true)
     expect(uri).toMatch(/\/models\/m-[0-9a-f]+\/artifacts$/)
@@ -41,7 +42,7 @@ describe('GCS (gcp-storage-emulator) behind real MLflow servers', () => {
 
   test('proxied (--artifacts-destination gs://…): the bytes the server wrote digest as google-cloud-storage reads them', async () => {
     const { proxied, env, proxiedRoot } = rig!
-    const logged = logSklearnModel(proxied, env)
+    const logged = sklearnVersions(proxied, env).clean
     const uri = await loggedModelUri(proxied, logged.model_id)
     expect(uri).toMatch(/^mlflow-artifacts:/)
     const reader = await STORE_READERS.gs(locationOf(inDestination(uri, proxiedRoot), 'gs'), env)
@@ -71,4 +72,21 @@ describe('GCS (gcp-storage-emulator) behind real MLflow servers', () => {
     const reader = await openGcsReader(locationOf(`${directRoot}/nothing-here`, 'gs'), env)
     await expect(reader.list()).rejects.toThrow(/does not exist on GCS/)
   })
+
+  // Issue 26's "Done when", as on S3: the promote-model and audit-log bundles, then the CLI.
+  test.each(['direct', 'proxied'] as const)(
+    '%s: a sklearn log_model version registered from runs:/<run>/model is digested, promoted with its approved digest and served verified',
+    async mode => {
+      await approvedPromotedServed(rig!, mode)
+    },
+    300_000
+  )
+
+  test.each(['direct', 'proxied'] as const)(
+    '%s: one byte changed in the store after validation makes promote-model refuse; after promotion, resolve --download refuses with nothing in DIR',
+    async mode => {
+      await tamperedRefused(rig!, mode)
+    },
+    300_000
+  )
 })

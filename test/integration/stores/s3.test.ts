@@ -3,11 +3,12 @@ import { openS3Reader } from '../../../src/artifacts/stores/s3.js'
 import { STORE_READERS } from '../../../src/artifacts/stores/index.js'
 import { runPythonJson } from '../../harness/python.js'
 import { startMoto } from '../../harness/stores.js'
+import { approvedPromotedServed, tamperedRefused } from './governed-cases.js'
 import {
   digestAndCompare,
   inDestination,
   locationOf,
-  logSklearnModel,
+  sklearnVersions,
   loggedModelUri,
   pythonHashes,
   startRig,
@@ -27,7 +28,7 @@ const MODEL_FILES = ['MLmodel', 'conda.yaml', 'python_env.yaml', 'requirements.t
 describe('S3 (moto server) behind real MLflow servers', () => {
   test('direct (--default-artifact-root s3://… --no-serve-artifacts): a sklearn log_model version is listed and digested as boto3 reads it', async () => {
     const { direct, env, directRoot } = rig!
-    const logged = logSklearnModel(direct, env)
+    const logged = sklearnVersions(direct, env).clean
     const uri = await loggedModelUri(direct, logged.model_id)
     // MLflow 3: the files are under the logged model, not the run's artifacts/model.
     expect(uri).toBe(logged.logged_model_artifact_uri)
@@ -51,7 +52,7 @@ describe('S3 (moto server) behind real MLflow servers', () => {
 
   test('proxied (--serve-artifacts --artifacts-destination s3://…): the bytes the server wrote to the bucket digest as boto3 reads them', async () => {
     const { proxied, env, proxiedRoot } = rig!
-    const logged = logSklearnModel(proxied, env)
+    const logged = sklearnVersions(proxied, env).clean
     const uri = await loggedModelUri(proxied, logged.model_id)
     expect(uri).toMatch(/^mlflow-artifacts:/)
     const reader = await STORE_READERS.s3(locationOf(inDestination(uri, proxiedRoot), 's3'), env)
@@ -117,4 +118,22 @@ describe('S3 (moto server) behind real MLflow servers', () => {
       /Could not list 's3:\/\/no-such-bucket-mg\/x' on S3: NoSuchBucket/
     )
   })
+
+  // Issue 26's "Done when": the approval workflow's steps as the runner and a shell run them
+  // (promote-model and audit-log bundles, then the CLI), on the sklearn pattern people use.
+  test.each(['direct', 'proxied'] as const)(
+    '%s: a sklearn log_model version registered from runs:/<run>/model is digested, promoted with its approved digest and served verified',
+    async mode => {
+      await approvedPromotedServed(rig!, mode)
+    },
+    300_000
+  )
+
+  test.each(['direct', 'proxied'] as const)(
+    '%s: one byte changed in the bucket after validation makes promote-model refuse; after promotion, resolve --download refuses with nothing in DIR',
+    async mode => {
+      await tamperedRefused(rig!, mode)
+    },
+    300_000
+  )
 })

@@ -57,6 +57,8 @@ export async function stopRig(rig: StoreRig | undefined): Promise<void> {
 }
 
 export interface LoggedVersion {
+  /** The registered model's name. */
+  name: string
   run_id: string
   run_artifact_uri: string
   model_id: string
@@ -65,13 +67,29 @@ export interface LoggedVersion {
   source: string
 }
 
-/** `mlflow.sklearn.log_model(model, name="model")` in a run, registered from runs:/<run>/model. */
-export function logSklearnModel(server: ServerInfo, env: Record<string, string>): LoggedVersion {
-  return runPythonJson<LoggedVersion>(
-    'store_log_model.py',
-    [server.uri, uniqueName('stores'), uniqueName('exp')],
-    { env, timeoutMs: 360_000 }
-  )
+const logged = new Map<string, { clean: LoggedVersion; tampered: LoggedVersion }>()
+
+/**
+ * Two versions per server, each `mlflow.sklearn.log_model(model, name="model")` in a run and
+ * registered from runs:/<run>/model as version 1 of its own model, logged in one Python process
+ * on first use (a process pays MLflow's import and first requests, most of a log's time): `clean`
+ * is only read and promoted, `tampered` has bytes changed in the store by the tamper tests.
+ */
+export function sklearnVersions(
+  server: ServerInfo,
+  env: Record<string, string>
+): { clean: LoggedVersion; tampered: LoggedVersion } {
+  let both = logged.get(server.uri)
+  if (!both) {
+    const [clean, tampered] = runPythonJson<LoggedVersion[]>(
+      'store_log_model.py',
+      [server.uri, uniqueName('exp'), uniqueName('stores'), uniqueName('stores-tampered')],
+      { env, timeoutMs: 360_000 }
+    )
+    both = { clean: clean!, tampered: tampered! }
+    logged.set(server.uri, both)
+  }
+  return both
 }
 
 /** The logged model's files, found as the brief says: the REST API's info.artifact_uri. */

@@ -23,6 +23,25 @@ describe('audit entry: the approved artifact', () => {
     expect(Object.keys(line).at(-1)).toBe('artifact')
   })
 
+  // MLflow writes Azure stores as wasbs://<container>@<account>.blob.core.windows.net/…, and
+  // promote-model's output keeps that (redactUri): the container is not a credential.
+  it.each([
+    'wasbs://models@acct.blob.core.windows.net/1/models/m-1/artifacts',
+    'abfss://ml-artifacts@acct.dfs.core.windows.net/1/models/m-1/artifacts'
+  ])('records an Azure store URI whose container precedes the @: %s', uri => {
+    const artifact = { ...GOOD, uri }
+    expect(readArtifact(JSON.stringify(artifact))).toEqual({ artifact })
+    const built = buildEntry(
+      { event: 'promote', model: 'churn', version: '3', artifact: JSON.stringify(artifact) },
+      context,
+      [],
+      '',
+      0
+    )
+    expect(built.fields.artifact).toEqual(artifact)
+    expect(built.invalid).toEqual([])
+  })
+
   it('an entry without an artifact has no artifact key, so older lines stay byte for byte', () => {
     const built = buildEntry(
       { event: 'gate-failed', model: 'churn', artifact: '' },
@@ -44,6 +63,11 @@ describe('audit entry: the approved artifact', () => {
     [JSON.stringify({ ...GOOD, uri: 'x'.repeat(3000) }), 'at most 2048 characters'],
     [JSON.stringify({ ...GOOD, uri: 's3://b/k\nforged' }), 'control character'],
     [JSON.stringify({ ...GOOD, uri: 'https://user:pw@host/a' }), 'carries credentials'],
+    [JSON.stringify({ ...GOOD, uri: 's3://AKIAKEY@bucket/a' }), 'carries credentials'],
+    [
+      JSON.stringify({ ...GOOD, uri: 'wasbs://key:secret@acct.blob.core.windows.net/a' }),
+      'carries credentials'
+    ],
     ['${{ needs.validate.outputs.artifact }}', 'is not valid JSON']
   ])('records the event without the artifact when the input is %s', (text, reason) => {
     expect(readArtifact(text)).toEqual({ reason: expect.stringContaining(reason) })
