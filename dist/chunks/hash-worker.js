@@ -1,0 +1,2 @@
+import { createRequire as __mgCreateRequire } from 'node:module'; const require = __mgCreateRequire(import.meta.url);
+import{a as r,b as o,d as e}from"./chunk-CQHCFQSL.js";import"./chunk-7FD4ODKQ.js";import*as m from"node:crypto";import*as h from"node:fs";import{parentPort as i}from"node:worker_threads";var n={fs:h,crypto:m},d=r(),s=i;s?.on("message",({id:t,paths:a,mode:p,counter:f})=>s.postMessage({id:t,...e(o,n,a,p,f,d)}));

@@ -1,2 +1,0 @@
-import { createRequire as __mgCreateRequire } from 'node:module'; const require = __mgCreateRequire(import.meta.url);
-import{a}from"./chunk-5CUWOKOZ.js";import"./chunk-N355JOMQ.js";import"./chunk-7MK4SIJJ.js";import"./chunk-JCA3HLHZ.js";import"./chunk-625YWP7J.js";import"./chunk-J3KNYZHN.js";import"./chunk-UYIYOPW3.js";import"./chunk-7FD4ODKQ.js";export{a as mlflowClient};
