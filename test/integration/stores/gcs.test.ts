@@ -12,7 +12,7 @@ import {
   startRig,
   stopRig
 } from './store-fixture.js'
-import { approvedPromotedServed, tamperedRefused } from './governed-cases.js'
+import { governedFlowTests } from './governed-cases.js'
 import type { StoreRig } from './store-fixture.js'
 
 // A GCS bucket (gcp-storage-emulator) behind MLflow, direct (gs:// URIs) and proxied.
@@ -73,20 +73,5 @@ describe('GCS (gcp-storage-emulator) behind real MLflow servers', () => {
     await expect(reader.list()).rejects.toThrow(/does not exist on GCS/)
   })
 
-  // Issue 26's "Done when", as on S3: the promote-model and audit-log bundles, then the CLI.
-  test.each(['direct', 'proxied'] as const)(
-    '%s: a sklearn log_model version registered from runs:/<run>/model is digested, promoted with its approved digest and served verified',
-    async mode => {
-      await approvedPromotedServed(rig!, mode)
-    },
-    300_000
-  )
-
-  test.each(['direct', 'proxied'] as const)(
-    '%s: one byte changed in the store after validation makes promote-model refuse; after promotion, resolve --download refuses with nothing in DIR',
-    async mode => {
-      await tamperedRefused(rig!, mode)
-    },
-    300_000
-  )
+  governedFlowTests(() => rig!, 'store')
 })

@@ -1,4 +1,4 @@
-import { expect } from '@jest/globals'
+import { expect, test } from '@jest/globals'
 import { readdirSync } from 'node:fs'
 import {
   audit,
@@ -131,4 +131,27 @@ export async function tamperedRefused(rig: StoreRig, mode: 'direct' | 'proxied')
   expect(served.stderr).toContain('is not the one the audit trail approved')
   expect(served.stderr).toContain(approved.digest)
   nothingLanded(parent, dir)
+}
+
+/**
+ * Issue 26's "Done when" as each store file registers it, in both modes: the approval
+ * workflow's steps as the runner and a shell run them (promote-model and audit-log bundles, then
+ * the CLI), on the sklearn pattern people use. `where` names the store's place for the bytes.
+ */
+export function governedFlowTests(rig: () => StoreRig, where: string): void {
+  test.each(['direct', 'proxied'] as const)(
+    '%s: a sklearn log_model version registered from runs:/<run>/model is digested, promoted with its approved digest and served verified',
+    async mode => {
+      await approvedPromotedServed(rig(), mode)
+    },
+    300_000
+  )
+
+  test.each(['direct', 'proxied'] as const)(
+    `%s: one byte changed in the ${where} after validation makes promote-model refuse; after promotion, resolve --download refuses with nothing in DIR`,
+    async mode => {
+      await tamperedRefused(rig(), mode)
+    },
+    300_000
+  )
 }

@@ -3,7 +3,7 @@ import { openS3Reader } from '../../../src/artifacts/stores/s3.js'
 import { STORE_READERS } from '../../../src/artifacts/stores/index.js'
 import { runPythonJson } from '../../harness/python.js'
 import { startMoto } from '../../harness/stores.js'
-import { approvedPromotedServed, tamperedRefused } from './governed-cases.js'
+import { governedFlowTests } from './governed-cases.js'
 import {
   digestAndCompare,
   inDestination,
@@ -119,21 +119,5 @@ describe('S3 (moto server) behind real MLflow servers', () => {
     )
   })
 
-  // Issue 26's "Done when": the approval workflow's steps as the runner and a shell run them
-  // (promote-model and audit-log bundles, then the CLI), on the sklearn pattern people use.
-  test.each(['direct', 'proxied'] as const)(
-    '%s: a sklearn log_model version registered from runs:/<run>/model is digested, promoted with its approved digest and served verified',
-    async mode => {
-      await approvedPromotedServed(rig!, mode)
-    },
-    300_000
-  )
-
-  test.each(['direct', 'proxied'] as const)(
-    '%s: one byte changed in the bucket after validation makes promote-model refuse; after promotion, resolve --download refuses with nothing in DIR',
-    async mode => {
-      await tamperedRefused(rig!, mode)
-    },
-    300_000
-  )
+  governedFlowTests(() => rig!, 'bucket')
 })
