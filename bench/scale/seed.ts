@@ -1,6 +1,7 @@
 // Seeds the bench registry through MLflow's REST API and writes, per N, a workspace whose
 // AUDIT.log names the first N models, so the registry and the log agree (in sync).
 import { execFileSync } from 'node:child_process'
+import { event } from '../../test/harness/reconcile-helpers.js'
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { formatLine, GENESIS_PREV, sha256Hex, type EntryFields } from '../../src/audit/format.js'
@@ -61,30 +62,13 @@ export async function seedRegistry(uri: string, total: number): Promise<void> {
 }
 
 function entry(model: string, version: string, to: string, i: number): EntryFields {
-  return {
+  return event(model, version, to, {
     ts: new Date(Date.UTC(2026, 10, 1) + i * 1000).toISOString(),
-    event: 'promote',
-    outcome: 'success',
-    model,
-    version,
-    from: '',
-    to,
-    previous_version: '',
-    actor: 'alice',
-    triggered_by: 'alice',
-    approvals: [{ login: 'bob', state: 'approved', comment: '', environments: ['production'] }],
     reason: `bench: ${model} v${version} to ${to}`,
     repository: 'acme-ml/models',
     run_id: String(1000 + i),
-    run_attempt: '1',
-    run_url: `https://github.com/acme-ml/models/actions/runs/${1000 + i}/attempts/1`,
-    workflow_ref: '',
-    git_commit: 'a'.repeat(40),
-    lineage: { lock_sha256: 'b'.repeat(64), model_md5: 'c'.repeat(32), verified: true },
-    metrics: null,
-    gates: null,
-    registry: 'http://127.0.0.1'
-  }
+    run_url: `https://github.com/acme-ml/models/actions/runs/${1000 + i}/attempts/1`
+  })
 }
 
 /** A workspace for the first `n` models: the policy and a chained AUDIT.log of 3 entries each. */

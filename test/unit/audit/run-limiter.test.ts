@@ -1,22 +1,7 @@
+import { fakeClock } from '../../harness/fake-clock.js'
 import { describe, expect, it } from '@jest/globals'
 import { Limiter } from '../../../src/audit/run-limiter.js'
-import type { Clock } from '../../../src/core/time.js'
 import type { Fetched } from '../../../src/github/runs.js'
-
-/** A clock whose sleeps pass at once and are recorded. */
-function fakeClock(): Clock & { slept: number[] } {
-  let now = 1_000_000
-  const slept: number[] = []
-  return {
-    slept,
-    now: () => now,
-    sleep: ms => {
-      slept.push(ms)
-      now += ms
-      return Promise.resolve()
-    }
-  }
-}
 
 /** Answers in order; the last answer repeats. */
 function answers<T>(...list: Fetched<T>[]): { fn: () => Promise<Fetched<T>>; calls: number } {

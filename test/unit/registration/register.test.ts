@@ -1,7 +1,7 @@
+import { fakeClock } from '../../harness/fake-clock.js'
 import { describe, expect, it } from '@jest/globals'
 import { ActionError, ConfigurationError } from '../../../src/core/errors.js'
 import { MemoryLogger } from '../../../src/core/logger.js'
-import type { Clock } from '../../../src/core/time.js'
 import type { RunContext } from '../../../src/github/context.js'
 import {
   registerCandidate,
@@ -25,24 +25,10 @@ const RUN: RunContext = {
   sha: SHA
 }
 
-function fakeClock(): Clock & { slept: number[] } {
-  let now = 1_800_000_000_000
-  const slept: number[] = []
-  return {
-    slept,
-    now: () => now,
-    sleep: ms => {
-      slept.push(ms)
-      now += ms
-      return Promise.resolve()
-    }
-  }
-}
-
 function setup(request: Partial<RegistrationRequest> = {}) {
   const registry = new FakeRegistry()
   registry.addRun(RUN_ID, ['model/MLmodel', 'model/model.pkl'])
-  const clock = fakeClock()
+  const clock = fakeClock(1_800_000_000_000)
   const logger = new MemoryLogger()
   const req: RegistrationRequest = {
     model: 'churn',
@@ -123,7 +109,7 @@ describe('registerCandidate', () => {
         tagPrefix: 'model_governance.',
         timeoutMs: 1000
       },
-      { registry, run: RUN, clock: fakeClock(), logger }
+      { registry, run: RUN, clock: fakeClock(1_800_000_000_000), logger }
     )
     expect(again).toMatchObject({ version: '1', registered: false })
     expect(logger.messages('warning')).toEqual([
@@ -144,7 +130,7 @@ describe('registerCandidate', () => {
         tagPrefix: 'p.',
         timeoutMs: 1000
       },
-      { registry, run: RUN, clock: fakeClock(), logger: new MemoryLogger() }
+      { registry, run: RUN, clock: fakeClock(1_800_000_000_000), logger: new MemoryLogger() }
     )
     expect(other).toMatchObject({ version: '2', registered: true })
   })
@@ -354,7 +340,7 @@ describe('registerCandidate dry run', () => {
         timeoutMs: 1000,
         dryRun: true
       },
-      { registry, run: RUN, clock: fakeClock(), logger: new MemoryLogger() }
+      { registry, run: RUN, clock: fakeClock(1_800_000_000_000), logger: new MemoryLogger() }
     )
     expect(dry).toMatchObject({ version: '1', registered: false })
     expect(registry.writes.filter(w => w.startsWith('create-version'))).toHaveLength(1)
