@@ -1,5 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3'
 import { ActionError } from '../../core/errors.js'
+import { commonJsExports } from './commonjs.js'
 import type { ArtifactFile, ArtifactListing, ArtifactLocation, ArtifactReader } from '../types.js'
 import {
   DEFAULT_LISTING_LIMITS,
@@ -84,12 +85,12 @@ export function s3ClientSettings(env: NodeJS.ProcessEnv): {
 
 async function s3Client(env: NodeJS.ProcessEnv): Promise<S3Client> {
   // Loaded here, not at the top: an action that never reads S3 never loads the SDK.
-  const { S3Client } = await import('@aws-sdk/client-s3')
+  const { S3Client } = commonJsExports(await import('@aws-sdk/client-s3'))
   const { ignoreTls, ...settings } = s3ClientSettings(env)
   let requestHandler: unknown
   if (ignoreTls) {
     const [{ NodeHttpHandler }, https] = await Promise.all([
-      import('@smithy/node-http-handler'),
+      import('@smithy/node-http-handler').then(commonJsExports),
       import('node:https')
     ])
     requestHandler = new NodeHttpHandler({
@@ -142,8 +143,9 @@ export async function openS3Reader(
 ): Promise<ArtifactReader> {
   const { bucket, key } = parseS3Uri(location.uri)
   const client = await s3Client(env)
-  const { ListObjectsV2Command, HeadObjectCommand, GetObjectCommand } =
+  const { ListObjectsV2Command, HeadObjectCommand, GetObjectCommand } = commonJsExports(
     await import('@aws-sdk/client-s3')
+  )
   const ranged = options.ranged ?? DEFAULT_RANGED
   const threshold = options.rangedThreshold ?? RANGED_THRESHOLD
   let listing: ArtifactListing | undefined
