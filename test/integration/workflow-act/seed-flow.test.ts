@@ -146,14 +146,65 @@ interface StatusJson {
   }[]
 }
 
+interface S3Flow {
+  flow: Flow
+  commit: string
+  version: string
+  /** The store's credentials as secrets, under the names MLflow's client reads (docs/stores.md). */
+  storeSecrets: Record<string, string>
+}
+let moto: StoreProcess | undefined
+let s3Server: ServerInfo | undefined
+let s3Ready: Promise<S3Flow>
+
+/**
+ * moto, an MLflow server giving runs s3:// URIs (--default-artifact-root, --no-serve-artifacts)
+ * and the project trained against it. Started with the file and awaited by its describe, so the
+ * servers' start-up and the training overlap the proxied runs.
+ */
+async function setUpS3Flow(): Promise<S3Flow> {
+  const id = `${harness().runId}_seedact`
+  moto = await startMoto(id)
+  const bucket = `mg-seed-${Date.now().toString(36)}`
+  runPythonJson('store_ops.py', ['create', `s3://${bucket}`], { env: moto.env })
+  s3Server = await startStoreMlflow({
+    name: 'seed-s3-direct',
+    runId: id,
+    mode: 'direct',
+    root: `s3://${bucket}/direct`,
+    env: moto.env
+  })
+  const repository = 'acme/seed-s3'
+  const model = uniqueName('seed-act-s3')
+  const env = { ...moto.env, MLFLOW_TRACKING_URI: s3Server.uri }
+  setUpGithub(repository)
+  const project = await seedProject({ model, repository, env })
+  const flow: Flow = { repository, model, uri: s3Server.uri, env, project }
+  const { version } = await flow.project.trainAndRegister('dvc repro')
+  const commit = await flow.project.commit('train v1')
+  await flow.project.push()
+  const storeSecrets = Object.fromEntries(
+    ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_REGION', 'MLFLOW_S3_ENDPOINT_URL'].map(
+      name => [name, moto!.env[name]!]
+    )
+  )
+  return { flow, commit, version, storeSecrets }
+}
+
 beforeAll(async () => {
   github = await startGithubFake()
   suite = suiteCopy()
+  s3Ready = setUpS3Flow()
+  // Its failure is reported by the describe that awaits it, not as an unhandled rejection.
+  s3Ready.catch(() => undefined)
 }, 120_000)
 
 afterAll(async () => {
+  await s3Ready?.catch(() => undefined)
+  if (s3Server) await stopStore(s3Server)
+  if (moto) await stopStore(moto)
   await github?.close()
-})
+}, 120_000)
 
 describe('the seed flow through the example caller, proxied store', () => {
   const flow = {} as Flow
@@ -280,51 +331,14 @@ describe('the seed flow through the example caller, proxied store', () => {
 })
 
 describe('the seed flow through the example caller, S3 store read directly (not proxied)', () => {
-  const flow = {} as Flow
-  let moto: StoreProcess | undefined
-  let server: ServerInfo | undefined
+  let flow: Flow
   let commit: string
   let version: string
-  /** The store's credentials as secrets, under the names MLflow's client reads (docs/stores.md). */
   let storeSecrets: Record<string, string>
 
   beforeAll(async () => {
-    const id = `${harness().runId}_seedact`
-    moto = await startMoto(id)
-    const bucket = `mg-seed-${Date.now().toString(36)}`
-    runPythonJson('store_ops.py', ['create', `s3://${bucket}`], { env: moto.env })
-    server = await startStoreMlflow({
-      name: 'seed-s3-direct',
-      runId: id,
-      mode: 'direct',
-      root: `s3://${bucket}/direct`,
-      env: moto.env
-    })
-    storeSecrets = {
-      AWS_ACCESS_KEY_ID: moto.env.AWS_ACCESS_KEY_ID!,
-      AWS_SECRET_ACCESS_KEY: moto.env.AWS_SECRET_ACCESS_KEY!,
-      AWS_REGION: moto.env.AWS_REGION!,
-      MLFLOW_S3_ENDPOINT_URL: moto.env.MLFLOW_S3_ENDPOINT_URL!
-    }
-    flow.repository = 'acme/seed-s3'
-    flow.model = uniqueName('seed-act-s3')
-    flow.uri = server.uri
-    flow.env = { ...moto.env, MLFLOW_TRACKING_URI: flow.uri }
-    setUpGithub(flow.repository)
-    flow.project = await seedProject({
-      model: flow.model,
-      repository: flow.repository,
-      env: flow.env
-    })
-    version = (await flow.project.trainAndRegister('dvc repro')).version
-    commit = await flow.project.commit('train v1')
-    await flow.project.push()
+    ;({ flow, commit, version, storeSecrets } = await s3Ready)
   }, 600_000)
-
-  afterAll(async () => {
-    if (server) await stopStore(server)
-    if (moto) await stopStore(moto)
-  })
 
   it('promotes to Staging, then approved to Production, reading the files from S3 with the secrets', async () => {
     const staging = await dispatch(
