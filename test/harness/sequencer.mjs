@@ -14,6 +14,8 @@ export const MEASURED_SECONDS = {
   // 130-140 s idle; 606 s at a load average of 13-19 (it is CPU-bound: DVC's YAML parsing).
   'test/integration/lineage-check/differential.test.ts': 600,
   'test/integration/workflow-act/promote.test.ts': 130,
+  // 137 s on a lightly loaded 2-core machine, 621 s at a load average of 10-16 (four trainings).
+  'test/integration/workflow-act/seed-flow.test.ts': 140,
   'test/dist/audit-log.test.ts': 73,
   'test/integration/promote-model/gate.test.ts': 62,
   'test/integration/reconcile/drift.test.ts': 45,
