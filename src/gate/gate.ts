@@ -146,7 +146,11 @@ export async function runGate(
         `No rules to check: 'thresholds' is empty${stage ? ` and policy stage '${stage.name}' has no gates` : " and no 'stage' names policy gates"}, and no max-regression/min-improvement is set. A gate that checks nothing cannot pass; add rules, or set allow-empty: true`
       )
     }
-    notices.push('The gate has no rules; it passes because allow-empty is true.')
+    notices.push(
+      stage
+        ? `Policy stage '${stage.name}' declares no gates, so no metric was checked: the gate passes because allow-empty is true. To require metrics, add gates to the stage, e.g. gates: [accuracy >= 0.80].`
+        : 'The gate has no rules; it passes because allow-empty is true.'
+    )
     return {
       result: { passed: true, rows: [], failures: [], evaluated: {} },
       subject: subject || 'nothing',

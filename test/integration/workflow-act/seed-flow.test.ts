@@ -111,7 +111,8 @@ async function dispatch(
     },
     runId: id,
     actor: 'dana',
-    githubApi: github.uri
+    githubApi: github.uri,
+    github
   })
 }
 
@@ -141,6 +142,8 @@ interface StatusJson {
     drift: boolean
     commit: string | null
     commit_note: string | null
+    lineage_level: number | null
+    lineage_level_text: string
     trained_by?: { source_commit?: string }
     data?: { recorded?: { verified?: boolean | null; commit?: string; level?: number } }
   }[]
@@ -238,6 +241,10 @@ describe('the seed flow through the example caller, proxied store', () => {
     expect(run.output).toMatch(
       /No \S*\.github\/model-governance\.yml: the policy is the model_registry\.stages block of \S*\.mlflow\/config\.yaml/
     )
+    // Its stages declare no gates: the gate checks no metric, and says so.
+    expect(run.output).toContain(
+      "Policy stage 'Staging' declares no gates, so no metric was checked"
+    )
     expect(stagesNow(flow)[versions.v1!]).toBe('Staging')
     const entry = auditLines(flow).at(-1)!
     expect(entry).toMatchObject({
@@ -301,9 +308,10 @@ describe('the seed flow through the example caller, proxied store', () => {
     expect(shown.stdout).toMatch(
       new RegExp(`stage Production +${versions.v1!} .*${commits.v1!.slice(0, 8)}`)
     )
-    // TODO(lead, issue 27): `status` does not show the lineage level yet in this tree (another
-    // branch adds it). Once merged, assert the level here: 3 in the table or detail of
-    // `status` and in --json (e.g. production.data.recorded.level === 3).
+    // The lineage level, in --json and in the table's LVL column (the row of Production).
+    expect(production).toMatchObject({ lineage_level: 3 })
+    expect(production.lineage_level_text).toMatch(/^level 3 /)
+    expect(shown.stdout).toMatch(new RegExp(`stage Production +${versions.v1!} .* 3 +`))
   }, 300_000)
 
   it('fails the lineage check of a version trained after a train.py change committed without dvc repro: audited, registry unchanged', async () => {
@@ -389,6 +397,6 @@ describe('the seed flow through the example caller, S3 store read directly (not 
       drift: false,
       commit
     })
-    // TODO(lead, issue 27): assert the lineage level (3) in `status` once it shows it.
+    expect(shown.json.targets.find(t => t.target === 'Production')?.lineage_level).toBe(3)
   }, 300_000)
 })

@@ -90,23 +90,6 @@ with open("validation.json", "w") as f:
 `
 
 /**
- * The seed's .mlflow/config.yaml (its MLflow server keys, approvers read as GitHub logins of whom
- * one approves), with one metric rule per stage. As written the seed's stages have no `gates`,
- * and the workflow's validate-metrics refuses a gate that checks nothing ("No rules to check ...
- * A gate that checks nothing cannot pass; add rules"), so no promotion passes; a team adds its
- * rules, as that message says. The rule is on the accuracy the seed's training logs to its run.
- */
-export function seedConfigWithGates(): string {
-  const withGates = SEED_MLFLOW_CONFIG.replace(
-    /^( {6}requires_approval: (?:true|false)\n)/gm,
-    '$1      gates: [accuracy >= 0.80]\n'
-  )
-  if (withGates.split('gates:').length !== 3)
-    throw new Error('SEED_MLFLOW_CONFIG changed: expected two stages with requires_approval')
-  return withGates
-}
-
-/**
  * Builds the project and commits it on main, pushed to the remote. `repository` is what GitHub
  * would call it: origin's URL, from which act derives GITHUB_REPOSITORY. `env` reaches MLflow's
  * client in training and registration (MLFLOW_TRACKING_URI, and a store's own variables).
@@ -165,7 +148,9 @@ export async function seedProject(options: {
       artifacts: { model: { path: 'models/model.pkl', type: 'model' } }
     })
   )
-  write('.mlflow/config.yaml', seedConfigWithGates())
+  // The seed's .mlflow/config.yaml as written: MLflow's server keys, approvers read as GitHub
+  // logins of whom one approves, and no gates (the gate then says it checked no metric).
+  write('.mlflow/config.yaml', SEED_MLFLOW_CONFIG)
   // The example callers as a team copies them, model-name set, every check at its default. One
   // setting, which turns no check off: AUDIT.log is pushed with git to the bare remote (there is
   // no GraphQL API here for a signed commit; the GraphQL committer has its own tests).
