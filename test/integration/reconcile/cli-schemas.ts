@@ -1,5 +1,8 @@
 import { z } from 'zod'
 
+/** A lineage level (1 strongest … 4 no link), or null where none was recorded or it predates levels. */
+const lineageLevel = z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]).nullable()
+
 /** The --json documents of docs/cli.md, written independently of the code that prints them. */
 const version = z.string().regex(/^\d+$/).nullable()
 
@@ -118,6 +121,8 @@ export const statusSchema = z
                   lock_sha256: z.string(),
                   model_md5: z.string(),
                   verified: z.boolean().nullable(),
+                  level: lineageLevel,
+                  level_text: z.string().min(1),
                   seq: z.number().int().positive(),
                   git_commit: z.string(),
                   commit: z.string()
@@ -137,6 +142,8 @@ export const statusSchema = z
             .regex(/^[0-9a-f]{7,64}$/)
             .nullable(),
           commit_note: z.string().nullable(),
+          lineage_level: lineageLevel,
+          lineage_level_text: z.string().min(1),
           reproduce: z.array(z.string())
         })
         .strict()

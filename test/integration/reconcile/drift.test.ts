@@ -190,9 +190,10 @@ describe('reconcile against the real registry and a real audit log', () => {
       })
       const human = await cli(['status', clean], { cwd: ws, env })
       expect(human.code).toBe(0)
-      // DATA is the recorded dvc.lock sha256, COMMIT the run's GITHUB_SHA (fixtures.ts).
+      // LVL is ? (the fixture's entry records no level: written before levels), DATA the
+      // recorded dvc.lock sha256, COMMIT the run's GITHUB_SHA (fixtures.ts).
       expect(human.stdout).toMatch(
-        /^stage Production +1 +\d{4}-\d\d-\d\d +(\S+ +)?d{8} +feedface +ok$/m
+        /^stage Production +1 +\d{4}-\d\d-\d\d +(\S+ +)?\? +d{8} +feedface +ok$/m
       )
       expect(human.stdout).toContain('every stage and alias holds what AUDIT.log says')
     })
