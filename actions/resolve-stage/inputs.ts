@@ -12,7 +12,7 @@ import {
 import { VERSION_NUMBER } from '../../src/audit/field-checks.js'
 import { FieldError } from '../../src/core/errors.js'
 import type { StageRequest } from '../../src/promotion/resolve-stage.js'
-import { DEFAULT_POLICY_PATH } from '../../src/policy/index.js'
+import { DEFAULT_POLICY_PATH } from '../../src/policy/paths.js'
 
 const specs = {
   'model-name': requiredString(),

@@ -5,13 +5,9 @@ import type { Logger } from '../core/logger.js'
 import { loadYamlBounded } from '../files/parse.js'
 import { guardPath, guardRoot, requireAccepted } from '../files/paths.js'
 import { readAcceptedSync } from '../files/read.js'
+import { DEFAULT_POLICY_PATH, MLFLOW_CONFIG_PATH } from './paths.js'
 
-export const DEFAULT_POLICY_PATH = '.github/model-governance.yml'
-/**
- * MLflow's own configuration file. Its `model_registry.stages` block is a valid policy, so a
- * project that already has one (the seed's layout) is governed by it without naming it anywhere.
- */
-export const MLFLOW_CONFIG_PATH = '.mlflow/config.yaml'
+export { DEFAULT_POLICY_PATH, MLFLOW_CONFIG_PATH }
 
 /** A policy file found and read: its path as given to the suite (relative to the workspace) and its text. */
 export interface PolicyText {
