@@ -96,7 +96,7 @@ async function dispatch(
     reviews.map(r => r.environment ?? 'production')
   )
   github.setApprovals(flow.repository, id, reviews)
-  return runAct({
+  const result = await runAct({
     repo: flow.project.repo,
     remote: flow.project.remote,
     repository: flow.repository,
@@ -114,6 +114,14 @@ async function dispatch(
     githubApi: github.uri,
     github
   })
+  // ...and the job that waits on that environment (the seed names approvers, no sign_off roles:
+  // the promote job itself) must have started, or the stand-in held reviews GitHub would never
+  // have taken.
+  if (reviews.length > 0 && !result.output.includes(`${PROMOTE}] ⭐ Run Set up job`))
+    throw new Error(
+      `run ${id} was given reviews, but its promote job never reached its environment`
+    )
+  return result
 }
 
 /** The run's job results, with the end of act's log when an expectation fails. */
