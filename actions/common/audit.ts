@@ -97,7 +97,9 @@ export function trailOptionsFromInputs(
     ...(input['expected-commit'] ? { expectedCommit: input['expected-commit'] } : {})
   }
   if (!input.token) return options
-  options.github = githubCheckFromToken(ctx, input.token, input['approval-workflows'])
+  options.github = githubCheckFromToken(ctx, input.token, {
+    approvalWorkflows: input['approval-workflows']
+  })
   return options
 }
 
@@ -110,10 +112,16 @@ export function trailOptionsFromInputs(
 export function githubCheckFromToken(
   ctx: Pick<ActionContext<unknown>, 'env' | 'logger'>,
   token: string,
-  approvalWorkflows: string | undefined,
-  input = 'token',
-  policyFile?: string
+  options: {
+    /** The `approval-workflows` input, pinning the approval workflow with its ref. */
+    approvalWorkflows?: string | undefined
+    /** The input the token came from, for the error naming it. */
+    input?: string
+    /** The policy file the action follows (default: the workspace's default policy). */
+    policyFile?: string | undefined
+  } = {}
 ): GithubCheck {
+  const { approvalWorkflows, input = 'token', policyFile } = options
   const root = workspaceDir(ctx.env)
   const context = runContext(ctx.env)
   if (!context.repository)

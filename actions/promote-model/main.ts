@@ -123,5 +123,8 @@ function githubFor(ctx: Context, token: string | undefined): GithubCheck | undef
   if (!value) return undefined
   ctx.setSecret(value)
   // The stages and roles of the same policy file the promotion itself follows.
-  return githubCheckFromToken(ctx, value, undefined, 'github-token', ctx.inputs['policy-file'])
+  return githubCheckFromToken(ctx, value, {
+    input: 'github-token',
+    policyFile: ctx.inputs['policy-file']
+  })
 }

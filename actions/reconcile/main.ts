@@ -43,13 +43,7 @@ export async function main(ctx: Context): Promise<void> {
         // say what should be served (the same verdict as every other reader).
         ...(input.token
           ? {
-              github: githubCheckFromToken(
-                ctx,
-                input.token,
-                undefined,
-                'token',
-                input['policy-file']
-              )
+              github: githubCheckFromToken(ctx, input.token, { policyFile: input['policy-file'] })
             }
           : {})
       }

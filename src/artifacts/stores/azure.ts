@@ -6,10 +6,10 @@ import {
   ListingGuard,
   printable,
   relativeKey,
-  singleFile
+  singleFile,
+  type StoreReaderOptions
 } from './guard.js'
 import { DEFAULT_RANGED, RANGED_THRESHOLD, partsInOrder } from './ranged.js'
-import type { RangedOptions } from './ranged.js'
 
 /**
  * wasbs:// (Blob) and abfss:// (ADLS Gen2) artifacts, read through the Blob API, with the
@@ -103,10 +103,7 @@ function storeError(location: ArtifactLocation, doing: string, error: unknown): 
   )
 }
 
-export interface AzureReaderOptions {
-  ranged?: RangedOptions
-  rangedThreshold?: number
-}
+export type AzureReaderOptions = StoreReaderOptions
 
 export async function openAzureReader(
   location: ArtifactLocation,

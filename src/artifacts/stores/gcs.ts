@@ -6,10 +6,12 @@ import {
   ListingGuard,
   printable,
   relativeKey,
-  singleFile
+  singleFile,
+  parseBucketUri,
+  type BucketTarget,
+  type StoreReaderOptions
 } from './guard.js'
 import { DEFAULT_RANGED, RANGED_THRESHOLD, partsInOrder } from './ranged.js'
-import type { RangedOptions } from './ranged.js'
 
 /**
  * gs:// artifacts, read as MLflow's client reads them (gcs_artifact_repo.py, which uses
@@ -20,18 +22,10 @@ import type { RangedOptions } from './ranged.js'
  * STORAGE_EMULATOR_HOST points at an emulator, without credentials, as the Python client does.
  */
 
-export interface GcsTarget {
-  bucket: string
-  /** The artifact's object name, no leading or trailing '/'. */
-  key: string
-}
+export type GcsTarget = BucketTarget
 
 export function parseGcsUri(uri: string): GcsTarget {
-  const match = /^gs:\/\/([^/]+)\/?(.*)$/.exec(uri)
-  if (!match || match[1]!.includes('@')) {
-    throw new ActionError(`'${printable(uri)}' is not a GCS location (gs://<bucket>/<path>)`)
-  }
-  return { bucket: match[1]!, key: match[2]!.replace(/\/+$/, '') }
+  return parseBucketUri(uri, 'gs', 'a GCS location')
 }
 
 async function gcsClient(env: NodeJS.ProcessEnv): Promise<Storage> {
@@ -82,10 +76,7 @@ function storeError(location: ArtifactLocation, doing: string, error: unknown): 
   )
 }
 
-export interface GcsReaderOptions {
-  ranged?: RangedOptions
-  rangedThreshold?: number
-}
+export type GcsReaderOptions = StoreReaderOptions
 
 export async function openGcsReader(
   location: ArtifactLocation,

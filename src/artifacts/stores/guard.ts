@@ -1,5 +1,7 @@
+import { ActionError } from '../../core/errors.js'
 import type { ArtifactListing, ArtifactLocation, ListingLimits } from '../types.js'
-import { DEFAULT_LISTING_LIMITS, ListingGuard, refusedListing } from '../listing.js'
+import { DEFAULT_LISTING_LIMITS, ListingGuard, printable, refusedListing } from '../listing.js'
+import type { RangedOptions } from './ranged.js'
 
 /**
  * What object stores (S3, GCS, Azure Blob) add to the room's one listing guard
@@ -31,4 +33,30 @@ export function relativeKey(location: ArtifactLocation, prefix: string, key: str
   if (!key.startsWith(prefix))
     throw refusedListing(location, `it names '${key}', which is outside '${prefix}'`)
   return key.slice(prefix.length)
+}
+
+/** What every store reader takes: how to read large objects in ranges (stores/ranged.ts). */
+export interface StoreReaderOptions {
+  ranged?: RangedOptions
+  /** Objects at least this large are read in parallel ranges. */
+  rangedThreshold?: number
+}
+
+/** A bucket store's location (s3://, gs://): the bucket and the key under it. */
+export interface BucketTarget {
+  bucket: string
+  /** The artifact's key, no leading or trailing '/'; '' for the whole bucket. */
+  key: string
+}
+
+/**
+ * `<scheme>://<bucket>/<key>` as a bucket and a key. A bucket name with '@' (user info, such as
+ * `s3://user:pass@bucket`) is refused: credentials never come from a URI.
+ */
+export function parseBucketUri(uri: string, scheme: 's3' | 'gs', what: string): BucketTarget {
+  const match = new RegExp(`^${scheme}://([^/]+)/?(.*)$`).exec(uri)
+  if (!match || match[1]!.includes('@')) {
+    throw new ActionError(`'${printable(uri)}' is not ${what} (${scheme}://<bucket>/<path>)`)
+  }
+  return { bucket: match[1]!, key: match[2]!.replace(/\/+$/, '') }
 }

@@ -6,10 +6,12 @@ import {
   ListingGuard,
   printable,
   relativeKey,
-  singleFile
+  singleFile,
+  parseBucketUri,
+  type BucketTarget,
+  type StoreReaderOptions
 } from './guard.js'
 import { DEFAULT_RANGED, RANGED_THRESHOLD, partsInOrder, totalFromContentRange } from './ranged.js'
-import type { RangedOptions } from './ranged.js'
 import { sdkExports } from './sdk-module.js'
 
 const S3_SDK = '@aws-sdk/client-s3'
@@ -24,18 +26,10 @@ const S3_SDK = '@aws-sdk/client-s3'
  * or the instance's role. No long-lived key is needed.
  */
 
-export interface S3Target {
-  bucket: string
-  /** The artifact's key, no leading or trailing '/'; '' for the whole bucket. */
-  key: string
-}
+export type S3Target = BucketTarget
 
 export function parseS3Uri(uri: string): S3Target {
-  const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(uri)
-  if (!match || match[1]!.includes('@')) {
-    throw new ActionError(`'${printable(uri)}' is not an S3 location (s3://<bucket>/<key>)`)
-  }
-  return { bucket: match[1]!, key: match[2]!.replace(/\/+$/, '') }
+  return parseBucketUri(uri, 's3', 'an S3 location')
 }
 
 const truthy = (value: string | undefined): boolean =>
@@ -137,11 +131,7 @@ const isNotFound = (error: unknown): boolean => {
   return e?.$metadata?.httpStatusCode === 404 || e?.name === 'NotFound' || e?.name === 'NoSuchKey'
 }
 
-export interface S3ReaderOptions {
-  ranged?: RangedOptions
-  /** Objects at least this large are read in parallel ranges. */
-  rangedThreshold?: number
-}
+export type S3ReaderOptions = StoreReaderOptions
 
 export async function openS3Reader(
   location: ArtifactLocation,
