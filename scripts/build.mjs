@@ -25,9 +25,19 @@ import {
   writeFileSync
 } from 'node:fs'
 import path from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { writeChecksum } from './cli-checksum.mjs'
 import { actionNames } from './lib/actions.mjs'
 import { licenseText } from './lib/licenses.mjs'
+import {
+  STORE_SDKS_MODULE,
+  sideEffectFree,
+  storeSdkNames,
+  storeSdksFromCli,
+  undiciSimdParserOnly,
+  undiciUsedParts,
+  whatwgUrlFromNode
+} from './lib/bundle-plugins.mjs'
 
 const root = path.resolve(import.meta.dirname, '..')
 const require = createRequire(import.meta.url)
@@ -39,27 +49,7 @@ const started = Date.now()
 const banner = {
   js: "import { createRequire as __mgCreateRequire } from 'node:module'; const require = __mgCreateRequire(import.meta.url);"
 }
-// @actions/core imports @actions/http-client (and so undici, 750 KB) at its top for getIDToken,
-// which no action calls. Both packages are free of load-time effects that the suite relies on,
-// so marking them side-effect free lets esbuild drop them wherever nothing uses them: a cold
-// start then parses ~1.4 MB less. Where the suite does use them (the MLflow client), they stay.
-const sideEffectFree = {
-  name: 'side-effect-free',
-  setup(build) {
-    build.onResolve({ filter: /^(undici|@actions\/http-client)(\/.*)?$/ }, async args => {
-      if (args.pluginData === 'resolved') return undefined
-      const resolved = await build.resolve(args.path, {
-        kind: args.kind,
-        importer: args.importer,
-        resolveDir: args.resolveDir,
-        pluginData: 'resolved'
-      })
-      return { ...resolved, sideEffects: false }
-    })
-  }
-}
 const common = {
-  plugins: [sideEffectFree],
   bundle: true,
   platform: 'node',
   target: 'node20',
@@ -102,6 +92,26 @@ function workerBesidePool(metafile) {
     )
 }
 
+// The actions find the cloud SDKs in the CLI bundle as '../cli/index.js' (bundle-plugins.mjs):
+// every output that holds those loaders must sit one folder below dist/, and the CLI must
+// export every loader without running a command when imported so.
+function sdkLoadersOneBelowDist(metafile) {
+  const holders = Object.entries(metafile.outputs)
+    .filter(([, out]) => STORE_SDKS_MODULE in out.inputs)
+    .map(([file]) => path.relative(temp, path.resolve(root, file)))
+  const astray = holders.filter(file => file.split(path.sep).length !== 2)
+  if (holders.length === 0 || astray.length > 0)
+    throw new Error(
+      `${STORE_SDKS_MODULE} is bundled into ${holders.join(', ') || 'no output'}: '../cli/index.js' would not find the CLI from there`
+    )
+}
+async function cliExportsStoreSdks(cliOut) {
+  const { storeSdks } = await import(`${pathToFileURL(cliOut).href}?store-sdks`)
+  const missing = storeSdkNames(root).filter(name => typeof storeSdks?.[name] !== 'function')
+  if (missing.length > 0)
+    throw new Error(`dist/cli/index.js does not export the store SDK loaders ${missing.join(', ')}`)
+}
+
 async function build() {
   const actions = actionNames(root)
   const entryPoints = Object.fromEntries([
@@ -110,15 +120,28 @@ async function build() {
   ])
   const shared = await esbuild.build({
     ...common,
+    plugins: [
+      sideEffectFree,
+      undiciUsedParts,
+      undiciSimdParserOnly,
+      whatwgUrlFromNode,
+      storeSdksFromCli(root)
+    ],
     entryPoints,
     outdir: temp,
     splitting: true,
     chunkNames: 'chunks/[name]-[hash]'
   })
   workerBesidePool(shared.metafile)
+  sdkLoadersOneBelowDist(shared.metafile)
   const cliOut = path.join(temp, 'cli', 'index.js')
   const cli = await esbuild.build({
     ...common,
+    plugins: [sideEffectFree, undiciUsedParts, undiciSimdParserOnly, whatwgUrlFromNode],
+    // The ES-module builds first: the AWS SDK and @smithy/* then arrive as dist-es, whose
+    // modules esbuild can leave out when nothing uses them (dist-cjs is one CommonJS object it
+    // must keep whole). Only those packages resolve differently; the CLI shrinks by ~150 KB.
+    mainFields: ['module', 'main'],
     entryPoints: [path.join('cli', 'index.ts')],
     outfile: cliOut,
     banner: { js: `#!/usr/bin/env node\n${banner.js}` }
@@ -130,6 +153,7 @@ async function build() {
   writeFileSync(path.join(temp, 'licenses.txt'), licenseText(root, shared.metafile))
   writeFileSync(path.join(temp, 'cli', 'licenses.txt'), licenseText(root, cli.metafile))
   chmodSync(cliOut, 0o755)
+  await cliExportsStoreSdks(cliOut)
   writeChecksum(cliOut)
   return actions
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { auditCommitInputs } from '../../src/core/common-inputs.js'
 import { FieldError } from '../../src/core/errors.js'
 import {

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 
 /** dvc.lock (schema '2.0', dvc/schema.py). Unknown keys are kept: newer DVC may add some. */
 export const lockEntrySchema = z

@@ -1,5 +1,5 @@
 import { getOctokit } from '@actions/github'
-import { z } from 'zod'
+import * as z from 'zod'
 import { ActionError } from '../core/errors.js'
 import { deploymentBranchReader, type DeploymentBranchReader } from './deployment-branches.js'
 import { parseEnvironment, type EnvironmentSettings } from './environment.js'

@@ -1,5 +1,5 @@
 import type { getOctokit } from '@actions/github'
-import { z } from 'zod'
+import * as z from 'zod'
 import { ActionError } from '../core/errors.js'
 
 /** One "Deployment branches and tags" rule of an environment with custom branch policies. */

@@ -1,5 +1,5 @@
 import { getOctokit } from '@actions/github'
-import { z } from 'zod'
+import * as z from 'zod'
 import { ActionError } from '../core/errors.js'
 import { approvalsSchema, type Approval } from './approvals.js'
 

@@ -1,5 +1,5 @@
-import { Agent, request, type Dispatcher } from 'undici'
-import type { z } from 'zod'
+import { Agent, type Dispatcher } from 'undici'
+import type * as z from 'zod'
 import { ActionError } from '../core/errors.js'
 import type { Logger } from '../core/logger.js'
 import {
@@ -9,6 +9,7 @@ import {
   type Attempt,
   type RetryPolicy
 } from '../core/retry.js'
+import { safeExcerpt } from '../core/text-safety.js'
 import { systemClock, type Clock } from '../core/time.js'
 import type { Connection } from './connection.js'
 import { MlflowApiError, MlflowUnavailableError, type Operation } from './errors.js'
@@ -184,17 +185,20 @@ export class MlflowHttp {
     consume?: (body: AsyncIterable<Uint8Array>) => Promise<T>
   ): Promise<T> {
     const started = this.clock.now()
-    const url = this.url(path, query)
+    const url = new URL(this.url(path, query))
     const headers = { ...this.headers }
     if (body !== undefined) headers['content-type'] = 'application/json'
     const result = await retry<T>(
       async ({ timeoutMs: perRequest, remainingMs: remaining }): Promise<Attempt<T>> => {
         try {
-          const response = await request(url, {
+          // The dispatcher's own request() (undici's documented Dispatcher API), not the
+          // package's top-level helper: the bundle carries only the dispatcher parts of undici.
+          const response = await this.dispatcher.request({
+            origin: url.origin,
+            path: `${url.pathname}${url.search}`,
             method,
             headers,
             body: body === undefined ? null : JSON.stringify(body),
-            dispatcher: this.dispatcher,
             headersTimeout: perRequest,
             // Between two chunks: a stalled body fails after one request timeout.
             bodyTimeout: this.retry.requestTimeoutMs,
@@ -362,10 +366,11 @@ function networkProblem(error: unknown, deadlineMs: number): string {
   // Duck-typed: AbortSignal.timeout rejects with a DOMException, which is not always an Error
   // of this realm (jest's VM contexts), and undici's errors carry their code on them or a cause.
   if (typeof error !== 'object' || error === null) return 'network error'
-  const { name, code, cause } = error as {
+  const { name, code, cause, message } = error as {
     name?: unknown
     code?: unknown
     cause?: { code?: unknown }
+    message?: unknown
   }
   if (name === 'TimeoutError' || (name === 'AbortError' && code === undefined))
     return `no complete answer within ${(deadlineMs / 1000).toFixed(1)} s`
@@ -376,7 +381,11 @@ function networkProblem(error: unknown, deadlineMs: number): string {
       : typeof cause?.code === 'string'
         ? cause.code
         : typeof name === 'string'
-          ? name
+          ? // No code: not one of undici's socket errors, so its message is the only clue
+            // (a bundle without a part undici needs says which, scripts/lib/bundle-plugins.mjs).
+            typeof message === 'string' && message
+            ? `${name}: ${safeExcerpt(message, 200)}`
+            : name
           : ''
   return detail ? `network error ${detail}` : 'network error'
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { MlflowApiError } from './errors.js'
 import type { MlflowHttp } from './http.js'
 import {

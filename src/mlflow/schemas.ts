@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 
 /**
  * Response shapes. MLflow omits unset and empty fields, so everything not always present is

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 
 /**
  * The governance policy: one YAML file every action reads (default .github/model-governance.yml).

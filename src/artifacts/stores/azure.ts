@@ -10,6 +10,8 @@ import {
   type StoreReaderOptions
 } from './guard.js'
 import { DEFAULT_RANGED, RANGED_THRESHOLD, partsInOrder } from './ranged.js'
+import { sdkExports } from './sdk-module.js'
+import { storeSdks } from './sdks.js'
 
 /**
  * wasbs:// (Blob) and abfss:// (ADLS Gen2) artifacts, read through the Blob API, with the
@@ -57,7 +59,11 @@ async function azureContainer(
   env: NodeJS.ProcessEnv
 ): Promise<ContainerClient> {
   // Loaded here, not at the top: an action that never reads Azure never loads the SDK.
-  const blob = await import('@azure/storage-blob')
+  const blob = sdkExports(
+    await storeSdks.azureBlob(),
+    ['BlobServiceClient', 'StorageSharedKeyCredential'],
+    '@azure/storage-blob'
+  )
   const accountUrl = `https://${target.account}.${target.blobSuffix}`
   let service: BlobServiceClient
   const connection = env.AZURE_STORAGE_CONNECTION_STRING?.trim()
@@ -73,7 +79,11 @@ async function azureContainer(
   } else if (sas) {
     service = new blob.BlobServiceClient(`${accountUrl}?${sas}`)
   } else {
-    const { DefaultAzureCredential } = await import('@azure/identity')
+    const { DefaultAzureCredential } = sdkExports(
+      await storeSdks.azureIdentity(),
+      ['DefaultAzureCredential'],
+      '@azure/identity'
+    )
     service = new blob.BlobServiceClient(accountUrl, new DefaultAzureCredential())
   }
   return service.getContainerClient(target.container)

@@ -12,6 +12,8 @@ import {
   type StoreReaderOptions
 } from './guard.js'
 import { DEFAULT_RANGED, RANGED_THRESHOLD, partsInOrder } from './ranged.js'
+import { sdkExports } from './sdk-module.js'
+import { storeSdks } from './sdks.js'
 
 /**
  * gs:// artifacts, read as MLflow's client reads them (gcs_artifact_repo.py, which uses
@@ -30,7 +32,11 @@ export function parseGcsUri(uri: string): GcsTarget {
 
 async function gcsClient(env: NodeJS.ProcessEnv): Promise<Storage> {
   // Loaded here, not at the top: an action that never reads GCS never loads the SDK.
-  const { Storage } = await import('@google-cloud/storage')
+  const { Storage } = sdkExports(
+    await storeSdks.googleStorage(),
+    ['Storage'],
+    '@google-cloud/storage'
+  )
   const emulator = env.STORAGE_EMULATOR_HOST?.trim()
   if (emulator) {
     return new Storage({

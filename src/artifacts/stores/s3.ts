@@ -13,6 +13,7 @@ import {
 } from './guard.js'
 import { DEFAULT_RANGED, RANGED_THRESHOLD, partsInOrder, totalFromContentRange } from './ranged.js'
 import { sdkExports } from './sdk-module.js'
+import { storeSdks } from './sdks.js'
 
 const S3_SDK = '@aws-sdk/client-s3'
 
@@ -81,12 +82,12 @@ export function s3ClientSettings(env: NodeJS.ProcessEnv): {
 
 async function s3Client(env: NodeJS.ProcessEnv): Promise<S3Client> {
   // Loaded here, not at the top: an action that never reads S3 never loads the SDK.
-  const { S3Client } = sdkExports(await import('@aws-sdk/client-s3'), ['S3Client'], S3_SDK)
+  const { S3Client } = sdkExports(await storeSdks.awsS3(), ['S3Client'], S3_SDK)
   const { ignoreTls, ...settings } = s3ClientSettings(env)
   let requestHandler: unknown
   if (ignoreTls) {
     const [handler, https] = await Promise.all([
-      import('@smithy/node-http-handler'),
+      storeSdks.smithyHttpHandler(),
       import('node:https')
     ])
     const { NodeHttpHandler } = sdkExports(
@@ -141,7 +142,7 @@ export async function openS3Reader(
   const { bucket, key } = parseS3Uri(location.uri)
   const client = await s3Client(env)
   const { ListObjectsV2Command, HeadObjectCommand, GetObjectCommand } = sdkExports(
-    await import('@aws-sdk/client-s3'),
+    await storeSdks.awsS3(),
     ['ListObjectsV2Command', 'HeadObjectCommand', 'GetObjectCommand'],
     S3_SDK
   )

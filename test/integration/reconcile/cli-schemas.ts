@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 
 /** A lineage level (1 strongest … 4 no link), or null where none was recorded or it predates levels. */
 const lineageLevel = z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]).nullable()

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { z } from 'zod'
+import * as z from 'zod'
 import {
   approvalsSchema,
   createGithubClient,

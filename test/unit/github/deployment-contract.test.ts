@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import type { z } from 'zod'
+import type * as z from 'zod'
 import { createGithubClient } from '../../../src/github/approvals.js'
 import {
   branchPoliciesSchema,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { z } from 'zod'
+import * as z from 'zod'
 import { MemoryLogger } from '../../../src/core/logger.js'
 import type { Clock } from '../../../src/core/time.js'
 import { resolveConnection } from '../../../src/mlflow/connection.js'
