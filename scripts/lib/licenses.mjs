@@ -43,16 +43,23 @@ export function licenseText(root, metafile) {
     a < b ? -1 : a > b ? 1 : 0
   )) {
     const lines = p.text.split(/\r?\n/)
-    // Apache-2.0's appendix template line ("Copyright [yyyy] [name of copyright owner]") names no one.
+    // Apache-2.0's appendix template line ("Copyright [yyyy] [name of copyright owner]") names
+    // no one: it stays in the terms.
+    const template = line => line.includes('[yyyy]')
     const notice = lines
-      .filter(line => isCopyrightLine(line) && !line.includes('[yyyy]'))
+      .filter(line => isCopyrightLine(line) && !template(line))
       .map(line => line.trim())
     const terms = lines
-      .filter(line => !isCopyrightLine(line))
+      .filter(line => !isCopyrightLine(line) || template(line))
       .join('\n')
       .replace(/\n{3,}/g, '\n\n')
       .trim()
-    const key = terms.replace(/\s+/g, ' ')
+    // The template is filled in by some packages ({yyyy}, or not at all): it does not split a group.
+    const key = lines
+      .filter(line => !isCopyrightLine(line) && !/copyright\s*[[{]yyyy[\]}]/i.test(line))
+      .join(' ')
+      .replace(/\s+/g, ' ')
+      .trim()
     const group = groups.get(key) ?? { terms, members: [] }
     const label = `${name}@${p.version}${p.license ? ` (${p.license})` : ''}`
     group.members.push(notice.length > 0 ? `${label}\n  ${notice.join('\n  ')}` : label)
@@ -68,5 +75,5 @@ export function licenseText(root, metafile) {
 
 /** A line that names a copyright holder, which the notice must keep for its own package. */
 function isCopyrightLine(line) {
-  return /^\s*(copyright\s*(\(c\)|©|\d|\[yyyy\])|\(c\)\s*\d|©)/i.test(line)
+  return /^\s*(copyright\s*(\(c\)|©|\d)|\(c\)\s*\d|©)/i.test(line)
 }
