@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { AuditApproval, AuditEntry } from './entry.js'
-import { oneLine } from '../core/text-safety.js'
+import { CONTROL_CHARACTERS, oneLine } from '../core/text-safety.js'
 
 /**
  * AUDIT.log format v1 (see audit-log/README.md): one JSON object per line, each line ending in
@@ -73,15 +73,16 @@ export function truncateCodePoints(
 }
 
 /**
- * JSON.stringify escapes U+0000-U+001F but leaves C1 controls and U+2028/U+2029 raw; some line
- * splitters (Python's str.splitlines, JavaScript engines before ES2019) treat those as line
- * breaks, so an independent verifier could miscount lines. Escaping them keeps one event per line.
+ * JSON.stringify escapes U+0000-U+001F but leaves DEL, the C1 controls and U+2028/U+2029 raw;
+ * some line splitters (Python's str.splitlines, JavaScript engines before ES2019) treat those as
+ * line breaks, so an independent verifier could miscount lines. Escaping them keeps one event
+ * per line. The class is text-safety's controls: on JSON.stringify's output it finds exactly
+ * those (no raw C0 is left), so lines are byte for byte what they were. Bidi controls are not
+ * escaped: the line format stays as it is, and readers neutralise them when they print.
  */
+const LINE_BREAKERS = new RegExp(`[${CONTROL_CHARACTERS}]`, 'g')
 function escapeLineBreakers(json: string): string {
-  return json.replace(
-    /[\u007f-\u009f\u2028\u2029]/g,
-    c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`
-  )
+  return json.replace(LINE_BREAKERS, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
 }
 
 /** The canonical line (without '\n'): fixed key order, no whitespace, line breakers escaped. */

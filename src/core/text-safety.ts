@@ -18,6 +18,8 @@ const UNSAFE_CLASS = CONTROL_CLASS + BIDI_CLASS
 
 /** The class's source, for the one place that extends it (the logger's leading-space rule). */
 export const UNSAFE_CHARACTERS = UNSAFE_CLASS
+/** Its controls and separators alone, for the audit line's escaping (src/audit/format.ts). */
+export const CONTROL_CHARACTERS = CONTROL_CLASS
 
 const UNSAFE = new RegExp(`[${UNSAFE_CLASS}]`)
 const UNSAFE_RUNS = new RegExp(`[${UNSAFE_CLASS}]+`, 'g')

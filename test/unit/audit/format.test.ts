@@ -27,6 +27,22 @@ describe('formatLine', () => {
     expect(line).not.toMatch(/[\u0000-\u001f\u0085\u2028\u2029]/)
     expect((JSON.parse(line) as { reason: string }).reason).toBe(reason)
   })
+
+  it('writes every character of the Basic Multilingual Plane as lines were always written', () => {
+    // The canonical line's bytes are hashed into the chain: they must not change. The rule the
+    // trail was written with: JSON.stringify, then DEL, C1, U+2028 and U+2029 as \uXXXX.
+    const everyCharacter = Array.from({ length: 0xd800 }, (_, c) => String.fromCharCode(c)).join('')
+    const fields = sampleFields(0, { reason: everyCharacter })
+    const written = JSON.stringify(JSON.parse(formatLine(fields, 1, GENESIS_PREV)))
+    const line = formatLine(fields, 1, GENESIS_PREV)
+    expect(line).toBe(
+      written.replace(
+        /[\u007f-\u009f\u2028\u2029]/g,
+        c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`
+      )
+    )
+    expect((JSON.parse(line) as { reason: string }).reason).toBe(everyCharacter)
+  })
 })
 
 describe('truncateCodePoints', () => {
