@@ -1,18 +1,18 @@
-import * as z from 'zod'
 import { auditCommitInputs } from '../../src/core/common-inputs.js'
 import { FieldError } from '../../src/core/errors.js'
 import {
   boolean,
   choice,
   defineInputs,
-  integer,
-  optionalString,
-  stringWithDefault,
   type InputsOf,
-  type InputValues
+  type InputValues,
+  integer,
+  matching,
+  optionalString,
+  stringWithDefault
 } from '../../src/core/inputs.js'
 
-const SHA256 = z.string().regex(/^[0-9a-f]{64}$/, 'is not a lowercase hex SHA-256')
+const SHA256 = matching(/^[0-9a-f]{64}$/, 'is not a lowercase hex SHA-256')
 
 const specs = {
   mode: choice(['append', 'verify', 'render'], 'append'),
@@ -39,7 +39,7 @@ const specs = {
   'approval-workflows': optionalString(),
   'audit-identities': optionalString(),
   'expected-commit': optionalString(
-    z.string().regex(/^[0-9a-f]{7,64}$/, 'is not a commit id (7 to 64 lowercase hex digits)')
+    matching(/^[0-9a-f]{7,64}$/, 'is not a commit id (7 to 64 lowercase hex digits)')
   )
 }
 

@@ -1,15 +1,15 @@
-import * as z from 'zod'
 import { connectionInputs, policyInputs } from '../../src/core/common-inputs.js'
 import {
   boolean,
   defineInputs,
+  type InputsOf,
+  type InputValues,
   integer,
+  matching,
   optionalString,
   requiredString,
   secret,
-  stringWithDefault,
-  type InputsOf,
-  type InputValues
+  stringWithDefault
 } from '../../src/core/inputs.js'
 import { FieldError } from '../../src/core/errors.js'
 import type { PromotionCandidate } from '../../src/promotion/register-and-promote.js'
@@ -19,33 +19,29 @@ const specs = {
   'model-name': requiredString(),
   version: optionalString(),
   stage: optionalString(),
-  alias: optionalString(
-    z.string().regex(/^[\w-]+$/, 'an alias holds only letters, digits, _ and -')
-  ),
+  alias: optionalString(matching(/^[\w-]+$/, 'an alias holds only letters, digits, _ and -')),
   'archive-existing': boolean(true),
   'allow-skip': boolean(false),
   'expected-previous-version': optionalString(
-    z.string().regex(/^(\d+|none)$/i, 'use a version number, or none')
+    matching(/^(\d+|none)$/i, 'use a version number, or none')
   ),
   rollback: boolean(false),
   'rollback-version': optionalString(
-    z.string().regex(/^\d+$/, 'use the version number the validate job resolved')
+    matching(/^\d+$/, 'use the version number the validate job resolved')
   ),
   'dry-run': boolean(false),
   'plan-only': boolean(false),
   'approved-artifact-digest': optionalString(
-    z
-      .string()
-      .regex(
-        /^sha256:[0-9a-f]{64}$/,
-        "use sha256:<64 lowercase hex>, the validate job's artifact-digest output"
-      )
+    matching(
+      /^sha256:[0-9a-f]{64}$/,
+      "use sha256:<64 lowercase hex>, the validate job's artifact-digest output"
+    )
   ),
   'approved-artifact-manifest': optionalString(),
   source: optionalString(),
   'create-model': boolean(false),
   'source-run-id': optionalString(
-    z.string().regex(/^[\w-]+$/, 'a run id holds only letters, digits, _ and -')
+    matching(/^[\w-]+$/, 'a run id holds only letters, digits, _ and -')
   ),
   'git-commit': optionalString(),
   'lock-sha256': optionalString(),
@@ -57,11 +53,11 @@ const specs = {
   'github-token': secret(optionalString()),
   'audit-file': stringWithDefault(
     'AUDIT.log',
-    z.string().regex(/^[\w./-]+$/, 'use a relative path of letters, digits, _ . / and -')
+    matching(/^[\w./-]+$/, 'use a relative path of letters, digits, _ . / and -')
   ),
   'tag-prefix': stringWithDefault(
     DEFAULT_TAG_PREFIX,
-    z.string().regex(/^[\w./-]*$/, 'use letters, digits, _ . / and -')
+    matching(/^[\w./-]*$/, 'use letters, digits, _ . / and -')
   )
 }
 

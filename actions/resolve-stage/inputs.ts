@@ -1,13 +1,15 @@
-import * as z from 'zod'
 import {
+  allOf,
   boolean,
   defineInputs,
+  type InputsOf,
+  type InputValues,
+  matching,
   optionalString,
   requiredString,
   secret,
-  stringWithDefault,
-  type InputsOf,
-  type InputValues
+  type StringRule,
+  stringWithDefault
 } from '../../src/core/inputs.js'
 import { VERSION_NUMBER } from '../../src/audit/field-checks.js'
 import { FieldError } from '../../src/core/errors.js'
@@ -54,12 +56,10 @@ export type Inputs = InputsOf<typeof inputs>
  * A plain relative path: no absolute path, no `..`, nothing but letters, digits and _ . / -, so a
  * policy-file cannot step out of the checkout of the default branch into the dispatched commit.
  */
-function relativePath(): z.ZodString {
-  return z
-    .string()
-    .regex(/^[\w./-]+$/, 'use a relative path of letters, digits, _ . / and -')
-    .refine(
-      p => !p.startsWith('/') && !p.split('/').includes('..'),
-      'use a path inside the repository, without ..'
-    )
+function relativePath(): StringRule {
+  return allOf(matching(/^[\w./-]+$/, 'use a relative path of letters, digits, _ . / and -'), p =>
+    p.startsWith('/') || p.split('/').includes('..')
+      ? 'use a path inside the repository, without ..'
+      : undefined
+  )
 }

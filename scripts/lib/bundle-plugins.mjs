@@ -5,24 +5,31 @@ import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 
 /**
- * @actions/core imports @actions/http-client (and so undici) at its top for getIDToken, which no
- * action calls. Both packages are free of load-time effects that the suite relies on, so marking
- * them side-effect free lets esbuild drop them wherever nothing uses them: a cold start then
- * parses that much less. Where the suite does use them (the MLflow client), they stay.
+ * @actions/core imports @actions/http-client (and so undici) at its top for getIDToken, and its
+ * `platform` namespace (lib/platform.js) imports @actions/exec and @actions/io for getDetails;
+ * no action calls either. These modules are free of load-time effects that the suite relies on,
+ * so marking them side-effect free lets esbuild drop them wherever nothing uses them: a cold
+ * start then loads neither undici nor child_process. Where the suite does use them (the MLflow
+ * client, git through @actions/exec), they stay, in the chunks loaded after the inputs parse.
  */
 export const sideEffectFree = {
   name: 'side-effect-free',
   setup(build) {
-    build.onResolve({ filter: /^@actions\/http-client(\/.*)?$/ }, async args => {
-      if (args.pluginData === 'resolved') return undefined
-      const resolved = await build.resolve(args.path, {
-        kind: args.kind,
-        importer: args.importer,
-        resolveDir: args.resolveDir,
-        pluginData: 'resolved'
-      })
-      return { ...resolved, sideEffects: false }
-    })
+    build.onResolve(
+      { filter: /^(@actions\/(http-client|exec|io)(\/.*)?|\.\/platform\.js)$/ },
+      async args => {
+        if (args.pluginData === 'resolved') return undefined
+        if (args.path.startsWith('.') && !/[\\/]@actions[\\/]core[\\/]/.test(args.importer))
+          return undefined
+        const resolved = await build.resolve(args.path, {
+          kind: args.kind,
+          importer: args.importer,
+          resolveDir: args.resolveDir,
+          pluginData: 'resolved'
+        })
+        return { ...resolved, sideEffects: false }
+      }
+    )
   }
 }
 

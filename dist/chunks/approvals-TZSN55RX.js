@@ -1,0 +1,2 @@
+import { createRequire as __mgCreateRequire } from 'node:module'; const require = __mgCreateRequire(import.meta.url);
+import{c as a,d as b,e as c,f as d,g as e,h as f,i as g}from"./chunk-S4RTQTRC.js";import"./chunk-UAQZRACW.js";import"./chunk-BITRKELT.js";import"./chunk-W7ZZ2RZH.js";import"./chunk-7FD4ODKQ.js";export{a as TeamUnreadableError,b as approvalsSchema,g as createApprovalsClient,f as createGithubClient,e as membershipSchema,c as repositorySchema,d as teamSchema};
