@@ -132,7 +132,12 @@ export const CLI_FROM_ACTIONS = '../cli/index.js?store-sdks'
 /** The loader names src/artifacts/stores/sdks.ts declares, read from its source. */
 export function storeSdkNames(root) {
   const source = readFileSync(path.join(root, STORE_SDKS_MODULE), 'utf8')
-  return [...source.matchAll(/^\s+(\w+): \(\) => import\(/gm)].map(m => m[1])
+  const names = [...source.matchAll(/^\s+(\w+): \(\) => import\(/gm)].map(m => m[1])
+  // None found means the file no longer reads as `name: () => import(...)`: the actions would
+  // get no loaders at all, which only a store read at run time would show.
+  if (names.length === 0)
+    throw new Error(`${STORE_SDKS_MODULE} declares no loader as \`name: () => import(...)\``)
+  return names
 }
 
 /**

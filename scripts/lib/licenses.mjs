@@ -43,20 +43,15 @@ export function licenseText(root, metafile) {
     a < b ? -1 : a > b ? 1 : 0
   )) {
     const lines = p.text.split(/\r?\n/)
-    // Apache-2.0's appendix template line ("Copyright [yyyy] [name of copyright owner]") names
-    // no one: it stays in the terms.
-    const template = line => line.includes('[yyyy]')
-    const notice = lines
-      .filter(line => isCopyrightLine(line) && !template(line))
-      .map(line => line.trim())
+    const notice = lines.filter(isCopyrightLine).map(line => line.trim())
     const terms = lines
-      .filter(line => !isCopyrightLine(line) || template(line))
+      .filter(line => !isCopyrightLine(line))
       .join('\n')
       .replace(/\n{3,}/g, '\n\n')
       .trim()
-    // The template is filled in by some packages ({yyyy}, or not at all): it does not split a group.
+    // Some packages fill the template in or drop it: it does not split a group.
     const key = lines
-      .filter(line => !isCopyrightLine(line) && !/copyright\s*[[{]yyyy[\]}]/i.test(line))
+      .filter(line => !isCopyrightLine(line) && !TEMPLATE_LINE.test(line))
       .join(' ')
       .replace(/\s+/g, ' ')
       .trim()
@@ -73,7 +68,11 @@ export function licenseText(root, metafile) {
     .join(`\n${'-'.repeat(72)}\n\n`)
 }
 
+// Apache-2.0's appendix template ("Copyright [yyyy] [name of copyright owner]", or with braces)
+// names no one: it stays in the terms.
+const TEMPLATE_LINE = /copyright\s*[[{]yyyy[\]}]/i
+
 /** A line that names a copyright holder, which the notice must keep for its own package. */
 function isCopyrightLine(line) {
-  return /^\s*(copyright\s*(\(c\)|©|\d)|\(c\)\s*\d|©)/i.test(line)
+  return /^\s*(copyright\s*(\(c\)|©|\d)|\(c\)\s*\d|©)/i.test(line) && !TEMPLATE_LINE.test(line)
 }

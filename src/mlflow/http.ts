@@ -375,19 +375,18 @@ function networkProblem(error: unknown, deadlineMs: number): string {
   if (name === 'TimeoutError' || (name === 'AbortError' && code === undefined))
     return `no complete answer within ${(deadlineMs / 1000).toFixed(1)} s`
   if (typeof code === 'string' && TIMEOUT_CODES.has(code)) return `timed out (${code})`
-  const detail =
-    typeof code === 'string'
-      ? code
-      : typeof cause?.code === 'string'
-        ? cause.code
-        : typeof name === 'string'
-          ? // No code: not one of undici's socket errors, so its message is the only clue
-            // (a bundle without a part undici needs says which, scripts/lib/bundle-plugins.mjs).
-            typeof message === 'string' && message
-            ? `${name}: ${safeExcerpt(message, 200)}`
-            : name
-          : ''
+  const detail = errorDetail(code, cause?.code, name, message)
   return detail ? `network error ${detail}` : 'network error'
+}
+
+/** undici's code (on the error or its cause), else the error's name with its message. */
+function errorDetail(code: unknown, causeCode: unknown, name: unknown, message: unknown): string {
+  if (typeof code === 'string') return code
+  if (typeof causeCode === 'string') return causeCode
+  if (typeof name !== 'string') return ''
+  // No code: not one of undici's socket errors, so its message is the only clue (a bundle
+  // without a part undici needs says which, scripts/lib/bundle-plugins.mjs).
+  return typeof message === 'string' && message ? `${name}: ${safeExcerpt(message, 200)}` : name
 }
 
 function formatBytes(bytes: number): string {

@@ -1,5 +1,5 @@
-import { describe, expect, it } from '@jest/globals'
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { afterAll, describe, expect, it } from '@jest/globals'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { licenseText } from '../../scripts/lib/licenses.mjs'
@@ -61,6 +61,7 @@ describe('licenseText', () => {
     bare: { license: 'ISC' }
   })
   const text = licenseText(root, metafile)
+  afterAll(() => rmSync(root, { recursive: true, force: true }))
   const groups = text.split(`\n${'-'.repeat(72)}\n\n`)
 
   it('writes each set of terms once, under every package that ships them, by name', () => {

@@ -1,2 +1,0 @@
-import { createRequire as __mgCreateRequire } from 'node:module'; const require = __mgCreateRequire(import.meta.url);
-import{a}from"./chunk-KJUEGMB3.js";import"./chunk-U2U6QKBU.js";import"./chunk-TL6QZTBC.js";import"./chunk-UAQZRACW.js";import"./chunk-BITRKELT.js";import"./chunk-JCA3HLHZ.js";import"./chunk-IGKQSYIH.js";import"./chunk-W7ZZ2RZH.js";import"./chunk-7FD4ODKQ.js";export{a as mlflowClient};

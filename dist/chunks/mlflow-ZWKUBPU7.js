@@ -1,0 +1,2 @@
+import { createRequire as __mgCreateRequire } from 'node:module'; const require = __mgCreateRequire(import.meta.url);
+import{a}from"./chunk-QCEBHN7Z.js";import"./chunk-3XNCRIEI.js";import"./chunk-UO62X7MS.js";import"./chunk-UAQZRACW.js";import"./chunk-BITRKELT.js";import"./chunk-JCA3HLHZ.js";import"./chunk-IGKQSYIH.js";import"./chunk-W7ZZ2RZH.js";import"./chunk-7FD4ODKQ.js";export{a as mlflowClient};
